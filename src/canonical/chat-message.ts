@@ -1,0 +1,71 @@
+/**
+ * Canonical chat messages: the one shape every inbound protocol converts to and every provider
+ * converts from. Roles keep `developer` apart from `system` so providers that know the difference
+ * can use it; the rest map it to `system`.
+ */
+
+export type ChatRole = 'system' | 'developer' | 'user' | 'assistant' | 'tool';
+
+/** Where an image or file comes from: a URL (http(s) or data:) or inline base64 bytes. */
+export type MediaSource =
+  | { kind: 'url'; url: string }
+  | { kind: 'base64'; mediaType: string; data: string };
+
+export interface TextPart {
+  type: 'text';
+  text: string;
+}
+
+export interface ImagePart {
+  type: 'image';
+  source: MediaSource;
+  /** OpenAI's `detail` hint, passed on where a provider understands it. */
+  detail?: 'auto' | 'low' | 'high';
+}
+
+export interface FilePart {
+  type: 'file';
+  source: MediaSource;
+  filename?: string;
+}
+
+/** Model reasoning ("thinking"); sent back on later turns where a provider accepts it. */
+export interface ReasoningPart {
+  type: 'reasoning';
+  text: string;
+  /** Provider signature for the reasoning block (Anthropic), if any. */
+  signature?: string;
+}
+
+export interface ToolCallPart {
+  type: 'tool-call';
+  id: string;
+  name: string;
+  /** Arguments as a JSON text, exactly as the model produced them. */
+  arguments: string;
+}
+
+export interface ToolResultPart {
+  type: 'tool-result';
+  toolCallId: string;
+  /** The tool's name where the client said it (Ollama `tool_name`) or it was resolved from earlier calls. */
+  toolName?: string;
+  content: string;
+  isError?: boolean;
+}
+
+export type MessagePart = TextPart | ImagePart | FilePart | ReasoningPart | ToolCallPart | ToolResultPart;
+
+export interface ChatMessage {
+  role: ChatRole;
+  parts: MessagePart[];
+  /** Participant name (OpenAI `name`). */
+  name?: string;
+}
+
+/** The text of a message's text parts, joined. */
+export function messageText(message: ChatMessage): string {
+  let text = '';
+  for (const part of message.parts) if (part.type === 'text') text += part.text;
+  return text;
+}

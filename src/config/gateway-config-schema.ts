@@ -1,0 +1,106 @@
+import { z } from 'zod';
+
+/** The provider types llmux knows; each has a folder under src/providers/. */
+export const PROVIDER_TYPES = ['openai-compatible', 'cerebras', 'poe', 'anthropic', 'gemini', 'ollama'] as const;
+export type ProviderType = (typeof PROVIDER_TYPES)[number];
+
+const timeoutSchema = z
+  .object({
+    connect_ms: z.number().int().positive().optional(),
+    first_byte_ms: z.number().int().positive().optional(),
+    idle_ms: z.number().int().positive().optional(),
+  })
+  .strict();
+
+export const providerConfigSchema = z
+  .object({
+    /** The name used in targets (`<id>/<model>`). */
+    id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'use letters, digits, ".", "_" or "-"'),
+    type: z.enum(PROVIDER_TYPES),
+    api_key: z.string().optional(),
+    /** Several keys, balanced round-robin. */
+    api_keys: z.array(z.string()).optional(),
+    base_url: z.url().optional(),
+    proxy: z
+      .string()
+      .regex(/^(https?|socks5h?):\/\//, 'expected an http://, https:// or socks5:// URL')
+      .optional(),
+    timeout: timeoutSchema.optional(),
+    /** Extra headers sent with every upstream request. */
+    headers: z.record(z.string(), z.string()).optional(),
+    /** Poe: `openai` (its OpenAI-compatible API, default) or `bot` (the fastapi_poe bot protocol). */
+    protocol: z.enum(['openai', 'bot']).optional(),
+    /** Poe bot protocol: where attachments are uploaded. */
+    upload_url: z.url().optional(),
+    /** Models to list when the upstream has no model list of its own (or to add to it). */
+    models: z.array(z.string()).optional(),
+  })
+  .strict();
+
+export type ProviderConfig = z.infer<typeof providerConfigSchema>;
+
+export const MODEL_CAPABILITIES = ['completion', 'tools', 'vision', 'embedding', 'thinking', 'insert', 'image'] as const;
+
+const targetSchema = z.string().regex(/^[^/\s]+\/.+$/, "expected '<provider>/<model>'");
+
+export const modelAliasSchema = z
+  .object({
+    name: z.string().min(1),
+    target: targetSchema.optional(),
+    targets: z.array(targetSchema).min(1).optional(),
+    context_length: z.number().int().positive().optional(),
+    capabilities: z.array(z.enum(MODEL_CAPABILITIES)).optional(),
+  })
+  .strict()
+  .refine((alias) => (alias.target === undefined) !== (alias.targets === undefined), {
+    message: "give either 'target' or 'targets'",
+  });
+
+export type ModelAliasConfig = z.infer<typeof modelAliasSchema>;
+
+export const clientKeySchema = z
+  .object({
+    key: z.string().min(1),
+    name: z.string().optional(),
+    models: z.array(z.string()).optional(),
+    rpm: z.number().int().positive().optional(),
+    tpm: z.number().int().positive().optional(),
+  })
+  .strict();
+
+export type ClientKeyConfig = z.infer<typeof clientKeySchema>;
+
+export const gatewayConfigSchema = z
+  .object({
+    listen: z
+      .object({
+        host: z.string().default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(11434),
+      })
+      .strict()
+      .default({ host: '127.0.0.1', port: 11434 }),
+    providers: z.array(providerConfigSchema).default([]),
+    models: z.array(modelAliasSchema).default([]),
+    default_model: z.string().optional(),
+    keys: z.array(clientKeySchema).default([]),
+    cors: z
+      .object({ origins: z.array(z.string()).default([]) })
+      .strict()
+      .default({ origins: [] }),
+    /** Largest request body accepted, in bytes. */
+    body_limit: z.number().int().positive().default(32 * 1024 * 1024),
+    /** How long shutdown waits for in-flight requests and streams. */
+    drain_timeout_ms: z.number().int().nonnegative().default(10_000),
+    /** The version `/api/version` reports; must be a numeric semver ≥ 0.6.4 for Ollama clients. */
+    ollama_version: z
+      .string()
+      .regex(/^\d+\.\d+\.\d+$/)
+      .default('0.12.6'),
+    /** Allow a non-loopback listen with no client keys. */
+    allow_open: z.boolean().default(false),
+    log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .strict();
+
+export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
+export type GatewayConfigInput = z.input<typeof gatewayConfigSchema>;

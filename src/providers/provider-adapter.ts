@@ -1,0 +1,42 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { ChatRequest } from '../canonical/chat-request.ts';
+import type { ChatResponse } from '../canonical/chat-response.ts';
+import type { ChatStreamEvent } from '../canonical/chat-stream-event.ts';
+import type { EmbeddingRequest, EmbeddingResponse } from '../canonical/embedding.ts';
+import type { ImageGenerationRequest, ImageGenerationResponse } from '../canonical/image-generation.ts';
+import type { ProviderModel } from '../canonical/model-info.ts';
+import type { ProviderConfig } from '../config/gateway-config-schema.ts';
+import type { UpstreamHttpClient } from '../wire/upstream-http-client.ts';
+
+/** What every upstream call gets: the client's abort signal and where to log. */
+export interface CallContext {
+  signal: AbortSignal;
+  requestId: string;
+  log: FastifyBaseLogger;
+}
+
+/**
+ * One configured upstream. Errors before any output are thrown as GatewayError (so routing can
+ * retry or fall back); once `streamChat` has returned, failures arrive in-band as an `error`
+ * event, and every stream ends with exactly one `finish` or `error` event.
+ */
+export interface ProviderAdapter {
+  readonly id: string;
+  readonly type: string;
+  streamChat(request: ChatRequest, context: CallContext): Promise<AsyncIterable<ChatStreamEvent>>;
+  completeChat(request: ChatRequest, context: CallContext): Promise<ChatResponse>;
+  /** The upstream's own model list (`GET /models` or equivalent). */
+  listModels(context: CallContext): Promise<ProviderModel[]>;
+  embed?(request: EmbeddingRequest, context: CallContext): Promise<EmbeddingResponse>;
+  generateImages?(request: ImageGenerationRequest, context: CallContext): Promise<ImageGenerationResponse>;
+  close(): Promise<void>;
+}
+
+export interface ProviderFactoryInput {
+  config: ProviderConfig;
+  /** The HTTP client for this provider, already set up with its proxy and timeouts. */
+  httpClient: UpstreamHttpClient;
+  log: FastifyBaseLogger;
+}
+
+export type ProviderFactory = (input: ProviderFactoryInput) => ProviderAdapter;

@@ -1,0 +1,163 @@
+import type { ChatRequest } from '../canonical/chat-request.ts';
+import type { ChatResponse } from '../canonical/chat-response.ts';
+import type { ChatStreamEvent } from '../canonical/chat-stream-event.ts';
+import type { EmbeddingRequest, EmbeddingResponse } from '../canonical/embedding.ts';
+import { GatewayError, toGatewayError } from '../canonical/gateway-error.ts';
+import type { ImageGenerationRequest, ImageGenerationResponse } from '../canonical/image-generation.ts';
+import type { CallContext } from '../providers/provider-adapter.ts';
+import { countChatUsage } from './count-chat-usage.ts';
+import { measureChatStream, measuredTiming } from './measure-chat-stream.ts';
+import type { ModelRouter, ResolvedModel, RouteTarget } from './model-router.ts';
+import { DEFAULT_RETRY_POLICY, retryDelayMs, waitBeforeRetry, type RetryPolicy } from './retry-policy.ts';
+
+/** Per-request bookkeeping shared with the server: time spent waiting on upstreams. */
+export interface DispatchContext extends CallContext {
+  /** Milliseconds spent inside upstream calls, for `x-llmux-overhead-ms`. */
+  upstreamMs: number;
+  /** Model names the client key may use; undefined means all. */
+  allowedModels?: ReadonlySet<string>;
+  /** Where the request went, once known (for `x-llmux-provider` / `x-llmux-model`). */
+  target?: RouteTarget;
+}
+
+export interface RoutedStream {
+  events: AsyncIterable<ChatStreamEvent>;
+  target: RouteTarget;
+  model: ResolvedModel;
+}
+
+export interface RoutedResponse {
+  response: ChatResponse;
+  target: RouteTarget;
+  model: ResolvedModel;
+}
+
+/**
+ * Runs canonical requests against the targets a model name routes to: retries a target on
+ * retryable errors, then falls back to the next target — always before any byte reached the
+ * client. Knows no provider and no protocol.
+ */
+export class ChatDispatcher {
+  readonly router: ModelRouter;
+  private readonly retryPolicy: RetryPolicy;
+
+  constructor(router: ModelRouter, retryPolicy: RetryPolicy = DEFAULT_RETRY_POLICY) {
+    this.router = router;
+    this.retryPolicy = retryPolicy;
+  }
+
+  async stream(request: ChatRequest, context: DispatchContext): Promise<RoutedStream> {
+    const model = await this.resolve(request.model, context);
+    return this.withFallback(model, context, async (target) => {
+      const upstreamRequest: ChatRequest = { ...request, model: target.upstreamModel, stream: true };
+      const startedAt = performance.now();
+      try {
+        const events = await target.provider.streamChat(upstreamRequest, context);
+        const iterator = events[Symbol.asyncIterator]();
+        // Wait for the first event so that an upstream failing at once can still be retried or
+        // fallen back from: nothing has reached the client yet.
+        const first = await iterator.next();
+        if (!first.done && first.value.type === 'error') {
+          await iterator.return?.();
+          throw first.value.error;
+        }
+        return { events: measureChatStream(first, iterator, upstreamRequest, startedAt), target, model };
+      } finally {
+        context.upstreamMs += performance.now() - startedAt;
+      }
+    });
+  }
+
+  async complete(request: ChatRequest, context: DispatchContext): Promise<RoutedResponse> {
+    const model = await this.resolve(request.model, context);
+    return this.withFallback(model, context, async (target) => {
+      const upstreamRequest: ChatRequest = { ...request, model: target.upstreamModel, stream: false };
+      const startedAt = performance.now();
+      try {
+        const response = await target.provider.completeChat(upstreamRequest, context);
+        response.timing ??= measuredTiming(startedAt, undefined);
+        if (response.usage === undefined) {
+          const output = response.reasoning + response.text + response.toolCalls.map((call) => call.name + call.arguments).join('');
+          response.usage = await countChatUsage(upstreamRequest.messages, upstreamRequest.tools, output);
+        }
+        return { response, target, model };
+      } finally {
+        context.upstreamMs += performance.now() - startedAt;
+      }
+    });
+  }
+
+  async embed(request: EmbeddingRequest, context: DispatchContext): Promise<{ response: EmbeddingResponse; target: RouteTarget }> {
+    const model = await this.resolve(request.model, context);
+    return this.withFallback(model, context, async (target) => {
+      const embed = target.provider.embed?.bind(target.provider);
+      if (embed === undefined) {
+        throw new GatewayError('invalid_request', `model '${model.name}' does not support embeddings (provider '${target.provider.id}')`, {
+          param: 'model',
+          retryable: false,
+        });
+      }
+      return this.timed(context, async () => ({ response: await embed({ ...request, model: target.upstreamModel }, context), target }));
+    });
+  }
+
+  async generateImages(request: ImageGenerationRequest, context: DispatchContext): Promise<{ response: ImageGenerationResponse; target: RouteTarget }> {
+    const model = await this.resolve(request.model, context);
+    return this.withFallback(model, context, async (target) => {
+      const generate = target.provider.generateImages?.bind(target.provider);
+      if (generate === undefined) {
+        throw new GatewayError('invalid_request', `model '${model.name}' cannot generate images (provider '${target.provider.id}')`, {
+          param: 'model',
+          retryable: false,
+        });
+      }
+      return this.timed(context, async () => ({ response: await generate({ ...request, model: target.upstreamModel }, context), target }));
+    });
+  }
+
+  /** Resolve a model name, refusing names the client's key may not use. */
+  async resolve(name: string, context: DispatchContext): Promise<ResolvedModel> {
+    if (context.allowedModels !== undefined && !context.allowedModels.has(name)) {
+      throw new GatewayError('permission', `this API key may not use model '${name}'`, { param: 'model', code: 'model_not_allowed' });
+    }
+    return this.router.resolve(name);
+  }
+
+  private async timed<T>(context: DispatchContext, call: () => Promise<T>): Promise<T> {
+    const startedAt = performance.now();
+    try {
+      return await call();
+    } finally {
+      context.upstreamMs += performance.now() - startedAt;
+    }
+  }
+
+  private async withFallback<T>(model: ResolvedModel, context: DispatchContext, call: (target: RouteTarget) => Promise<T>): Promise<T> {
+    if (model.targets.length === 0) {
+      throw new GatewayError('not_found', `model '${model.name}' has no usable target; check its providers in the config`, { param: 'model' });
+    }
+    let lastError: GatewayError | undefined;
+    for (const target of model.targets) {
+      context.target = target;
+      for (let attempt = 0; ; attempt++) {
+        if (context.signal.aborted) throw new GatewayError('canceled', 'request canceled');
+        try {
+          return await call(target);
+        } catch (thrown) {
+          const error = toGatewayError(thrown);
+          if (error.kind === 'canceled' || context.signal.aborted) throw error;
+          lastError = error;
+          const delay = retryDelayMs(this.retryPolicy, error, attempt);
+          context.log.warn(
+            { provider: target.provider.id, model: target.upstreamModel, status: error.status, attempt: attempt + 1, retryInMs: delay },
+            `upstream call failed: ${error.message}`,
+          );
+          if (delay === undefined) break;
+          await waitBeforeRetry(delay, context.signal);
+        }
+      }
+      if (!lastError.retryable) throw lastError;
+    }
+    throw lastError ?? new GatewayError('internal', 'no target was tried');
+  }
+}

@@ -1,0 +1,75 @@
+import type { ChatRequest } from '../canonical/chat-request.ts';
+import type { ChatStreamEvent } from '../canonical/chat-stream-event.ts';
+import { GatewayError, toGatewayError } from '../canonical/gateway-error.ts';
+import type { Timing } from '../canonical/timing.ts';
+import { countChatUsage } from './count-chat-usage.ts';
+
+/**
+ * Wraps a provider's stream so that what reaches inbound encoders always holds: exactly one
+ * terminal event (a thrown error or a missing finish becomes an `error` event), and the finish
+ * carries timing and usage — the upstream's where it reported them, otherwise measured here and
+ * counted with a tokenizer. `startedAt` is when the upstream call began (performance.now()).
+ */
+export async function* measureChatStream(
+  first: IteratorResult<ChatStreamEvent>,
+  iterator: AsyncIterator<ChatStreamEvent>,
+  request: ChatRequest,
+  startedAt: number,
+): AsyncGenerator<ChatStreamEvent> {
+  let firstOutputAt: number | undefined;
+  let output = '';
+  let ended = false;
+  try {
+    let next = first;
+    while (!next.done) {
+      const event = next.value;
+      switch (event.type) {
+        case 'text-delta':
+        case 'reasoning-delta':
+          firstOutputAt ??= performance.now();
+          output += event.text;
+          break;
+        case 'tool-call-start':
+          firstOutputAt ??= performance.now();
+          output += event.name;
+          break;
+        case 'tool-call-delta':
+          output += event.argumentsDelta;
+          break;
+        case 'finish': {
+          ended = true;
+          const finish = { ...event };
+          finish.timing ??= measuredTiming(startedAt, firstOutputAt);
+          finish.usage ??= await countChatUsage(request.messages, request.tools, output);
+          yield finish;
+          return;
+        }
+        case 'error':
+          ended = true;
+          yield event;
+          return;
+        default:
+          break;
+      }
+      yield event;
+      next = await iterator.next();
+    }
+    ended = true;
+    yield { type: 'error', error: new GatewayError('upstream', 'the upstream stream ended before the response was complete') };
+  } catch (error) {
+    if (!ended) {
+      ended = true;
+      yield { type: 'error', error: toGatewayError(error) };
+    }
+  } finally {
+    if (!ended) await iterator.return?.();
+  }
+}
+
+export function measuredTiming(startedAt: number, firstOutputAt: number | undefined): Timing {
+  const now = performance.now();
+  const totalMs = now - startedAt;
+  const promptMs = firstOutputAt === undefined ? totalMs : firstOutputAt - startedAt;
+  return { queueMs: 0, promptMs, completionMs: totalMs - promptMs, totalMs, source: 'measured' };
+}
+

@@ -1,0 +1,105 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { ProviderModel } from '../canonical/model-info.ts';
+import type { ProviderAdapter } from '../providers/provider-adapter.ts';
+
+const DEFAULT_TTL_MS = 5 * 60_000;
+/** After a failed refresh, wait this long before asking that provider again. */
+const FAILURE_BACKOFF_MS = 30_000;
+
+interface CatalogEntry {
+  models: ProviderModel[];
+  fetchedAt: number;
+  failedAt: number;
+  pending: Promise<ProviderModel[]> | undefined;
+}
+
+/**
+ * Each provider's own model list, fetched on first use and cached. A provider that fails to list
+ * keeps its last good list (or none) and is not asked again for a while; listing never fails.
+ */
+export class ModelCatalog {
+  private readonly entries = new Map<string, CatalogEntry>();
+  private readonly providers: readonly ProviderAdapter[];
+  private readonly log: FastifyBaseLogger;
+  private readonly ttlMs: number;
+  private readonly staticModels: ReadonlyMap<string, readonly string[]>;
+
+  constructor(
+    providers: readonly ProviderAdapter[],
+    log: FastifyBaseLogger,
+    options: { ttlMs?: number; staticModels?: ReadonlyMap<string, readonly string[]> } = {},
+  ) {
+    this.providers = providers;
+    this.log = log;
+    this.ttlMs = options.ttlMs ?? DEFAULT_TTL_MS;
+    this.staticModels = options.staticModels ?? new Map();
+  }
+
+  /** Every provider's models, refreshing stale lists (all providers in parallel). */
+  async all(): Promise<Map<string, ProviderModel[]>> {
+    const lists = await Promise.all(this.providers.map((provider) => this.modelsOf(provider)));
+    const result = new Map<string, ProviderModel[]>();
+    this.providers.forEach((provider, index) => result.set(provider.id, lists[index] ?? []));
+    return result;
+  }
+
+  /** The cached list without waiting (possibly empty), for hot-path look-ups. */
+  cached(providerId: string): ProviderModel[] {
+    return this.entries.get(providerId)?.models ?? [];
+  }
+
+  /** Whether every provider has been listed at least once (successfully or not). */
+  isWarm(): boolean {
+    return this.providers.every((provider) => {
+      const entry = this.entries.get(provider.id);
+      return entry !== undefined && (entry.fetchedAt > 0 || entry.failedAt > 0);
+    });
+  }
+
+  /** Drop cached lists so the next use fetches again. */
+  invalidate(): void {
+    for (const entry of this.entries.values()) {
+      entry.fetchedAt = 0;
+      entry.failedAt = 0;
+    }
+  }
+
+  async modelsOf(provider: ProviderAdapter): Promise<ProviderModel[]> {
+    let entry = this.entries.get(provider.id);
+    if (entry === undefined) {
+      entry = { models: [], fetchedAt: 0, failedAt: 0, pending: undefined };
+      this.entries.set(provider.id, entry);
+    }
+    const now = Date.now();
+    const fresh = entry.fetchedAt > 0 && now - entry.fetchedAt < this.ttlMs;
+    const backingOff = entry.failedAt > 0 && now - entry.failedAt < FAILURE_BACKOFF_MS;
+    if (fresh || backingOff) return entry.models;
+    entry.pending ??= this.fetch(provider, entry);
+    return entry.pending;
+  }
+
+  private async fetch(provider: ProviderAdapter, entry: CatalogEntry): Promise<ProviderModel[]> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), 15_000);
+    try {
+      const listed = await provider.listModels({ signal: controller.signal, requestId: 'model-catalog', log: this.log });
+      entry.models = mergeStatic(listed, this.staticModels.get(provider.id));
+      entry.fetchedAt = Date.now();
+      entry.failedAt = 0;
+    } catch (error) {
+      entry.failedAt = Date.now();
+      if (entry.fetchedAt === 0) entry.models = mergeStatic([], this.staticModels.get(provider.id));
+      this.log.warn({ provider: provider.id, err: error }, `could not list models of provider '${provider.id}'`);
+    } finally {
+      clearTimeout(timer);
+      entry.pending = undefined;
+    }
+    return entry.models;
+  }
+}
+
+function mergeStatic(listed: ProviderModel[], extra: readonly string[] | undefined): ProviderModel[] {
+  if (extra === undefined || extra.length === 0) return listed;
+  const known = new Set(listed.map((model) => model.id));
+  return [...listed, ...extra.filter((id) => !known.has(id)).map((id) => ({ id }))];
+}

@@ -1,0 +1,171 @@
+import type { ModelCapability, ProviderModel } from '../canonical/model-info.ts';
+import { GatewayError } from '../canonical/gateway-error.ts';
+import type { GatewayConfig, ModelAliasConfig } from '../config/gateway-config-schema.ts';
+import type { ProviderAdapter } from '../providers/provider-adapter.ts';
+import type { ModelCatalog } from './model-catalog.ts';
+
+/** One place a request can go: a provider and the model id it knows. */
+export interface RouteTarget {
+  provider: ProviderAdapter;
+  upstreamModel: string;
+}
+
+/** A model name as clients see it, with where it routes. */
+export interface ResolvedModel {
+  /** The name the client used (or the default model's, when it stood in). */
+  name: string;
+  targets: RouteTarget[];
+  contextLength?: number;
+  capabilities?: ModelCapability[];
+  /** The first target's model metadata from the provider's list, where known. */
+  upstream?: ProviderModel;
+}
+
+/** A model listed to clients. */
+export interface ListedModel {
+  name: string;
+  target: RouteTarget;
+  contextLength?: number;
+  capabilities?: ModelCapability[];
+  upstream?: ProviderModel;
+  created?: number;
+}
+
+const KNOWN_MODELS_SHOWN = 25;
+
+/**
+ * Model name → targets. Order: a configured alias; `<provider>/<model>`; a model id one of the
+ * providers lists; `default_model`; otherwise 404 naming the known models.
+ */
+export class ModelRouter {
+  private readonly aliases = new Map<string, ModelAliasConfig>();
+  private readonly providers = new Map<string, ProviderAdapter>();
+  private readonly catalog: ModelCatalog;
+  private readonly defaultModel: string | undefined;
+
+  constructor(config: Pick<GatewayConfig, 'models' | 'default_model'>, providers: readonly ProviderAdapter[], catalog: ModelCatalog) {
+    for (const provider of providers) this.providers.set(provider.id, provider);
+    for (const alias of config.models) this.aliases.set(alias.name, alias);
+    this.catalog = catalog;
+    this.defaultModel = config.default_model;
+  }
+
+  get providerList(): ProviderAdapter[] {
+    return [...this.providers.values()];
+  }
+
+  provider(id: string): ProviderAdapter | undefined {
+    return this.providers.get(id);
+  }
+
+  /** Resolve a client's model name, or throw a not_found GatewayError. */
+  async resolve(name: string): Promise<ResolvedModel> {
+    const direct = await this.tryResolve(name);
+    if (direct !== undefined) return direct;
+    if (this.defaultModel !== undefined && this.defaultModel !== name) {
+      const fallback = await this.tryResolve(this.defaultModel);
+      if (fallback !== undefined) return fallback;
+    }
+    throw await this.notFound(name);
+  }
+
+  /** Resolve without the default-model fallback; undefined when unknown. */
+  async tryResolve(name: string): Promise<ResolvedModel | undefined> {
+    const alias = this.aliases.get(name);
+    if (alias !== undefined) return this.fromAlias(alias);
+    const slash = name.indexOf('/');
+    if (slash > 0) {
+      const provider = this.providers.get(name.slice(0, slash));
+      if (provider !== undefined) {
+        const upstreamModel = name.slice(slash + 1);
+        const upstream = this.catalog.cached(provider.id).find((model) => model.id === upstreamModel);
+        return withUpstream({ name, targets: [{ provider, upstreamModel }] }, upstream);
+      }
+    }
+    const found = this.findListed(name) ?? (this.catalog.isWarm() ? undefined : (await this.catalog.all(), this.findListed(name)));
+    if (found !== undefined) return withUpstream({ name, targets: [{ provider: found.provider, upstreamModel: name }] }, found.model);
+    return undefined;
+  }
+
+  /** Everything a client can ask for: aliases first, then each provider's listed models. */
+  async list(): Promise<ListedModel[]> {
+    const byProvider = await this.catalog.all();
+    const listed: ListedModel[] = [];
+    const taken = new Set<string>();
+    for (const alias of this.aliases.values()) {
+      const resolved = this.fromAlias(alias);
+      const target = resolved.targets[0];
+      if (target === undefined) continue;
+      taken.add(alias.name);
+      listed.push(withUpstreamListed({ name: alias.name, target, contextLength: alias.context_length, capabilities: alias.capabilities }, resolved.upstream));
+    }
+    const owners = new Map<string, number>();
+    for (const models of byProvider.values()) for (const model of models) owners.set(model.id, (owners.get(model.id) ?? 0) + 1);
+    for (const [providerId, models] of byProvider) {
+      const provider = this.providers.get(providerId);
+      if (provider === undefined) continue;
+      for (const model of models) {
+        const name = owners.get(model.id) === 1 && !taken.has(model.id) ? model.id : `${providerId}/${model.id}`;
+        if (taken.has(name)) continue;
+        taken.add(name);
+        listed.push(withUpstreamListed({ name, target: { provider, upstreamModel: model.id } }, model));
+      }
+    }
+    return listed;
+  }
+
+  private fromAlias(alias: ModelAliasConfig): ResolvedModel {
+    const targets: RouteTarget[] = [];
+    for (const target of alias.targets ?? (alias.target === undefined ? [] : [alias.target])) {
+      const slash = target.indexOf('/');
+      const provider = this.providers.get(target.slice(0, slash));
+      if (provider !== undefined) targets.push({ provider, upstreamModel: target.slice(slash + 1) });
+    }
+    const resolved: ResolvedModel = { name: alias.name, targets };
+    if (alias.context_length !== undefined) resolved.contextLength = alias.context_length;
+    if (alias.capabilities !== undefined) resolved.capabilities = alias.capabilities;
+    const first = targets[0];
+    const upstream = first === undefined ? undefined : this.catalog.cached(first.provider.id).find((model) => model.id === first.upstreamModel);
+    return withUpstream(resolved, upstream);
+  }
+
+  private findListed(name: string): { provider: ProviderAdapter; model: ProviderModel } | undefined {
+    for (const provider of this.providers.values()) {
+      const model = this.catalog.cached(provider.id).find((candidate) => candidate.id === name);
+      if (model !== undefined) return { provider, model };
+    }
+    return undefined;
+  }
+
+  private async notFound(name: string): Promise<GatewayError> {
+    const known = (await this.list()).map((model) => model.name);
+    const shown = known.slice(0, KNOWN_MODELS_SHOWN).join(', ');
+    const more = known.length > KNOWN_MODELS_SHOWN ? `, … (${known.length - KNOWN_MODELS_SHOWN} more)` : '';
+    const hint = known.length === 0 ? 'no models are configured; add a provider (see `llmux init`)' : `known models: ${shown}${more}`;
+    return new GatewayError('not_found', `model '${name}' not found; ${hint}`, { param: 'model', code: 'model_not_found' });
+  }
+}
+
+function withUpstream(resolved: ResolvedModel, upstream: ProviderModel | undefined): ResolvedModel {
+  if (upstream === undefined) return resolved;
+  resolved.upstream = upstream;
+  if (resolved.contextLength === undefined && upstream.contextLength !== undefined) resolved.contextLength = upstream.contextLength;
+  if (resolved.capabilities === undefined && upstream.capabilities !== undefined) resolved.capabilities = upstream.capabilities;
+  return resolved;
+}
+
+function withUpstreamListed(
+  listed: { name: string; target: RouteTarget; contextLength?: number | undefined; capabilities?: ModelCapability[] | undefined },
+  upstream: ProviderModel | undefined,
+): ListedModel {
+  const result: ListedModel = { name: listed.name, target: listed.target };
+  const contextLength = listed.contextLength ?? upstream?.contextLength;
+  const capabilities = listed.capabilities ?? upstream?.capabilities;
+  if (contextLength !== undefined) result.contextLength = contextLength;
+  if (capabilities !== undefined) result.capabilities = capabilities;
+  if (upstream !== undefined) {
+    result.upstream = upstream;
+    if (upstream.created !== undefined) result.created = upstream.created;
+  }
+  return result;
+}

@@ -1,0 +1,62 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { ClientKeyAuthenticator } from '../auth/client-key-authenticator.ts';
+import { GatewayError } from '../canonical/gateway-error.ts';
+import type { GatewayConfig, ProviderConfig } from '../config/gateway-config-schema.ts';
+import type { ProviderAdapter } from '../providers/provider-adapter.ts';
+import { PROVIDER_FACTORIES } from '../providers/provider-registry.ts';
+import { ChatDispatcher } from '../routing/chat-dispatcher.ts';
+import { ModelCatalog } from '../routing/model-catalog.ts';
+import { ModelRouter } from '../routing/model-router.ts';
+import type { RetryPolicy } from '../routing/retry-policy.ts';
+import { createUpstreamHttpClient, type UpstreamTimeouts } from '../wire/upstream-http-client.ts';
+import { CorsPolicy } from './cors-policy.ts';
+import type { GatewayServices } from './gateway-services.ts';
+
+export interface BuiltGateway {
+  services: GatewayServices;
+  providers: ProviderAdapter[];
+  close(): Promise<void>;
+}
+
+export interface BuildGatewayOptions {
+  /** `OLLAMA_ORIGINS`, read by the caller from the environment. */
+  ollamaOrigins?: string;
+  retryPolicy?: RetryPolicy;
+}
+
+/** Config → providers, router and dispatcher. No listening here. */
+export function buildGateway(config: GatewayConfig, log: FastifyBaseLogger, options: BuildGatewayOptions = {}): BuiltGateway {
+  const providers = config.providers.map((providerConfig) => createProvider(providerConfig, log));
+  const staticModels = new Map(config.providers.filter((provider) => provider.models !== undefined).map((provider) => [provider.id, provider.models ?? []]));
+  const catalog = new ModelCatalog(providers, log, { staticModels });
+  const router = new ModelRouter(config, providers, catalog);
+  const dispatcher = new ChatDispatcher(router, options.retryPolicy);
+  const services: GatewayServices = {
+    config,
+    router,
+    dispatcher,
+    auth: new ClientKeyAuthenticator(config.keys),
+    cors: new CorsPolicy(config.cors.origins, options.ollamaOrigins),
+    log,
+  };
+  return {
+    services,
+    providers,
+    close: async () => {
+      await Promise.allSettled(providers.map((provider) => provider.close()));
+    },
+  };
+}
+
+export function createProvider(config: ProviderConfig, log: FastifyBaseLogger): ProviderAdapter {
+  const factory = PROVIDER_FACTORIES[config.type];
+  if (factory === undefined) {
+    throw new GatewayError('internal', `provider '${config.id}': type '${config.type}' is not available in this version of llmux`);
+  }
+  const timeouts: Partial<UpstreamTimeouts> = {};
+  if (config.timeout?.connect_ms !== undefined) timeouts.connectMs = config.timeout.connect_ms;
+  if (config.timeout?.first_byte_ms !== undefined) timeouts.firstByteMs = config.timeout.first_byte_ms;
+  if (config.timeout?.idle_ms !== undefined) timeouts.idleMs = config.timeout.idle_ms;
+  const httpClient = createUpstreamHttpClient(config.proxy === undefined ? { timeouts } : { timeouts, proxy: config.proxy });
+  return factory({ config, httpClient, log: log.child({ provider: config.id }) });
+}

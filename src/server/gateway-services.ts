@@ -1,0 +1,16 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { ClientKeyAuthenticator } from '../auth/client-key-authenticator.ts';
+import type { GatewayConfig } from '../config/gateway-config-schema.ts';
+import type { ChatDispatcher } from '../routing/chat-dispatcher.ts';
+import type { ModelRouter } from '../routing/model-router.ts';
+import type { CorsPolicy } from './cors-policy.ts';
+
+/** What inbound protocols are given to do their work; built once in main.ts. */
+export interface GatewayServices {
+  config: GatewayConfig;
+  router: ModelRouter;
+  dispatcher: ChatDispatcher;
+  auth: ClientKeyAuthenticator;
+  cors: CorsPolicy;
+  log: FastifyBaseLogger;
+}

@@ -1,0 +1,82 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { GatewayError, toGatewayError } from '../canonical/gateway-error.ts';
+import type { GatewayServices } from './gateway-services.ts';
+import { llmuxHeaders } from './request-context.ts';
+
+/** How an inbound protocol spells an error. */
+export interface ProtocolErrorBody {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface InboundProtocol {
+  name: string;
+  formatError(error: GatewayError): ProtocolErrorBody;
+  /** Adds the protocol's routes to its own scope. */
+  register(scope: FastifyInstance, services: GatewayServices): void;
+}
+
+/**
+ * Gives a protocol its own Fastify scope: bodies parsed as JSON whatever their content type
+ * (Raycast sends none), every error — bad JSON, too large, unknown model, upstream failure —
+ * answered in the protocol's own shape, and client-key checks answered likewise.
+ */
+export function registerProtocolScope(app: FastifyInstance, protocol: InboundProtocol, services: GatewayServices): void {
+  void app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
+      const text = typeof body === 'string' ? body : body.toString('utf8');
+      if (text.trim().length === 0) return done(null, undefined);
+      try {
+        done(null, JSON.parse(text));
+      } catch (error) {
+        const detail = error instanceof Error ? error.message : String(error);
+        done(new GatewayError('invalid_request', `request body is not valid JSON: ${detail}`, { code: 'invalid_json' }), undefined);
+      }
+    });
+
+    scope.addHook('preHandler', async (request, reply) => {
+      const result = services.auth.authenticate(request.headers);
+      if (result.outcome === 'open') return;
+      if (result.outcome === 'ok') {
+        request.llmux.client = result.client;
+        if (result.client.models !== undefined) request.llmux.dispatch.allowedModels = result.client.models;
+        return;
+      }
+      const message =
+        result.outcome === 'missing'
+          ? 'missing API key: send it as "Authorization: Bearer <key>" or "x-api-key: <key>"'
+          : 'invalid API key';
+      return sendProtocolError(request, reply, protocol, new GatewayError('authentication', message, { code: 'invalid_api_key' }));
+    });
+
+    scope.setErrorHandler((error: FastifyError | GatewayError, request, reply) => {
+      return sendProtocolError(request, reply, protocol, fromFastifyError(error));
+    });
+
+    protocol.register(scope, services);
+  });
+}
+
+export function sendProtocolError(request: FastifyRequest, reply: FastifyReply, protocol: InboundProtocol, error: GatewayError): FastifyReply {
+  if (error.status >= 500) request.log.error({ err: error }, error.message);
+  else request.log.info({ status: error.status }, error.message);
+  const formatted = protocol.formatError(error);
+  const headers: Record<string, string> = { ...llmuxHeaders(request), ...formatted.headers };
+  if (error.retryAfterSeconds !== undefined) headers['retry-after'] = String(Math.ceil(error.retryAfterSeconds));
+  return reply.code(formatted.status).headers(headers).send(formatted.body);
+}
+
+/** Fastify's own errors (body too large, bad content) as GatewayErrors. */
+function fromFastifyError(error: FastifyError | GatewayError): GatewayError {
+  if (error instanceof GatewayError) return error;
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    return new GatewayError('request_too_large', 'request body is too large', { code: 'request_too_large' });
+  }
+  const status = error.statusCode;
+  if (status !== undefined && status >= 400 && status < 500) {
+    return new GatewayError(status === 413 ? 'request_too_large' : 'invalid_request', error.message, { status });
+  }
+  return toGatewayError(error);
+}

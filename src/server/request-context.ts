@@ -1,0 +1,48 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AuthenticatedClient } from '../auth/client-key-authenticator.ts';
+import type { DispatchContext } from '../routing/chat-dispatcher.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set for every request in the onRequest hook (see attachRequestContext). */
+    llmux: RequestContext;
+  }
+}
+
+export interface RequestContext {
+  /** performance.now() when the request arrived. */
+  receivedAt: number;
+  controller: AbortController;
+  dispatch: DispatchContext;
+  client?: AuthenticatedClient;
+}
+
+/**
+ * Gives the request its context: an abort signal that fires when the client goes away before the
+ * response is finished (so the upstream call is cancelled at once), and the upstream-time counter.
+ */
+export function attachRequestContext(request: FastifyRequest, reply: FastifyReply): void {
+  const controller = new AbortController();
+  const context: RequestContext = {
+    receivedAt: performance.now(),
+    controller,
+    dispatch: { signal: controller.signal, requestId: String(request.id), log: request.log, upstreamMs: 0 },
+  };
+  request.llmux = context;
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) controller.abort();
+  });
+}
+
+/** The llmux response headers: request id, routing, and time spent inside llmux. */
+export function llmuxHeaders(request: FastifyRequest): Record<string, string> {
+  const context = request.llmux;
+  const overhead = Math.max(0, performance.now() - context.receivedAt - context.dispatch.upstreamMs);
+  const headers: Record<string, string> = { 'x-request-id': String(request.id), 'x-llmux-overhead-ms': overhead.toFixed(3) };
+  const target = context.dispatch.target;
+  if (target !== undefined) {
+    headers['x-llmux-provider'] = target.provider.id;
+    headers['x-llmux-model'] = target.upstreamModel;
+  }
+  return headers;
+}

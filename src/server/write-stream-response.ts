@@ -1,0 +1,40 @@
+import { once } from 'node:events';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { llmuxHeaders } from './request-context.ts';
+
+/**
+ * Streams `chunks` to the client as they come: headers first (with the llmux headers and any set
+ * on the reply, CORS included), then each chunk written at once with no buffering, honouring
+ * backpressure. Stops reading `chunks` as soon as the client goes away, which ends the upstream call.
+ */
+export async function writeStreamResponse(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  contentType: string,
+  chunks: AsyncIterable<string>,
+): Promise<void> {
+  reply.hijack();
+  const raw = reply.raw;
+  const headers: Record<string, string | number | string[]> = {};
+  for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) headers[name] = value;
+  Object.assign(headers, llmuxHeaders(request), {
+    'content-type': contentType,
+    'cache-control': 'no-cache',
+    'x-accel-buffering': 'no',
+  });
+  raw.writeHead(200, headers);
+  raw.flushHeaders();
+  try {
+    for await (const chunk of chunks) {
+      if (raw.destroyed) break;
+      if (!raw.write(chunk)) {
+        await Promise.race([once(raw, 'drain'), once(raw, 'close')]);
+        if (raw.destroyed) break;
+      }
+    }
+  } catch (error) {
+    request.log.error({ err: error }, 'stream encoder failed');
+  } finally {
+    if (!raw.destroyed) raw.end();
+  }
+}

@@ -1,0 +1,44 @@
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { createApp } from '../src/app.ts';
+import { gatewayConfigSchema, type GatewayConfigInput } from '../src/config/gateway-config-schema.ts';
+import { INBOUND_PROTOCOLS } from '../src/inbound/inbound-protocols.ts';
+import { createLogger } from '../src/observability/create-logger.ts';
+import { buildGateway, type BuiltGateway } from '../src/server/build-gateway.ts';
+import type { RetryPolicy } from '../src/routing/retry-policy.ts';
+
+export interface TestGateway {
+  /** `http://127.0.0.1:<port>` */
+  baseUrl: string;
+  app: FastifyInstance;
+  gateway: BuiltGateway;
+  close(): Promise<void>;
+}
+
+/** Fast retries so tests of retry behaviour stay quick. */
+export const TEST_RETRY_POLICY: RetryPolicy = { attempts: 2, baseDelayMs: 5, maxDelayMs: 50 };
+
+/** llmux on a loopback port with the given config (validated as a real config file would be). */
+export async function startTestGateway(
+  config: GatewayConfigInput,
+  options: { retryPolicy?: RetryPolicy; ollamaOrigins?: string; logLevel?: string } = {},
+): Promise<TestGateway> {
+  const parsed = gatewayConfigSchema.parse(config);
+  const log = createLogger(options.logLevel ?? process.env.LLMUX_TEST_LOG ?? 'silent');
+  const gateway = buildGateway(parsed, log, {
+    retryPolicy: options.retryPolicy ?? TEST_RETRY_POLICY,
+    ...(options.ollamaOrigins === undefined ? {} : { ollamaOrigins: options.ollamaOrigins }),
+  });
+  const app = createApp({ services: gateway.services, protocols: INBOUND_PROTOCOLS, listenHost: '127.0.0.1', logger: log });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const port = (app.server.address() as AddressInfo).port;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    app,
+    gateway,
+    close: async () => {
+      await app.close();
+      await gateway.close();
+    },
+  };
+}
