@@ -6,6 +6,7 @@ import { INBOUND_PROTOCOLS } from '../src/inbound/inbound-protocols.ts';
 import { createLogger } from '../src/observability/create-logger.ts';
 import { buildGateway, type BuiltGateway } from '../src/server/build-gateway.ts';
 import type { RetryPolicy } from '../src/routing/retry-policy.ts';
+import type { ProviderAdapter } from '../src/providers/provider-adapter.ts';
 
 export interface TestGateway {
   /** `http://127.0.0.1:<port>` */
@@ -21,13 +22,14 @@ export const TEST_RETRY_POLICY: RetryPolicy = { attempts: 2, baseDelayMs: 5, max
 /** llmux on a loopback port with the given config (validated as a real config file would be). */
 export async function startTestGateway(
   config: GatewayConfigInput,
-  options: { retryPolicy?: RetryPolicy; ollamaOrigins?: string; logLevel?: string } = {},
+  options: { retryPolicy?: RetryPolicy; ollamaOrigins?: string; logLevel?: string; adapters?: ProviderAdapter[] } = {},
 ): Promise<TestGateway> {
   const parsed = gatewayConfigSchema.parse(config);
   const log = createLogger(options.logLevel ?? process.env.LLMUX_TEST_LOG ?? 'silent');
   const gateway = buildGateway(parsed, log, {
     retryPolicy: options.retryPolicy ?? TEST_RETRY_POLICY,
     ...(options.ollamaOrigins === undefined ? {} : { ollamaOrigins: options.ollamaOrigins }),
+    ...(options.adapters === undefined ? {} : { adapters: options.adapters }),
   });
   const app = createApp({ services: gateway.services, protocols: INBOUND_PROTOCOLS, listenHost: '127.0.0.1', logger: log });
   await app.listen({ host: '127.0.0.1', port: 0 });

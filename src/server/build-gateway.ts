@@ -22,11 +22,13 @@ export interface BuildGatewayOptions {
   /** `OLLAMA_ORIGINS`, read by the caller from the environment. */
   ollamaOrigins?: string;
   retryPolicy?: RetryPolicy;
+  /** Ready-made adapters added after the configured ones (tests, embedding llmux in a program). */
+  adapters?: ProviderAdapter[];
 }
 
 /** Config → providers, router and dispatcher. No listening here. */
 export function buildGateway(config: GatewayConfig, log: FastifyBaseLogger, options: BuildGatewayOptions = {}): BuiltGateway {
-  const providers = config.providers.map((providerConfig) => createProvider(providerConfig, log));
+  const providers = [...config.providers.map((providerConfig) => createProvider(providerConfig, log)), ...(options.adapters ?? [])];
   const staticModels = new Map(config.providers.filter((provider) => provider.models !== undefined).map((provider) => [provider.id, provider.models ?? []]));
   const catalog = new ModelCatalog(providers, log, { staticModels });
   const router = new ModelRouter(config, providers, catalog);
