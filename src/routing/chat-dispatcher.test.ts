@@ -1,0 +1,172 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ChatRequest } from '../canonical/chat-request.ts';
+import type { ChatStreamEvent } from '../canonical/chat-stream-event.ts';
+import { GatewayError } from '../canonical/gateway-error.ts';
+import { createLogger } from '../observability/create-logger.ts';
+import { ScriptedProvider, textScript } from '../../test-support/scripted-provider.ts';
+import { ChatDispatcher, type DispatchContext } from './chat-dispatcher.ts';
+import { ModelCatalog } from './model-catalog.ts';
+import { ModelRouter } from './model-router.ts';
+
+const log = createLogger('silent');
+const FAST_RETRIES = { attempts: 2, baseDelayMs: 1, maxDelayMs: 20 };
+
+function setup(providers: ScriptedProvider[], targets: string[]) {
+  const router = new ModelRouter({ models: [{ name: 'm', targets }], default_model: undefined }, providers, new ModelCatalog(providers, log));
+  return new ChatDispatcher(router, FAST_RETRIES);
+}
+
+function context(overrides: Partial<DispatchContext> = {}): DispatchContext {
+  return { signal: new AbortController().signal, requestId: 'test', log, upstreamMs: 0, ...overrides };
+}
+
+const request: ChatRequest = { model: 'm', stream: true, messages: [{ role: 'user', parts: [{ type: 'text', text: 'hello there' }] }] };
+
+async function drain(events: AsyncIterable<ChatStreamEvent>): Promise<ChatStreamEvent[]> {
+  const all: ChatStreamEvent[] = [];
+  for await (const event of events) all.push(event);
+  return all;
+}
+
+describe('ChatDispatcher', () => {
+  it('sends the upstream model id and reports where it went', async () => {
+    const provider = new ScriptedProvider('a');
+    provider.script = textScript('hi');
+    const dispatcher = setup([provider], ['a/upstream-x']);
+    const ctx = context();
+    const routed = await dispatcher.stream(request, ctx);
+    await drain(routed.events);
+    assert.equal(provider.requests[0]?.model, 'upstream-x');
+    assert.equal(ctx.target?.provider.id, 'a');
+    assert.ok(ctx.upstreamMs >= 0);
+  });
+
+  it('retries a retryable failure, then succeeds on the same target', async () => {
+    const provider = new ScriptedProvider('a');
+    let calls = 0;
+    provider.streamChat = async () => {
+      calls++;
+      if (calls === 1) throw new GatewayError('overloaded', 'busy');
+      return (async function* () {
+        yield* textScript('ok');
+      })();
+    };
+    const dispatcher = setup([provider], ['a/x']);
+    const routed = await dispatcher.stream(request, context());
+    const events = await drain(routed.events);
+    assert.equal(calls, 2);
+    assert.equal(events.at(-1)?.type, 'finish');
+  });
+
+  it('falls back to the next target when one keeps failing', async () => {
+    const first = new ScriptedProvider('a');
+    first.script = new GatewayError('rate_limit', 'slow down');
+    const second = new ScriptedProvider('b');
+    second.script = textScript('from b');
+    const dispatcher = setup([first, second], ['a/x', 'b/y']);
+    const ctx = context();
+    const routed = await dispatcher.stream(request, ctx);
+    await drain(routed.events);
+    assert.equal(first.requests.length, 2, 'the first target is retried once');
+    assert.equal(second.requests.length, 1);
+    assert.equal(ctx.target?.provider.id, 'b');
+  });
+
+  it('never retries or falls back on a client error', async () => {
+    const first = new ScriptedProvider('a');
+    first.script = new GatewayError('invalid_request', 'bad tool schema');
+    const second = new ScriptedProvider('b');
+    second.script = textScript('from b');
+    const dispatcher = setup([first, second], ['a/x', 'b/y']);
+    await assert.rejects(dispatcher.stream(request, context()), /bad tool schema/);
+    assert.equal(first.requests.length, 1);
+    assert.equal(second.requests.length, 0);
+  });
+
+  it('treats a retryable error as the first stream event like a failed call', async () => {
+    const provider = new ScriptedProvider('a');
+    let calls = 0;
+    provider.script = () => {
+      calls++;
+      const events: ChatStreamEvent[] = calls === 1 ? [{ type: 'error', error: new GatewayError('upstream', 'hiccup') }] : textScript('ok');
+      return (async function* () {
+        yield* events;
+      })();
+    };
+    const dispatcher = setup([provider], ['a/x']);
+    const events = await drain((await dispatcher.stream(request, context())).events);
+    assert.equal(calls, 2);
+    assert.deepEqual(events.filter((event) => event.type === 'text-delta'), [{ type: 'text-delta', text: 'ok' }]);
+  });
+
+  it('ends a stream that stops without finish with an error event', async () => {
+    const provider = new ScriptedProvider('a');
+    provider.script = [{ type: 'text-start' }, { type: 'text-delta', text: 'half' }];
+    const dispatcher = setup([provider], ['a/x']);
+    const events = await drain((await dispatcher.stream(request, context())).events);
+    const last = events.at(-1);
+    assert.equal(last?.type, 'error');
+    assert.match(last?.type === 'error' ? last.error.message : '', /ended before the response was complete/);
+  });
+
+  it('turns a provider throwing mid-stream into one error event', async () => {
+    const provider = new ScriptedProvider('a');
+    provider.script = () =>
+      (async function* (): AsyncGenerator<ChatStreamEvent> {
+        yield { type: 'text-start' };
+        yield { type: 'text-delta', text: 'x' };
+        throw new GatewayError('upstream', 'connection reset');
+      })();
+    const dispatcher = setup([provider], ['a/x']);
+    const events = await drain((await dispatcher.stream(request, context())).events);
+    assert.deepEqual(
+      events.map((event) => event.type),
+      ['text-start', 'text-delta', 'error'],
+    );
+  });
+
+  it('fills measured timing and counted usage when the upstream gave none', async () => {
+    const provider = new ScriptedProvider('a');
+    provider.script = [{ type: 'text-start' }, { type: 'text-delta', text: 'Hello, world! How are you today?' }, { type: 'text-end' }, { type: 'finish', finishReason: 'stop' }];
+    const dispatcher = setup([provider], ['a/x']);
+    const events = await drain((await dispatcher.stream(request, context())).events);
+    const finish = events.at(-1);
+    assert.ok(finish?.type === 'finish');
+    assert.equal(finish.timing?.source, 'measured');
+    assert.equal(finish.usage?.source, 'counted');
+    assert.ok((finish.usage?.outputTokens ?? 0) >= 5, 'output tokens are counted from the text');
+    assert.ok((finish.usage?.inputTokens ?? 0) >= 2);
+  });
+
+  it('keeps the upstream usage and timing when given', async () => {
+    const provider = new ScriptedProvider('a');
+    const timing = { queueMs: 1, promptMs: 2, completionMs: 3, totalMs: 6, source: 'upstream' as const };
+    provider.script = [{ type: 'finish', finishReason: 'stop', usage: { inputTokens: 7, outputTokens: 9, source: 'upstream' }, timing }];
+    const dispatcher = setup([provider], ['a/x']);
+    const result = await dispatcher.complete({ ...request, stream: false }, context());
+    assert.deepEqual(result.response.usage, { inputTokens: 7, outputTokens: 9, source: 'upstream' });
+    assert.deepEqual(result.response.timing, timing);
+  });
+
+  it('refuses a model the client key may not use, before any upstream call', async () => {
+    const provider = new ScriptedProvider('a');
+    const dispatcher = setup([provider], ['a/x']);
+    await assert.rejects(dispatcher.stream(request, context({ allowedModels: new Set(['other']) })), (error: unknown) => {
+      assert.ok(error instanceof GatewayError);
+      assert.equal(error.status, 403);
+      return true;
+    });
+    assert.equal(provider.requests.length, 0);
+  });
+
+  it('stops at once when the client went away', async () => {
+    const provider = new ScriptedProvider('a');
+    provider.script = new GatewayError('overloaded', 'busy');
+    const dispatcher = setup([provider], ['a/x']);
+    const controller = new AbortController();
+    controller.abort();
+    await assert.rejects(dispatcher.stream(request, context({ signal: controller.signal })), /canceled/);
+    assert.equal(provider.requests.length, 0);
+  });
+});
