@@ -66,10 +66,15 @@ export async function* measureChatStream(
   }
 }
 
+/**
+ * Timing measured around the upstream call. Without a first-output time (a non-streamed answer)
+ * the split between reading the prompt and generating is unknown, so it is all counted as
+ * generation: rates computed from it are then a lower bound, never an invention.
+ */
 export function measuredTiming(startedAt: number, firstOutputAt: number | undefined): Timing {
   const now = performance.now();
   const totalMs = now - startedAt;
-  const promptMs = firstOutputAt === undefined ? totalMs : firstOutputAt - startedAt;
+  const promptMs = firstOutputAt === undefined ? 0 : firstOutputAt - startedAt;
   return { queueMs: 0, promptMs, completionMs: totalMs - promptMs, totalMs, source: 'measured' };
 }
 
