@@ -1,4 +1,5 @@
 import type { InboundProtocol } from '../server/register-protocol-scope.ts';
+import { OPENAI_INBOUND_PROTOCOL } from './openai/openai-inbound-protocol.ts';
 
 /** Every client-facing protocol llmux speaks; each lives in its own folder. */
-export const INBOUND_PROTOCOLS: InboundProtocol[] = [];
+export const INBOUND_PROTOCOLS: InboundProtocol[] = [OPENAI_INBOUND_PROTOCOL];

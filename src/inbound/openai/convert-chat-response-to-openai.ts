@@ -1,0 +1,59 @@
+import type { ChatResponse } from '../../canonical/chat-response.ts';
+import { fileAsMarkdown } from './file-as-markdown.ts';
+import { newOpenAIId } from './new-openai-id.ts';
+import { toOpenAIFinishReason, type OpenAIFinishReason } from './to-openai-finish-reason.ts';
+import { toOpenAIUsage, type OpenAIUsage } from './to-openai-usage.ts';
+
+export interface OpenAIToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
+}
+
+export interface OpenAIChatCompletion {
+  id: string;
+  object: 'chat.completion';
+  created: number;
+  model: string;
+  choices: {
+    index: 0;
+    message: {
+      role: 'assistant';
+      content: string | null;
+      refusal: null;
+      reasoning_content?: string;
+      tool_calls?: OpenAIToolCall[];
+    };
+    logprobs: null;
+    finish_reason: OpenAIFinishReason;
+  }[];
+  usage: OpenAIUsage;
+}
+
+/**
+ * A whole canonical answer → OpenAI's `chat.completion`. `model` is the name the client asked
+ * for, so clients see the model they chose rather than the upstream id behind an alias.
+ */
+export function convertChatResponseToOpenAI(response: ChatResponse, model: string): OpenAIChatCompletion {
+  let text = response.text;
+  for (const file of response.files) text += (text.length === 0 ? '' : '\n\n') + fileAsMarkdown(file);
+  const hasToolCalls = response.toolCalls.length > 0;
+  const message: OpenAIChatCompletion['choices'][number]['message'] = {
+    role: 'assistant',
+    // OpenAI sends null content for a turn that only calls tools; clients test for it.
+    content: text.length === 0 && hasToolCalls ? null : text,
+    refusal: null,
+  };
+  if (response.reasoning.length > 0) message.reasoning_content = response.reasoning;
+  if (hasToolCalls) {
+    message.tool_calls = response.toolCalls.map((call) => ({ id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } }));
+  }
+  return {
+    id: response.id ?? newOpenAIId('chatcmpl-'),
+    object: 'chat.completion',
+    created: response.created ?? Math.floor(Date.now() / 1000),
+    model,
+    choices: [{ index: 0, message, logprobs: null, finish_reason: toOpenAIFinishReason(response.finishReason, hasToolCalls) }],
+    usage: toOpenAIUsage(response.usage),
+  };
+}

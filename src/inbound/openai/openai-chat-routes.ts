@@ -1,0 +1,30 @@
+import type { FastifyInstance } from 'fastify';
+import { SSE_CONTENT_TYPE } from '../../wire/sse-encoder.ts';
+import type { GatewayServices } from '../../server/gateway-services.ts';
+import { writeStreamResponse } from '../../server/write-stream-response.ts';
+import { convertChatResponseToOpenAI } from './convert-chat-response-to-openai.ts';
+import { convertOpenAIRequestToChatRequest } from './convert-openai-request-to-chat-request.ts';
+import { openAIChatRequestSchema } from './openai-chat-request-schema.ts';
+import { encodeOpenAIChatStream } from './openai-chat-stream-encoder.ts';
+import { parseOpenAIRequestBody } from './parse-openai-request-body.ts';
+
+/**
+ * `POST /v1/chat/completions`. Errors before the first byte (bad request, unknown model, an
+ * upstream that failed at once) are thrown and answered as HTTP errors by the protocol scope;
+ * once streaming, they arrive in-band as the stream's error chunk.
+ */
+export function registerOpenAIChatRoutes(scope: FastifyInstance, services: GatewayServices): void {
+  scope.post('/v1/chat/completions', async (request, reply) => {
+    const body = parseOpenAIRequestBody(openAIChatRequestSchema, request.body);
+    const chatRequest = convertOpenAIRequestToChatRequest(body);
+    const context = request.llmux.dispatch;
+    if (chatRequest.stream) {
+      const routed = await services.dispatcher.stream(chatRequest, context);
+      const includeUsage = body.stream_options?.include_usage === true;
+      await writeStreamResponse(request, reply, SSE_CONTENT_TYPE, encodeOpenAIChatStream(routed.events, { model: body.model, includeUsage }));
+      return reply;
+    }
+    const { response } = await services.dispatcher.complete(chatRequest, context);
+    return reply.send(convertChatResponseToOpenAI(response, body.model));
+  });
+}

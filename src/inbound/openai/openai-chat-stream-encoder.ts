@@ -1,0 +1,139 @@
+import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
+import { GatewayError, toGatewayError } from '../../canonical/gateway-error.ts';
+import type { Usage } from '../../canonical/usage.ts';
+import { fileAsMarkdown } from './file-as-markdown.ts';
+import { newOpenAIId } from './new-openai-id.ts';
+import { openAIErrorBody } from './openai-error-response.ts';
+import { toOpenAIFinishReason } from './to-openai-finish-reason.ts';
+import { toOpenAIUsage } from './to-openai-usage.ts';
+
+export interface OpenAIChatStreamOptions {
+  /** The model name the client asked for; every chunk carries it. */
+  model: string;
+  /** `stream_options.include_usage`: send a `choices:[]` chunk with usage before `[DONE]`. */
+  includeUsage: boolean;
+}
+
+/**
+ * Canonical events → `chat.completion.chunk` server-sent events, as api.openai.com streams them
+ * (openai-node ChatCompletionChunk): a first delta with the role, then `content`,
+ * `reasoning_content` and tool-call deltas (the first one of each call with id, type, name and
+ * empty arguments, then argument fragments — what the SDK's ChatCompletionStream assembles),
+ * a chunk with `finish_reason`, the usage chunk when asked for, then `data: [DONE]`.
+ * An error becomes `data: {"error":{…}}` and ends the stream; openai-node throws an APIError
+ * for any chunk with an `error` key (src/core/streaming.ts).
+ *
+ * Every streamed token passes through here, so each chunk is one string concatenation around a
+ * prefix and suffix built once.
+ */
+export class OpenAIChatStreamEncoder {
+  private readonly model: string;
+  private readonly includeUsage: boolean;
+  private id: string | undefined;
+  private created: number | undefined;
+  /** `data: {"id":…,"object":…,"created":…,"model":…` */
+  private head = '';
+  /** `data: {…,"choices":[{"index":0,"delta":` */
+  private prefix = '';
+  /** `,"logprobs":null,"finish_reason":null}]…}\n\n` */
+  private suffix = '';
+  private readonly usageNull: string;
+  private started = false;
+  private ended = false;
+  private wroteContent = false;
+  /** Canonical tool-call index → OpenAI's, which counts calls from 0 in the order they start. */
+  private readonly toolIndexes = new Map<number, number>();
+
+  constructor(options: OpenAIChatStreamOptions) {
+    this.model = options.model;
+    this.includeUsage = options.includeUsage;
+    // With include_usage, OpenAI sends `"usage":null` on every chunk but the last.
+    this.usageNull = options.includeUsage ? ',"usage":null' : '';
+  }
+
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  /** The SSE text for one event (possibly empty). */
+  encode(event: ChatStreamEvent): string {
+    if (this.ended) return '';
+    switch (event.type) {
+      case 'response-start':
+        if (!this.started) {
+          if (event.id !== undefined && event.id.length > 0) this.id = event.id;
+          if (event.created !== undefined) this.created = event.created;
+        }
+        return this.start();
+      case 'text-delta':
+        this.wroteContent = true;
+        return this.start() + this.prefix + '{"content":' + JSON.stringify(event.text) + '}' + this.suffix;
+      case 'reasoning-delta':
+        return this.start() + this.prefix + '{"reasoning_content":' + JSON.stringify(event.text) + '}' + this.suffix;
+      case 'tool-call-start': {
+        const index = this.toolIndexes.size;
+        this.toolIndexes.set(event.index, index);
+        const call = '{"index":' + index + ',"id":' + JSON.stringify(event.id) + ',"type":"function","function":{"name":' + JSON.stringify(event.name) + ',"arguments":""}}';
+        return this.start() + this.prefix + '{"tool_calls":[' + call + ']}' + this.suffix;
+      }
+      case 'tool-call-delta': {
+        const index = this.toolIndexes.get(event.index);
+        if (index === undefined) return '';
+        return this.prefix + '{"tool_calls":[{"index":' + index + ',"function":{"arguments":' + JSON.stringify(event.argumentsDelta) + '}}]}' + this.suffix;
+      }
+      case 'file': {
+        const markdown = (this.wroteContent ? '\n\n' : '') + fileAsMarkdown(event);
+        this.wroteContent = true;
+        return this.start() + this.prefix + '{"content":' + JSON.stringify(markdown) + '}' + this.suffix;
+      }
+      case 'finish':
+        return this.finish(toOpenAIFinishReason(event.finishReason, this.toolIndexes.size > 0), event.usage);
+      case 'error':
+        this.ended = true;
+        return 'data: ' + JSON.stringify(openAIErrorBody(event.error)) + '\n\n';
+      default:
+        return '';
+    }
+  }
+
+  /** What to send if the events ran out with no terminal event: an error, never a silent end. */
+  end(): string {
+    if (this.ended) return '';
+    return this.encode({ type: 'error', error: new GatewayError('upstream', 'the upstream stream ended before the response was complete') });
+  }
+
+  private start(): string {
+    if (this.started) return '';
+    this.started = true;
+    const id = this.id ?? newOpenAIId('chatcmpl-');
+    const created = this.created ?? Math.floor(Date.now() / 1000);
+    this.head = 'data: {"id":' + JSON.stringify(id) + ',"object":"chat.completion.chunk","created":' + created + ',"model":' + JSON.stringify(this.model);
+    this.prefix = this.head + ',"choices":[{"index":0,"delta":';
+    this.suffix = ',"logprobs":null,"finish_reason":null}]' + this.usageNull + '}\n\n';
+    return this.prefix + '{"role":"assistant","content":""}' + this.suffix;
+  }
+
+  private finish(finishReason: string, usage: Usage | undefined): string {
+    let text = this.start() + this.prefix + '{},"logprobs":null,"finish_reason":"' + finishReason + '"}]' + this.usageNull + '}\n\n';
+    if (this.includeUsage) text += this.head + ',"choices":[],"usage":' + JSON.stringify(toOpenAIUsage(usage)) + '}\n\n';
+    this.ended = true;
+    return text + 'data: [DONE]\n\n';
+  }
+}
+
+/** Encodes a whole canonical stream; a failure while reading it becomes the error chunk. */
+export async function* encodeOpenAIChatStream(events: AsyncIterable<ChatStreamEvent>, options: OpenAIChatStreamOptions): AsyncGenerator<string> {
+  const encoder = new OpenAIChatStreamEncoder(options);
+  try {
+    for await (const event of events) {
+      const text = encoder.encode(event);
+      if (text.length > 0) yield text;
+      if (encoder.isEnded) return;
+    }
+  } catch (error) {
+    yield encoder.encode({ type: 'error', error: toGatewayError(error) });
+    return;
+  }
+  const tail = encoder.end();
+  if (tail.length > 0) yield tail;
+}

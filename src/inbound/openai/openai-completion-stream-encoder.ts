@@ -1,0 +1,54 @@
+import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
+import { GatewayError, toGatewayError } from '../../canonical/gateway-error.ts';
+import { fileAsMarkdown } from './file-as-markdown.ts';
+import { newOpenAIId } from './new-openai-id.ts';
+import { openAIErrorBody } from './openai-error-response.ts';
+import { toOpenAIFinishReason } from './to-openai-finish-reason.ts';
+import { toOpenAIUsage } from './to-openai-usage.ts';
+
+/**
+ * Canonical events → legacy `text_completion` chunks (openai-node src/resources/completions.ts):
+ * `choices[0].text` per delta, a last choice chunk with `finish_reason`, the usage chunk
+ * (`choices:[]`) when `stream_options.include_usage`, then `data: [DONE]`. Errors end the stream
+ * with `data: {"error":{…}}` as chat streams do. Reasoning has no place in this format.
+ */
+export async function* encodeOpenAICompletionStream(
+  events: AsyncIterable<ChatStreamEvent>,
+  options: { model: string; includeUsage: boolean },
+): AsyncGenerator<string> {
+  const head = 'data: {"id":"' + newOpenAIId('cmpl-') + '","object":"text_completion","created":' + Math.floor(Date.now() / 1000) + ',"model":' + JSON.stringify(options.model);
+  const prefix = head + ',"choices":[{"text":';
+  const usageNull = options.includeUsage ? ',"usage":null' : '';
+  const suffix = ',"index":0,"logprobs":null,"finish_reason":null}]' + usageNull + '}\n\n';
+  let wroteText = false;
+  try {
+    for await (const event of events) {
+      switch (event.type) {
+        case 'text-delta':
+          wroteText = true;
+          yield prefix + JSON.stringify(event.text) + suffix;
+          break;
+        case 'file':
+          yield prefix + JSON.stringify((wroteText ? '\n\n' : '') + fileAsMarkdown(event)) + suffix;
+          wroteText = true;
+          break;
+        case 'finish': {
+          const reason = toOpenAIFinishReason(event.finishReason, false);
+          let text = prefix + '"","index":0,"logprobs":null,"finish_reason":"' + reason + '"}]' + usageNull + '}\n\n';
+          if (options.includeUsage) text += head + ',"choices":[],"usage":' + JSON.stringify(toOpenAIUsage(event.usage)) + '}\n\n';
+          yield text + 'data: [DONE]\n\n';
+          return;
+        }
+        case 'error':
+          yield 'data: ' + JSON.stringify(openAIErrorBody(event.error)) + '\n\n';
+          return;
+        default:
+          break;
+      }
+    }
+  } catch (error) {
+    yield 'data: ' + JSON.stringify(openAIErrorBody(toGatewayError(error))) + '\n\n';
+    return;
+  }
+  yield 'data: ' + JSON.stringify(openAIErrorBody(new GatewayError('upstream', 'the upstream stream ended before the response was complete'))) + '\n\n';
+}
