@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ChatResponse } from '../../canonical/chat-response.ts';
+import { convertChatResponseToOpenAI } from './convert-chat-response-to-openai.ts';
+
+const base: ChatResponse = { text: '', reasoning: '', toolCalls: [], files: [], finishReason: 'stop' };
+
+describe('convertChatResponseToOpenAI', () => {
+  it('builds a chat.completion with the client model name, reasoning and full usage', () => {
+    const completion = convertChatResponseToOpenAI(
+      {
+        ...base,
+        id: 'chatcmpl-up',
+        model: 'upstream-id',
+        created: 1700000000,
+        text: 'Paris',
+        reasoning: 'capital of France',
+        usage: { inputTokens: 10, outputTokens: 5, reasoningTokens: 3, cachedInputTokens: 4, source: 'upstream' },
+      },
+      'my-alias',
+    );
+    assert.deepEqual(completion, {
+      id: 'chatcmpl-up',
+      object: 'chat.completion',
+      created: 1700000000,
+      model: 'my-alias',
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: 'Paris', refusal: null, reasoning_content: 'capital of France' },
+          logprobs: null,
+          finish_reason: 'stop',
+        },
+      ],
+      usage: {
+        prompt_tokens: 10,
+        completion_tokens: 5,
+        total_tokens: 15,
+        prompt_tokens_details: { cached_tokens: 4 },
+        completion_tokens_details: { reasoning_tokens: 3 },
+      },
+    });
+  });
+
+  it('gives null content and finish_reason tool_calls for a tool-only turn', () => {
+    const completion = convertChatResponseToOpenAI(
+      { ...base, toolCalls: [{ id: 'call_1', name: 'f', arguments: '{"a":1}' }], usage: { inputTokens: 1, outputTokens: 2, source: 'counted' } },
+      'm',
+    );
+    const choice = completion.choices[0];
+    assert.equal(choice?.message.content, null);
+    assert.deepEqual(choice?.message.tool_calls, [{ id: 'call_1', type: 'function', function: { name: 'f', arguments: '{"a":1}' } }]);
+    assert.equal(choice?.finish_reason, 'tool_calls');
+    assert.equal(choice?.message.reasoning_content, undefined);
+    assert.match(completion.id, /^chatcmpl-[A-Za-z0-9]{20}$/);
+    assert.deepEqual(completion.usage, { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 });
+  });
+
+  it('maps finish reasons and appends produced files as Markdown', () => {
+    const completion = convertChatResponseToOpenAI(
+      { ...base, text: 'Here', finishReason: 'content-filter', files: [{ url: 'https://cdn.example/x.png', mediaType: 'image/png', name: 'x' }] },
+      'm',
+    );
+    assert.equal(completion.choices[0]?.message.content, 'Here\n\n![x](https://cdn.example/x.png)');
+    assert.equal(completion.choices[0]?.finish_reason, 'content_filter');
+    assert.equal(convertChatResponseToOpenAI({ ...base, finishReason: 'length' }, 'm').choices[0]?.finish_reason, 'length');
+    assert.equal(convertChatResponseToOpenAI({ ...base, finishReason: 'other' }, 'm').choices[0]?.finish_reason, 'stop');
+  });
+});

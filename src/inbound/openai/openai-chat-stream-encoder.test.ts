@@ -1,0 +1,150 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
+import { GatewayError } from '../../canonical/gateway-error.ts';
+import { encodeOpenAIChatStream, OpenAIChatStreamEncoder } from './openai-chat-stream-encoder.ts';
+
+const HEAD = 'data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1700000000,"model":"my-model"';
+const PREFIX = HEAD + ',"choices":[{"index":0,"delta":';
+const SUFFIX = ',"logprobs":null,"finish_reason":null}]}\n\n';
+const ROLE = PREFIX + '{"role":"assistant","content":""}' + SUFFIX;
+
+async function encode(events: ChatStreamEvent[], includeUsage = false): Promise<string> {
+  async function* source(): AsyncGenerator<ChatStreamEvent> {
+    yield* events;
+  }
+  let text = '';
+  for await (const chunk of encodeOpenAIChatStream(source(), { model: 'my-model', includeUsage })) text += chunk;
+  return text;
+}
+
+const start: ChatStreamEvent = { type: 'response-start', id: 'chatcmpl-1', model: 'upstream-model', created: 1700000000 };
+
+describe('OpenAIChatStreamEncoder', () => {
+  it('encodes a text stream byte for byte', async () => {
+    const text = await encode([
+      start,
+      { type: 'text-start' },
+      { type: 'text-delta', text: 'Hel' },
+      { type: 'text-delta', text: 'lo "☃"\n' },
+      { type: 'text-end' },
+      { type: 'finish', finishReason: 'stop', usage: { inputTokens: 5, outputTokens: 2, source: 'upstream' } },
+    ]);
+    assert.equal(
+      text,
+      ROLE +
+        PREFIX + '{"content":"Hel"}' + SUFFIX +
+        PREFIX + '{"content":"lo \\"☃\\"\\n"}' + SUFFIX +
+        PREFIX + '{},"logprobs":null,"finish_reason":"stop"}]}\n\n' +
+        'data: [DONE]\n\n',
+    );
+  });
+
+  it('encodes reasoning as delta.reasoning_content before the answer', async () => {
+    const text = await encode([
+      start,
+      { type: 'reasoning-start' },
+      { type: 'reasoning-delta', text: 'think' },
+      { type: 'reasoning-end' },
+      { type: 'text-start' },
+      { type: 'text-delta', text: 'ok' },
+      { type: 'text-end' },
+      { type: 'finish', finishReason: 'length' },
+    ]);
+    assert.equal(
+      text,
+      ROLE +
+        PREFIX + '{"reasoning_content":"think"}' + SUFFIX +
+        PREFIX + '{"content":"ok"}' + SUFFIX +
+        PREFIX + '{},"logprobs":null,"finish_reason":"length"}]}\n\n' +
+        'data: [DONE]\n\n',
+    );
+  });
+
+  it('streams tool calls as OpenAI does, numbering them from 0, and reports tool_calls', async () => {
+    const text = await encode([
+      start,
+      { type: 'tool-call-start', index: 3, id: 'call_a', name: 'get_weather' },
+      { type: 'tool-call-delta', index: 3, argumentsDelta: '{"city":' },
+      { type: 'tool-call-delta', index: 3, argumentsDelta: '"Paris"}' },
+      { type: 'tool-call-start', index: 7, id: 'call_b', name: 'get_time' },
+      { type: 'tool-call-delta', index: 7, argumentsDelta: '{}' },
+      { type: 'tool-call-end', index: 3 },
+      { type: 'tool-call-end', index: 7 },
+      { type: 'finish', finishReason: 'stop' },
+    ]);
+    assert.equal(
+      text,
+      ROLE +
+        PREFIX + '{"tool_calls":[{"index":0,"id":"call_a","type":"function","function":{"name":"get_weather","arguments":""}}]}' + SUFFIX +
+        PREFIX + '{"tool_calls":[{"index":0,"function":{"arguments":"{\\"city\\":"}}]}' + SUFFIX +
+        PREFIX + '{"tool_calls":[{"index":0,"function":{"arguments":"\\"Paris\\"}"}}]}' + SUFFIX +
+        PREFIX + '{"tool_calls":[{"index":1,"id":"call_b","type":"function","function":{"name":"get_time","arguments":""}}]}' + SUFFIX +
+        PREFIX + '{"tool_calls":[{"index":1,"function":{"arguments":"{}"}}]}' + SUFFIX +
+        PREFIX + '{},"logprobs":null,"finish_reason":"tool_calls"}]}\n\n' +
+        'data: [DONE]\n\n',
+    );
+  });
+
+  it('adds "usage":null to every chunk and a usage chunk with choices:[] when include_usage', async () => {
+    const text = await encode(
+      [
+        start,
+        { type: 'text-start' },
+        { type: 'text-delta', text: 'hi' },
+        { type: 'text-end' },
+        { type: 'finish', finishReason: 'stop', usage: { inputTokens: 11, outputTokens: 4, reasoningTokens: 2, cachedInputTokens: 3, source: 'upstream' } },
+      ],
+      true,
+    );
+    const suffix = ',"logprobs":null,"finish_reason":null}],"usage":null}\n\n';
+    assert.equal(
+      text,
+      PREFIX + '{"role":"assistant","content":""}' + suffix +
+        PREFIX + '{"content":"hi"}' + suffix +
+        PREFIX + '{},"logprobs":null,"finish_reason":"stop"}],"usage":null}\n\n' +
+        HEAD + ',"choices":[],"usage":{"prompt_tokens":11,"completion_tokens":4,"total_tokens":15,' +
+        '"prompt_tokens_details":{"cached_tokens":3},"completion_tokens_details":{"reasoning_tokens":2}}}\n\n' +
+        'data: [DONE]\n\n',
+    );
+  });
+
+  it('ends with an error chunk and no [DONE] when the stream fails midway', async () => {
+    const text = await encode([
+      start,
+      { type: 'text-start' },
+      { type: 'text-delta', text: 'par' },
+      { type: 'error', error: new GatewayError('rate_limit', 'slow down', { code: 'rate_limited' }) },
+      { type: 'text-delta', text: 'ignored' },
+    ]);
+    assert.equal(
+      text,
+      ROLE +
+        PREFIX + '{"content":"par"}' + SUFFIX +
+        'data: {"error":{"message":"slow down","type":"rate_limit_error","param":null,"code":"rate_limited"}}\n\n',
+    );
+  });
+
+  it('turns a thrown error and a stream with no terminal event into an error chunk', async () => {
+    async function* throwing(): AsyncGenerator<ChatStreamEvent> {
+      yield start;
+      throw new Error('boom');
+    }
+    let text = '';
+    for await (const chunk of encodeOpenAIChatStream(throwing(), { model: 'my-model', includeUsage: false })) text += chunk;
+    assert.equal(text, ROLE + 'data: {"error":{"message":"boom","type":"api_error","param":null,"code":null}}\n\n');
+
+    const unfinished = await encode([start, { type: 'text-start' }, { type: 'text-delta', text: 'a' }]);
+    assert.match(unfinished, /data: \{"error":\{"message":"the upstream stream ended before the response was complete","type":"api_error"/);
+    assert.ok(!unfinished.includes('[DONE]'));
+  });
+
+  it('gives files as Markdown content and makes up an id when the upstream gave none', () => {
+    const encoder = new OpenAIChatStreamEncoder({ model: 'm', includeUsage: false });
+    const first = encoder.encode({ type: 'text-delta', text: 'Here:' });
+    assert.match(first, /^data: \{"id":"chatcmpl-[A-Za-z0-9]{20}","object":"chat.completion.chunk","created":\d+,"model":"m"/);
+    const file = encoder.encode({ type: 'file', url: 'https://cdn.example/cat.png', mediaType: 'image/png', name: 'cat.png' });
+    assert.ok(file.endsWith('"delta":{"content":"\\n\\n![cat.png](https://cdn.example/cat.png)"},"logprobs":null,"finish_reason":null}]}\n\n'));
+    assert.equal(encoder.encode({ type: 'response-start', id: 'late' }), '');
+  });
+});
