@@ -28,7 +28,13 @@ export interface BuildGatewayOptions {
 
 /** Config → providers, router and dispatcher. No listening here. */
 export function buildGateway(config: GatewayConfig, log: FastifyBaseLogger, options: BuildGatewayOptions = {}): BuiltGateway {
-  const providers = [...config.providers.map((providerConfig) => createProvider(providerConfig, log)), ...(options.adapters ?? [])];
+  const available = config.providers.filter((providerConfig) => {
+    if (PROVIDER_FACTORIES[providerConfig.type] !== undefined) return true;
+    // A type whose implementation is not in this build must not stop the others from serving.
+    log.warn({ provider: providerConfig.id }, `provider '${providerConfig.id}' is skipped: type '${providerConfig.type}' is not available in this version of llmux yet`);
+    return false;
+  });
+  const providers = [...available.map((providerConfig) => createProvider(providerConfig, log)), ...(options.adapters ?? [])];
   const staticModels = new Map(config.providers.filter((provider) => provider.models !== undefined).map((provider) => [provider.id, provider.models ?? []]));
   const catalog = new ModelCatalog(providers, log, { staticModels });
   const router = new ModelRouter(config, providers, catalog);

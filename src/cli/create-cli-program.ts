@@ -1,0 +1,69 @@
+import { Command, InvalidArgumentError } from 'commander';
+import packageJson from '../../package.json' with { type: 'json' };
+import { checkCommand } from './check-command.ts';
+import type { CliContext } from './cli-context.ts';
+import { CliFailure } from './cli-failure.ts';
+import { initCommand } from './init-command.ts';
+import { modelsCommand } from './models-command.ts';
+import { serveCommand } from './serve-command.ts';
+
+/**
+ * The `llmux` command line. `serve` is the default command, so `llmux --port 8080` serves;
+ * `npm start -- ARGS` runs exactly `llmux ARGS`.
+ */
+export function createCliProgram(context: CliContext): Command {
+  const program = new Command('llmux')
+    .description('One endpoint that speaks the OpenAI, Ollama and Anthropic APIs and serves them from any upstream provider.')
+    .version(packageJson.version, '-v, --version')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => context.print(text.trimEnd()),
+      writeErr: (text) => context.notice(text.trimEnd()),
+    })
+    .showHelpAfterError('(run llmux --help for usage)');
+
+  program
+    .command('serve', { isDefault: true })
+    .description('start the gateway (the default command)')
+    .option('-c, --config <file>', 'config file (default: $LLMUX_CONFIG, else ./llmux.yaml, else the environment)')
+    .option('-p, --port <port>', 'port to listen on (default 11434; overrides PORT and the config)', parsePort)
+    .option('--host <host>', 'address to listen on (default 127.0.0.1; overrides HOST and the config)')
+    .option('--allow-open', 'allow a non-loopback listen with no client keys')
+    .action((flags: { config?: string; port?: number; host?: string; allowOpen?: boolean }) => serveCommand(flags, context));
+
+  program
+    .command('init')
+    .description('write a commented llmux.yaml to start from')
+    .option('-f, --force', 'overwrite an existing file')
+    .option('-c, --config <file>', 'where to write it', 'llmux.yaml')
+    .action((flags: { force?: boolean; config?: string }) => initCommand(flags, context));
+
+  program
+    .command('models')
+    .description('list the model names clients can use, and where each routes')
+    .option('-c, --config <file>', 'config file')
+    .option('--json', 'print JSON instead of a table')
+    .action((flags: { config?: string; json?: boolean }) => modelsCommand(flags, context));
+
+  program
+    .command('check')
+    .description('validate the config and probe each provider by listing its models')
+    .option('-c, --config <file>', 'config file')
+    .action((flags: { config?: string }) => checkCommand(flags, context));
+
+  program
+    .command('keys')
+    .description('manage stored client keys (not available yet)')
+    .argument('[arguments...]')
+    .allowUnknownOption()
+    .action(() => {
+      throw new CliFailure('stored client keys are not available yet; client keys come from keys: in llmux.yaml or from LLMUX_API_KEYS / CUSTOM_TOKEN');
+    });
+
+  return program;
+}
+
+function parsePort(value: string): number {
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError('expected a port number 0–65535.');
+  return Number(value);
+}

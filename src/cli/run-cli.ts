@@ -1,0 +1,34 @@
+import { CommanderError } from 'commander';
+import { ConfigError } from '../config/config-error.ts';
+import { StartServerError } from '../server/start-server.ts';
+import type { CliContext } from './cli-context.ts';
+import { CliFailure } from './cli-failure.ts';
+import { createCliProgram } from './create-cli-program.ts';
+
+/**
+ * Runs one `llmux` command line and returns its exit code. Failures the user can fix (config
+ * problems, a port in use, a refused open listen) are printed as plain lines with no stack trace.
+ * `serve` returns 0 once listening; the process then lives until a signal stops it.
+ */
+export async function runCli(argv: readonly string[], context: CliContext): Promise<number> {
+  try {
+    await createCliProgram(context).parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    if (error instanceof ConfigError) {
+      context.notice(`llmux: ${error.message}`);
+      return 1;
+    }
+    if (error instanceof CliFailure) {
+      context.notice(`llmux: ${error.message}`);
+      return error.exitCode;
+    }
+    if (error instanceof StartServerError) {
+      context.notice(`llmux: ${error.message}`);
+      return 1;
+    }
+    context.notice(`llmux: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return 1;
+  }
+}

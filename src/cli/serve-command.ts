@@ -1,0 +1,72 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { CommandLineOverrides } from '../config/apply-config-overrides.ts';
+import { loadGatewayConfig } from '../config/load-gateway-config.ts';
+import { createLogger } from '../observability/create-logger.ts';
+import { startServer, type RunningServer } from '../server/start-server.ts';
+import type { CliContext } from './cli-context.ts';
+
+export interface ServeFlags extends CommandLineOverrides {
+  config?: string;
+}
+
+/** After the drain deadline, this much longer for providers and logs before giving up. */
+const EXIT_GRACE_MS = 5_000;
+
+/**
+ * `llmux serve`: load the config, listen, print one line saying where, and stay up until SIGTERM
+ * or Ctrl-C; then drain (see RunningServer.close) and exit 0. A second signal stops at once.
+ */
+export async function serveCommand(flags: ServeFlags, context: CliContext): Promise<void> {
+  const loaded = await loadGatewayConfig({
+    ...(flags.config === undefined ? {} : { configPath: flags.config }),
+    environment: context.environment,
+    cwd: context.cwd,
+    overrides: flags,
+  });
+  for (const warning of loaded.warnings) context.notice(`llmux: warning: ${warning}`);
+  const log = createLogger(loaded.config.log_level);
+  const server = await startServer({
+    config: loaded.config,
+    log,
+    ...(loaded.ollamaOrigins === undefined ? {} : { ollamaOrigins: loaded.ollamaOrigins }),
+  });
+  stopOnSignals(server, log, context, loaded.config.drain_timeout_ms);
+
+  const providerIds = server.gateway.providers.map((provider) => provider.id);
+  if (providerIds.length === 0) {
+    context.notice("llmux: no providers configured; add one with CEREBRAS_API_KEY=… npm start (or POE_API_KEY, OPENAI_API_KEY, …), or write a config with 'npx llmux init'");
+  }
+  // Listing also warms the model catalog, so the first client request does not wait for it.
+  const models = await server.gateway.services.router.list();
+  context.notice(`llmux listening on ${server.url} (providers: ${providerIds.length === 0 ? 'none' : providerIds.join(', ')}; models: ${models.length})`);
+}
+
+function stopOnSignals(server: RunningServer, log: FastifyBaseLogger, context: CliContext, drainTimeoutMs: number): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      context.notice(`llmux: ${signal} again, stopping now`);
+      process.exit(1);
+    }
+    stopping = true;
+    context.notice(`llmux: ${signal} received, finishing in-flight requests (up to ${drainTimeoutMs} ms)`);
+    setTimeout(() => {
+      context.notice('llmux: shutdown did not finish in time, stopping now');
+      process.exit(1);
+    }, drainTimeoutMs + EXIT_GRACE_MS).unref();
+    server.close().then(
+      () => exit(log, 0),
+      (error: unknown) => {
+        log.error({ err: error }, 'error while shutting down');
+        exit(log, 1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+function exit(log: FastifyBaseLogger, code: number): void {
+  if ('flush' in log && typeof log.flush === 'function') log.flush();
+  process.exit(code);
+}

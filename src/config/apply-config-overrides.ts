@@ -1,0 +1,36 @@
+import type { Environment } from './config-from-environment.ts';
+import type { GatewayConfig } from './gateway-config-schema.ts';
+
+/** Settings given on the command line; they win over the environment and the file. */
+export interface CommandLineOverrides {
+  port?: number;
+  host?: string;
+  allowOpen?: boolean;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * `PORT`, `HOST` and `LLMUX_LOG_LEVEL` override the config (file or environment), and the
+ * command-line flags override both. Mutates `config`; returns problems naming the variable.
+ */
+export function applyConfigOverrides(config: GatewayConfig, environment: Environment, overrides: CommandLineOverrides): string[] {
+  const problems: string[] = [];
+  const port = environment.PORT?.trim();
+  if (port !== undefined && port !== '') {
+    if (/^\d{1,5}$/.test(port) && Number(port) <= 65535) config.listen.port = Number(port);
+    else problems.push('PORT: expected a port number 0–65535');
+  }
+  const host = environment.HOST?.trim();
+  if (host !== undefined && host !== '') config.listen.host = host;
+  const level = environment.LLMUX_LOG_LEVEL?.trim().toLowerCase();
+  if (level !== undefined && level !== '') {
+    const known = LOG_LEVELS.find((candidate) => candidate === level);
+    if (known === undefined) problems.push(`LLMUX_LOG_LEVEL: expected one of ${LOG_LEVELS.join(', ')}`);
+    else config.log_level = known;
+  }
+  if (overrides.port !== undefined) config.listen.port = overrides.port;
+  if (overrides.host !== undefined) config.listen.host = overrides.host;
+  if (overrides.allowOpen === true) config.allow_open = true;
+  return problems;
+}

@@ -1,0 +1,203 @@
+import { readFile, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import { applyConfigOverrides, type CommandLineOverrides } from './apply-config-overrides.ts';
+import { checkConfigSemantics } from './check-config-semantics.ts';
+import { ConfigError } from './config-error.ts';
+import { configFromEnvironment, type Environment } from './config-from-environment.ts';
+import { formatConfigIssues } from './format-config-issues.ts';
+import { formatConfigPath } from './format-config-path.ts';
+import { gatewayConfigSchema, type GatewayConfig } from './gateway-config-schema.ts';
+import { interpolateEnvironment, type UnsetReference } from './interpolate-environment.ts';
+import { pointsAtOwnListen } from './points-at-own-listen.ts';
+
+export interface LoadGatewayConfigOptions {
+  /** `--config FILE`. */
+  configPath?: string;
+  environment: Environment;
+  /** Where `./llmux.yaml` is looked for and relative paths start. */
+  cwd: string;
+  overrides?: CommandLineOverrides;
+}
+
+export type ConfigSource = { kind: 'file'; path: string } | { kind: 'environment' };
+
+/** A configured provider left out of this run, and why. */
+export interface SkippedProvider {
+  id: string;
+  type: string;
+  reason: string;
+}
+
+export interface LoadedGatewayConfig {
+  config: GatewayConfig;
+  source: ConfigSource;
+  /** Things worth one log line each; none stops llmux from starting. */
+  warnings: string[];
+  skippedProviders: SkippedProvider[];
+  /** `OLLAMA_ORIGINS`, for buildGateway. */
+  ollamaOrigins?: string;
+}
+
+/**
+ * The config llmux runs with: `--config FILE`, else `LLMUX_CONFIG`, else `./llmux.yaml` if
+ * present, else the environment alone (configFromEnvironment). `${VAR}` references are expanded,
+ * the result is validated, then `PORT`/`HOST`/`LLMUX_LOG_LEVEL` and the command-line flags
+ * override it. Throws ConfigError listing every problem at once.
+ *
+ * A provider whose only problem is an unset API-key variable (`api_key: ${POE_API_KEY}`) is
+ * skipped with a warning instead, so one sample config serves whichever keys a user has.
+ */
+export async function loadGatewayConfig(options: LoadGatewayConfigOptions): Promise<LoadedGatewayConfig> {
+  const { environment } = options;
+  const file = await locateConfigFile(options);
+  const warnings: string[] = [];
+  const problems: string[] = [];
+  let input: unknown;
+  let unsetKeys = new Map<number, UnsetReference[]>();
+  if (file === undefined) {
+    const fromEnvironment = configFromEnvironment(environment);
+    input = fromEnvironment.input;
+    problems.push(...fromEnvironment.problems);
+    warnings.push(...fromEnvironment.warnings);
+  } else {
+    const parsed = parseConfigFile(await readConfigFile(file), file.path, environment);
+    input = parsed.input;
+    problems.push(...parsed.problems);
+    warnings.push(...parsed.warnings);
+    unsetKeys = parsed.unsetKeys;
+  }
+  const origin = file?.path ?? 'environment';
+  const result = gatewayConfigSchema.safeParse(input ?? {});
+  if (!result.success) {
+    problems.push(...formatConfigIssues(result.error.issues));
+    throw new ConfigError(origin, withUnsetKeyProblems(problems, unsetKeys));
+  }
+  const config = result.data;
+  const skippedProviders: SkippedProvider[] = [];
+  const skippedIndexes = new Set<number>();
+  for (const [index, unset] of unsetKeys) {
+    const provider = config.providers[index];
+    if (provider === undefined) continue;
+    if (problems.some((problem) => problem.startsWith(`providers[${index}]`))) {
+      problems.push(...unset.map(describeUnset));
+      continue;
+    }
+    const unsetIndexes = new Set(unset.map((reference) => reference.path[3]).filter((position) => typeof position === 'number'));
+    const apiKeyUnset = unset.some((reference) => reference.path[2] === 'api_key');
+    const remainingKeys = (provider.api_keys ?? []).filter((_key, position) => !unsetIndexes.has(position));
+    const variables = unset.map((reference) => reference.variable).join(', ');
+    if (remainingKeys.length === 0 && (apiKeyUnset || provider.api_key === undefined)) {
+      skippedIndexes.add(index);
+      const reason = `${variables} ${unset.length === 1 ? 'is' : 'are'} not set`;
+      skippedProviders.push({ id: provider.id, type: provider.type, reason });
+      warnings.push(`provider '${provider.id}' is skipped: ${reason} (${formatConfigPath(unset[0]?.path ?? [])})`);
+      continue;
+    }
+    if (apiKeyUnset) delete provider.api_key;
+    if (provider.api_keys !== undefined) provider.api_keys = remainingKeys;
+    warnings.push(`provider '${provider.id}': ${variables} ${unset.length === 1 ? 'is' : 'are'} not set; running with its other keys`);
+  }
+  problems.push(...checkConfigSemantics(config));
+  problems.push(...applyConfigOverrides(config, environment, options.overrides ?? {}));
+  if (problems.length > 0) throw new ConfigError(origin, problems);
+
+  config.providers = config.providers.filter((provider, index) => {
+    if (skippedIndexes.has(index)) return false;
+    if (provider.base_url === undefined || !pointsAtOwnListen(provider.base_url, config.listen)) return true;
+    const reason = `its base URL is llmux's own address (${config.listen.host}:${config.listen.port}), which would loop`;
+    skippedProviders.push({ id: provider.id, type: provider.type, reason });
+    warnings.push(`provider '${provider.id}' is skipped: ${reason}`);
+    return false;
+  });
+  const loaded: LoadedGatewayConfig = {
+    config,
+    source: file === undefined ? { kind: 'environment' } : { kind: 'file', path: file.path },
+    warnings,
+    skippedProviders,
+  };
+  const origins = environment.OLLAMA_ORIGINS;
+  if (origins !== undefined && origins.trim() !== '') loaded.ollamaOrigins = origins;
+  return loaded;
+}
+
+interface ConfigFile {
+  path: string;
+  /** How it was chosen, for messages: `--config`, `LLMUX_CONFIG`, or undefined for ./llmux.yaml. */
+  namedBy: string | undefined;
+}
+
+async function locateConfigFile(options: LoadGatewayConfigOptions): Promise<ConfigFile | undefined> {
+  if (options.configPath !== undefined) return { path: resolve(options.cwd, options.configPath), namedBy: '--config' };
+  const fromEnvironment = options.environment.LLMUX_CONFIG?.trim();
+  if (fromEnvironment !== undefined && fromEnvironment !== '') return { path: resolve(options.cwd, fromEnvironment), namedBy: 'LLMUX_CONFIG' };
+  const local = resolve(options.cwd, 'llmux.yaml');
+  const found = await stat(local).catch(() => undefined);
+  return found === undefined ? undefined : { path: local, namedBy: undefined };
+}
+
+async function readConfigFile(file: ConfigFile): Promise<string> {
+  try {
+    return await readFile(file.path, 'utf8');
+  } catch (error) {
+    const code = error instanceof Error && 'code' in error ? String(error.code) : '';
+    const named = file.namedBy === undefined ? '' : ` (from ${file.namedBy})`;
+    const reason =
+      code === 'ENOENT'
+        ? `the file does not exist${named}; write one with 'llmux init', or omit it to configure llmux from the environment`
+        : code === 'EISDIR'
+          ? `this is a directory, not a file${named}`
+          : code === 'EACCES'
+            ? `permission denied${named}`
+            : `cannot be read${named} (${code})`;
+    throw new ConfigError(file.path, [reason]);
+  }
+}
+
+interface ParsedConfigFile {
+  input: unknown;
+  problems: string[];
+  warnings: string[];
+  /** Provider index → unset `${VAR}`s in its api_key/api_keys. */
+  unsetKeys: Map<number, UnsetReference[]>;
+}
+
+function parseConfigFile(text: string, path: string, environment: Environment): ParsedConfigFile {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // yaml's own messages end with a source excerpt, which may hold a secret: keep the first line.
+  const where = (offset: number | undefined): string => {
+    const position = lineCounter.linePos(offset ?? 0);
+    return `line ${position.line}, column ${position.col}`;
+  };
+  const firstLine = (message: string): string => (message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+  if (document.errors.length > 0) {
+    throw new ConfigError(path, document.errors.map((error) => `${where(error.pos[0])}: ${firstLine(error.message)}`));
+  }
+  const warnings = document.warnings.map((warning) => `${where(warning.pos[0])}: ${firstLine(warning.message)}`);
+  const interpolation = interpolateEnvironment(document, environment);
+  const problems = [...interpolation.problems];
+  const unsetKeys = new Map<number, UnsetReference[]>();
+  for (const reference of interpolation.unset) {
+    const [section, index, field] = reference.path;
+    if (section === 'providers' && typeof index === 'number' && (field === 'api_key' || (field === 'api_keys' && reference.path.length === 4))) {
+      unsetKeys.set(index, [...(unsetKeys.get(index) ?? []), reference]);
+    } else {
+      problems.push(describeUnset(reference));
+    }
+  }
+  const input: unknown = document.toJS();
+  if (input !== null && input !== undefined && (typeof input !== 'object' || Array.isArray(input))) {
+    problems.push('(top level): expected a mapping of settings (listen:, providers:, models:, …)');
+  }
+  return { input: typeof input === 'object' && !Array.isArray(input) ? input : {}, problems, warnings, unsetKeys };
+}
+
+function describeUnset(reference: UnsetReference): string {
+  return `${formatConfigPath(reference.path)}: environment variable ${reference.variable} is not set (set it, or write \${${reference.variable}:-default})`;
+}
+
+/** When the config is invalid anyway, unset key variables are reported with everything else. */
+function withUnsetKeyProblems(problems: string[], unsetKeys: Map<number, UnsetReference[]>): string[] {
+  return [...problems, ...[...unsetKeys.values()].flat().map(describeUnset)];
+}

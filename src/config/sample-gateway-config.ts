@@ -1,0 +1,100 @@
+/**
+ * The commented `llmux.yaml` that `llmux init` writes. It loads as it is: a provider whose key
+ * variable is unset is skipped with a warning, so it works with whichever keys the user has.
+ */
+export const SAMPLE_GATEWAY_CONFIG = `# llmux.yaml — one endpoint for OpenAI, Ollama and Anthropic clients, served by upstream providers.
+#
+# Where llmux reads its config: --config FILE, else $LLMUX_CONFIG, else ./llmux.yaml (this file),
+# else the environment alone (CEREBRAS_API_KEY=… npm start works with no file at all).
+# Check this file with:  npx llmux check      List the models it routes:  npx llmux models
+#
+# \${VAR} is replaced by the environment variable VAR, \${VAR:-text} uses "text" when VAR is unset,
+# and $\${VAR} is a literal \${VAR}. Keep secrets in the environment, not in this file.
+# A provider whose API-key variable is unset is skipped with a warning; any other unset
+# variable is an error.
+
+# Where llmux listens. 11434 is Ollama's port, so Ollama clients find llmux with no setup.
+# The PORT and HOST variables and the --port / --host flags override this.
+# A listen address other than loopback needs client keys (keys: below) or allow_open: true.
+listen:
+  host: 127.0.0.1
+  port: 11434
+
+# Upstream providers. Each has an id (used in targets as "<id>/<model>") and a type:
+#   openai-compatible | cerebras | poe | anthropic | gemini | ollama
+# Every type has its real default base_url; each provider's own model list (its /models) is
+# discovered, cached, and routable by name.
+providers:
+  - id: cerebras
+    type: cerebras
+    api_key: \${CEREBRAS_API_KEY}          # keys at cloud.cerebras.ai
+    # base_url: https://api.cerebras.ai/v1 # optional: the type's default
+    # timeout:                             # optional, milliseconds
+    #   connect_ms: 10000                  #   to open the connection
+    #   first_byte_ms: 60000               #   until the first byte of the answer
+    #   idle_ms: 60000                     #   longest silence inside a streamed answer
+
+  - id: poe
+    type: poe
+    api_key: \${POE_API_KEY}               # keys at poe.com/api/keys
+    protocol: openai                       # openai: api.poe.com/v1 (default)
+                                           # bot: api.poe.com/bot/<BOT>, the fastapi_poe protocol
+    # proxy: socks5://user:pass@127.0.0.1:1080   # optional: http://, https:// or socks5://
+    # upload_url: https://www.quora.com/poe_api/file_upload_3RD_PARTY_POST  # bot protocol: attachments
+
+  # Any OpenAI-compatible server (OpenAI, vLLM, LM Studio, llama.cpp, OpenRouter, …):
+  # - id: openai
+  #   type: openai-compatible
+  #   base_url: https://api.openai.com/v1
+  #   api_keys: [\${OPENAI_KEY_1}, \${OPENAI_KEY_2}]   # several keys are balanced in turn
+  #   headers: { X-Title: llmux }                      # extra headers on every upstream request
+  #   models: [gpt-4o-mini]                            # listed even if the server lists none
+
+# The model names clients see. Each routes to one target, or to several tried in order
+# (fallback on rate limits, timeouts and upstream failures, before any output was sent).
+# "<provider>/<model>" (e.g. cerebras/gpt-oss-120b) always works without an entry here.
+models:
+  - name: qwen3
+    target: cerebras/qwen-3-235b-a22b-instruct-2507
+  - name: gpt-4o
+    targets: [poe/GPT-4o, cerebras/gpt-oss-120b]
+    context_length: 128000                 # optional, shown in /api/show and /v1/models
+    capabilities: [tools, vision]          # optional: completion, tools, vision, embedding,
+                                           # thinking, insert, image
+  - name: claude
+    target: poe/Claude-Sonnet-4
+
+# Optional: unknown model names route here instead of a 404 (a name above or "<provider>/<model>").
+default_model: qwen3
+
+# Client keys. With none, access is open, which llmux only allows on a loopback listen.
+# Clients send a key as "Authorization: Bearer <key>" or "x-api-key: <key>".
+# The CUSTOM_TOKEN and LLMUX_API_KEYS (comma list) variables add keys when there is no file.
+keys: []
+#  - key: \${LLMUX_KEY_ALICE}
+#    name: alice                           # shown in logs and usage
+#    models: [qwen3, gpt-4o]               # optional allow-list
+#    rpm: 60                               # optional: requests per minute
+#    tpm: 100000                           # optional: tokens per minute
+
+# Browser origins allowed to call llmux, besides Ollama's defaults (localhost, app://, …).
+# OLLAMA_ORIGINS adds more, as it does for Ollama.
+cors:
+  origins: ["http://localhost:*", "app://*"]
+
+# Largest request body accepted, in bytes (images inside requests count).
+body_limit: 33554432
+
+# On Ctrl-C / SIGTERM, how long in-flight requests and streams may take to finish.
+drain_timeout_ms: 10000
+
+# The version /api/version reports; Ollama clients want 0.6.4 or newer.
+ollama_version: 0.12.6
+
+# Allow a non-loopback listen with no client keys (anyone who reaches the port uses your
+# providers). The --allow-open flag does the same.
+allow_open: false
+
+# fatal | error | warn | info | debug | trace | silent (LLMUX_LOG_LEVEL overrides).
+log_level: info
+`;
