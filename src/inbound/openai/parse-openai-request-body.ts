@@ -90,6 +90,7 @@ function resolveUnion(issue: IssueLike, path: PropertyKey[]): { path: PropertyKe
   if (branches.length > 0 && rootTypeFailures.every((failure) => failure !== undefined)) {
     const expected = [...new Set(rootTypeFailures.map((failure) => /expected (\w+)/.exec(failure?.message ?? '')?.[1] ?? 'value'))];
     const received = /received (\w+)/.exec(rootTypeFailures[0]?.message ?? '')?.[1];
+    if (received === 'undefined') return { path, problem: 'required' };
     return { path, problem: `expected ${expected.join(' or ')}${received === undefined ? '' : `, received ${received}`}` };
   }
   let best: IssueLike | undefined;

@@ -1,0 +1,340 @@
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import OpenAI from 'openai';
+import type { ChatStreamEvent } from '../src/canonical/chat-stream-event.ts';
+import { GatewayError } from '../src/canonical/gateway-error.ts';
+import { ScriptedProvider, textScript } from '../test-support/scripted-provider.ts';
+import { startTestGateway, type TestGateway } from '../test-support/start-test-gateway.ts';
+
+const PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+
+const toolCallScript: ChatStreamEvent[] = [
+  { type: 'response-start', id: 'chatcmpl-tools' },
+  { type: 'tool-call-start', index: 0, id: 'call_weather', name: 'get_weather' },
+  { type: 'tool-call-delta', index: 0, argumentsDelta: '{"city":' },
+  { type: 'tool-call-delta', index: 0, argumentsDelta: '"Paris"}' },
+  { type: 'tool-call-end', index: 0 },
+  { type: 'finish', finishReason: 'tool-calls', usage: { inputTokens: 20, outputTokens: 8, source: 'upstream' } },
+];
+
+const reasoningScript: ChatStreamEvent[] = [
+  { type: 'response-start' },
+  { type: 'reasoning-start' },
+  { type: 'reasoning-delta', text: 'The user greets; ' },
+  { type: 'reasoning-delta', text: 'answer briefly.' },
+  { type: 'reasoning-end' },
+  { type: 'text-start' },
+  { type: 'text-delta', text: 'Hello!' },
+  { type: 'text-end' },
+  { type: 'finish', finishReason: 'stop', usage: { inputTokens: 4, outputTokens: 9, reasoningTokens: 6, source: 'upstream' } },
+];
+
+describe('OpenAI chat completions through the openai SDK', () => {
+  let gateway: TestGateway;
+  let provider: ScriptedProvider;
+  let client: OpenAI;
+
+  before(async () => {
+    provider = new ScriptedProvider('scripted', [{ id: 'model-a' }]);
+    gateway = await startTestGateway({ models: [{ name: 'gpt-test', target: 'scripted/model-a' }] }, { adapters: [provider] });
+    client = new OpenAI({ baseURL: `${gateway.baseUrl}/v1`, apiKey: 'unused', maxRetries: 0 });
+  });
+  after(() => gateway.close());
+  beforeEach(() => {
+    provider.requests.length = 0;
+    provider.script = textScript('Hello there ☃');
+  });
+
+  it('answers a non-streamed chat and passes every parameter to the provider', async () => {
+    const { data: completion, response } = await client.chat.completions
+      .create({
+        model: 'gpt-test',
+        messages: [
+          { role: 'system', content: 'Be brief.' },
+          { role: 'user', content: 'Hi' },
+        ],
+        temperature: 0.3,
+        top_p: 0.8,
+        max_completion_tokens: 64,
+        stop: ['END', 'STOP'],
+        seed: 42,
+        frequency_penalty: 0.5,
+        presence_penalty: -0.5,
+        logit_bias: { '1234': 5 },
+        user: 'user-7',
+        reasoning_effort: 'low',
+        response_format: { type: 'json_object' },
+        parallel_tool_calls: true,
+      })
+      .withResponse();
+
+    assert.equal(completion.object, 'chat.completion');
+    assert.equal(completion.id, 'resp-1');
+    assert.equal(completion.model, 'gpt-test');
+    assert.equal(completion.choices[0]?.message.content, 'Hello there ☃');
+    assert.equal(completion.choices[0]?.message.role, 'assistant');
+    assert.equal(completion.choices[0]?.finish_reason, 'stop');
+    assert.deepEqual(completion.usage, { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 });
+
+    assert.match(response.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
+    assert.equal(response.headers.get('x-llmux-provider'), 'scripted');
+    assert.equal(response.headers.get('x-llmux-model'), 'model-a');
+    assert.ok(Number(response.headers.get('x-llmux-overhead-ms')) >= 0);
+
+    assert.deepEqual(provider.requests[0], {
+      model: 'model-a',
+      stream: false,
+      messages: [
+        { role: 'system', parts: [{ type: 'text', text: 'Be brief.' }] },
+        { role: 'user', parts: [{ type: 'text', text: 'Hi' }] },
+      ],
+      temperature: 0.3,
+      topP: 0.8,
+      maxTokens: 64,
+      stop: ['END', 'STOP'],
+      seed: 42,
+      frequencyPenalty: 0.5,
+      presencePenalty: -0.5,
+      logitBias: { '1234': 5 },
+      user: 'user-7',
+      reasoning: { effort: 'low' },
+      responseFormat: { type: 'json' },
+      parallelToolCalls: true,
+    });
+  });
+
+  it('streams text with the role first, usage last and the llmux headers', async () => {
+    provider.script = [
+      { type: 'response-start', id: 'chatcmpl-s' },
+      { type: 'text-start' },
+      { type: 'text-delta', text: 'Hel' },
+      { type: 'text-delta', text: 'lo' },
+      { type: 'text-end' },
+      { type: 'finish', finishReason: 'stop', usage: { inputTokens: 7, outputTokens: 2, cachedInputTokens: 4, source: 'upstream' } },
+    ];
+    const { data: stream, response } = await client.chat.completions
+      .create({ model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }], stream: true, stream_options: { include_usage: true } })
+      .withResponse();
+    assert.match(response.headers.get('content-type') ?? '', /^text\/event-stream/);
+    assert.match(response.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
+    assert.equal(response.headers.get('x-llmux-provider'), 'scripted');
+    assert.equal(response.headers.get('x-llmux-model'), 'model-a');
+
+    const chunks: OpenAI.Chat.Completions.ChatCompletionChunk[] = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    assert.deepEqual(chunks[0]?.choices[0]?.delta, { role: 'assistant', content: '' });
+    assert.equal(chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join(''), 'Hello');
+    assert.ok(chunks.every((chunk) => chunk.id === 'chatcmpl-s' && chunk.model === 'gpt-test' && chunk.created === chunks[0]?.created));
+    assert.equal(chunks.at(-2)?.choices[0]?.finish_reason, 'stop');
+    assert.deepEqual(chunks.at(-1)?.choices, []);
+    assert.deepEqual(chunks.at(-1)?.usage, { prompt_tokens: 7, completion_tokens: 2, total_tokens: 9, prompt_tokens_details: { cached_tokens: 4 } });
+    assert.equal(provider.requests[0]?.stream, true);
+  });
+
+  it('streams tool calls that the SDK assembles into finalChatCompletion()', async () => {
+    provider.script = toolCallScript;
+    const tools: OpenAI.Chat.Completions.ChatCompletionTool[] = [
+      {
+        type: 'function',
+        function: { name: 'get_weather', description: 'Weather in a city', parameters: { type: 'object', properties: { city: { type: 'string' } } } },
+      },
+    ];
+    const stream = client.chat.completions.stream({
+      model: 'gpt-test',
+      messages: [{ role: 'user', content: 'Weather in Paris?' }],
+      tools,
+      tool_choice: 'required',
+    });
+    const argumentDeltas: string[] = [];
+    stream.on('tool_calls.function.arguments.delta', (event) => argumentDeltas.push(event.arguments_delta));
+    const completion = await stream.finalChatCompletion();
+    const message = completion.choices[0]?.message;
+    assert.equal(message?.content, null);
+    assert.deepEqual(message?.tool_calls, [{ id: 'call_weather', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }]);
+    assert.equal(completion.choices[0]?.finish_reason, 'tool_calls');
+    // The first delta carries the empty arguments string, as OpenAI's own streams do.
+    assert.deepEqual(argumentDeltas, ['', '{"city":', '"Paris"}']);
+    assert.deepEqual(provider.requests[0]?.tools, [
+      { name: 'get_weather', description: 'Weather in a city', parameters: { type: 'object', properties: { city: { type: 'string' } } } },
+    ]);
+    assert.equal(provider.requests[0]?.toolChoice, 'required');
+  });
+
+  it('returns whole tool calls without streaming', async () => {
+    provider.script = toolCallScript;
+    const completion = await client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'Weather?' }] });
+    assert.equal(completion.choices[0]?.finish_reason, 'tool_calls');
+    assert.deepEqual(completion.choices[0]?.message.tool_calls, [
+      { id: 'call_weather', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } },
+    ]);
+    assert.deepEqual(completion.usage, { prompt_tokens: 20, completion_tokens: 8, total_tokens: 28 });
+  });
+
+  it('sends a tool-result turn with the tool name resolved from the earlier call', async () => {
+    await client.chat.completions.create({
+      model: 'gpt-test',
+      messages: [
+        { role: 'user', content: 'Weather in Paris?' },
+        { role: 'assistant', content: null, tool_calls: [{ id: 'call_weather', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
+        { role: 'tool', tool_call_id: 'call_weather', content: '{"temp":21}' },
+      ],
+      tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object' } } }],
+      tool_choice: { type: 'function', function: { name: 'get_weather' } },
+    });
+    const request = provider.requests[0];
+    assert.deepEqual(request?.messages.slice(1), [
+      { role: 'assistant', parts: [{ type: 'tool-call', id: 'call_weather', name: 'get_weather', arguments: '{"city":"Paris"}' }] },
+      { role: 'tool', parts: [{ type: 'tool-result', toolCallId: 'call_weather', toolName: 'get_weather', content: '{"temp":21}' }] },
+    ]);
+    assert.deepEqual(request?.toolChoice, { name: 'get_weather' });
+  });
+
+  it('gives reasoning as reasoning_content, streamed and not, with reasoning tokens in usage', async () => {
+    provider.script = reasoningScript;
+    const completion = await client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }], reasoning_effort: 'high' });
+    const message = completion.choices[0]?.message as OpenAI.Chat.Completions.ChatCompletionMessage & { reasoning_content?: string };
+    assert.equal(message.reasoning_content, 'The user greets; answer briefly.');
+    assert.equal(message.content, 'Hello!');
+    assert.deepEqual(completion.usage?.completion_tokens_details, { reasoning_tokens: 6 });
+    assert.deepEqual(provider.requests[0]?.reasoning, { effort: 'high' });
+
+    const stream = await client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }], stream: true });
+    let reasoning = '';
+    let content = '';
+    for await (const chunk of stream) {
+      const delta = chunk.choices[0]?.delta as { content?: string | null; reasoning_content?: string } | undefined;
+      reasoning += delta?.reasoning_content ?? '';
+      content += delta?.content ?? '';
+    }
+    assert.equal(reasoning, 'The user greets; answer briefly.');
+    assert.equal(content, 'Hello!');
+  });
+
+  it('passes images to the provider as image parts', async () => {
+    await client.chat.completions.create({
+      model: 'gpt-test',
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'Compare these' },
+            { type: 'image_url', image_url: { url: `data:image/png;base64,${PNG_BASE64}`, detail: 'low' } },
+            { type: 'image_url', image_url: { url: 'https://images.example/cat.jpg' } },
+          ],
+        },
+      ],
+    });
+    assert.deepEqual(provider.requests[0]?.messages[0]?.parts, [
+      { type: 'text', text: 'Compare these' },
+      { type: 'image', source: { kind: 'base64', mediaType: 'image/png', data: PNG_BASE64 }, detail: 'low' },
+      { type: 'image', source: { kind: 'url', url: 'https://images.example/cat.jpg' } },
+    ]);
+  });
+
+  it('maps each upstream error to its status and OpenAI error class', async () => {
+    const cases: [GatewayError, number, typeof OpenAI.APIError, string][] = [
+      [new GatewayError('invalid_request', 'bad temperature', { param: 'temperature' }), 400, OpenAI.BadRequestError, 'invalid_request_error'],
+      [new GatewayError('authentication', 'provider key rejected'), 401, OpenAI.AuthenticationError, 'authentication_error'],
+      [new GatewayError('payment_required', 'out of points'), 402, OpenAI.APIError, 'insufficient_quota'],
+      [new GatewayError('permission', 'not allowed'), 403, OpenAI.PermissionDeniedError, 'permission_error'],
+      [new GatewayError('not_found', 'no such upstream model'), 404, OpenAI.NotFoundError, 'not_found_error'],
+      [new GatewayError('rate_limit', 'slow down', { retryAfterSeconds: 7 }), 429, OpenAI.RateLimitError, 'rate_limit_error'],
+      [new GatewayError('upstream', 'upstream answered 500'), 502, OpenAI.InternalServerError, 'api_error'],
+      [new GatewayError('overloaded', 'try later'), 503, OpenAI.InternalServerError, 'server_error'],
+      [new GatewayError('timeout', 'no answer'), 504, OpenAI.InternalServerError, 'timeout'],
+    ];
+    for (const [error, status, errorClass, type] of cases) {
+      provider.script = error;
+      for (const stream of [false, true]) {
+        const thrown = await client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }], stream }).then(
+          () => assert.fail(`expected ${status}`),
+          (caught: unknown) => caught,
+        );
+        assert.ok(thrown instanceof errorClass, `${status} stream=${stream}: ${String(thrown)}`);
+        assert.equal(thrown.status, status);
+        assert.equal(thrown.type, type);
+        assert.equal(thrown.message, `${status} ${error.message}`);
+        if (status === 429) assert.equal(thrown.headers?.get('retry-after'), '7');
+        if (status === 400) assert.equal(thrown.param, 'temperature');
+      }
+    }
+  });
+
+  it('throws an APIError in the SDK for an error in the middle of a stream', async () => {
+    provider.script = [
+      { type: 'response-start' },
+      { type: 'text-start' },
+      { type: 'text-delta', text: 'partial' },
+      { type: 'error', error: new GatewayError('upstream', 'connection to the upstream was lost') },
+    ];
+    const stream = await client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }], stream: true });
+    let content = '';
+    await assert.rejects(
+      async () => {
+        for await (const chunk of stream) content += chunk.choices[0]?.delta.content ?? '';
+      },
+      (error: unknown) => error instanceof OpenAI.APIError && error.message === 'connection to the upstream was lost' && error.type === 'api_error',
+    );
+    assert.equal(content, 'partial');
+  });
+
+  it('answers an unknown model with 404 listing the known models', async () => {
+    const error = await client.chat.completions.create({ model: 'nope', messages: [{ role: 'user', content: 'Hi' }] }).catch((caught: unknown) => caught);
+    assert.ok(error instanceof OpenAI.NotFoundError);
+    assert.equal(error.message, "404 model 'nope' not found; known models: gpt-test, model-a");
+    assert.equal(error.param, 'model');
+    assert.equal(error.code, 'model_not_found');
+  });
+
+  it('aborts the provider call when the client aborts the stream', { timeout: 10_000 }, async () => {
+    let signalFired!: () => void;
+    const fired = new Promise<void>((resolve) => (signalFired = resolve));
+    provider.script = async function* (_request, context) {
+      yield { type: 'response-start' };
+      yield { type: 'text-start' };
+      yield { type: 'text-delta', text: 'first' };
+      await new Promise<void>((resolve) => context.signal.addEventListener('abort', () => resolve(), { once: true }));
+      signalFired();
+      yield { type: 'finish', finishReason: 'stop' };
+    };
+    const controller = new AbortController();
+    const stream = await client.chat.completions.create(
+      { model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }], stream: true },
+      { signal: controller.signal },
+    );
+    for await (const chunk of stream) {
+      if (chunk.choices[0]?.delta.content === 'first') controller.abort();
+    }
+    await fired;
+    assert.equal(provider.lastSignal?.aborted, true);
+  });
+});
+
+describe('OpenAI chat with client keys', () => {
+  let gateway: TestGateway;
+  let provider: ScriptedProvider;
+
+  before(async () => {
+    provider = new ScriptedProvider('scripted', [{ id: 'model-a' }]);
+    provider.script = textScript('ok');
+    gateway = await startTestGateway({ keys: [{ key: 'sk-right', models: ['model-a'] }] }, { adapters: [provider] });
+  });
+  after(() => gateway.close());
+
+  it('refuses a wrong key with 401 in OpenAI shape and serves the right one', async () => {
+    const wrong = new OpenAI({ baseURL: `${gateway.baseUrl}/v1`, apiKey: 'sk-wrong', maxRetries: 0 });
+    const error = await wrong.chat.completions.create({ model: 'model-a', messages: [{ role: 'user', content: 'Hi' }] }).catch((caught: unknown) => caught);
+    assert.ok(error instanceof OpenAI.AuthenticationError);
+    assert.equal(error.type, 'authentication_error');
+    assert.equal(error.code, 'invalid_api_key');
+    assert.equal(provider.requests.length, 0);
+
+    const right = new OpenAI({ baseURL: `${gateway.baseUrl}/v1`, apiKey: 'sk-right', maxRetries: 0 });
+    const completion = await right.chat.completions.create({ model: 'model-a', messages: [{ role: 'user', content: 'Hi' }] });
+    assert.equal(completion.choices[0]?.message.content, 'ok');
+
+    const forbidden = await right.chat.completions.create({ model: 'other', messages: [{ role: 'user', content: 'Hi' }] }).catch((caught: unknown) => caught);
+    assert.ok(forbidden instanceof OpenAI.PermissionDeniedError);
+    assert.deepEqual((await right.models.list()).data.map((model) => model.id), ['model-a']);
+  });
+});
