@@ -232,7 +232,7 @@ describe('OpenAI chat completions through the openai SDK', () => {
   });
 
   it('maps each upstream error to its status and OpenAI error class', async () => {
-    const cases: [GatewayError, number, new (...args: never[]) => OpenAI.APIError, string][] = [
+    const cases: [GatewayError, number, new (...args: never[]) => InstanceType<typeof OpenAI.APIError>, string][] = [
       [new GatewayError('invalid_request', 'bad temperature', { param: 'temperature' }), 400, OpenAI.BadRequestError, 'invalid_request_error'],
       [new GatewayError('authentication', 'provider key rejected'), 401, OpenAI.AuthenticationError, 'authentication_error'],
       [new GatewayError('payment_required', 'out of points'), 402, OpenAI.APIError, 'insufficient_quota'],
