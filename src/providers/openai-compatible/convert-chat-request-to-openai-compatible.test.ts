@@ -1,0 +1,244 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ChatRequest } from '../../canonical/chat-request.ts';
+import { convertChatRequestToOpenAICompatible } from './convert-chat-request-to-openai-compatible.ts';
+import { resolveOpenAICompatibleDialect } from './openai-compatible-dialect.ts';
+
+const generic = resolveOpenAICompatibleDialect({});
+
+function request(fields: Partial<ChatRequest>): ChatRequest {
+  return { model: 'm', messages: [{ role: 'user', parts: [{ type: 'text', text: 'hi' }] }], stream: false, ...fields };
+}
+
+describe('convertChatRequestToOpenAICompatible', () => {
+  it('converts every sampling and control field', () => {
+    const { body, warnings } = convertChatRequestToOpenAICompatible(
+      request({
+        stream: true,
+        tools: [{ name: 'get_weather', description: 'Weather now', parameters: { type: 'object', properties: { city: { type: 'string' } } }, strict: true }],
+        toolChoice: { name: 'get_weather' },
+        parallelToolCalls: false,
+        responseFormat: { type: 'json-schema', name: 'weather', schema: { type: 'object' }, strict: true },
+        reasoning: { effort: 'max' },
+        maxTokens: 256,
+        temperature: 0.2,
+        topP: 0.9,
+        stop: ['END'],
+        seed: 7,
+        frequencyPenalty: 0.1,
+        presencePenalty: 0.3,
+        logitBias: { '50256': -100 },
+        logprobs: true,
+        topLogprobs: 2,
+        user: 'user-1',
+      }),
+      generic,
+    );
+    assert.deepEqual(warnings, []);
+    assert.deepEqual(body, {
+      model: 'm',
+      messages: [{ role: 'user', content: 'hi' }],
+      stream: true,
+      stream_options: { include_usage: true },
+      tools: [{ type: 'function', function: { name: 'get_weather', description: 'Weather now', parameters: { type: 'object', properties: { city: { type: 'string' } } }, strict: true } }],
+      tool_choice: { type: 'function', function: { name: 'get_weather' } },
+      parallel_tool_calls: false,
+      response_format: { type: 'json_schema', json_schema: { name: 'weather', schema: { type: 'object' }, strict: true } },
+      reasoning_effort: 'high',
+      max_tokens: 256,
+      temperature: 0.2,
+      top_p: 0.9,
+      stop: ['END'],
+      seed: 7,
+      frequency_penalty: 0.1,
+      presence_penalty: 0.3,
+      logit_bias: { '50256': -100 },
+      logprobs: true,
+      top_logprobs: 2,
+      user: 'user-1',
+    });
+  });
+
+  it('sends no stream fields for a non-stream request and string tool choices as they are', () => {
+    const { body } = convertChatRequestToOpenAICompatible(request({ toolChoice: 'required', responseFormat: { type: 'json' } }), generic);
+    assert.equal(body.stream, undefined);
+    assert.equal(body.stream_options, undefined);
+    assert.equal(body.tool_choice, 'required');
+    assert.deepEqual(body.response_format, { type: 'json_object' });
+    assert.deepEqual(convertChatRequestToOpenAICompatible(request({ responseFormat: { type: 'text' } }), generic).body.response_format, { type: 'text' });
+    assert.deepEqual(convertChatRequestToOpenAICompatible(request({ responseFormat: { type: 'json-schema', schema: {} } }), generic).body.response_format, {
+      type: 'json_schema',
+      json_schema: { name: 'response', schema: {} },
+    });
+  });
+
+  it('converts a whole conversation: roles, names, images, tool calls and results', () => {
+    const { body, warnings } = convertChatRequestToOpenAICompatible(
+      request({
+        messages: [
+          { role: 'system', parts: [{ type: 'text', text: 'Be ' }, { type: 'text', text: 'terse.' }] },
+          { role: 'developer', parts: [{ type: 'text', text: 'Use tools.' }] },
+          {
+            role: 'user',
+            name: 'alice',
+            parts: [
+              { type: 'text', text: 'What is this?' },
+              { type: 'image', source: { kind: 'url', url: 'https://example.test/cat.png' }, detail: 'low' },
+              { type: 'image', source: { kind: 'base64', mediaType: 'image/png', data: 'iVBORw0=' } },
+              { type: 'file', source: { kind: 'base64', mediaType: 'application/pdf', data: 'JVBERi0=' }, filename: 'a.pdf' },
+            ],
+          },
+          {
+            role: 'assistant',
+            parts: [
+              { type: 'reasoning', text: 'Need the weather.' },
+              { type: 'tool-call', id: 'call_1', name: 'get_weather', arguments: '{"city":"Paris"}' },
+              { type: 'tool-call', id: 'call_2', name: 'get_weather', arguments: '{"city":"Rome"}' },
+            ],
+          },
+          {
+            role: 'tool',
+            parts: [
+              { type: 'tool-result', toolCallId: 'call_1', toolName: 'get_weather', content: '18°C' },
+              { type: 'tool-result', toolCallId: 'call_2', content: '24°C' },
+            ],
+          },
+          { role: 'assistant', parts: [{ type: 'text', text: 'Paris 18°C, Rome 24°C.' }] },
+        ],
+      }),
+      generic,
+    );
+    assert.deepEqual(warnings, []);
+    assert.deepEqual(body.messages, [
+      { role: 'system', content: 'Be terse.' },
+      { role: 'developer', content: 'Use tools.' },
+      {
+        role: 'user',
+        name: 'alice',
+        content: [
+          { type: 'text', text: 'What is this?' },
+          { type: 'image_url', image_url: { url: 'https://example.test/cat.png', detail: 'low' } },
+          { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0=' } },
+          { type: 'file', file: { file_data: 'data:application/pdf;base64,JVBERi0=', filename: 'a.pdf' } },
+        ],
+      },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [
+          { id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } },
+          { id: 'call_2', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Rome"}' } },
+        ],
+      },
+      { role: 'tool', tool_call_id: 'call_1', content: '18°C' },
+      { role: 'tool', tool_call_id: 'call_2', content: '24°C' },
+      { role: 'assistant', content: 'Paris 18°C, Rome 24°C.' },
+    ]);
+  });
+
+  it('sends tool results found in a user message first, then the rest of the message', () => {
+    const { body } = convertChatRequestToOpenAICompatible(
+      request({
+        messages: [
+          {
+            role: 'user',
+            parts: [
+              { type: 'tool-result', toolCallId: 'call_9', content: 'done' },
+              { type: 'text', text: 'Now summarise.' },
+            ],
+          },
+        ],
+      }),
+      generic,
+    );
+    assert.deepEqual(body.messages, [
+      { role: 'tool', tool_call_id: 'call_9', content: 'done' },
+      { role: 'user', content: 'Now summarise.' },
+    ]);
+  });
+
+  it('sends earlier reasoning back only where the dialect takes it', () => {
+    const messages: ChatRequest['messages'] = [{ role: 'assistant', parts: [{ type: 'reasoning', text: 'Hmm.' }, { type: 'text', text: 'Yes.' }] }];
+    assert.deepEqual(convertChatRequestToOpenAICompatible(request({ messages }), generic).body.messages, [{ role: 'assistant', content: 'Yes.' }]);
+    const cerebrasLike = resolveOpenAICompatibleDialect({ historyReasoningField: 'reasoning' });
+    assert.deepEqual(convertChatRequestToOpenAICompatible(request({ messages }), cerebrasLike).body.messages, [{ role: 'assistant', content: 'Yes.', reasoning: 'Hmm.' }]);
+  });
+
+  it('maps developer to system for dialects that need it and max tokens to the dialect field', () => {
+    const dialect = resolveOpenAICompatibleDialect({ developerRole: 'system', maxTokensField: 'max_completion_tokens' });
+    const { body } = convertChatRequestToOpenAICompatible(request({ messages: [{ role: 'developer', parts: [{ type: 'text', text: 'x' }] }], maxTokens: 9 }), dialect);
+    assert.deepEqual(body.messages, [{ role: 'system', content: 'x' }]);
+    assert.equal(body.max_completion_tokens, 9);
+    assert.equal(body.max_tokens, undefined);
+  });
+
+  it('turns an Anthropic-style token budget into the nearest effort', () => {
+    const effort = (budgetTokens: number): unknown => convertChatRequestToOpenAICompatible(request({ reasoning: { budgetTokens } }), generic).body.reasoning_effort;
+    assert.equal(effort(0), 'none');
+    assert.equal(effort(1024), 'low');
+    assert.equal(effort(4096), 'medium');
+    assert.equal(effort(32000), 'high');
+  });
+
+  it('drops with a warning what the upstream cannot take', () => {
+    const dialect = resolveOpenAICompatibleDialect({ fileParts: false, reasoningEffort: () => undefined, acceptExtraField: (field) => field !== 'store' });
+    const { body, warnings } = convertChatRequestToOpenAICompatible(
+      request({
+        messages: [
+          { role: 'system', parts: [{ type: 'text', text: 'S' }, { type: 'image', source: { kind: 'url', url: 'https://example.test/x.png' } }] },
+          { role: 'user', parts: [{ type: 'text', text: 'Read' }, { type: 'file', source: { kind: 'url', url: 'https://example.test/a.pdf' }, filename: 'a.pdf' }] },
+          { role: 'assistant', parts: [{ type: 'image', source: { kind: 'url', url: 'https://example.test/y.png' } }] },
+          { role: 'tool', parts: [{ type: 'tool-result', toolCallId: 'c', content: 'boom', isError: true }] },
+        ],
+        topK: 40,
+        minP: 0.05,
+        repeatPenalty: 1.1,
+        contextLength: 8192,
+        reasoning: { effort: 'low' },
+        extra: { store: true, service_tier: 'flex', model: 'other', temperature: 2 },
+      }),
+      dialect,
+    );
+    assert.deepEqual(warnings, [
+      'messages[0]: image part in a system message dropped (only text is allowed there)',
+      "messages[1]: file 'a.pdf' dropped: this upstream takes no file inputs",
+      'messages[2]: image part in an assistant message dropped',
+      'messages[3]: tool result c is an error; OpenAI tool messages cannot mark it, sent as plain content',
+      "reasoning effort 'low' dropped: this upstream does not take it",
+      'topK (40) dropped: this upstream does not take top_k',
+      'minP (0.05) dropped: this upstream does not take min_p',
+      'repeatPenalty (1.1) dropped: this upstream does not take repetition_penalty',
+      'contextLength (8192) dropped: the upstream sets its own context window',
+      "field 'store' dropped: this upstream does not take it",
+      "extra field 'model' ignored: llmux sets it from the request",
+    ]);
+    assert.equal(body.service_tier, 'flex');
+    assert.equal(body.store, undefined);
+    assert.equal(body.model, 'm');
+    assert.equal(body.temperature, 2);
+    assert.equal(body.reasoning_effort, undefined);
+    assert.deepEqual(body.messages[1], { role: 'user', content: 'Read' });
+  });
+
+  it('refuses file URLs even where files are taken, and sends extended sampling where allowed', () => {
+    const dialect = resolveOpenAICompatibleDialect({ extendedSampling: true });
+    const { body, warnings } = convertChatRequestToOpenAICompatible(
+      request({
+        messages: [{ role: 'user', parts: [{ type: 'file', source: { kind: 'url', url: 'https://example.test/a.pdf' } }] }],
+        topK: 40,
+        minP: 0.05,
+        repeatPenalty: 1.1,
+      }),
+      dialect,
+    );
+    assert.deepEqual(warnings, ["messages[0]: file 'file' dropped: files must be sent inline (base64), not by URL"]);
+    assert.equal(body.top_k, 40);
+    assert.equal(body.min_p, 0.05);
+    assert.equal(body.repetition_penalty, 1.1);
+  });
+
+  it('lets the dialect have the last word on the body', () => {
+    const dialect = resolveOpenAICompatibleDialect({ transformRequestBody: (body, canonical) => ({ ...body, route: canonical.model + '!' }) });
+    assert.equal(convertChatRequestToOpenAICompatible(request({}), dialect).body.route, 'm!');
+  });
+});

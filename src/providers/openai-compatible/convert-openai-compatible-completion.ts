@@ -1,0 +1,51 @@
+import type { ChatResponse } from '../../canonical/chat-response.ts';
+import { GatewayError } from '../../canonical/gateway-error.ts';
+import { contentText } from './content-text.ts';
+import { mapOpenAICompatibleFinishReason } from './map-openai-compatible-finish-reason.ts';
+import { mapOpenAICompatibleUsage } from './map-openai-compatible-usage.ts';
+import type { OpenAICompatibleDialect } from './openai-compatible-dialect.ts';
+import { openAICompatibleCompletionSchema } from './openai-compatible-response-schemas.ts';
+import { generateToolCallId } from './openai-compatible-tool-call-assembler.ts';
+import { ThinkTagSplitter } from './think-tag-splitter.ts';
+
+export type CompletionDialect = Pick<OpenAICompatibleDialect, 'splitThinkTags' | 'decodeExtra'>;
+
+/** A non-stream chat-completions body (already parsed JSON) → ChatResponse; anything unreadable is an upstream error. */
+export function convertOpenAICompatibleCompletion(payload: unknown, dialect: CompletionDialect): ChatResponse {
+  const parsed = openAICompatibleCompletionSchema.safeParse(payload);
+  if (!parsed.success) throw new GatewayError('upstream', 'the upstream answered with a body that is not a chat completion');
+  const completion = parsed.data;
+  const choice = completion.choices.find((candidate) => (candidate.index ?? 0) === 0) ?? completion.choices[0];
+  if (choice === undefined) throw new GatewayError('upstream', 'the upstream answered with no choices');
+  const message = choice.message;
+  const response: ChatResponse = { text: '', reasoning: message?.reasoning ?? message?.reasoning_content ?? '', toolCalls: [], files: [], finishReason: 'stop' };
+  if (completion.id) response.id = completion.id;
+  if (completion.model) response.model = completion.model;
+  if (typeof completion.created === 'number') response.created = completion.created;
+  let content = contentText(message?.content);
+  if (dialect.splitThinkTags && content.length > 0) {
+    const splitter = new ThinkTagSplitter();
+    content = '';
+    for (const segment of [...splitter.push(contentText(message?.content)), ...splitter.flush()]) {
+      if (segment.kind === 'text') content += segment.text;
+      else response.reasoning += segment.text;
+    }
+  }
+  response.text = content + (message?.refusal ?? '');
+  for (const call of message?.tool_calls ?? []) {
+    response.toolCalls.push({ id: call.id || generateToolCallId(), name: call.function?.name ?? '', arguments: call.function?.arguments ?? '' });
+  }
+  const madeToolCalls = response.toolCalls.length > 0;
+  if (choice.finish_reason) {
+    response.rawFinishReason = choice.finish_reason;
+    response.finishReason = mapOpenAICompatibleFinishReason(choice.finish_reason, madeToolCalls);
+  } else if (madeToolCalls) {
+    response.finishReason = 'tool-calls';
+  }
+  const usage = mapOpenAICompatibleUsage(completion.usage);
+  if (usage !== undefined) response.usage = usage;
+  const extras = dialect.decodeExtra(completion);
+  if (extras?.usage !== undefined) response.usage = extras.usage;
+  if (extras?.timing !== undefined) response.timing = extras.timing;
+  return response;
+}

@@ -1,0 +1,199 @@
+import type { ChatRequest } from '../../canonical/chat-request.ts';
+import type { ChatResponse } from '../../canonical/chat-response.ts';
+import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
+import type { EmbeddingRequest, EmbeddingResponse } from '../../canonical/embedding.ts';
+import { GatewayError } from '../../canonical/gateway-error.ts';
+import type { ProviderModel } from '../../canonical/model-info.ts';
+import { headerValue, mapTransportError, type UpstreamHttpClient, type UpstreamResponse } from '../../wire/upstream-http-client.ts';
+import { collectChatResponse } from '../collect-chat-response.ts';
+import type { CallContext, ProviderAdapter, ProviderFactoryInput } from '../provider-adapter.ts';
+import { ApiKeyRotation } from './api-key-rotation.ts';
+import { convertChatRequestToOpenAICompatible } from './convert-chat-request-to-openai-compatible.ts';
+import { convertOpenAICompatibleCompletion } from './convert-openai-compatible-completion.ts';
+import { convertOpenAICompatibleEmbeddings } from './convert-openai-compatible-embeddings.ts';
+import { convertOpenAICompatibleModels } from './convert-openai-compatible-models.ts';
+import { mapOpenAICompatibleError, mapOpenAICompatibleStreamError } from './map-openai-compatible-error.ts';
+import type { OpenAICompatibleDialect } from './openai-compatible-dialect.ts';
+import type { OpenAICompatibleRequestBody } from './openai-compatible-request-body.ts';
+import { decodeOpenAICompatibleStream } from './openai-compatible-stream-decoder.ts';
+import { replayChatResponse } from './replay-chat-response.ts';
+
+/** Body fields that are never retried away: without them the request means something else. */
+const ESSENTIAL_FIELDS = new Set(['model', 'messages', 'stream', 'stream_options', 'tools', 'tool_choice', 'response_format']);
+/** How much of a body left unread after `[DONE]` is drained so the connection can be reused. */
+const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
+const SHOWN_BODY_CHARS = 200;
+
+/**
+ * Any upstream speaking OpenAI chat completions. What differs between upstreams is in the
+ * dialect; this class only moves bytes: keys, headers, status handling, stream or JSON.
+ */
+export class OpenAICompatibleAdapter implements ProviderAdapter {
+  readonly id: string;
+  readonly type: string;
+  /** Undefined when the dialect has no embeddings, so routing answers with a clear 400. */
+  readonly embed: ((request: EmbeddingRequest, context: CallContext) => Promise<EmbeddingResponse>) | undefined;
+  private readonly baseUrl: string;
+  private readonly keys: ApiKeyRotation;
+  private readonly extraHeaders: Record<string, string>;
+  private readonly httpClient: UpstreamHttpClient;
+  private readonly dialect: OpenAICompatibleDialect;
+
+  constructor(input: ProviderFactoryInput, dialect: OpenAICompatibleDialect) {
+    const { config } = input;
+    this.id = config.id;
+    this.type = config.type;
+    const baseUrl = config.base_url ?? dialect.defaultBaseUrl;
+    if (baseUrl === undefined) {
+      throw new GatewayError('internal', `provider '${config.id}': base_url is required for type '${config.type}' (e.g. http://127.0.0.1:8000/v1)`);
+    }
+    this.baseUrl = dialect.normalizeBaseUrl(baseUrl);
+    this.keys = new ApiKeyRotation([...(config.api_key === undefined ? [] : [config.api_key]), ...(config.api_keys ?? [])]);
+    this.extraHeaders = config.headers ?? {};
+    this.httpClient = input.httpClient;
+    this.dialect = dialect;
+    this.embed = dialect.embeddings ? (request, context) => this.embedTexts(request, context) : undefined;
+  }
+
+  async streamChat(request: ChatRequest, context: CallContext): Promise<AsyncIterable<ChatStreamEvent>> {
+    const url = this.url('/chat/completions');
+    const response = await this.postChat({ ...request, stream: true }, context);
+    if (isJson(response)) return replayEvents(replayChatResponse(await this.readCompletion(response, url)));
+    return this.streamEvents(response, url);
+  }
+
+  async completeChat(request: ChatRequest, context: CallContext): Promise<ChatResponse> {
+    const url = this.url('/chat/completions');
+    const response = await this.postChat({ ...request, stream: false }, context);
+    if (isEventStream(response)) return collectChatResponse(this.streamEvents(response, url));
+    return this.readCompletion(response, url);
+  }
+
+  async listModels(context: CallContext): Promise<ProviderModel[]> {
+    const url = this.url('/models');
+    const response = await this.send('GET', url, undefined, context);
+    return convertOpenAICompatibleModels(await readJson(response, url));
+  }
+
+  async close(): Promise<void> {
+    await this.httpClient.close();
+  }
+
+  private async embedTexts(request: EmbeddingRequest, context: CallContext): Promise<EmbeddingResponse> {
+    const url = this.url('/embeddings');
+    const body: Record<string, unknown> = { model: request.model, input: request.input, encoding_format: 'float' };
+    if (request.dimensions !== undefined) body.dimensions = request.dimensions;
+    const response = await this.send('POST', url, JSON.stringify(body), context);
+    return convertOpenAICompatibleEmbeddings(await readJson(response, url), request.input.length);
+  }
+
+  /**
+   * Sends a chat request. A 400 naming an optional field in `param` is sent once more without
+   * it where the dialect allows: Cerebras refuses some OpenAI fields per model
+   * (https://inference-docs.cerebras.ai/resources/openai).
+   */
+  private async postChat(request: ChatRequest, context: CallContext): Promise<UpstreamResponse> {
+    const { body, warnings } = convertChatRequestToOpenAICompatible(request, this.dialect);
+    if (warnings.length > 0) context.log.warn({ provider: this.id, model: request.model, dropped: warnings }, `request fields not sent to provider '${this.id}'`);
+    const url = this.url('/chat/completions');
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.send('POST', url, JSON.stringify(body), context);
+      } catch (error) {
+        const field = attempt === 0 && this.dialect.retryWithoutRejectedParam ? rejectedField(error, body) : undefined;
+        if (field === undefined) throw error;
+        context.log.warn({ provider: this.id, model: request.model, field }, `provider '${this.id}' refused '${field}'; sending the request again without it`);
+        delete body[field];
+      }
+    }
+  }
+
+  /** One upstream call with the next key; any status outside 2xx is thrown as a GatewayError. */
+  private async send(method: 'GET' | 'POST', url: string, body: string | undefined, context: CallContext): Promise<UpstreamResponse> {
+    const key = this.keys.next();
+    const headers: Record<string, string> = { accept: 'application/json, text/event-stream', 'user-agent': 'llmux' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (key !== undefined) headers.authorization = `Bearer ${key}`;
+    Object.assign(headers, this.extraHeaders);
+    const response = await this.httpClient.request(body === undefined ? { url, method, headers, signal: context.signal } : { url, method, headers, body, signal: context.signal });
+    if (response.status >= 200 && response.status < 300) return response;
+    let error: GatewayError;
+    if (response.status >= 300 && response.status < 400) {
+      await response.body.dump().catch(() => undefined);
+      const location = headerValue(response.headers, 'location') ?? 'elsewhere';
+      error = new GatewayError('upstream', `provider '${this.id}' redirected ${url} to ${location}; check its base_url`, { upstreamStatus: response.status, retryable: false });
+    } else {
+      const text = await readText(response, url);
+      error = this.dialect.parseErrorBody({ status: response.status, headers: response.headers, text }) ?? mapOpenAICompatibleError({ status: response.status, headers: response.headers, text });
+    }
+    this.keys.reportFailure(key, error);
+    throw error;
+  }
+
+  private async readCompletion(response: UpstreamResponse, url: string): Promise<ChatResponse> {
+    const payload = await readJson(response, url);
+    if (typeof payload === 'object' && payload !== null && 'error' in payload && payload.error != null) throw mapOpenAICompatibleStreamError(payload);
+    return convertOpenAICompatibleCompletion(payload, this.dialect);
+  }
+
+  /**
+   * Decodes a stream body. Once the stream finished, the rest of the body is drained so the
+   * keep-alive connection is reused; if the consumer stops early (client gone), the body is
+   * destroyed, which closes the upstream connection and ends generation there.
+   */
+  private async *streamEvents(response: UpstreamResponse, url: string): AsyncGenerator<ChatStreamEvent> {
+    let finished = false;
+    try {
+      for await (const event of decodeOpenAICompatibleStream(response.body.iterator({ destroyOnReturn: false }), this.dialect, url)) {
+        if (event.type === 'finish') finished = true;
+        yield event;
+      }
+    } finally {
+      if (finished) void response.body.dump({ limit: DRAIN_LIMIT_BYTES }).catch(() => undefined);
+      else response.body.destroy();
+    }
+  }
+
+  private url(path: string): string {
+    return this.baseUrl + path;
+  }
+}
+
+function isJson(response: UpstreamResponse): boolean {
+  return (headerValue(response.headers, 'content-type') ?? '').includes('json');
+}
+
+function isEventStream(response: UpstreamResponse): boolean {
+  return (headerValue(response.headers, 'content-type') ?? '').includes('text/event-stream');
+}
+
+async function* replayEvents(events: ChatStreamEvent[]): AsyncGenerator<ChatStreamEvent> {
+  yield* events;
+}
+
+async function readText(response: UpstreamResponse, url: string): Promise<string> {
+  try {
+    return await response.body.text();
+  } catch (error) {
+    throw mapTransportError(error, url);
+  }
+}
+
+/** A 2xx body as JSON; a body that is not JSON is the upstream's fault. */
+async function readJson(response: UpstreamResponse, url: string): Promise<unknown> {
+  const text = await readText(response, url);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    const shown = text.length > SHOWN_BODY_CHARS ? text.slice(0, SHOWN_BODY_CHARS) + '…' : text;
+    throw new GatewayError('upstream', `the upstream answered HTTP ${response.status} with a body that is not JSON: ${shown}`, { upstreamStatus: response.status });
+  }
+}
+
+/** The body field a 400 blames, when it is one llmux may leave out. */
+function rejectedField(error: unknown, body: OpenAICompatibleRequestBody): string | undefined {
+  if (!(error instanceof GatewayError) || error.upstreamStatus !== 400 || error.param === undefined) return undefined;
+  const field = error.param.replace(/^body\./, '').split(/[.[]/)[0] ?? '';
+  if (field === '' || ESSENTIAL_FIELDS.has(field) || !(field in body)) return undefined;
+  return field;
+}

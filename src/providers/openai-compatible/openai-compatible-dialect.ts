@@ -1,0 +1,87 @@
+import type { ChatRequest } from '../../canonical/chat-request.ts';
+import type { GatewayError } from '../../canonical/gateway-error.ts';
+import type { ReasoningEffort } from '../../canonical/reasoning-options.ts';
+import type { Timing } from '../../canonical/timing.ts';
+import type { Usage } from '../../canonical/usage.ts';
+import type { UpstreamResponse } from '../../wire/upstream-http-client.ts';
+import type { OpenAICompatibleRequestBody } from './openai-compatible-request-body.ts';
+
+/** What a dialect reads from a chunk's (or a whole response's) own fields beyond OpenAI's. */
+export interface OpenAICompatibleExtras {
+  timing?: Timing;
+  usage?: Usage;
+}
+
+export interface UpstreamErrorInput {
+  status: number;
+  headers: UpstreamResponse['headers'];
+  /** The response body as text (possibly empty). */
+  text: string;
+}
+
+/**
+ * How one upstream differs from plain OpenAI chat completions. The generic `openai-compatible`
+ * provider uses the defaults; presets (Cerebras, Poe's OpenAI mode) override what they need.
+ */
+export interface OpenAICompatibleDialect {
+  /** Used when the config gives no `base_url`; undefined makes `base_url` required. */
+  defaultBaseUrl: string | undefined;
+  /** Turns a configured `base_url` into the one paths are appended to (no trailing slash). */
+  normalizeBaseUrl(url: string): string;
+  /** How `developer` messages are sent: kept, or as `system` for upstreams that reject the role. */
+  developerRole: 'developer' | 'system';
+  maxTokensField: 'max_tokens' | 'max_completion_tokens';
+  /** Where reasoning from earlier assistant turns goes; undefined drops it, as OpenAI's own API does. */
+  historyReasoningField: 'reasoning' | 'reasoning_content' | undefined;
+  /** Whether `{type:'file'}` content parts (PDFs as data URLs) are accepted. */
+  fileParts: boolean;
+  /** Whether `top_k`, `min_p`, `repetition_penalty` are accepted (vLLM, llama.cpp, LM Studio do; OpenAI does not). */
+  extendedSampling: boolean;
+  /** The upstream's `reasoning_effort` value for a canonical effort; undefined drops it with a warning. */
+  reasoningEffort(effort: ReasoningEffort): string | undefined;
+  /** Whether a client extra (`ChatRequest.extra`) may be sent as a top-level body field. */
+  acceptExtraField(field: string, value: unknown): boolean;
+  /** Last look at the body before it is sent. */
+  transformRequestBody(body: OpenAICompatibleRequestBody, request: ChatRequest): OpenAICompatibleRequestBody;
+  /** Whether `<think>…</think>` at the start of content is reasoning (Qwen/GLM raw reasoning format). */
+  splitThinkTags: boolean;
+  /** Reads dialect-specific fields of a stream chunk or a non-stream body. */
+  decodeExtra(chunk: Record<string, unknown>): OpenAICompatibleExtras | undefined;
+  /** A dialect's own error parsing; undefined falls back to the generic OpenAI/top-level parsing. */
+  parseErrorBody(input: UpstreamErrorInput): GatewayError | undefined;
+  /** On a 400 naming an optional body field in `param`, send once more without it (logged). */
+  retryWithoutRejectedParam: boolean;
+  /** Whether `POST /embeddings` exists. */
+  embeddings: boolean;
+}
+
+const OPENAI_EFFORT: Record<ReasoningEffort, string> = {
+  none: 'none',
+  minimal: 'minimal',
+  low: 'low',
+  medium: 'medium',
+  high: 'high',
+  max: 'high',
+};
+
+export const DEFAULT_OPENAI_COMPATIBLE_DIALECT: OpenAICompatibleDialect = {
+  defaultBaseUrl: undefined,
+  normalizeBaseUrl: (url) => url.replace(/\/+$/, ''),
+  developerRole: 'developer',
+  maxTokensField: 'max_tokens',
+  historyReasoningField: undefined,
+  fileParts: true,
+  extendedSampling: false,
+  reasoningEffort: (effort) => OPENAI_EFFORT[effort],
+  acceptExtraField: () => true,
+  transformRequestBody: (body) => body,
+  splitThinkTags: false,
+  decodeExtra: () => undefined,
+  parseErrorBody: () => undefined,
+  retryWithoutRejectedParam: false,
+  embeddings: true,
+};
+
+export function resolveOpenAICompatibleDialect(overrides: Partial<OpenAICompatibleDialect>): OpenAICompatibleDialect {
+  return { ...DEFAULT_OPENAI_COMPATIBLE_DIALECT, ...overrides };
+}

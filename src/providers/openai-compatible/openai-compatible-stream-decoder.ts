@@ -1,0 +1,137 @@
+import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
+import { GatewayError } from '../../canonical/gateway-error.ts';
+import type { Timing } from '../../canonical/timing.ts';
+import type { Usage } from '../../canonical/usage.ts';
+import { decodeSse } from '../../wire/sse-decoder.ts';
+import { mapTransportError } from '../../wire/upstream-http-client.ts';
+import { ChatStreamBuilder } from '../chat-stream-builder.ts';
+import { contentText } from './content-text.ts';
+import { mapOpenAICompatibleStreamError } from './map-openai-compatible-error.ts';
+import { mapOpenAICompatibleFinishReason } from './map-openai-compatible-finish-reason.ts';
+import { mapOpenAICompatibleUsage } from './map-openai-compatible-usage.ts';
+import type { OpenAICompatibleDialect } from './openai-compatible-dialect.ts';
+import { openAICompatibleChunkSchema, type OpenAICompatibleChunk } from './openai-compatible-response-schemas.ts';
+import { OpenAICompatibleToolCallAssembler } from './openai-compatible-tool-call-assembler.ts';
+import { ThinkTagSplitter } from './think-tag-splitter.ts';
+
+export type StreamDecoderDialect = Pick<OpenAICompatibleDialect, 'splitThinkTags' | 'decodeExtra'>;
+
+const SHOWN_CHUNK_CHARS = 200;
+
+/**
+ * Chat-completions SSE bytes → canonical events
+ * (https://platform.openai.com/docs/api-reference/chat-streaming; error handling as in
+ * github:openai/openai-node src/core/streaming.ts and github:Cerebras/cerebras-cloud-sdk-node
+ * src/streaming.ts). Usage may come in any chunk (often a last one with `choices: []`), so the
+ * finish is sent at `[DONE]` or at the end of the body. A body that ends with neither a
+ * `finish_reason` nor `[DONE]` was cut off: that is an error, never a quiet success. `url` only
+ * names the upstream in transport errors.
+ */
+export async function* decodeOpenAICompatibleStream(
+  body: AsyncIterable<Uint8Array | string>,
+  dialect: StreamDecoderDialect,
+  url: string,
+): AsyncGenerator<ChatStreamEvent> {
+  const builder = new ChatStreamBuilder();
+  const toolCalls = new OpenAICompatibleToolCallAssembler();
+  const splitter = dialect.splitThinkTags ? new ThinkTagSplitter() : undefined;
+  let started = false;
+  let rawFinish: string | undefined;
+  let usage: Usage | undefined;
+  let timing: Timing | undefined;
+  let sawDone = false;
+  try {
+    for await (const event of decodeSse(body)) {
+      const data = event.data;
+      if (data.startsWith('[DONE]')) {
+        sawDone = true;
+        break;
+      }
+      if (data.trim().length === 0) continue;
+      let payload: unknown;
+      try {
+        payload = JSON.parse(data);
+      } catch {
+        yield* builder.error(new GatewayError('upstream', `the upstream sent a stream chunk that is not JSON: ${shorten(data)}`));
+        return;
+      }
+      if (event.event === 'error' || hasErrorField(payload)) {
+        yield* builder.error(mapOpenAICompatibleStreamError(payload));
+        return;
+      }
+      const parsed = openAICompatibleChunkSchema.safeParse(payload);
+      if (!parsed.success) {
+        yield* builder.error(new GatewayError('upstream', `the upstream sent a stream chunk llmux cannot read: ${shorten(data)}`));
+        return;
+      }
+      const chunk = parsed.data;
+      if (!started) {
+        started = true;
+        yield responseStart(chunk);
+      }
+      for (const choice of chunk.choices ?? []) {
+        // n > 1 has no canonical form; only the first choice is read.
+        if ((choice.index ?? 0) !== 0) continue;
+        const delta = choice.delta;
+        if (delta !== null && delta !== undefined) {
+          const reasoning = delta.reasoning ?? delta.reasoning_content;
+          if (reasoning) yield* builder.reasoning(reasoning);
+          const content = contentText(delta.content);
+          if (content.length > 0) {
+            if (splitter === undefined || splitter.isPassthrough) yield* builder.text(content);
+            else for (const segment of splitter.push(content)) yield* segment.kind === 'text' ? builder.text(segment.text) : builder.reasoning(segment.text);
+          }
+          if (delta.refusal) yield* builder.text(delta.refusal);
+          const fragments = delta.tool_calls;
+          if (fragments !== null && fragments !== undefined) {
+            for (let position = 0; position < fragments.length; position++) {
+              const fragment = fragments[position];
+              if (fragment !== undefined) yield* toolCalls.push(fragment, position, builder);
+            }
+          }
+        }
+        if (choice.finish_reason) rawFinish = choice.finish_reason;
+      }
+      usage = mapOpenAICompatibleUsage(chunk.usage) ?? usage;
+      const extras = dialect.decodeExtra(chunk);
+      if (extras !== undefined) {
+        timing = extras.timing ?? timing;
+        usage = extras.usage ?? usage;
+      }
+    }
+  } catch (error) {
+    yield* builder.error(mapTransportError(error, url));
+    return;
+  }
+  if (splitter !== undefined) {
+    for (const segment of splitter.flush()) yield* segment.kind === 'text' ? builder.text(segment.text) : builder.reasoning(segment.text);
+  }
+  yield* toolCalls.flush(builder);
+  if (rawFinish === undefined && !sawDone) {
+    yield* builder.error(new GatewayError('upstream', 'the upstream stream ended before the response was complete (no finish_reason, no [DONE])'));
+    return;
+  }
+  const madeToolCalls = toolCalls.count > 0;
+  const finishReason = rawFinish === undefined ? (madeToolCalls ? 'tool-calls' : 'stop') : mapOpenAICompatibleFinishReason(rawFinish, madeToolCalls);
+  const details: { raw?: string; usage?: Usage; timing?: Timing } = {};
+  if (rawFinish !== undefined) details.raw = rawFinish;
+  if (usage !== undefined) details.usage = usage;
+  if (timing !== undefined) details.timing = timing;
+  yield* builder.finish(finishReason, details);
+}
+
+function responseStart(chunk: OpenAICompatibleChunk): ChatStreamEvent {
+  const event: ChatStreamEvent = { type: 'response-start' };
+  if (chunk.id) event.id = chunk.id;
+  if (chunk.model) event.model = chunk.model;
+  if (typeof chunk.created === 'number') event.created = chunk.created;
+  return event;
+}
+
+function hasErrorField(payload: unknown): boolean {
+  return typeof payload === 'object' && payload !== null && 'error' in payload && (payload as { error: unknown }).error != null;
+}
+
+function shorten(text: string): string {
+  return text.length > SHOWN_CHUNK_CHARS ? text.slice(0, SHOWN_CHUNK_CHARS) + '…' : text;
+}
