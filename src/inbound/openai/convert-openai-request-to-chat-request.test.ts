@@ -67,7 +67,7 @@ describe('convertOpenAIRequestToChatRequest', () => {
       reasoning_effort: 'xhigh',
       n: 1,
       stream_options: { include_usage: true },
-      metadata: { ignored: 'yes' },
+      metadata: { trace: 'yes' },
       top_k: 40,
       min_p: 0.05,
       repetition_penalty: 1.1,
@@ -117,7 +117,7 @@ describe('convertOpenAIRequestToChatRequest', () => {
       topK: 40,
       minP: 0.05,
       repeatPenalty: 1.1,
-      extra: { chat_template_kwargs: { enable_thinking: false } },
+      extra: { metadata: { trace: 'yes' }, chat_template_kwargs: { enable_thinking: false } },
     });
   });
 

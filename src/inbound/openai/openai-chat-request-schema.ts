@@ -132,21 +132,8 @@ export const openAIChatRequestSchema = z
 export type OpenAIChatRequest = z.infer<typeof openAIChatRequestSchema>;
 
 /**
- * OpenAI fields llmux reads or knowingly ignores: everything else at the top level is treated as
- * a provider-specific extra. Ignored ones are OpenAI-platform features with no meaning elsewhere.
+ * Fields llmux reads itself. Every other top-level field is passed on as a provider extra: the
+ * OpenAI platform's own (`store`, `metadata`, `service_tier`, `prompt_cache_key`, `verbosity`…)
+ * mean something to an OpenAI-compatible upstream, and each provider drops what it does not take.
  */
-export const KNOWN_OPENAI_CHAT_FIELDS: ReadonlySet<string> = new Set([
-  ...Object.keys(openAIChatRequestSchema.shape),
-  'extra_body',
-  'metadata',
-  'store',
-  'service_tier',
-  'prediction',
-  'prompt_cache_key',
-  'prompt_cache_retention',
-  'prompt_cache_options',
-  'safety_identifier',
-  'verbosity',
-  'web_search_options',
-  'moderation',
-]);
+export const KNOWN_OPENAI_CHAT_FIELDS: ReadonlySet<string> = new Set([...Object.keys(openAIChatRequestSchema.shape), 'extra_body']);
