@@ -1,0 +1,27 @@
+import type { BenchSession } from './bench-session.ts';
+
+/** What every section receives: the helpers, where llmux is (if it runs), and the round plan. */
+export interface BenchContext {
+  session: BenchSession;
+  /** Undefined when llmux could not be started; `llmuxMissing` says why. */
+  llmux: { origin: string; pid: number } | undefined;
+  llmuxMissing: string;
+  /** Rounds per comparison and the length of one closed-loop round. */
+  rounds: number;
+  roundMs: number;
+  /** Lines for the report's notes (errors seen, skipped parts). */
+  notes: string[];
+}
+
+interface FailureCounts {
+  errors: number;
+  firstError?: string | undefined;
+}
+
+/** Adds a note when any of `results` had failed requests; returns the total count. */
+export function noteErrors(context: BenchContext, label: string, results: readonly FailureCounts[]): number {
+  const errors = results.reduce((sum, result) => sum + result.errors, 0);
+  const first = results.find((result) => result.firstError !== undefined)?.firstError;
+  if (errors > 0) context.notes.push(`${label}: ${errors} failed requests; first: ${first ?? 'unknown'}`);
+  return errors;
+}

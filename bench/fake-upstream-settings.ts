@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+/** How the fake upstream answers; the orchestrator changes it between sections over IPC. */
+export const fakeUpstreamSettingsSchema = z
+  .object({
+    /** Wait before the response headers, for both streaming and non-streaming answers. */
+    latencyMs: z.number().nonnegative(),
+    /** Content chunks per streamed answer (before the final usage chunk and `[DONE]`). */
+    streamChunks: z.number().int().positive(),
+    /** Wait between two streamed content chunks; 0 writes them back to back. */
+    chunkDelayMs: z.number().nonnegative(),
+  })
+  .strict();
+
+export type FakeUpstreamSettings = z.infer<typeof fakeUpstreamSettingsSchema>;
+
+/** Counters the fake upstream keeps, so the bench can tell whether aborts reach the upstream. */
+export const fakeUpstreamStatsSchema = z.object({
+  type: z.literal('stats'),
+  requests: z.number(),
+  openStreams: z.number(),
+  abortedStreams: z.number(),
+});
+
+export type FakeUpstreamStats = z.infer<typeof fakeUpstreamStatsSchema>;
+
+export const fakeUpstreamCommandSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('configure'), settings: fakeUpstreamSettingsSchema }),
+  z.object({ type: z.literal('stats') }),
+]);
+
+export type FakeUpstreamCommand = z.infer<typeof fakeUpstreamCommandSchema>;
+
+export const fakeUpstreamReadySchema = z.object({ type: z.literal('ready'), port: z.number().int() });
+export const fakeUpstreamConfiguredSchema = z.object({ type: z.literal('configured') });

@@ -1,0 +1,123 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, release, tmpdir, type } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { BenchContext } from './bench-context.ts';
+import { renderConsoleReport, renderMarkdownReport, type BenchRow } from './bench-report.ts';
+import { BenchSession } from './bench-session.ts';
+import { startLlmux, type LlmuxProcess } from './llmux-process.ts';
+import { measureFinalMemory, measureIdleMemory, measureOpenStreamMemory } from './measure-memory.ts';
+import { measureLatency } from './measure-latency.ts';
+import { measureStreaming } from './measure-streaming.ts';
+import { measureThroughput } from './measure-throughput.ts';
+
+/**
+ * `npm run bench`: fake upstream, llmux and the load generator as separate processes; measures
+ * the direct path and the path through llmux in the same run and prints ratios to direct.
+ * Reports, never gates: exits 0 whether targets are met or not. See bench/README.md.
+ */
+
+const benchDirectory = dirname(fileURLToPath(import.meta.url));
+const repoRoot = dirname(benchDirectory);
+
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    'self-check': { type: 'boolean', default: false },
+    streams: { type: 'string', default: '200' },
+    rounds: { type: 'string' },
+    'round-ms': { type: 'string' },
+  },
+});
+const selfCheck = flags['self-check'];
+const rounds = Number(flags.rounds ?? (flags.quick ? 2 : 4));
+const roundMs = Number(flags['round-ms'] ?? (flags.quick ? 500 : 1500));
+const openStreams = Number(flags.streams);
+const outputFile = join(benchDirectory, 'results', selfCheck ? 'self-check.md' : 'latest.md');
+
+function commitDescription(): string {
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], { cwd: repoRoot, encoding: 'utf8' }).trim() !== '';
+    return dirty ? `${commit} (src/ has uncommitted changes)` : commit;
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const workDirectory = mkdtempSync(join(tmpdir(), 'llmux-bench-'));
+  const session = await BenchSession.start(benchDirectory);
+  let llmux: LlmuxProcess | undefined;
+  let logLines = 0;
+  const stopAll = async (): Promise<void> => {
+    await llmux?.stop();
+    if (llmux !== undefined) logLines = readFileSync(llmux.logFile, 'utf8').split('\n').length - 1;
+    await session.stop();
+    rmSync(workDirectory, { recursive: true, force: true });
+  };
+  process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
+
+  const context: BenchContext = { session, llmux: undefined, llmuxMissing: '', rounds, roundMs, notes: [] };
+  const rows: BenchRow[] = [];
+  try {
+    if (selfCheck) {
+      // Harness self-check: "through llmux" is the fake upstream again, so ratios should be ≈ 1.
+      context.llmux = { origin: session.upstreamOrigin, pid: session.upstream.pid };
+      context.notes.push('self-check run: the "through llmux" column is the fake upstream measured a second time');
+    } else {
+      try {
+        llmux = await startLlmux({ repoRoot, workDirectory, upstreamPort: session.upstreamPort, providerTypes: ['cerebras', 'openai-compatible'] });
+        context.llmux = { origin: llmux.origin, pid: llmux.pid };
+      } catch (error) {
+        context.llmuxMissing = error instanceof Error ? error.message.split('\n')[0] ?? error.message : String(error);
+        context.notes.push(`llmux not measured: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    const log = (step: string): void => console.error(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${step}`);
+    if (!selfCheck) {
+      log('memory: idle RSS');
+      rows.push(await measureIdleMemory(context));
+      log(`memory: ${openStreams} open streams`);
+      rows.push(...(await measureOpenStreamMemory(context, openStreams)));
+    }
+    log(`throughput: ${rounds} rounds × ${roundMs} ms per path`);
+    rows.push(...(await measureThroughput(context)));
+    log('latency: 1 connection');
+    rows.push(...(await measureLatency(context)));
+    log('streaming: first byte, first line, last byte; chunk throughput');
+    rows.push(...(await measureStreaming(context)));
+    if (!selfCheck) rows.push(await measureFinalMemory(context));
+  } finally {
+    await stopAll();
+  }
+
+  const sectionOrder = [...new Set(rows.map((row) => row.section))];
+  const grouped = sectionOrder.flatMap((section) => rows.filter((row) => row.section === section));
+  const cpuList = cpus();
+  const report = {
+    title: selfCheck ? 'llmux benchmark — harness self-check (direct vs direct)' : 'llmux benchmark',
+    facts: [
+      ['Date', new Date().toISOString()],
+      ['Node', process.version],
+      ['CPU', `${cpuList[0]?.model ?? 'unknown'} × ${cpuList.length}`],
+      ['OS', `${type()} ${release()}`],
+      ['Commit', commitDescription()],
+      ['llmux', llmux === undefined ? (selfCheck ? 'not started (self-check)' : 'not available') : `provider type ${llmux.providerType}; default log level, ${logLines} log lines written to a file`],
+      ['Rounds', `${rounds} interleaved rounds per comparison, ${roundMs} ms per closed-loop round; medians over rounds`],
+      ['Processes', 'orchestrator, fake upstream, load generator, llmux: each its own Node process'],
+      ['Duration', `${((performance.now() - started) / 1000).toFixed(0)} s`],
+    ] as const,
+    rows: grouped,
+    notes: context.notes,
+  };
+  console.log(`\n${renderConsoleReport(report)}`);
+  mkdirSync(dirname(outputFile), { recursive: true });
+  writeFileSync(outputFile, renderMarkdownReport(report));
+  console.log(`written to ${relative(process.cwd(), outputFile)}`);
+}
+
+await main();
