@@ -32,6 +32,8 @@ export const providerConfigSchema = z
     protocol: z.enum(['openai', 'bot']).optional(),
     /** Poe bot protocol: where attachments are uploaded. */
     upload_url: z.url().optional(),
+    /** Where the provider's model list is read when it is not `<base_url>/models` (Poe bot protocol: `<origin>/v1/models`). */
+    models_url: z.url().optional(),
     /** Models to list when the upstream has no model list of its own (or to add to it). */
     models: z.array(z.string()).optional(),
   })

@@ -68,9 +68,12 @@ export async function loadGatewayConfig(options: LoadGatewayConfigOptions): Prom
     unsetKeys = parsed.unsetKeys;
   }
   const origin = file?.path ?? 'environment';
+  // A value whose variable is unset or malformed is reported once, not again as invalid.
+  const reported = new Set(problems.map((problem) => problem.slice(0, problem.indexOf(': ') + 2)));
+  const unreported = (problem: string): boolean => !reported.has(problem.slice(0, problem.indexOf(': ') + 2));
   const result = gatewayConfigSchema.safeParse(input ?? {});
   if (!result.success) {
-    problems.push(...formatConfigIssues(result.error.issues));
+    problems.push(...formatConfigIssues(result.error.issues).filter(unreported));
     throw new ConfigError(origin, withUnsetKeyProblems(problems, unsetKeys));
   }
   const config = result.data;
@@ -98,7 +101,7 @@ export async function loadGatewayConfig(options: LoadGatewayConfigOptions): Prom
     if (provider.api_keys !== undefined) provider.api_keys = remainingKeys;
     warnings.push(`provider '${provider.id}': ${variables} ${unset.length === 1 ? 'is' : 'are'} not set; running with its other keys`);
   }
-  problems.push(...checkConfigSemantics(config));
+  problems.push(...checkConfigSemantics(config).filter(unreported));
   problems.push(...applyConfigOverrides(config, environment, options.overrides ?? {}));
   if (problems.length > 0) throw new ConfigError(origin, problems);
 
@@ -154,6 +157,8 @@ async function readConfigFile(file: ConfigFile): Promise<string> {
   }
 }
 
+const YAML_ERRORS_SHOWN = 3;
+
 interface ParsedConfigFile {
   input: unknown;
   problems: string[];
@@ -172,7 +177,10 @@ function parseConfigFile(text: string, path: string, environment: Environment): 
   };
   const firstLine = (message: string): string => (message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
   if (document.errors.length > 0) {
-    throw new ConfigError(path, document.errors.map((error) => `${where(error.pos[0])}: ${firstLine(error.message)}`));
+    // After the first syntax error the parser mostly reports its consequences.
+    const shown = document.errors.slice(0, YAML_ERRORS_SHOWN).map((error) => `${where(error.pos[0])}: ${firstLine(error.message)}`);
+    const more = document.errors.length - shown.length;
+    throw new ConfigError(path, more > 0 ? [...shown, `(${more} more YAML errors after these)`] : shown);
   }
   const warnings = document.warnings.map((warning) => `${where(warning.pos[0])}: ${firstLine(warning.message)}`);
   const interpolation = interpolateEnvironment(document, environment);

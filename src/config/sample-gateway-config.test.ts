@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { parseDocument } from 'yaml';
+import type { Environment } from './config-from-environment.ts';
+import { gatewayConfigSchema } from './gateway-config-schema.ts';
+import { loadGatewayConfig, type LoadedGatewayConfig } from './load-gateway-config.ts';
+import { SAMPLE_GATEWAY_CONFIG } from './sample-gateway-config.ts';
+
+describe('the llmux init sample', () => {
+  let directory: string;
+  before(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'llmux-sample-'));
+    await writeFile(join(directory, 'llmux.yaml'), SAMPLE_GATEWAY_CONFIG);
+  });
+  after(() => rm(directory, { recursive: true, force: true }));
+
+  const load = (environment: Environment): Promise<LoadedGatewayConfig> => loadGatewayConfig({ environment, cwd: directory });
+
+  it('loads with every key variable set: both providers, the aliases and the default model', async () => {
+    const loaded = await load({ CEREBRAS_API_KEY: 'csk-1', POE_API_KEY: 'poe-1' });
+    assert.deepEqual(loaded.warnings, []);
+    assert.deepEqual(
+      loaded.config.providers.map((provider) => [provider.id, provider.type, provider.api_key]),
+      [
+        ['cerebras', 'cerebras', 'csk-1'],
+        ['poe', 'poe', 'poe-1'],
+      ],
+    );
+    assert.deepEqual(
+      loaded.config.models.map((alias) => alias.name),
+      ['qwen3', 'gpt-4o', 'claude'],
+    );
+    assert.equal(loaded.config.default_model, 'qwen3');
+    assert.deepEqual(loaded.config.listen, { host: '127.0.0.1', port: 11434 });
+  });
+
+  it('loads with no key variable set, skipping both providers with a warning each', async () => {
+    const loaded = await load({});
+    assert.deepEqual(loaded.config.providers, []);
+    assert.equal(loaded.warnings.length, 2);
+  });
+
+  it('spells out every top-level setting of the schema', () => {
+    const written = Object.keys(parseDocument(SAMPLE_GATEWAY_CONFIG).toJS() as Record<string, unknown>).sort();
+    assert.deepEqual(written, Object.keys(gatewayConfigSchema.shape).sort());
+  });
+
+  it('explains every provider, model and key setting, at least in a comment', () => {
+    for (const key of ['id', 'type', 'api_key', 'api_keys', 'base_url', 'proxy', 'timeout', 'connect_ms', 'first_byte_ms', 'idle_ms', 'headers', 'protocol', 'upload_url', 'models']) {
+      assert.match(SAMPLE_GATEWAY_CONFIG, new RegExp(`\\b${key}:`), key);
+    }
+    for (const key of ['name', 'target', 'targets', 'context_length', 'capabilities', 'key', 'rpm', 'tpm', 'origins']) {
+      assert.match(SAMPLE_GATEWAY_CONFIG, new RegExp(`\\b${key}:`), key);
+    }
+  });
+});
