@@ -1,0 +1,130 @@
+import type { ChatMessage, MediaSource } from '../../canonical/chat-message.ts';
+import type { ChatRequest } from '../../canonical/chat-request.ts';
+import type { PoeAttachment } from './poe-attachment-uploader.ts';
+import { POE_ENDPOINTS } from './poe-endpoints.ts';
+import type { PoeProtocolMessage, PoeQueryRequest, PoeToolCallDefinition, PoeToolResultDefinition } from './poe-query-request.ts';
+
+/** Uploads one image or file and returns the attachment to reference. */
+export type UploadMedia = (source: MediaSource, filename: string | undefined) => Promise<PoeAttachment>;
+
+export interface ConvertedPoeQuery {
+  body: PoeQueryRequest;
+  /** What the bot protocol cannot take, one line each, for the adapter to log. */
+  warnings: string[];
+}
+
+/**
+ * Canonical ChatRequest → bot-protocol query. Roles: `assistant` → `bot`, `developer` → `system`
+ * (the protocol knows only system/user/bot/tool); tool results leave the message list for the
+ * top-level `tool_results`, and earlier assistant tool calls go to the top-level `tool_calls`, as
+ * fastapi_poe's client sends them on its second request (client.py `_stream_request_with_tools`).
+ * Images and files are uploaded and referenced as attachments. `extra.parameters` become the
+ * last user message's bot parameters, `extra.skip_system_prompt` is passed on.
+ */
+export async function convertChatRequestToPoeQuery(request: ChatRequest, upload: UploadMedia): Promise<ConvertedPoeQuery> {
+  const warnings: string[] = [];
+  const toolNames = new Map<string, string>();
+  const toolCalls: PoeToolCallDefinition[] = [];
+  const toolResults: PoeToolResultDefinition[] = [];
+  const pending: Promise<PoeProtocolMessage | undefined>[] = [];
+
+  for (const message of request.messages) {
+    for (const part of message.parts) {
+      if (part.type === 'tool-call') {
+        toolNames.set(part.id, part.name);
+        toolCalls.push({ id: part.id, type: 'function', function: { name: part.name, arguments: part.arguments } });
+      } else if (part.type === 'tool-result') {
+        toolResults.push({ role: 'tool', name: part.toolName ?? toolNames.get(part.toolCallId) ?? '', tool_call_id: part.toolCallId, content: part.content });
+      }
+    }
+    if (message.role === 'tool') continue;
+    pending.push(convertMessage(message, upload));
+  }
+  const query = (await Promise.all(pending)).filter((message): message is PoeProtocolMessage => message !== undefined);
+
+  const parameters = request.extra?.['parameters'];
+  if (parameters !== undefined) {
+    const lastUser = query.findLast((message) => message.role === 'user');
+    if (isRecord(parameters) && lastUser !== undefined) lastUser.parameters = parameters;
+    else warnings.push('extra.parameters dropped: expected an object and a user message to carry it');
+  }
+
+  let tools: PoeQueryRequest['tools'] = null;
+  if (request.tools !== undefined && request.tools.length > 0) {
+    if (request.toolChoice === 'none') {
+      warnings.push("tools not sent: tool_choice is 'none'");
+    } else {
+      if (request.toolChoice !== undefined && request.toolChoice !== 'auto') warnings.push('tool_choice dropped: the Poe bot protocol has no way to force a tool');
+      tools = request.tools.map((tool) => ({
+        type: 'function',
+        function: { name: tool.name, description: tool.description ?? '', parameters: { type: 'object', properties: {}, ...tool.parameters } },
+      }));
+    }
+  }
+
+  const skipSystemPrompt = request.extra?.['skip_system_prompt'];
+  const body: PoeQueryRequest = {
+    version: POE_ENDPOINTS.botProtocolVersion,
+    type: 'query',
+    query,
+    user_id: '',
+    conversation_id: '',
+    message_id: '',
+    temperature: request.temperature ?? null,
+    skip_system_prompt: skipSystemPrompt === true,
+    logit_bias: request.logitBias ?? {},
+    stop_sequences: request.stop ?? [],
+    tools,
+    tool_calls: toolCalls.length > 0 ? toolCalls : null,
+    tool_results: toolResults.length > 0 ? toolResults : null,
+  };
+  noteDropped(request, warnings);
+  return { body, warnings };
+}
+
+const ROLES: Record<ChatMessage['role'], PoeProtocolMessage['role']> = {
+  system: 'system',
+  developer: 'system',
+  user: 'user',
+  assistant: 'bot',
+  tool: 'tool',
+};
+
+async function convertMessage(message: ChatMessage, upload: UploadMedia): Promise<PoeProtocolMessage | undefined> {
+  let content = '';
+  const uploads: Promise<PoeAttachment>[] = [];
+  for (const part of message.parts) {
+    if (part.type === 'text') content += part.text;
+    else if (part.type === 'image') uploads.push(upload(part.source, undefined));
+    else if (part.type === 'file') uploads.push(upload(part.source, part.filename));
+  }
+  const attachments = await Promise.all(uploads);
+  // An assistant turn that only called tools lives on in the top-level `tool_calls`.
+  if (message.role === 'assistant' && content === '' && attachments.length === 0) return undefined;
+  return { role: ROLES[message.role], content, content_type: 'text/markdown', attachments };
+}
+
+function noteDropped(request: ChatRequest, warnings: string[]): void {
+  const dropped: string[] = [];
+  if (request.maxTokens !== undefined) dropped.push('max_tokens');
+  if (request.topP !== undefined) dropped.push('top_p');
+  if (request.topK !== undefined) dropped.push('top_k');
+  if (request.minP !== undefined) dropped.push('min_p');
+  if (request.seed !== undefined) dropped.push('seed');
+  if (request.frequencyPenalty !== undefined) dropped.push('frequency_penalty');
+  if (request.presencePenalty !== undefined) dropped.push('presence_penalty');
+  if (request.repeatPenalty !== undefined) dropped.push('repeat_penalty');
+  if (request.responseFormat !== undefined && request.responseFormat.type !== 'text') dropped.push('response_format');
+  if (request.reasoning !== undefined) dropped.push('reasoning');
+  if (request.logprobs !== undefined) dropped.push('logprobs');
+  if (request.topLogprobs !== undefined) dropped.push('top_logprobs');
+  if (request.contextLength !== undefined) dropped.push('num_ctx');
+  if (request.user !== undefined) dropped.push('user');
+  if (request.parallelToolCalls !== undefined) dropped.push('parallel_tool_calls');
+  for (const field of Object.keys(request.extra ?? {})) if (field !== 'parameters' && field !== 'skip_system_prompt') dropped.push(`extra.${field}`);
+  if (dropped.length > 0) warnings.push(`dropped (the Poe bot protocol has no such parameter): ${dropped.join(', ')}`);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,113 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { ChatRequest } from '../../canonical/chat-request.ts';
+import type { ChatResponse } from '../../canonical/chat-response.ts';
+import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
+import { GatewayError } from '../../canonical/gateway-error.ts';
+import type { ImageGenerationRequest, ImageGenerationResponse } from '../../canonical/image-generation.ts';
+import type { ProviderModel } from '../../canonical/model-info.ts';
+import { decodeSse } from '../../wire/sse-decoder.ts';
+import { headerValue, type UpstreamHttpClient } from '../../wire/upstream-http-client.ts';
+import { collectChatResponse } from '../collect-chat-response.ts';
+import type { CallContext, ProviderAdapter } from '../provider-adapter.ts';
+import { convertChatRequestToPoeQuery } from './convert-chat-request-to-poe-query.ts';
+import { generatePoeImages } from './generate-poe-images.ts';
+import type { PoeAttachmentUploader } from './poe-attachment-uploader.ts';
+import { decodePoeBotStream } from './poe-bot-stream-decoder.ts';
+import type { PoeKeyPool } from './poe-key-pool.ts';
+import { fetchPoeModelList } from './poe-model-list.ts';
+import { parsePoeErrorBody } from './parse-poe-error-body.ts';
+
+export interface PoeBotAdapterOptions {
+  id: string;
+  /** Ends in `/`; a bot's endpoint is `<botBaseUrl><BOT_NAME>`. */
+  botBaseUrl: string;
+  modelsUrl: string;
+  keys: PoeKeyPool;
+  uploader: PoeAttachmentUploader;
+  httpClient: UpstreamHttpClient;
+  /** Extra headers from the config, sent with every call. */
+  headers: Record<string, string>;
+  log: FastifyBaseLogger;
+}
+
+/**
+ * Poe through the bot query protocol that fastapi_poe's client speaks
+ * (github:poe-platform/fastapi_poe src/fastapi_poe/client.py): one POST per answer to
+ * `<base>/<BOT_NAME>`, answered with server-sent events. Poe bot names are the model names.
+ * The protocol reports no usage: the finish carries none and routing counts tokens.
+ */
+export class PoeBotAdapter implements ProviderAdapter {
+  readonly id: string;
+  readonly type = 'poe';
+  private readonly options: PoeBotAdapterOptions;
+
+  constructor(options: PoeBotAdapterOptions) {
+    this.id = options.id;
+    this.options = options;
+  }
+
+  streamChat(request: ChatRequest, context: CallContext): Promise<AsyncIterable<ChatStreamEvent>> {
+    return this.query(request, context, 'stream');
+  }
+
+  async completeChat(request: ChatRequest, context: CallContext): Promise<ChatResponse> {
+    return collectChatResponse(await this.query(request, context, 'final'));
+  }
+
+  listModels(context: CallContext): Promise<ProviderModel[]> {
+    return fetchPoeModelList(this.options.httpClient, this.options.modelsUrl, this.options.headers, context);
+  }
+
+  generateImages(request: ImageGenerationRequest, context: CallContext): Promise<ImageGenerationResponse> {
+    return generatePoeImages(request, context, {
+      httpClient: this.options.httpClient,
+      chatRequest: (model, prompt, { parameters }) => ({
+        model,
+        stream: false,
+        messages: [{ role: 'user', parts: [{ type: 'text', text: prompt }] }],
+        extra: { parameters },
+      }),
+      complete: (chatRequest, callContext) => this.completeChat(chatRequest, callContext),
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.options.httpClient.close();
+  }
+
+  private async query(request: ChatRequest, context: CallContext, mode: 'stream' | 'final'): Promise<AsyncIterable<ChatStreamEvent>> {
+    const { keys, uploader, httpClient } = this.options;
+    const botName = request.model;
+    const key = keys.next();
+    try {
+      const { body, warnings } = await convertChatRequestToPoeQuery(request, (source, filename) => uploader.upload(source, filename, key, context.signal));
+      for (const warning of warnings) context.log.warn({ provider: this.id, bot: botName }, warning);
+      const url = this.options.botBaseUrl + encodeURIComponent(botName);
+      const headers: Record<string, string> = {
+        ...this.options.headers,
+        accept: 'text/event-stream',
+        'cache-control': 'no-store',
+        'content-type': 'application/json',
+      };
+      if (key !== undefined) headers['authorization'] = `Bearer ${key}`;
+      const response = await httpClient.request({ url, method: 'POST', headers, body: JSON.stringify(body), signal: context.signal });
+      if (response.status < 200 || response.status >= 300) {
+        const text = await response.body.text().catch(() => '');
+        throw parsePoeErrorBody({ status: response.status, headers: response.headers, text }, { nameKind: 'bot', name: botName });
+      }
+      const contentType = headerValue(response.headers, 'content-type') ?? '';
+      if (!contentType.includes('text/event-stream')) {
+        const text = await response.body.text().catch(() => '');
+        throw new GatewayError('upstream', `Poe bot '${botName}' answered ${contentType || 'without a content type'} instead of an event stream: ${text.slice(0, 200)}`);
+      }
+      return reportKeyFailures(decodePoeBotStream(decodeSse(response.body), { botName, mode, log: context.log, url }), keys, key);
+    } catch (error) {
+      throw error instanceof GatewayError ? keys.reportFailure(key, error) : error;
+    }
+  }
+}
+
+/** An in-band refusal of the key (`insufficient_fund`) cools it down like an HTTP 402 does. */
+async function* reportKeyFailures(events: AsyncIterable<ChatStreamEvent>, keys: PoeKeyPool, key: string | undefined): AsyncGenerator<ChatStreamEvent> {
+  for await (const event of events) yield event.type === 'error' ? { type: 'error', error: keys.reportFailure(key, event.error) } : event;
+}

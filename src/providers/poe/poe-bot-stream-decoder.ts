@@ -1,0 +1,205 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
+import type { FinishReason } from '../../canonical/finish-reason.ts';
+import { GatewayError } from '../../canonical/gateway-error.ts';
+import type { SseEvent } from '../../wire/sse-decoder.ts';
+import { mapTransportError } from '../../wire/upstream-http-client.ts';
+import { ChatStreamBuilder } from '../chat-stream-builder.ts';
+import { mapPoeErrorEvent } from './map-poe-error-event.ts';
+import { PoeAnswerText } from './poe-answer-text.ts';
+import { PoeInlineReferenceFilter } from './poe-inline-reference-filter.ts';
+import { poeErrorEventSchema, poeFileEventSchema, poeJsonEventSchema, poeTextEventSchema, type PoeToolCallDelta } from './poe-bot-event-schemas.ts';
+import { PoeThinkingSplitter } from './poe-thinking-splitter.ts';
+
+export interface PoeBotStreamOptions {
+  botName: string;
+  /** `stream`: text goes out as it comes; `final`: only the final (replace-aware) text, at `done`. */
+  mode: 'stream' | 'final';
+  log: FastifyBaseLogger;
+  /** The bot URL, for transport error messages. */
+  url: string;
+}
+
+interface PendingToolCall {
+  id: string | undefined;
+  name: string | undefined;
+  arguments: string;
+}
+
+/**
+ * Poe bot-protocol SSE events → canonical events, following fastapi_poe's client
+ * (src/fastapi_poe/client.py `perform_query_request`): `text` appends, `replace_response`
+ * replaces (see PoeAnswerText), `json` carries OpenAI chunks with tool-call deltas or content,
+ * `file` is an attachment the bot produced, `suggested_reply`/`meta`/`data`/pings are not part of
+ * the answer, `error` ends the answer, `done` completes it. A stream that ends without `done` is
+ * an error, never a silent success. Nothing is emitted until there is output, so a bot that fails
+ * at once yields its error as the first event (routing retries that when it is retryable).
+ */
+export async function* decodePoeBotStream(events: AsyncIterable<SseEvent>, options: PoeBotStreamOptions): AsyncGenerator<ChatStreamEvent> {
+  const { botName } = options;
+  const builder = new ChatStreamBuilder();
+  const out: ChatStreamEvent[] = [];
+  const inlineRefs = new Map<string, string>();
+  const references = new PoeInlineReferenceFilter(inlineRefs);
+  const splitter = new PoeThinkingSplitter({
+    reasoning: (text) => pushAll(out, builder.reasoning(text)),
+    text: (text) => pushAll(out, builder.text(references.push(text))),
+  });
+  const answer = new PoeAnswerText(splitter, {
+    finalOnly: options.mode === 'final',
+    onDivergence: () => options.log.warn({ bot: botName }, 'Poe bot replaced answer text already streamed; the replacement follows it'),
+  });
+  const pendingTools = new Map<number, PendingToolCall>();
+  let finishReason: FinishReason | undefined;
+  let rawFinishReason: string | undefined;
+  let sawToolCall = false;
+  let started = false;
+
+  function* flush(): Generator<ChatStreamEvent> {
+    if (out.length === 0) return;
+    if (!started && out[0]?.type !== 'error') {
+      started = true;
+      yield { type: 'response-start', model: botName };
+    }
+    for (const event of out) yield event;
+    out.length = 0;
+  }
+
+  function fail(error: GatewayError): void {
+    pushAll(out, builder.error(error));
+  }
+
+  try {
+    for await (const event of events) {
+      const data = parseData(event.data);
+      if (data === INVALID) {
+        fail(new GatewayError('upstream', `Poe bot '${botName}' sent invalid JSON in a '${event.event}' event`, { retryable: !builder.hasOutput }));
+        break;
+      }
+      // Multi-response bots tag each response with an index; llmux answers with the first.
+      const index = (data as { index?: unknown } | null)?.index;
+      if (typeof index === 'number' && index > 0) continue;
+      switch (event.event) {
+        case 'text': {
+          const parsed = poeTextEventSchema.safeParse(data);
+          if (parsed.success) answer.append(parsed.data.text);
+          break;
+        }
+        case 'replace_response': {
+          const parsed = poeTextEventSchema.safeParse(data);
+          if (parsed.success) answer.replace(parsed.data.text);
+          break;
+        }
+        case 'file': {
+          const parsed = poeFileEventSchema.safeParse(data);
+          if (!parsed.success) break;
+          const file = parsed.data;
+          pushAll(out, builder.file(file.url, file.content_type ?? undefined, file.name ?? undefined));
+          if (file.inline_ref !== undefined && file.inline_ref !== null && file.inline_ref !== '') inlineRefs.set(file.inline_ref, file.url);
+          break;
+        }
+        case 'json': {
+          const parsed = poeJsonEventSchema.safeParse(data);
+          const choice = parsed.success ? parsed.data.choices?.[0] : undefined;
+          if (choice === undefined) break;
+          const content = choice.delta?.content;
+          if (typeof content === 'string') answer.append(content);
+          for (const call of choice.delta?.tool_calls ?? []) sawToolCall = addToolCallDelta(call, pendingTools, builder, out) || sawToolCall;
+          if (typeof choice.finish_reason === 'string') {
+            rawFinishReason = choice.finish_reason;
+            finishReason = mapFinishReason(choice.finish_reason);
+          }
+          break;
+        }
+        case 'error': {
+          const parsed = poeErrorEventSchema.safeParse(data);
+          fail(mapPoeErrorEvent(parsed.success ? parsed.data : {}, botName, builder.hasOutput));
+          break;
+        }
+        case 'done': {
+          answer.finish();
+          pushAll(out, builder.text(references.end()));
+          pushAll(out, builder.text(referenceDefinitions(answer.text, inlineRefs, references.removed)));
+          if (!builder.hasOutput && !sawToolCall) {
+            fail(new GatewayError('upstream', `Poe bot '${botName}' sent no response`, { retryable: true }));
+          } else {
+            const reason = sawToolCall ? 'tool-calls' : (finishReason ?? 'stop');
+            pushAll(out, builder.finish(reason, rawFinishReason === undefined ? {} : { raw: rawFinishReason }));
+          }
+          break;
+        }
+        default:
+          // meta, suggested_reply, data, ping: not part of the answer.
+          break;
+      }
+      yield* flush();
+      if (builder.isEnded) return;
+    }
+    if (!builder.isEnded) {
+      fail(new GatewayError('upstream', `Poe bot '${botName}' ended its stream without 'done'; the answer is incomplete`, { retryable: !builder.hasOutput }));
+    }
+  } catch (error) {
+    fail(mapTransportError(error, options.url));
+  }
+  yield* flush();
+}
+
+const INVALID = Symbol('invalid');
+
+function parseData(data: string): unknown {
+  if (data === '') return null;
+  try {
+    return JSON.parse(data) as unknown;
+  } catch {
+    return INVALID;
+  }
+}
+
+function pushAll(target: ChatStreamEvent[], events: ChatStreamEvent[]): void {
+  for (const event of events) target.push(event);
+}
+
+/** Returns whether a tool call was started or continued. */
+function addToolCallDelta(call: PoeToolCallDelta, pending: Map<number, PendingToolCall>, builder: ChatStreamBuilder, out: ChatStreamEvent[]): boolean {
+  const index = call.index ?? 0;
+  const argumentsDelta = call.function?.arguments ?? '';
+  if (builder.isToolCallOpen(index)) {
+    pushAll(out, builder.toolCallDelta(index, argumentsDelta));
+    return true;
+  }
+  // The first delta of a call should carry its id and name; until the name arrives, collect.
+  const entry = pending.get(index) ?? { id: undefined, name: undefined, arguments: '' };
+  entry.id ??= call.id ?? undefined;
+  entry.name ??= call.function?.name ?? undefined;
+  entry.arguments += argumentsDelta;
+  if (entry.name === undefined || entry.name === '') {
+    pending.set(index, entry);
+    return false;
+  }
+  pending.delete(index);
+  pushAll(out, builder.toolCallStart(index, entry.id ?? `call_${randomUUID().replaceAll('-', '').slice(0, 24)}`, entry.name));
+  pushAll(out, builder.toolCallDelta(index, entry.arguments));
+  return true;
+}
+
+function mapFinishReason(reason: string): FinishReason {
+  if (reason === 'tool_calls' || reason === 'function_call') return 'tool-calls';
+  if (reason === 'length') return 'length';
+  if (reason === 'content_filter') return 'content-filter';
+  return 'stop';
+}
+
+/**
+ * A reference to a file that arrived only after the text naming it (`![name][inline_ref]`,
+ * types.py `Attachment.inline_ref`) could not be taken out; clients outside Poe cannot resolve
+ * it, so its link definition is appended — standard markdown, and append-only.
+ */
+function referenceDefinitions(text: string, inlineRefs: ReadonlyMap<string, string>, removed: ReadonlySet<string>): string {
+  let definitions = '';
+  for (const [ref, url] of inlineRefs) {
+    if (removed.has(ref) || !text.includes(`][${ref}]`) || text.includes(`[${ref}]:`)) continue;
+    definitions += `\n[${ref}]: ${url}`;
+  }
+  return definitions === '' ? '' : '\n' + definitions;
+}

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import type { ModelCapability, ProviderModel } from '../../canonical/model-info.ts';
+import type { CallContext } from '../provider-adapter.ts';
+import type { UpstreamHttpClient } from '../../wire/upstream-http-client.ts';
+import { parsePoeErrorBody } from './parse-poe-error-body.ts';
+
+/**
+ * Poe's `GET /v1/models` (https://creator.poe.com/api-reference/listModels; no key needed), read
+ * leniently. `created` is in MILLISECONDS there; `architecture.input_modalities` says which
+ * models take images. A context window is read where the list carries one.
+ */
+const poeModelListSchema = z.looseObject({
+  data: z.array(
+    z.looseObject({
+      id: z.string().min(1),
+      created: z.number().nullish(),
+      owned_by: z.string().nullish(),
+      description: z.string().nullish(),
+      architecture: z
+        .looseObject({
+          input_modalities: z.array(z.string()).nullish(),
+          output_modalities: z.array(z.string()).nullish(),
+        })
+        .nullish(),
+      context_length: z.number().nullish(),
+      context_window: z.union([z.number(), z.looseObject({ context_length: z.number().nullish() })]).nullish(),
+    }),
+  ),
+});
+
+type PoeModelEntry = z.infer<typeof poeModelListSchema>['data'][number];
+
+export function parsePoeModelList(json: unknown): ProviderModel[] {
+  const parsed = poeModelListSchema.safeParse(json);
+  if (!parsed.success) throw new Error(`Poe's model list has an unexpected shape: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  return parsed.data.data.map(toProviderModel);
+}
+
+function toProviderModel(entry: PoeModelEntry): ProviderModel {
+  const model: ProviderModel = { id: entry.id };
+  if (typeof entry.created === 'number' && entry.created > 0) {
+    // Milliseconds per Poe's docs; a value that already looks like seconds is kept as is.
+    model.created = entry.created > 100_000_000_000 ? Math.floor(entry.created / 1000) : Math.floor(entry.created);
+  }
+  if (entry.owned_by) model.ownedBy = entry.owned_by;
+  if (entry.description) model.description = entry.description;
+  const contextLength = typeof entry.context_window === 'number' ? entry.context_window : (entry.context_window?.context_length ?? entry.context_length);
+  if (typeof contextLength === 'number' && contextLength > 0) model.contextLength = contextLength;
+  const inputs = entry.architecture?.input_modalities ?? [];
+  const outputs = entry.architecture?.output_modalities ?? [];
+  const capabilities: ModelCapability[] = [];
+  if (outputs.length === 0 || outputs.includes('text')) capabilities.push('completion');
+  if (inputs.includes('image')) capabilities.push('vision');
+  if (outputs.includes('image')) capabilities.push('image');
+  model.capabilities = capabilities;
+  return model;
+}
+
+/** Fetches and parses the list; failures are thrown (the catalog keeps its last good list). */
+export async function fetchPoeModelList(
+  httpClient: UpstreamHttpClient,
+  url: string,
+  headers: Record<string, string>,
+  context: CallContext,
+): Promise<ProviderModel[]> {
+  const response = await httpClient.request({ url, method: 'GET', headers: { accept: 'application/json', ...headers }, signal: context.signal });
+  const text = await response.body.text();
+  if (response.status !== 200) throw parsePoeErrorBody({ status: response.status, headers: response.headers, text }, { call: 'model list request' });
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new Error(`Poe's model list at ${url} is not JSON`);
+  }
+  return parsePoeModelList(json);
+}

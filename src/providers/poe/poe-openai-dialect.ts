@@ -1,0 +1,62 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { resolveOpenAICompatibleDialect, type OpenAICompatibleDialect } from '../openai-compatible/openai-compatible-dialect.ts';
+import type { OpenAICompatibleRequestBody } from '../openai-compatible/openai-compatible-request-body.ts';
+import { POE_ENDPOINTS } from './poe-endpoints.ts';
+import { parsePoeErrorBody } from './parse-poe-error-body.ts';
+
+/**
+ * Fields Poe's OpenAI-compatible API ignores
+ * (https://creator.poe.com/docs/external-applications/openai-compatible-api): they are not sent,
+ * and their dropping is logged, so nobody believes they had an effect.
+ */
+const IGNORED_FIELDS = [
+  'store',
+  'metadata',
+  'prediction',
+  'presence_penalty',
+  'frequency_penalty',
+  'seed',
+  'service_tier',
+  'audio',
+  'logit_bias',
+  'user',
+  'modalities',
+] as const;
+
+/**
+ * Poe's OpenAI-compatible API as a dialect of the generic adapter: its default base URL,
+ * `developer` → `system` (some Poe paths answer `Invalid 'role': Input should be 'system', 'user'
+ * or 'bot'`), `n` must be 1, `response_format` json_schema is not supported, no embeddings, and
+ * its own error shape `{"error":{code,type,message}}` (code a number or a string).
+ */
+export function createPoeOpenAIDialect(log: FastifyBaseLogger): OpenAICompatibleDialect {
+  return resolveOpenAICompatibleDialect({
+    defaultBaseUrl: POE_ENDPOINTS.openaiBaseUrl,
+    developerRole: 'system',
+    maxTokensField: 'max_tokens',
+    fileParts: true,
+    embeddings: false,
+    retryWithoutRejectedParam: false,
+    transformRequestBody: (body, request) => dropIgnoredFields(body, (dropped) => log.warn({ model: request.model, dropped }, 'Poe ignores these request fields; not sent')),
+    parseErrorBody: (input) => parsePoeErrorBody(input, { nameKind: 'model' }),
+  });
+}
+
+export function dropIgnoredFields(body: OpenAICompatibleRequestBody, warn: (dropped: string[]) => void): OpenAICompatibleRequestBody {
+  const dropped: string[] = [];
+  for (const field of IGNORED_FIELDS) {
+    if (body[field] === undefined) continue;
+    delete body[field];
+    dropped.push(field);
+  }
+  if (body.response_format?.type === 'json_schema') {
+    delete body.response_format;
+    dropped.push('response_format (json_schema)');
+  }
+  if (body['n'] !== undefined) {
+    if (body['n'] !== 1) dropped.push(`n (${String(body['n'])}; Poe answers with one choice)`);
+    delete body['n'];
+  }
+  if (dropped.length > 0) warn(dropped);
+  return body;
+}
