@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import type { ModelCapability } from '../../canonical/model-info.ts';
+import { findKnownModelFamily } from '../../routing/known-model-families.ts';
+import type { OllamaModelEntry } from './ollama-model-directory.ts';
+
+/**
+ * Ollama's default context window (`num_ctx`), reported only for a model that neither the config,
+ * the provider nor the known families say anything about: it is what Ollama itself would assume.
+ * https://github.com/ollama/ollama/blob/main/envconfig/config.go (ContextLength)
+ */
+const OLLAMA_DEFAULT_CONTEXT_LENGTH = 4096;
+
+/** Ollama's order of capability names in /api/show. */
+const CAPABILITY_ORDER: ModelCapability[] = ['completion', 'tools', 'insert', 'vision', 'embedding', 'thinking', 'image'];
+
+export interface OllamaModelFacts {
+  entry: OllamaModelEntry;
+  /** `general.architecture`, also the prefix of `<arch>.context_length`. */
+  architecture: string;
+  contextLength: number;
+  capabilities: ModelCapability[];
+  /** Whether the capabilities come from the config or the provider (not a guess from the family). */
+  capabilitiesDeclared: boolean;
+  parameterSize: string;
+  embeddingLength?: number;
+  /** sha256 of the served name: stable, 64 hex characters, as `ollama list` slices it. */
+  digest: string;
+  /** Epoch ms: the provider's `created`, else when llmux started. */
+  modifiedAt: number;
+}
+
+/**
+ * What llmux can honestly say about a model for Ollama's tags/show/ps: from the config, else the
+ * provider's own metadata, else the known-families table.
+ */
+export function describeOllamaModel(entry: OllamaModelEntry, startedAt: number): OllamaModelFacts {
+  const family = findKnownModelFamily(entry.upstreamModel) ?? findKnownModelFamily(entry.servedName);
+  const declared = entry.capabilities;
+  let capabilities = declared ?? family?.capabilities ?? ['completion'];
+  // A configured [tools, vision] describes a chat model: it completes text too.
+  if (!capabilities.includes('completion') && !capabilities.includes('embedding')) capabilities = ['completion', ...capabilities];
+  const facts: OllamaModelFacts = {
+    entry,
+    architecture: family?.architecture ?? architectureFromName(entry.upstreamModel),
+    contextLength: entry.contextLength ?? family?.contextLength ?? OLLAMA_DEFAULT_CONTEXT_LENGTH,
+    capabilities: CAPABILITY_ORDER.filter((capability) => capabilities.includes(capability)),
+    capabilitiesDeclared: declared !== undefined,
+    parameterSize: family?.parameterSize ?? '',
+    digest: createHash('sha256').update(entry.servedName).digest('hex'),
+    modifiedAt: entry.created === undefined ? startedAt : entry.created * 1000,
+  };
+  if (family?.embeddingLength !== undefined) facts.embeddingLength = family.embeddingLength;
+  return facts;
+}
+
+/**
+ * Ollama's full model name as its capability errors print it
+ * (`registry.ollama.ai/library/m:latest does not support tools`).
+ */
+export function ollamaFullName(name: string): string {
+  const display = name.slice(name.lastIndexOf('/') + 1).includes(':') ? name : `${name}:latest`;
+  const slashes = display.split('/').length - 1;
+  if (slashes === 0) return `registry.ollama.ai/library/${display}`;
+  if (slashes === 1) return `registry.ollama.ai/${display}`;
+  return display;
+}
+
+/** For an unknown model: its name's leading word (`mymodel-7b` → `mymodel`). */
+function architectureFromName(name: string): string {
+  const word = /[a-z]+/.exec(name.slice(name.lastIndexOf('/') + 1).toLowerCase());
+  return word?.[0] ?? 'unknown';
+}

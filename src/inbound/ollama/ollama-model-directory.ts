@@ -1,0 +1,90 @@
+import type { ModelCapability } from '../../canonical/model-info.ts';
+import type { ModelRouter, ResolvedModel } from '../../routing/model-router.ts';
+
+/** A model as the Ollama routes see it. */
+export interface OllamaModelEntry {
+  /** The name llmux routes it by (an alias, `provider/model`, or a discovered id). */
+  servedName: string;
+  /** The name Ollama clients see: the served name with a tag (`:latest` when it had none). */
+  ollamaName: string;
+  /** The first target's upstream id, used to look up the model's family. */
+  upstreamModel: string;
+  /** From the config, else the provider's model list. */
+  contextLength?: number;
+  capabilities?: ModelCapability[];
+  /** Unix seconds, from the provider's list. */
+  created?: number;
+}
+
+/**
+ * Ollama's view of llmux's models: names with tags, found with or without `:latest` and in any
+ * case, as Ollama's getExistingName does, so a name from /api/tags works unchanged everywhere.
+ * https://github.com/ollama/ollama/blob/main/server/routes.go (getExistingName)
+ */
+export class OllamaModelDirectory {
+  private readonly router: ModelRouter;
+  private readonly defaultModel: string | undefined;
+
+  constructor(router: ModelRouter, defaultModel: string | undefined) {
+    this.router = router;
+    this.defaultModel = defaultModel;
+  }
+
+  async list(): Promise<OllamaModelEntry[]> {
+    return (await this.router.list()).map((listed) =>
+      entryOf(listed.name, listed.target.upstreamModel, listed.contextLength, listed.capabilities, listed.created),
+    );
+  }
+
+  /** The model a client's name means, without falling back to the default model. */
+  async find(name: string): Promise<OllamaModelEntry | undefined> {
+    if (name.trim().length === 0) return undefined;
+    const base = withoutLatest(name);
+    for (const candidate of base === name ? [name] : [base, name]) {
+      const resolved = await this.router.tryResolve(candidate);
+      if (resolved !== undefined) return fromResolved(resolved);
+    }
+    const lower = name.toLowerCase();
+    const lowerBase = withoutLatest(lower);
+    for (const entry of await this.list()) {
+      const served = entry.servedName.toLowerCase();
+      if (served === lower || served === lowerBase || entry.ollamaName.toLowerCase() === lower) return entry;
+    }
+    return undefined;
+  }
+
+  /** As find, but an unknown name routes to `default_model` when one is configured. */
+  async resolve(name: string): Promise<OllamaModelEntry | undefined> {
+    const found = await this.find(name);
+    if (found !== undefined || this.defaultModel === undefined || name.trim().length === 0) return found;
+    return this.find(this.defaultModel);
+  }
+}
+
+/** `name:tag` as Ollama shows it; a name whose last path part has no tag gets `:latest`. */
+export function ollamaDisplayName(servedName: string): string {
+  const lastPart = servedName.slice(servedName.lastIndexOf('/') + 1);
+  return lastPart.includes(':') ? servedName : `${servedName}:latest`;
+}
+
+function withoutLatest(name: string): string {
+  return name.toLowerCase().endsWith(':latest') ? name.slice(0, -':latest'.length) : name;
+}
+
+function fromResolved(resolved: ResolvedModel): OllamaModelEntry {
+  return entryOf(resolved.name, resolved.targets[0]?.upstreamModel ?? resolved.name, resolved.contextLength, resolved.capabilities, resolved.upstream?.created);
+}
+
+function entryOf(
+  servedName: string,
+  upstreamModel: string,
+  contextLength: number | undefined,
+  capabilities: ModelCapability[] | undefined,
+  created: number | undefined,
+): OllamaModelEntry {
+  const entry: OllamaModelEntry = { servedName, ollamaName: ollamaDisplayName(servedName), upstreamModel };
+  if (contextLength !== undefined) entry.contextLength = contextLength;
+  if (capabilities !== undefined) entry.capabilities = capabilities;
+  if (created !== undefined) entry.created = created;
+  return entry;
+}

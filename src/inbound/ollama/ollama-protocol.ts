@@ -1,0 +1,59 @@
+import type { FastifyInstance } from 'fastify';
+import type { InboundProtocol } from '../../server/register-protocol-scope.ts';
+import type { GatewayServices } from '../../server/gateway-services.ts';
+import { formatOllamaError } from './format-ollama-error.ts';
+import { OllamaModelDirectory } from './ollama-model-directory.ts';
+import type { OllamaRouteContext } from './ollama-route-context.ts';
+import { OllamaRunningModels } from './ollama-running-models.ts';
+import { registerOllamaChatRoutes } from './register-ollama-chat-routes.ts';
+import { registerOllamaEmbeddingRoutes } from './register-ollama-embedding-routes.ts';
+import { registerOllamaManagementRoutes } from './register-ollama-management-routes.ts';
+import { registerOllamaModelRoutes } from './register-ollama-model-routes.ts';
+
+/** Paths and the methods they answer; any other method gets Ollama's (gin's) plain 405. */
+const ROUTE_METHODS: Record<string, string[]> = {
+  '/api/chat': ['POST'],
+  '/api/generate': ['POST'],
+  '/api/embed': ['POST'],
+  '/api/embeddings': ['POST'],
+  '/api/show': ['POST'],
+  '/api/pull': ['POST'],
+  '/api/push': ['POST'],
+  '/api/create': ['POST'],
+  '/api/copy': ['POST'],
+  '/api/delete': ['DELETE'],
+  '/api/tags': ['GET', 'HEAD'],
+  '/api/ps': ['GET', 'HEAD'],
+  '/api/version': ['GET', 'HEAD'],
+};
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+/**
+ * The Ollama API (`/api/*`), answering as Ollama does, byte for byte where clients depend on it.
+ * Each gateway gets its own model directory and running-model list.
+ * https://github.com/ollama/ollama/blob/main/docs/api.md
+ */
+export const OLLAMA_PROTOCOL: InboundProtocol = {
+  name: 'ollama',
+  formatError: formatOllamaError,
+  register(scope: FastifyInstance, services: GatewayServices): void {
+    const context: OllamaRouteContext = {
+      services,
+      directory: new OllamaModelDirectory(services.router, services.config.default_model),
+      running: new OllamaRunningModels(),
+      startedAt: Date.now(),
+    };
+    registerOllamaChatRoutes(scope, context);
+    registerOllamaEmbeddingRoutes(scope, context);
+    registerOllamaModelRoutes(scope, context);
+    registerOllamaManagementRoutes(scope, context);
+    for (const [url, allowed] of Object.entries(ROUTE_METHODS)) {
+      const others = METHODS.filter((method) => !allowed.includes(method) && !(method === 'HEAD' && allowed.includes('GET')));
+      scope.route({
+        method: others,
+        url,
+        handler: async (_request, reply) => reply.code(405).type('text/plain; charset=utf-8').send('405 method not allowed'),
+      });
+    }
+  },
+};

@@ -1,0 +1,61 @@
+import type { FastifyInstance } from 'fastify';
+import { GatewayError } from '../../canonical/gateway-error.ts';
+import { writeStreamResponse } from '../../server/write-stream-response.ts';
+import { encodeNdjsonLine, NDJSON_CONTENT_TYPE } from '../../wire/ndjson-encoder.ts';
+import { buildOllamaShowResponse } from './build-ollama-show-response.ts';
+import { describeOllamaModel } from './describe-ollama-model.ts';
+import { ollamaPullRequestSchema, ollamaShowRequestSchema } from './ollama-model-request-schemas.ts';
+import { buildOllamaPsEntry, buildOllamaTagsEntry } from './ollama-model-listing.ts';
+import type { OllamaRouteContext } from './ollama-route-context.ts';
+import { ollamaErrorLine } from './ollama-stream-encoder.ts';
+import { parseOllamaBody } from './parse-ollama-body.ts';
+
+/** What a real Ollama answers when pulling a name its registry does not have. */
+const PULL_NOT_FOUND = 'pull model manifest: file does not exist';
+
+/**
+ * The model routes, synthesized from llmux's model list: `GET /api/tags`, `POST /api/show`,
+ * `GET /api/ps`, `GET /api/version`, and `POST /api/pull`, which succeeds at once for a model
+ * llmux serves (ollama run, Open WebUI and ollama-js need its terminal `success`).
+ */
+export function registerOllamaModelRoutes(scope: FastifyInstance, context: OllamaRouteContext): void {
+  scope.get('/api/version', async () => ({ version: context.services.config.ollama_version }));
+
+  scope.get('/api/tags', async () => {
+    const entries = await context.directory.list();
+    return { models: entries.map((entry) => buildOllamaTagsEntry(describeOllamaModel(entry, context.startedAt))) };
+  });
+
+  scope.get('/api/ps', async () => {
+    const running = context.running.list();
+    return { models: running.map(({ entry, expiresAt }) => buildOllamaPsEntry(describeOllamaModel(entry, context.startedAt), expiresAt)) };
+  });
+
+  scope.post('/api/show', async (request) => {
+    const body = parseOllamaBody(ollamaShowRequestSchema, request.body, 'ShowRequest');
+    const name = body.model || body.name || '';
+    if (name.length === 0) throw new GatewayError('invalid_request', 'model is required', { param: 'model' });
+    const entry = await context.directory.resolve(name);
+    if (entry === undefined) throw new GatewayError('not_found', `model '${name}' not found`, { param: 'model', code: 'model_not_found' });
+    return buildOllamaShowResponse(describeOllamaModel(entry, context.startedAt), body.system ?? undefined);
+  });
+
+  scope.post('/api/pull', async (request, reply) => {
+    const body = parseOllamaBody(ollamaPullRequestSchema, request.body, 'PullRequest');
+    const name = body.model || body.name || '';
+    if (name.length === 0) throw new GatewayError('invalid_request', 'invalid model name', { param: 'model' });
+    const entry = await context.directory.resolve(name);
+    if (body.stream === false) {
+      if (entry === undefined) throw new GatewayError('not_found', PULL_NOT_FOUND, { param: 'model' });
+      return { status: 'success' };
+    }
+    const lines = [encodeNdjsonLine({ status: 'pulling manifest' })];
+    lines.push(entry === undefined ? ollamaErrorLine(PULL_NOT_FOUND) : encodeNdjsonLine({ status: 'success' }));
+    await writeStreamResponse(request, reply, NDJSON_CONTENT_TYPE, toAsync(lines));
+    return undefined;
+  });
+}
+
+async function* toAsync(lines: string[]): AsyncGenerator<string> {
+  yield* lines;
+}
