@@ -113,8 +113,8 @@ export type OpenAICompatibleEmbeddings = z.infer<typeof openAICompatibleEmbeddin
 
 /** The fields of an OpenAI-style error, wherever they sit; any of them may be missing or odd. */
 export const openAICompatibleErrorFieldsSchema = z.looseObject({
-  message: z.unknown(),
-  type: z.unknown(),
-  param: z.unknown(),
-  code: z.unknown(),
+  message: z.unknown().optional(),
+  type: z.unknown().optional(),
+  param: z.unknown().optional(),
+  code: z.unknown().optional(),
 });

@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { convertOpenAICompatibleCompletion } from './convert-openai-compatible-completion.ts';
+import { resolveOpenAICompatibleDialect } from './openai-compatible-dialect.ts';
+import { replayChatResponse } from './replay-chat-response.ts';
+
+const generic = resolveOpenAICompatibleDialect({});
+
+describe('convertOpenAICompatibleCompletion', () => {
+  it('reads text, reasoning, tool calls, finish reason and usage', () => {
+    const response = convertOpenAICompatibleCompletion(
+      {
+        id: 'chatcmpl-9f',
+        object: 'chat.completion',
+        created: 1754550000,
+        model: 'gpt-oss-120b',
+        choices: [
+          {
+            index: 0,
+            finish_reason: 'tool_calls',
+            message: { role: 'assistant', content: null, reasoning: 'Use the tool.', tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'f', arguments: '{}' } }, { type: 'function', function: { name: 'g' } }] },
+          },
+        ],
+        usage: { prompt_tokens: 12, completion_tokens: 25, total_tokens: 37, completion_tokens_details: { reasoning_tokens: 15 }, prompt_tokens_details: { cached_tokens: 4 } },
+      },
+      generic,
+    );
+    assert.equal(response.text, '');
+    assert.equal(response.reasoning, 'Use the tool.');
+    assert.equal(response.finishReason, 'tool-calls');
+    assert.equal(response.rawFinishReason, 'tool_calls');
+    assert.deepEqual(response.toolCalls[0], { id: 'call_1', name: 'f', arguments: '{}' });
+    assert.equal(response.toolCalls[1]?.name, 'g');
+    assert.equal(response.toolCalls[1]?.arguments, '');
+    assert.match(response.toolCalls[1]?.id ?? '', /^call_[0-9a-f]{24}$/);
+    assert.deepEqual(response.usage, { inputTokens: 12, outputTokens: 25, reasoningTokens: 15, cachedInputTokens: 4, source: 'upstream' });
+  });
+
+  it('splits <think> content where the dialect asks, and reads dialect extras', () => {
+    const dialect = resolveOpenAICompatibleDialect({
+      splitThinkTags: true,
+      decodeExtra: () => ({ timing: { queueMs: 1, promptMs: 2, completionMs: 3, totalMs: 6, source: 'upstream' } }),
+    });
+    const response = convertOpenAICompatibleCompletion({ choices: [{ finish_reason: 'stop', message: { content: '<think>\nplan\n</think>\n\nAnswer' } }] }, dialect);
+    assert.equal(response.reasoning, 'plan');
+    assert.equal(response.text, 'Answer');
+    assert.deepEqual(response.timing, { queueMs: 1, promptMs: 2, completionMs: 3, totalMs: 6, source: 'upstream' });
+    assert.equal(convertOpenAICompatibleCompletion({ choices: [{ finish_reason: 'stop', message: { content: '<think>x</think>y' } }] }, generic).text, '<think>x</think>y');
+  });
+
+  it('picks the first choice, counts a missing finish with tool calls as tool-calls, and reads refusals', () => {
+    const response = convertOpenAICompatibleCompletion(
+      { choices: [{ index: 1, message: { content: 'other' } }, { index: 0, message: { content: '', refusal: 'I cannot.', tool_calls: [{ id: 'c', function: { name: 'f', arguments: '{}' } }] } }] },
+      generic,
+    );
+    assert.equal(response.text, 'I cannot.');
+    assert.equal(response.finishReason, 'tool-calls');
+    assert.equal(response.rawFinishReason, undefined);
+  });
+
+  it('refuses bodies that are not completions', () => {
+    assert.throws(() => convertOpenAICompatibleCompletion({ object: 'list' }, generic), /not a chat completion/);
+    assert.throws(() => convertOpenAICompatibleCompletion({ choices: [] }, generic), /no choices/);
+  });
+});
+
+describe('replayChatResponse', () => {
+  it('turns a whole response into a well-formed stream', () => {
+    assert.deepEqual(
+      replayChatResponse({
+        id: 'r',
+        model: 'm',
+        text: 'Hi',
+        reasoning: 'think',
+        toolCalls: [{ id: 'c', name: 'f', arguments: '{}' }],
+        files: [],
+        finishReason: 'tool-calls',
+        rawFinishReason: 'tool_calls',
+        usage: { inputTokens: 1, outputTokens: 2, source: 'upstream' },
+      }),
+      [
+        { type: 'response-start', id: 'r', model: 'm' },
+        { type: 'reasoning-start' },
+        { type: 'reasoning-delta', text: 'think' },
+        { type: 'reasoning-end' },
+        { type: 'text-start' },
+        { type: 'text-delta', text: 'Hi' },
+        { type: 'text-end' },
+        { type: 'tool-call-start', index: 0, id: 'c', name: 'f' },
+        { type: 'tool-call-delta', index: 0, argumentsDelta: '{}' },
+        { type: 'tool-call-end', index: 0 },
+        { type: 'finish', finishReason: 'tool-calls', rawFinishReason: 'tool_calls', usage: { inputTokens: 1, outputTokens: 2, source: 'upstream' } },
+      ],
+    );
+  });
+});
