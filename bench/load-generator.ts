@@ -105,16 +105,16 @@ export async function runStreamProbe(job: StreamProbeJob): Promise<StreamProbeRe
         firstError ??= `HTTP ${response.statusCode}: ${text.slice(0, 300)}`;
         continue;
       }
-      let firstByteAt = Number.NaN;
-      let firstLineAt = Number.NaN;
+      let firstByteAt = 0;
+      let firstLineAt = 0;
       for await (const chunk of response.body) {
-        if (firstLineAt === firstLineAt) continue; // both already seen (NaN !== NaN)
+        if (firstLineAt !== 0) continue; // timed already; keep reading to the end
         const now = performance.now();
-        if (firstByteAt !== firstByteAt) firstByteAt = now;
+        if (firstByteAt === 0) firstByteAt = now;
         if ((chunk as Buffer).includes(NEWLINE)) firstLineAt = now;
       }
       const lastByteAt = performance.now();
-      if (firstLineAt !== firstLineAt) {
+      if (firstLineAt === 0) {
         errors += 1;
         firstError ??= 'stream ended without a complete line';
         continue;
