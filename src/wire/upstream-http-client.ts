@@ -1,8 +1,19 @@
-import { Agent, ProxyAgent, errors as undiciErrors, type Dispatcher } from 'undici';
+import { getCACertificates, type ConnectionOptions } from 'node:tls';
+import type { Dispatcher } from 'undici';
 import { GatewayError } from '../canonical/gateway-error.ts';
+import { createUpstreamDispatcher, type UpstreamDispatcherSettings } from './create-upstream-dispatcher.ts';
+import { EnvironmentProxySettings } from './environment-proxy-settings.ts';
+import { mapTransportError, type TransportErrorContext } from './map-transport-error.ts';
 
-/** How long to wait for the upstream, per phase. */
+export { mapTransportError, type TransportErrorContext } from './map-transport-error.ts';
+
+/**
+ * How long to wait for the upstream, per phase. undici checks the connect, first-byte and idle
+ * deadlines on a coarse clock (about half a second per tick), so they fire up to a second late;
+ * the SOCKS5 handshake deadline is exact.
+ */
 export interface UpstreamTimeouts {
+  /** TCP connect, plus the proxy handshake and TLS when there are any. */
   connectMs: number;
   /** Request sent → response headers. */
   firstByteMs: number;
@@ -14,8 +25,15 @@ export const DEFAULT_UPSTREAM_TIMEOUTS: UpstreamTimeouts = { connectMs: 10_000, 
 
 export interface UpstreamHttpClientOptions {
   timeouts?: Partial<UpstreamTimeouts>;
-  /** `http://`, `https://` or `socks5://` proxy URL, credentials inline. */
+  /** `http://`, `https://`, `socks5://` or `socks5h://` proxy URL, credentials inline. Used for every request. */
   proxy?: string;
+  /**
+   * Where `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` (either case) are read when
+   * `proxy` is not set. Defaults to `process.env`; pass `{}` to ignore the environment.
+   */
+  environment?: Record<string, string | undefined>;
+  /** Extra certificate authorities (PEM), trusted in addition to Node's default ones. */
+  ca?: string | string[];
   /** Keep-alive connections per origin. */
   connections?: number;
 }
@@ -33,7 +51,10 @@ export type UpstreamBody = Dispatcher.ResponseData['body'];
 export interface UpstreamResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
-  /** Async-iterable bytes with `text()`, `json()` and `dump()`; always consume or dump it. */
+  /**
+   * Async-iterable bytes with `text()`, `json()` and `dump()`; always consume or dump it. Errors
+   * while reading it (idle timeout, abort, broken connection) are already GatewayErrors.
+   */
   body: UpstreamBody;
 }
 
@@ -51,12 +72,41 @@ export function headerValue(headers: UpstreamResponse['headers'], name: string):
 
 export function createUpstreamHttpClient(options: UpstreamHttpClientOptions = {}): UpstreamHttpClient {
   const timeouts = { ...DEFAULT_UPSTREAM_TIMEOUTS, ...options.timeouts };
-  const dispatcher = createDispatcher(options.proxy, timeouts, options.connections ?? 128);
+  const settings: UpstreamDispatcherSettings = { timeouts, connections: options.connections ?? 128 };
+  const tls = tlsOptions(options.ca);
+  if (tls !== undefined) settings.tls = tls;
+  const explicitProxy = options.proxy === undefined || options.proxy === '' ? undefined : options.proxy;
+  const environmentProxies = explicitProxy === undefined ? new EnvironmentProxySettings(options.environment ?? process.env) : undefined;
+  // One keep-alive dispatcher per route ('' = direct), made once and reused by every request.
+  const dispatchers = new Map<string, Dispatcher>();
+  let closed = false;
+  const dispatcherFor = (proxy: string | undefined): Dispatcher => {
+    const key = proxy ?? '';
+    let dispatcher = dispatchers.get(key);
+    if (dispatcher === undefined) {
+      dispatcher = createUpstreamDispatcher(proxy, settings);
+      dispatchers.set(key, dispatcher);
+    }
+    return dispatcher;
+  };
+  // Build proxied dispatchers now so a malformed proxy URL fails at startup, not on a request.
+  if (explicitProxy !== undefined) dispatcherFor(explicitProxy);
+  for (const proxy of environmentProxies?.configuredProxies ?? []) dispatcherFor(proxy);
+
   return {
     async request(request) {
+      if (closed) throw new GatewayError('internal', 'the upstream HTTP client is closed');
+      let url: URL;
       try {
-        const url = new URL(request.url);
-        const response = await dispatcher.request({
+        url = new URL(request.url);
+      } catch {
+        throw new GatewayError('internal', `invalid upstream URL: ${request.url}`);
+      }
+      const proxy = explicitProxy ?? environmentProxies?.proxyFor(url);
+      const context: TransportErrorContext = { signal: request.signal, timeouts };
+      if (proxy !== undefined) context.proxy = proxy;
+      try {
+        const response = await dispatcherFor(proxy).request({
           origin: url.origin,
           path: url.pathname + url.search,
           method: request.method,
@@ -66,50 +116,33 @@ export function createUpstreamHttpClient(options: UpstreamHttpClientOptions = {}
           headersTimeout: timeouts.firstByteMs,
           bodyTimeout: timeouts.idleMs,
         });
+        mapBodyErrors(response.body, request.url, context);
         return { status: response.statusCode, headers: response.headers, body: response.body };
       } catch (error) {
-        throw mapTransportError(error, request.url);
+        throw mapTransportError(error, request.url, context);
       }
     },
-    close: () => dispatcher.close(),
+    async close() {
+      closed = true;
+      await Promise.all([...dispatchers.values()].map((dispatcher) => dispatcher.close()));
+    },
   };
 }
 
-function createDispatcher(proxy: string | undefined, timeouts: UpstreamTimeouts, connections: number): Dispatcher {
-  const common = { keepAliveTimeout: 30_000, connections, connect: { timeout: timeouts.connectMs } };
-  if (proxy === undefined || proxy === '') return new Agent(common);
-  const scheme = new URL(proxy).protocol;
-  if (scheme === 'http:' || scheme === 'https:') return new ProxyAgent({ ...common, uri: proxy });
-  throw new GatewayError('internal', `unsupported proxy scheme '${scheme}' (use http://, https:// or socks5://)`);
+/** Extra CAs are added to Node's defaults: a bare `ca` option would replace them. */
+function tlsOptions(ca: string | string[] | undefined): ConnectionOptions | undefined {
+  if (ca === undefined || ca.length === 0) return undefined;
+  return { ca: [...getCACertificates('default'), ...(Array.isArray(ca) ? ca : [ca])] };
 }
 
-/** Transport failures as GatewayErrors: timeouts → timeout, abort → canceled, the rest → upstream. */
-export function mapTransportError(error: unknown, url: string): GatewayError {
-  if (error instanceof GatewayError) return error;
-  const host = safeHost(url);
-  if (error instanceof undiciErrors.ConnectTimeoutError) {
-    return new GatewayError('timeout', `could not connect to ${host} in time`, { cause: error });
-  }
-  if (error instanceof undiciErrors.HeadersTimeoutError) {
-    return new GatewayError('timeout', `${host} sent no response in time`, { cause: error });
-  }
-  if (error instanceof undiciErrors.BodyTimeoutError) {
-    return new GatewayError('timeout', `${host} stopped sending in the middle of the response`, { cause: error });
-  }
-  if (error instanceof Error && (error.name === 'AbortError' || error instanceof undiciErrors.RequestAbortedError)) {
-    return new GatewayError('canceled', 'request canceled', { cause: error });
-  }
-  const code = (error as { code?: unknown } | null)?.code;
-  const detail = error instanceof Error ? error.message : String(error);
-  return new GatewayError('upstream', `could not reach ${host}: ${typeof code === 'string' ? code + ' ' : ''}${detail}`, {
-    cause: error,
-  });
-}
-
-function safeHost(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return url;
-  }
+/**
+ * undici fails a body read with its own errors (BodyTimeoutError, RequestAbortedError, socket
+ * errors); every body error passes through the stream's `_destroy`, so it is mapped there once
+ * for all readers (`for await`, `text()`, `json()`).
+ */
+function mapBodyErrors(body: UpstreamBody, url: string, context: TransportErrorContext): void {
+  const destroy = body._destroy;
+  body._destroy = (error, callback) => {
+    destroy.call(body, error, (cause?: Error | null) => callback(cause === null || cause === undefined ? cause : mapTransportError(cause, url, context)));
+  };
 }

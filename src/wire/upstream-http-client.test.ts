@@ -1,0 +1,343 @@
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { GatewayError } from '../canonical/gateway-error.ts';
+import { FakeHttpProxy } from '../../test-support/fake-http-proxy.ts';
+import { FakeSocks5Proxy } from '../../test-support/fake-socks5-proxy.ts';
+import { FakeUpstreamServer } from '../../test-support/fake-upstream-server.ts';
+import { createUpstreamHttpClient, headerValue, type UpstreamHttpClient } from './upstream-http-client.ts';
+
+const NO_ENVIRONMENT = {};
+
+/** A TCP server that accepts connections and does whatever `onSocket` says; counts connections. */
+async function startRawServer(onSocket: (socket: Socket) => void): Promise<{ server: Server; port: number; connections: () => number; close: () => Promise<void> }> {
+  const sockets = new Set<Socket>();
+  let count = 0;
+  const server = createServer((socket) => {
+    count++;
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    onSocket(socket);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    server,
+    port: (server.address() as AddressInfo).port,
+    connections: () => count,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function assertGatewayError(kind: GatewayError['kind'], message: RegExp): (error: unknown) => true {
+  return (error: unknown) => {
+    assert.ok(error instanceof GatewayError, `expected a GatewayError, got ${String(error)}`);
+    assert.equal(error.kind, kind, error.message);
+    assert.match(error.message, message);
+    return true;
+  };
+}
+
+async function readAll(body: AsyncIterable<Uint8Array>): Promise<string> {
+  let text = '';
+  for await (const chunk of body) text += Buffer.from(chunk).toString('utf8');
+  return text;
+}
+
+describe('upstream HTTP client, direct', () => {
+  let upstream: FakeUpstreamServer;
+  let client: UpstreamHttpClient;
+  before(async () => {
+    upstream = await FakeUpstreamServer.start();
+    client = createUpstreamHttpClient({ environment: NO_ENVIRONMENT, timeouts: { connectMs: 1000, firstByteMs: 50, idleMs: 50 } });
+  });
+  after(async () => {
+    await client.close();
+    await upstream.close();
+  });
+
+  it('sends method, path, query, headers and body and returns status, headers and body', async () => {
+    upstream.json('POST', '/v1/chat', 201, { ok: 'известни' }, { 'x-request-id': 'abc' });
+    const response = await client.request({
+      url: `${upstream.baseUrl}/v1/chat?stream=1`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer sk-test' },
+      body: JSON.stringify({ hello: 'world' }),
+      signal: new AbortController().signal,
+    });
+    assert.equal(response.status, 201);
+    assert.equal(headerValue(response.headers, 'x-request-id'), 'abc');
+    assert.deepEqual(await response.body.json(), { ok: 'известни' });
+    const call = upstream.lastCall('/v1/chat');
+    assert.equal(call?.headers.authorization, 'Bearer sk-test');
+    assert.deepEqual(call?.json, { hello: 'world' });
+  });
+
+  it('streams the body chunk by chunk', async () => {
+    upstream.chunks('GET', '/stream', ['data: 1\n\n', 'data: 2\n\n'], { delayMs: 2 });
+    const response = await client.request({ url: `${upstream.baseUrl}/stream`, method: 'GET', signal: new AbortController().signal });
+    assert.equal(await readAll(response.body), 'data: 1\n\ndata: 2\n\n');
+  });
+
+  it('fails with a first-byte timeout naming the host when the headers do not come', async () => {
+    upstream.on('POST', '/silent', () => new Promise<void>(() => {}));
+    await assert.rejects(
+      client.request({ url: `${upstream.baseUrl}/silent`, method: 'POST', body: '{}', signal: new AbortController().signal }),
+      assertGatewayError('timeout', /^127\.0\.0\.1:\d+ sent no response within 50 ms \(first-byte timeout\)$/),
+    );
+  });
+
+  it('fails the body with an idle timeout when the upstream stops sending', async () => {
+    upstream.on('GET', '/stalls', (_call, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.write('data: first\n\n');
+    });
+    const response = await client.request({ url: `${upstream.baseUrl}/stalls`, method: 'GET', signal: new AbortController().signal });
+    const seen: string[] = [];
+    await assert.rejects(
+      (async () => {
+        for await (const chunk of response.body) seen.push(Buffer.from(chunk).toString('utf8'));
+      })(),
+      assertGatewayError('timeout', /^127\.0\.0\.1:\d+ sent nothing for 50 ms in the middle of the response \(idle timeout\)$/),
+    );
+    assert.deepEqual(seen, ['data: first\n\n']);
+  });
+
+  it('maps an idle timeout also for text()', async () => {
+    upstream.on('GET', '/stalls-text', (_call, response) => {
+      response.writeHead(200);
+      response.write('partial');
+    });
+    const response = await client.request({ url: `${upstream.baseUrl}/stalls-text`, method: 'GET', signal: new AbortController().signal });
+    await assert.rejects(response.body.text(), assertGatewayError('timeout', /idle timeout/));
+  });
+
+  it('cancels before the response: kind canceled, and the upstream sees the connection close', async () => {
+    upstream.on('POST', '/slow', () => new Promise<void>(() => {}));
+    const controller = new AbortController();
+    const pending = client.request({ url: `${upstream.baseUrl}/slow`, method: 'POST', body: '{}', signal: controller.signal });
+    while (upstream.lastCall('/slow') === undefined) await new Promise((resolve) => setImmediate(resolve));
+    controller.abort();
+    await assert.rejects(pending, assertGatewayError('canceled', /request canceled/));
+    assert.equal(await upstream.lastCall('/slow')?.aborted, true);
+  });
+
+  it('aborting mid-body ends the upstream connection and fails the read as canceled', async () => {
+    upstream.on('POST', '/endless', async (_call, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.write('data: 1\n\n');
+      await new Promise<void>((resolve) => response.once('close', resolve));
+    });
+    const client2 = createUpstreamHttpClient({ environment: NO_ENVIRONMENT });
+    try {
+      const controller = new AbortController();
+      const response = await client2.request({ url: `${upstream.baseUrl}/endless`, method: 'POST', body: '{}', signal: controller.signal });
+      await assert.rejects(
+        (async () => {
+          for await (const chunk of response.body) {
+            assert.equal(Buffer.from(chunk).toString('utf8'), 'data: 1\n\n');
+            controller.abort();
+          }
+        })(),
+        assertGatewayError('canceled', /request canceled/),
+      );
+      assert.equal(await upstream.lastCall('/endless')?.aborted, true);
+    } finally {
+      await client2.close();
+    }
+  });
+
+  it('an abort reason that is a GatewayError is kept', async () => {
+    const controller = new AbortController();
+    controller.abort(new GatewayError('timeout', 'the whole request took too long'));
+    await assert.rejects(
+      client.request({ url: `${upstream.baseUrl}/anything`, method: 'GET', signal: controller.signal }),
+      assertGatewayError('timeout', /^the whole request took too long$/),
+    );
+  });
+
+  it('reuses one keep-alive connection for consecutive requests', async () => {
+    const raw = await startRawServer((socket) => {
+      socket.on('data', () => socket.write('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok'));
+    });
+    try {
+      for (let i = 0; i < 3; i++) {
+        // undici's pool marks a connection free one turn after its response ends; a request sent
+        // sooner would open a second connection.
+        await new Promise((resolve) => setImmediate(resolve));
+        const response = await client.request({ url: `http://127.0.0.1:${raw.port}/x`, method: 'GET', signal: new AbortController().signal });
+        assert.equal(await response.body.text(), 'ok');
+      }
+      assert.equal(raw.connections(), 1);
+    } finally {
+      await raw.close();
+    }
+  });
+});
+
+describe('upstream HTTP client, failures to connect', () => {
+  it('connection refused → upstream (retryable), naming the host', async () => {
+    const raw = await startRawServer(() => {});
+    const port = raw.port;
+    await raw.close();
+    const client = createUpstreamHttpClient({ environment: NO_ENVIRONMENT });
+    try {
+      await assert.rejects(
+        client.request({ url: `http://127.0.0.1:${port}/v1/models`, method: 'GET', signal: new AbortController().signal }),
+        (error: unknown) => {
+          assertGatewayError('upstream', new RegExp(`^could not reach 127\\.0\\.0\\.1:${port}: connection refused`))(error);
+          assert.equal((error as GatewayError).retryable, true);
+          assert.equal((error as GatewayError).status, 502);
+          return true;
+        },
+      );
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('connection reset before the response → upstream, naming the host', async () => {
+    const raw = await startRawServer((socket) => socket.once('data', () => socket.resetAndDestroy()));
+    const client = createUpstreamHttpClient({ environment: NO_ENVIRONMENT });
+    try {
+      await assert.rejects(
+        client.request({ url: `http://127.0.0.1:${raw.port}/x`, method: 'POST', body: '{}', signal: new AbortController().signal }),
+        assertGatewayError('upstream', new RegExp(`^connection to 127\\.0\\.0\\.1:${raw.port} failed: connection reset`)),
+      );
+    } finally {
+      await client.close();
+      await raw.close();
+    }
+  });
+
+  it('a connection closed in the middle of the body fails the read as upstream', async () => {
+    const raw = await startRawServer((socket) => {
+      socket.once('data', () => {
+        socket.write('HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\npartial');
+        setImmediate(() => socket.destroy());
+      });
+    });
+    const client = createUpstreamHttpClient({ environment: NO_ENVIRONMENT });
+    try {
+      const response = await client.request({ url: `http://127.0.0.1:${raw.port}/x`, method: 'GET', signal: new AbortController().signal });
+      await assert.rejects(response.body.text(), assertGatewayError('upstream', new RegExp(`^connection to 127\\.0\\.0\\.1:${raw.port} failed`)));
+    } finally {
+      await client.close();
+      await raw.close();
+    }
+  });
+
+  it('connect timeout → timeout, naming the host and the phase (TLS handshake never answered)', async () => {
+    const raw = await startRawServer(() => {});
+    const client = createUpstreamHttpClient({ environment: NO_ENVIRONMENT, timeouts: { connectMs: 50 } });
+    try {
+      await assert.rejects(
+        client.request({ url: `https://127.0.0.1:${raw.port}/x`, method: 'GET', signal: new AbortController().signal }),
+        assertGatewayError('timeout', new RegExp(`^could not connect to 127\\.0\\.0\\.1:${raw.port} within 50 ms \\(connect timeout\\)$`)),
+      );
+    } finally {
+      await client.close();
+      await raw.close();
+    }
+  });
+
+  it('refuses requests after close()', async () => {
+    const client = createUpstreamHttpClient({ environment: NO_ENVIRONMENT });
+    await client.close();
+    await assert.rejects(
+      client.request({ url: 'http://127.0.0.1:9/x', method: 'GET', signal: new AbortController().signal }),
+      assertGatewayError('internal', /closed/),
+    );
+  });
+
+  it('rejects an unsupported proxy scheme when created', () => {
+    assert.throws(() => createUpstreamHttpClient({ proxy: 'ftp://127.0.0.1:21' }), assertGatewayError('internal', /unsupported proxy scheme 'ftp:'/));
+  });
+});
+
+describe('upstream HTTP client, proxies from the environment', () => {
+  let upstream: FakeUpstreamServer;
+  let httpProxy: FakeHttpProxy;
+  before(async () => {
+    upstream = await FakeUpstreamServer.start();
+    upstream.json('GET', '/v1/models', 200, { data: [] });
+    httpProxy = await FakeHttpProxy.start();
+  });
+  after(async () => {
+    await upstream.close();
+    await httpProxy.close();
+  });
+
+  async function fetchModels(options: Parameters<typeof createUpstreamHttpClient>[0]): Promise<number> {
+    const client = createUpstreamHttpClient(options);
+    try {
+      const response = await client.request({ url: `${upstream.baseUrl}/v1/models`, method: 'GET', signal: new AbortController().signal });
+      await response.body.dump();
+      return response.status;
+    } finally {
+      await client.close();
+    }
+  }
+
+  it('uses HTTP_PROXY for an http upstream', async () => {
+    httpProxy.requests.length = 0;
+    assert.equal(await fetchModels({ environment: { HTTP_PROXY: httpProxy.url } }), 200);
+    assert.deepEqual(
+      httpProxy.requests.map((request) => request.target),
+      [`${upstream.baseUrl}/v1/models`],
+    );
+  });
+
+  it('connects directly to hosts listed in NO_PROXY', async () => {
+    httpProxy.requests.length = 0;
+    const calls = upstream.calls.length;
+    assert.equal(await fetchModels({ environment: { HTTP_PROXY: httpProxy.url, NO_PROXY: 'localhost,127.0.0.1' } }), 200);
+    assert.deepEqual(httpProxy.requests, []);
+    assert.equal(upstream.calls.length, calls + 1);
+  });
+
+  it('uses a SOCKS5 proxy named by ALL_PROXY', async () => {
+    const socks = await FakeSocks5Proxy.start();
+    try {
+      assert.equal(await fetchModels({ environment: { all_proxy: socks.url } }), 200);
+      assert.equal(socks.connections.length, 1);
+    } finally {
+      await socks.close();
+    }
+  });
+
+  it("prefers the provider's own proxy to the environment", async () => {
+    httpProxy.requests.length = 0;
+    const socks = await FakeSocks5Proxy.start();
+    try {
+      assert.equal(await fetchModels({ proxy: socks.url, environment: { HTTP_PROXY: httpProxy.url } }), 200);
+      assert.equal(socks.connections.length, 1);
+      assert.deepEqual(httpProxy.requests, []);
+    } finally {
+      await socks.close();
+    }
+  });
+
+  it('reads process.env when no environment is given', async () => {
+    httpProxy.requests.length = 0;
+    const saved = { HTTP_PROXY: process.env.HTTP_PROXY, http_proxy: process.env.http_proxy, NO_PROXY: process.env.NO_PROXY, no_proxy: process.env.no_proxy };
+    try {
+      delete process.env.http_proxy;
+      delete process.env.no_proxy;
+      delete process.env.NO_PROXY;
+      process.env.HTTP_PROXY = httpProxy.url;
+      assert.equal(await fetchModels({}), 200);
+      assert.equal(httpProxy.requests.length, 1);
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  });
+});
