@@ -5,6 +5,7 @@ import { buildGateway } from '../server/build-gateway.ts';
 import type { CliContext } from './cli-context.ts';
 import { CliFailure } from './cli-failure.ts';
 import { formatTable } from './format-table.ts';
+import { noProvidersHint } from './no-providers-hint.ts';
 import { withoutUrlCredentials } from './without-url-credentials.ts';
 
 export interface CheckFlags {
@@ -30,7 +31,6 @@ export async function checkCommand(flags: CheckFlags, context: CliContext): Prom
   const log = createLogger('silent');
   const gateway = buildGateway(loaded.config, log);
   const rows: string[][] = [];
-  let failures = 0;
   try {
     const probes = loaded.config.providers.map(async (config) => {
       const baseUrl = config.base_url === undefined ? '(default)' : withoutUrlCredentials(config.base_url);
@@ -52,9 +52,9 @@ export async function checkCommand(flags: CheckFlags, context: CliContext): Prom
     await gateway.close();
   }
   for (const skipped of loaded.skippedProviders) rows.push([skipped.id, skipped.type, '-', `error: skipped, ${skipped.reason}`, '-', '-']);
-  failures = rows.filter((row) => row[3] !== 'ok').length;
+  const failures = rows.filter((row) => row[3] !== 'ok').length;
   if (rows.length === 0) {
-    context.print("no providers configured; set CEREBRAS_API_KEY (or POE_API_KEY, …), or write a config with 'npx llmux init'");
+    context.print(noProvidersHint(loaded));
     return;
   }
   context.print(formatTable(['PROVIDER', 'TYPE', 'BASE URL', 'STATUS', 'MODELS', 'LATENCY'], rows));

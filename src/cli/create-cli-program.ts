@@ -1,15 +1,12 @@
 import { Command, InvalidArgumentError } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
-import { checkCommand } from './check-command.ts';
 import type { CliContext } from './cli-context.ts';
 import { CliFailure } from './cli-failure.ts';
-import { initCommand } from './init-command.ts';
-import { modelsCommand } from './models-command.ts';
-import { serveCommand } from './serve-command.ts';
 
 /**
  * The `llmux` command line. `serve` is the default command, so `llmux --port 8080` serves;
- * `npm start -- ARGS` runs exactly `llmux ARGS`.
+ * `npm start -- ARGS` runs exactly `llmux ARGS`. Commands are imported when run, so `--help`,
+ * `init` and `keys` do not load the server.
  */
 export function createCliProgram(context: CliContext): Command {
   const program = new Command('llmux')
@@ -29,27 +26,27 @@ export function createCliProgram(context: CliContext): Command {
     .option('-p, --port <port>', 'port to listen on (default 11434; overrides PORT and the config)', parsePort)
     .option('--host <host>', 'address to listen on (default 127.0.0.1; overrides HOST and the config)')
     .option('--allow-open', 'allow a non-loopback listen with no client keys')
-    .action((flags: { config?: string; port?: number; host?: string; allowOpen?: boolean }) => serveCommand(flags, context));
+    .action(async (flags: { config?: string; port?: number; host?: string; allowOpen?: boolean }) => (await import('./serve-command.ts')).serveCommand(flags, context));
 
   program
     .command('init')
     .description('write a commented llmux.yaml to start from')
     .option('-f, --force', 'overwrite an existing file')
     .option('-c, --config <file>', 'where to write it', 'llmux.yaml')
-    .action((flags: { force?: boolean; config?: string }) => initCommand(flags, context));
+    .action(async (flags: { force?: boolean; config?: string }) => (await import('./init-command.ts')).initCommand(flags, context));
 
   program
     .command('models')
     .description('list the model names clients can use, and where each routes')
     .option('-c, --config <file>', 'config file')
     .option('--json', 'print JSON instead of a table')
-    .action((flags: { config?: string; json?: boolean }) => modelsCommand(flags, context));
+    .action(async (flags: { config?: string; json?: boolean }) => (await import('./models-command.ts')).modelsCommand(flags, context));
 
   program
     .command('check')
     .description('validate the config and probe each provider by listing its models')
     .option('-c, --config <file>', 'config file')
-    .action((flags: { config?: string }) => checkCommand(flags, context));
+    .action(async (flags: { config?: string }) => (await import('./check-command.ts')).checkCommand(flags, context));
 
   program
     .command('keys')

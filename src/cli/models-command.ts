@@ -3,6 +3,7 @@ import { createLogger } from '../observability/create-logger.ts';
 import { buildGateway } from '../server/build-gateway.ts';
 import type { CliContext } from './cli-context.ts';
 import { formatTable } from './format-table.ts';
+import { noProvidersHint } from './no-providers-hint.ts';
 
 export interface ModelsFlags {
   config?: string;
@@ -38,7 +39,7 @@ export async function modelsCommand(flags: ModelsFlags, context: CliContext): Pr
     }
     const silent = gateway.providers.filter((provider) => !models.some((model) => model.target.provider === provider));
     for (const provider of silent) context.notice(`llmux: provider '${provider.id}' listed no models; run 'npx llmux check' to see why`);
-    if (gateway.providers.length === 0) context.notice("llmux: no providers configured; set CEREBRAS_API_KEY (or POE_API_KEY, …), or write a config with 'npx llmux init'");
+    if (gateway.providers.length === 0) context.notice(`llmux: ${noProvidersHint(loaded)}`);
   } finally {
     await gateway.close();
   }

@@ -1,6 +1,5 @@
 import { CommanderError } from 'commander';
 import { ConfigError } from '../config/config-error.ts';
-import { StartServerError } from '../server/start-server.ts';
 import type { CliContext } from './cli-context.ts';
 import { CliFailure } from './cli-failure.ts';
 import { createCliProgram } from './create-cli-program.ts';
@@ -24,7 +23,8 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
       context.notice(`llmux: ${error.message}`);
       return error.exitCode;
     }
-    if (error instanceof StartServerError) {
+    // By name: importing StartServerError would load the whole server for every command.
+    if (error instanceof Error && error.name === 'StartServerError') {
       context.notice(`llmux: ${error.message}`);
       return 1;
     }

@@ -4,6 +4,7 @@ import { loadGatewayConfig } from '../config/load-gateway-config.ts';
 import { createLogger } from '../observability/create-logger.ts';
 import { startServer, type RunningServer } from '../server/start-server.ts';
 import type { CliContext } from './cli-context.ts';
+import { noProvidersHint } from './no-providers-hint.ts';
 
 export interface ServeFlags extends CommandLineOverrides {
   config?: string;
@@ -34,7 +35,7 @@ export async function serveCommand(flags: ServeFlags, context: CliContext): Prom
 
   const providerIds = server.gateway.providers.map((provider) => provider.id);
   if (providerIds.length === 0) {
-    context.notice("llmux: no providers configured; add one with CEREBRAS_API_KEY=… npm start (or POE_API_KEY, OPENAI_API_KEY, …), or write a config with 'npx llmux init'");
+    context.notice(`llmux: ${noProvidersHint(loaded)}`);
   }
   // Listing also warms the model catalog, so the first client request does not wait for it.
   const models = await server.gateway.services.router.list();

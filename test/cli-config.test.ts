@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { SAMPLE_GATEWAY_CONFIG } from '../src/config/sample-gateway-config.ts';
+import { makeTemporaryDirectory, runLlmux } from './cli-harness.ts';
+
+let directory: { path: string; remove(): Promise<void> };
+before(async () => {
+  directory = await makeTemporaryDirectory();
+});
+after(() => directory.remove());
+
+describe('llmux with an invalid config', () => {
+  it('prints every problem with its path, no stack trace and no secret, and exits 1', async () => {
+    const config = join(directory.path, 'broken.yaml');
+    await writeFile(
+      config,
+      `providers:
+  - id: cerebras
+    type: cerebras
+    api_key: \${SECRET_KEY}
+  - id: poe
+    type: poo
+    api_key: sk-written-in-the-file
+models:
+  - name: fast
+    target: cerebrs/gpt-oss-120b
+listen:
+  port: \${PORT_NUMBER}
+`,
+    );
+    const result = await runLlmux(['serve', '--config', config], { cwd: directory.path, env: { SECRET_KEY: 'sk-from-the-environment' } });
+    assert.equal(result.code, 1);
+    assert.equal(result.stdout, '');
+    assert.equal(
+      result.stderr,
+      `llmux: invalid config (${config}), 2 problems:
+  - listen.port: environment variable PORT_NUMBER is not set (set it, or write \${PORT_NUMBER:-default})
+  - providers[1].type: expected one of openai-compatible, cerebras, poe, anthropic, gemini, ollama
+`,
+    );
+  });
+
+  it('reports semantic problems once the schema is satisfied', async () => {
+    const config = join(directory.path, 'semantic.yaml');
+    await writeFile(config, 'providers: [{ id: c, type: cerebras, api_key: k }]\nmodels: [{ name: fast, target: cerebrs/x }]\ndefault_model: slow\n');
+    const result = await runLlmux(['models', '--config', config], { cwd: directory.path });
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /  - models\[0\]\.target: no provider 'cerebrs' \(configured providers: c\)\n  - default_model: 'slow' is not a name under models:/);
+  });
+
+  it('reports malformed environment variables by name in env-only mode', async () => {
+    const result = await runLlmux(['check'], { cwd: directory.path, env: { POE_API_KEY: 'k', MODEL_MAPPING: '{"gpt-4": 4}', PROXY_TYPE: 'gopher', PROXY_HOST: 'h', PROXY_PASSWORD: 'hunter2' } });
+    assert.equal(result.code, 1);
+    assert.equal(
+      result.stderr,
+      `llmux: invalid config (environment), 2 problems:
+  - PROXY_TYPE: expected http or socks (socks5)
+  - MODEL_MAPPING["gpt-4"]: expected a non-empty model name as a string
+`,
+    );
+  });
+
+  it('fails clearly when --config names a missing file', async () => {
+    const result = await runLlmux(['--config', 'nope.yaml'], { cwd: directory.path });
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /nope\.yaml\), 1 problem:\n  - the file does not exist \(from --config\); write one with 'llmux init'/);
+  });
+});
+
+describe('llmux init', () => {
+  it('writes the commented sample, refuses to overwrite it, and overwrites with --force', async () => {
+    const cwd = join(directory.path, 'init');
+    await mkdir(cwd);
+    const first = await runLlmux(['init'], { cwd });
+    assert.equal(first.code, 0);
+    assert.match(first.stdout, /^wrote .*llmux\.yaml\n/);
+    assert.equal(await readFile(join(cwd, 'llmux.yaml'), 'utf8'), SAMPLE_GATEWAY_CONFIG);
+
+    await writeFile(join(cwd, 'llmux.yaml'), '# mine\n');
+    const second = await runLlmux(['init'], { cwd });
+    assert.equal(second.code, 1);
+    assert.match(second.stderr, /^llmux: .*llmux\.yaml already exists; use --force to overwrite it\n$/);
+    assert.equal(await readFile(join(cwd, 'llmux.yaml'), 'utf8'), '# mine\n');
+
+    const forced = await runLlmux(['init', '--force'], { cwd });
+    assert.equal(forced.code, 0);
+    assert.equal(await readFile(join(cwd, 'llmux.yaml'), 'utf8'), SAMPLE_GATEWAY_CONFIG);
+  });
+
+  it('writes a sample that llmux itself accepts: check finds it valid and names the providers it needs keys for', async () => {
+    const cwd = join(directory.path, 'init-check');
+    await mkdir(cwd);
+    assert.equal((await runLlmux(['init'], { cwd })).code, 0);
+    const checked = await runLlmux(['check'], { cwd });
+    assert.match(checked.stdout, /^config ok: .*llmux\.yaml\n/);
+    assert.match(checked.stdout, /\ncerebras +cerebras +- +error: skipped, CEREBRAS_API_KEY is not set +- +-\npoe +poe +- +error: skipped, POE_API_KEY is not set/);
+    assert.equal(checked.code, 1);
+  });
+});
+
+describe('llmux keys', () => {
+  it('says in one line that stored keys are not available yet, and exits 1', async () => {
+    const result = await runLlmux(['keys', 'create', '--name', 'alice'], { cwd: directory.path });
+    assert.equal(result.code, 1);
+    assert.equal(result.stderr, 'llmux: stored client keys are not available yet; client keys come from keys: in llmux.yaml or from LLMUX_API_KEYS / CUSTOM_TOKEN\n');
+  });
+});
