@@ -1,4 +1,5 @@
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 
 /** One request the proxy received: a CONNECT tunnel or a plain-http request forwarded in absolute form. */
@@ -20,11 +21,14 @@ export interface FakeHttpProxyOptions {
   password?: string;
   /** Accept CONNECT requests but never answer them (for connect-timeout tests). */
   stallConnect?: boolean;
+  /** Serve the proxy itself over TLS (an `https://` proxy) with this PEM key and certificate. */
+  tls?: { key: string; cert: string };
 }
 
 /**
  * A loopback HTTP proxy for tests: tunnels `CONNECT host:port` (RFC 9110 §9.3.6) and forwards
- * absolute-form plain-http requests (RFC 9112 §3.2.2), optionally demanding Basic credentials.
+ * absolute-form plain-http requests (RFC 9112 §3.2.2), optionally demanding Basic credentials and
+ * optionally itself behind TLS.
  *
  *   const proxy = await FakeHttpProxy.start({ username: 'u', password: 'p' });
  *   // use proxy.url (no credentials) or proxy.urlWithCredentials('u', 'p'), then read proxy.requests
@@ -39,9 +43,10 @@ export class FakeHttpProxy {
 
   private constructor(options: FakeHttpProxyOptions) {
     this.options = options;
-    this.server = createServer((request, response) => this.forward(request, response));
+    const forward = (request: IncomingMessage, response: ServerResponse): void => this.forward(request, response);
+    this.server = options.tls === undefined ? createServer(forward) : createTlsServer(options.tls, forward);
     this.server.on('connect', (request: IncomingMessage, socket: Socket, head: Buffer) => this.tunnel(request, socket, head));
-    this.server.on('connection', (socket: Socket) => this.track(socket));
+    this.server.on(options.tls === undefined ? 'connection' : 'secureConnection', (socket: Socket) => this.track(socket));
   }
 
   static async start(options: FakeHttpProxyOptions = {}): Promise<FakeHttpProxy> {
@@ -55,13 +60,17 @@ export class FakeHttpProxy {
     return this.listeningPort;
   }
 
-  /** `http://127.0.0.1:<port>`, without credentials. */
+  /** `http://127.0.0.1:<port>` (`https://` with the tls option), without credentials. */
   get url(): string {
-    return `http://127.0.0.1:${this.listeningPort}`;
+    return `${this.scheme}://127.0.0.1:${this.listeningPort}`;
   }
 
   urlWithCredentials(username: string, password: string): string {
-    return `http://${encodeURIComponent(username)}:${encodeURIComponent(password)}@127.0.0.1:${this.listeningPort}`;
+    return `${this.scheme}://${encodeURIComponent(username)}:${encodeURIComponent(password)}@127.0.0.1:${this.listeningPort}`;
+  }
+
+  private get scheme(): 'http' | 'https' {
+    return this.options.tls === undefined ? 'http' : 'https';
   }
 
   /** The `host:port` of every CONNECT seen, in order. */

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { GatewayError } from '../canonical/gateway-error.ts';
 import { FakeHttpProxy } from '../../test-support/fake-http-proxy.ts';
 import { FakeUpstreamServer } from '../../test-support/fake-upstream-server.ts';
-import { LOOPBACK_CA, startLoopbackHttpsServer, type LoopbackHttpsServer } from './fixtures/start-loopback-https-server.ts';
+import { LOOPBACK_CA, LOOPBACK_KEY, startLoopbackHttpsServer, type LoopbackHttpsServer } from './fixtures/start-loopback-https-server.ts';
 import { createUpstreamHttpClient, type UpstreamHttpClient, type UpstreamHttpClientOptions } from './upstream-http-client.ts';
 
 function assertGatewayError(kind: GatewayError['kind'], message: RegExp): (error: unknown) => true {
@@ -82,6 +82,30 @@ describe('http:// proxies (undici ProxyAgent)', () => {
       });
       assert.deepEqual(proxy.connectTargets, [`127.0.0.1:${secureUpstream.port}`]);
       assert.deepEqual(secureUpstream.requests.slice(-2), ['GET /first', 'GET /second']);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('talks TLS to an https:// proxy, for CONNECT and forwarded requests', async () => {
+    const proxy = await FakeHttpProxy.start({ tls: { key: LOOPBACK_KEY, cert: LOOPBACK_CA }, username: 'user', password: 'secret' });
+    try {
+      assert.match(proxy.url, /^https:/);
+      await withClient({ proxy: proxy.urlWithCredentials('user', 'secret'), ca: LOOPBACK_CA }, async (client) => {
+        assert.deepEqual(await getText(client, `https://127.0.0.1:${secureUpstream.port}/x`), { status: 200, text: 'secure hello' });
+        assert.equal((await getText(client, `${upstream.baseUrl}/v1/models`)).status, 200);
+      });
+      assert.deepEqual(
+        proxy.requests.map((request) => [request.kind, request.accepted]),
+        [
+          ['connect', true],
+          ['forward', true],
+        ],
+      );
+      // Without the CA the proxy's own certificate is refused.
+      await withClient({ proxy: proxy.urlWithCredentials('user', 'secret') }, async (client) => {
+        await assert.rejects(getText(client, `${upstream.baseUrl}/v1/models`), assertGatewayError('upstream', /certificate/i));
+      });
     } finally {
       await proxy.close();
     }

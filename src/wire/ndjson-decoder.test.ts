@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GatewayError } from '../canonical/gateway-error.ts';
 import { decodeNdjson } from './ndjson-decoder.ts';
-import { encodeNdjsonLine } from './ndjson-encoder.ts';
 
 const encoder = new TextEncoder();
 
@@ -68,17 +67,5 @@ describe('decodeNdjson', () => {
       for await (const value of decodeNdjson(fromChunks(['{"a":1}\n{oops\n']))) seen.push(value);
     });
     assert.deepEqual(seen, [{ a: 1 }]);
-  });
-});
-
-describe('encodeNdjsonLine', () => {
-  it('writes compact JSON and exactly one \\n', () => {
-    assert.equal(encodeNdjsonLine({ a: 'é\n', b: [1, 2] }), '{"a":"é\\n","b":[1,2]}\n');
-  });
-
-  it('round-trips through decodeNdjson', async () => {
-    const body = OLLAMA_VALUES.map(encodeNdjsonLine).join('');
-    assert.equal(body, OLLAMA_BODY);
-    assert.deepEqual(await values([body]), OLLAMA_VALUES);
   });
 });

@@ -3,8 +3,6 @@ import { once } from 'node:events';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { GatewayError } from '../canonical/gateway-error.ts';
-import { FakeHttpProxy } from '../../test-support/fake-http-proxy.ts';
-import { FakeSocks5Proxy } from '../../test-support/fake-socks5-proxy.ts';
 import { FakeUpstreamServer } from '../../test-support/fake-upstream-server.ts';
 import { createUpstreamHttpClient, headerValue, type UpstreamHttpClient } from './upstream-http-client.ts';
 
@@ -257,87 +255,5 @@ describe('upstream HTTP client, failures to connect', () => {
 
   it('rejects an unsupported proxy scheme when created', () => {
     assert.throws(() => createUpstreamHttpClient({ proxy: 'ftp://127.0.0.1:21' }), assertGatewayError('internal', /unsupported proxy scheme 'ftp:'/));
-  });
-});
-
-describe('upstream HTTP client, proxies from the environment', () => {
-  let upstream: FakeUpstreamServer;
-  let httpProxy: FakeHttpProxy;
-  before(async () => {
-    upstream = await FakeUpstreamServer.start();
-    upstream.json('GET', '/v1/models', 200, { data: [] });
-    httpProxy = await FakeHttpProxy.start();
-  });
-  after(async () => {
-    await upstream.close();
-    await httpProxy.close();
-  });
-
-  async function fetchModels(options: Parameters<typeof createUpstreamHttpClient>[0]): Promise<number> {
-    const client = createUpstreamHttpClient(options);
-    try {
-      const response = await client.request({ url: `${upstream.baseUrl}/v1/models`, method: 'GET', signal: new AbortController().signal });
-      await response.body.dump();
-      return response.status;
-    } finally {
-      await client.close();
-    }
-  }
-
-  it('uses HTTP_PROXY for an http upstream', async () => {
-    httpProxy.requests.length = 0;
-    assert.equal(await fetchModels({ environment: { HTTP_PROXY: httpProxy.url } }), 200);
-    assert.deepEqual(
-      httpProxy.requests.map((request) => request.target),
-      [`${upstream.baseUrl}/v1/models`],
-    );
-  });
-
-  it('connects directly to hosts listed in NO_PROXY', async () => {
-    httpProxy.requests.length = 0;
-    const calls = upstream.calls.length;
-    assert.equal(await fetchModels({ environment: { HTTP_PROXY: httpProxy.url, NO_PROXY: 'localhost,127.0.0.1' } }), 200);
-    assert.deepEqual(httpProxy.requests, []);
-    assert.equal(upstream.calls.length, calls + 1);
-  });
-
-  it('uses a SOCKS5 proxy named by ALL_PROXY', async () => {
-    const socks = await FakeSocks5Proxy.start();
-    try {
-      assert.equal(await fetchModels({ environment: { all_proxy: socks.url } }), 200);
-      assert.equal(socks.connections.length, 1);
-    } finally {
-      await socks.close();
-    }
-  });
-
-  it("prefers the provider's own proxy to the environment", async () => {
-    httpProxy.requests.length = 0;
-    const socks = await FakeSocks5Proxy.start();
-    try {
-      assert.equal(await fetchModels({ proxy: socks.url, environment: { HTTP_PROXY: httpProxy.url } }), 200);
-      assert.equal(socks.connections.length, 1);
-      assert.deepEqual(httpProxy.requests, []);
-    } finally {
-      await socks.close();
-    }
-  });
-
-  it('reads process.env when no environment is given', async () => {
-    httpProxy.requests.length = 0;
-    const saved = { HTTP_PROXY: process.env.HTTP_PROXY, http_proxy: process.env.http_proxy, NO_PROXY: process.env.NO_PROXY, no_proxy: process.env.no_proxy };
-    try {
-      delete process.env.http_proxy;
-      delete process.env.no_proxy;
-      delete process.env.NO_PROXY;
-      process.env.HTTP_PROXY = httpProxy.url;
-      assert.equal(await fetchModels({}), 200);
-      assert.equal(httpProxy.requests.length, 1);
-    } finally {
-      for (const [name, value] of Object.entries(saved)) {
-        if (value === undefined) delete process.env[name];
-        else process.env[name] = value;
-      }
-    }
   });
 });
