@@ -94,8 +94,9 @@ export class FakePoeServer {
     return `${this.baseUrl}/poe_api/file_upload_3RD_PARTY_POST`;
   }
 
-  bot(name: string, behaviour: PoeBotBehaviour | PoeWireEvent[]): this {
-    this.bots.set(name, Array.isArray(behaviour) ? { events: behaviour } : behaviour);
+  /** A bot: its events (meta and done are added), a function of the call, or a full behaviour. */
+  bot(name: string, behaviour: PoeBotBehaviour | PoeBotBehaviour['events']): this {
+    this.bots.set(name, Array.isArray(behaviour) || typeof behaviour === 'function' ? { events: behaviour } : behaviour);
     return this;
   }
 
@@ -140,7 +141,7 @@ export class FakePoeServer {
     const method = request.method ?? 'GET';
     this.requests.push({ method, path, headers: request.headers });
     try {
-      if (method === 'POST' && path.startsWith('/bot/')) return this.answerBot(decodeURIComponent(path.slice(5)), request.headers, raw, response);
+      if (method === 'POST' && path.startsWith('/bot/')) return await this.answerBot(decodeURIComponent(path.slice(5)), request.headers, raw, response);
       if (method === 'GET' && path === '/v1/models') return sendJson(response, 200, { object: 'list', data: this.models });
       if (method === 'POST' && path === '/v1/chat/completions') return this.answerOpenAI(request.headers, raw, response);
       if (method === 'POST' && path === '/poe_api/file_upload_3RD_PARTY_POST') return this.answerUpload(request.headers, raw, response);

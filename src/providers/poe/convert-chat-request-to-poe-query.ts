@@ -99,8 +99,9 @@ async function convertMessage(message: ChatMessage, upload: UploadMedia): Promis
     else if (part.type === 'file') uploads.push(upload(part.source, part.filename));
   }
   const attachments = await Promise.all(uploads);
-  // An assistant turn that only called tools lives on in the top-level `tool_calls`.
-  if (message.role === 'assistant' && content === '' && attachments.length === 0) return undefined;
+  // A turn that only called tools or only returned results lives on in the top-level fields.
+  const onlyTools = message.parts.some((part) => part.type === 'tool-call' || part.type === 'tool-result');
+  if ((message.role === 'assistant' || onlyTools) && content === '' && attachments.length === 0) return undefined;
   return { role: ROLES[message.role], content, content_type: 'text/markdown', attachments };
 }
 

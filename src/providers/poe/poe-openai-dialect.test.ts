@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { dropIgnoredFields } from './poe-openai-dialect.ts';
+
+describe('dropIgnoredFields', () => {
+  it("drops the fields Poe ignores, json_schema and n, and says which", () => {
+    let warned: string[] = [];
+    const body = dropIgnoredFields(
+      {
+        model: 'GPT-4o',
+        messages: [],
+        temperature: 0.5,
+        seed: 1,
+        user: 'u',
+        logit_bias: {},
+        presence_penalty: 1,
+        store: true,
+        n: 2,
+        response_format: { type: 'json_schema', json_schema: { name: 'x', schema: {} } },
+        aspect: '16:9',
+      },
+      (dropped) => (warned = dropped),
+    );
+    assert.deepEqual(body, { model: 'GPT-4o', messages: [], temperature: 0.5, aspect: '16:9' });
+    assert.deepEqual(warned, ['store', 'presence_penalty', 'seed', 'logit_bias', 'user', 'response_format (json_schema)', "n (2; Poe answers with one choice)"]);
+  });
+
+  it('keeps json_object and says nothing when nothing was dropped', () => {
+    let called = false;
+    const body = dropIgnoredFields({ model: 'm', messages: [], response_format: { type: 'json_object' } }, () => (called = true));
+    assert.deepEqual(body.response_format, { type: 'json_object' });
+    assert.equal(called, false);
+  });
+});
