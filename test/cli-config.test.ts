@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import packageJson from '../package.json' with { type: 'json' };
 import { after, before, describe, it } from 'node:test';
 import { SAMPLE_GATEWAY_CONFIG } from '../src/config/sample-gateway-config.ts';
 import { makeTemporaryDirectory, runLlmux } from './cli-harness.ts';
@@ -105,5 +108,14 @@ describe('llmux keys', () => {
     const result = await runLlmux(['keys', 'create', '--name', 'alice'], { cwd: directory.path });
     assert.equal(result.code, 1);
     assert.equal(result.stderr, 'llmux: stored client keys are not available yet; client keys come from keys: in llmux.yaml or from LLMUX_API_KEYS / CUSTOM_TOKEN\n');
+  });
+});
+
+describe('bin/llmux.js', () => {
+  it('runs the same command line as src/main.ts', async () => {
+    const bin = fileURLToPath(new URL('../bin/llmux.js', import.meta.url));
+    const child = spawnSync(process.execPath, [bin, '--version'], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+    assert.equal(child.status, 0);
+    assert.equal(child.stdout, `${packageJson.version}\n`);
   });
 });

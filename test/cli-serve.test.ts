@@ -84,12 +84,12 @@ describe('llmux serve', () => {
     }
   });
 
-  it('serves env-only providers behind the CUSTOM_TOKEN client key, like the Poe bridge', async () => {
+  it('serves env-only providers behind the CUSTOM_TOKEN client key, like the Poe bridge, with OLLAMA_ORIGINS', async () => {
     const upstream = await FakeUpstreamServer.start();
     upstream.json('GET', '/v1/models', 200, { object: 'list', data: [{ id: 'gpt-4o-mini', object: 'model', created: 1, owned_by: 'fake' }] });
     const llmux = new LlmuxProcess(['--port', '0'], {
       cwd: directory.path,
-      env: { OPENAI_API_KEY: 'sk-upstream', OPENAI_BASE_URL: `${upstream.baseUrl}/v1`, CUSTOM_TOKEN: 'ctok', LLMUX_LOG_LEVEL: 'silent' },
+      env: { OPENAI_API_KEY: 'sk-upstream', OPENAI_BASE_URL: `${upstream.baseUrl}/v1`, CUSTOM_TOKEN: 'ctok', LLMUX_LOG_LEVEL: 'silent', OLLAMA_ORIGINS: 'https://my.app' },
     });
     try {
       const url = await llmux.listening();
@@ -105,6 +105,9 @@ describe('llmux serve', () => {
       );
       assert.equal(upstream.lastCall('/v1/models')?.headers.authorization, 'Bearer sk-upstream');
       assert.equal(llmux.stdout, '');
+      const fromApp = await fetch(`${url}/health`, { headers: { origin: 'https://my.app' } });
+      assert.equal(fromApp.headers.get('access-control-allow-origin'), 'https://my.app');
+      assert.equal((await fetch(`${url}/health`, { headers: { origin: 'https://other.app' } })).status, 403);
     } finally {
       await llmux.stop();
       await upstream.close();

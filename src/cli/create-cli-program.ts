@@ -17,7 +17,8 @@ export function createCliProgram(context: CliContext): Command {
       writeOut: (text) => context.print(text.trimEnd()),
       writeErr: (text) => context.notice(text.trimEnd()),
     })
-    .showHelpAfterError('(run llmux --help for usage)');
+    .showHelpAfterError('(run llmux --help for usage)')
+    .addHelpText('after', ENVIRONMENT_HELP);
 
   program
     .command('serve', { isDefault: true })
@@ -59,6 +60,24 @@ export function createCliProgram(context: CliContext): Command {
 
   return program;
 }
+
+/** Env-only mode (no config file), as configFromEnvironment reads it. */
+const ENVIRONMENT_HELP = `
+With no config file, llmux is configured from the environment:
+  POE_API_KEY or SYSTEM_TOKEN     enable provider poe
+  CEREBRAS_API_KEY                enable provider cerebras
+  OPENAI_API_KEY                  enable provider openai (https://api.openai.com/v1)
+  ANTHROPIC_API_KEY, GEMINI_API_KEY, OLLAMA_HOST   enable anthropic, gemini, ollama
+  POE_BASE_URL, CEREBRAS_BASE_URL, OPENAI_BASE_URL, ANTHROPIC_BASE_URL, GEMINI_BASE_URL
+                                  move a provider
+  CUSTOM_TOKEN, LLMUX_API_KEYS    client keys (LLMUX_API_KEYS is a comma list)
+  MODEL_MAPPING                   {"client-name":"upstream-name"}; a bare upstream name goes to
+                                  the first enabled provider of poe, cerebras, openai, anthropic,
+                                  gemini, ollama; "<provider>/<model>" goes to that provider
+  DEFAULT_MODEL, CAI_MODEL        model for unknown names (a bare CAI_MODEL is a Cerebras model)
+  PROXY_TYPE (http|socks), PROXY_HOST, PROXY_PORT, PROXY_USERNAME, PROXY_PASSWORD
+                                  proxy for the poe provider
+Always: LLMUX_CONFIG (config file), PORT, HOST, LLMUX_LOG_LEVEL, OLLAMA_ORIGINS.`;
 
 function parsePort(value: string): number {
   if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError('expected a port number 0–65535.');
