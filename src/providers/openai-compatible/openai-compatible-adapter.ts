@@ -150,7 +150,11 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
       }
     } finally {
       if (finished) void response.body.dump({ limit: DRAIN_LIMIT_BYTES }).catch(() => undefined);
-      else response.body.destroy();
+      else {
+        // Destroying an unfinished undici body emits an abort error; nobody is reading any more.
+        response.body.on('error', () => undefined);
+        response.body.destroy();
+      }
     }
   }
 

@@ -1,0 +1,209 @@
+import assert from 'node:assert/strict';
+import { after, afterEach, before, describe, it } from 'node:test';
+import type { ChatRequest } from '../../canonical/chat-request.ts';
+import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
+import { GatewayError } from '../../canonical/gateway-error.ts';
+import { gatewayConfigSchema } from '../../config/gateway-config-schema.ts';
+import { createLogger } from '../../observability/create-logger.ts';
+import { buildGateway } from '../../server/build-gateway.ts';
+import { createUpstreamHttpClient } from '../../wire/upstream-http-client.ts';
+import { FakeCerebrasUpstream } from '../../../test-support/fake-cerebras-upstream.ts';
+import { collectChatResponse } from '../collect-chat-response.ts';
+import type { CallContext, ProviderAdapter } from '../provider-adapter.ts';
+import { createCerebrasProvider } from './create-cerebras-provider.ts';
+
+const log = createLogger('silent');
+
+function callContext(controller = new AbortController()): CallContext {
+  return { signal: controller.signal, requestId: 'test', log };
+}
+
+const REQUEST: ChatRequest = {
+  model: 'gpt-oss-120b',
+  messages: [{ role: 'user', parts: [{ type: 'text', text: 'Hello' }] }],
+  stream: true,
+  maxTokens: 500,
+  reasoning: { effort: 'minimal' },
+};
+
+async function collect(events: AsyncIterable<ChatStreamEvent>): Promise<ChatStreamEvent[]> {
+  const collected: ChatStreamEvent[] = [];
+  for await (const event of events) collected.push(event);
+  return collected;
+}
+
+async function rejection(promise: Promise<unknown>): Promise<GatewayError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof GatewayError, String(error));
+    return error;
+  }
+  assert.fail('expected a rejection');
+}
+
+describe('cerebras provider against a fake Cerebras', () => {
+  let cerebras: FakeCerebrasUpstream;
+  let provider: ProviderAdapter;
+
+  before(async () => {
+    cerebras = await FakeCerebrasUpstream.start();
+    provider = createCerebrasProvider({ config: cerebras.providerConfig(), httpClient: createUpstreamHttpClient(), log });
+  });
+  afterEach(() => {
+    cerebras.server.calls.length = 0;
+  });
+  after(async () => {
+    await provider.close();
+    await cerebras.close();
+  });
+
+  it('streams reasoning and text with Cerebras usage and time_info, sending Cerebras fields', async () => {
+    cerebras.answer({ text: 'Hi there!', reasoning: 'User greets.', timeInfo: { queue_time: 0.001, prompt_time: 0.002, completion_time: 0.004, total_time: 0.0075 } });
+    const events = await collect(await provider.streamChat(REQUEST, callContext()));
+    assert.deepEqual(
+      events.map((event) => event.type),
+      ['response-start', 'reasoning-start', 'reasoning-delta', 'reasoning-delta', 'reasoning-end', 'text-start', 'text-delta', 'text-delta', 'text-end', 'finish'],
+    );
+    assert.deepEqual(events.at(-1), {
+      type: 'finish',
+      finishReason: 'stop',
+      rawFinishReason: 'stop',
+      usage: { inputTokens: 24, outputTokens: 4, reasoningTokens: 2, cachedInputTokens: 0, source: 'upstream' },
+      timing: { queueMs: 1, promptMs: 2, completionMs: 4, totalMs: 7.5, source: 'upstream' },
+    });
+    const call = cerebras.server.lastCall('/v1/chat/completions');
+    assert.equal(call?.headers.authorization, 'Bearer csk-test-key');
+    assert.deepEqual(call?.json, {
+      model: 'gpt-oss-120b',
+      messages: [{ role: 'user', content: 'Hello' }],
+      stream: true,
+      stream_options: { include_usage: true },
+      max_completion_tokens: 500,
+      reasoning_effort: 'low',
+    });
+  });
+
+  it('completes without streaming, reading reasoning, usage and time_info from the body', async () => {
+    cerebras.answer({ text: 'Hello!', reasoning: 'User greets.' });
+    const response = await provider.completeChat({ ...REQUEST, stream: false }, callContext());
+    assert.equal(response.text, 'Hello!');
+    assert.equal(response.reasoning, 'User greets.');
+    assert.equal(response.model, 'gpt-oss-120b');
+    assert.deepEqual(response.usage, { inputTokens: 24, outputTokens: 3, reasoningTokens: 2, cachedInputTokens: 0, source: 'upstream' });
+    assert.equal(response.timing?.source, 'upstream');
+    assert.equal(response.timing?.totalMs, 20.383);
+    assert.equal((cerebras.chatRequests()[0] as { stream?: unknown }).stream, undefined);
+  });
+
+  it('splits Qwen <think> content into reasoning, streamed or not', async () => {
+    cerebras.answer({ model: 'qwen-3-32b', thinkTags: 'Short poem.', text: 'Leaves fall.' });
+    const streamed = await collectChatResponse(await provider.streamChat({ ...REQUEST, model: 'qwen-3-32b' }, callContext()));
+    assert.equal(streamed.reasoning, 'Short poem.');
+    assert.equal(streamed.text, 'Leaves fall.');
+    const whole = await provider.completeChat({ ...REQUEST, model: 'qwen-3-32b', stream: false }, callContext());
+    assert.equal(whole.reasoning, 'Short poem.');
+    assert.equal(whole.text, 'Leaves fall.');
+  });
+
+  it('assembles streamed tool calls', async () => {
+    cerebras.answer({ toolCalls: [{ name: 'get_weather', arguments: '{"city":"Paris","unit":"celsius"}' }, { name: 'get_time', arguments: '{"tz":"Europe/Paris"}' }] });
+    const response = await collectChatResponse(await provider.streamChat(REQUEST, callContext()));
+    assert.equal(response.finishReason, 'tool-calls');
+    assert.deepEqual(response.toolCalls, [
+      { id: 'call_fake00000000000000000', name: 'get_weather', arguments: '{"city":"Paris","unit":"celsius"}' },
+      { id: 'call_fake00000000000000001', name: 'get_time', arguments: '{"tz":"Europe/Paris"}' },
+    ]);
+  });
+
+  it('lists models and offers no embeddings', async () => {
+    cerebras.models(['gpt-oss-120b', 'zai-glm-4.7']);
+    assert.deepEqual(await provider.listModels(callContext()), [
+      { id: 'gpt-oss-120b', created: 1721692800, ownedBy: 'Cerebras' },
+      { id: 'zai-glm-4.7', created: 1721692800, ownedBy: 'Cerebras' },
+    ]);
+    assert.equal(provider.embed, undefined);
+  });
+
+  it('maps Cerebras error bodies and statuses', async () => {
+    const cases: [number, string, string, boolean][] = [
+      [400, 'invalid_request', "Invalid 'messages': must not be empty", false],
+      [401, 'authentication', 'Wrong API Key', false],
+      [404, 'not_found', 'Model does not exist or you do not have access to it.', false],
+      [500, 'upstream', 'Internal server error', true],
+      [503, 'overloaded', 'We are experiencing high traffic right now! Please try again soon.', true],
+    ];
+    for (const [status, kind, message, retryable] of cases) {
+      cerebras.fail(status, { message, type: 'some_error', param: status === 404 ? 'model' : null, code: status === 404 ? 'model_not_found' : null });
+      const error = await rejection(provider.streamChat(REQUEST, callContext()));
+      assert.equal(error.kind, kind, String(status));
+      assert.equal(error.message, message);
+      assert.equal(error.upstreamStatus, status);
+      assert.equal(error.retryable, retryable, String(status));
+      if (status === 404) {
+        assert.equal(error.param, 'model');
+        assert.equal(error.code, 'model_not_found');
+      }
+    }
+  });
+
+  it('passes on a 429 with its retry-after', async () => {
+    cerebras.fail(429, { message: 'Tokens per minute limit exceeded - too many tokens processed.', type: 'too_many_requests_error', code: 'token_quota_exceeded' }, { 'retry-after': '7' });
+    const error = await rejection(provider.streamChat(REQUEST, callContext()));
+    assert.equal(error.kind, 'rate_limit');
+    assert.equal(error.status, 429);
+    assert.equal(error.retryAfterSeconds, 7);
+    assert.equal(error.code, 'token_quota_exceeded');
+  });
+
+  it('retries once without a field Cerebras refuses for the model', async () => {
+    cerebras.server.on('POST', '/v1/chat/completions', (call, response) => {
+      const refused = 'frequency_penalty' in (call.json as Record<string, unknown>);
+      response.writeHead(refused ? 400 : 200, { 'content-type': 'application/json' });
+      response.end(
+        JSON.stringify(
+          refused
+            ? { message: 'frequency_penalty is not supported for this model', type: 'invalid_request_error', param: 'frequency_penalty', code: 'wrong_api_format' }
+            : { id: 'x', choices: [{ index: 0, finish_reason: 'stop', message: { content: 'ok' } }] },
+        ),
+      );
+    });
+    const response = await provider.completeChat({ ...REQUEST, stream: false, frequencyPenalty: 0.5 }, callContext());
+    assert.equal(response.text, 'ok');
+    assert.equal(cerebras.chatRequests().length, 2);
+  });
+
+  it('ends a mid-stream error and a cut stream with an error event', async () => {
+    cerebras.fixture('mid-stream-error');
+    const failed = await collect(await provider.streamChat(REQUEST, callContext()));
+    assert.equal(failed.at(-1)?.type, 'error');
+    assert.equal((failed.at(-1) as { error: GatewayError }).error.upstreamStatus, 500);
+    cerebras.answer({ text: 'Once upon a time', cut: true });
+    const cut = await collect(await provider.streamChat(REQUEST, callContext()));
+    assert.equal(cut.at(-1)?.type, 'error');
+    assert.match((cut.at(-1) as { error: GatewayError }).error.message, /ended before the response was complete/);
+  });
+
+  it('aborts the request at Cerebras when the client goes away', async () => {
+    cerebras.answer({ text: 'A long story', holdOpen: true });
+    const controller = new AbortController();
+    const events = await provider.streamChat(REQUEST, callContext(controller));
+    for await (const event of events) {
+      if (event.type === 'text-delta') controller.abort();
+      if (event.type === 'error') assert.equal(event.error.kind, 'canceled');
+    }
+    assert.equal(await cerebras.server.lastCall('/v1/chat/completions')?.aborted, true);
+  });
+
+  it('is what the registry builds for `type: cerebras`', async () => {
+    cerebras.answer({ text: 'Routed.' });
+    const gateway = buildGateway(gatewayConfigSchema.parse({ providers: [cerebras.providerConfig('cb')] }), log);
+    try {
+      const routed = await gateway.services.dispatcher.complete({ ...REQUEST, model: 'cb/gpt-oss-120b', stream: false }, { ...callContext(), upstreamMs: 0 });
+      assert.equal(routed.response.text, 'Routed.');
+      assert.equal(routed.target.provider.type, 'cerebras');
+    } finally {
+      await gateway.close();
+    }
+  });
+});

@@ -1,0 +1,251 @@
+/**
+ * FakeCerebrasUpstream: a loopback stand-in for https://api.cerebras.ai/v1 that answers the way
+ * Cerebras does (shapes from github:Cerebras/cerebras-cloud-sdk-node and
+ * https://inference-docs.cerebras.ai: chunks carry `reasoning`, tool-call argument fragments,
+ * `usage` + `time_info` on the final chunk, errors as a top-level `{message,type,param,code}`).
+ *
+ *   const cerebras = await FakeCerebrasUpstream.start();
+ *   const gateway = await startTestGateway({ providers: [cerebras.providerConfig()] });
+ *   cerebras.models(['gpt-oss-120b', 'llama3.1-8b']);           // GET /v1/models
+ *   cerebras.answer({ text: 'Hello!', reasoning: 'User greets.' }); // POST /v1/chat/completions,
+ *                                                                  //   streamed or not, as the request asks
+ *   cerebras.answer({ toolCalls: [{ name: 'get_weather', arguments: '{"city":"Paris"}' }] });
+ *   cerebras.answer({ text: 'Hi', thinkTags: 'Qwen thinks' });     // reasoning as `<think>…</think>` in content
+ *   cerebras.answer({ text: 'Once upon', cut: true });             // stream stops before finish and [DONE]
+ *   cerebras.answer({ text: 'Once upon', holdOpen: true });        // stream stays open until the client leaves
+ *   cerebras.fixture('gpt-oss-reasoning');                         // replay src/providers/cerebras/__fixtures__/<name>.chunks.txt
+ *   cerebras.fail(429, { message: 'Too many requests', type: 'too_many_requests_error' }, { 'retry-after': '2' });
+ *   cerebras.chatRequests();                                       // the JSON bodies received, oldest first
+ *   cerebras.server.calls;                                         // every RecordedCall (headers, `aborted` promise)
+ *   await cerebras.close();
+ *
+ * `cerebrasStreamChunks(answer)`, `cerebrasCompletionBody(answer)`, `loadCerebrasFixture(name)` and
+ * `cerebrasSseBody(lines)` build the same bytes for tests that drive a decoder without a server.
+ */
+import { readFileSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
+import type { ProviderConfig } from '../src/config/gateway-config-schema.ts';
+import { FakeUpstreamServer, type RecordedCall } from './fake-upstream-server.ts';
+
+export interface FakeCerebrasToolCall {
+  name: string;
+  /** JSON text; streamed in fragments of a few characters. */
+  arguments: string;
+  id?: string;
+}
+
+export interface FakeCerebrasAnswer {
+  text?: string;
+  /** Sent in `delta.reasoning` / `message.reasoning` (the `parsed` reasoning format). */
+  reasoning?: string;
+  /** Sent as `<think>…</think>` at the start of the content instead (Qwen's `raw` format). */
+  thinkTags?: string;
+  toolCalls?: FakeCerebrasToolCall[];
+  /** Defaults to `tool_calls` when there are tool calls, else `stop`. */
+  finishReason?: string;
+  model?: string;
+  id?: string;
+  /** Overrides the computed usage; `null` leaves it out. */
+  usage?: Record<string, unknown> | null;
+  /** Overrides the default `time_info`; `null` leaves it out. */
+  timeInfo?: Record<string, unknown> | null;
+  /** Streaming only: stop after the content, with no finish chunk and no `[DONE]`. */
+  cut?: boolean;
+  /** Streaming only: after the content, keep the response open until the client disconnects. */
+  holdOpen?: boolean;
+  /** Streaming only: pause between chunks. */
+  delayMs?: number;
+}
+
+export interface CerebrasErrorBody {
+  message: string;
+  type?: string;
+  param?: string | null;
+  code?: string | null;
+}
+
+const FIXTURE_DIRECTORY = new URL('../src/providers/cerebras/__fixtures__/', import.meta.url);
+const CREATED = 1754550000;
+export const DEFAULT_TIME_INFO = { queue_time: 0.000211, prompt_time: 0.002134, completion_time: 0.016403, total_time: 0.020383, created: 1754550000.41 };
+
+export class FakeCerebrasUpstream {
+  readonly server: FakeUpstreamServer;
+
+  private constructor(server: FakeUpstreamServer) {
+    this.server = server;
+  }
+
+  static async start(): Promise<FakeCerebrasUpstream> {
+    const fake = new FakeCerebrasUpstream(await FakeUpstreamServer.start());
+    fake.models(['gpt-oss-120b', 'llama3.1-8b', 'qwen-3-235b-a22b-instruct-2507']);
+    return fake;
+  }
+
+  /** The `base_url` to configure: `http://127.0.0.1:<port>/v1`. */
+  get baseUrl(): string {
+    return `${this.server.baseUrl}/v1`;
+  }
+
+  /** A provider entry for llmux config pointing here. */
+  providerConfig(id = 'cerebras', extra: Partial<ProviderConfig> = {}): ProviderConfig {
+    return { id, type: 'cerebras', api_key: 'csk-test-key', base_url: this.baseUrl, ...extra };
+  }
+
+  models(ids: readonly string[]): this {
+    this.server.json('GET', '/v1/models', 200, {
+      object: 'list',
+      data: ids.map((id) => ({ id, object: 'model', created: 1721692800, owned_by: id.startsWith('llama') ? 'Meta' : 'Cerebras' })),
+    });
+    return this;
+  }
+
+  /** Answers chat requests, streaming when the request says `stream: true`. */
+  answer(answer: FakeCerebrasAnswer): this {
+    this.server.on('POST', '/v1/chat/completions', async (call, response) => {
+      if (!isStreamRequest(call)) {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify(cerebrasCompletionBody(answer)));
+        return;
+      }
+      const chunks = cerebrasStreamChunks(answer).map((chunk) => JSON.stringify(chunk));
+      if (answer.cut === true || answer.holdOpen === true) chunks.pop();
+      else chunks.push('[DONE]');
+      await writeSse(response, chunks, answer.delayMs);
+      if (answer.holdOpen === true) {
+        await call.aborted;
+        return;
+      }
+      response.end();
+    });
+    return this;
+  }
+
+  /** Replays a fixture (one JSON chunk or `[DONE]` per line) to streaming requests. */
+  fixture(name: string, options: { delayMs?: number } = {}): this {
+    const lines = loadCerebrasFixture(name);
+    this.server.on('POST', '/v1/chat/completions', async (_call, response) => {
+      await writeSse(response, lines, options.delayMs);
+      response.end();
+    });
+    return this;
+  }
+
+  /** Answers chat requests with an error in Cerebras' top-level shape. */
+  fail(status: number, body: CerebrasErrorBody, headers: Record<string, string> = {}): this {
+    const errorBody = { message: body.message, type: body.type ?? 'invalid_request_error', param: body.param ?? null, code: body.code ?? null };
+    this.server.json('POST', '/v1/chat/completions', status, errorBody, headers);
+    return this;
+  }
+
+  /** The chat request bodies received, oldest first. */
+  chatRequests(): unknown[] {
+    return this.server.calls.filter((call) => call.path === '/v1/chat/completions').map((call) => call.json);
+  }
+
+  async close(): Promise<void> {
+    await this.server.close();
+  }
+}
+
+function isStreamRequest(call: RecordedCall): boolean {
+  return typeof call.json === 'object' && call.json !== null && (call.json as { stream?: unknown }).stream === true;
+}
+
+async function writeSse(response: ServerResponse, lines: readonly string[], delayMs: number | undefined): Promise<void> {
+  response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
+  for (const line of lines) {
+    if (response.destroyed) return;
+    response.write(`data: ${line}\n\n`);
+    if (delayMs !== undefined) await new Promise((resolve) => setTimeout(resolve, delayMs));
+  }
+}
+
+/** A fixture's lines: JSON chunks, possibly a last `[DONE]`. */
+export function loadCerebrasFixture(name: string): string[] {
+  const text = readFileSync(new URL(`${name}.chunks.txt`, FIXTURE_DIRECTORY), 'utf8');
+  return text.split('\n').filter((line) => line.length > 0);
+}
+
+/** SSE framing as Cerebras sends it: `data: <line>\n\n` per line. */
+export function cerebrasSseBody(lines: readonly string[]): string {
+  let body = '';
+  for (const line of lines) body += `data: ${line}\n\n`;
+  return body;
+}
+
+/** Words with their leading spaces: roughly how a tokenizer cuts text. */
+function pieces(text: string): string[] {
+  return text.match(/\s*\S+|\s+$/g) ?? [];
+}
+
+function fragments(text: string, size: number): string[] {
+  const parts: string[] = [];
+  for (let start = 0; start < text.length; start += size) parts.push(text.slice(start, start + size));
+  return parts;
+}
+
+function toolCallId(call: FakeCerebrasToolCall, index: number): string {
+  return call.id ?? `call_fake${String(index).padStart(17, '0')}`;
+}
+
+function finishReasonOf(answer: FakeCerebrasAnswer): string {
+  return answer.finishReason ?? ((answer.toolCalls?.length ?? 0) > 0 ? 'tool_calls' : 'stop');
+}
+
+function contentOf(answer: FakeCerebrasAnswer): string {
+  return (answer.thinkTags === undefined ? '' : `<think>\n${answer.thinkTags}\n</think>\n\n`) + (answer.text ?? '');
+}
+
+function usageOf(answer: FakeCerebrasAnswer): Record<string, unknown> | undefined {
+  if (answer.usage === null) return undefined;
+  if (answer.usage !== undefined) return answer.usage;
+  const reasoning = pieces(answer.reasoning ?? answer.thinkTags ?? '').length;
+  const completion = reasoning + pieces(answer.text ?? '').length + (answer.toolCalls ?? []).reduce((sum, call) => sum + fragments(call.arguments, 6).length + 1, 0);
+  return {
+    prompt_tokens: 24,
+    completion_tokens: completion,
+    total_tokens: 24 + completion,
+    completion_tokens_details: { reasoning_tokens: reasoning },
+    prompt_tokens_details: { cached_tokens: 0 },
+  };
+}
+
+/** The chunk objects of a streamed answer, ending with the finish chunk (no `[DONE]`). */
+export function cerebrasStreamChunks(answer: FakeCerebrasAnswer): Record<string, unknown>[] {
+  const head = { id: answer.id ?? 'chatcmpl-fake-1', object: 'chat.completion.chunk', created: CREATED, model: answer.model ?? 'gpt-oss-120b', system_fingerprint: 'fp_fake' };
+  const chunk = (delta: Record<string, unknown>): Record<string, unknown> => ({ ...head, choices: [{ delta, index: 0 }] });
+  const chunks = [chunk({ role: 'assistant' })];
+  for (const piece of pieces(answer.reasoning ?? '')) chunks.push(chunk({ reasoning: piece }));
+  for (const piece of pieces(contentOf(answer))) chunks.push(chunk({ content: piece }));
+  (answer.toolCalls ?? []).forEach((call, index) => {
+    chunks.push(chunk({ tool_calls: [{ index, id: toolCallId(call, index), type: 'function', function: { name: call.name, arguments: '' } }] }));
+    for (const part of fragments(call.arguments, 6)) chunks.push(chunk({ tool_calls: [{ index, type: 'function', function: { arguments: part } }] }));
+  });
+  const last: Record<string, unknown> = { ...head, choices: [{ delta: {}, finish_reason: finishReasonOf(answer), index: 0 }] };
+  const usage = usageOf(answer);
+  if (usage !== undefined) last.usage = usage;
+  if (answer.timeInfo !== null) last.time_info = answer.timeInfo ?? DEFAULT_TIME_INFO;
+  chunks.push(last);
+  return chunks;
+}
+
+/** The body of a non-streamed answer. */
+export function cerebrasCompletionBody(answer: FakeCerebrasAnswer): Record<string, unknown> {
+  const message: Record<string, unknown> = { role: 'assistant', content: contentOf(answer) };
+  if (answer.reasoning !== undefined) message.reasoning = answer.reasoning;
+  if ((answer.toolCalls?.length ?? 0) > 0) {
+    message.tool_calls = (answer.toolCalls ?? []).map((call, index) => ({ id: toolCallId(call, index), type: 'function', function: { name: call.name, arguments: call.arguments } }));
+  }
+  const body: Record<string, unknown> = {
+    id: answer.id ?? 'chatcmpl-fake-1',
+    object: 'chat.completion',
+    created: CREATED,
+    model: answer.model ?? 'gpt-oss-120b',
+    system_fingerprint: 'fp_fake',
+    choices: [{ index: 0, finish_reason: finishReasonOf(answer), message }],
+  };
+  const usage = usageOf(answer);
+  if (usage !== undefined) body.usage = usage;
+  if (answer.timeInfo !== null) body.time_info = answer.timeInfo ?? DEFAULT_TIME_INFO;
+  return body;
+}
