@@ -124,8 +124,8 @@ describe('Poe bot protocol provider against a fake Poe', () => {
   it('lists the bots of /v1/models on the same origin, without a key', async () => {
     const models = await provider.listModels(context());
     assert.deepEqual(models.map((model) => [model.id, model.created, model.capabilities]), [
-      ['GPT-4o', 1715644800, ['completion', 'vision']],
-      ['Llama-3-70b', 1713398400, ['completion']],
+      ['GPT-4o', 1715644800, ['completion', 'tools', 'vision']],
+      ['Llama-3-70b', 1713398400, ['completion', 'tools']],
       ['GPT-Image-1', 1745884800, ['vision', 'image']],
     ]);
     assert.equal(poe.requests.at(-1)?.headers.authorization, undefined);

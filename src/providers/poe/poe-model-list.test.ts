@@ -13,10 +13,18 @@ describe('parsePoeModelList', () => {
       ],
     });
     assert.deepEqual(models, [
-      { id: 'GPT-4o', created: 1715644800, ownedBy: 'OpenAI', description: 'Omni', capabilities: ['completion', 'vision'] },
+      { id: 'GPT-4o', created: 1715644800, ownedBy: 'OpenAI', description: 'Omni', capabilities: ['completion', 'tools', 'vision'] },
       { id: 'GPT-Image-1', created: 1745884800, ownedBy: 'OpenAI', capabilities: ['image'] },
-      { id: 'Old', created: 1700000000, ownedBy: 'x', contextLength: 128000, capabilities: ['completion'] },
+      { id: 'Old', created: 1700000000, ownedBy: 'x', contextLength: 128000, capabilities: ['completion', 'tools'] },
     ]);
+  });
+
+  it('marks reasoning bots as thinking, by name or known family', () => {
+    const models = parsePoeModelList({ data: [{ id: 'Claude-Sonnet-4-Reasoning' }, { id: 'DeepSeek-R1' }, { id: 'o3' }, { id: 'Llama-3-70b' }] });
+    assert.deepEqual(
+      models.map((model) => model.capabilities?.includes('thinking')),
+      [true, true, true, false],
+    );
   });
 
   it('refuses a list of the wrong shape', () => {

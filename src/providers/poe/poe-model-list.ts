@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ModelCapability, ProviderModel } from '../../canonical/model-info.ts';
+import { findKnownModelFamily } from '../../routing/known-model-families.ts';
 import type { CallContext } from '../provider-adapter.ts';
 import type { UpstreamHttpClient } from '../../wire/upstream-http-client.ts';
 import { parsePoeErrorBody } from './parse-poe-error-body.ts';
@@ -46,14 +47,29 @@ function toProviderModel(entry: PoeModelEntry): ProviderModel {
   if (entry.description) model.description = entry.description;
   const contextLength = typeof entry.context_window === 'number' ? entry.context_window : (entry.context_window?.context_length ?? entry.context_length);
   if (typeof contextLength === 'number' && contextLength > 0) model.contextLength = contextLength;
+  model.capabilities = poeCapabilities(entry);
+  return model;
+}
+
+/** Bot names that say the bot reasons (`Claude-Sonnet-4-Reasoning`, `DeepSeek-R1`, `QwQ-32B`). */
+const REASONING_NAME = /reason|think|(^|[-_.])r1($|[-_.])|qwq/i;
+
+/**
+ * A declared capability list is taken as complete by clients (Ollama refuses tools or thinking a
+ * model does not list), so it must not leave out what Poe serves: chat bots take `tools` (Poe's
+ * API accepts them for every bot; one that cannot call tools just answers), vision and image
+ * output come from the modalities, thinking from the name or the known model families.
+ */
+function poeCapabilities(entry: PoeModelEntry): ModelCapability[] {
   const inputs = entry.architecture?.input_modalities ?? [];
   const outputs = entry.architecture?.output_modalities ?? [];
   const capabilities: ModelCapability[] = [];
-  if (outputs.length === 0 || outputs.includes('text')) capabilities.push('completion');
+  const chat = outputs.length === 0 || outputs.includes('text');
+  if (chat) capabilities.push('completion', 'tools');
   if (inputs.includes('image')) capabilities.push('vision');
+  if (chat && (REASONING_NAME.test(entry.id) || findKnownModelFamily(entry.id)?.capabilities.includes('thinking') === true)) capabilities.push('thinking');
   if (outputs.includes('image')) capabilities.push('image');
-  model.capabilities = capabilities;
-  return model;
+  return capabilities;
 }
 
 /** Fetches and parses the list; failures are thrown (the catalog keeps its last good list). */

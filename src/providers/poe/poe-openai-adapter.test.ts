@@ -100,7 +100,7 @@ describe("Poe's OpenAI-compatible API provider against a fake Poe", () => {
 
   it('lists models from /v1/models with capabilities and seconds', async () => {
     const models = await provider.listModels(context());
-    assert.deepEqual(models[0], { id: 'GPT-4o', created: 1715644800, ownedBy: 'OpenAI', capabilities: ['completion', 'vision'] });
+    assert.deepEqual(models[0], { id: 'GPT-4o', created: 1715644800, ownedBy: 'OpenAI', capabilities: ['completion', 'tools', 'vision'] });
   });
 
   it('generates images with stream:false, top-level aspect and the markdown of the answer', async () => {
