@@ -238,7 +238,14 @@ describe('convertChatRequestToOpenAICompatible', () => {
   });
 
   it('lets the dialect have the last word on the body', () => {
-    const dialect = resolveOpenAICompatibleDialect({ transformRequestBody: (body, canonical) => ({ ...body, route: canonical.model + '!' }) });
-    assert.equal(convertChatRequestToOpenAICompatible(request({}), dialect).body.route, 'm!');
+    const dialect = resolveOpenAICompatibleDialect({
+      transformRequestBody: (body, canonical, warnings) => {
+        warnings.push('seed dropped');
+        return { ...body, route: canonical.model + '!' };
+      },
+    });
+    const converted = convertChatRequestToOpenAICompatible(request({}), dialect);
+    assert.equal(converted.body.route, 'm!');
+    assert.deepEqual(converted.warnings, ['seed dropped']);
   });
 });

@@ -58,7 +58,7 @@ export function convertChatRequestToOpenAICompatible(request: ChatRequest, diale
     warnings.push(`contextLength (${request.contextLength}) dropped: the upstream sets its own context window`);
   }
   if (request.extra !== undefined) addExtras(body, request.extra, dialect, warnings);
-  return { body: dialect.transformRequestBody(body, request), warnings };
+  return { body: dialect.transformRequestBody(body, request, warnings), warnings };
 }
 
 type OpenAICompatibleTool = NonNullable<OpenAICompatibleRequestBody['tools']>[number];

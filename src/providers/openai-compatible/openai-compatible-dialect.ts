@@ -41,8 +41,8 @@ export interface OpenAICompatibleDialect {
   reasoningEffort(effort: ReasoningEffort): string | undefined;
   /** Whether a client extra (`ChatRequest.extra`) may be sent as a top-level body field. */
   acceptExtraField(field: string, value: unknown): boolean;
-  /** Last look at the body before it is sent. */
-  transformRequestBody(body: OpenAICompatibleRequestBody, request: ChatRequest): OpenAICompatibleRequestBody;
+  /** Last look at the body before it is sent; what it drops belongs in `warnings` (logged once per request). */
+  transformRequestBody(body: OpenAICompatibleRequestBody, request: ChatRequest, warnings: string[]): OpenAICompatibleRequestBody;
   /** Whether `<think>…</think>` at the start of content is reasoning (Qwen/GLM raw reasoning format). */
   splitThinkTags: boolean;
   /** Reads dialect-specific fields of a stream chunk or a non-stream body. */
