@@ -77,30 +77,7 @@ export async function loadGatewayConfig(options: LoadGatewayConfigOptions): Prom
     throw new ConfigError(origin, withUnsetKeyProblems(problems, unsetKeys));
   }
   const config = result.data;
-  const skippedProviders: SkippedProvider[] = [];
-  const skippedIndexes = new Set<number>();
-  for (const [index, unset] of unsetKeys) {
-    const provider = config.providers[index];
-    if (provider === undefined) continue;
-    if (problems.some((problem) => problem.startsWith(`providers[${index}]`))) {
-      problems.push(...unset.map(describeUnset));
-      continue;
-    }
-    const unsetIndexes = new Set(unset.map((reference) => reference.path[3]).filter((position) => typeof position === 'number'));
-    const apiKeyUnset = unset.some((reference) => reference.path[2] === 'api_key');
-    const remainingKeys = (provider.api_keys ?? []).filter((_key, position) => !unsetIndexes.has(position));
-    const variables = unset.map((reference) => reference.variable).join(', ');
-    if (remainingKeys.length === 0 && (apiKeyUnset || provider.api_key === undefined)) {
-      skippedIndexes.add(index);
-      const reason = `${variables} ${unset.length === 1 ? 'is' : 'are'} not set`;
-      skippedProviders.push({ id: provider.id, type: provider.type, reason });
-      warnings.push(`provider '${provider.id}' is skipped: ${reason} (${formatConfigPath(unset[0]?.path ?? [])})`);
-      continue;
-    }
-    if (apiKeyUnset) delete provider.api_key;
-    if (provider.api_keys !== undefined) provider.api_keys = remainingKeys;
-    warnings.push(`provider '${provider.id}': ${variables} ${unset.length === 1 ? 'is' : 'are'} not set; running with its other keys`);
-  }
+  const { skippedProviders, skippedIndexes } = settleUnsetKeys(config, unsetKeys, problems, warnings);
   problems.push(...checkConfigSemantics(config).filter(unreported));
   problems.push(...applyConfigOverrides(config, environment, options.overrides ?? {}));
   if (problems.length > 0) throw new ConfigError(origin, problems);
@@ -122,6 +99,42 @@ export async function loadGatewayConfig(options: LoadGatewayConfigOptions): Prom
   const origins = environment.OLLAMA_ORIGINS;
   if (origins !== undefined && origins.trim() !== '') loaded.ollamaOrigins = origins;
   return loaded;
+}
+
+/**
+ * Decides about providers with unset key variables: a provider with other problems gets them
+ * reported as problems too; one left with no key is skipped; one with keys left runs with those.
+ */
+function settleUnsetKeys(
+  config: GatewayConfig,
+  unsetKeys: ReadonlyMap<number, UnsetReference[]>,
+  problems: string[],
+  warnings: string[],
+): { skippedProviders: SkippedProvider[]; skippedIndexes: Set<number> } {
+  const skippedProviders: SkippedProvider[] = [];
+  const skippedIndexes = new Set<number>();
+  for (const [index, unset] of unsetKeys) {
+    const provider = config.providers[index];
+    if (provider === undefined) continue;
+    if (problems.some((problem) => problem.startsWith(`providers[${index}]`))) {
+      problems.push(...unset.map(describeUnset));
+      continue;
+    }
+    const unsetPositions = new Set(unset.map((reference) => reference.path[3]).filter((position) => typeof position === 'number'));
+    const apiKeyUnset = unset.some((reference) => reference.path[2] === 'api_key');
+    const remainingKeys = (provider.api_keys ?? []).filter((_key, position) => !unsetPositions.has(position));
+    const variables = `${unset.map((reference) => reference.variable).join(', ')} ${unset.length === 1 ? 'is' : 'are'} not set`;
+    if (remainingKeys.length === 0 && (apiKeyUnset || provider.api_key === undefined)) {
+      skippedIndexes.add(index);
+      skippedProviders.push({ id: provider.id, type: provider.type, reason: variables });
+      warnings.push(`provider '${provider.id}' is skipped: ${variables} (${formatConfigPath(unset[0]?.path ?? [])})`);
+      continue;
+    }
+    if (apiKeyUnset) delete provider.api_key;
+    if (provider.api_keys !== undefined) provider.api_keys = remainingKeys;
+    warnings.push(`provider '${provider.id}': ${variables}; running with its other keys`);
+  }
+  return { skippedProviders, skippedIndexes };
 }
 
 interface ConfigFile {

@@ -14,5 +14,7 @@ export function pointsAtOwnListen(baseUrl: string, listen: GatewayConfig['listen
   if (port !== listen.port) return false;
   const host = url.hostname.toLowerCase();
   const listenHost = listen.host.toLowerCase();
-  return LOOPBACK_OR_ANY.test(host) || host === listenHost || host === `[${listenHost}]` || LOOPBACK_OR_ANY.test(listenHost) && host === 'localhost';
+  if (host === listenHost || host === `[${listenHost}]`) return true;
+  const listensOnLoopback = LOOPBACK_OR_ANY.test(listenHost) || listenHost === '::1' || listenHost === '::';
+  return listensOnLoopback && LOOPBACK_OR_ANY.test(host);
 }
