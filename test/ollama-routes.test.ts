@@ -25,6 +25,16 @@ describe('Ollama routes: HEAD, configured version, default model, client disconn
     }
   });
 
+  it('lists no models as [] (never null) when nothing is configured or loaded', async () => {
+    const empty = await startTestGateway({});
+    try {
+      assert.deepEqual(await (await fetch(`${empty.baseUrl}/api/tags`)).json(), { models: [] });
+      assert.deepEqual(await (await fetch(`${empty.baseUrl}/api/ps`)).json(), { models: [] });
+    } finally {
+      await empty.close();
+    }
+  });
+
   it('reports the configured ollama_version', async () => {
     assert.deepEqual(await (await fetch(`${gateway.baseUrl}/api/version`)).json(), { version: '0.13.1' });
   });

@@ -26,7 +26,7 @@ export function convertOllamaChatRequest(body: OllamaChatRequest, model: string)
   return request;
 }
 
-export function convertOllamaMessages(messages: OllamaMessage[]): ChatMessage[] {
+function convertOllamaMessages(messages: OllamaMessage[]): ChatMessage[] {
   const unanswered: ToolCallPart[] = [];
   return messages.map((message, index) => convertMessage(message, index, unanswered));
 }

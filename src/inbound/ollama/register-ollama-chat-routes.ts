@@ -41,7 +41,7 @@ export function registerOllamaChatRoutes(scope: FastifyInstance, context: Ollama
     checkOllamaCapabilities(facts, name, { route: 'chat', tools: (chatRequest.tools?.length ?? 0) > 0, thinking: wantsThinking(body.think) });
     if (chatRequest.messages.length === 0) return answerLoad(reply, context, entry, 'chat', name, keepAliveMs);
     chatRequest.model = entry.servedName;
-    return dispatch(request, reply, context, entry, keepAliveMs, chatRequest, 'chat', name, undefined);
+    return dispatch(request, reply, context, { entry, keepAliveMs, chatRequest, kind: 'chat', name });
   });
 
   scope.post('/api/generate', async (request, reply) => {
@@ -70,7 +70,7 @@ export function registerOllamaChatRoutes(scope: FastifyInstance, context: Ollama
     if (Object.keys(extra).length > 0) chatRequest.extra = extra;
     if ((body.template ?? '') !== '') request.log.debug('ignoring the generate `template`: prompt templates are applied upstream');
     const memory = raw ? undefined : (answer: string) => encodeGenerateContext(history, prompt, answer);
-    return dispatch(request, reply, context, entry, keepAliveMs, chatRequest, 'generate', name, memory);
+    return dispatch(request, reply, context, memory === undefined ? { entry, keepAliveMs, chatRequest, kind: 'generate', name } : { entry, keepAliveMs, chatRequest, kind: 'generate', name, memory });
   });
 }
 
@@ -80,17 +80,19 @@ async function findModel(context: OllamaRouteContext, name: string): Promise<Oll
   return entry;
 }
 
-async function dispatch(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  context: OllamaRouteContext,
-  entry: OllamaModelEntry,
-  keepAliveMs: number | undefined,
-  chatRequest: ChatRequest,
-  kind: 'chat' | 'generate',
-  name: string,
-  memory: ((answer: string) => Promise<number[]>) | undefined,
-): Promise<FastifyReply | undefined> {
+interface Generation {
+  entry: OllamaModelEntry;
+  keepAliveMs: number | undefined;
+  chatRequest: ChatRequest;
+  kind: 'chat' | 'generate';
+  /** The model name as the client sent it, echoed in answers. */
+  name: string;
+  /** Generate's `context` for the answer text; absent for chat and raw generate. */
+  memory?: (answer: string) => Promise<number[]>;
+}
+
+async function dispatch(request: FastifyRequest, reply: FastifyReply, context: OllamaRouteContext, generation: Generation): Promise<FastifyReply | undefined> {
+  const { entry, keepAliveMs, chatRequest, kind, name, memory } = generation;
   context.running.touch(entry, keepAliveMs);
   const routed = await context.services.dispatcher.stream(chatRequest, request.llmux.dispatch);
   if (!chatRequest.stream) {

@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { describeOllamaModel, ollamaFullName } from './describe-ollama-model.ts';
+
+describe('describeOllamaModel', () => {
+  it('prefers the config (or provider) over the known family, and adds completion to a chat model', () => {
+    const facts = describeOllamaModel({ servedName: 'fast', ollamaName: 'fast:latest', upstreamModel: 'gpt-oss-120b', contextLength: 65536, capabilities: ['tools', 'vision'] }, 0);
+    assert.equal(facts.contextLength, 65536);
+    assert.deepEqual(facts.capabilities, ['completion', 'tools', 'vision']);
+    assert.equal(facts.capabilitiesDeclared, true);
+    assert.equal(facts.architecture, 'gptoss');
+  });
+
+  it('falls back to the known family, then to what Ollama itself assumes', () => {
+    const known = describeOllamaModel({ servedName: 'llama3.1-8b', ollamaName: 'llama3.1-8b:latest', upstreamModel: 'llama3.1-8b', created: 1_721_692_800 }, 0);
+    assert.deepEqual([known.architecture, known.contextLength, known.parameterSize, known.capabilitiesDeclared], ['llama', 131072, '8.0B', false]);
+    assert.equal(known.modifiedAt, 1_721_692_800_000);
+    const unknown = describeOllamaModel({ servedName: 'house-model', ollamaName: 'house-model:latest', upstreamModel: 'house-model-v2' }, 42);
+    assert.deepEqual([unknown.architecture, unknown.contextLength, unknown.capabilities, unknown.modifiedAt], ['house', 4096, ['completion'], 42]);
+  });
+
+  it('gives a stable 64-hex digest per served name', () => {
+    const one = describeOllamaModel({ servedName: 'a', ollamaName: 'a:latest', upstreamModel: 'a' }, 0).digest;
+    assert.match(one, /^[0-9a-f]{64}$/);
+    assert.equal(describeOllamaModel({ servedName: 'a', ollamaName: 'a:latest', upstreamModel: 'x' }, 5).digest, one);
+    assert.notEqual(describeOllamaModel({ servedName: 'b', ollamaName: 'b:latest', upstreamModel: 'a' }, 0).digest, one);
+  });
+});
+
+describe('ollamaFullName', () => {
+  it('names models as Ollama capability errors do', () => {
+    assert.equal(ollamaFullName('qwen3'), 'registry.ollama.ai/library/qwen3:latest');
+    assert.equal(ollamaFullName('qwen3:8b'), 'registry.ollama.ai/library/qwen3:8b');
+    assert.equal(ollamaFullName('cerebras/gpt-oss-120b'), 'registry.ollama.ai/cerebras/gpt-oss-120b:latest');
+  });
+});
