@@ -48,6 +48,22 @@ describe('llmux serve', () => {
     assert.equal(result.stderr, `llmux: port ${occupiedPort} is in use; use --port or PORT\n`);
   });
 
+  it("asks whether Ollama is running when Ollama's port 11434 is taken", async () => {
+    // Whether this bind succeeds or finds the port already taken, 11434 is in use afterwards.
+    const ollamaLike = createServer();
+    const bound = await new Promise<boolean>((resolve) => {
+      ollamaLike.once('error', () => resolve(false));
+      ollamaLike.listen(11434, '127.0.0.1', () => resolve(true));
+    });
+    try {
+      const result = await runLlmux([], { cwd: directory.path });
+      assert.equal(result.code, 1);
+      assert.equal(result.stderr, 'llmux: port 11434 is in use (is Ollama running?); use --port or PORT\n');
+    } finally {
+      if (bound) await new Promise<void>((resolve) => ollamaLike.close(() => resolve()));
+    }
+  });
+
   it('takes the port from the file, PORT over the file, and --port over PORT', async () => {
     const config = join(directory.path, 'occupied.yaml');
     await writeFile(config, `listen:\n  port: ${occupiedPort}\n`);
