@@ -35,6 +35,15 @@ describe('Ollama routes: HEAD, configured version, default model, client disconn
     }
   });
 
+  it("echoes the requested name as general.basename to VS Code Copilot, as Ollama does", async () => {
+    const show = async (userAgent: string): Promise<unknown> => {
+      const response = await fetch(`${gateway.baseUrl}/api/show`, { method: 'POST', headers: { 'user-agent': userAgent }, body: JSON.stringify({ model: 'LLAMA3.1-8b:latest' }) });
+      return ((await response.json()) as { model_info: Record<string, unknown> }).model_info['general.basename'];
+    };
+    assert.equal(await show('GitHubCopilotChat/0.30.0'), 'LLAMA3.1-8b:latest');
+    assert.equal(await show('ollama-js/0.6.4'), 'llama3.1-8b');
+  });
+
   it('reports the configured ollama_version', async () => {
     assert.deepEqual(await (await fetch(`${gateway.baseUrl}/api/version`)).json(), { version: '0.13.1' });
   });

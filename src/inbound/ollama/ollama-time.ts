@@ -6,10 +6,21 @@
 
 let cachedSecond = Number.NaN;
 let cachedPrefix = '';
+let anchorWallMs = 0;
+let anchorMonotonicMs = Number.NEGATIVE_INFINITY;
 
-/** Now, with microseconds. Called once per streamed chunk: only the fraction is formatted anew. */
+/**
+ * Now, with microseconds. Called once per streamed chunk: only the fraction is formatted anew.
+ * The monotonic clock gives the microseconds; it is re-anchored to the wall clock every second,
+ * because it stands still while a laptop sleeps and would otherwise fall behind.
+ */
 export function ollamaNow(): string {
-  return formatOllamaMicros(Math.floor((performance.timeOrigin + performance.now()) * 1000));
+  const monotonic = performance.now();
+  if (monotonic - anchorMonotonicMs >= 1000) {
+    anchorWallMs = Date.now();
+    anchorMonotonicMs = monotonic;
+  }
+  return formatOllamaMicros(Math.floor((anchorWallMs + (monotonic - anchorMonotonicMs)) * 1000));
 }
 
 /** A wall-clock time in epoch milliseconds, e.g. `modified_at` or `expires_at`. */

@@ -10,6 +10,9 @@ import type { OllamaRouteContext } from './ollama-route-context.ts';
 import { ollamaErrorLine } from './ollama-stream-encoder.ts';
 import { parseOllamaBody } from './parse-ollama-body.ts';
 
+/** https://github.com/ollama/ollama/blob/main/server/routes.go (copilotChatUserAgentPrefix) */
+const COPILOT_USER_AGENT = 'GitHubCopilotChat/';
+
 /** What a real Ollama answers when pulling a name its registry does not have. */
 const PULL_NOT_FOUND = 'pull model manifest: file does not exist';
 
@@ -37,7 +40,10 @@ export function registerOllamaModelRoutes(scope: FastifyInstance, context: Ollam
     if (name.length === 0) throw new GatewayError('invalid_request', 'model is required', { param: 'model' });
     const entry = await context.directory.resolve(name);
     if (entry === undefined) throw new GatewayError('not_found', `model '${name}' not found`, { param: 'model', code: 'model_not_found' });
-    return buildOllamaShowResponse(describeOllamaModel(entry, context.startedAt), body.system ?? undefined);
+    const shown = buildOllamaShowResponse(describeOllamaModel(entry, context.startedAt), body.system ?? undefined);
+    // Copilot shows `general.basename` as the model's name; Ollama echoes the requested name to it.
+    if (String(request.headers['user-agent'] ?? '').startsWith(COPILOT_USER_AGENT)) (shown.model_info as Record<string, unknown>)['general.basename'] = name;
+    return shown;
   });
 
   scope.post('/api/pull', async (request, reply) => {
