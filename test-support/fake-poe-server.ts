@@ -27,12 +27,18 @@ export interface PoeBotBehaviour {
   chunkBytes?: number;
   /** Answer with this HTTP error instead of a stream. */
   httpError?: { status: number; body: unknown };
+  /** After the events, keep the response open (a bot still generating) until the client leaves. */
+  holdOpen?: boolean;
 }
 
 export interface PoeBotCall {
   bot: string;
   headers: IncomingHttpHeaders;
   body: Record<string, unknown>;
+  /** The client's port: the same for calls that reused a keep-alive connection. */
+  remotePort: number | undefined;
+  /** Resolves true when the client closed the connection before the response ended. */
+  closedEarly: Promise<boolean>;
 }
 
 export interface PoeUpload {
@@ -70,8 +76,12 @@ export class FakePoeServer {
   private readonly server: Server;
   private port = 0;
 
+  /** TCP connections accepted so far: keep-alive reuse shows as calls without new connections. */
+  connections = 0;
+
   private constructor() {
     this.server = createServer((request, response) => void this.handle(request, response));
+    this.server.on('connection', () => this.connections++);
   }
 
   static async start(): Promise<FakePoeServer> {
@@ -141,7 +151,7 @@ export class FakePoeServer {
     const method = request.method ?? 'GET';
     this.requests.push({ method, path, headers: request.headers });
     try {
-      if (method === 'POST' && path.startsWith('/bot/')) return await this.answerBot(decodeURIComponent(path.slice(5)), request.headers, raw, response);
+      if (method === 'POST' && path.startsWith('/bot/')) return await this.answerBot(decodeURIComponent(path.slice(5)), request, raw, response);
       if (method === 'GET' && path === '/v1/models') return sendJson(response, 200, { object: 'list', data: this.models });
       if (method === 'POST' && path === '/v1/chat/completions') return this.answerOpenAI(request.headers, raw, response);
       if (method === 'POST' && path === '/poe_api/file_upload_3RD_PARTY_POST') return this.answerUpload(request.headers, raw, response);
@@ -163,9 +173,11 @@ export class FakePoeServer {
     return value?.startsWith('Bearer ') ? value.slice(7) : undefined;
   }
 
-  private async answerBot(bot: string, headers: IncomingHttpHeaders, raw: Buffer, response: ServerResponse): Promise<void> {
+  private async answerBot(bot: string, request: IncomingMessage, raw: Buffer, response: ServerResponse): Promise<void> {
+    const headers = request.headers;
     const body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
-    const call: PoeBotCall = { bot, headers, body };
+    const closedEarly = new Promise<boolean>((resolve) => response.once('close', () => resolve(!response.writableFinished)));
+    const call: PoeBotCall = { bot, headers, body, remotePort: request.socket.remotePort, closedEarly };
     this.botCalls.push(call);
     const key = this.bearerKey(headers);
     if (key === undefined || !this.keys.has(key)) return sendJson(response, 401, { detail: 'Invalid API key' });
@@ -177,7 +189,7 @@ export class FakePoeServer {
     let text = '';
     if (behaviour.meta !== false) text += encodeEvent({ event: 'meta', data: META }, separator);
     for (const event of events) text += encodeEvent(event, separator);
-    if (behaviour.done !== false) text += encodeEvent({ event: 'done', data: '{}' }, separator);
+    if (behaviour.done !== false && behaviour.holdOpen !== true) text += encodeEvent({ event: 'done', data: '{}' }, separator);
     response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no' });
     const bytes = Buffer.from(text, 'utf8');
     const size = behaviour.chunkBytes ?? bytes.length;
@@ -187,6 +199,7 @@ export class FakePoeServer {
       // Give the client a chance to read pieces separately.
       if (behaviour.chunkBytes !== undefined) await new Promise((resolve) => setImmediate(resolve));
     }
+    if (behaviour.holdOpen === true) return;
     response.end();
   }
 

@@ -54,6 +54,31 @@ describe('Poe bot protocol provider against a fake Poe', () => {
     );
   });
 
+  it('reuses the keep-alive connection after done, and closes it when the consumer stops early', async () => {
+    poe.bot('TestBot', [{ event: 'text', data: { text: 'one' } }]);
+    const before = poe.connections;
+    for (const text of ['a', 'b', 'c']) await drain(await provider.streamChat(ask(text), context()));
+    assert.ok(poe.connections - before <= 1, `${poe.connections - before} new connections for 3 calls in a row`);
+    poe.bot('SlowBot', { events: [{ event: 'text', data: { text: 'first words' } }], holdOpen: true });
+    const events = await provider.streamChat(ask('c', { model: 'SlowBot' }), context());
+    for await (const event of events) if (event.type === 'text-delta') break;
+    assert.equal(await poe.lastBotCall().closedEarly, true, 'the bot call is closed as soon as nobody reads it');
+  });
+
+  it('aborts the bot call when the client goes away', async () => {
+    poe.bot('SlowBot', { events: [{ event: 'text', data: { text: 'first words' } }], holdOpen: true });
+    const controller = new AbortController();
+    const events = await provider.streamChat(ask('c', { model: 'SlowBot' }), { ...context(), signal: controller.signal });
+    const iterator = events[Symbol.asyncIterator]();
+    while ((await iterator.next()).value?.type !== 'text-delta');
+    controller.abort();
+    assert.equal(await poe.lastBotCall().closedEarly, true);
+    const rest: ChatStreamEvent[] = [];
+    for (let next = await iterator.next(); next.done !== true; next = await iterator.next()) rest.push(next.value);
+    const last = rest.at(-1);
+    assert.equal(last?.type === 'error' && last.error.kind, 'canceled');
+  });
+
   it('reads streams split into 3-byte pieces and \\n-separated events', async () => {
     poe.bot('TestBot', { events: [{ event: 'text', data: { text: 'Ünïcödé ✓ 🎉' } }], chunkBytes: 3, separator: '\n' });
     const response = await provider.completeChat(ask('x', { stream: false }), context());

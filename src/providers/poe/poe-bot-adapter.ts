@@ -6,16 +6,20 @@ import { GatewayError } from '../../canonical/gateway-error.ts';
 import type { ImageGenerationRequest, ImageGenerationResponse } from '../../canonical/image-generation.ts';
 import type { ProviderModel } from '../../canonical/model-info.ts';
 import { decodeSse } from '../../wire/sse-decoder.ts';
-import { headerValue, type UpstreamHttpClient } from '../../wire/upstream-http-client.ts';
+import { headerValue, type UpstreamHttpClient, type UpstreamResponse } from '../../wire/upstream-http-client.ts';
 import { collectChatResponse } from '../collect-chat-response.ts';
 import type { CallContext, ProviderAdapter } from '../provider-adapter.ts';
 import { convertChatRequestToPoeQuery } from './convert-chat-request-to-poe-query.ts';
 import { generatePoeImages } from './generate-poe-images.ts';
 import type { PoeAttachmentUploader } from './poe-attachment-uploader.ts';
-import { decodePoeBotStream } from './poe-bot-stream-decoder.ts';
+import { decodePoeBotStream, type PoeBotStreamOptions } from './poe-bot-stream-decoder.ts';
 import type { PoeKeyPool } from './poe-key-pool.ts';
 import { fetchPoeModelList } from './poe-model-list.ts';
 import { parsePoeErrorBody } from './parse-poe-error-body.ts';
+
+/** How much of a body left unread after `done` is read so that its connection can be reused. */
+const DRAIN_LIMIT_BYTES = 1024 * 1024;
+const DRAIN_WAIT_MS = 1_000;
 
 export interface PoeBotAdapterOptions {
   id: string;
@@ -75,6 +79,31 @@ export class PoeBotAdapter implements ProviderAdapter {
     await this.options.httpClient.close();
   }
 
+  /**
+   * Decodes the body. Once the bot is done, the little that is left of the body is read so the
+   * keep-alive connection is reused (the stream ends when that is done); if the consumer stops early (the client went away), the
+   * body is destroyed, which closes the connection and ends the bot's work. An in-band refusal
+   * of the key (`insufficient_fund`) cools the key down as an HTTP 402 does.
+   */
+  private async *events(response: UpstreamResponse, options: PoeBotStreamOptions, key: string | undefined): AsyncGenerator<ChatStreamEvent> {
+    let ended = false;
+    try {
+      for await (const event of decodePoeBotStream(decodeSse(response.body.iterator({ destroyOnReturn: false })), options)) {
+        if (event.type === 'finish') ended = true;
+        if (event.type === 'error') {
+          ended = true;
+          yield { type: 'error', error: this.options.keys.reportFailure(key, event.error) };
+        } else {
+          yield event;
+        }
+      }
+    } finally {
+      // Poe ends the body right after `done`; a server that does not is cut off after a moment.
+      if (ended) await response.body.dump({ limit: DRAIN_LIMIT_BYTES, signal: AbortSignal.timeout(DRAIN_WAIT_MS) }).catch(() => undefined);
+      else response.body.destroy();
+    }
+  }
+
   private async query(request: ChatRequest, context: CallContext, mode: 'stream' | 'final'): Promise<AsyncIterable<ChatStreamEvent>> {
     const { keys, uploader, httpClient } = this.options;
     const botName = request.model;
@@ -100,14 +129,10 @@ export class PoeBotAdapter implements ProviderAdapter {
         const text = await response.body.text().catch(() => '');
         throw new GatewayError('upstream', `Poe bot '${botName}' answered ${contentType || 'without a content type'} instead of an event stream: ${text.slice(0, 200)}`);
       }
-      return reportKeyFailures(decodePoeBotStream(decodeSse(response.body), { botName, mode, log: context.log, url }), keys, key);
+      return this.events(response, { botName, mode, log: context.log, url }, key);
     } catch (error) {
       throw error instanceof GatewayError ? keys.reportFailure(key, error) : error;
     }
   }
 }
 
-/** An in-band refusal of the key (`insufficient_fund`) cools it down like an HTTP 402 does. */
-async function* reportKeyFailures(events: AsyncIterable<ChatStreamEvent>, keys: PoeKeyPool, key: string | undefined): AsyncGenerator<ChatStreamEvent> {
-  for await (const event of events) yield event.type === 'error' ? { type: 'error', error: keys.reportFailure(key, event.error) } : event;
-}
