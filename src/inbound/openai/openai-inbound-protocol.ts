@@ -5,6 +5,7 @@ import { registerOpenAIEmbeddingRoutes } from './openai-embedding-routes.ts';
 import { formatOpenAIError } from './openai-error-response.ts';
 import { registerOpenAIImageRoutes } from './openai-image-routes.ts';
 import { registerOpenAIModelRoutes } from './openai-model-routes.ts';
+import { registerOpenAIUnknownRoutes } from './openai-unknown-routes.ts';
 
 /** The OpenAI API under `/v1` (chat, legacy completions, models, embeddings, images). */
 export const OPENAI_INBOUND_PROTOCOL: InboundProtocol = {
@@ -16,5 +17,6 @@ export const OPENAI_INBOUND_PROTOCOL: InboundProtocol = {
     registerOpenAIModelRoutes(scope, services);
     registerOpenAIEmbeddingRoutes(scope, services);
     registerOpenAIImageRoutes(scope, services);
+    registerOpenAIUnknownRoutes(scope);
   },
 };
