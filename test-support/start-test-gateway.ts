@@ -39,7 +39,10 @@ export async function startTestGateway(
     app,
     gateway,
     close: async () => {
-      await app.close();
+      // Tests end with connections still open (aborted streams, keep-alive); do not wait on them.
+      const closing = app.close();
+      app.server.closeAllConnections();
+      await closing;
       await gateway.close();
     },
   };
