@@ -68,7 +68,7 @@ export function registerOllamaChatRoutes(scope: FastifyInstance, context: Ollama
     if (raw) extra.raw = true;
     if (suffix.length > 0) extra.suffix = suffix;
     if (Object.keys(extra).length > 0) chatRequest.extra = extra;
-    if ((body.template ?? '') !== '') request.log.debug('ignoring the generate `template`: prompt templates are applied upstream');
+    if ((body.template ?? '') !== '') request.log.warn('ignoring the generate `template`: prompt templates are applied upstream');
     const memory = raw ? undefined : (answer: string) => encodeGenerateContext(history, prompt, answer);
     return dispatch(request, reply, context, memory === undefined ? { entry, keepAliveMs, chatRequest, kind: 'generate', name } : { entry, keepAliveMs, chatRequest, kind: 'generate', name, memory });
   });
@@ -93,6 +93,8 @@ interface Generation {
 
 async function dispatch(request: FastifyRequest, reply: FastifyReply, context: OllamaRouteContext, generation: Generation): Promise<FastifyReply | undefined> {
   const { entry, keepAliveMs, chatRequest, kind, name, memory } = generation;
+  // The canonical stream carries no token log probabilities, so Ollama's `logprobs` cannot be filled.
+  if (chatRequest.logprobs === true) request.log.warn('`logprobs` was asked for but is not returned on the Ollama API');
   context.running.touch(entry, keepAliveMs);
   const routed = await context.services.dispatcher.stream(chatRequest, request.llmux.dispatch);
   if (!chatRequest.stream) {
