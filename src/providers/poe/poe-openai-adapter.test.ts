@@ -70,6 +70,21 @@ describe("Poe's OpenAI-compatible API provider against a fake Poe", () => {
     assert.equal(poe.openaiCalls[0]?.headers.authorization, 'Bearer poe-test-key');
   });
 
+  it('splits the thinking progress of reasoning bots from the answer, streamed and not', async () => {
+    poe.openai('Claude-Sonnet-4-Reasoning', { text: '*Thinking...*\n\n> The user asks for a colour.\n\nBlue, with a > sign.' });
+    const request: ChatRequest = { model: 'Claude-Sonnet-4-Reasoning', stream: true, messages: [{ role: 'user', parts: [{ type: 'text', text: 'Colour?' }] }] };
+    const events = await drain(await provider.streamChat(request, context()));
+    assert.equal(events.map((event) => (event.type === 'reasoning-delta' ? event.text : '')).join(''), '*Thinking...*\nThe user asks for a colour.\n');
+    assert.equal(events.map((event) => (event.type === 'text-delta' ? event.text : '')).join(''), 'Blue, with a > sign.');
+    assert.deepEqual(
+      events.filter((event) => event.type.endsWith('-start') || event.type.endsWith('-end')).map((event) => event.type),
+      ['response-start', 'reasoning-start', 'reasoning-end', 'text-start', 'text-end'],
+    );
+    assert.equal(events.at(-1)?.type, 'finish');
+    const whole = await provider.completeChat({ ...request, stream: false }, context());
+    assert.deepEqual([whole.reasoning, whole.text], ['*Thinking...*\nThe user asks for a colour.\n', 'Blue, with a > sign.']);
+  });
+
   it('answers non-streamed requests', async () => {
     poe.openai('GPT-4o', { text: 'Plain answer' });
     const response = await provider.completeChat({ model: 'GPT-4o', stream: false, messages: [{ role: 'user', parts: [{ type: 'text', text: 'q' }] }] }, context());

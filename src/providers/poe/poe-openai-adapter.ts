@@ -9,10 +9,12 @@ import type { CallContext, ProviderAdapter, ProviderFactoryInput } from '../prov
 import { generatePoeImages } from './generate-poe-images.ts';
 import { fetchPoeModelList } from './poe-model-list.ts';
 import { createPoeOpenAIDialect } from './poe-openai-dialect.ts';
+import { splitPoeThinkingEvents, splitPoeThinkingResponse } from './split-poe-thinking-events.ts';
 
 /**
  * Poe through its OpenAI-compatible API (`protocol: openai`): chat goes through the generic
- * OpenAI-compatible adapter with Poe's dialect; what is Poe's own is added here — the model list
+ * OpenAI-compatible adapter with Poe's dialect; what is Poe's own is added here — the thinking
+ * progress of reasoning bots split from their answer (as on the bot protocol), the model list
  * with its modalities and millisecond timestamps, and image generation by image bots (called
  * with `stream: false`, as Poe asks for media bots; custom parameters such as `aspect` travel as
  * top-level fields).
@@ -33,12 +35,12 @@ export class PoeOpenAIAdapter implements ProviderAdapter {
     this.headers = input.config.headers ?? {};
   }
 
-  streamChat(request: ChatRequest, context: CallContext): Promise<AsyncIterable<ChatStreamEvent>> {
-    return this.chat.streamChat(request, context);
+  async streamChat(request: ChatRequest, context: CallContext): Promise<AsyncIterable<ChatStreamEvent>> {
+    return splitPoeThinkingEvents(await this.chat.streamChat(request, context));
   }
 
-  completeChat(request: ChatRequest, context: CallContext): Promise<ChatResponse> {
-    return this.chat.completeChat(request, context);
+  async completeChat(request: ChatRequest, context: CallContext): Promise<ChatResponse> {
+    return splitPoeThinkingResponse(await this.chat.completeChat(request, context));
   }
 
   listModels(context: CallContext): Promise<ProviderModel[]> {
