@@ -173,7 +173,14 @@ describe('decodePoeBotStream', () => {
   });
 
   it('answers with the first response of multi-response bots and ignores unknown events', async () => {
-    const wire = META + event('text', { text: 'A', index: 0 }) + event('text', { text: 'B', index: 1 }) + event('data', { metadata: 'x' }) + event('ping', {}) + DONE;
+    const wire =
+      META +
+      event('text', { text: 'A', index: 0 }) +
+      event('text', { text: 'B', index: 1 }) +
+      event('data', { metadata: 'x' }) +
+      'event: ping\r\ndata: 2024-05-01 10:00:00.123456\r\n\r\n' +
+      event('suggested_reply', { text: 'More?' }) +
+      DONE;
     assert.equal(textOf(await decode(wire)), 'A');
   });
 

@@ -72,6 +72,9 @@ export async function* decodePoeBotStream(events: AsyncIterable<SseEvent>, optio
 
   try {
     for await (const event of events) {
+      // meta, suggested_reply, data and ping events are not part of the answer; old
+      // sse_starlette versions sent pings as `event: ping` with a bare timestamp as data.
+      if (!ANSWER_EVENTS.has(event.event)) continue;
       const data = parseData(event.data);
       if (data === INVALID) {
         fail(new GatewayError('upstream', `Poe bot '${botName}' sent invalid JSON in a '${event.event}' event`, { retryable: !builder.hasOutput }));
@@ -130,7 +133,6 @@ export async function* decodePoeBotStream(events: AsyncIterable<SseEvent>, optio
           break;
         }
         default:
-          // meta, suggested_reply, data, ping: not part of the answer.
           break;
       }
       yield* flush();
@@ -146,6 +148,7 @@ export async function* decodePoeBotStream(events: AsyncIterable<SseEvent>, optio
 }
 
 const INVALID = Symbol('invalid');
+const ANSWER_EVENTS = new Set(['text', 'replace_response', 'file', 'json', 'error', 'done']);
 
 function parseData(data: string): unknown {
   if (data === '') return null;

@@ -47,7 +47,7 @@ export class PoeKeyPool {
     if (!keySpecific) return error;
     this.cooledUntil.set(key, Date.now() + COOLDOWN_MS);
     if (!this.hasHealthyKey()) return error;
-    return new GatewayError(error.kind, `${error.message} (another Poe key will be tried)`, {
+    return new GatewayError(error.kind, `${error.message} (this key is set aside for a while; the other Poe keys stay in use)`, {
       status: error.status,
       retryable: true,
       code: error.code,
