@@ -36,6 +36,14 @@ describe('configFromEnvironment', () => {
     assert.deepEqual(configFromEnvironment({ SYSTEM_TOKEN: 'sys', POE_API_KEY: 'poe' }).input.providers, [{ id: 'poe', type: 'poe', api_key: 'poe' }]);
   });
 
+  it('lets POE_PROTOCOL choose the bot protocol, and refuses other values', () => {
+    assert.deepEqual(configFromEnvironment({ SYSTEM_TOKEN: 'sys', POE_PROTOCOL: 'bot' }).input.providers, [
+      { id: 'poe', type: 'poe', api_key: 'sys', protocol: 'bot' },
+    ]);
+    assert.deepEqual(configFromEnvironment({ SYSTEM_TOKEN: 'sys', POE_PROTOCOL: 'grpc' }).problems, ["POE_PROTOCOL: expected 'openai' or 'bot', got 'grpc'"]);
+    assert.equal(configFromEnvironment({ POE_PROTOCOL: 'bot' }).warnings.length, 1);
+  });
+
   it('gives OpenAI its real base URL by default', () => {
     assert.deepEqual(configFromEnvironment({ OPENAI_API_KEY: 'k' }).input.providers, [
       { id: 'openai', type: 'openai-compatible', api_key: 'k', base_url: 'https://api.openai.com/v1' },

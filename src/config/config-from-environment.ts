@@ -62,6 +62,13 @@ export function configFromEnvironment(environment: Environment): EnvironmentConf
     else providers.push({ id: 'ollama', type: 'ollama', base_url: baseUrl });
   }
   const poe = providers.find((provider) => provider.id === 'poe');
+  // POE_PROTOCOL=bot speaks fastapi_poe's bot protocol, as the Poe bridge did; openai is the default.
+  const poeProtocol = nonEmpty(environment.POE_PROTOCOL);
+  if (poeProtocol !== undefined) {
+    if (poeProtocol !== 'bot' && poeProtocol !== 'openai') problems.push(`POE_PROTOCOL: expected 'openai' or 'bot', got '${poeProtocol}'`);
+    else if (poe === undefined) warnings.push('POE_PROTOCOL is set but the Poe provider is not enabled (set POE_API_KEY)');
+    else poe.protocol = poeProtocol;
+  }
   const proxy = proxyFromEnvironment(environment, problems);
   if (proxy !== undefined) {
     if (poe === undefined) warnings.push('PROXY_HOST is set but the Poe provider is not enabled (set POE_API_KEY); the proxy is not used');
