@@ -4,6 +4,7 @@ import type { ChatStreamEvent } from '../canonical/chat-stream-event.ts';
 import type { EmbeddingRequest, EmbeddingResponse } from '../canonical/embedding.ts';
 import { GatewayError, toGatewayError } from '../canonical/gateway-error.ts';
 import type { ImageGenerationRequest, ImageGenerationResponse } from '../canonical/image-generation.ts';
+import type { Usage } from '../canonical/usage.ts';
 import type { CallContext } from '../providers/provider-adapter.ts';
 import { countChatUsage } from './count-chat-usage.ts';
 import { measureChatStream, measuredTiming } from './measure-chat-stream.ts';
@@ -14,6 +15,8 @@ import { DEFAULT_RETRY_POLICY, retryDelayMs, waitBeforeRetry, type RetryPolicy }
 export interface DispatchContext extends CallContext {
   /** Milliseconds spent inside upstream calls, for `x-llmux-overhead-ms`. */
   upstreamMs: number;
+  /** Called once with the final usage of a chat answer (per-key token limits). */
+  onUsage?: (usage: Usage) => void;
   /** Model names the client key may use; undefined means all. */
   allowedModels?: ReadonlySet<string>;
   /** Where the request went, once known (for `x-llmux-provider` / `x-llmux-model`). */
@@ -61,7 +64,7 @@ export class ChatDispatcher {
           await iterator.return?.();
           throw first.value.error;
         }
-        return { events: measureChatStream(first, iterator, upstreamRequest, startedAt), target, model };
+        return { events: measureChatStream(first, iterator, upstreamRequest, startedAt, context.onUsage), target, model };
       } finally {
         context.upstreamMs += performance.now() - startedAt;
       }
@@ -80,6 +83,7 @@ export class ChatDispatcher {
           const output = response.reasoning + response.text + response.toolCalls.map((call) => call.name + call.arguments).join('');
           response.usage = await countChatUsage(upstreamRequest.messages, upstreamRequest.tools, output);
         }
+        context.onUsage?.(response.usage);
         return { response, target, model };
       } finally {
         context.upstreamMs += performance.now() - startedAt;

@@ -2,6 +2,7 @@ import type { ChatRequest } from '../canonical/chat-request.ts';
 import type { ChatStreamEvent } from '../canonical/chat-stream-event.ts';
 import { GatewayError, toGatewayError } from '../canonical/gateway-error.ts';
 import type { Timing } from '../canonical/timing.ts';
+import type { Usage } from '../canonical/usage.ts';
 import { countChatUsage } from './count-chat-usage.ts';
 
 /**
@@ -15,6 +16,7 @@ export async function* measureChatStream(
   iterator: AsyncIterator<ChatStreamEvent>,
   request: ChatRequest,
   startedAt: number,
+  onUsage?: (usage: Usage) => void,
 ): AsyncGenerator<ChatStreamEvent> {
   let firstOutputAt: number | undefined;
   let output = '';
@@ -41,6 +43,7 @@ export async function* measureChatStream(
           const finish = { ...event };
           finish.timing ??= measuredTiming(startedAt, firstOutputAt);
           finish.usage ??= await countChatUsage(request.messages, request.tools, output);
+          onUsage?.(finish.usage);
           yield finish;
           return;
         }

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { ClientKeyAuthenticator } from '../auth/client-key-authenticator.ts';
+import { ClientRateLimiter } from '../auth/client-rate-limiter.ts';
 import { GatewayError } from '../canonical/gateway-error.ts';
 import type { GatewayConfig, ProviderConfig } from '../config/gateway-config-schema.ts';
 import type { ProviderAdapter } from '../providers/provider-adapter.ts';
@@ -44,6 +45,7 @@ export function buildGateway(config: GatewayConfig, log: FastifyBaseLogger, opti
     router,
     dispatcher,
     auth: new ClientKeyAuthenticator(config.keys),
+    rateLimiter: new ClientRateLimiter(),
     cors: new CorsPolicy(config.cors.origins, options.ollamaOrigins),
     log,
   };

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { ClientKeyAuthenticator } from '../auth/client-key-authenticator.ts';
+import type { ClientRateLimiter } from '../auth/client-rate-limiter.ts';
 import type { GatewayConfig } from '../config/gateway-config-schema.ts';
 import type { ChatDispatcher } from '../routing/chat-dispatcher.ts';
 import type { ModelRouter } from '../routing/model-router.ts';
@@ -11,6 +12,7 @@ export interface GatewayServices {
   router: ModelRouter;
   dispatcher: ChatDispatcher;
   auth: ClientKeyAuthenticator;
+  rateLimiter: ClientRateLimiter;
   cors: CorsPolicy;
   log: FastifyBaseLogger;
 }

@@ -40,8 +40,20 @@ export function registerProtocolScope(app: FastifyInstance, protocol: InboundPro
       const result = services.auth.authenticate(request.headers);
       if (result.outcome === 'open') return;
       if (result.outcome === 'ok') {
-        request.llmux.client = result.client;
-        if (result.client.models !== undefined) request.llmux.dispatch.allowedModels = result.client.models;
+        const client = result.client;
+        request.llmux.client = client;
+        if (client.models !== undefined) request.llmux.dispatch.allowedModels = client.models;
+        if (client.rpm === undefined && client.tpm === undefined) return;
+        const decision = services.rateLimiter.admit(client);
+        if (!decision.allowed) {
+          const limit = decision.limit === 'rpm' ? `${client.rpm} requests` : `${client.tpm} tokens`;
+          const error = new GatewayError('rate_limit', `rate limit of ${limit} per minute reached for key '${client.name}'; retry in ${decision.retryAfterSeconds} s`, {
+            retryAfterSeconds: decision.retryAfterSeconds,
+            code: 'rate_limit_exceeded',
+          });
+          return sendProtocolError(request, reply, protocol, error);
+        }
+        if (client.tpm !== undefined) request.llmux.dispatch.onUsage = (usage) => services.rateLimiter.recordTokens(client, usage.inputTokens + usage.outputTokens);
         return;
       }
       const message =
