@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, release, tmpdir, type } from 'node:os';
+import { cpus, loadavg, release, tmpdir, type } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -49,6 +49,8 @@ function commitDescription(): string {
 
 async function main(): Promise<void> {
   const started = performance.now();
+  // Other work on the machine is the main source of noise; the report says how busy it was.
+  const loadAtStart = loadavg()[0] ?? Number.NaN;
   const workDirectory = mkdtempSync(join(tmpdir(), 'llmux-bench-'));
   const session = await BenchSession.start(benchDirectory);
   let llmux: LlmuxProcess | undefined;
@@ -105,6 +107,7 @@ async function main(): Promise<void> {
       ['Node', process.version],
       ['CPU', `${cpuList[0]?.model ?? 'unknown'} × ${cpuList.length}`],
       ['OS', `${type()} ${release()}`],
+      ['Load average', `${loadAtStart.toFixed(2)} at start, ${(loadavg()[0] ?? Number.NaN).toFixed(2)} at the end (1 min)`],
       ['Commit', commitDescription()],
       ['llmux', llmux === undefined ? (selfCheck ? 'not started (self-check)' : 'not available') : `provider type ${llmux.providerType}; default log level, ${logLines} log lines written to a file`],
       ['Rounds', `${rounds} interleaved rounds per comparison, ${roundMs} ms per closed-loop round; medians over rounds`],
