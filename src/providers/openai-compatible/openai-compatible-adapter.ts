@@ -7,7 +7,7 @@ import type { ProviderModel } from '../../canonical/model-info.ts';
 import { headerValue, mapTransportError, type UpstreamHttpClient, type UpstreamResponse } from '../../wire/upstream-http-client.ts';
 import { collectChatResponse } from '../collect-chat-response.ts';
 import type { CallContext, ProviderAdapter, ProviderFactoryInput } from '../provider-adapter.ts';
-import { ApiKeyRotation } from './api-key-rotation.ts';
+import { ApiKeyPool, apiKeysFromConfig } from '../api-key-pool.ts';
 import { convertChatRequestToOpenAICompatible } from './convert-chat-request-to-openai-compatible.ts';
 import { convertOpenAICompatibleCompletion } from './convert-openai-compatible-completion.ts';
 import { convertOpenAICompatibleEmbeddings } from './convert-openai-compatible-embeddings.ts';
@@ -34,7 +34,7 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   /** Undefined when the dialect has no embeddings, so routing answers with a clear 400. */
   readonly embed: ((request: EmbeddingRequest, context: CallContext) => Promise<EmbeddingResponse>) | undefined;
   private readonly baseUrl: string;
-  private readonly keys: ApiKeyRotation;
+  private readonly keys: ApiKeyPool;
   private readonly extraHeaders: Record<string, string>;
   private readonly httpClient: UpstreamHttpClient;
   private readonly dialect: OpenAICompatibleDialect;
@@ -48,7 +48,7 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
       throw new GatewayError('internal', `provider '${config.id}': base_url is required for type '${config.type}' (e.g. http://127.0.0.1:8000/v1)`);
     }
     this.baseUrl = dialect.normalizeBaseUrl(baseUrl);
-    this.keys = new ApiKeyRotation([...(config.api_key === undefined ? [] : [config.api_key]), ...(config.api_keys ?? [])]);
+    this.keys = new ApiKeyPool(apiKeysFromConfig(config));
     this.extraHeaders = config.headers ?? {};
     this.httpClient = input.httpClient;
     this.dialect = dialect;
@@ -126,8 +126,7 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
       const text = await readText(response, url);
       error = this.dialect.parseErrorBody({ status: response.status, headers: response.headers, text }) ?? mapOpenAICompatibleError({ status: response.status, headers: response.headers, text });
     }
-    this.keys.reportFailure(key, error);
-    throw error;
+    throw this.keys.reportFailure(key, error);
   }
 
   private async readCompletion(response: UpstreamResponse, url: string): Promise<ChatResponse> {

@@ -13,7 +13,7 @@ import { convertChatRequestToPoeQuery } from './convert-chat-request-to-poe-quer
 import { generatePoeImages } from './generate-poe-images.ts';
 import type { PoeAttachmentUploader } from './poe-attachment-uploader.ts';
 import { decodePoeBotStream, type PoeBotStreamOptions } from './poe-bot-stream-decoder.ts';
-import type { PoeKeyPool } from './poe-key-pool.ts';
+import type { ApiKeyPool } from '../api-key-pool.ts';
 import { fetchPoeModelList } from './poe-model-list.ts';
 import { parsePoeErrorBody } from './parse-poe-error-body.ts';
 
@@ -26,7 +26,7 @@ export interface PoeBotAdapterOptions {
   /** Ends in `/`; a bot's endpoint is `<botBaseUrl><BOT_NAME>`. */
   botBaseUrl: string;
   modelsUrl: string;
-  keys: PoeKeyPool;
+  keys: ApiKeyPool;
   uploader: PoeAttachmentUploader;
   httpClient: UpstreamHttpClient;
   /** Extra headers from the config, sent with every call. */

@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { GatewayError } from '../canonical/gateway-error.ts';
+import { ApiKeyPool, apiKeysFromConfig } from './api-key-pool.ts';
+
+describe('ApiKeyPool', () => {
+  it('takes keys in turn, without duplicates or blank keys', () => {
+    const keys = new ApiKeyPool(['a', 'b', '', ' ', 'c', 'a']);
+    assert.equal(keys.size, 3);
+    assert.deepEqual([keys.next(), keys.next(), keys.next(), keys.next()], ['a', 'b', 'c', 'a']);
+    assert.equal(new ApiKeyPool([]).next(), undefined);
+  });
+
+  it('rests a refused or rate-limited key, then takes it back', () => {
+    let now = 1_000_000;
+    const keys = new ApiKeyPool(['a', 'b', 'c'], () => now);
+    keys.reportFailure('a', new GatewayError('authentication', 'bad key'));
+    keys.reportFailure('b', new GatewayError('rate_limit', 'slow down', { retryAfterSeconds: 2 }));
+    assert.deepEqual([keys.next(), keys.next(), keys.next()], ['c', 'c', 'c']);
+    now += 2_000;
+    assert.deepEqual([keys.next(), keys.next()], ['b', 'c']);
+    now += 5 * 60_000;
+    assert.deepEqual([keys.next(), keys.next(), keys.next()], ['a', 'b', 'c']);
+  });
+
+  it('makes a refusal retryable while another key is healthy, final once none is', () => {
+    const keys = new ApiKeyPool(['a', 'b'], () => 0);
+    const first = keys.reportFailure('a', new GatewayError('authentication', 'bad key'));
+    assert.equal(first.retryable, true);
+    assert.equal(first.status, 401);
+    const second = keys.reportFailure('b', new GatewayError('payment_required', 'no points'));
+    assert.equal(second.retryable, false, 'with every key refused, trying again cannot succeed');
+    assert.deepEqual([keys.next(), keys.next(), keys.next()], ['a', 'b', 'a'], 'rotation goes on when every key rests');
+  });
+
+  it('leaves other errors and single keys alone', () => {
+    const single = new ApiKeyPool(['only']);
+    assert.equal(single.reportFailure('only', new GatewayError('authentication', 'bad')).retryable, false);
+    const keys = new ApiKeyPool(['a', 'b'], () => 0);
+    const error = new GatewayError('upstream', 'server fell over');
+    assert.equal(keys.reportFailure('a', error), error);
+    assert.deepEqual([keys.next(), keys.next()], ['a', 'b']);
+  });
+
+  it('merges api_key and api_keys', () => {
+    assert.deepEqual(apiKeysFromConfig({ api_key: 'x', api_keys: ['y'] }), ['x', 'y']);
+  });
+});
