@@ -84,7 +84,7 @@ describe('ollama-js against llmux: chat and generate', () => {
       {
         model: 'qwen-3-32b',
         messages: undefined,
-        stream: true,
+        stream: false,
         responseFormat: { type: 'json' },
         reasoning: { effort: 'low' },
         temperature: 0.3,

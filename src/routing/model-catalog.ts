@@ -8,6 +8,8 @@ const FAILURE_BACKOFF_MS = 30_000;
 
 interface CatalogEntry {
   models: ProviderModel[];
+  /** `models` by id, for look-ups on the request path. */
+  byId: Map<string, ProviderModel>;
   fetchedAt: number;
   failedAt: number;
   pending: Promise<ProviderModel[]> | undefined;
@@ -43,9 +45,9 @@ export class ModelCatalog {
     return result;
   }
 
-  /** The cached list without waiting (possibly empty), for hot-path look-ups. */
-  cached(providerId: string): ProviderModel[] {
-    return this.entries.get(providerId)?.models ?? [];
+  /** One model of a provider's cached list, by its id. */
+  find(providerId: string, modelId: string): ProviderModel | undefined {
+    return this.entries.get(providerId)?.byId.get(modelId);
   }
 
   /** Whether every provider has been listed at least once (successfully or not). */
@@ -67,7 +69,7 @@ export class ModelCatalog {
   async modelsOf(provider: ProviderAdapter): Promise<ProviderModel[]> {
     let entry = this.entries.get(provider.id);
     if (entry === undefined) {
-      entry = { models: [], fetchedAt: 0, failedAt: 0, pending: undefined };
+      entry = { models: [], byId: new Map(), fetchedAt: 0, failedAt: 0, pending: undefined };
       this.entries.set(provider.id, entry);
     }
     const now = Date.now();
@@ -83,12 +85,12 @@ export class ModelCatalog {
     const timer = setTimeout(() => controller.abort(), 15_000);
     try {
       const listed = await provider.listModels({ signal: controller.signal, requestId: 'model-catalog', log: this.log });
-      entry.models = mergeStatic(listed, this.staticModels.get(provider.id));
+      setModels(entry, mergeStatic(listed, this.staticModels.get(provider.id)));
       entry.fetchedAt = Date.now();
       entry.failedAt = 0;
     } catch (error) {
       entry.failedAt = Date.now();
-      if (entry.fetchedAt === 0) entry.models = mergeStatic([], this.staticModels.get(provider.id));
+      if (entry.fetchedAt === 0) setModels(entry, mergeStatic([], this.staticModels.get(provider.id)));
       this.log.warn({ provider: provider.id, err: error }, `could not list models of provider '${provider.id}'`);
     } finally {
       clearTimeout(timer);
@@ -96,6 +98,11 @@ export class ModelCatalog {
     }
     return entry.models;
   }
+}
+
+function setModels(entry: CatalogEntry, models: ProviderModel[]): void {
+  entry.models = models;
+  entry.byId = new Map(models.map((model) => [model.id, model]));
 }
 
 function mergeStatic(listed: ProviderModel[], extra: readonly string[] | undefined): ProviderModel[] {

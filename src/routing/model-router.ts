@@ -78,7 +78,7 @@ export class ModelRouter {
       const provider = this.providers.get(name.slice(0, slash));
       if (provider !== undefined) {
         const upstreamModel = name.slice(slash + 1);
-        const upstream = this.catalog.cached(provider.id).find((model) => model.id === upstreamModel);
+        const upstream = this.catalog.find(provider.id, upstreamModel);
         return withUpstream({ name, targets: [{ provider, upstreamModel }] }, upstream);
       }
     }
@@ -125,13 +125,13 @@ export class ModelRouter {
     if (alias.context_length !== undefined) resolved.contextLength = alias.context_length;
     if (alias.capabilities !== undefined) resolved.capabilities = alias.capabilities;
     const first = targets[0];
-    const upstream = first === undefined ? undefined : this.catalog.cached(first.provider.id).find((model) => model.id === first.upstreamModel);
+    const upstream = first === undefined ? undefined : this.catalog.find(first.provider.id, first.upstreamModel);
     return withUpstream(resolved, upstream);
   }
 
   private findListed(name: string): { provider: ProviderAdapter; model: ProviderModel } | undefined {
     for (const provider of this.providers.values()) {
-      const model = this.catalog.cached(provider.id).find((candidate) => candidate.id === name);
+      const model = this.catalog.find(provider.id, name);
       if (model !== undefined) return { provider, model };
     }
     return undefined;

@@ -6,12 +6,15 @@ import { isIP } from 'node:net';
  * rebinding; like Ollama, only Host headers naming this machine pass.
  * https://github.com/ollama/ollama/blob/main/server/routes.go (allowedHost)
  */
+const MACHINE_NAME = hostname().toLowerCase();
+const LOCAL_SUFFIXES = ['.localhost', '.local', '.internal'];
+
 export function isAllowedHost(hostHeader: string | undefined): boolean {
   if (hostHeader === undefined || hostHeader === '') return true;
   const host = stripPort(hostHeader).toLowerCase();
-  if (host === 'localhost' || host === hostname().toLowerCase()) return true;
+  if (host === 'localhost' || host === MACHINE_NAME || host === MACHINE_NAME + '.') return true;
   if (isIP(host) !== 0) return true;
-  return ['.localhost', '.local', '.internal'].some((suffix) => host.endsWith(suffix)) || host === hostname().toLowerCase() + '.';
+  return LOCAL_SUFFIXES.some((suffix) => host.endsWith(suffix));
 }
 
 function stripPort(host: string): string {

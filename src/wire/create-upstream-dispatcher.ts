@@ -6,8 +6,8 @@ import type { UpstreamTimeouts } from './upstream-http-client.ts';
 
 export interface UpstreamDispatcherSettings {
   timeouts: UpstreamTimeouts;
-  /** Keep-alive connections per origin. */
-  connections: number;
+  /** Most connections per origin; null for no limit (every concurrent stream needs its own). */
+  connections: number | null;
   /** Extra TLS options (e.g. `ca`) for https upstreams and https proxies. */
   tls?: ConnectionOptions;
 }

@@ -34,8 +34,12 @@ export interface UpstreamHttpClientOptions {
   environment?: Record<string, string | undefined>;
   /** Extra certificate authorities (PEM), trusted in addition to Node's default ones. */
   ca?: string | string[];
-  /** Keep-alive connections per origin. */
-  connections?: number;
+  /**
+   * Most connections per origin. Unlimited by default: a streamed answer holds its connection for
+   * its whole length, so any cap below the number of concurrent streams makes clients wait for
+   * headers with no sign of why.
+   */
+  connections?: number | null;
 }
 
 export interface UpstreamRequest {
@@ -72,7 +76,7 @@ export function headerValue(headers: UpstreamResponse['headers'], name: string):
 
 export function createUpstreamHttpClient(options: UpstreamHttpClientOptions = {}): UpstreamHttpClient {
   const timeouts = { ...DEFAULT_UPSTREAM_TIMEOUTS, ...options.timeouts };
-  const settings: UpstreamDispatcherSettings = { timeouts, connections: options.connections ?? 128 };
+  const settings: UpstreamDispatcherSettings = { timeouts, connections: options.connections ?? null };
   const tls = tlsOptions(options.ca);
   if (tls !== undefined) settings.tls = tls;
   const explicitProxy = options.proxy === undefined || options.proxy === '' ? undefined : options.proxy;

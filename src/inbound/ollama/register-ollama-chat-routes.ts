@@ -2,7 +2,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ChatMessage, MessagePart } from '../../canonical/chat-message.ts';
 import type { ChatRequest } from '../../canonical/chat-request.ts';
 import { GatewayError } from '../../canonical/gateway-error.ts';
-import { collectChatResponse } from '../../providers/collect-chat-response.ts';
 import { writeStreamResponse } from '../../server/write-stream-response.ts';
 import { NDJSON_CONTENT_TYPE } from '../../wire/ndjson-encoder.ts';
 import { buildOllamaFinalResponse } from './build-ollama-final-response.ts';
@@ -96,12 +95,12 @@ async function dispatch(request: FastifyRequest, reply: FastifyReply, context: O
   // The canonical stream carries no token log probabilities, so Ollama's `logprobs` cannot be filled.
   if (chatRequest.logprobs === true) request.log.warn('`logprobs` was asked for but is not returned on the Ollama API');
   context.running.touch(entry, keepAliveMs);
-  const routed = await context.services.dispatcher.stream(chatRequest, request.llmux.dispatch);
   if (!chatRequest.stream) {
-    const response = await collectChatResponse(routed.events);
+    const { response } = await context.services.dispatcher.complete(chatRequest, request.llmux.dispatch);
     const contextTokens = memory === undefined ? undefined : await memory(response.text);
     return reply.send(buildOllamaFinalResponse(kind, name, response, contextTokens));
   }
+  const routed = await context.services.dispatcher.stream(chatRequest, request.llmux.dispatch);
   const options = memory === undefined ? { kind, model: name } : { kind, model: name, context: memory };
   await writeStreamResponse(request, reply, NDJSON_CONTENT_TYPE, encodeOllamaStream(routed.events, options));
   return undefined;
