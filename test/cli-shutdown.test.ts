@@ -40,7 +40,7 @@ after(async () => {
 
 async function startLlmux(drainTimeoutMs: number): Promise<{ llmux: LlmuxProcess; url: string }> {
   const config = join(directory.path, `drain-${drainTimeoutMs}.yaml`);
-  await writeFile(config, `providers:\n  - { id: local, type: openai-compatible, base_url: "${upstream.baseUrl}/v1" }\ndrain_timeout_ms: ${drainTimeoutMs}\nlog_level: warn\n`);
+  await writeFile(config, `providers:\n  - { id: local, type: openai-compatible, base_url: "${upstream.baseUrl}/v1" }\ndrain_timeout_ms: ${drainTimeoutMs}\nlog_level: info\n`);
   const llmux = new LlmuxProcess(['--config', config, '--port', '0'], { cwd: directory.path });
   return { llmux, url: await llmux.listening() };
 }
@@ -101,6 +101,7 @@ describe('llmux shutdown', () => {
       await stream.done;
       assert.match(stream.received(), /"content":"Hel".*"content":"lo".*"finish_reason":"stop".*\n\ndata: \[DONE\]\n\n$/s);
       assert.deepEqual(await llmux.exited, { code: 0, signal: null });
+      assert.match(llmux.stdout, /"url":"\/v1\/chat\/completions","status":200/, 'the request log line is written out before exit');
     } finally {
       await llmux.stop();
     }

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { CommandLineOverrides } from '../config/apply-config-overrides.ts';
 import { loadGatewayConfig } from '../config/load-gateway-config.ts';
-import { createLogger } from '../observability/create-logger.ts';
+import { createLogger, flushLogs } from '../observability/create-logger.ts';
 import { startServer, type RunningServer } from '../server/start-server.ts';
 import type { CliContext } from './cli-context.ts';
 import { noProvidersHint } from './no-providers-hint.ts';
@@ -56,10 +56,10 @@ function stopOnSignals(server: RunningServer, log: FastifyBaseLogger, context: C
       process.exit(1);
     }, drainTimeoutMs + EXIT_GRACE_MS).unref();
     server.close().then(
-      () => exit(log, 0),
+      () => exit(0),
       (error: unknown) => {
         log.error({ err: error }, 'error while shutting down');
-        exit(log, 1);
+        exit(1);
       },
     );
   };
@@ -67,7 +67,7 @@ function stopOnSignals(server: RunningServer, log: FastifyBaseLogger, context: C
   process.on('SIGINT', stop);
 }
 
-function exit(log: FastifyBaseLogger, code: number): void {
-  if ('flush' in log && typeof log.flush === 'function') log.flush();
+function exit(code: number): void {
+  flushLogs();
   process.exit(code);
 }

