@@ -13,6 +13,11 @@
  *   cerebras.answer({ text: 'Hi', thinkTags: 'Qwen thinks' });     // reasoning as `<think>…</think>` in content
  *   cerebras.answer({ text: 'Once upon', cut: true });             // stream stops before finish and [DONE]
  *   cerebras.answer({ text: 'Once upon', holdOpen: true });        // stream stays open until the client leaves
+ *   cerebras.answer({ text: 'Once upon', resetAfter: gate });      // after the content, once `gate` settles: TCP reset
+ *   cerebras.resetConnection();                                    // reset the connection before any response header
+ *   cerebras.silence();                                            // never answer, until the client leaves
+ *   cerebras.silence({ contentType: 'application/json', body: '{"id":' }); // a 200 and the start of a body, then nothing
+ *   cerebras.garbage('text/html', '<html>Bad gateway</html>');     // a 200 whose body is not what was asked for
  *   cerebras.fixture('gpt-oss-reasoning');                         // replay src/providers/cerebras/__fixtures__/<name>.chunks.txt
  *   cerebras.fail(429, { message: 'Too many requests', type: 'too_many_requests_error' }, { 'retry-after': '2' });
  *   cerebras.chatRequests();                                       // the JSON bodies received, oldest first
@@ -53,6 +58,8 @@ export interface FakeCerebrasAnswer {
   cut?: boolean;
   /** Streaming only: after the content, keep the response open until the client disconnects. */
   holdOpen?: boolean;
+  /** Streaming only: after the content, once this settles, reset the connection (TCP RST) with no finish chunk. */
+  resetAfter?: Promise<unknown>;
   /** Streaming only: pause between chunks. */
   delayMs?: number;
 }
@@ -108,9 +115,14 @@ export class FakeCerebrasUpstream {
         return;
       }
       const chunks = cerebrasStreamChunks(answer).map((chunk) => JSON.stringify(chunk));
-      if (answer.cut === true || answer.holdOpen === true) chunks.pop();
+      if (answer.cut === true || answer.holdOpen === true || answer.resetAfter !== undefined) chunks.pop();
       else chunks.push('[DONE]');
       await writeSse(response, chunks, answer.delayMs);
+      if (answer.resetAfter !== undefined) {
+        await answer.resetAfter.catch(() => undefined);
+        response.socket?.resetAndDestroy();
+        return;
+      }
       if (answer.holdOpen === true) {
         await call.aborted;
         return;
@@ -126,6 +138,38 @@ export class FakeCerebrasUpstream {
     this.server.on('POST', '/v1/chat/completions', async (_call, response) => {
       await writeSse(response, lines, options.delayMs);
       response.end();
+    });
+    return this;
+  }
+
+  /** Answers chat requests by resetting the connection (TCP RST) before sending anything. */
+  resetConnection(): this {
+    this.server.on('POST', '/v1/chat/completions', (_call, response) => {
+      response.socket?.resetAndDestroy();
+    });
+    return this;
+  }
+
+  /**
+   * Answers chat requests with silence until the client leaves: nothing at all, or with `start`
+   * a 200 of that content type and the start of a body, then nothing more.
+   */
+  silence(start?: { contentType: string; body: string }): this {
+    this.server.on('POST', '/v1/chat/completions', async (call, response) => {
+      if (start !== undefined) {
+        response.writeHead(200, { 'content-type': start.contentType });
+        response.write(start.body);
+      }
+      await call.aborted;
+    });
+    return this;
+  }
+
+  /** Answers chat requests with a 200 whose body is whatever is given (HTML, truncated JSON, bytes). */
+  garbage(contentType: string, body: string | Uint8Array): this {
+    this.server.on('POST', '/v1/chat/completions', (_call, response) => {
+      response.writeHead(200, { 'content-type': contentType });
+      response.end(body);
     });
     return this;
   }
