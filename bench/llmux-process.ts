@@ -23,13 +23,13 @@ export interface StartLlmuxOptions {
 }
 
 /**
- * Starts `node src/main.ts serve --config <yaml> --port <free port>` as a child process on the
- * same Node, with the default log level (logging is part of the cost being measured) and its
+ * Starts `node bin/llmux.js serve --config <yaml> --port <free port>` (the compiled build, as
+ * `npm start` runs it) as a child process on the same Node, with the default log level (logging is part of the cost being measured) and its
  * output sent to a file. Resolves once `/health` answers 200.
  */
 export async function startLlmux(options: StartLlmuxOptions): Promise<LlmuxProcess> {
-  const entry = join(options.repoRoot, 'src', 'main.ts');
-  if (!existsSync(entry)) throw new Error('src/main.ts does not exist yet');
+  const entry = join(options.repoRoot, 'bin', 'llmux.js');
+  if (!existsSync(entry)) throw new Error('bin/llmux.js does not exist');
   const failures: string[] = [];
   for (const providerType of options.providerTypes) {
     try {

@@ -1,12 +1,10 @@
 #!/usr/bin/env node
-// `npx llmux …` from the checkout. llmux is TypeScript run by Node's own type stripping: on by
-// default from Node 22.18 / 23.6, behind --experimental-strip-types from 22.6, absent before.
-import { spawn } from 'node:child_process';
+// `npx llmux …` and `npm start -- …`: llmux from its compiled build (rebuilt when the sources
+// changed), or from the TypeScript sources where no compiler is installed.
 import { fileURLToPath } from 'node:url';
+import { ensureBuilt } from '../scripts/ensure-built.js';
 
 const [major, minor] = process.versions.node.split('.').map(Number);
-const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-
 if (major < 22 || (major === 22 && minor < 12)) {
   process.stderr.write(
     `llmux needs Node.js 22.12 or newer; this is ${process.version}.\n` +
@@ -15,17 +13,14 @@ if (major < 22 || (major === 22 && minor < 12)) {
   process.exit(1);
 }
 
-const stripsTypesByDefault = major > 23 || (major === 23 && minor >= 6) || (major === 22 && minor >= 18);
-if (stripsTypesByDefault) {
-  await import(main);
+const built = ensureBuilt();
+if (built !== null) {
+  await import(built);
 } else {
-  // Same process semantics as a direct run: stdio shared, SIGTERM passed on, exit code kept.
-  // Ctrl-C already reaches the child (same process group); passing SIGINT on as well would count
-  // as a second Ctrl-C, which stops llmux without draining.
-  const child = spawn(process.execPath, ['--experimental-strip-types', '--disable-warning=ExperimentalWarning', main, ...process.argv.slice(2)], {
-    stdio: 'inherit',
-  });
-  process.on('SIGINT', () => {});
-  process.on('SIGTERM', () => child.kill('SIGTERM'));
-  child.on('exit', (code, signal) => process.exit(code ?? (signal === null ? 1 : 128)));
+  const stripsTypes = major > 23 || (major === 23 && minor >= 6) || (major === 22 && minor >= 18);
+  if (!stripsTypes) {
+    process.stderr.write(`llmux: no build, and Node ${process.version} cannot run TypeScript directly; run \`npm install\` (it installs the compiler) or use Node 22.18 or newer.\n`);
+    process.exit(1);
+  }
+  await import(fileURLToPath(new URL('../src/main.ts', import.meta.url)));
 }
