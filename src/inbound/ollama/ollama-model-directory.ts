@@ -36,21 +36,33 @@ export class OllamaModelDirectory {
     );
   }
 
-  /** The model a client's name means, without falling back to the default model. */
+  /**
+   * The model a client's name means, without falling back to the default model, as its listed
+   * entry (so `ps` shows one name per model however it was asked for). An alias or a listed id is
+   * taken at once; otherwise the listed models are searched ignoring case and a missing
+   * `:latest`, by their listed name or, for a provider's own model, as `provider/model`. A
+   * `provider/model` name the provider does not list is still served as asked: not every
+   * upstream lists all it serves.
+   */
   async find(name: string): Promise<OllamaModelEntry | undefined> {
     if (name.trim().length === 0) return undefined;
     const base = withoutLatest(name);
+    let providerModel: ResolvedModel | undefined;
     for (const candidate of base === name ? [name] : [base, name]) {
       const resolved = await this.router.tryResolve(candidate);
-      if (resolved !== undefined) return fromResolved(resolved);
+      if (resolved === undefined) continue;
+      if (!isProviderModelName(resolved)) return fromResolved(resolved);
+      providerModel ??= resolved;
     }
-    const lower = name.toLowerCase();
-    const lowerBase = withoutLatest(lower);
-    for (const entry of await this.list()) {
-      const served = entry.servedName.toLowerCase();
-      if (served === lower || served === lowerBase || entry.ollamaName.toLowerCase() === lower) return entry;
+    const wanted = ollamaDisplayName(name.toLowerCase());
+    for (const listed of await this.router.list()) {
+      const qualified = `${listed.target.provider.id}/${listed.target.upstreamModel}`;
+      const discovered = listed.name === listed.target.upstreamModel || listed.name === qualified;
+      if (ollamaDisplayName(listed.name).toLowerCase() === wanted || (discovered && ollamaDisplayName(qualified).toLowerCase() === wanted)) {
+        return entryOf(listed.name, listed.target.upstreamModel, listed.contextLength, listed.capabilities, listed.created);
+      }
     }
-    return undefined;
+    return providerModel === undefined ? undefined : fromResolved(providerModel);
   }
 
   /** As find, but an unknown name routes to `default_model` when one is configured. */
@@ -65,6 +77,12 @@ export class OllamaModelDirectory {
 export function ollamaDisplayName(servedName: string): string {
   const lastPart = servedName.slice(servedName.lastIndexOf('/') + 1);
   return lastPart.includes(':') ? servedName : `${servedName}:latest`;
+}
+
+/** Whether the name routed as `<provider>/<model>` rather than as an alias or a listed id. */
+function isProviderModelName(resolved: ResolvedModel): boolean {
+  const target = resolved.targets[0];
+  return resolved.targets.length === 1 && target !== undefined && resolved.name === `${target.provider.id}/${target.upstreamModel}`;
 }
 
 function withoutLatest(name: string): string {
