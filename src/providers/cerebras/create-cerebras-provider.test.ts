@@ -126,18 +126,19 @@ describe('cerebras provider against a fake Cerebras', () => {
   });
 
   it('maps Cerebras error bodies and statuses', async () => {
-    const cases: [number, string, string, boolean][] = [
-      [400, 'invalid_request', "Invalid 'messages': must not be empty", false],
-      [401, 'authentication', 'Wrong API Key', false],
-      [404, 'not_found', 'Model does not exist or you do not have access to it.', false],
-      [500, 'upstream', 'Internal server error', true],
-      [503, 'overloaded', 'We are experiencing high traffic right now! Please try again soon.', true],
+    const cases: [number, string, string, boolean, string][] = [
+      [400, 'invalid_request', "Invalid 'messages': must not be empty", false, "Invalid 'messages': must not be empty"],
+      [401, 'authentication', 'Wrong API Key', false, "provider 'cerebras' rejected the API key llmux is configured with: Wrong API Key (check its api_key)"],
+      [403, 'permission', 'Access denied', false, "provider 'cerebras' refused the request made with the API key llmux is configured with: Access denied"],
+      [404, 'not_found', 'Model does not exist or you do not have access to it.', false, 'Model does not exist or you do not have access to it.'],
+      [500, 'upstream', 'Internal server error', true, 'Internal server error'],
+      [503, 'overloaded', 'We are experiencing high traffic right now! Please try again soon.', true, 'We are experiencing high traffic right now! Please try again soon.'],
     ];
-    for (const [status, kind, message, retryable] of cases) {
+    for (const [status, kind, message, retryable, expected] of cases) {
       cerebras.fail(status, { message, type: 'some_error', param: status === 404 ? 'model' : null, code: status === 404 ? 'model_not_found' : null });
       const error = await rejection(provider.streamChat(REQUEST, callContext()));
       assert.equal(error.kind, kind, String(status));
-      assert.equal(error.message, message);
+      assert.equal(error.message, expected);
       assert.equal(error.upstreamStatus, status);
       assert.equal(error.retryable, retryable, String(status));
       if (status === 404) {

@@ -33,6 +33,18 @@ describe('mapOpenAICompatibleError', () => {
     assert.equal(map(402, { error: { code: 402, message: 'no points' } }).code, '402');
   });
 
+  it("says a 401/403 is about the provider's configured key, not the client's, when the provider is named", () => {
+    const input = { headers: {}, text: JSON.stringify({ message: 'Wrong API Key', type: 'invalid_request_error', code: 'wrong_api_key' }), providerId: 'cerebras' };
+    const refused = mapOpenAICompatibleError({ ...input, status: 401 });
+    assert.equal(refused.message, "provider 'cerebras' rejected the API key llmux is configured with: Wrong API Key (check its api_key)");
+    assert.equal(refused.status, 401);
+    assert.equal(refused.code, 'wrong_api_key');
+    const forbidden = mapOpenAICompatibleError({ ...input, status: 403 });
+    assert.equal(forbidden.message, "provider 'cerebras' refused the request made with the API key llmux is configured with: Wrong API Key");
+    assert.equal(forbidden.kind, 'permission');
+    assert.equal(mapOpenAICompatibleError({ ...input, status: 404 }).message, 'Wrong API Key');
+  });
+
   it('reads `{"error":"…"}`, FastAPI `{"detail":"…"}` and plain text', () => {
     assert.equal(map(400, { error: 'bad thing' }).message, 'bad thing');
     assert.equal(map(422, { detail: 'field required' }).message, 'field required');

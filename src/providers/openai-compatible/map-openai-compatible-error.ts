@@ -22,7 +22,8 @@ const LONGEST_TEXT_MESSAGE = 1000;
 export function mapOpenAICompatibleError(input: UpstreamErrorInput): GatewayError {
   const fields = parseErrorText(input.text);
   const kind = gatewayErrorKindForUpstreamStatus(input.status);
-  const message = fields.message ?? plainTextMessage(input.text) ?? `the upstream answered HTTP ${input.status} with no message`;
+  const upstreamMessage = fields.message ?? plainTextMessage(input.text) ?? `the upstream answered HTTP ${input.status} with no message`;
+  const message = keyRefusalMessage(input, upstreamMessage) ?? upstreamMessage;
   const options: ConstructorParameters<typeof GatewayError>[2] = { upstreamStatus: input.status };
   if (fields.param !== undefined) options.param = fields.param;
   const code = machineCode(fields);
@@ -35,6 +36,17 @@ export function mapOpenAICompatibleError(input: UpstreamErrorInput): GatewayErro
   // OpenAI answers an exhausted quota with 429, but waiting will not help.
   if (fields.code === 'insufficient_quota' || fields.type === 'insufficient_quota') options.retryable = false;
   return new GatewayError(kind, message, options);
+}
+
+/**
+ * An upstream 401/403 is about the key llmux holds for the provider, not the client's own key;
+ * passed on bare ("Wrong API Key"), it sends the client hunting for a fault in its own setup.
+ */
+function keyRefusalMessage(input: UpstreamErrorInput, upstreamMessage: string): string | undefined {
+  if (input.providerId === undefined) return undefined;
+  if (input.status === 401) return `provider '${input.providerId}' rejected the API key llmux is configured with: ${upstreamMessage} (check its api_key)`;
+  if (input.status === 403) return `provider '${input.providerId}' refused the request made with the API key llmux is configured with: ${upstreamMessage}`;
+  return undefined;
 }
 
 /**

@@ -123,8 +123,8 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
       const location = headerValue(response.headers, 'location') ?? 'elsewhere';
       error = new GatewayError('upstream', `provider '${this.id}' redirected ${url} to ${location}; check its base_url`, { upstreamStatus: response.status, retryable: false });
     } else {
-      const text = await readText(response, url);
-      error = this.dialect.parseErrorBody({ status: response.status, headers: response.headers, text }) ?? mapOpenAICompatibleError({ status: response.status, headers: response.headers, text });
+      const input = { status: response.status, headers: response.headers, text: await readText(response, url), providerId: this.id };
+      error = this.dialect.parseErrorBody(input) ?? mapOpenAICompatibleError(input);
     }
     throw this.keys.reportFailure(key, error);
   }

@@ -17,6 +17,8 @@ export interface UpstreamErrorInput {
   headers: UpstreamResponse['headers'];
   /** The response body as text (possibly empty). */
   text: string;
+  /** The provider's configured id, to say whose key an upstream 401/403 refused. */
+  providerId?: string;
 }
 
 /**
