@@ -1,5 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
 
 /**
  * A loopback Poe for tests, faithful to the wire:
@@ -10,7 +12,9 @@ import type { AddressInfo } from 'node:net';
  * - the OpenAI-compatible API (`/v1/chat/completions`, `/v1/models` with
  *   `architecture.input_modalities` and `created` in milliseconds, Poe's error shape);
  * - the attachment upload endpoint (`Authorization: <key>` without "Bearer").
- * Everything received is recorded.
+ * Bot queries are validated as fastapi_poe's pydantic models (types.py `QueryRequest`,
+ * `ProtocolMessage`, `ToolDefinition`, …) would: a body they refuse is answered 422, so a
+ * malformed request fails the test instead of passing unseen. Everything received is recorded.
  */
 
 /** One SSE event as a bot sends it; `data` objects are serialized like Python's json.dumps. */
@@ -25,10 +29,16 @@ export interface PoeBotBehaviour {
   separator?: '\r\n' | '\n';
   /** Write the body in pieces of this many bytes (splits lines and multi-byte characters). */
   chunkBytes?: number;
-  /** Answer with this HTTP error instead of a stream. */
-  httpError?: { status: number; body: unknown };
+  /** Answer with this HTTP error instead of a stream (a function may answer some calls only). */
+  httpError?: PoeHttpError | ((call: PoeBotCall) => PoeHttpError | undefined);
   /** After the events, keep the response open (a bot still generating) until the client leaves. */
   holdOpen?: boolean;
+}
+
+export interface PoeHttpError {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
 }
 
 export interface PoeBotCall {
@@ -79,20 +89,25 @@ export class FakePoeServer {
   /** TCP connections accepted so far: keep-alive reuse shows as calls without new connections. */
   connections = 0;
 
-  private constructor() {
-    this.server = createServer((request, response) => void this.handle(request, response));
+  private readonly scheme: 'http' | 'https';
+
+  private constructor(tls: { key: string; cert: string } | undefined) {
+    const handle = (request: IncomingMessage, response: ServerResponse): void => void this.handle(request, response);
+    this.server = tls === undefined ? createServer(handle) : createTlsServer(tls, handle);
+    this.scheme = tls === undefined ? 'http' : 'https';
     this.server.on('connection', () => this.connections++);
   }
 
-  static async start(): Promise<FakePoeServer> {
-    const fake = new FakePoeServer();
+  /** `tls` serves everything over https, as the real Poe does (proxies then tunnel with CONNECT). */
+  static async start(options: { tls?: { key: string; cert: string } } = {}): Promise<FakePoeServer> {
+    const fake = new FakePoeServer(options.tls);
     await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
     fake.port = (fake.server.address() as AddressInfo).port;
     return fake;
   }
 
   get baseUrl(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return `${this.scheme}://127.0.0.1:${this.port}`;
   }
   get botBaseUrl(): string {
     return `${this.baseUrl}/bot/`;
@@ -183,7 +198,12 @@ export class FakePoeServer {
     if (key === undefined || !this.keys.has(key)) return sendJson(response, 401, { detail: 'Invalid API key' });
     const behaviour = this.bots.get(bot);
     if (behaviour === undefined) return sendJson(response, 404, { detail: `Bot '${bot}' does not exist` });
-    if (behaviour.httpError !== undefined) return sendJson(response, behaviour.httpError.status, behaviour.httpError.body);
+    const invalid = queryRequestSchema.safeParse(body);
+    if (!invalid.success) {
+      return sendJson(response, 422, { detail: invalid.error.issues.map((issue) => ({ loc: ['body', ...issue.path], msg: issue.message })) });
+    }
+    const httpError = typeof behaviour.httpError === 'function' ? behaviour.httpError(call) : behaviour.httpError;
+    if (httpError !== undefined) return sendJson(response, httpError.status, httpError.body, httpError.headers);
     const separator = behaviour.separator ?? '\r\n';
     const events = typeof behaviour.events === 'function' ? behaviour.events(call) : behaviour.events;
     let text = '';
@@ -259,10 +279,49 @@ export class FakePoeServer {
   }
 }
 
-function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'content-type': 'application/json' });
+function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  response.writeHead(status, { ...headers, 'content-type': 'application/json' });
   response.end(JSON.stringify(body));
 }
+
+/**
+ * What fastapi_poe's pydantic models accept (src/fastapi_poe/types.py): required fields and their
+ * types; fields with defaults may be left out; unknown fields are ignored, as pydantic does.
+ */
+const attachmentSchema = z.object({ url: z.string(), content_type: z.string(), name: z.string(), inline_ref: z.string().nullish() });
+const protocolMessageSchema = z.object({
+  role: z.enum(['system', 'user', 'bot', 'tool']),
+  message_type: z.literal('function_call').nullish(),
+  content: z.string(),
+  content_type: z.enum(['text/markdown', 'text/plain']).optional(),
+  parameters: z.record(z.string(), z.unknown()).optional(),
+  attachments: z.array(attachmentSchema).optional(),
+});
+const toolDefinitionSchema = z.object({
+  type: z.string(),
+  function: z.object({
+    name: z.string(),
+    description: z.string(),
+    parameters: z.object({ type: z.string(), properties: z.record(z.string(), z.unknown()), required: z.array(z.string()).nullish() }),
+  }),
+});
+const toolCallSchema = z.object({ id: z.string(), type: z.string(), function: z.object({ name: z.string(), arguments: z.string() }) });
+const toolResultSchema = z.object({ role: z.string(), name: z.string(), tool_call_id: z.string(), content: z.string() });
+const queryRequestSchema = z.object({
+  version: z.string(),
+  type: z.literal('query'),
+  query: z.array(protocolMessageSchema),
+  user_id: z.string(),
+  conversation_id: z.string(),
+  message_id: z.string(),
+  temperature: z.number().nullish(),
+  skip_system_prompt: z.boolean().optional(),
+  logit_bias: z.record(z.string(), z.number()).optional(),
+  stop_sequences: z.array(z.string()).optional(),
+  tools: z.array(toolDefinitionSchema).nullish(),
+  tool_calls: z.array(toolCallSchema).nullish(),
+  tool_results: z.array(toolResultSchema).nullish(),
+});
 
 /** sse_starlette `ServerSentEvent.encode`: `event:`, one `data:` line per line, a blank line. */
 function encodeEvent(event: PoeWireEvent, separator: string): string {
