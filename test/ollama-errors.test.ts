@@ -118,12 +118,25 @@ describe('Ollama errors: shape, status and wording', () => {
     await expectError('POST', '/api/generate', JSON.stringify({ model: 'gpt-oss-120b', prompt: 'x', stream: false }), 401, 'the provider rejected its API key');
   });
 
-  it("answers a wrong method with gin's plain 405, and blobs with 4xx", async () => {
+  it("answers a wrong method with gin's plain 405, an unknown path with its plain 404, and blobs with 4xx", async () => {
     const wrong = await call('GET', '/api/chat');
     assert.equal(wrong.status, 405);
     assert.match(wrong.contentType ?? '', /^text\/plain/);
     assert.equal(wrong.text, '405 method not allowed');
     assert.equal((await call('POST', '/api/tags', '{}')).status, 405);
+    for (const path of ['/api/generate', '/api/embed', '/api/embeddings', '/api/show', '/api/pull', '/api/push', '/api/create', '/api/copy', '/api/delete']) {
+      const answer = await call(path === '/api/delete' ? 'POST' : 'GET', path);
+      assert.deepEqual([answer.status, answer.text], [405, '405 method not allowed'], path);
+    }
+    for (const [method, path] of [['PUT', '/api/version'], ['DELETE', '/api/ps'], ['PATCH', '/api/tags']] as const) {
+      assert.equal((await call(method, path)).status, 405, `${method} ${path}`);
+    }
+    for (const [method, path] of [['GET', '/api/nope'], ['POST', '/api/chat/extra'], ['POST', '/api']] as const) {
+      const unknown = await call(method, path, method === 'POST' ? '{}' : undefined);
+      assert.equal(unknown.status, 404, `${method} ${path}`);
+      assert.match(unknown.contentType ?? '', /^text\/plain/);
+      assert.equal(unknown.text, '404 page not found');
+    }
     const head = await fetch(`${gateway.baseUrl}/api/blobs/sha256:${'0'.repeat(64)}`, { method: 'HEAD' });
     assert.equal(head.status, 404);
     const upload = await fetch(`${gateway.baseUrl}/api/blobs/sha256:${'0'.repeat(64)}`, {
