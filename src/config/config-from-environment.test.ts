@@ -129,7 +129,14 @@ describe('configFromEnvironment', () => {
         { name: 'gpt-4', target: 'poe/GPT-4o' },
         { name: 'fast', target: 'cerebras/gpt-oss-120b' },
         { name: 'org-model', target: 'poe/meta-llama/Llama-3' },
+        { name: '*', target: 'poe/*' },
       ]);
+    });
+
+    it('sends names nothing else knows to Poe as bot names, as the Poe bridge did, unless a default model is set', () => {
+      assert.deepEqual(configFromEnvironment({ SYSTEM_TOKEN: 's' }).input.models, [{ name: '*', target: 'poe/*' }]);
+      assert.equal(configFromEnvironment({ SYSTEM_TOKEN: 's', DEFAULT_MODEL: 'poe/GPT-4o' }).input.models, undefined);
+      assert.equal(configFromEnvironment({ CEREBRAS_API_KEY: 'c' }).input.models, undefined);
     });
 
     it('reports invalid JSON and non-string values', () => {

@@ -79,9 +79,12 @@ export function configFromEnvironment(environment: Environment): EnvironmentConf
   const keys = clientKeysFromEnvironment(environment);
   if (keys.length > 0) input.keys = keys;
   const models = aliasesFromModelMapping(environment.MODEL_MAPPING, providers, problems, warnings);
-  if (models.length > 0) input.models = models;
   const defaultModel = defaultModelFromEnvironment(environment, providers, models, warnings);
   if (defaultModel !== undefined) input.default_model = defaultModel;
+  // The Poe bridge sent any model name to Poe as a bot name, private bots included (Poe's public
+  // model list omits them); with no default model, names nothing else knows still go to Poe.
+  if (poe !== undefined && defaultModel === undefined) models.push({ name: '*', target: 'poe/*' });
+  if (models.length > 0) input.models = models;
   return { input, problems, warnings };
 }
 

@@ -47,7 +47,11 @@ const targetSchema = z.string().regex(/^[^/\s]+\/.+$/, "expected '<provider>/<mo
 
 export const modelAliasSchema = z
   .object({
-    name: z.string().min(1),
+    /** The name clients use; one `*` matches any text, which a `*` in the targets repeats. */
+    name: z
+      .string()
+      .min(1)
+      .refine((name) => name.split('*').length <= 2, "use at most one '*'"),
     target: targetSchema.optional(),
     targets: z.array(targetSchema).min(1).optional(),
     context_length: z.number().int().positive().optional(),

@@ -79,6 +79,26 @@ describe('ModelRouter', () => {
     assert.equal((await withBroken.resolve('broken/x')).targets[0]?.upstreamModel, 'x');
   });
 
+  it('routes names matching a wildcard alias, after exact names and before default_model', async () => {
+    const wild = routerWith(
+      {
+        models: [
+          { name: 'fast', target: 'cerebras/gpt-oss-120b' },
+          { name: 'claude-*', targets: ['poe/Claude-*', 'cerebras/gpt-oss-120b'] },
+          { name: '*', target: 'poe/*' },
+        ],
+        default_model: 'fast',
+      },
+      [cerebras, poe],
+    );
+    const claude = await wild.resolve('claude-sonnet-4');
+    assert.deepEqual(claude.targets.map((target) => `${target.provider.id}/${target.upstreamModel}`), ['poe/Claude-sonnet-4', 'cerebras/gpt-oss-120b']);
+    assert.equal((await wild.resolve('Private-Bot')).targets[0]?.upstreamModel, 'Private-Bot');
+    assert.equal((await wild.resolve('gpt-oss-120b')).targets[0]?.provider.id, 'cerebras', 'a listed model wins over a pattern');
+    assert.equal(await wild.tryResolve('Private-Bot'), undefined, 'look-ups for listing and Ollama show do not match patterns');
+    assert.ok(!(await wild.list()).some((model) => model.name.includes('*')), 'patterns are not listed');
+  });
+
   it('says how to add a provider when nothing is configured', async () => {
     const empty = routerWith({ models: [], default_model: undefined }, []);
     await assert.rejects(empty.resolve('llama3'), /no models are configured/);

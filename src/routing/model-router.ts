@@ -39,13 +39,19 @@ const KNOWN_MODELS_SHOWN = 25;
  */
 export class ModelRouter {
   private readonly aliases = new Map<string, ModelAliasConfig>();
+  /** Aliases with a `*` in their name, in config order, tried after every exact name. */
+  private readonly patterns: { prefix: string; suffix: string; alias: ModelAliasConfig }[] = [];
   private readonly providers = new Map<string, ProviderAdapter>();
   private readonly catalog: ModelCatalog;
   private readonly defaultModel: string | undefined;
 
   constructor(config: Pick<GatewayConfig, 'models' | 'default_model'>, providers: readonly ProviderAdapter[], catalog: ModelCatalog) {
     for (const provider of providers) this.providers.set(provider.id, provider);
-    for (const alias of config.models) this.aliases.set(alias.name, alias);
+    for (const alias of config.models) {
+      const star = alias.name.indexOf('*');
+      if (star === -1) this.aliases.set(alias.name, alias);
+      else this.patterns.push({ prefix: alias.name.slice(0, star), suffix: alias.name.slice(star + 1), alias });
+    }
     this.catalog = catalog;
     this.defaultModel = config.default_model;
   }
@@ -60,7 +66,7 @@ export class ModelRouter {
 
   /** Resolve a client's model name, or throw a not_found GatewayError. */
   async resolve(name: string): Promise<ResolvedModel> {
-    const direct = await this.tryResolve(name);
+    const direct = (await this.tryResolve(name)) ?? this.matchPattern(name);
     if (direct !== undefined) return direct;
     if (this.defaultModel !== undefined && this.defaultModel !== name) {
       const fallback = await this.tryResolve(this.defaultModel);
@@ -127,6 +133,21 @@ export class ModelRouter {
     const first = targets[0];
     const upstream = first === undefined ? undefined : this.catalog.find(first.provider.id, first.upstreamModel);
     return withUpstream(resolved, upstream);
+  }
+
+  /**
+   * A wildcard alias (`name: "claude-*"`, `target: "poe/Claude-*"`): the text the `*` matched
+   * replaces the `*` in each target. Tried only for requests, after every exact name, so listing
+   * and Ollama's model look-ups (where a 404 means "pull it") are not answered by a pattern.
+   */
+  private matchPattern(name: string): ResolvedModel | undefined {
+    for (const { prefix, suffix, alias } of this.patterns) {
+      if (name.length < prefix.length + suffix.length || !name.startsWith(prefix) || !name.endsWith(suffix)) continue;
+      const matched = name.slice(prefix.length, name.length - suffix.length);
+      const targets = (alias.targets ?? (alias.target === undefined ? [] : [alias.target])).map((target) => target.replace('*', matched));
+      return this.fromAlias({ ...alias, name, targets, target: undefined });
+    }
+    return undefined;
   }
 
   private findListed(name: string): { provider: ProviderAdapter; model: ProviderModel } | undefined {
