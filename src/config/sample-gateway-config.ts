@@ -63,6 +63,10 @@ models:
                                            # thinking, insert, image
   - name: claude
     target: poe/Claude-Sonnet-4
+  # One "*" in a name matches any text, and a "*" in its targets repeats it; such patterns are
+  # tried after every exact name (here: any name starting "poe-" is a Poe bot of the rest).
+  # - name: "poe-*"
+  #   target: poe/*
 
 # Optional: unknown model names route here instead of a 404 (a name above or "<provider>/<model>").
 default_model: qwen3
