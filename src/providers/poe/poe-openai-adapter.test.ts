@@ -113,9 +113,10 @@ describe("Poe's OpenAI-compatible API provider against a fake Poe", () => {
     await assert.rejects(ask('Unknown-Bot'), (error: GatewayError) => error.status === 404 && error.code === 'model_not_found' && /Unknown-Bot/.test(error.message));
   });
 
-  it('lists models from /v1/models with capabilities and seconds', async () => {
+  it('lists models from /v1/models with capabilities and seconds, without sending the key', async () => {
     const models = await provider.listModels(context());
     assert.deepEqual(models[0], { id: 'GPT-4o', created: 1715644800, ownedBy: 'OpenAI', capabilities: ['completion', 'tools', 'vision'] });
+    assert.deepEqual(poe.requests.map((request) => [request.path, request.headers.authorization]), [['/v1/models', undefined]]);
   });
 
   it('generates images with stream:false, top-level aspect and the markdown of the answer', async () => {
