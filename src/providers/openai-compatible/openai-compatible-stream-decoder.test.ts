@@ -196,6 +196,25 @@ describe('decodeOpenAICompatibleStream', () => {
     assert.equal(errorOf(events).kind, 'timeout');
   });
 
+  it('finishes an answer whose connection fails after its finish_reason, unless the client left', async () => {
+    async function* failingAfterFinish(failure: GatewayError): AsyncGenerator<string> {
+      yield sse(chunk({ content: 'a' }), finishChunk('length'));
+      throw failure;
+    }
+    const events: ChatStreamEvent[] = [];
+    for await (const event of decodeOpenAICompatibleStream(failingAfterFinish(new GatewayError('upstream', 'connection reset')), generic, 'http://127.0.0.1:1/v1')) {
+      events.push(event);
+    }
+    assert.deepEqual(events.at(-1), { type: 'finish', finishReason: 'length', rawFinishReason: 'length' });
+    assert.equal(events.filter((event) => event.type === 'error').length, 0);
+
+    const canceled: ChatStreamEvent[] = [];
+    for await (const event of decodeOpenAICompatibleStream(failingAfterFinish(new GatewayError('canceled', 'request canceled')), generic, 'http://127.0.0.1:1/v1')) {
+      canceled.push(event);
+    }
+    assert.equal(errorOf(canceled).kind, 'canceled');
+  });
+
   it('reads only the first choice and ignores SSE comments and empty data', async () => {
     const events = await decode([
       ': keep-alive\n\n',

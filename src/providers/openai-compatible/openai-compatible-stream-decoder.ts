@@ -100,8 +100,14 @@ export async function* decodeOpenAICompatibleStream(
       }
     }
   } catch (error) {
-    yield* builder.error(mapTransportError(error, url));
-    return;
+    const failure = mapTransportError(error, url);
+    // Once the upstream gave its finish_reason the answer is whole; a connection lost before
+    // `[DONE]` (or the usage chunk OpenAI sends after it) costs the client nothing, so it still
+    // gets its answer (usage is then counted by routing). Anything earlier is a broken answer.
+    if (rawFinish === undefined || failure.kind === 'canceled') {
+      yield* builder.error(failure);
+      return;
+    }
   }
   if (splitter !== undefined) {
     for (const segment of splitter.flush()) yield* segment.kind === 'text' ? builder.text(segment.text) : builder.reasoning(segment.text);
