@@ -189,4 +189,19 @@ describe('OpenAI clients served by Cerebras', () => {
     assert.ok(call !== undefined);
     assert.equal(await call.aborted, true);
   });
+
+  it('closes the upstream request when the client aborts a non-streamed request', { timeout: 10_000 }, async () => {
+    let arrived!: () => void;
+    const reachedUpstream = new Promise<void>((resolve) => (arrived = resolve));
+    cerebras.server.on('POST', '/v1/chat/completions', async (call) => {
+      arrived();
+      await call.aborted;
+    });
+    const controller = new AbortController();
+    const pending = client.chat.completions.create({ model: 'gpt-oss', messages: [{ role: 'user', content: 'Story' }] }, { signal: controller.signal });
+    await reachedUpstream;
+    controller.abort();
+    await assert.rejects(pending, OpenAI.APIUserAbortError);
+    assert.equal(await cerebras.server.lastCall('/v1/chat/completions')?.aborted, true);
+  });
 });
