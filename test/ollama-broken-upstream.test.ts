@@ -131,6 +131,17 @@ describe('Ollama clients in front of a broken upstream', () => {
     await assertStillServing();
   });
 
+  it('connection reset after a chunk with no text in it: still an HTTP 502, as nothing reached the client', async () => {
+    // OpenAI-compatible servers open with a role-only delta; Ollama answers with an HTTP error
+    // status as long as it has written nothing (server/routes.go streamResponse).
+    upstream.on('POST', '/v1/chat/completions', (_call, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.write(textChunk(''), () => response.socket?.destroy());
+    });
+    assertHttpError(await chat(true), 502, /^connection to 127\.0\.0\.1:\d+ failed/);
+    await assertStillServing();
+  });
+
   it('a body that is neither SSE nor JSON: an HTTP 502 {"error"} before any output', async () => {
     upstream.chunks('POST', '/v1/chat/completions', ['<html><body>502 Bad Gateway</body></html>\n'], { contentType: 'text/html' });
     assertHttpError(await chat(true), 502, /ended before the response was complete/);

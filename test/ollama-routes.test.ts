@@ -91,4 +91,31 @@ describe('Ollama routes: HEAD, configured version, default model, client disconn
     if (!signal.aborted) await once(signal, 'abort');
     assert.equal(signal.aborted, true);
   });
+
+  it('aborts the upstream call when the client goes away before any output', async () => {
+    let started: () => void = () => undefined;
+    const waiting = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    provider.script = (_request, context: CallContext) =>
+      (async function* (): AsyncGenerator<ChatStreamEvent> {
+        yield { type: 'response-start' };
+        started();
+        if (!context.signal.aborted) await once(context.signal, 'abort');
+        yield { type: 'finish', finishReason: 'stop' };
+      })();
+    const controller = new AbortController();
+    const answered = fetch(`${gateway.baseUrl}/api/chat`, {
+      method: 'POST',
+      body: JSON.stringify({ model: 'llama3.1-8b', messages: [{ role: 'user', content: 'x' }] }),
+      signal: controller.signal,
+    }).catch((error: unknown) => error);
+    await waiting;
+    controller.abort();
+    assert.ok((await answered) instanceof Error, 'no headers were sent before the first output');
+    const signal = provider.lastSignal;
+    assert.ok(signal !== undefined);
+    if (!signal.aborted) await once(signal, 'abort');
+    assert.equal(signal.aborted, true);
+  });
 });
