@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { countTokens } from 'gpt-tokenizer';
 import { Ollama } from 'ollama';
 import OpenAI, { APIError } from 'openai';
 import { loadGatewayConfig } from '../src/config/load-gateway-config.ts';
@@ -110,6 +111,56 @@ describe("the Poe bridge's environment, unchanged", () => {
       assert.equal(text, 'Hello from GPT-4o');
       const port = Number(new URL(poe.baseUrl).port);
       assert.ok(proxy.connections.some((connection) => connection.accepted && connection.port === port && connection.username === 'bridge'));
+    } finally {
+      await gateway.close();
+      await proxy.close();
+    }
+  });
+
+  it('POE_PROTOCOL=bot speaks the bot protocol with the same variables: mapped names, bot names, counted usage, the SOCKS proxy', async () => {
+    const proxy = await FakeSocks5Proxy.start({ username: 'bridge', password: 'secret' });
+    const gateway = await gatewayFor({
+      SYSTEM_TOKEN: 'poe-system-token',
+      CUSTOM_TOKEN: 'ctok',
+      MODEL_MAPPING: '{"gpt-4o-mini": "GPT-4o"}',
+      POE_PROTOCOL: 'bot',
+      POE_BASE_URL: poe.botBaseUrl,
+      PROXY_TYPE: 'socks',
+      PROXY_HOST: '127.0.0.1',
+      PROXY_PORT: String(proxy.port),
+      PROXY_USERNAME: 'bridge',
+      PROXY_PASSWORD: 'secret',
+    });
+    try {
+      poe.botCalls.length = 0;
+      poe.openaiCalls.length = 0;
+      poe.bot('GPT-4o', [{ event: 'text', data: { text: 'Bot answer from GPT-4o' } }]);
+      poe.bot('Llama-3-70b', [{ event: 'text', data: { text: 'Bot answer from Llama' } }]);
+      const client = new OpenAI({ baseURL: `${gateway.baseUrl}/v1`, apiKey: 'ctok', maxRetries: 0 });
+      const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], stream: true, stream_options: { include_usage: true } });
+      let text = '';
+      let completionTokens: number | undefined;
+      for await (const chunk of stream) {
+        text += chunk.choices[0]?.delta.content ?? '';
+        if (chunk.usage) completionTokens = chunk.usage.completion_tokens;
+      }
+      assert.equal(text, 'Bot answer from GPT-4o');
+      assert.equal(completionTokens, countTokens(text));
+      const ollama = new Ollama({ host: gateway.baseUrl, headers: { Authorization: 'Bearer ctok' } });
+      const chat = await ollama.chat({ model: 'Llama-3-70b', messages: [{ role: 'user', content: 'hi' }], stream: false });
+      assert.equal(chat.message.content, 'Bot answer from Llama');
+      assert.deepEqual(
+        poe.botCalls.map((call) => [call.bot, call.headers.authorization, call.body['version']]),
+        [
+          ['GPT-4o', 'Bearer poe-system-token', '1.2'],
+          ['Llama-3-70b', 'Bearer poe-system-token', '1.2'],
+        ],
+      );
+      assert.equal(poe.openaiCalls.length, 0, 'nothing went to the OpenAI-compatible API');
+      const models = await client.models.list();
+      assert.ok(models.data.some((model) => model.id === 'GPT-Image-1'), "the bots of Poe's /v1/models on the bot URL's origin");
+      const port = Number(new URL(poe.baseUrl).port);
+      assert.ok(proxy.connections.length >= 1 && proxy.connections.every((connection) => connection.accepted && connection.port === port && connection.username === 'bridge'));
     } finally {
       await gateway.close();
       await proxy.close();
