@@ -94,6 +94,40 @@ describe('ollama-js against llmux serving Poe bots (bot protocol)', () => {
     assert.deepEqual(response.message.tool_calls?.map((call) => [call.function.name, call.function.arguments]), [['add', { a: 1, b: 2 }]]);
   });
 
+  it('streams whole tool calls, and sends the results back as top-level tool_calls and tool_results', async () => {
+    const chunk = (delta: unknown, finish: string | null = null) => ({ event: 'json', data: { object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finish }] } });
+    poe.bot('Claude-Sonnet-4', [
+      chunk({ tool_calls: [{ index: 0, id: 'call_7', type: 'function', function: { name: 'add', arguments: '' } }] }),
+      chunk({ tool_calls: [{ index: 0, function: { arguments: '{"a":1,' } }] }),
+      chunk({ tool_calls: [{ index: 0, function: { arguments: '"b":2}' } }] }),
+      chunk({}, 'tool_calls'),
+    ]);
+    const tools = [{ type: 'function', function: { name: 'add', description: 'Adds', parameters: { type: 'object', properties: { a: { type: 'number' }, b: { type: 'number' } } } } }];
+    const calls: unknown[] = [];
+    for await (const part of await ollama.chat({ model: 'Claude-Sonnet-4', messages: [{ role: 'user', content: '1+2?' }], tools, stream: true })) {
+      for (const call of part.message.tool_calls ?? []) calls.push([call.function.name, call.function.arguments]);
+    }
+    assert.deepEqual(calls, [['add', { a: 1, b: 2 }]], 'one whole call with object arguments, not fragments');
+
+    poe.bot('Claude-Sonnet-4', [{ event: 'text', data: { text: '3' } }]);
+    const answer = await ollama.chat({
+      model: 'Claude-Sonnet-4',
+      messages: [
+        { role: 'user', content: '1+2?' },
+        { role: 'assistant', content: '', tool_calls: [{ function: { name: 'add', arguments: { a: 1, b: 2 } } }] },
+        { role: 'tool', content: '3', tool_name: 'add' },
+      ],
+      tools,
+      stream: false,
+    });
+    assert.equal(answer.message.content, '3');
+    const body = poe.lastBotCall().body;
+    assert.deepEqual((body['query'] as { role: string }[]).map((message) => message.role), ['user']);
+    const [toolCall] = body['tool_calls'] as { id: string; function: { name: string; arguments: string } }[];
+    assert.deepEqual([toolCall?.function.name, JSON.parse(toolCall?.function.arguments ?? 'null')], ['add', { a: 1, b: 2 }]);
+    assert.deepEqual(body['tool_results'], [{ role: 'tool', name: 'add', tool_call_id: toolCall?.id, content: '3' }]);
+  });
+
   it('gives the thinking of reasoning bots as message.thinking', async () => {
     poe.bot('Claude-Sonnet-4', [{ event: 'text', data: { text: 'Thinking... (2s elapsed)\n> Simple sum.\n\n3' } }]);
     const response = await ollama.chat({ model: 'Claude-Sonnet-4', messages: [{ role: 'user', content: '1+2?' }], stream: false, think: true });

@@ -128,6 +128,22 @@ describe('the openai SDK against llmux serving Poe bots (bot protocol)', () => {
     assert.equal(reasoning, '*Thinking...*\nTwo plus two is four.\n');
   });
 
+  it('keeps an answer that starts with a markdown quote as the answer when no thinking marker came first', async () => {
+    const answer = '> To be, or not to be\n\nHamlet says it.\n> Another quote';
+    poe.bot('TestBot', [{ event: 'text', data: { text: '> To be,' } }, { event: 'text', data: { text: answer.slice('> To be,'.length) } }]);
+    const stream = await client.chat.completions.create({ model: 'TestBot', messages: [{ role: 'user', content: 'Quote Hamlet' }], stream: true });
+    let content = '';
+    let reasoning = '';
+    for await (const chunk of stream) {
+      const delta = chunk.choices[0]?.delta as { content?: string | null; reasoning_content?: string } | undefined;
+      content += delta?.content ?? '';
+      reasoning += delta?.reasoning_content ?? '';
+    }
+    assert.deepEqual([content, reasoning], [answer, '']);
+    const whole = await client.chat.completions.create({ model: 'TestBot', messages: [{ role: 'user', content: 'Quote Hamlet' }] });
+    assert.equal(whole.choices[0]?.message.content, answer);
+  });
+
   it('passes tools and returns tool calls, streamed and not; results go back as top-level tool_results', async () => {
     poe.bot('ToolBot', [
       toolChunk({ role: 'assistant', tool_calls: [{ index: 0, id: 'call_abc', type: 'function', function: { name: 'get_weather', arguments: '' } }] }),
