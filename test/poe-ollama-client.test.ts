@@ -128,6 +128,20 @@ describe('ollama-js against llmux serving Poe bots (bot protocol)', () => {
     assert.deepEqual(body['tool_results'], [{ role: 'tool', name: 'add', tool_call_id: toolCall?.id, content: '3' }]);
   });
 
+  it("shows an image bot's file as a markdown image in chat, in place of Poe's inline reference", async () => {
+    const url = 'https://pfst.cf2.poecdn.net/base/image/abc?w=1024&h=1024';
+    poe.bot('Claude-Sonnet-4', [
+      { event: 'replace_response', data: { text: 'Generating image (2s elapsed)' } },
+      { event: 'file', data: { url, content_type: 'image/jpeg', name: 'cat.jpg', inline_ref: 'k9' } },
+      { event: 'replace_response', data: { text: 'Here is your cat: ![cat.jpg][k9]' } },
+    ]);
+    let text = '';
+    for await (const part of await ollama.chat({ model: 'Claude-Sonnet-4', messages: [{ role: 'user', content: 'draw a cat' }], stream: true })) text += part.message.content;
+    assert.ok(text.includes(`![cat.jpg](${url})`), text);
+    assert.ok(text.includes('Here is your cat: '), text);
+    assert.ok(!text.includes('[k9]') && !text.includes('elapsed'), text);
+  });
+
   it('gives the thinking of reasoning bots as message.thinking', async () => {
     poe.bot('Claude-Sonnet-4', [{ event: 'text', data: { text: 'Thinking... (2s elapsed)\n> Simple sum.\n\n3' } }]);
     const response = await ollama.chat({ model: 'Claude-Sonnet-4', messages: [{ role: 'user', content: '1+2?' }], stream: false, think: true });
