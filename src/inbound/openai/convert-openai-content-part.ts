@@ -55,13 +55,22 @@ export function parseMediaUrl(url: string, param: string): MediaSource {
     const isBase64 = header.endsWith(';base64');
     const mediaType = (isBase64 ? header.slice(0, -7) : header).split(';')[0] || 'application/octet-stream';
     const payload = url.slice(comma + 1);
-    const data = isBase64 ? payload : Buffer.from(decodeURIComponent(payload), 'utf8').toString('base64');
-    return { kind: 'base64', mediaType, data };
+    if (payload.length === 0) throw new GatewayError('invalid_request', `${param}: the data: URL holds no data`, { param });
+    return { kind: 'base64', mediaType, data: isBase64 ? payload : percentDecodedBase64(payload, param) };
   }
   if (/^https?:\/\//i.test(url)) return { kind: 'url', url };
   const sniffed = sniffBase64ImageType(url);
   if (sniffed !== undefined) return { kind: 'base64', mediaType: sniffed, data: url };
   throw new GatewayError('invalid_request', `${param}: expected an http(s) URL or a data: URL`, { param });
+}
+
+/** A non-base64 `data:` payload is percent-encoded text (RFC 2397); a bad escape is the client's error, not a 500. */
+function percentDecodedBase64(payload: string, param: string): string {
+  try {
+    return Buffer.from(decodeURIComponent(payload), 'utf8').toString('base64');
+  } catch {
+    throw new GatewayError('invalid_request', `${param}: malformed data: URL (bad percent-encoding); send the data base64-encoded`, { param });
+  }
 }
 
 const BASE64_IMAGE_PREFIXES: readonly (readonly [string, string])[] = [

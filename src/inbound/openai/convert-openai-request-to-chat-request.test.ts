@@ -140,8 +140,11 @@ describe('convertOpenAIRequestToChatRequest', () => {
     assert.deepEqual(legacy.messages[1]?.parts, [{ type: 'tool-call', id: 'f', name: 'f', arguments: '{}' }]);
   });
 
-  it('opens a literal extra_body object into extras', () => {
+  it('opens a literal extra_body object into extras, never copying __proto__', () => {
     assert.deepEqual(convert({ model: 'm', messages: [user], extra_body: { parameters: { aspect: '1:1' } } }).extra, { parameters: { aspect: '1:1' } });
+    const polluted = convert(JSON.parse('{"model":"m","messages":[{"role":"user","content":"hi"}],"__proto__":{"x":1},"extra_body":{"__proto__":{"y":2},"top":3}}') as Record<string, unknown>);
+    assert.deepEqual(polluted.extra, { top: 3 });
+    assert.equal(Object.getPrototypeOf(polluted.extra), Object.prototype);
   });
 
   it('refuses n > 1, audio input and output, unknown tool names, and tool messages without an id', () => {
@@ -155,6 +158,11 @@ describe('convertOpenAIRequestToChatRequest', () => {
     assert.equal(refusal({ model: 'm', messages: [{ role: 'user' }] }).param, 'messages[0].content');
     assert.equal(refusal({ model: 'm', messages: [{ role: 'user', content: [{ type: 'file', file: { file_id: 'file-1' } }] }] }).param, 'messages[0].content[0].file.file_data');
     assert.equal(refusal({ model: 'm', messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'ftp://x' } }] }] }).param, 'messages[0].content[0].image_url.url');
+    assert.equal(refusal({ model: 'm', messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'data:image/png;base64,' } }] }] }).message, 'messages[0].content[0].image_url.url: the data: URL holds no data');
+    const badEscape = refusal({ model: 'm', messages: [{ role: 'user', content: [{ type: 'file', file: { file_data: 'data:text/plain,%E0%A4%A', filename: 'a.txt' } }] }] });
+    assert.equal(badEscape.kind, 'invalid_request');
+    assert.equal(badEscape.param, 'messages[0].content[0].file.file_data');
+    assert.match(badEscape.message, /bad percent-encoding/);
   });
 
   it('recognises bare base64 images and non-base64 data URLs', () => {

@@ -30,18 +30,23 @@ export function applyOpenAISamplingFields(body: OpenAISamplingFields, request: C
 /**
  * Top-level fields OpenAI does not define are provider-specific extras: the Python SDK merges
  * `extra_body` into the top level, so that is where they arrive. A literal `extra_body` object
- * (sent by clients that do not merge it) is opened up the same way.
+ * (sent by clients that do not merge it) is opened up the same way. A `__proto__` key (which
+ * JSON.parse keeps as an own field) is never copied: assigning it would set a prototype.
  */
 export function collectOpenAIExtras(body: Record<string, unknown>, known: ReadonlySet<string>): Record<string, unknown> | undefined {
   let extra: Record<string, unknown> | undefined;
   for (const key of Object.keys(body)) {
-    if (known.has(key)) continue;
+    if (known.has(key) || key === '__proto__') continue;
     extra ??= {};
     extra[key] = body[key];
   }
   const extraBody = body.extra_body;
   if (typeof extraBody === 'object' && extraBody !== null && !Array.isArray(extraBody)) {
-    extra = { ...extra, ...(extraBody as Record<string, unknown>) };
+    for (const [key, value] of Object.entries(extraBody)) {
+      if (key === '__proto__') continue;
+      extra ??= {};
+      extra[key] = value;
+    }
   }
   return extra;
 }
