@@ -131,6 +131,17 @@ describe('decodePoeBotStream', () => {
     assert.equal(textOf(events), 'Your cat: ');
   });
 
+  it('reads file events as fastapi_poe serializes them (inline_ref null), and an error after a file is not retryable', async () => {
+    const file = event('file', { url: 'https://pfst.cf2.poecdn.net/base/image/f', content_type: 'image/png', name: 'f.png', inline_ref: null });
+    const events = await decode(META + file + event('text', { text: 'Done: ![f.png][null]' }) + DONE);
+    assert.deepEqual(events.find((item) => item.type === 'file'), { type: 'file', url: 'https://pfst.cf2.poecdn.net/base/image/f', mediaType: 'image/png', name: 'f.png' });
+    assert.equal(textOf(events), 'Done: ![f.png][null]');
+    const failed = await decode(META + file + event('error', { allow_retry: true, text: 'Internal server error' }) + DONE);
+    assert.deepEqual(failed.map((item) => item.type), ['response-start', 'file', 'error']);
+    const last = failed.at(-1);
+    assert.equal(last?.type === 'error' && last.error.retryable, false, 'the file already reached the client');
+  });
+
   it('appends a link definition for a reference to a file that came after the text', async () => {
     const wire = META + event('text', { text: 'See ![img][r9]' }) + event('file', { url: 'https://cdn.example/i.png', content_type: 'image/png', name: 'i.png', inline_ref: 'r9' }) + DONE;
     assert.equal(textOf(await decode(wire)), 'See ![img][r9]\n\n[r9]: https://cdn.example/i.png');
@@ -170,6 +181,7 @@ describe('decodePoeBotStream', () => {
     assert.match(none[0]?.type === 'error' ? none[0].error.message : '', /sent no response/);
     const bad = await decode(META + 'event: text\r\ndata: {not json\r\n\r\n' + DONE);
     assert.match(bad[0]?.type === 'error' ? bad[0].error.message : '', /invalid JSON/);
+    assert.equal(bad[0]?.type === 'error' && bad[0].error.retryable, false, 'as fastapi_poe, a bot sending invalid JSON is not retried');
   });
 
   it('answers with the first response of multi-response bots and ignores unknown events', async () => {

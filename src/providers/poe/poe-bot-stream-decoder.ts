@@ -77,7 +77,8 @@ export async function* decodePoeBotStream(events: AsyncIterable<SseEvent>, optio
       if (!ANSWER_EVENTS.has(event.event)) continue;
       const data = parseData(event.data);
       if (data === INVALID) {
-        fail(new GatewayError('upstream', `Poe bot '${botName}' sent invalid JSON in a '${event.event}' event`, { retryable: !builder.hasOutput }));
+        // fastapi_poe's client does not retry this either (BotErrorNoRetry): "retrying immediately probably won't help".
+        fail(new GatewayError('upstream', `Poe bot '${botName}' sent invalid JSON in a '${event.event}' event`, { retryable: false }));
         break;
       }
       // Multi-response bots tag each response with an index; llmux answers with the first.
