@@ -100,13 +100,24 @@ export const gatewayConfigSchema = z
     /** The version `/api/version` reports; must be a numeric semver ≥ 0.6.4 for Ollama clients. */
     ollama_version: z
       .string()
-      .regex(/^\d+\.\d+\.\d+$/)
+      .regex(/^\d+\.\d+\.\d+$/, 'expected a version like 0.12.6')
+      // VS Code Copilot and Raycast refuse servers older than 0.6.4 (aweussom/NoLlama#9, intel/ipex-llm#13201).
+      .refine((version) => atLeast(version, [0, 6, 4]), 'Ollama clients need 0.6.4 or newer')
       .default('0.12.6'),
     /** Allow a non-loopback listen with no client keys. */
     allow_open: z.boolean().default(false),
     log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   })
   .strict();
+
+function atLeast(version: string, minimum: readonly [number, number, number]): boolean {
+  const parts = version.split('.').map(Number);
+  for (let i = 0; i < 3; i++) {
+    const part = parts[i] ?? 0;
+    if (part !== minimum[i]) return part > (minimum[i] ?? 0);
+  }
+  return true;
+}
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 export type GatewayConfigInput = z.input<typeof gatewayConfigSchema>;

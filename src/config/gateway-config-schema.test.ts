@@ -1,0 +1,27 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { gatewayConfigSchema } from './gateway-config-schema.ts';
+
+describe('gatewayConfigSchema', () => {
+  it('fills defaults for an empty config', () => {
+    const config = gatewayConfigSchema.parse({});
+    assert.deepEqual(config.listen, { host: '127.0.0.1', port: 11434 });
+    assert.equal(config.ollama_version, '0.12.6');
+    assert.equal(config.body_limit, 32 * 1024 * 1024);
+  });
+
+  it('refuses an ollama_version Ollama clients would reject', () => {
+    for (const version of ['0.6.3', '0.1.17', '0.0.0']) {
+      const result = gatewayConfigSchema.safeParse({ ollama_version: version });
+      assert.equal(result.success, false, version);
+      assert.match(result.error?.issues[0]?.message ?? '', /0\.6\.4 or newer/);
+    }
+    for (const version of ['0.6.4', '0.7.0', '1.0.0', '0.12.6']) assert.equal(gatewayConfigSchema.safeParse({ ollama_version: version }).success, true, version);
+    assert.equal(gatewayConfigSchema.safeParse({ ollama_version: 'nollama-0.1' }).success, false);
+  });
+
+  it('allows one * in a model name', () => {
+    assert.equal(gatewayConfigSchema.safeParse({ models: [{ name: 'claude-*', target: 'poe/Claude-*' }] }).success, true);
+    assert.equal(gatewayConfigSchema.safeParse({ models: [{ name: '*-*', target: 'poe/*' }] }).success, false);
+  });
+});
