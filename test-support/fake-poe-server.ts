@@ -228,12 +228,13 @@ export class FakePoeServer {
     this.openaiCalls.push({ headers, body });
     const key = this.bearerKey(headers);
     if (key === undefined || !this.keys.has(key)) {
-      return sendJson(response, 401, { error: { code: 401, type: 'authentication_error', message: 'Invalid API key', metadata: {} } });
+      // https://creator.poe.com/api-reference/errors: a bad key is a 401 typed invalid_request_error.
+      return sendJson(response, 401, { error: { message: 'Invalid API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } });
     }
     const model = String(body['model']);
     const reply = this.openaiReplies.get(model);
     if (reply === undefined) {
-      return sendJson(response, 404, { error: { code: 'model_not_found', type: 'not_found_error', message: `Model '${model}' not found` } });
+      return sendJson(response, 400, { error: { message: `Model '${model}' does not exist`, type: 'invalid_request_error', code: 'model_not_found' } });
     }
     if (typeof reply === 'function') {
       const answer = reply(body);

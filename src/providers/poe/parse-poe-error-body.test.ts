@@ -17,6 +17,24 @@ describe('parsePoeErrorBody', () => {
     assert.match(named.message, /Poe has no model 'Nope'/);
   });
 
+  it("lets the status decide, as Poe's error reference shows: a 401 typed invalid_request_error is a bad key", () => {
+    const badKey = parsePoeErrorBody({ status: 401, headers: {}, text: json({ error: { message: 'Invalid API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } }) });
+    assert.deepEqual([badKey.kind, badKey.status, badKey.code], ['authentication', 401, 'invalid_api_key']);
+    assert.match(badKey.message, /Poe rejected the API key \(401\).*Invalid API key provided/);
+    const unknown = parsePoeErrorBody(
+      { status: 400, headers: {}, text: json({ error: { message: "Model 'invalid-model' does not exist", type: 'invalid_request_error', code: 'model_not_found' } }) },
+      { nameKind: 'model', name: 'invalid-model' },
+    );
+    assert.deepEqual([unknown.kind, unknown.status], ['not_found', 404]);
+    assert.match(unknown.message, /Poe has no model 'invalid-model'.*does not exist/);
+    const parameter = parsePoeErrorBody({ status: 400, headers: {}, text: json({ error: { message: 'Temperature must be between 0 and 2', type: 'invalid_request_error', code: 'invalid_parameter' } }) });
+    assert.deepEqual([parameter.kind, parameter.status, parameter.retryable], ['invalid_request', 400, false]);
+    const server = parsePoeErrorBody({ status: 500, headers: {}, text: json({ error: { message: 'oops', type: 'invalid_request_error', code: 500 } }) });
+    assert.deepEqual([server.kind, server.retryable], ['upstream', true], 'a server failure stays retryable whatever its type says');
+    const busy = parsePoeErrorBody({ status: 500, headers: {}, text: json({ error: { message: 'busy', type: 'overloaded_error', code: 500 } }) });
+    assert.equal(busy.kind, 'overloaded');
+  });
+
   it('maps 402, 413, 429 and 529 with the right status and retryability', () => {
     const credits = parsePoeErrorBody({ status: 402, headers: {}, text: json({ error: { code: 402, type: 'insufficient_credits', message: "You've used up your points!" } }) });
     assert.deepEqual([credits.kind, credits.status, credits.retryable], ['payment_required', 402, false]);

@@ -24,7 +24,7 @@ const poeErrorBodySchema = z.looseObject({
   text: z.string().nullish(),
 });
 
-/** Poe error `type`s that say more than the status does. */
+/** Poe error `type`s and `code`s, which may say more than a catch-all status (400, 5xx) does. */
 const KIND_BY_TYPE: Record<string, GatewayErrorKind> = {
   authentication_error: 'authentication',
   insufficient_credits: 'payment_required',
@@ -36,7 +36,12 @@ const KIND_BY_TYPE: Record<string, GatewayErrorKind> = {
   rate_limit_error: 'rate_limit',
   overloaded_error: 'overloaded',
   invalid_request_error: 'invalid_request',
+  invalid_api_key: 'authentication',
+  model_not_found: 'not_found',
+  rate_limit_exceeded: 'rate_limit',
 };
+/** What a 5xx may be refined to: never to a 4xx kind, which would stop retries of a server failure. */
+const SERVER_REFINEMENTS = new Set<GatewayErrorKind>(['overloaded', 'timeout', 'rate_limit']);
 
 export interface PoeErrorInput {
   status: number;
@@ -56,7 +61,7 @@ export interface PoeErrorSubject {
 /** A non-2xx answer from any Poe endpoint → a GatewayError whose message says what happened. */
 export function parsePoeErrorBody(input: PoeErrorInput, subject: PoeErrorSubject = {}): GatewayError {
   const { detail, code, type } = readBody(input.text);
-  const kind = (type === undefined ? undefined : KIND_BY_TYPE[type]) ?? kindForStatus(input.status);
+  const kind = chooseKind(input.status, code, type);
   const retryAfterSeconds = parseRetryAfter(headerValue(input.headers, 'retry-after'));
   const summary = summarize(kind, input.status, subject);
   const message = detail === undefined || detail === '' ? summary : `${summary}: ${detail}`;
@@ -67,8 +72,18 @@ export function parsePoeErrorBody(input: PoeErrorInput, subject: PoeErrorSubject
   });
 }
 
-function kindForStatus(status: number): GatewayErrorKind {
-  return gatewayErrorKindForUpstreamStatus(status);
+/**
+ * The status decides; Poe's `code`/`type` only refine the catch-all statuses. Poe's own error
+ * reference (https://creator.poe.com/api-reference/errors) answers a bad key with 401 and
+ * `type: invalid_request_error`, and an unknown model with 400 and `code: model_not_found`.
+ */
+function chooseKind(status: number, code: string | undefined, type: string | undefined): GatewayErrorKind {
+  const byStatus = gatewayErrorKindForUpstreamStatus(status);
+  const said = (code === undefined ? undefined : KIND_BY_TYPE[code]) ?? (type === undefined ? undefined : KIND_BY_TYPE[type]);
+  if (said === undefined) return byStatus;
+  if (status === 400) return said;
+  if (byStatus === 'upstream' && SERVER_REFINEMENTS.has(said)) return said;
+  return byStatus;
 }
 
 function summarize(kind: GatewayErrorKind, status: number, subject: PoeErrorSubject): string {
@@ -82,7 +97,7 @@ function summarize(kind: GatewayErrorKind, status: number, subject: PoeErrorSubj
     case 'permission':
       return `Poe refused the ${call}${named ? ' to' + named : ''} (${status})`;
     case 'not_found':
-      return subject.name === undefined ? `Poe answered 404 to the ${call}` : `Poe has no${named} (404)`;
+      return subject.name === undefined ? `Poe answered ${status} to the ${call}` : `Poe has no${named} (${status})`;
     case 'rate_limit':
       return `Poe rate limit reached (${status})`;
     case 'overloaded':
@@ -115,7 +130,7 @@ function readBody(text: string): { detail: string | undefined; code: string | un
   if (body.error !== undefined && body.error !== null) {
     const error = body.error;
     const code = error.code === undefined || error.code === null ? undefined : String(error.code);
-    return { detail: error.message ?? undefined, code, type: error.type ?? (typeof error.code === 'string' ? error.code : undefined) };
+    return { detail: error.message ?? undefined, code, type: error.type ?? undefined };
   }
   const detail = typeof body.detail === 'string' ? body.detail : body.detail === undefined ? undefined : JSON.stringify(body.detail);
   return { detail: clip(detail ?? body.message ?? body.text ?? trimmed), code: undefined, type: undefined };
