@@ -100,7 +100,32 @@ describe('ChatDispatcher', () => {
     assert.deepEqual(events.filter((event) => event.type === 'text-delta'), [{ type: 'text-delta', text: 'ok' }]);
   });
 
-  it('ends a stream that stops without finish with an error event', async () => {
+  it('retries an upstream that fails after its opening events but before any output', async () => {
+    const provider = new ScriptedProvider('a');
+    let calls = 0;
+    provider.script = () => {
+      calls++;
+      const events: ChatStreamEvent[] =
+        calls === 1 ? [{ type: 'response-start', id: 'r' }, { type: 'text-start' }, { type: 'text-delta', text: '' }, { type: 'error', error: new GatewayError('upstream', 'reset') }] : textScript('ok');
+      return (async function* () {
+        yield* events;
+      })();
+    };
+    const dispatcher = setup([provider], ['a/x']);
+    const events = await drain((await dispatcher.stream(request, context())).events);
+    assert.equal(calls, 2);
+    assert.deepEqual(events.map((event) => event.type), ['response-start', 'text-start', 'text-delta', 'text-end', 'finish']);
+  });
+
+  it('fails before output as a plain error when a stream ends with nothing, so no 200 is sent', async () => {
+    const provider = new ScriptedProvider('a');
+    provider.script = [{ type: 'response-start', id: 'r' }];
+    const dispatcher = setup([provider], ['a/x']);
+    await assert.rejects(dispatcher.stream(request, context()), /ended before the response was complete/);
+    assert.equal(provider.requests.length, 2, 'an upstream failure is retried');
+  });
+
+  it('ends a stream that stops without finish after output with an error event', async () => {
     const provider = new ScriptedProvider('a');
     provider.script = [{ type: 'text-start' }, { type: 'text-delta', text: 'half' }];
     const dispatcher = setup([provider], ['a/x']);

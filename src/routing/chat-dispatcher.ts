@@ -7,6 +7,7 @@ import type { ImageGenerationRequest, ImageGenerationResponse } from '../canonic
 import type { Usage } from '../canonical/usage.ts';
 import type { CallContext } from '../providers/provider-adapter.ts';
 import { countChatUsage } from './count-chat-usage.ts';
+import { holdUntilOutput } from './hold-until-output.ts';
 import { measureChatStream, measuredTiming } from './measure-chat-stream.ts';
 import type { ModelRouter, ResolvedModel, RouteTarget } from './model-router.ts';
 import { DEFAULT_RETRY_POLICY, retryDelayMs, waitBeforeRetry, type RetryPolicy } from './retry-policy.ts';
@@ -55,16 +56,8 @@ export class ChatDispatcher {
       const upstreamRequest: ChatRequest = { ...request, model: target.upstreamModel, stream: true };
       const startedAt = performance.now();
       try {
-        const events = await target.provider.streamChat(upstreamRequest, context);
-        const iterator = events[Symbol.asyncIterator]();
-        // Wait for the first event so that an upstream failing at once can still be retried or
-        // fallen back from: nothing has reached the client yet.
-        const first = await iterator.next();
-        if (!first.done && first.value.type === 'error') {
-          await iterator.return?.();
-          throw first.value.error;
-        }
-        return { events: measureChatStream(first, iterator, upstreamRequest, startedAt, context.onUsage), target, model };
+        const held = await holdUntilOutput(await target.provider.streamChat(upstreamRequest, context));
+        return { events: measureChatStream(held, upstreamRequest, startedAt, context.onUsage), target, model };
       } finally {
         context.upstreamMs += performance.now() - startedAt;
       }

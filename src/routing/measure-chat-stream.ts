@@ -4,6 +4,7 @@ import { GatewayError, toGatewayError } from '../canonical/gateway-error.ts';
 import type { Timing } from '../canonical/timing.ts';
 import type { Usage } from '../canonical/usage.ts';
 import { countChatUsage } from './count-chat-usage.ts';
+import type { HeldStream } from './hold-until-output.ts';
 
 /**
  * Wraps a provider's stream so that what reaches inbound encoders always holds: exactly one
@@ -12,17 +13,18 @@ import { countChatUsage } from './count-chat-usage.ts';
  * counted with a tokenizer. `startedAt` is when the upstream call began (performance.now()).
  */
 export async function* measureChatStream(
-  first: IteratorResult<ChatStreamEvent>,
-  iterator: AsyncIterator<ChatStreamEvent>,
+  stream: HeldStream,
   request: ChatRequest,
   startedAt: number,
   onUsage?: (usage: Usage) => void,
 ): AsyncGenerator<ChatStreamEvent> {
-  let firstOutputAt: number | undefined;
+  const iterator = stream.rest;
+  let firstOutputAt = stream.firstOutputAt;
   let output = '';
   let ended = false;
+  let position = 0;
   try {
-    let next = first;
+    let next: IteratorResult<ChatStreamEvent> = position < stream.held.length ? { done: false, value: stream.held[position++] as ChatStreamEvent } : await iterator.next();
     while (!next.done) {
       const event = next.value;
       switch (event.type) {
@@ -55,7 +57,7 @@ export async function* measureChatStream(
           break;
       }
       yield event;
-      next = await iterator.next();
+      next = position < stream.held.length ? { done: false, value: stream.held[position++] as ChatStreamEvent } : await iterator.next();
     }
     ended = true;
     yield { type: 'error', error: new GatewayError('upstream', 'the upstream stream ended before the response was complete') };

@@ -4,7 +4,6 @@ import type { ChatRequest } from '../../canonical/chat-request.ts';
 import { GatewayError } from '../../canonical/gateway-error.ts';
 import { writeStreamResponse } from '../../server/write-stream-response.ts';
 import { NDJSON_CONTENT_TYPE } from '../../wire/ndjson-encoder.ts';
-import { awaitFirstOllamaOutput } from './await-first-ollama-output.ts';
 import { buildOllamaFinalResponse } from './build-ollama-final-response.ts';
 import { checkOllamaCapabilities } from './check-ollama-capabilities.ts';
 import { convertOllamaChatRequest } from './convert-ollama-chat-request.ts';
@@ -102,9 +101,8 @@ async function dispatch(request: FastifyRequest, reply: FastifyReply, context: O
     return reply.send(buildOllamaFinalResponse(kind, name, response, contextTokens));
   }
   const routed = await context.services.dispatcher.stream(chatRequest, request.llmux.dispatch);
-  const events = await awaitFirstOllamaOutput(routed.events);
   const options = memory === undefined ? { kind, model: name } : { kind, model: name, context: memory };
-  await writeStreamResponse(request, reply, NDJSON_CONTENT_TYPE, encodeOllamaStream(events, options));
+  await writeStreamResponse(request, reply, NDJSON_CONTENT_TYPE, encodeOllamaStream(routed.events, options));
   return undefined;
 }
 
