@@ -93,11 +93,13 @@ describe('Cerebras dialect: requests', () => {
     assert.equal(convertChatRequestToOpenAICompatible(request({ extra: { service_tier: 'flex' } }), cerebras).body.service_tier, 'flex');
   });
 
-  it('sends earlier reasoning back in `reasoning` and drops file inputs with a warning', () => {
+  it('sends earlier reasoning back in `reasoning`, and refuses file inputs', () => {
+    const pdf = { role: 'user' as const, parts: [{ type: 'file' as const, source: { kind: 'base64' as const, mediaType: 'application/pdf', data: 'JVBERi0=' }, filename: 'a.pdf' }] };
+    assert.throws(() => convertChatRequestToOpenAICompatible(request({ messages: [pdf] }), cerebras), /file 'a\.pdf' cannot be sent/);
     const { body, warnings } = convertChatRequestToOpenAICompatible(
       request({
         messages: [
-          { role: 'user', parts: [{ type: 'file', source: { kind: 'base64', mediaType: 'application/pdf', data: 'JVBERi0=' }, filename: 'a.pdf' }, { type: 'text', text: 'Sum up' }] },
+          { role: 'user', parts: [{ type: 'text', text: 'Sum up' }] },
           { role: 'assistant', parts: [{ type: 'reasoning', text: 'It is a PDF.' }, { type: 'text', text: 'I cannot read it.' }] },
         ],
       }),
@@ -107,7 +109,7 @@ describe('Cerebras dialect: requests', () => {
       { role: 'user', content: 'Sum up' },
       { role: 'assistant', content: 'I cannot read it.', reasoning: 'It is a PDF.' },
     ]);
-    assert.deepEqual(warnings, ["messages[0]: file 'a.pdf' dropped: this upstream takes no file inputs"]);
+    assert.deepEqual(warnings, []);
   });
 
   it('defaults to the Cerebras API and adds /v1 to a bare origin', () => {

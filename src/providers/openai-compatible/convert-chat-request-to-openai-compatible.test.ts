@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ChatRequest } from '../../canonical/chat-request.ts';
+import { GatewayError } from '../../canonical/gateway-error.ts';
 import { convertChatRequestToOpenAICompatible } from './convert-chat-request-to-openai-compatible.ts';
 import { resolveOpenAICompatibleDialect } from './openai-compatible-dialect.ts';
 
@@ -186,7 +187,7 @@ describe('convertChatRequestToOpenAICompatible', () => {
       request({
         messages: [
           { role: 'system', parts: [{ type: 'text', text: 'S' }, { type: 'image', source: { kind: 'url', url: 'https://example.test/x.png' } }] },
-          { role: 'user', parts: [{ type: 'text', text: 'Read' }, { type: 'file', source: { kind: 'url', url: 'https://example.test/a.pdf' }, filename: 'a.pdf' }] },
+          { role: 'user', parts: [{ type: 'text', text: 'Read' }] },
           { role: 'assistant', parts: [{ type: 'image', source: { kind: 'url', url: 'https://example.test/y.png' } }] },
           { role: 'tool', parts: [{ type: 'tool-result', toolCallId: 'c', content: 'boom', isError: true }] },
         ],
@@ -201,7 +202,6 @@ describe('convertChatRequestToOpenAICompatible', () => {
     );
     assert.deepEqual(warnings, [
       'messages[0]: image part in a system message dropped (only text is allowed there)',
-      "messages[1]: file 'a.pdf' dropped: this upstream takes no file inputs",
       'messages[2]: image part in an assistant message dropped',
       'messages[3]: tool result c is an error; OpenAI tool messages cannot mark it, sent as plain content',
       "reasoning effort 'low' dropped: this upstream does not take it",
@@ -220,18 +220,19 @@ describe('convertChatRequestToOpenAICompatible', () => {
     assert.deepEqual(body.messages[1], { role: 'user', content: 'Read' });
   });
 
-  it('refuses file URLs even where files are taken, and sends extended sampling where allowed', () => {
+  it('refuses files it cannot send (a dropped file would change the answer), and sends extended sampling where allowed', () => {
+    const fileUrl = request({ messages: [{ role: 'user', parts: [{ type: 'file', source: { kind: 'url', url: 'https://example.test/a.pdf' } }] }] });
+    assert.throws(() => convertChatRequestToOpenAICompatible(fileUrl, resolveOpenAICompatibleDialect({})), (error: unknown) => {
+      assert.ok(error instanceof GatewayError);
+      assert.equal(error.status, 400);
+      assert.equal(error.message, "messages[0]: file 'file' must be sent inline (base64 data), not by URL");
+      return true;
+    });
+    const pdf = request({ messages: [{ role: 'user', parts: [{ type: 'file', source: { kind: 'base64', mediaType: 'application/pdf', data: 'JVBERi0=' }, filename: 'a.pdf' }] }] });
+    assert.throws(() => convertChatRequestToOpenAICompatible(pdf, resolveOpenAICompatibleDialect({ fileParts: false })), /file 'a\.pdf' cannot be sent: this provider takes no file inputs/);
     const dialect = resolveOpenAICompatibleDialect({ extendedSampling: true });
-    const { body, warnings } = convertChatRequestToOpenAICompatible(
-      request({
-        messages: [{ role: 'user', parts: [{ type: 'file', source: { kind: 'url', url: 'https://example.test/a.pdf' } }] }],
-        topK: 40,
-        minP: 0.05,
-        repeatPenalty: 1.1,
-      }),
-      dialect,
-    );
-    assert.deepEqual(warnings, ["messages[0]: file 'file' dropped: files must be sent inline (base64), not by URL"]);
+    const { body, warnings } = convertChatRequestToOpenAICompatible(request({ messages: [{ role: 'user', parts: [{ type: 'text', text: 'x' }] }], topK: 40, minP: 0.05, repeatPenalty: 1.1 }), dialect);
+    assert.deepEqual(warnings, []);
     assert.equal(body.top_k, 40);
     assert.equal(body.min_p, 0.05);
     assert.equal(body.repetition_penalty, 1.1);

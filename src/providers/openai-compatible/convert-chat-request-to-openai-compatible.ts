@@ -1,5 +1,6 @@
 import type { ChatMessage, ImagePart, FilePart, MediaSource } from '../../canonical/chat-message.ts';
 import type { ChatRequest } from '../../canonical/chat-request.ts';
+import { GatewayError } from '../../canonical/gateway-error.ts';
 import type { ReasoningOptions } from '../../canonical/reasoning-options.ts';
 import type { ResponseFormat } from '../../canonical/response-format.ts';
 import type { ToolChoice } from '../../canonical/tool-definition.ts';
@@ -97,11 +98,8 @@ const MESSAGE_CONVERTERS: Record<ChatMessage['role'], MessageConverter> = {
         parts.push(convertImage(part));
         onlyText = false;
       } else if (part.type === 'file') {
-        const file = convertFile(part, dialect, warnings, where);
-        if (file !== undefined) {
-          parts.push(file);
-          onlyText = false;
-        }
+        parts.push(convertFile(part, dialect, where));
+        onlyText = false;
       } else if (part.type !== 'tool-result') warnings.push(`${where}: ${part.type} part in a user message dropped`);
     }
     // Plain string content is what every OpenAI-compatible server accepts; parts only when needed.
@@ -155,17 +153,19 @@ function convertImage(part: ImagePart): OpenAICompatibleContentPart {
   return { type: 'image_url', image_url: imageUrl };
 }
 
-function convertFile(part: FilePart, dialect: OpenAICompatibleDialect, warnings: string[], where: string): OpenAICompatibleContentPart | undefined {
+/**
+ * A file the model is asked about cannot be dropped quietly — the answer would be about nothing —
+ * so one this upstream cannot take is refused with a 400 before any call.
+ */
+function convertFile(part: FilePart, dialect: OpenAICompatibleDialect, where: string): OpenAICompatibleContentPart {
   const label = part.filename ?? 'file';
   if (!dialect.fileParts) {
-    warnings.push(`${where}: file '${label}' dropped: this upstream takes no file inputs`);
-    return undefined;
+    throw new GatewayError('invalid_request', `${where}: file '${label}' cannot be sent: this provider takes no file inputs`, { param: 'messages', retryable: false });
   }
   const data = dataUrl(part.source);
   // Chat completions take files only inline (`file_data`) or as uploaded ids, never by URL.
   if (!data.startsWith('data:')) {
-    warnings.push(`${where}: file '${label}' dropped: files must be sent inline (base64), not by URL`);
-    return undefined;
+    throw new GatewayError('invalid_request', `${where}: file '${label}' must be sent inline (base64 data), not by URL`, { param: 'messages', retryable: false });
   }
   const file: { file_data: string; filename?: string } = { file_data: data };
   if (part.filename !== undefined) file.filename = part.filename;
