@@ -31,7 +31,7 @@ describe('OpenAI chat errors and aborts through the openai SDK', () => {
       [new GatewayError('not_found', 'no such upstream model'), 404, OpenAI.NotFoundError, 'not_found_error'],
       [new GatewayError('rate_limit', 'slow down', { retryAfterSeconds: 7 }), 429, OpenAI.RateLimitError, 'rate_limit_error'],
       [new GatewayError('upstream', 'upstream answered 500'), 502, OpenAI.InternalServerError, 'api_error'],
-      [new GatewayError('overloaded', 'try later'), 503, OpenAI.InternalServerError, 'server_error'],
+      [new GatewayError('overloaded', 'try later'), 502, OpenAI.InternalServerError, 'server_error'],
       [new GatewayError('timeout', 'no answer'), 504, OpenAI.InternalServerError, 'timeout'],
     ];
     for (const [error, status, errorClass, type] of cases) {

@@ -90,7 +90,7 @@ describe("the openai SDK and ollama-js against llmux serving Poe's OpenAI-compat
       ['Poor', poeError(402, 402, 'insufficient_credits', "You've used up your points!"), 402, 1, /no points left.*used up your points/],
       ['Long', poeError(413, 'request_too_large', 'request_too_large', 'Request exceeds the context window'), 413, 1, /too large.*context window/],
       ['Limited', poeError(429, 429, 'rate_limit_error', 'Rate limit exceeded'), 429, 2, /rate limit/i],
-      ['Busy', poeError(529, 529, 'overloaded_error', 'The model is overloaded'), 503, 2, /overloaded/],
+      ['Busy', poeError(529, 529, 'overloaded_error', 'The model is overloaded'), 502, 2, /overloaded/],
     ];
     for (const [model, reply, status, calls, message] of cases) {
       if (reply !== undefined) poe.openai(model, reply);

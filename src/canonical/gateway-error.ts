@@ -12,7 +12,7 @@ export type GatewayErrorKind =
   | 'unprocessable' // 422
   | 'rate_limit' // 429
   | 'timeout' // 504: upstream did not answer in time
-  | 'overloaded' // 503/529: upstream overloaded
+  | 'overloaded' // 502: the upstream said it is overloaded (its 503 or 529)
   | 'upstream' // 502: upstream failed or answered garbage
   | 'canceled' // 499: the client went away
   | 'internal'; // 500: a bug in llmux
@@ -27,7 +27,7 @@ const STATUS_BY_KIND: Record<GatewayErrorKind, number> = {
   unprocessable: 422,
   rate_limit: 429,
   timeout: 504,
-  overloaded: 503,
+  overloaded: 502,
   upstream: 502,
   canceled: 499,
   internal: 500,

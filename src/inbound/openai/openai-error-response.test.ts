@@ -21,7 +21,7 @@ describe('formatOpenAIError', () => {
       ['request_too_large', 413, 'invalid_request_error'],
       ['rate_limit', 429, 'rate_limit_error'],
       ['upstream', 502, 'api_error'],
-      ['overloaded', 503, 'server_error'],
+      ['overloaded', 502, 'server_error'],
       ['timeout', 504, 'timeout'],
       ['internal', 500, 'api_error'],
     ];

@@ -99,7 +99,7 @@ describe("Poe's OpenAI-compatible API provider against a fake Poe", () => {
       ['B', poeError(402, 402, 'insufficient_credits', "You've used up your points! Visit poe.com/api_key"), 402, false, /no points left.*used up your points/],
       ['C', poeError(413, 413, 'request_too_large', 'Request exceeds the context window'), 413, false, /too large.*context window/],
       ['D', poeError(429, 429, 'rate_limit_error', 'Rate limit exceeded'), 429, true, /rate limit/],
-      ['E', poeError(529, 529, 'overloaded_error', 'The model is overloaded'), 503, true, /overloaded/],
+      ['E', poeError(529, 529, 'overloaded_error', 'The model is overloaded'), 502, true, /overloaded/],
     ];
     for (const [model, reply, status, retryable, message] of cases) {
       poe.openai(model, reply);
