@@ -26,7 +26,7 @@ export async function startTestGateway(
 ): Promise<TestGateway> {
   const parsed = gatewayConfigSchema.parse(config);
   const log = createLogger(options.logLevel ?? process.env.LLMUX_TEST_LOG ?? 'silent');
-  const gateway = buildGateway(parsed, log, {
+  const gateway = await buildGateway(parsed, log, {
     retryPolicy: options.retryPolicy ?? TEST_RETRY_POLICY,
     ...(options.ollamaOrigins === undefined ? {} : { ollamaOrigins: options.ollamaOrigins }),
     ...(options.adapters === undefined ? {} : { adapters: options.adapters }),

@@ -29,7 +29,7 @@ export async function checkCommand(flags: CheckFlags, context: CliContext): Prom
   context.print(`config ok: ${loaded.source.kind === 'file' ? loaded.source.path : 'from the environment (no config file)'}`);
   for (const warning of loaded.warnings) context.notice(`llmux: warning: ${warning}`);
   const log = createLogger('silent');
-  const gateway = buildGateway(loaded.config, log);
+  const gateway = await buildGateway(loaded.config, log);
   const rows: string[][] = [];
   try {
     const probes = loaded.config.providers.map(async (config) => {

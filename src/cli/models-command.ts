@@ -21,7 +21,7 @@ export async function modelsCommand(flags: ModelsFlags, context: CliContext): Pr
     cwd: context.cwd,
   });
   for (const warning of loaded.warnings) context.notice(`llmux: warning: ${warning}`);
-  const gateway = buildGateway(loaded.config, createLogger('silent'));
+  const gateway = await buildGateway(loaded.config, createLogger('silent'));
   try {
     const models = await gateway.services.router.list();
     if (flags.json === true) {

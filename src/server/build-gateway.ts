@@ -28,14 +28,14 @@ export interface BuildGatewayOptions {
 }
 
 /** Config → providers, router and dispatcher. No listening here. */
-export function buildGateway(config: GatewayConfig, log: FastifyBaseLogger, options: BuildGatewayOptions = {}): BuiltGateway {
+export async function buildGateway(config: GatewayConfig, log: FastifyBaseLogger, options: BuildGatewayOptions = {}): Promise<BuiltGateway> {
   const available = config.providers.filter((providerConfig) => {
     if (PROVIDER_FACTORIES[providerConfig.type] !== undefined) return true;
     // A type whose implementation is not in this build must not stop the others from serving.
     log.warn({ provider: providerConfig.id }, `provider '${providerConfig.id}' is skipped: type '${providerConfig.type}' is not available in this version of llmux yet`);
     return false;
   });
-  const providers = [...available.map((providerConfig) => createProvider(providerConfig, log)), ...(options.adapters ?? [])];
+  const providers = [...(await Promise.all(available.map((providerConfig) => createProvider(providerConfig, log)))), ...(options.adapters ?? [])];
   const staticModels = new Map(config.providers.filter((provider) => provider.models !== undefined).map((provider) => [provider.id, provider.models ?? []]));
   const catalog = new ModelCatalog(providers, log, { staticModels });
   const router = new ModelRouter(config, providers, catalog);
@@ -58,9 +58,9 @@ export function buildGateway(config: GatewayConfig, log: FastifyBaseLogger, opti
   };
 }
 
-export function createProvider(config: ProviderConfig, log: FastifyBaseLogger): ProviderAdapter {
-  const factory = PROVIDER_FACTORIES[config.type];
-  if (factory === undefined) {
+export async function createProvider(config: ProviderConfig, log: FastifyBaseLogger): Promise<ProviderAdapter> {
+  const loadFactory = PROVIDER_FACTORIES[config.type];
+  if (loadFactory === undefined) {
     throw new GatewayError('internal', `provider '${config.id}': type '${config.type}' is not available in this version of llmux`);
   }
   const timeouts: Partial<UpstreamTimeouts> = {};
@@ -68,5 +68,6 @@ export function createProvider(config: ProviderConfig, log: FastifyBaseLogger): 
   if (config.timeout?.first_byte_ms !== undefined) timeouts.firstByteMs = config.timeout.first_byte_ms;
   if (config.timeout?.idle_ms !== undefined) timeouts.idleMs = config.timeout.idle_ms;
   const httpClient = createUpstreamHttpClient(config.proxy === undefined ? { timeouts } : { timeouts, proxy: config.proxy });
+  const factory = await loadFactory();
   return factory({ config, httpClient, log: log.child({ provider: config.id }) });
 }

@@ -47,7 +47,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         'set client keys (LLMUX_API_KEYS, CUSTOM_TOKEN or keys: in llmux.yaml), listen on 127.0.0.1, or pass --allow-open',
     );
   }
-  const gateway = buildGateway(config, log, {
+  const gateway = await buildGateway(config, log, {
     ...(options.ollamaOrigins === undefined ? {} : { ollamaOrigins: options.ollamaOrigins }),
     ...(options.adapters === undefined ? {} : { adapters: options.adapters }),
   });

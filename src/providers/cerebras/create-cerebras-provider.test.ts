@@ -201,7 +201,7 @@ describe('cerebras provider against a fake Cerebras', () => {
 
   it('is what the registry builds for `type: cerebras`', async () => {
     cerebras.answer({ text: 'Routed.' });
-    const gateway = buildGateway(gatewayConfigSchema.parse({ providers: [cerebras.providerConfig('cb')] }), log);
+    const gateway = await buildGateway(gatewayConfigSchema.parse({ providers: [cerebras.providerConfig('cb')] }), log);
     try {
       const routed = await gateway.services.dispatcher.complete({ ...REQUEST, model: 'cb/gpt-oss-120b', stream: false }, { ...callContext(), upstreamMs: 0 });
       assert.equal(routed.response.text, 'Routed.');

@@ -30,7 +30,7 @@ describe('Poe bot protocol provider against a fake Poe', () => {
   let provider: ProviderAdapter;
   before(async () => {
     poe = await FakePoeServer.start();
-    provider = createProvider({ id: 'poe', type: 'poe', protocol: 'bot', api_key: 'poe-test-key', base_url: poe.botBaseUrl, upload_url: poe.uploadUrl }, log);
+    provider = await createProvider({ id: 'poe', type: 'poe', protocol: 'bot', api_key: 'poe-test-key', base_url: poe.botBaseUrl, upload_url: poe.uploadUrl }, log);
   });
   after(async () => {
     await provider.close();
@@ -190,7 +190,7 @@ describe('Poe bot protocol provider against a fake Poe', () => {
 describe('Poe bot protocol with several keys', () => {
   it('balances keys round-robin and moves on from a key Poe refuses', async () => {
     const poe = await FakePoeServer.start();
-    const provider = createProvider({ id: 'poe', type: 'poe', protocol: 'bot', api_keys: ['poe-test-key', 'key-two', 'revoked'], base_url: poe.botBaseUrl }, log);
+    const provider = await createProvider({ id: 'poe', type: 'poe', protocol: 'bot', api_keys: ['poe-test-key', 'key-two', 'revoked'], base_url: poe.botBaseUrl }, log);
     try {
       poe.keys.add('key-two');
       poe.bot('TestBot', [{ event: 'text', data: { text: 'ok' } }]);

@@ -30,7 +30,7 @@ describe("Poe's OpenAI-compatible API provider against a fake Poe", () => {
   let provider: ProviderAdapter;
   before(async () => {
     poe = await FakePoeServer.start();
-    provider = createProvider({ id: 'poe', type: 'poe', api_key: 'poe-test-key', base_url: poe.openaiBaseUrl }, log);
+    provider = await createProvider({ id: 'poe', type: 'poe', api_key: 'poe-test-key', base_url: poe.openaiBaseUrl }, log);
   });
   after(async () => {
     await provider.close();
@@ -138,7 +138,7 @@ describe("Poe's OpenAI-compatible API provider against a fake Poe", () => {
     const lines: string[] = [];
     const sink = new Writable({ write: (chunk: Buffer, _encoding, done) => (lines.push(chunk.toString()), done()) });
     const logged = pino({ level: 'warn' }, sink) as unknown as FastifyBaseLogger;
-    const watched = createProvider({ id: 'poe', type: 'poe', api_key: 'poe-test-key', base_url: poe.openaiBaseUrl }, logged);
+    const watched = await createProvider({ id: 'poe', type: 'poe', api_key: 'poe-test-key', base_url: poe.openaiBaseUrl }, logged);
     try {
       poe.openai('GPT-4o', { text: 'ok' });
       await watched.completeChat({ model: 'GPT-4o', stream: false, messages: [{ role: 'user', parts: [{ type: 'text', text: 'q' }] }], seed: 1, frequencyPenalty: 1 }, { ...context(), log: logged });
