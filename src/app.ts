@@ -32,21 +32,28 @@ export function createApp(options: AppOptions): FastifyInstance {
   }) as unknown as FastifyInstance;
   const guardHost = isLoopbackHost(options.listenHost);
 
-  app.addHook('onRequest', async (request, reply) => {
+  // Hooks are callback-style, not async: on a request path this short, each promise hop shows.
+  // A hook that answers the request itself (403, preflight) does not call `done`.
+  app.addHook('onRequest', (request, reply, done) => {
     attachRequestContext(request, reply);
     if (guardHost && !isAllowedHost(request.headers.host)) {
-      return reply.code(403).type('text/plain; charset=utf-8').send('403 Forbidden');
+      reply.code(403).type('text/plain; charset=utf-8').send('403 Forbidden');
+      return;
     }
     const origin = request.headers.origin;
-    if (origin === undefined) return;
+    if (origin === undefined) {
+      done();
+      return;
+    }
     if (!services.cors.allows(origin, request.headers.host)) {
-      return reply.code(403).type('text/plain; charset=utf-8').send('403 Forbidden');
+      reply.code(403).type('text/plain; charset=utf-8').send('403 Forbidden');
+      return;
     }
     reply.header('access-control-allow-origin', services.cors.allowAll ? '*' : origin);
     if (!services.cors.allowAll) reply.header('vary', 'Origin');
     reply.header('access-control-expose-headers', 'x-request-id, x-llmux-overhead-ms, x-llmux-provider, x-llmux-model, retry-after');
     if (request.method === 'OPTIONS') {
-      return reply
+      reply
         .code(204)
         .headers({
           'access-control-allow-methods': CORS_ALLOWED_METHODS,
@@ -54,15 +61,17 @@ export function createApp(options: AppOptions): FastifyInstance {
           'access-control-max-age': CORS_MAX_AGE_SECONDS,
         })
         .send();
+      return;
     }
+    done();
   });
 
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.headers(llmuxHeaders(request));
-    return payload;
+    done(null, payload);
   });
 
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const target = request.llmux.dispatch.target;
     request.log.info(
       {
@@ -75,6 +84,7 @@ export function createApp(options: AppOptions): FastifyInstance {
       },
       'request',
     );
+    done();
   });
 
   // Preflight for any path (a 204 needs a route to hang on; the hook above answers it).

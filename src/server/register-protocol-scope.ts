@@ -36,32 +36,14 @@ export function registerProtocolScope(app: FastifyInstance, protocol: InboundPro
       }
     });
 
-    scope.addHook('preHandler', async (request, reply) => {
-      const result = services.auth.authenticate(request.headers);
-      if (result.outcome === 'open') return;
-      if (result.outcome === 'ok') {
-        const client = result.client;
-        request.llmux.client = client;
-        if (client.models !== undefined) request.llmux.dispatch.allowedModels = client.models;
-        if (client.rpm === undefined && client.tpm === undefined) return;
-        const decision = services.rateLimiter.admit(client);
-        if (!decision.allowed) {
-          const limit = decision.limit === 'rpm' ? `${client.rpm} requests` : `${client.tpm} tokens`;
-          const error = new GatewayError('rate_limit', `rate limit of ${limit} per minute reached for key '${client.name}'; retry in ${decision.retryAfterSeconds} s`, {
-            retryAfterSeconds: decision.retryAfterSeconds,
-            code: 'rate_limit_exceeded',
-          });
-          return sendProtocolError(request, reply, protocol, error);
-        }
-        if (client.tpm !== undefined) request.llmux.dispatch.onUsage = (usage) => services.rateLimiter.recordTokens(client, usage.inputTokens + usage.outputTokens);
-        return;
-      }
-      const message =
-        result.outcome === 'missing'
-          ? 'missing API key: send it as "Authorization: Bearer <key>" or "x-api-key: <key>"'
-          : 'invalid API key';
-      return sendProtocolError(request, reply, protocol, new GatewayError('authentication', message, { code: 'invalid_api_key' }));
-    });
+    // With no client keys configured, access is open: no per-request check at all.
+    if (!services.auth.isOpen) {
+      scope.addHook('preHandler', (request, reply, done) => {
+        const refusal = admitClient(request, services);
+        if (refusal === undefined) done();
+        else sendProtocolError(request, reply, protocol, refusal);
+      });
+    }
 
     scope.setErrorHandler((error: FastifyError | GatewayError, request, reply) => {
       return sendProtocolError(request, reply, protocol, fromFastifyError(error));
@@ -69,6 +51,31 @@ export function registerProtocolScope(app: FastifyInstance, protocol: InboundPro
 
     protocol.register(scope, services);
   });
+}
+
+/** Checks the request's client key and its limits; the error to answer with, if refused. */
+function admitClient(request: FastifyRequest, services: GatewayServices): GatewayError | undefined {
+  const result = services.auth.authenticate(request.headers);
+  if (result.outcome === 'open') return undefined;
+  if (result.outcome !== 'ok') {
+    const message =
+      result.outcome === 'missing' ? 'missing API key: send it as "Authorization: Bearer <key>" or "x-api-key: <key>"' : 'invalid API key';
+    return new GatewayError('authentication', message, { code: 'invalid_api_key' });
+  }
+  const client = result.client;
+  request.llmux.client = client;
+  if (client.models !== undefined) request.llmux.dispatch.allowedModels = client.models;
+  if (client.rpm === undefined && client.tpm === undefined) return undefined;
+  const decision = services.rateLimiter.admit(client);
+  if (!decision.allowed) {
+    const limit = decision.limit === 'rpm' ? `${client.rpm} requests` : `${client.tpm} tokens`;
+    return new GatewayError('rate_limit', `rate limit of ${limit} per minute reached for key '${client.name}'; retry in ${decision.retryAfterSeconds} s`, {
+      retryAfterSeconds: decision.retryAfterSeconds,
+      code: 'rate_limit_exceeded',
+    });
+  }
+  if (client.tpm !== undefined) request.llmux.dispatch.onUsage = (usage) => services.rateLimiter.recordTokens(client, usage.inputTokens + usage.outputTokens);
+  return undefined;
 }
 
 export function sendProtocolError(request: FastifyRequest, reply: FastifyReply, protocol: InboundProtocol, error: GatewayError): FastifyReply {
