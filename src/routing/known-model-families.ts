@@ -125,6 +125,18 @@ const RULES: FamilyRule[] = [
  * `llama3.2:1b`, Poe's `Claude-Sonnet-4`), or undefined when it is not a family we know.
  */
 export function findKnownModelFamily(modelId: string): KnownModelFamily | undefined {
+  // Asked on every Ollama request; the answer for an id never changes, so it is kept (the ids
+  // are the few a deployment serves; the bound only guards against unbounded client input).
+  const known = FAMILY_BY_ID.get(modelId);
+  const family = known === undefined ? matchKnownModelFamily(modelId) : known;
+  if (known === undefined && FAMILY_BY_ID.size < FAMILY_CACHE_LIMIT) FAMILY_BY_ID.set(modelId, family ?? null);
+  return family == null ? undefined : { ...family, capabilities: [...family.capabilities] };
+}
+
+const FAMILY_CACHE_LIMIT = 4096;
+const FAMILY_BY_ID = new Map<string, Readonly<KnownModelFamily> | null>();
+
+function matchKnownModelFamily(modelId: string): KnownModelFamily | undefined {
   const normalized = normalizeModelId(modelId);
   const rule = RULES.find((candidate) => candidate.pattern.test(normalized));
   if (rule === undefined) return undefined;

@@ -46,11 +46,24 @@ export function describeOllamaModel(entry: OllamaModelEntry, startedAt: number):
     capabilities: CAPABILITY_ORDER.filter((capability) => capabilities.includes(capability)),
     capabilitiesDeclared: declared !== undefined,
     parameterSize: family?.parameterSize ?? '',
-    digest: createHash('sha256').update(entry.servedName).digest('hex'),
+    digest: ollamaDigest(entry.servedName),
     modifiedAt: entry.created === undefined ? startedAt : entry.created * 1000,
   };
   if (family?.embeddingLength !== undefined) facts.embeddingLength = family.embeddingLength;
   return facts;
+}
+
+const DIGEST_CACHE_LIMIT = 4096;
+const digests = new Map<string, string>();
+
+/** sha256 of a served name, kept: it is asked for on every Ollama request and never changes. */
+function ollamaDigest(servedName: string): string {
+  let digest = digests.get(servedName);
+  if (digest === undefined) {
+    digest = createHash('sha256').update(servedName).digest('hex');
+    if (digests.size < DIGEST_CACHE_LIMIT) digests.set(servedName, digest);
+  }
+  return digest;
 }
 
 /**
