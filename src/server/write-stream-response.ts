@@ -22,8 +22,9 @@ export async function writeStreamResponse(
     'cache-control': 'no-cache',
     'x-accel-buffering': 'no',
   });
+  // No flushHeaders(): the dispatcher hands over a stream once its first output is there, so the
+  // headers leave in the same packet as the first chunk — one wake-up for the client, not two.
   raw.writeHead(200, headers);
-  raw.flushHeaders();
   try {
     for await (const chunk of chunks) {
       if (raw.destroyed) break;
