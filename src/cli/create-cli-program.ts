@@ -66,6 +66,7 @@ const ENVIRONMENT_HELP = `
 With no config file, llmux is configured from the environment:
   POE_API_KEY or SYSTEM_TOKEN     enable provider poe
   POE_PROTOCOL (openai|bot)       Poe's OpenAI-compatible API (default) or its bot protocol
+  POE_UPLOAD_URL                  where the bot protocol uploads attachments
   CEREBRAS_API_KEY                enable provider cerebras
   OPENAI_API_KEY                  enable provider openai (https://api.openai.com/v1)
   ANTHROPIC_API_KEY, GEMINI_API_KEY, OLLAMA_HOST   enable anthropic, gemini, ollama

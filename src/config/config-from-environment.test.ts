@@ -44,6 +44,13 @@ describe('configFromEnvironment', () => {
     assert.equal(configFromEnvironment({ POE_PROTOCOL: 'bot' }).warnings.length, 1);
   });
 
+  it('takes POE_UPLOAD_URL for bot-protocol attachments', () => {
+    assert.deepEqual(configFromEnvironment({ SYSTEM_TOKEN: 's', POE_PROTOCOL: 'bot', POE_UPLOAD_URL: 'http://127.0.0.1:9/upload' }).input.providers, [
+      { id: 'poe', type: 'poe', api_key: 's', protocol: 'bot', upload_url: 'http://127.0.0.1:9/upload' },
+    ]);
+    assert.match(configFromEnvironment({ SYSTEM_TOKEN: 's', POE_UPLOAD_URL: 'not a url' }).problems[0] ?? '', /^POE_UPLOAD_URL/);
+  });
+
   it('gives OpenAI its real base URL by default', () => {
     assert.deepEqual(configFromEnvironment({ OPENAI_API_KEY: 'k' }).input.providers, [
       { id: 'openai', type: 'openai-compatible', api_key: 'k', base_url: 'https://api.openai.com/v1' },

@@ -69,6 +69,12 @@ export function configFromEnvironment(environment: Environment): EnvironmentConf
     else if (poe === undefined) warnings.push('POE_PROTOCOL is set but the Poe provider is not enabled (set POE_API_KEY)');
     else poe.protocol = poeProtocol;
   }
+  // POE_UPLOAD_URL moves the bot protocol's attachment uploads, as POE_BASE_URL moves the rest.
+  const uploadUrl = readBaseUrl(environment, 'POE_UPLOAD_URL', problems);
+  if (uploadUrl !== undefined) {
+    if (poe === undefined) warnings.push('POE_UPLOAD_URL is set but the Poe provider is not enabled (set POE_API_KEY)');
+    else poe.upload_url = uploadUrl;
+  }
   const proxy = proxyFromEnvironment(environment, problems);
   if (proxy !== undefined) {
     if (poe === undefined) warnings.push('PROXY_HOST is set but the Poe provider is not enabled (set POE_API_KEY); the proxy is not used');
