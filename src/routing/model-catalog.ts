@@ -4,7 +4,7 @@ import type { ProviderAdapter } from '../providers/provider-adapter.ts';
 
 const DEFAULT_TTL_MS = 5 * 60_000;
 /** After a failed refresh, wait this long before asking that provider again. */
-const FAILURE_BACKOFF_MS = 30_000;
+const FAILURE_BACKOFF_MS = 5_000;
 
 interface CatalogEntry {
   models: ProviderModel[];
@@ -12,6 +12,8 @@ interface CatalogEntry {
   byId: Map<string, ProviderModel>;
   fetchedAt: number;
   failedAt: number;
+  /** Why the last listing failed; undefined once one succeeded. */
+  failure: string | undefined;
   pending: Promise<ProviderModel[]> | undefined;
 }
 
@@ -50,6 +52,13 @@ export class ModelCatalog {
     return this.entries.get(providerId)?.byId.get(modelId);
   }
 
+  /** Providers whose last model listing failed, with the reason. */
+  failures(): { providerId: string; message: string }[] {
+    const failures: { providerId: string; message: string }[] = [];
+    for (const [providerId, entry] of this.entries) if (entry.failure !== undefined) failures.push({ providerId, message: entry.failure });
+    return failures;
+  }
+
   /** Whether every provider has been listed at least once (successfully or not). */
   isWarm(): boolean {
     return this.providers.every((provider) => {
@@ -69,7 +78,7 @@ export class ModelCatalog {
   async modelsOf(provider: ProviderAdapter): Promise<ProviderModel[]> {
     let entry = this.entries.get(provider.id);
     if (entry === undefined) {
-      entry = { models: [], byId: new Map(), fetchedAt: 0, failedAt: 0, pending: undefined };
+      entry = { models: [], byId: new Map(), fetchedAt: 0, failedAt: 0, failure: undefined, pending: undefined };
       this.entries.set(provider.id, entry);
     }
     const now = Date.now();
@@ -88,10 +97,14 @@ export class ModelCatalog {
       setModels(entry, mergeStatic(listed, this.staticModels.get(provider.id)));
       entry.fetchedAt = Date.now();
       entry.failedAt = 0;
+      if (entry.failure !== undefined) this.log.info({ provider: provider.id }, `provider '${provider.id}' listed its models again`);
+      entry.failure = undefined;
     } catch (error) {
       entry.failedAt = Date.now();
+      entry.failure = error instanceof Error ? error.message : String(error);
       if (entry.fetchedAt === 0) setModels(entry, mergeStatic([], this.staticModels.get(provider.id)));
-      this.log.warn({ provider: provider.id, err: error }, `could not list models of provider '${provider.id}'`);
+      // A provider that cannot be reached is the operator's news, not a bug: the reason, no stack.
+      this.log.warn({ provider: provider.id }, `could not list the models of provider '${provider.id}': ${entry.failure}`);
     } finally {
       clearTimeout(timer);
       entry.pending = undefined;

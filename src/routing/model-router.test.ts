@@ -77,6 +77,21 @@ describe('ModelRouter', () => {
     const withBroken = routerWith({ models: [], default_model: undefined }, [broken, cerebras]);
     assert.deepEqual((await withBroken.list()).map((model) => model.name), ['gpt-oss-120b', 'shared-model']);
     assert.equal((await withBroken.resolve('broken/x')).targets[0]?.upstreamModel, 'x');
+    assert.deepEqual(withBroken.catalogFailures(), [{ providerId: 'broken', message: 'connection refused' }]);
+    await assert.rejects(withBroken.resolve('nope'), /; could not list the models of provider 'broken': connection refused$/);
+  });
+
+  it('says a configured provider listed nothing, rather than that nothing is configured', async () => {
+    const silent = new ScriptedProvider('silent');
+    await assert.rejects(routerWith({ models: [], default_model: undefined }, [silent]).resolve('x'), /: model 'x' not found; no provider listed any models$/);
+  });
+
+  it("resolves 'name:latest' (as Ollama clients send it) to 'name' on every route", async () => {
+    const resolved = await router.resolve('fast:latest');
+    assert.equal(resolved.name, 'fast:latest');
+    assert.equal(resolved.targets[0]?.upstreamModel, 'gpt-oss-120b');
+    assert.equal((await router.resolve('gpt-oss-120b:latest')).targets[0]?.provider.id, 'cerebras');
+    await assert.rejects(router.resolve('nope:latest'), /model 'nope:latest' not found/);
   });
 
   it('routes names matching a wildcard alias, after exact names and before default_model', async () => {

@@ -32,6 +32,7 @@ export interface ListedModel {
 }
 
 const KNOWN_MODELS_SHOWN = 25;
+const LATEST_TAG = ':latest';
 
 /**
  * Model name → targets. Order: a configured alias; `<provider>/<model>`; a model id one of the
@@ -75,8 +76,25 @@ export class ModelRouter {
     throw await this.notFound(name);
   }
 
-  /** Resolve without the default-model fallback; undefined when unknown. */
+  /**
+   * Resolve without patterns or the default-model fallback; undefined when unknown. Ollama
+   * clients add `:latest` to names without a tag (and VS Code Copilot lists models through
+   * /api/tags, then chats on /v1), so `name:latest` is `name` when only that is known.
+   */
   async tryResolve(name: string): Promise<ResolvedModel | undefined> {
+    const exact = await this.resolveExact(name);
+    if (exact !== undefined || !name.endsWith(LATEST_TAG)) return exact;
+    const untagged = await this.resolveExact(name.slice(0, -LATEST_TAG.length));
+    if (untagged !== undefined) untagged.name = name;
+    return untagged;
+  }
+
+  /** Provider listing failures, for messages that explain an empty or short model list. */
+  catalogFailures(): { providerId: string; message: string }[] {
+    return this.catalog.failures();
+  }
+
+  private async resolveExact(name: string): Promise<ResolvedModel | undefined> {
     const alias = this.aliases.get(name);
     if (alias !== undefined) return this.fromAlias(alias);
     const slash = name.indexOf('/');
@@ -162,8 +180,13 @@ export class ModelRouter {
     const known = (await this.list()).map((model) => model.name);
     const shown = known.slice(0, KNOWN_MODELS_SHOWN).join(', ');
     const more = known.length > KNOWN_MODELS_SHOWN ? `, … (${known.length - KNOWN_MODELS_SHOWN} more)` : '';
-    const hint = known.length === 0 ? 'no models are configured; add a provider (see `llmux init`)' : `known models: ${shown}${more}`;
-    return new GatewayError('not_found', `model '${name}' not found; ${hint}`, { param: 'model', code: 'model_not_found' });
+    const failures = this.catalog.failures().map((failure) => `could not list the models of provider '${failure.providerId}': ${failure.message}`);
+    let hint: string;
+    if (known.length > 0) hint = `known models: ${shown}${more}`;
+    else if (this.providers.size === 0) hint = 'no models are configured; add a provider (see `llmux init`)';
+    else hint = 'no provider listed any models';
+    const detail = failures.length === 0 ? '' : `; ${failures.join('; ')}`;
+    return new GatewayError('not_found', `model '${name}' not found; ${hint}${detail}`, { param: 'model', code: 'model_not_found' });
   }
 }
 
