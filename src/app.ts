@@ -37,6 +37,8 @@ export function createApp(options: AppOptions): FastifyInstance {
   app.addHook('onRequest', (request, reply, done) => {
     attachRequestContext(request, reply);
     if (guardHost && !isAllowedHost(request.headers.host)) {
+      // Ollama answers a bare 403; the log says why (a reverse proxy must pass a local Host).
+      request.log.info({ host: request.headers.host }, `refused: Host '${request.headers.host}' is not this machine (DNS-rebinding guard on a loopback listen; listen on another address to serve other names)`);
       reply.code(403).type('text/plain; charset=utf-8').send('403 Forbidden');
       return;
     }
@@ -46,6 +48,7 @@ export function createApp(options: AppOptions): FastifyInstance {
       return;
     }
     if (!services.cors.allows(origin, request.headers.host)) {
+      request.log.info({ origin }, `refused: browser origin '${origin}' is not allowed (add it to cors.origins or OLLAMA_ORIGINS)`);
       reply.code(403).type('text/plain; charset=utf-8').send('403 Forbidden');
       return;
     }

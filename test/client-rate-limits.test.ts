@@ -26,8 +26,9 @@ describe('per-key rate limits', () => {
     return new OpenAI({ baseURL: `${gateway.baseUrl}/v1`, apiKey, maxRetries: 0 });
   }
 
-  it('answers 429 with retry-after once a key used its rpm', async () => {
+  it('answers 429 with retry-after once a key used its rpm; listing models does not count', async () => {
     const openai = client('sk-rpm');
+    for (let i = 0; i < 3; i++) await openai.models.list();
     for (let i = 0; i < 2; i++) await openai.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'hi' }] });
     const calls = provider.requests.length;
     await assert.rejects(openai.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }), (error: unknown) => {

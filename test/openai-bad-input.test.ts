@@ -86,7 +86,7 @@ describe('OpenAI endpoints refuse bad input in OpenAI shape and keep serving', (
   it('answers an oversized body with 413 in OpenAI shape', async () => {
     const answer = await post('/v1/chat/completions', JSON.stringify({ model: 'model-a', messages: [{ role: 'user', content: 'x'.repeat(8000) }] }));
     assert.equal(answer.status, 413);
-    assert.deepEqual(answer.body, { error: { message: 'request body is too large', type: 'invalid_request_error', param: null, code: 'request_too_large' } });
+    assert.deepEqual(answer.body, { error: { message: 'request body is larger than the limit of 4096 bytes (body_limit in the config)', type: 'invalid_request_error', param: null, code: 'request_too_large' } });
     await assertStillServing();
   });
 

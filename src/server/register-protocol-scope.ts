@@ -46,7 +46,7 @@ export function registerProtocolScope(app: FastifyInstance, protocol: InboundPro
     }
 
     scope.setErrorHandler((error: FastifyError | GatewayError, request, reply) => {
-      return sendProtocolError(request, reply, protocol, fromFastifyError(error));
+      return sendProtocolError(request, reply, protocol, fromFastifyError(error, services.config.body_limit));
     });
 
     protocol.register(scope, services);
@@ -65,7 +65,8 @@ function admitClient(request: FastifyRequest, services: GatewayServices): Gatewa
   const client = result.client;
   request.llmux.client = client;
   if (client.models !== undefined) request.llmux.dispatch.allowedModels = client.models;
-  if (client.rpm === undefined && client.tpm === undefined) return undefined;
+  // Limits are for model calls: listing models (clients poll /api/tags, /v1/models) is free.
+  if ((client.rpm === undefined && client.tpm === undefined) || request.method !== 'POST') return undefined;
   const decision = services.rateLimiter.admit(client);
   if (!decision.allowed) {
     const limit = decision.limit === 'rpm' ? `${client.rpm} requests` : `${client.tpm} tokens`;
@@ -79,8 +80,11 @@ function admitClient(request: FastifyRequest, services: GatewayServices): Gatewa
 }
 
 export function sendProtocolError(request: FastifyRequest, reply: FastifyReply, protocol: InboundProtocol, error: GatewayError): FastifyReply {
-  if (error.status >= 500) request.log.error({ err: error }, error.message);
-  else request.log.info({ status: error.status }, error.message);
+  // Only a fault of llmux itself earns a stack trace; an upstream that failed or a client
+  // mistake is logged as what it is, in one line.
+  if (error.kind === 'internal') request.log.error({ err: error }, error.message);
+  else if (error.status >= 500) request.log.warn({ status: error.status, kind: error.kind, upstreamStatus: error.upstreamStatus }, error.message);
+  else request.log.info({ status: error.status, kind: error.kind }, error.message);
   const formatted = protocol.formatError(error);
   const headers: Record<string, string> = { ...llmuxHeaders(request), ...formatted.headers };
   if (error.retryAfterSeconds !== undefined) headers['retry-after'] = String(Math.ceil(error.retryAfterSeconds));
@@ -88,10 +92,11 @@ export function sendProtocolError(request: FastifyRequest, reply: FastifyReply, 
 }
 
 /** Fastify's own errors (body too large, bad content) as GatewayErrors. */
-function fromFastifyError(error: FastifyError | GatewayError): GatewayError {
+function fromFastifyError(error: FastifyError | GatewayError, bodyLimit: number): GatewayError {
   if (error instanceof GatewayError) return error;
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-    return new GatewayError('request_too_large', 'request body is too large', { code: 'request_too_large' });
+    const limit = bodyLimit >= 1024 * 1024 ? `${Math.round((bodyLimit / 1024 / 1024) * 10) / 10} MiB` : `${bodyLimit} bytes`;
+    return new GatewayError('request_too_large', `request body is larger than the limit of ${limit} (body_limit in the config)`, { code: 'request_too_large' });
   }
   const status = error.statusCode;
   if (status !== undefined && status >= 400 && status < 500) {
