@@ -70,7 +70,7 @@ describe('OpenAI endpoints refuse bad input in OpenAI shape and keep serving', (
   it('answers an unknown /v1 path and a wrong method with a 404 in OpenAI shape', async () => {
     const unknown = await post('/v1/audio/transcriptions?x=1', '{}');
     assert.equal(unknown.status, 404);
-    assert.deepEqual(unknown.body, { error: { message: 'Invalid URL (POST /v1/audio/transcriptions)', type: 'not_found_error', param: null, code: 'unknown_url' } });
+    assert.deepEqual(unknown.body, { error: { message: 'Invalid URL (POST /v1/audio/transcriptions)', type: 'invalid_request_error', param: null, code: 'unknown_url' } });
     const wrongMethod = await fetch(`${gateway.baseUrl}/v1/chat/completions`);
     assert.equal(wrongMethod.status, 404);
     assert.equal(((await wrongMethod.json()) as OpenAIErrorBody).error.message, 'Invalid URL (GET /v1/chat/completions)');

@@ -161,7 +161,7 @@ describe('OpenAI clients served by Cerebras', () => {
     const notFound = await client.chat.completions.create({ model: 'cerebras/does-not-exist', messages: [{ role: 'user', content: 'Hi' }] }).catch((caught: unknown) => caught);
     assert.ok(notFound instanceof OpenAI.NotFoundError);
     assert.equal(notFound.message, '404 Model does-not-exist does not exist');
-    assert.equal(notFound.type, 'not_found_error');
+    assert.equal(notFound.type, 'invalid_request_error');
 
     cerebras.fail(429, { message: 'Requests per minute limit exceeded', type: 'too_many_requests_error' }, { 'retry-after': '2' });
     for (const stream of [false, true]) {

@@ -28,7 +28,7 @@ describe('OpenAI chat errors and aborts through the openai SDK', () => {
       [new GatewayError('authentication', 'provider key rejected'), 401, OpenAI.AuthenticationError, 'authentication_error'],
       [new GatewayError('payment_required', 'out of points'), 402, OpenAI.APIError, 'insufficient_quota'],
       [new GatewayError('permission', 'not allowed'), 403, OpenAI.PermissionDeniedError, 'permission_error'],
-      [new GatewayError('not_found', 'no such upstream model'), 404, OpenAI.NotFoundError, 'not_found_error'],
+      [new GatewayError('not_found', 'no such upstream model'), 404, OpenAI.NotFoundError, 'invalid_request_error'],
       [new GatewayError('rate_limit', 'slow down', { retryAfterSeconds: 7 }), 429, OpenAI.RateLimitError, 'rate_limit_error'],
       [new GatewayError('upstream', 'upstream answered 500'), 502, OpenAI.InternalServerError, 'api_error'],
       [new GatewayError('overloaded', 'try later'), 502, OpenAI.InternalServerError, 'server_error'],

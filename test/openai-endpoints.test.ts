@@ -57,7 +57,7 @@ describe('OpenAI models, embeddings, images and legacy completions through the o
     const error = await client.models.retrieve('missing').catch((caught: unknown) => caught);
     assert.ok(error instanceof OpenAI.NotFoundError);
     assert.equal(error.message, "404 model 'missing' not found; known models: gpt-test, model-a, org/embedder");
-    assert.equal(error.type, 'not_found_error');
+    assert.equal(error.type, 'invalid_request_error');
   });
 
   it('creates embeddings as floats and as base64 float32 (which the SDK decodes)', async () => {

@@ -8,7 +8,7 @@ describe('formatOpenAIError', () => {
     const formatted = formatOpenAIError(new GatewayError('not_found', "model 'x' not found", { param: 'model', code: 'model_not_found' }));
     assert.deepEqual(formatted, {
       status: 404,
-      body: { error: { message: "model 'x' not found", type: 'not_found_error', param: 'model', code: 'model_not_found' } },
+      body: { error: { message: "model 'x' not found", type: 'invalid_request_error', param: 'model', code: 'model_not_found' } },
     });
   });
 

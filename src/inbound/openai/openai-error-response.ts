@@ -8,14 +8,15 @@ export interface OpenAIErrorBody {
 /**
  * OpenAI's error `type` for each kind, as api.openai.com spells them (openai-node maps errors by
  * status, but clients such as LangChain and LiteLLM also read `type`). Running out of credits is
- * OpenAI's `insufficient_quota`, which clients treat as "do not retry".
+ * OpenAI's `insufficient_quota`, which clients treat as "do not retry"; an unknown model is a 404
+ * typed `invalid_request_error` with code `model_not_found`, as OpenAI answers it.
  */
 const TYPE_BY_KIND: Record<GatewayErrorKind, string> = {
   invalid_request: 'invalid_request_error',
   authentication: 'authentication_error',
   payment_required: 'insufficient_quota',
   permission: 'permission_error',
-  not_found: 'not_found_error',
+  not_found: 'invalid_request_error',
   request_too_large: 'invalid_request_error',
   unprocessable: 'invalid_request_error',
   rate_limit: 'rate_limit_error',

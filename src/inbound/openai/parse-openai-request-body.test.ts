@@ -30,6 +30,10 @@ describe('parseOpenAIRequestBody', () => {
     assert.deepEqual(problem({ model: 'm', messages: [] }), { message: 'messages: must have at least 1 item', param: 'messages' });
   });
 
+  it('words an exclusive lower bound as one', () => {
+    assert.deepEqual(problem({ model: 'm', messages: [user], n: 0 }), { message: 'n: must be greater than 0', param: 'n' });
+  });
+
   it('names wrong types, looking inside unions for what the client meant', () => {
     assert.deepEqual(problem({ model: 'm', messages: [user], temperature: 'hot' }), {
       message: 'temperature: expected number, received string',

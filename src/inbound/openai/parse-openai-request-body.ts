@@ -43,6 +43,8 @@ interface IssueLike {
   errors?: IssueLike[][];
   minimum?: unknown;
   maximum?: unknown;
+  /** false for an exclusive bound (`.positive()`: greater than 0, not at least 0). */
+  inclusive?: boolean;
   origin?: string;
   keys?: string[];
 }
@@ -63,10 +65,10 @@ function describeProblem(issue: IssueLike): string {
     case 'too_small':
       if (issue.origin === 'array') return `must have at least ${String(issue.minimum)} item${issue.minimum === 1 ? '' : 's'}`;
       if (issue.origin === 'string') return `must be at least ${String(issue.minimum)} character${issue.minimum === 1 ? '' : 's'} long`;
-      return `must be at least ${String(issue.minimum)}`;
+      return issue.inclusive === false ? `must be greater than ${String(issue.minimum)}` : `must be at least ${String(issue.minimum)}`;
     case 'too_big':
       if (issue.origin === 'array') return `must have at most ${String(issue.maximum)} items`;
-      return `must be at most ${String(issue.maximum)}`;
+      return issue.inclusive === false ? `must be less than ${String(issue.maximum)}` : `must be at most ${String(issue.maximum)}`;
     case 'unrecognized_keys':
       return `unknown field${(issue.keys?.length ?? 0) === 1 ? '' : 's'} ${(issue.keys ?? []).join(', ')}`;
     default:
