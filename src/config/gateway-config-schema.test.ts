@@ -20,6 +20,15 @@ describe('gatewayConfigSchema', () => {
     assert.equal(gatewayConfigSchema.safeParse({ ollama_version: 'nollama-0.1' }).success, false);
   });
 
+  it('takes only http:// and https:// upstream URLs', () => {
+    const provider = (base_url: string) => ({ providers: [{ id: 'p', type: 'openai-compatible', base_url }] });
+    const refused = gatewayConfigSchema.safeParse(provider('ftp://127.0.0.1/v1'));
+    assert.equal(refused.success, false);
+    assert.match(refused.error?.issues[0]?.message ?? '', /expected an http:\/\/ or https:\/\/ URL/);
+    assert.equal(gatewayConfigSchema.safeParse(provider('https://api.example.com/v1')).success, true);
+    assert.equal(gatewayConfigSchema.safeParse(provider('http://127.0.0.1:8080/v1')).success, true);
+  });
+
   it('allows one * in a model name', () => {
     assert.equal(gatewayConfigSchema.safeParse({ models: [{ name: 'claude-*', target: 'poe/Claude-*' }] }).success, true);
     assert.equal(gatewayConfigSchema.safeParse({ models: [{ name: '*-*', target: 'poe/*' }] }).success, false);

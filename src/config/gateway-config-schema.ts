@@ -4,6 +4,9 @@ import { z } from 'zod';
 export const PROVIDER_TYPES = ['openai-compatible', 'cerebras', 'poe', 'anthropic', 'gemini', 'ollama'] as const;
 export type ProviderType = (typeof PROVIDER_TYPES)[number];
 
+/** An upstream address: only http:// and https:// are spoken. */
+const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' });
+
 const timeoutSchema = z
   .object({
     connect_ms: z.number().int().positive().optional(),
@@ -20,7 +23,7 @@ export const providerConfigSchema = z
     api_key: z.string().optional(),
     /** Several keys, balanced round-robin. */
     api_keys: z.array(z.string()).optional(),
-    base_url: z.url().optional(),
+    base_url: httpUrl.optional(),
     proxy: z
       .string()
       .regex(/^(https?|socks5h?):\/\//, 'expected an http://, https:// or socks5:// URL')
@@ -31,9 +34,9 @@ export const providerConfigSchema = z
     /** Poe: `openai` (its OpenAI-compatible API, default) or `bot` (the fastapi_poe bot protocol). */
     protocol: z.enum(['openai', 'bot']).optional(),
     /** Poe bot protocol: where attachments are uploaded. */
-    upload_url: z.url().optional(),
+    upload_url: httpUrl.optional(),
     /** Where the provider's model list is read when it is not `<base_url>/models` (Poe bot protocol: `<origin>/v1/models`). */
-    models_url: z.url().optional(),
+    models_url: httpUrl.optional(),
     /** Models to list when the upstream has no model list of its own (or to add to it). */
     models: z.array(z.string()).optional(),
   })
