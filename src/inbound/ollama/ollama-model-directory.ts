@@ -1,3 +1,4 @@
+import { GatewayError } from '../../canonical/gateway-error.ts';
 import type { ModelCapability } from '../../canonical/model-info.ts';
 import type { ModelRouter, ResolvedModel } from '../../routing/model-router.ts';
 
@@ -65,11 +66,41 @@ export class OllamaModelDirectory {
     return providerModel === undefined ? undefined : fromResolved(providerModel);
   }
 
-  /** As find, but an unknown name routes to `default_model` when one is configured. */
+  /**
+   * The model `show` and `pull` describe: as find, else `default_model` when one is configured,
+   * but never a wildcard alias, which would answer for any name and so stop the Ollama CLI from
+   * reporting a misspelt one (it pulls on a 404). A model the client's key may not use is not
+   * found, so that its existence is not revealed.
+   */
+  async findOrDefault(name: string, allowedModels: ReadonlySet<string> | undefined): Promise<OllamaModelEntry | undefined> {
+    let found = await this.find(name);
+    if (found === undefined && this.defaultModel !== undefined && name.trim().length > 0) found = await this.find(this.defaultModel);
+    return found !== undefined && this.allows(found, allowedModels) ? found : undefined;
+  }
+
+  /**
+   * The model a chat, generate or embedding request goes to: as find, else wherever the router
+   * sends the name (a wildcard alias, then `default_model`), as the OpenAI routes do. A model the
+   * client's key may not use is still found here: those routes refuse it with 403, as the dispatcher does.
+   */
   async resolve(name: string): Promise<OllamaModelEntry | undefined> {
     const found = await this.find(name);
-    if (found !== undefined || this.defaultModel === undefined || name.trim().length === 0) return found;
-    return this.find(this.defaultModel);
+    if (found !== undefined || name.trim().length === 0) return found;
+    let resolved: ResolvedModel;
+    try {
+      // Ollama clients may add the implicit `:latest` to a name no list shows.
+      resolved = await this.router.resolve(withoutLatest(name));
+    } catch (error) {
+      if (error instanceof GatewayError && error.kind === 'not_found') return undefined;
+      throw error;
+    }
+    if (resolved.name === this.defaultModel) return (await this.find(this.defaultModel)) ?? fromResolved(resolved);
+    return fromResolved(resolved);
+  }
+
+  /** Whether a client key with this allow-list may use the model, judged as the dispatcher does. */
+  allows(entry: OllamaModelEntry, allowedModels: ReadonlySet<string> | undefined): boolean {
+    return allowedModels === undefined || allowedModels.has(entry.servedName);
   }
 }
 

@@ -20,6 +20,7 @@ import { encodeOllamaStream } from './ollama-stream-encoder.ts';
 import { ollamaNow } from './ollama-time.ts';
 import { parseKeepAlive } from './parse-keep-alive.ts';
 import { parseOllamaBody } from './parse-ollama-body.ts';
+import { resolveOllamaModel } from './resolve-ollama-model.ts';
 
 /**
  * `POST /api/chat` and `POST /api/generate`: validate everything first (no upstream call for a
@@ -34,7 +35,7 @@ export function registerOllamaChatRoutes(scope: FastifyInstance, context: Ollama
     if (name.trim().length === 0) throw new GatewayError('invalid_request', 'model is required', { param: 'model' });
     const chatRequest = convertOllamaChatRequest(body, name);
     const keepAliveMs = parseKeepAlive(body.keep_alive);
-    const entry = await findModel(context, name);
+    const entry = await resolveOllamaModel(request, context, name);
     const facts = describeOllamaModel(entry, context.startedAt);
     if (chatRequest.messages.length === 0 && keepAliveMs === 0) return answerLoad(reply, context, entry, 'chat', name, 0);
     checkOllamaCapabilities(facts, name, { route: 'chat', tools: (chatRequest.tools?.length ?? 0) > 0, thinking: wantsThinking(body.think) });
@@ -49,7 +50,7 @@ export function registerOllamaChatRoutes(scope: FastifyInstance, context: Ollama
     const images = convertImages(body.images ?? []);
     const keepAliveMs = parseKeepAlive(body.keep_alive);
     // Ollama answers a missing model on generate with 404 `model '' not found` (unlike chat).
-    const entry = await findModel(context, name);
+    const entry = await resolveOllamaModel(request, context, name);
     const prompt = body.prompt ?? '';
     if (prompt.length === 0 && keepAliveMs === 0) return answerLoad(reply, context, entry, 'generate', name, 0);
     const raw = body.raw === true;
@@ -73,12 +74,6 @@ export function registerOllamaChatRoutes(scope: FastifyInstance, context: Ollama
   });
 }
 
-async function findModel(context: OllamaRouteContext, name: string): Promise<OllamaModelEntry> {
-  const entry = await context.directory.resolve(name);
-  if (entry === undefined) throw new GatewayError('not_found', `model '${name}' not found`, { param: 'model', code: 'model_not_found' });
-  return entry;
-}
-
 interface Generation {
   entry: OllamaModelEntry;
   keepAliveMs: number | undefined;
@@ -94,13 +89,15 @@ async function dispatch(request: FastifyRequest, reply: FastifyReply, context: O
   const { entry, keepAliveMs, chatRequest, kind, name, memory } = generation;
   // The canonical stream carries no token log probabilities, so Ollama's `logprobs` cannot be filled.
   if (chatRequest.logprobs === true) request.log.warn('`logprobs` was asked for but is not returned on the Ollama API');
-  context.running.touch(entry, keepAliveMs);
+  // The model is listed as running only once an upstream answered: a refused or failed request ran nothing.
   if (!chatRequest.stream) {
     const { response } = await context.services.dispatcher.complete(chatRequest, request.llmux.dispatch);
+    context.running.touch(entry, keepAliveMs);
     const contextTokens = memory === undefined ? undefined : await memory(response.text);
     return reply.send(buildOllamaFinalResponse(kind, name, response, contextTokens));
   }
   const routed = await context.services.dispatcher.stream(chatRequest, request.llmux.dispatch);
+  context.running.touch(entry, keepAliveMs);
   const options = memory === undefined ? { kind, model: name } : { kind, model: name, context: memory };
   await writeStreamResponse(request, reply, NDJSON_CONTENT_TYPE, encodeOllamaStream(routed.events, options));
   return undefined;

@@ -6,6 +6,7 @@ import type { OllamaModelEntry } from './ollama-model-directory.ts';
 import type { OllamaRouteContext } from './ollama-route-context.ts';
 import { parseKeepAlive } from './parse-keep-alive.ts';
 import { parseOllamaBody } from './parse-ollama-body.ts';
+import { resolveOllamaModel } from './resolve-ollama-model.ts';
 
 let tokenCounter: Promise<(text: string) => number> | undefined;
 
@@ -20,13 +21,15 @@ export function registerOllamaEmbeddingRoutes(scope: FastifyInstance, context: O
     const name = body.model ?? '';
     const input = embedInput(body.input);
     const keepAliveMs = parseKeepAlive(body.keep_alive);
-    const entry = await context.directory.resolve(name);
-    if (entry === undefined) throw new GatewayError('not_found', `model '${name}' not found`, { param: 'model', code: 'model_not_found' });
-    context.running.touch(entry, keepAliveMs);
-    if (input.length === 0) return { model: name, embeddings: [] };
+    const entry = await resolveOllamaModel(request, context, name);
+    if (input.length === 0) {
+      context.running.touch(entry, keepAliveMs);
+      return { model: name, embeddings: [] };
+    }
     const started = performance.now();
     const loadMs = started - request.llmux.receivedAt;
     const response = await embed(request, context, entry, input);
+    context.running.touch(entry, keepAliveMs);
     const dimensions = body.dimensions ?? 0;
     const embeddings = response.embeddings.map((vector) => {
       const normalized = normalize(vector);
@@ -46,12 +49,14 @@ export function registerOllamaEmbeddingRoutes(scope: FastifyInstance, context: O
     const name = body.model ?? '';
     if (name.trim().length === 0) throw new GatewayError('invalid_request', 'model is required', { param: 'model' });
     const keepAliveMs = parseKeepAlive(body.keep_alive);
-    const entry = await context.directory.resolve(name);
-    if (entry === undefined) throw new GatewayError('not_found', `model "${name}" not found, try pulling it first`, { param: 'model', code: 'model_not_found' });
-    context.running.touch(entry, keepAliveMs);
+    const entry = await resolveOllamaModel(request, context, name, `model "${name}" not found, try pulling it first`);
     const prompt = body.prompt ?? '';
-    if (prompt.length === 0) return { embedding: [] };
+    if (prompt.length === 0) {
+      context.running.touch(entry, keepAliveMs);
+      return { embedding: [] };
+    }
     const response = await embed(request, context, entry, [prompt]);
+    context.running.touch(entry, keepAliveMs);
     return { embedding: response.embeddings[0] ?? [] };
   });
 }

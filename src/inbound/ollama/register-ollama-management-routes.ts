@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { GatewayError } from '../../canonical/gateway-error.ts';
 import { ollamaCopyRequestSchema, ollamaCreateRequestSchema, ollamaDeleteRequestSchema, ollamaPullRequestSchema } from './ollama-model-request-schemas.ts';
 import type { OllamaRouteContext } from './ollama-route-context.ts';
@@ -23,7 +23,7 @@ export function registerOllamaManagementRoutes(scope: FastifyInstance, context: 
   scope.post('/api/copy', async (request) => {
     const body = parseOllamaBody(ollamaCopyRequestSchema, request.body, 'CopyRequest');
     const source = body.source ?? '';
-    if ((await context.directory.find(source)) === undefined) throw new GatewayError('not_found', `model ${JSON.stringify(source)} not found`);
+    if (!(await exists(request, context, source))) throw new GatewayError('not_found', `model ${JSON.stringify(source)} not found`);
     throw notSupported();
   });
 
@@ -31,7 +31,7 @@ export function registerOllamaManagementRoutes(scope: FastifyInstance, context: 
     const body = parseOllamaBody(ollamaPullRequestSchema, request.body, 'PushRequest');
     const name = body.model || body.name || '';
     if (name === '') throw new GatewayError('invalid_request', 'model is required', { param: 'model' });
-    if ((await context.directory.find(name)) === undefined) throw new GatewayError('not_found', `model '${name}' not found`);
+    if (!(await exists(request, context, name))) throw new GatewayError('not_found', `model '${name}' not found`);
     throw notSupported();
   });
 
@@ -39,13 +39,19 @@ export function registerOllamaManagementRoutes(scope: FastifyInstance, context: 
     const body = parseOllamaBody(ollamaDeleteRequestSchema, request.body, 'DeleteRequest');
     const name = body.model || body.name || '';
     if (name === '') throw new GatewayError('invalid_request', `name ${JSON.stringify(name)} is invalid`, { param: 'model' });
-    if ((await context.directory.find(name)) === undefined) throw new GatewayError('not_found', `model '${name}' not found`);
+    if (!(await exists(request, context, name))) throw new GatewayError('not_found', `model '${name}' not found`);
     throw notSupported();
   });
 
   // No blob is ever stored. The POST is answered before its (possibly huge, binary) body is read.
   scope.head('/api/blobs/:digest', async (_request, reply) => reply.code(404).send());
   scope.post('/api/blobs/:digest', { onRequest: async () => Promise.reject(notSupported()) }, async () => undefined);
+}
+
+/** Whether the model is served and the client's key may see it: a hidden model is answered as unknown. */
+async function exists(request: FastifyRequest, context: OllamaRouteContext, name: string): Promise<boolean> {
+  const entry = await context.directory.find(name);
+  return entry !== undefined && context.directory.allows(entry, request.llmux.dispatch.allowedModels);
 }
 
 function notSupported(): GatewayError {

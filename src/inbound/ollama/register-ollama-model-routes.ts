@@ -24,13 +24,16 @@ const PULL_NOT_FOUND = 'pull model manifest: file does not exist';
 export function registerOllamaModelRoutes(scope: FastifyInstance, context: OllamaRouteContext): void {
   scope.get('/api/version', async () => ({ version: context.services.config.ollama_version }));
 
-  scope.get('/api/tags', async () => {
-    const entries = await context.directory.list();
+  // A client key limited to some models sees only those, here as on /v1/models.
+  scope.get('/api/tags', async (request) => {
+    const allowed = request.llmux.dispatch.allowedModels;
+    const entries = (await context.directory.list()).filter((entry) => context.directory.allows(entry, allowed));
     return { models: entries.map((entry) => buildOllamaTagsEntry(describeOllamaModel(entry, context.startedAt))) };
   });
 
-  scope.get('/api/ps', async () => {
-    const running = context.running.list();
+  scope.get('/api/ps', async (request) => {
+    const allowed = request.llmux.dispatch.allowedModels;
+    const running = context.running.list().filter(({ entry }) => context.directory.allows(entry, allowed));
     return { models: running.map(({ entry, expiresAt }) => buildOllamaPsEntry(describeOllamaModel(entry, context.startedAt), expiresAt)) };
   });
 
@@ -38,7 +41,7 @@ export function registerOllamaModelRoutes(scope: FastifyInstance, context: Ollam
     const body = parseOllamaBody(ollamaShowRequestSchema, request.body, 'ShowRequest');
     const name = body.model || body.name || '';
     if (name.length === 0) throw new GatewayError('invalid_request', 'model is required', { param: 'model' });
-    const entry = await context.directory.resolve(name);
+    const entry = await context.directory.findOrDefault(name, request.llmux.dispatch.allowedModels);
     if (entry === undefined) throw new GatewayError('not_found', `model '${name}' not found`, { param: 'model', code: 'model_not_found' });
     const shown = buildOllamaShowResponse(describeOllamaModel(entry, context.startedAt), body.system ?? undefined);
     // Copilot shows `general.basename` as the model's name; Ollama echoes the requested name to it.
@@ -50,7 +53,7 @@ export function registerOllamaModelRoutes(scope: FastifyInstance, context: Ollam
     const body = parseOllamaBody(ollamaPullRequestSchema, request.body, 'PullRequest');
     const name = body.model || body.name || '';
     if (name.length === 0) throw new GatewayError('invalid_request', 'invalid model name', { param: 'model' });
-    const entry = await context.directory.resolve(name);
+    const entry = await context.directory.findOrDefault(name, request.llmux.dispatch.allowedModels);
     if (body.stream === false) {
       if (entry === undefined) throw new GatewayError('not_found', PULL_NOT_FOUND, { param: 'model' });
       return { status: 'success' };
