@@ -5,11 +5,17 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export interface CliRunOptions {
-  /** The whole environment of the child besides PATH: nothing else leaks in from the test run. */
+  /** The whole environment of the child besides PATH (and HOME for npm): nothing else leaks in from the test run. */
   env?: Record<string, string>;
   cwd: string;
+  /**
+   * Run as `npm start -- ARGS` from the project root (cwd is then ignored), in a process group of
+   * its own, as a terminal runs it: `signalGroup` reaches npm and llmux alike, like Ctrl-C.
+   */
+  viaNpmStart?: boolean;
 }
 
 /** A running `llmux …` process with its output so far. */
@@ -18,14 +24,21 @@ export class LlmuxProcess {
   stdout = '';
   stderr = '';
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  private readonly grouped: boolean;
   private readonly waiters: (() => void)[] = [];
 
   constructor(args: readonly string[], options: CliRunOptions) {
-    this.child = spawn(process.execPath, [MAIN, ...args], {
-      cwd: options.cwd,
-      env: { PATH: process.env.PATH ?? '', ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    this.grouped = options.viaNpmStart === true;
+    const env = { PATH: process.env.PATH ?? '', ...options.env };
+    this.child =
+      options.viaNpmStart === true
+        ? spawn('npm', ['start', '--', ...args], {
+            cwd: PROJECT_ROOT,
+            env: { ...(process.env.HOME === undefined ? {} : { HOME: process.env.HOME }), ...env },
+            stdio: ['ignore', 'pipe', 'pipe'],
+            detached: true,
+          })
+        : spawn(process.execPath, [MAIN, ...args], { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child.stdout?.setEncoding('utf8').on('data', (text: string) => {
       this.stdout += text;
       this.notify();
@@ -34,7 +47,9 @@ export class LlmuxProcess {
       this.stderr += text;
       this.notify();
     });
-    this.exited = new Promise((resolve) => this.child.once('close', (code: number | null, signal: NodeJS.Signals | null) => resolve({ code, signal })));
+    // npm's own exit: llmux shares its output pipes, so a llmux that outlives npm would hold 'close' back.
+    const ended = options.viaNpmStart === true ? 'exit' : 'close';
+    this.exited = new Promise((resolve) => this.child.once(ended, (code: number | null, signal: NodeJS.Signals | null) => resolve({ code, signal })));
     void this.exited.then(() => this.notify());
   }
 
@@ -56,9 +71,23 @@ export class LlmuxProcess {
     return match[1] ?? '';
   }
 
-  /** Stops the process if it still runs (for after-hooks). */
+  /** Sends `signal` to the child's whole process group (only for `viaNpmStart`), as a terminal's Ctrl-C does. */
+  signalGroup(signal: NodeJS.Signals): void {
+    if (!this.grouped || this.child.pid === undefined) throw new Error('only a viaNpmStart process has a group of its own');
+    process.kill(-this.child.pid, signal);
+  }
+
+  /** Stops the process (and with `viaNpmStart` its whole group) if it still runs (for after-hooks). */
   async stop(): Promise<void> {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    if (this.grouped) {
+      try {
+        this.signalGroup('SIGKILL');
+      } catch {
+        // The group is gone: nothing is left running.
+      }
+    } else if (this.child.exitCode === null && this.child.signalCode === null) {
+      this.child.kill('SIGKILL');
+    }
     await this.exited;
   }
 

@@ -130,6 +130,42 @@ describe('llmux serve', () => {
     }
   });
 
+  it('says in plain lines that an env-only provider of a type not built yet is skipped, and asks for nothing already set', async () => {
+    const llmux = new LlmuxProcess(['--port', '0'], { cwd: directory.path, env: { ANTHROPIC_API_KEY: 'sk-ant', LLMUX_LOG_LEVEL: 'silent' } });
+    try {
+      await llmux.listening();
+      assert.equal(
+        llmux.stderr.replace(/:\d+ \(/, ':PORT ('),
+        "llmux: provider 'anthropic' skipped: type 'anthropic' is not built in this version yet\n" +
+          'llmux: no provider is available (see the lines above); set CEREBRAS_API_KEY, POE_API_KEY or OPENAI_API_KEY instead (this version has the provider types openai-compatible, cerebras, poe only)\n' +
+          'llmux listening on http://127.0.0.1:PORT (providers: none; models: 0)\n',
+      );
+    } finally {
+      await llmux.stop();
+    }
+  });
+
+  it('names in a plain line a provider whose model list could not be fetched, and still serves', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const closedPort = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const llmux = new LlmuxProcess(['--port', '0'], {
+      cwd: directory.path,
+      env: { CEREBRAS_API_KEY: 'csk', CEREBRAS_BASE_URL: `http://127.0.0.1:${closedPort}/v1`, LLMUX_LOG_LEVEL: 'silent' },
+    });
+    try {
+      const url = await llmux.listening();
+      assert.match(
+        llmux.stderr,
+        new RegExp(`^llmux: could not list the models of provider 'cerebras': [^\n]*127\\.0\\.0\\.1:${closedPort}[^\n]*refused[^\n]*; it is retried on use\nllmux listening on \\S+ \\(providers: cerebras; models: 0\\)\n$`),
+      );
+      assert.equal((await fetch(`${url}/health`)).status, 200);
+    } finally {
+      await llmux.stop();
+    }
+  });
+
   const unavailableType = PROVIDER_TYPES.find((type) => PROVIDER_FACTORIES[type] === undefined);
   it('skips a provider type this build does not have, with one log line, and serves the others', { skip: unavailableType === undefined }, async () => {
     const upstream = await FakeUpstreamServer.start();
@@ -143,6 +179,8 @@ describe('llmux serve', () => {
     try {
       await llmux.listening();
       assert.match(llmux.stderr, /\(providers: local; models: 1\)/);
+      assert.match(llmux.stderr, new RegExp(`^llmux: provider 'later' skipped: type '${unavailableType}' is not built in this version yet\n`));
+      assert.doesNotMatch(llmux.stderr, /no provider is available/);
       const warnings = llmux.stdout.split('\n').filter((line) => line.includes('is not available'));
       assert.equal(warnings.length, 1);
       assert.equal((JSON.parse(warnings[0] ?? '') as { msg: string }).msg, `provider 'later' is skipped: type '${unavailableType}' is not available in this version of llmux yet`);

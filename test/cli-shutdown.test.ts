@@ -107,6 +107,21 @@ describe('llmux shutdown', () => {
     }
   });
 
+  it('stops at once with 1 on a second, different signal while draining', async () => {
+    const { llmux, url } = await startLlmux(10_000);
+    try {
+      await startStream(url);
+      llmux.child.kill('SIGTERM');
+      await llmux.waitForStderr(/llmux: SIGTERM received/);
+      llmux.child.kill('SIGINT');
+      assert.deepEqual(await llmux.exited, { code: 1, signal: null });
+      assert.match(llmux.stderr, /llmux: SIGINT again, stopping now\n$/);
+    } finally {
+      release();
+      await llmux.stop();
+    }
+  });
+
   it('cuts a stream still open at the drain deadline, aborts its upstream call, and exits 0', async () => {
     const { llmux, url } = await startLlmux(50);
     try {

@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { FakeUpstreamServer } from '../test-support/fake-upstream-server.ts';
+import { LlmuxProcess, makeTemporaryDirectory } from './cli-harness.ts';
+
+let directory: { path: string; remove(): Promise<void> };
+let upstream: FakeUpstreamServer;
+let config: string;
+/** Lets the fake upstream finish the stream it is holding open. */
+let release: () => void = () => {};
+
+const chunk = (delta: object, finishReason: string | null = null): string =>
+  `data: ${JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'm1', choices: [{ index: 0, delta, finish_reason: finishReason }] })}\n\n`;
+
+before(async () => {
+  directory = await makeTemporaryDirectory();
+  upstream = await FakeUpstreamServer.start();
+  upstream.json('GET', '/v1/models', 200, { object: 'list', data: [{ id: 'm1', object: 'model' }] });
+  upstream.on('POST', '/v1/chat/completions', async (_call, response) => {
+    response.writeHead(200, { 'content-type': 'text/event-stream' });
+    response.write(chunk({ role: 'assistant', content: 'Hel' }));
+    await new Promise<void>((resolve) => {
+      release = resolve;
+      response.once('close', resolve);
+    });
+    if (response.destroyed) return;
+    response.write(chunk({ content: 'lo' }));
+    response.end(`${chunk({}, 'stop')}data: [DONE]\n\n`);
+  });
+  config = join(directory.path, 'npm-start.yaml');
+  await writeFile(config, `providers:\n  - { id: local, type: openai-compatible, base_url: "${upstream.baseUrl}/v1" }\nlog_level: silent\n`);
+});
+after(async () => {
+  release();
+  await upstream.close();
+  await directory.remove();
+});
+
+/** Starts a streamed chat and returns once its first content arrived; `rest` resolves with all of it. */
+async function startStream(url: string): Promise<{ rest: Promise<string> }> {
+  const response = await fetch(`${url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'local/m1', stream: true, messages: [{ role: 'user', content: 'hi' }] }),
+  });
+  assert.equal(response.status, 200);
+  assert.ok(response.body !== null);
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let text = '';
+  while (!text.includes('Hel')) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`the stream ended before its first content: ${text}`);
+    text += value;
+  }
+  const rest = (async () => {
+    for (;;) {
+      const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
+      if (done) return text;
+      text += value;
+    }
+  })();
+  return { rest };
+}
+
+/** Whether anything still accepts connections on the port. */
+function portAccepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+describe('npm start', () => {
+  for (const [how, send] of [
+    ['SIGTERM sent to npm alone', (llmux: LlmuxProcess) => llmux.child.kill('SIGTERM')],
+    // A terminal's Ctrl-C reaches npm and llmux at once, and npm forwards its copy too.
+    ['Ctrl-C (SIGINT to the whole process group)', (llmux: LlmuxProcess) => llmux.signalGroup('SIGINT')],
+  ] as const) {
+    it(`on ${how}, llmux drains an in-flight stream, frees the port, and npm exits 0`, async () => {
+      const llmux = new LlmuxProcess(['serve', '--config', config, '--port', '0'], { cwd: directory.path, viaNpmStart: true });
+      try {
+        const url = await llmux.listening();
+        const port = Number(new URL(url).port);
+        const stream = await startStream(url);
+        send(llmux);
+        await llmux.waitForStderr(/llmux: SIG(TERM|INT) received, finishing in-flight requests/);
+        release();
+        assert.match(await stream.rest, /"content":"lo".*"finish_reason":"stop".*\n\ndata: \[DONE\]\n\n$/s);
+        assert.deepEqual(await llmux.exited, { code: 0, signal: null });
+        assert.equal(await portAccepts(port), false, 'llmux must not outlive npm');
+        assert.doesNotMatch(llmux.stderr, /again, stopping now/);
+      } finally {
+        await llmux.stop();
+      }
+    });
+  }
+});
