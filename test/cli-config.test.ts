@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import packageJson from '../package.json' with { type: 'json' };
 import { after, before, describe, it } from 'node:test';
+import { PROVIDER_TYPES } from '../src/config/gateway-config-schema.ts';
 import { SAMPLE_GATEWAY_CONFIG } from '../src/config/sample-gateway-config.ts';
+import { PROVIDER_FACTORIES } from '../src/providers/provider-registry.ts';
+import { FakeUpstreamServer } from '../test-support/fake-upstream-server.ts';
 import { makeTemporaryDirectory, runLlmux } from './cli-harness.ts';
 
 let directory: { path: string; remove(): Promise<void> };
@@ -92,14 +95,82 @@ describe('llmux init', () => {
     assert.equal(await readFile(join(cwd, 'llmux.yaml'), 'utf8'), SAMPLE_GATEWAY_CONFIG);
   });
 
-  it('writes a sample that llmux itself accepts: check finds it valid and names the providers it needs keys for', async () => {
+  it('writes a sample that llmux itself accepts: check finds it valid, names the key variables it needs, and fails for want of any', async () => {
     const cwd = join(directory.path, 'init-check');
     await mkdir(cwd);
     assert.equal((await runLlmux(['init'], { cwd })).code, 0);
     const checked = await runLlmux(['check'], { cwd });
     assert.match(checked.stdout, /^config ok: .*llmux\.yaml\n/);
-    assert.match(checked.stdout, /\ncerebras +cerebras +- +error: skipped, CEREBRAS_API_KEY is not set +- +-\npoe +poe +- +error: skipped, POE_API_KEY is not set/);
+    assert.match(checked.stdout, /\ncerebras +cerebras +- +skipped: CEREBRAS_API_KEY is not set +- +-\npoe +poe +- +skipped: POE_API_KEY is not set +- +-\n$/);
+    assert.match(checked.stderr, /\nllmux: no provider is available \(see the lines above\); set CEREBRAS_API_KEY or POE_API_KEY, or edit .*llmux\.yaml\n$/);
     assert.equal(checked.code, 1);
+  });
+
+  it("checks the sample with only CEREBRAS_API_KEY: Poe's missing key fails nothing, an unreachable Cerebras does", async () => {
+    const upstream = await FakeUpstreamServer.start();
+    upstream.json('GET', '/v1/models', 200, { object: 'list', data: [{ id: 'gpt-oss-120b', object: 'model', created: 1, owned_by: 'Cerebras' }] });
+    try {
+      const cwd = join(directory.path, 'init-cerebras');
+      await mkdir(cwd);
+      assert.equal((await runLlmux(['init'], { cwd })).code, 0);
+      const moveCerebras = async (baseUrl: string): Promise<void> => {
+        const sample = SAMPLE_GATEWAY_CONFIG.replace('# base_url: https://api.cerebras.ai/v1 #', `base_url: ${baseUrl} #`);
+        assert.notEqual(sample, SAMPLE_GATEWAY_CONFIG);
+        await writeFile(join(cwd, 'llmux.yaml'), sample);
+      };
+      await moveCerebras(`${upstream.baseUrl}/v1`);
+      const answering = await runLlmux(['check'], { cwd, env: { CEREBRAS_API_KEY: 'csk-1' } });
+      assert.match(answering.stdout, /\ncerebras +cerebras +http:\/\/127\.0\.0\.1:\d+\/v1 +ok +1 +\d+ ms\npoe +poe +- +skipped: POE_API_KEY is not set +- +-\n$/);
+      assert.equal(answering.stderr, "llmux: warning: provider 'poe' is skipped: POE_API_KEY is not set (providers[1].api_key)\n");
+      assert.equal(answering.code, 0);
+
+      await moveCerebras(`http://127.0.0.1:${new URL(upstream.baseUrl).port}/v1`);
+      await upstream.close();
+      const unreachable = await runLlmux(['check'], { cwd, env: { CEREBRAS_API_KEY: 'csk-1' } });
+      assert.match(unreachable.stdout, /\ncerebras +cerebras +\S+ +error: .*refused.* +- +\d+ ms\npoe +poe +- +skipped: POE_API_KEY is not set +- +-\n$/);
+      assert.match(unreachable.stderr, /\nllmux: 1 of 1 provider failing\n$/);
+      assert.equal(unreachable.code, 1);
+    } finally {
+      await upstream.close();
+    }
+  });
+});
+
+describe('llmux with a word that names no command', () => {
+  it('says the command is unknown in one line, suggests a near miss, and exits 1', async () => {
+    for (const [word, message] of [
+      ['bogus', "llmux: unknown command 'bogus' (run llmux --help)\n"],
+      ['modles', "llmux: unknown command 'modles' (did you mean 'models'? run llmux --help)\n"],
+      ['chekc', "llmux: unknown command 'chekc' (did you mean 'check'? run llmux --help)\n"],
+      ['ini', "llmux: unknown command 'ini' (did you mean 'init'? run llmux --help)\n"],
+    ] as const) {
+      const result = await runLlmux([word], { cwd: directory.path });
+      assert.deepEqual(result, { code: 1, stdout: '', stderr: message }, word);
+    }
+  });
+
+  it('says so after options of the default command too, and after an explicit serve', async () => {
+    const afterOptions = await runLlmux(['--port', '0', 'bogus'], { cwd: directory.path });
+    assert.deepEqual(afterOptions, { code: 1, stdout: '', stderr: "llmux: unknown command 'bogus' (run llmux --help)\n" });
+    const afterServe = await runLlmux(['serve', 'bogus'], { cwd: directory.path });
+    assert.deepEqual(afterServe, { code: 1, stdout: '', stderr: "llmux: serve takes no arguments, got 'bogus' (run llmux serve --help)\n" });
+  });
+});
+
+describe('llmux --help', () => {
+  it('claims only the client APIs and provider types this build has', async () => {
+    const result = await runLlmux(['--help'], { cwd: directory.path });
+    assert.equal(result.code, 0);
+    assert.match(result.stdout, /speaks the OpenAI and Ollama APIs/);
+    assert.doesNotMatch(result.stdout, /Anthropic/);
+    const unbuilt = PROVIDER_TYPES.filter((type) => PROVIDER_FACTORIES[type] === undefined);
+    const named = /recognised, but the (.+) provider\s+types are not built in this version yet/.exec(result.stdout)?.[1];
+    assert.equal(named, unbuilt.length > 1 ? `${unbuilt.slice(0, -1).join(', ')} and ${unbuilt.at(-1)}` : unbuilt[0]);
+    assert.match(result.stdout, /\n  ANTHROPIC_API_KEY, GEMINI_API_KEY, OLLAMA_HOST\n +recognised, but/);
+  });
+
+  it('shares its description with package.json, which names no client API this build lacks', () => {
+    assert.equal(packageJson.description, 'One endpoint that speaks the OpenAI and Ollama APIs and serves them from upstream providers: Cerebras, Poe and any OpenAI-compatible server.');
   });
 });
 

@@ -10,7 +10,7 @@ import { CliFailure } from './cli-failure.ts';
  */
 export function createCliProgram(context: CliContext): Command {
   const program = new Command('llmux')
-    .description('One endpoint that speaks the OpenAI, Ollama and Anthropic APIs and serves them from any upstream provider.')
+    .description(packageJson.description)
     .version(packageJson.version, '-v, --version')
     .exitOverride()
     .configureOutput({
@@ -27,7 +27,15 @@ export function createCliProgram(context: CliContext): Command {
     .option('-p, --port <port>', 'port to listen on (default 11434; overrides PORT and the config)', parsePort)
     .option('--host <host>', 'address to listen on (default 127.0.0.1; overrides HOST and the config)')
     .option('--allow-open', 'allow a non-loopback listen with no client keys')
-    .action(async (flags: { config?: string; port?: number; host?: string; allowOpen?: boolean }) => (await import('./serve-command.ts')).serveCommand(flags, context));
+    // As the default command, serve receives any word that names no command (`llmux modles`):
+    // that is an unknown command, not a surplus argument to serve.
+    .allowExcessArguments()
+    .action(async (flags: { config?: string; port?: number; host?: string; allowOpen?: boolean }, serve: Command) => {
+      const [word] = serve.args;
+      if (word !== undefined && program.args[0] === 'serve') throw new CliFailure(`serve takes no arguments, got '${word}' (run llmux serve --help)`);
+      if (word !== undefined) throw unknownCommand(word, program);
+      return (await import('./serve-command.ts')).serveCommand(flags, context);
+    });
 
   program
     .command('init')
@@ -69,17 +77,38 @@ With no config file, llmux is configured from the environment:
   POE_UPLOAD_URL                  where the bot protocol uploads attachments
   CEREBRAS_API_KEY                enable provider cerebras
   OPENAI_API_KEY                  enable provider openai (https://api.openai.com/v1)
-  ANTHROPIC_API_KEY, GEMINI_API_KEY, OLLAMA_HOST   enable anthropic, gemini, ollama
-  POE_BASE_URL, CEREBRAS_BASE_URL, OPENAI_BASE_URL, ANTHROPIC_BASE_URL, GEMINI_BASE_URL
+  POE_BASE_URL, CEREBRAS_BASE_URL, OPENAI_BASE_URL
                                   move a provider
+  ANTHROPIC_API_KEY, GEMINI_API_KEY, OLLAMA_HOST
+                                  recognised, but the anthropic, gemini and ollama provider
+                                  types are not built in this version yet: they are skipped
   CUSTOM_TOKEN, LLMUX_API_KEYS    client keys (LLMUX_API_KEYS is a comma list)
   MODEL_MAPPING                   {"client-name":"upstream-name"}; a bare upstream name goes to
-                                  the first enabled provider of poe, cerebras, openai, anthropic,
-                                  gemini, ollama; "<provider>/<model>" goes to that provider
+                                  the first enabled provider in the order above,
+                                  "<provider>/<model>" to that provider
   DEFAULT_MODEL, CAI_MODEL        model for unknown names (a bare CAI_MODEL is a Cerebras model)
   PROXY_TYPE (http|socks), PROXY_HOST, PROXY_PORT, PROXY_USERNAME, PROXY_PASSWORD
                                   proxy for the poe provider
 Always: LLMUX_CONFIG (config file), PORT, HOST, LLMUX_LOG_LEVEL, OLLAMA_ORIGINS.`;
+
+function unknownCommand(word: string, program: Command): CliFailure {
+  const names = program.commands.map((command) => command.name()).filter((name) => name !== 'help');
+  const near = names.find((name) => isNearMiss(word, name));
+  return new CliFailure(`unknown command '${word}' (${near === undefined ? '' : `did you mean '${near}'? `}run llmux --help)`);
+}
+
+/** One edit apart (a letter wrong, missing, added, or two swapped): the typos worth a suggestion. */
+function isNearMiss(typed: string, name: string): boolean {
+  if (typed === name || Math.abs(typed.length - name.length) > 1) return false;
+  let start = 0;
+  while (start < typed.length && typed[start] === name[start]) start++;
+  let end = 0;
+  while (end < typed.length - start && end < name.length - start && typed.at(-1 - end) === name.at(-1 - end)) end++;
+  const typedMiddle = typed.slice(start, typed.length - end);
+  const nameMiddle = name.slice(start, name.length - end);
+  if (typedMiddle.length <= 1 && nameMiddle.length <= 1) return true;
+  return typedMiddle.length === 2 && typedMiddle === [...nameMiddle].reverse().join('');
+}
 
 function parsePort(value: string): number {
   if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError('expected a port number 0–65535.');

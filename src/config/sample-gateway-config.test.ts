@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseDocument } from 'yaml';
 import type { Environment } from './config-from-environment.ts';
-import { gatewayConfigSchema } from './gateway-config-schema.ts';
+import { PROVIDER_FACTORIES } from '../providers/provider-registry.ts';
+import { gatewayConfigSchema, PROVIDER_TYPES } from './gateway-config-schema.ts';
 import { loadGatewayConfig, type LoadedGatewayConfig } from './load-gateway-config.ts';
 import { SAMPLE_GATEWAY_CONFIG } from './sample-gateway-config.ts';
 
@@ -46,6 +47,15 @@ describe('the llmux init sample', () => {
   it('spells out every top-level setting of the schema', () => {
     const written = Object.keys(parseDocument(SAMPLE_GATEWAY_CONFIG).toJS() as Record<string, unknown>).sort();
     assert.deepEqual(written, Object.keys(gatewayConfigSchema.shape).sort());
+  });
+
+  it('offers exactly the provider types this build has, and names the others as not built yet', () => {
+    const offered = /^# {3}(\S+(?: \| \S+)*)$/m.exec(SAMPLE_GATEWAY_CONFIG)?.[1]?.split(' | ');
+    assert.deepEqual(offered, Object.keys(PROVIDER_FACTORIES));
+    const unbuilt = PROVIDER_TYPES.filter((type) => PROVIDER_FACTORIES[type] === undefined);
+    const named = /^# \(The types (.+) are recognised but not built in this version yet:$/m.exec(SAMPLE_GATEWAY_CONFIG)?.[1];
+    assert.equal(named, unbuilt.length > 1 ? `${unbuilt.slice(0, -1).join(', ')} and ${unbuilt.at(-1)}` : unbuilt[0]);
+    assert.match(SAMPLE_GATEWAY_CONFIG, /^# llmux\.yaml — one endpoint for OpenAI and Ollama clients,/);
   });
 
   it('explains every provider, model and key setting, at least in a comment', () => {

@@ -2,7 +2,7 @@
  * The commented `llmux.yaml` that `llmux init` writes. It loads as it is: a provider whose key
  * variable is unset is skipped with a warning, so it works with whichever keys the user has.
  */
-export const SAMPLE_GATEWAY_CONFIG = `# llmux.yaml — one endpoint for OpenAI, Ollama and Anthropic clients, served by upstream providers.
+export const SAMPLE_GATEWAY_CONFIG = `# llmux.yaml — one endpoint for OpenAI and Ollama clients, served by upstream providers.
 #
 # Where llmux reads its config: --config FILE, else $LLMUX_CONFIG, else ./llmux.yaml (this file),
 # else the environment alone (CEREBRAS_API_KEY=… npm start works with no file at all).
@@ -21,9 +21,11 @@ listen:
   port: 11434
 
 # Upstream providers. Each has an id (used in targets as "<id>/<model>") and a type:
-#   openai-compatible | cerebras | poe | anthropic | gemini | ollama
-# Every type has its real default base_url; each provider's own model list (its /models) is
-# discovered, cached, and routable by name.
+#   openai-compatible | cerebras | poe
+# (The types anthropic, gemini and ollama are recognised but not built in this version yet:
+# a provider of one of them is skipped with a warning.)
+# cerebras and poe have their real default base_url (openai-compatible needs one); each
+# provider's own model list (its /models) is discovered, cached, and routable by name.
 providers:
   - id: cerebras
     type: cerebras
