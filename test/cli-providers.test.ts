@@ -40,6 +40,9 @@ async function writeConfig(name: string, providers: string, rest = ''): Promise<
 
 const goodProvider = (): string => `  - id: local\n    type: openai-compatible\n    base_url: ${good.baseUrl}/v1\n    api_key: \${LOCAL_KEY}\n`;
 
+/** A provider type not implemented in this build, if any is left. */
+const unavailableType = PROVIDER_TYPES.find((type) => PROVIDER_FACTORIES[type] === undefined);
+
 describe('llmux models', () => {
   it("lists aliases and the providers' real models: name, provider, upstream model, context", async () => {
     const config = await writeConfig('models.yaml', goodProvider(), 'models:\n  - name: fast\n    target: local/gpt-oss-120b\n');
@@ -76,6 +79,21 @@ describe('llmux models', () => {
     assert.equal(good.lastCall('/v1/models')?.headers.authorization, 'Bearer csk-1');
   });
 
+  it('names a provider of a type not built yet and exits 0, listing the others', { skip: unavailableType === undefined }, async () => {
+    const config = await writeConfig('models-unavailable.yaml', `  - id: later\n    type: ${unavailableType}\n    api_key: k\n` + goodProvider());
+    const result = await runLlmux(['models', '--config', config], { cwd: directory.path, env: { LOCAL_KEY: 'k' } });
+    assert.equal(result.code, 0);
+    assert.equal(result.stderr, `llmux: provider 'later' skipped: type '${unavailableType}' is not built in this version yet\n`);
+    assert.match(result.stdout, /^NAME +PROVIDER +UPSTREAM MODEL +CONTEXT\nllama-3\.3-70b +local +llama-3\.3-70b +131072\n/);
+  });
+
+  it('exits 0 with a hint when no provider is available', async () => {
+    const result = await runLlmux(['models'], { cwd: directory.path });
+    assert.equal(result.code, 0);
+    assert.equal(result.stdout, '');
+    assert.match(result.stderr, /^llmux: no providers configured; add one with /);
+  });
+
   it('says which provider listed nothing', async () => {
     const config = await writeConfig('models-refused.yaml', `  - id: refusing\n    type: openai-compatible\n    base_url: ${refusing.baseUrl}/v1\n    api_key: k\n`);
     const result = await runLlmux(['models', '--config', config], { cwd: directory.path });
@@ -84,9 +102,6 @@ describe('llmux models', () => {
     assert.equal(result.stderr, "llmux: provider 'refusing' listed no models; run 'npx llmux check' to see why\n");
   });
 });
-
-/** A provider type not implemented in this build, if any is left. */
-const unavailableType = PROVIDER_TYPES.find((type) => PROVIDER_FACTORIES[type] === undefined);
 
 describe('llmux check', () => {
   it('prints a table of every provider and exits 1 when one fails, never printing a key', async () => {
@@ -107,11 +122,41 @@ describe('llmux check', () => {
     assert.doesNotMatch(result.stdout + result.stderr, /sk-local-key|sk-refused-key|hunter2/);
   });
 
-  it('reports a provider type this build does not have as failing', { skip: unavailableType === undefined }, async () => {
+  it('shows a provider type this build does not have as skipped, without failing the check', { skip: unavailableType === undefined }, async () => {
     const config = await writeConfig('check-unavailable.yaml', goodProvider() + `  - id: later\n    type: ${unavailableType}\n    api_key: k\n`);
     const result = await runLlmux(['check', '--config', config], { cwd: directory.path, env: { LOCAL_KEY: 'k' } });
+    assert.equal(result.stderr, '');
+    assert.equal(result.code, 0);
+    assert.match(result.stdout, new RegExp(`\\nlater +${unavailableType} +\\(default\\) +skipped: type '${unavailableType}' is not built in this version yet +- +-\\n$`));
+  });
+
+  it('shows a provider whose key variable is unset as skipped, without failing the check', async () => {
+    const config = await writeConfig('check-unset.yaml', goodProvider() + '  - id: spare\n    type: cerebras\n    api_key: ${SPARE_KEY}\n');
+    const result = await runLlmux(['check', '--config', config], { cwd: directory.path, env: { LOCAL_KEY: 'k' } });
+    assert.equal(result.code, 0);
+    assert.match(result.stdout, /\nlocal +openai-compatible +\S+ +ok +2 +\d+ ms\nspare +cerebras +- +skipped: SPARE_KEY is not set +- +-\n$/);
+    assert.equal(result.stderr, "llmux: warning: provider 'spare' is skipped: SPARE_KEY is not set (providers[1].api_key)\n");
+  });
+
+  it('fails, saying so, when no provider at all is usable', async () => {
+    const skippedOnly = await writeConfig('check-none-usable.yaml', '  - id: spare\n    type: cerebras\n    api_key: ${SPARE_KEY}\n');
+    const skipped = await runLlmux(['check', '--config', skippedOnly], { cwd: directory.path });
+    assert.equal(skipped.code, 1);
+    assert.match(skipped.stdout, /\nspare +cerebras +- +skipped: SPARE_KEY is not set +- +-\n$/);
+    assert.match(skipped.stderr, new RegExp(`\\nllmux: no provider is available \\(see the lines above\\); set SPARE_KEY, or edit ${skippedOnly.replaceAll('.', '\\.')}\\n$`));
+
+    const nothing = await runLlmux(['check'], { cwd: directory.path });
+    assert.equal(nothing.code, 1);
+    assert.equal(nothing.stdout, 'config ok: from the environment (no config file)\n');
+    assert.match(nothing.stderr, /^llmux: no providers configured; add one with CEREBRAS_API_KEY=… npm start/);
+  });
+
+  it('fails when only providers of types not built yet are configured', { skip: unavailableType === undefined }, async () => {
+    const config = await writeConfig('check-only-unavailable.yaml', `  - id: later\n    type: ${unavailableType}\n    api_key: k\n`);
+    const result = await runLlmux(['check', '--config', config], { cwd: directory.path });
     assert.equal(result.code, 1);
-    assert.match(result.stdout, new RegExp(`\\nlater +${unavailableType} +\\(default\\) +error: type '${unavailableType}' is not available in this version of llmux yet +- +-\\n$`));
+    assert.match(result.stdout, /\nlater +\S+ +\(default\) +skipped: type '\S+' is not built in this version yet +- +-\n$/);
+    assert.match(result.stderr, /^llmux: no provider is available \(see the lines above\); edit .* to use a provider type this version has \(openai-compatible, cerebras, poe\)\n$/);
   });
 
   it('exits 0 when every provider answers', async () => {

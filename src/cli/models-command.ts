@@ -4,6 +4,7 @@ import { buildGateway } from '../server/build-gateway.ts';
 import type { CliContext } from './cli-context.ts';
 import { formatTable } from './format-table.ts';
 import { noProvidersHint } from './no-providers-hint.ts';
+import { unbuiltProviders } from './unbuilt-providers.ts';
 
 export interface ModelsFlags {
   config?: string;
@@ -21,6 +22,7 @@ export async function modelsCommand(flags: ModelsFlags, context: CliContext): Pr
     cwd: context.cwd,
   });
   for (const warning of loaded.warnings) context.notice(`llmux: warning: ${warning}`);
+  for (const skipped of unbuiltProviders(loaded.config)) context.notice(`llmux: provider '${skipped.id}' skipped: ${skipped.reason}`);
   const gateway = await buildGateway(loaded.config, createLogger('silent'));
   try {
     const models = await gateway.services.router.list();
