@@ -1,7 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { connect as connectTcp, isIP, type Socket } from 'node:net';
 import { connect as connectTls, type ConnectionOptions } from 'node:tls';
-import { SocksClient } from 'socks';
 import { errors as undiciErrors, type buildConnector } from 'undici';
 
 export interface Socks5ConnectorOptions {
@@ -85,6 +84,7 @@ async function connectThroughSocks(proxy: SocksProxyAddress, target: buildConnec
       tcp.once('close', () => reject(new Error('SOCKS5 proxy closed the connection')));
     });
     try {
+      const { SocksClient } = await loadSocks();
       await SocksClient.createConnection({
         proxy: { host: proxy.host, port: proxy.port, type: 5, userId: proxy.username, password: proxy.password },
         command: 'connect',
@@ -124,4 +124,13 @@ async function resolveHost(host: string): Promise<string> {
     const code = (error as { code?: unknown }).code;
     throw new Error(`could not resolve ${host}${typeof code === 'string' ? ` (${code})` : ''}`, { cause: error });
   }
+}
+
+type SocksModule = typeof import('socks');
+let socksModule: Promise<SocksModule> | undefined;
+
+/** The SOCKS client, loaded on the first SOCKS connection: most setups never use one. */
+function loadSocks(): Promise<SocksModule> {
+  socksModule ??= import('socks');
+  return socksModule;
 }
