@@ -3,33 +3,18 @@ import { writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { FakeUpstreamServer } from '../test-support/fake-upstream-server.ts';
+import type { FakeUpstreamServer } from '../test-support/fake-upstream-server.ts';
+import { startHeldChatStreamUpstream } from '../test-support/start-held-chat-stream-upstream.ts';
 import { LlmuxProcess, makeTemporaryDirectory } from './cli-harness.ts';
 
 let directory: { path: string; remove(): Promise<void> };
 let upstream: FakeUpstreamServer;
 let config: string;
-/** Lets the fake upstream finish the stream it is holding open. */
 let release: () => void = () => {};
-
-const chunk = (delta: object, finishReason: string | null = null): string =>
-  `data: ${JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'm1', choices: [{ index: 0, delta, finish_reason: finishReason }] })}\n\n`;
 
 before(async () => {
   directory = await makeTemporaryDirectory();
-  upstream = await FakeUpstreamServer.start();
-  upstream.json('GET', '/v1/models', 200, { object: 'list', data: [{ id: 'm1', object: 'model' }] });
-  upstream.on('POST', '/v1/chat/completions', async (_call, response) => {
-    response.writeHead(200, { 'content-type': 'text/event-stream' });
-    response.write(chunk({ role: 'assistant', content: 'Hel' }));
-    await new Promise<void>((resolve) => {
-      release = resolve;
-      response.once('close', resolve);
-    });
-    if (response.destroyed) return;
-    response.write(chunk({ content: 'lo' }));
-    response.end(`${chunk({}, 'stop')}data: [DONE]\n\n`);
-  });
+  ({ upstream, release } = await startHeldChatStreamUpstream());
   config = join(directory.path, 'npm-start.yaml');
   await writeFile(config, `providers:\n  - { id: local, type: openai-compatible, base_url: "${upstream.baseUrl}/v1" }\nlog_level: silent\n`);
 });

@@ -1,15 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { Ollama } from 'ollama';
-import type { ChatStreamEvent } from '../src/canonical/chat-stream-event.ts';
-import { ScriptedProvider } from '../test-support/scripted-provider.ts';
-import { startTestGateway, type TestGateway } from '../test-support/start-test-gateway.ts';
-
-const TIMING = { queueMs: 1, promptMs: 20, completionMs: 300, totalMs: 321, source: 'upstream' as const };
-
-function answer(events: ChatStreamEvent[]): ChatStreamEvent[] {
-  return [{ type: 'response-start' }, ...events, { type: 'finish', finishReason: 'stop', usage: { inputTokens: 26, outputTokens: 9, source: 'upstream' }, timing: TIMING }];
-}
+import type { Ollama } from 'ollama';
+import type { ScriptedProvider } from '../test-support/scripted-provider.ts';
+import { resetScriptedProvider, startScriptedOllamaGateway } from '../test-support/start-scripted-ollama-gateway.ts';
+import type { TestGateway } from '../test-support/start-test-gateway.ts';
 
 describe('ollama-js against llmux: models, embeddings, load and unload', () => {
   let gateway: TestGateway;
@@ -17,25 +11,10 @@ describe('ollama-js against llmux: models, embeddings, load and unload', () => {
   let ollama: Ollama;
 
   before(async () => {
-    provider = new ScriptedProvider('scripted', [{ id: 'gpt-oss-120b', created: 1_754_550_000 }, { id: 'nomic-embed-text' }]);
-    gateway = await startTestGateway(
-      {
-        models: [
-          { name: 'qwen3', target: 'scripted/qwen-3-32b' },
-          { name: 'plain', target: 'scripted/plain-model', capabilities: ['completion'], context_length: 32000 },
-          { name: 'coder', target: 'scripted/coder', capabilities: ['completion', 'insert'] },
-        ],
-      },
-      { adapters: [provider] },
-    );
-    ollama = new Ollama({ host: gateway.baseUrl });
+    ({ gateway, provider, ollama } = await startScriptedOllamaGateway());
   });
   after(() => gateway.close());
-  beforeEach(() => {
-    provider.requests.length = 0;
-    provider.embedRequests.length = 0;
-    provider.script = answer([{ type: 'text-delta', text: 'Hello' }, { type: 'text-delta', text: ' world' }]);
-  });
+  beforeEach(() => resetScriptedProvider(provider));
 
   it('reports a numeric version and lists models as name:tag with 64-hex digests', async () => {
     assert.deepEqual(await ollama.version(), { version: '0.12.6' });

@@ -1,17 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { Ollama } from 'ollama';
-import type { ChatStreamEvent } from '../src/canonical/chat-stream-event.ts';
+import type { Ollama } from 'ollama';
 import { GatewayError } from '../src/canonical/gateway-error.ts';
-import { ScriptedProvider } from '../test-support/scripted-provider.ts';
-import { startTestGateway, type TestGateway } from '../test-support/start-test-gateway.ts';
+import type { ScriptedProvider } from '../test-support/scripted-provider.ts';
+import { resetScriptedProvider, scriptedAnswer, startScriptedOllamaGateway } from '../test-support/start-scripted-ollama-gateway.ts';
+import type { TestGateway } from '../test-support/start-test-gateway.ts';
 
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
-const TIMING = { queueMs: 1, promptMs: 20, completionMs: 300, totalMs: 321, source: 'upstream' as const };
-
-function answer(events: ChatStreamEvent[]): ChatStreamEvent[] {
-  return [{ type: 'response-start' }, ...events, { type: 'finish', finishReason: 'stop', usage: { inputTokens: 26, outputTokens: 9, source: 'upstream' }, timing: TIMING }];
-}
 
 describe('ollama-js against llmux: chat and generate', () => {
   let gateway: TestGateway;
@@ -19,25 +14,10 @@ describe('ollama-js against llmux: chat and generate', () => {
   let ollama: Ollama;
 
   before(async () => {
-    provider = new ScriptedProvider('scripted', [{ id: 'gpt-oss-120b', created: 1_754_550_000 }, { id: 'nomic-embed-text' }]);
-    gateway = await startTestGateway(
-      {
-        models: [
-          { name: 'qwen3', target: 'scripted/qwen-3-32b' },
-          { name: 'plain', target: 'scripted/plain-model', capabilities: ['completion'], context_length: 32000 },
-          { name: 'coder', target: 'scripted/coder', capabilities: ['completion', 'insert'] },
-        ],
-      },
-      { adapters: [provider] },
-    );
-    ollama = new Ollama({ host: gateway.baseUrl });
+    ({ gateway, provider, ollama } = await startScriptedOllamaGateway());
   });
   after(() => gateway.close());
-  beforeEach(() => {
-    provider.requests.length = 0;
-    provider.embedRequests.length = 0;
-    provider.script = answer([{ type: 'text-delta', text: 'Hello' }, { type: 'text-delta', text: ' world' }]);
-  });
+  beforeEach(() => resetScriptedProvider(provider));
 
   it('streams chat through the client and reports the upstream timing as nanoseconds', async () => {
     const parts = [];
@@ -115,7 +95,7 @@ describe('ollama-js against llmux: chat and generate', () => {
   });
 
   it('round-trips tools: definitions in, whole tool calls out, results back with tool_name', async () => {
-    provider.script = answer([
+    provider.script = scriptedAnswer([
       { type: 'tool-call-start', index: 0, id: 'x', name: 'get_weather' },
       { type: 'tool-call-delta', index: 0, argumentsDelta: '{"city":"Tokyo"}' },
       { type: 'tool-call-end', index: 0 },
@@ -132,7 +112,7 @@ describe('ollama-js against llmux: chat and generate', () => {
     const whole = await ollama.chat({ model: 'gpt-oss-120b', messages: [{ role: 'user', content: 'Tokyo?' }], tools, stream: false });
     assert.deepEqual(whole.message.tool_calls?.[0]?.function, { index: 0, name: 'get_weather', arguments: { city: 'Tokyo' } } as never);
 
-    provider.script = answer([{ type: 'text-delta', text: 'Sunny.' }]);
+    provider.script = scriptedAnswer([{ type: 'text-delta', text: 'Sunny.' }]);
     await ollama.chat({
       model: 'gpt-oss-120b',
       messages: [
@@ -150,7 +130,7 @@ describe('ollama-js against llmux: chat and generate', () => {
   });
 
   it('streams thinking in message.thinking and concatenates it when not streaming', async () => {
-    provider.script = answer([
+    provider.script = scriptedAnswer([
       { type: 'reasoning-delta', text: 'Let me ' },
       { type: 'reasoning-delta', text: 'think.' },
       { type: 'text-delta', text: '42' },

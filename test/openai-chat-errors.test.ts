@@ -3,6 +3,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import OpenAI from 'openai';
 import { GatewayError } from '../src/canonical/gateway-error.ts';
 import { ScriptedProvider, textScript } from '../test-support/scripted-provider.ts';
+import { resetScriptedOpenAIProvider, startScriptedOpenAIGateway } from '../test-support/start-scripted-openai-gateway.ts';
 import { startTestGateway, type TestGateway } from '../test-support/start-test-gateway.ts';
 
 describe('OpenAI chat errors and aborts through the openai SDK', () => {
@@ -11,15 +12,10 @@ describe('OpenAI chat errors and aborts through the openai SDK', () => {
   let client: OpenAI;
 
   before(async () => {
-    provider = new ScriptedProvider('scripted', [{ id: 'model-a' }]);
-    gateway = await startTestGateway({ models: [{ name: 'gpt-test', target: 'scripted/model-a' }] }, { adapters: [provider] });
-    client = new OpenAI({ baseURL: `${gateway.baseUrl}/v1`, apiKey: 'unused', maxRetries: 0 });
+    ({ gateway, provider, client } = await startScriptedOpenAIGateway());
   });
   after(() => gateway.close());
-  beforeEach(() => {
-    provider.requests.length = 0;
-    provider.script = textScript('Hello there ☃');
-  });
+  beforeEach(() => resetScriptedOpenAIProvider(provider));
 
 
   it('maps each upstream error to its status and OpenAI error class', async () => {

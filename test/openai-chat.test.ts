@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import OpenAI from 'openai';
 import type { ChatStreamEvent } from '../src/canonical/chat-stream-event.ts';
-import { ScriptedProvider, textScript } from '../test-support/scripted-provider.ts';
-import { startTestGateway, type TestGateway } from '../test-support/start-test-gateway.ts';
+import type { ScriptedProvider } from '../test-support/scripted-provider.ts';
+import { resetScriptedOpenAIProvider, startScriptedOpenAIGateway } from '../test-support/start-scripted-openai-gateway.ts';
+import type { TestGateway } from '../test-support/start-test-gateway.ts';
 
 const PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
 
@@ -34,15 +35,10 @@ describe('OpenAI chat completions through the openai SDK', () => {
   let client: OpenAI;
 
   before(async () => {
-    provider = new ScriptedProvider('scripted', [{ id: 'model-a' }]);
-    gateway = await startTestGateway({ models: [{ name: 'gpt-test', target: 'scripted/model-a' }] }, { adapters: [provider] });
-    client = new OpenAI({ baseURL: `${gateway.baseUrl}/v1`, apiKey: 'unused', maxRetries: 0 });
+    ({ gateway, provider, client } = await startScriptedOpenAIGateway());
   });
   after(() => gateway.close());
-  beforeEach(() => {
-    provider.requests.length = 0;
-    provider.script = textScript('Hello there ☃');
-  });
+  beforeEach(() => resetScriptedOpenAIProvider(provider));
 
   it('answers a non-streamed chat and passes every parameter to the provider', async () => {
     const { data: completion, response } = await client.chat.completions
