@@ -9,7 +9,8 @@ import { ChatDispatcher } from '../routing/chat-dispatcher.ts';
 import { ModelCatalog } from '../routing/model-catalog.ts';
 import { ModelRouter } from '../routing/model-router.ts';
 import type { RetryPolicy } from '../routing/retry-policy.ts';
-import { createUpstreamHttpClient, type UpstreamTimeouts } from '../wire/upstream-http-client.ts';
+import { createUpstreamHttpClient } from '../providers/shared/upstream-http-client.ts';
+import type { UpstreamTimeouts } from '../wire/create-upstream-dispatcher.ts';
 import { CorsPolicy } from './cors-policy.ts';
 import type { GatewayServices } from './gateway-services.ts';
 

@@ -6,7 +6,7 @@ import type { ChatRequest } from '../../canonical/chat-request.ts';
 import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
 import { GatewayError } from '../../canonical/gateway-error.ts';
 import type { ProviderConfig } from '../../config/gateway-config-schema.ts';
-import { createUpstreamHttpClient } from '../../wire/upstream-http-client.ts';
+import { createUpstreamHttpClient } from '../shared/upstream-http-client.ts';
 import { FakeUpstreamServer } from '../../../test-support/fake-upstream-server.ts';
 import type { CallContext, ProviderAdapter } from '../provider-adapter.ts';
 import { createOpenAICompatibleProvider } from './create-openai-compatible-provider.ts';

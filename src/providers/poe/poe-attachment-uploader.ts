@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { MediaSource } from '../../canonical/chat-message.ts';
 import { GatewayError } from '../../canonical/gateway-error.ts';
-import type { UpstreamHttpClient } from '../../wire/upstream-http-client.ts';
+import type { UpstreamHttpClient } from '../shared/upstream-http-client.ts';
 import { multipartFormBody } from './multipart-form-body.ts';
 import { parsePoeErrorBody } from './parse-poe-error-body.ts';
 

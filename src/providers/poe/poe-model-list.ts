@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ModelCapability, ProviderModel } from '../../canonical/model-info.ts';
 import { findKnownModelFamily } from '../../routing/known-model-families.ts';
 import type { CallContext } from '../provider-adapter.ts';
-import type { UpstreamHttpClient } from '../../wire/upstream-http-client.ts';
+import type { UpstreamHttpClient } from '../shared/upstream-http-client.ts';
 import { parsePoeErrorBody } from './parse-poe-error-body.ts';
 
 /**
