@@ -3,6 +3,7 @@ import { ClientKeyAuthenticator } from '../auth/client-key-authenticator.ts';
 import { ClientRateLimiter } from '../auth/client-rate-limiter.ts';
 import { GatewayError } from '../canonical/gateway-error.ts';
 import type { GatewayConfig, ProviderConfig } from '../config/gateway-config-schema.ts';
+import { OutcomeHub } from '../observability/outcome-hub.ts';
 import type { ProviderAdapter } from '../providers/provider-adapter.ts';
 import { PROVIDER_FACTORIES } from '../providers/provider-registry.ts';
 import { ChatDispatcher } from '../routing/chat-dispatcher.ts';
@@ -41,12 +42,18 @@ export async function buildGateway(config: GatewayConfig, log: FastifyBaseLogger
   const catalog = new ModelCatalog(providers, log, { staticModels });
   const router = new ModelRouter(config, providers, catalog);
   const dispatcher = new ChatDispatcher(router, options.retryPolicy);
+  const rateLimiter = new ClientRateLimiter();
+  const outcomes = new OutcomeHub(log);
+  // Tokens are charged when a request is over, from its outcome: an aborted stream is charged
+  // for what it streamed, since the upstream generated it.
+  outcomes.subscribe((outcome) => rateLimiter.recordOutcome(outcome));
   const services: GatewayServices = {
     config,
     router,
     dispatcher,
     auth: new ClientKeyAuthenticator(config.keys),
-    rateLimiter: new ClientRateLimiter(),
+    rateLimiter,
+    outcomes,
     cors: new CorsPolicy(config.cors.origins, options.ollamaOrigins),
     log,
   };
