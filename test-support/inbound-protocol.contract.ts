@@ -172,7 +172,7 @@ function scriptText(text: string): ChatStreamEvent[] {
 }
 
 function scriptOpenText(text: string): ChatStreamEvent[] {
-  return [{ type: 'response-start' }, { type: 'text-start' }, { type: 'text-delta', text }];
+  return [{ type: 'response-start' }, { type: 'text-start', id: 't' }, { type: 'text-delta', id: 't', text }];
 }
 
 function scriptTextThenError(text: string, error: GatewayError): ChatStreamEvent[] {
@@ -182,23 +182,23 @@ function scriptTextThenError(text: string, error: GatewayError): ChatStreamEvent
 function scriptToolCall(id: string, name: string, args: string): ChatStreamEvent[] {
   return [
     { type: 'response-start' },
-    { type: 'tool-call-start', index: 0, id, name },
-    { type: 'tool-call-delta', index: 0, argumentsDelta: args.slice(0, 5) },
-    { type: 'tool-call-delta', index: 0, argumentsDelta: args.slice(5) },
-    { type: 'tool-call-end', index: 0 },
-    { type: 'finish', finishReason: 'tool-calls', usage: { inputTokens: 5, outputTokens: 3, source: 'upstream' } },
+    { type: 'tool-call-start', id: 'c', toolCallId: id, name },
+    { type: 'tool-call-delta', id: 'c', argumentsDelta: args.slice(0, 5) },
+    { type: 'tool-call-delta', id: 'c', argumentsDelta: args.slice(5) },
+    { type: 'tool-call-end', id: 'c' },
+    { type: 'finish', finishReason: 'tool-calls', usage: { input: { total: 5 }, output: { total: 3 }, source: 'upstream' } },
   ];
 }
 
 function scriptReasoning(reasoning: string, text: string): ChatStreamEvent[] {
   return [
     { type: 'response-start' },
-    { type: 'reasoning-start' },
-    { type: 'reasoning-delta', text: reasoning },
-    { type: 'reasoning-end' },
-    { type: 'text-start' },
-    { type: 'text-delta', text },
-    { type: 'text-end' },
-    { type: 'finish', finishReason: 'stop', usage: { inputTokens: 5, outputTokens: 3, source: 'upstream' } },
+    { type: 'reasoning-start', id: 'r' },
+    { type: 'reasoning-delta', id: 'r', text: reasoning },
+    { type: 'reasoning-end', id: 'r' },
+    { type: 'text-start', id: 't' },
+    { type: 'text-delta', id: 't', text },
+    { type: 'text-end', id: 't' },
+    { type: 'finish', finishReason: 'stop', usage: { input: { total: 5 }, output: { total: 3 }, source: 'upstream' } },
   ];
 }

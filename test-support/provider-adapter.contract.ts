@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ChatRequest } from '../src/canonical/chat-request.ts';
-import type { ChatResponse } from '../src/canonical/chat-response.ts';
+import { responseReasoning, responseText, responseToolCalls, type ChatResponse } from '../src/canonical/chat-response.ts';
 import type { ChatStreamEvent } from '../src/canonical/chat-stream-event.ts';
 import { GatewayError, type GatewayErrorKind } from '../src/canonical/gateway-error.ts';
 import type { Usage } from '../src/canonical/usage.ts';
@@ -225,8 +225,29 @@ async function rejection(promise: Promise<unknown>): Promise<GatewayError> {
   assert.fail('expected the call to be refused before any output');
 }
 
-/** Exactly one finish or error, and it is the last event. */
+/**
+ * The stream's shape: blocks strictly one after another (a block ends before the next starts),
+ * ids unique within the stream, every delta inside its own open block, nothing left open at the
+ * end; then exactly one finish or error, and it is the last event.
+ */
 function assertOneTerminal(events: ChatStreamEvent[], type: 'finish' | 'error'): void {
+  let open: { id: string; kind: string } | undefined;
+  const ids = new Set<string>();
+  for (const event of events) {
+    const [kind, phase] = event.type.startsWith('tool-call-') ? ['tool-call', event.type.slice(10)] : event.type.split('-');
+    if (phase === 'start' && 'id' in event && kind !== 'response') {
+      assert.equal(open, undefined, `${event.type} while block ${JSON.stringify(open)} is open`);
+      assert.ok(!ids.has(event.id as string), `block id ${String(event.id)} used twice`);
+      ids.add(event.id as string);
+      open = { id: event.id as string, kind: kind as string };
+    } else if ((phase === 'delta' || phase === 'end') && 'id' in event) {
+      assert.deepEqual(open, { id: event.id, kind }, `${event.type} outside its block`);
+      if (phase === 'end') open = undefined;
+    } else if (event.type === 'finish' || event.type === 'error') {
+      assert.equal(open, undefined, `${event.type} with block ${JSON.stringify(open)} still open`);
+    }
+  }
+
   const terminals = events.filter((event) => event.type === 'finish' || event.type === 'error');
   assert.deepEqual(
     terminals.map((event) => event.type),
@@ -238,17 +259,17 @@ function assertOneTerminal(events: ChatStreamEvent[], type: 'finish' | 'error'):
 
 // The only places that read the canonical response and usage shapes.
 function textOf(response: ChatResponse): string {
-  return response.text;
+  return responseText(response);
 }
 
 function reasoningOf(response: ChatResponse): string {
-  return response.reasoning;
+  return responseReasoning(response);
 }
 
 function toolCallsOf(response: ChatResponse): ContractToolCall[] {
-  return response.toolCalls.map((call) => ({ id: call.id, name: call.name, arguments: call.arguments }));
+  return responseToolCalls(response).map((call) => ({ id: call.id, name: call.name, arguments: call.arguments }));
 }
 
 function usageCounts(usage: Usage | undefined): { input: number; output: number; source: string } | undefined {
-  return usage === undefined ? undefined : { input: usage.inputTokens, output: usage.outputTokens, source: usage.source };
+  return usage === undefined ? undefined : { input: usage.input.total, output: usage.output.total, source: usage.source };
 }

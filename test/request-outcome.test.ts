@@ -42,7 +42,7 @@ describe('one outcome per request', () => {
   beforeEach(() => {
     outcomes.length = 0;
     lines.length = 0;
-    primary.script = textScript('hello there', { inputTokens: 7, outputTokens: 2 });
+    primary.script = textScript('hello there', { input: { total: 7 }, output: { total: 2 } });
     backup.script = textScript('from backup');
   });
 
@@ -68,7 +68,7 @@ describe('one outcome per request', () => {
       outcome.attempts.map((attempt) => [attempt.provider, attempt.providerType, attempt.model, attempt.status, attempt.errorKind]),
       [['primary', 'scripted', 'm', 200, undefined]],
     );
-    assert.deepEqual(outcome.usage, { inputTokens: 7, outputTokens: 2, source: 'upstream' });
+    assert.deepEqual(outcome.usage, { input: { total: 7 }, output: { total: 2 }, source: 'upstream' });
     assert.ok(bodyBytes > 0);
     assert.equal(outcome.bytesOut, bodyBytes);
     assert.ok(outcome.ttftMs !== undefined && outcome.ttftMs <= outcome.totalMs, `ttft ${outcome.ttftMs} within total ${outcome.totalMs}`);
@@ -104,10 +104,10 @@ describe('one outcome per request', () => {
     const upstreamTiming = { queueMs: 1, promptMs: 2, completionMs: 3, totalMs: 6, source: 'upstream' as const };
     primary.script = [
       { type: 'response-start' },
-      { type: 'text-start' },
-      { type: 'text-delta', text: 'timed' },
-      { type: 'text-end' },
-      { type: 'finish', finishReason: 'stop', usage: { inputTokens: 1, outputTokens: 1, source: 'upstream' }, timing: upstreamTiming },
+      { type: 'text-start', id: 't' },
+      { type: 'text-delta', id: 't', text: 'timed' },
+      { type: 'text-end', id: 't' },
+      { type: 'finish', finishReason: 'stop', usage: { input: { total: 1 }, output: { total: 1 }, source: 'upstream' }, timing: upstreamTiming },
     ];
     const stream = await client().chat.completions.create({ model: 'house', stream: true, messages: [{ role: 'user', content: 'Hi' }] });
     for await (const chunk of stream) void chunk;
@@ -136,8 +136,9 @@ describe('one outcome per request', () => {
     primary.script = (_request, context: CallContext) =>
       (async function* (): AsyncGenerator<ChatStreamEvent> {
         yield { type: 'response-start' };
-        yield { type: 'text-start' };
-        yield { type: 'text-delta', text: 'The first words of a long answer' };
+        yield { type: 'input-usage', input: { total: 42, cacheRead: 40 } };
+        yield { type: 'text-start', id: 't' };
+        yield { type: 'text-delta', id: 't', text: 'The first words of a long answer' };
         release();
         if (!context.signal.aborted) await once(context.signal, 'abort');
         throw new GatewayError('canceled', 'request canceled');
@@ -157,18 +158,19 @@ describe('one outcome per request', () => {
     await firstSent;
     controller.abort();
     const outcome = await nextOutcome();
-    const expected = await countChatUsage(primary.requests.at(-1)?.messages ?? [], undefined, 'The first words of a long answer');
+    const counted = await countChatUsage(primary.requests.at(-1)?.messages ?? [], undefined, 'The first words of a long answer');
+    const expected = { ...counted, input: { total: 42, cacheRead: 40 } };
     assert.deepEqual([outcome.result, outcome.status, outcome.keyName, outcome.streamed], ['client_abort', 499, 'alice', true]);
-    assert.ok(expected.outputTokens > 0);
-    assert.deepEqual(outcome.usage, expected, 'the prompt and what was streamed, counted');
+    assert.ok(expected.output.total > 0);
+    assert.deepEqual(outcome.usage, expected, 'the prompt as the upstream reported it early, and what was streamed, counted');
     assert.ok(outcome.ttftMs !== undefined && outcome.bytesOut > 0);
     assert.deepEqual(outcome.attempts.map((attempt) => [attempt.provider, attempt.status]), [['primary', 499]]);
     const line = lines.find((candidate) => candidate.msg === 'request');
     assert.deepEqual([line?.result, line?.status, line?.key], ['client_abort', 499, 'alice'], 'the aborted stream has its access-log line');
 
     // Charged to alice's tpm of 100: an answer of exactly the rest uses it up, which it would not without the charge.
-    const rest = 100 - (expected.inputTokens + expected.outputTokens);
-    primary.script = textScript('ok', { inputTokens: rest, outputTokens: 0 });
+    const rest = 100 - (expected.input.total + expected.output.total);
+    primary.script = textScript('ok', { input: { total: rest }, output: { total: 0 } });
     await client('sk-a').chat.completions.create({ model: 'house', messages: [{ role: 'user', content: 'Hi' }] });
     await nextOutcome();
     const refused = await client('sk-a').chat.completions.create({ model: 'house', messages: [{ role: 'user', content: 'Hi' }] }).catch((caught: unknown) => caught);

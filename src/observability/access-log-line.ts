@@ -31,8 +31,12 @@ export function accessLogLine(outcome: RequestOutcome, method: string, url: stri
 }
 
 /** The only place the outcome code reads inside Usage. */
-function tokenCounts(usage: Usage): { input: number; output: number; source: Usage['source'] } {
-  return { input: usage.inputTokens, output: usage.outputTokens, source: usage.source };
+function tokenCounts(usage: Usage): Record<string, number | string> {
+  const counts: Record<string, number | string> = { input: usage.input.total, output: usage.output.total, source: usage.source };
+  if (usage.input.cacheRead !== undefined) counts.cacheRead = usage.input.cacheRead;
+  if (usage.input.cacheWrite !== undefined) counts.cacheWrite = usage.input.cacheWrite;
+  if (usage.output.reasoning !== undefined) counts.reasoning = usage.output.reasoning;
+  return counts;
 }
 
 function round(ms: number): number {

@@ -99,9 +99,9 @@ describe('OutcomeHub and the request outcome', () => {
     const closing = recorder.close({ finished: false, headersSent: true, status: 200 });
     await new Promise((resolve) => setImmediate(resolve));
     assert.equal(seen.length, 0, 'not final while the stream is still winding down');
-    recorder.setUsage({ inputTokens: 4, outputTokens: 2, source: 'counted' });
+    recorder.setUsage({ input: { total: 4 }, output: { total: 2 }, source: 'counted' });
     finishStream();
     await closing;
-    assert.deepEqual(seen[0]?.usage, { inputTokens: 4, outputTokens: 2, source: 'counted' });
+    assert.deepEqual(seen[0]?.usage, { input: { total: 4 }, output: { total: 2 }, source: 'counted' });
   });
 });

@@ -1,7 +1,7 @@
 import type { GatewayError } from '../canonical/gateway-error.ts';
 import type { Timing } from '../canonical/timing.ts';
 import type { Usage } from '../canonical/usage.ts';
-import type { DegradedField } from '../canonical/warning.ts';
+import type { DegradedField } from '../canonical/degraded-field.ts';
 import type { OutcomeResult, RequestOutcome, UpstreamAttempt } from './request-outcome.ts';
 
 export interface OutcomeStart {

@@ -1,7 +1,7 @@
 import type { GatewayErrorKind } from '../canonical/gateway-error.ts';
 import type { Timing } from '../canonical/timing.ts';
 import type { Usage } from '../canonical/usage.ts';
-import type { DegradedField } from '../canonical/warning.ts';
+import type { DegradedField } from '../canonical/degraded-field.ts';
 
 /** One call to one upstream target (a retry or a fallback is another attempt). */
 export interface UpstreamAttempt {

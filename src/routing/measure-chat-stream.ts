@@ -2,6 +2,7 @@ import type { ChatRequest } from '../canonical/chat-request.ts';
 import type { ChatStreamEvent } from '../canonical/chat-stream-event.ts';
 import { GatewayError, toGatewayError } from '../canonical/gateway-error.ts';
 import type { Timing } from '../canonical/timing.ts';
+import type { InputUsage } from '../canonical/usage.ts';
 import type { AttemptHandle, RequestOutcomeRecorder } from '../observability/request-outcome-recorder.ts';
 import { countChatUsage } from './count-chat-usage.ts';
 import type { HeldStream } from './hold-until-output.ts';
@@ -28,6 +29,7 @@ export async function* measureChatStream(stream: HeldStream, request: ChatReques
   let ended = false;
   let finished = false;
   let failure: GatewayError | undefined;
+  let reportedInput: InputUsage | undefined;
   let position = 0;
   try {
     let next: IteratorResult<ChatStreamEvent> = position < stream.held.length ? { done: false, value: stream.held[position++] as ChatStreamEvent } : await iterator.next();
@@ -45,6 +47,9 @@ export async function* measureChatStream(stream: HeldStream, request: ChatReques
           break;
         case 'tool-call-delta':
           output += event.argumentsDelta;
+          break;
+        case 'input-usage':
+          reportedInput = event.input;
           break;
         case 'finish': {
           ended = true;
@@ -80,17 +85,21 @@ export async function* measureChatStream(stream: HeldStream, request: ChatReques
     }
   } finally {
     if (!ended) await iterator.return?.();
-    if (!finished) await reportPartial(report, request, output, failure);
+    if (!finished) await reportPartial(report, request, output, failure, reportedInput);
   }
 }
 
-/** A stream that ended without its finish: what it streamed is counted, and the attempt failed. */
-async function reportPartial(report: StreamReport, request: ChatRequest, output: string, failure: GatewayError | undefined): Promise<void> {
+/**
+ * A stream that ended without its finish: what it streamed is counted (the prompt as the upstream
+ * reported it early, where it did), and the attempt failed.
+ */
+async function reportPartial(report: StreamReport, request: ChatRequest, output: string, failure: GatewayError | undefined, reportedInput: InputUsage | undefined): Promise<void> {
   if (failure !== undefined) report.outcome?.noteError(failure);
   report.attempt?.fail(failure ?? new GatewayError('canceled', 'the client went away during the stream'));
   if (report.outcome === undefined) return;
   try {
-    report.outcome.setUsage(await countChatUsage(request.messages, request.tools, output));
+    const counted = await countChatUsage(request.messages, request.tools, output);
+    report.outcome.setUsage(reportedInput === undefined ? counted : { ...counted, input: reportedInput });
   } catch {
     // No tokenizer: the outcome then has no usage rather than a made-up one.
   }

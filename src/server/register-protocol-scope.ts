@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError, toGatewayError } from '../canonical/gateway-error.ts';
+import { totalTokens } from '../canonical/usage.ts';
 import type { GatewayServices } from './gateway-services.ts';
 import { llmuxHeaders } from './request-context.ts';
 

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticatedClient } from '../auth/client-key-authenticator.ts';
+import { degradedHeaderValue } from '../canonical/degraded-field.ts';
 import { accessLogLine } from '../observability/access-log-line.ts';
 import type { OutcomeHub } from '../observability/outcome-hub.ts';
 import type { RequestOutcomeRecorder } from '../observability/request-outcome-recorder.ts';
@@ -34,7 +35,7 @@ export function attachRequestContext(request: FastifyRequest, reply: FastifyRepl
     receivedAt: performance.now(),
     controller,
     outcome,
-    dispatch: { signal: controller.signal, requestId: String(request.id), log: request.log, upstreamMs: 0, outcome },
+    dispatch: { signal: controller.signal, requestId: String(request.id), log: request.log, upstreamMs: 0, degraded: [], outcome },
   };
   request.llmux = context;
   reply.raw.once('close', () => {
@@ -56,6 +57,8 @@ export function llmuxHeaders(request: FastifyRequest): Record<string, string> {
     headers['x-llmux-provider'] = target.provider.id;
     headers['x-llmux-model'] = target.upstreamModel;
   }
+  const degraded = context.dispatch.degraded;
+  if (degraded.length > 0) headers['x-llmux-degraded'] = degradedHeaderValue(degraded);
   return headers;
 }
 
