@@ -6,11 +6,14 @@ import type { InputUsage } from '../canonical/usage.ts';
 import type { AttemptHandle, RequestOutcomeRecorder } from '../observability/request-outcome-recorder.ts';
 import { countChatUsage } from './count-chat-usage.ts';
 import type { HeldStream } from './hold-until-output.ts';
+import type { ReasoningStateRecorder } from './reasoning-state-recorder.ts';
 
-/** Where a stream's end is reported: the request's outcome and the upstream attempt it came from. */
+/** Who is told about the stream: the request's outcome, the upstream attempt it came from, the reasoning-state store. */
 export interface StreamReport {
   outcome?: RequestOutcomeRecorder;
   attempt?: AttemptHandle;
+  /** Keeps the provider state in the stream that the client's protocol cannot carry back. */
+  reasoningState?: ReasoningStateRecorder;
 }
 
 /**
@@ -35,6 +38,7 @@ export async function* measureChatStream(stream: HeldStream, request: ChatReques
     let next: IteratorResult<ChatStreamEvent> = position < stream.held.length ? { done: false, value: stream.held[position++] as ChatStreamEvent } : await iterator.next();
     while (!next.done) {
       const event = next.value;
+      report.reasoningState?.observe(event);
       switch (event.type) {
         case 'text-delta':
         case 'reasoning-delta':
