@@ -20,7 +20,7 @@ export const createPoeProvider: ProviderFactory = (input) => {
       botBaseUrl,
       modelsUrl: config.models_url ?? poeModelsUrlForBotBase(botBaseUrl),
       keys: new ApiKeyPool(apiKeysFromConfig(config)),
-      uploader: new PoeAttachmentUploader(input.httpClient, config.upload_url ?? POE_ENDPOINTS.uploadUrl),
+      uploader: new PoeAttachmentUploader(input.httpClient, config.upload_url ?? POE_ENDPOINTS.uploadUrl, config.id),
       httpClient: input.httpClient,
       headers: config.headers ?? {},
       log: input.log,

@@ -62,7 +62,7 @@ export class PoeBotAdapter implements ProviderAdapter {
   }
 
   listModels(context: CallContext): Promise<ProviderModel[]> {
-    return fetchPoeModelList(this.options.httpClient, this.options.modelsUrl, this.options.headers, context);
+    return fetchPoeModelList(this.options.httpClient, this.options.modelsUrl, this.options.headers, { ...context, providerId: this.id });
   }
 
   generateImages(request: ImageGenerationRequest, context: CallContext): Promise<ImageGenerationResponse> {

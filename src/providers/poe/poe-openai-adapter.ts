@@ -44,7 +44,7 @@ export class PoeOpenAIAdapter implements ProviderAdapter {
   }
 
   listModels(context: CallContext): Promise<ProviderModel[]> {
-    return fetchPoeModelList(this.httpClient, this.modelsUrl, this.headers, context);
+    return fetchPoeModelList(this.httpClient, this.modelsUrl, this.headers, { ...context, providerId: this.id });
   }
 
   generateImages(request: ImageGenerationRequest, context: CallContext): Promise<ImageGenerationResponse> {
