@@ -1,6 +1,8 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
+import { dashboardSourcesFromServices } from './dashboard/dashboard-sources-from-services.ts';
+import { registerDashboardRoutes } from './dashboard/register-dashboard-routes.ts';
 import { CORS_ALLOWED_HEADERS, CORS_ALLOWED_METHODS, CORS_MAX_AGE_SECONDS } from './server/cors-policy.ts';
 import type { GatewayServices } from './server/gateway-services.ts';
 import { registerHealthRoutes } from './server/health-routes.ts';
@@ -81,6 +83,7 @@ export function createApp(options: AppOptions): FastifyInstance {
   app.setNotFoundHandler((_request, reply) => reply.code(404).type('text/plain; charset=utf-8').send('404 page not found'));
 
   registerHealthRoutes(app);
+  registerDashboardRoutes(app, services, dashboardSourcesFromServices(services));
   for (const protocol of options.protocols) registerProtocolScope(app, protocol, services);
   return app;
 }

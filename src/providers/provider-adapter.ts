@@ -6,6 +6,7 @@ import type { EmbeddingRequest, EmbeddingResponse } from '../canonical/embedding
 import type { ImageGenerationRequest, ImageGenerationResponse } from '../canonical/image-generation.ts';
 import type { ProviderModel } from '../canonical/model-info.ts';
 import type { ProviderConfig } from '../config/gateway-config-schema.ts';
+import type { RestingKey } from './shared/resting-key.ts';
 import type { UpstreamHttpClient } from './shared/upstream-http-client.ts';
 
 /** What every upstream call gets: the client's abort signal and where to log. */
@@ -29,6 +30,8 @@ export interface ProviderAdapter {
   listModels(context: CallContext): Promise<ProviderModel[]>;
   embed?(request: EmbeddingRequest, context: CallContext): Promise<EmbeddingResponse>;
   generateImages?(request: ImageGenerationRequest, context: CallContext): Promise<ImageGenerationResponse>;
+  /** The provider's keys resting after a refusal or rate limit (for health views). */
+  restingKeys?(): RestingKey[];
   close(): Promise<void>;
 }
 

@@ -8,6 +8,7 @@ import type { ProviderModel } from '../../canonical/model-info.ts';
 import { collectChatResponse } from '../collect-chat-response.ts';
 import type { CallContext, ProviderAdapter, ProviderFactoryInput } from '../provider-adapter.ts';
 import { ApiKeyPool, apiKeysFromConfig } from '../shared/api-key-pool.ts';
+import type { RestingKey } from '../shared/resting-key.ts';
 import { checkUpstreamStatus } from '../shared/check-upstream-status.ts';
 import { readUpstreamJson } from '../shared/read-upstream-body.ts';
 import { streamUpstreamEvents } from '../shared/stream-upstream-events.ts';
@@ -58,6 +59,10 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     this.dialect = dialect;
     this.passThroughFields = new Set(config.pass_through_fields ?? []);
     this.embed = dialect.embeddings ? (request, context) => this.embedTexts(request, context) : undefined;
+  }
+
+  restingKeys(): RestingKey[] {
+    return this.keys.resting();
   }
 
   async streamChat(request: ChatRequest, context: CallContext): Promise<AsyncIterable<ChatStreamEvent>> {

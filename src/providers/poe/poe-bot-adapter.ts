@@ -17,6 +17,7 @@ import { generatePoeImages } from './generate-poe-images.ts';
 import type { PoeAttachmentUploader } from './poe-attachment-uploader.ts';
 import { decodePoeBotStream, type PoeBotStreamOptions } from './poe-bot-stream-decoder.ts';
 import type { ApiKeyPool } from '../shared/api-key-pool.ts';
+import type { RestingKey } from '../shared/resting-key.ts';
 import { fetchPoeModelList } from './poe-model-list.ts';
 import { parsePoeErrorBody } from './parse-poe-error-body.ts';
 
@@ -51,6 +52,10 @@ export class PoeBotAdapter implements ProviderAdapter {
   constructor(options: PoeBotAdapterOptions) {
     this.id = options.id;
     this.options = options;
+  }
+
+  restingKeys(): RestingKey[] {
+    return this.options.keys.resting();
   }
 
   streamChat(request: ChatRequest, context: CallContext): Promise<AsyncIterable<ChatStreamEvent>> {

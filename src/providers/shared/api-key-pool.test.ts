@@ -17,6 +17,10 @@ describe('ApiKeyPool', () => {
     keys.reportFailure('a', new GatewayError('authentication', 'bad key'));
     keys.reportFailure('b', new GatewayError('rate_limit', 'slow down', { retryAfterSeconds: 2 }));
     assert.deepEqual([keys.next(), keys.next(), keys.next()], ['c', 'c', 'c']);
+    assert.deepEqual(keys.resting(), [
+      { key: '#1 …a', until: 1_000_000 + 5 * 60_000, reason: 'refused' },
+      { key: '#2 …b', until: 1_002_000, reason: 'rate_limited' },
+    ]);
     now += 2_000;
     assert.deepEqual([keys.next(), keys.next()], ['b', 'c']);
     now += 5 * 60_000;

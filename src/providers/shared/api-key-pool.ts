@@ -1,4 +1,5 @@
 import { GatewayError } from '../../canonical/gateway-error.ts';
+import type { RestingKey } from './resting-key.ts';
 
 /** How long a key the upstream refused (revoked, no credits, forbidden) is passed over. */
 const REFUSED_KEY_REST_MS = 5 * 60_000;
@@ -14,6 +15,7 @@ const RATE_LIMITED_KEY_REST_MS = 30_000;
 export class ApiKeyPool {
   private readonly keys: readonly string[];
   private readonly restingUntil = new Map<string, number>();
+  private readonly restReason = new Map<string, RestingKey['reason']>();
   private readonly now: () => number;
   private position = 0;
 
@@ -60,10 +62,12 @@ export class ApiKeyPool {
     const refused = error.kind === 'authentication' || error.kind === 'payment_required' || error.kind === 'permission';
     if (error.kind === 'rate_limit') {
       this.restingUntil.set(key, this.now() + (error.retryAfterSeconds === undefined ? RATE_LIMITED_KEY_REST_MS : error.retryAfterSeconds * 1000));
+      this.restReason.set(key, 'rate_limited');
       return error;
     }
     if (!refused) return error;
     this.restingUntil.set(key, this.now() + REFUSED_KEY_REST_MS);
+    this.restReason.set(key, 'refused');
     if (!this.hasHealthyKey() || error.retryable) return error;
     return new GatewayError(error.kind, `${error.message} (this key is set aside for a while; the provider's other keys stay in use)`, {
       status: error.status,
@@ -72,6 +76,15 @@ export class ApiKeyPool {
       param: error.param,
       upstreamStatus: error.upstreamStatus,
       cause: error,
+    });
+  }
+
+  /** Keys resting now, named by position and last four characters (never the key itself). */
+  resting(): RestingKey[] {
+    const now = this.now();
+    return this.keys.flatMap((key, index) => {
+      const until = this.restingUntil.get(key) ?? 0;
+      return until > now ? [{ key: `#${index + 1} …${key.slice(-4)}`, until, reason: this.restReason.get(key) ?? 'refused' }] : [];
     });
   }
 
