@@ -1,6 +1,14 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { ClientKeyAuthenticator } from '../auth/client-key-authenticator.ts';
 import { ClientRateLimiter } from '../auth/client-rate-limiter.ts';
+import { StoredKeyDirectory } from '../auth/stored-key-directory.ts';
+import { GatewayMetrics } from '../observability/gateway-metrics.ts';
+import { OutcomeHub } from '../observability/outcome-hub.ts';
+import type { StateStore } from '../state/state-store.ts';
+import { BudgetGuard } from '../usage/budget-guard.ts';
+import { parseBudget } from '../usage/parse-budget.ts';
+import { PriceTable } from '../usage/price-table.ts';
+import { UsageRecorder } from '../usage/usage-recorder.ts';
 import { GatewayError } from '../canonical/gateway-error.ts';
 import type { GatewayConfig, ProviderConfig } from '../config/gateway-config-schema.ts';
 import type { ProviderAdapter } from '../providers/provider-adapter.ts';
@@ -25,6 +33,8 @@ export interface BuildGatewayOptions {
   retryPolicy?: RetryPolicy;
   /** Ready-made adapters added after the configured ones (tests, embedding llmux in a program). */
   adapters?: ProviderAdapter[];
+  /** The durable state: stored keys are accepted and usage recorded only with one. */
+  state?: StateStore;
 }
 
 /** Config → providers, router and dispatcher. No listening here. */
@@ -40,19 +50,52 @@ export async function buildGateway(config: GatewayConfig, log: FastifyBaseLogger
   const catalog = new ModelCatalog(providers, log, { staticModels });
   const router = new ModelRouter(config, providers, catalog);
   const dispatcher = new ChatDispatcher(router, options.retryPolicy);
+  const { state } = options;
+  const storedKeys = state === undefined ? undefined : new StoredKeyDirectory(state.keys, log);
+  await storedKeys?.start();
   const services: GatewayServices = {
     config,
     router,
     dispatcher,
-    auth: new ClientKeyAuthenticator(config.keys),
+    auth: new ClientKeyAuthenticator(config.keys, storedKeys),
     rateLimiter: new ClientRateLimiter(),
     cors: new CorsPolicy(config.cors.origins, options.ollamaOrigins),
     log,
+    outcomes: new OutcomeHub(),
+    prices: new PriceTable(config.prices, (providerId, model) => catalog.find(providerId, model)?.price),
   };
+  if (state !== undefined) services.state = state;
+  if (config.metrics) {
+    const metrics = new GatewayMetrics(() => services.usage?.queueDepth ?? 0);
+    services.metrics = metrics;
+    services.outcomes.subscribe(metrics.observe);
+  }
+  if (state !== undefined && config.state.usage) {
+    const budgets = new BudgetGuard(config.budget == null ? undefined : parseBudget(config.budget), log);
+    await budgets.load(state.usage);
+    const configBudgets = new Map(config.keys.flatMap((key, index) => (key.budget === undefined ? [] : [[key.name ?? `key-${index + 1}`, parseBudget(key.budget)] as const])));
+    const usage = new UsageRecorder({
+      store: state.usage,
+      prices: services.prices,
+      budgets,
+      log,
+      budgetOf: (name) => configBudgets.get(name) ?? storedKeys?.budgetOf(name),
+      onCost: (outcome, usd) => services.metrics?.addCost(outcome.keyName, outcome.requestedModel, outcome.provider ?? '', usd),
+    });
+    services.budgets = budgets;
+    services.usage = usage;
+    // Only model calls make records: polls of /api/tags or /health would drown them.
+    services.outcomes.subscribe((outcome) => {
+      if (outcome.requestedModel !== undefined) usage.record(outcome);
+    });
+  }
   return {
     services,
     providers,
     close: async () => {
+      storedKeys?.stop();
+      services.metrics?.close();
+      await services.usage?.close();
       await Promise.allSettled(providers.map((provider) => provider.close()));
     },
   };

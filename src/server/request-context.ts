@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticatedClient } from '../auth/client-key-authenticator.ts';
+import type { Usage } from '../canonical/usage.ts';
 import type { DispatchContext } from '../routing/chat-dispatcher.ts';
 
 declare module 'fastify' {
@@ -15,6 +16,10 @@ export interface RequestContext {
   controller: AbortController;
   dispatch: DispatchContext;
   client?: AuthenticatedClient;
+  /** Told when a streaming response starts and ends (the open-streams gauge). */
+  streams?: { streamOpened(): void; streamClosed(): void };
+  /** The final usage of a chat answer, once known. */
+  usage?: Usage;
 }
 
 /**
@@ -27,6 +32,9 @@ export function attachRequestContext(request: FastifyRequest, reply: FastifyRepl
     receivedAt: performance.now(),
     controller,
     dispatch: { signal: controller.signal, requestId: String(request.id), log: request.log, upstreamMs: 0 },
+  };
+  context.dispatch.onUsage = (usage) => {
+    context.usage = usage;
   };
   request.llmux = context;
   reply.raw.once('close', () => {

@@ -3,6 +3,7 @@ import type { ModelCapability, ProviderModel } from '../../canonical/model-info.
 import { findKnownModelFamily } from '../../routing/known-model-families.ts';
 import type { CallContext } from '../provider-adapter.ts';
 import type { UpstreamHttpClient } from '../../wire/upstream-http-client.ts';
+import { publishedModelPrice } from '../published-model-price.ts';
 import { parsePoeErrorBody } from './parse-poe-error-body.ts';
 
 /**
@@ -24,6 +25,8 @@ const poeModelListSchema = z.looseObject({
         })
         .nullish(),
       context_length: z.number().nullish(),
+      /** US dollars per token, OpenRouter-style, where Poe publishes a price. */
+      pricing: z.unknown().optional(),
       context_window: z.union([z.number(), z.looseObject({ context_length: z.number().nullish() })]).nullish(),
     }),
   ),
@@ -48,6 +51,8 @@ function toProviderModel(entry: PoeModelEntry): ProviderModel {
   const contextLength = typeof entry.context_window === 'number' ? entry.context_window : (entry.context_window?.context_length ?? entry.context_length);
   if (typeof contextLength === 'number' && contextLength > 0) model.contextLength = contextLength;
   model.capabilities = poeCapabilities(entry);
+  const price = publishedModelPrice(entry.pricing);
+  if (price !== undefined) model.price = price;
   return model;
 }
 
