@@ -16,6 +16,8 @@ export interface RequestContext {
   controller: AbortController;
   dispatch: DispatchContext;
   client?: AuthenticatedClient;
+  /** Set once a streaming response began. */
+  streamed?: boolean;
   /** Told when a streaming response starts and ends (the open-streams gauge). */
   streams?: { streamOpened(): void; streamClosed(): void };
   /** The final usage of a chat answer, once known. */

@@ -10,7 +10,6 @@ export function requestOutcomeOf(request: FastifyRequest, reply: FastifyReply): 
   const route = request.routeOptions.url ?? request.url;
   const status = reply.raw.writableFinished || reply.sent ? reply.statusCode : 499;
   const aborted = context.controller.signal.aborted;
-  const contentType = String(reply.getHeader('content-type') ?? reply.raw.getHeader('content-type') ?? '');
   const target = context.dispatch.target;
   const outcome: RequestOutcome = {
     requestId: String(request.id),
@@ -20,7 +19,7 @@ export function requestOutcomeOf(request: FastifyRequest, reply: FastifyReply): 
     attempts: [],
     status: aborted ? 499 : status,
     result: aborted ? 'client_abort' : status >= 400 ? 'error' : 'success',
-    streamed: contentType.startsWith('text/event-stream') || contentType.startsWith('application/x-ndjson'),
+    streamed: context.streamed === true,
     totalMs,
     overheadMs: Math.max(0, totalMs - context.dispatch.upstreamMs),
     bytesOut: 0,

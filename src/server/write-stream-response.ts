@@ -25,6 +25,7 @@ export async function writeStreamResponse(
   // No flushHeaders(): the dispatcher hands over a stream once its first output is there, so the
   // headers leave in the same packet as the first chunk — one wake-up for the client, not two.
   raw.writeHead(200, headers);
+  request.llmux.streamed = true;
   const streams = request.llmux.streams;
   streams?.streamOpened();
   try {
