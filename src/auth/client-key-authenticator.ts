@@ -58,6 +58,11 @@ export class ClientKeyAuthenticator {
     return this.stored !== undefined;
   }
 
+  /** Reloads the stored keys now if they changed (they are also polled on their own). */
+  async refreshStoredKeys(): Promise<void> {
+    await this.stored?.refresh();
+  }
+
   authenticate(headers: Record<string, string | string[] | undefined>): AuthenticationResult {
     if (this.isOpen) return { outcome: 'open' };
     const presented = presentedKey(headers);

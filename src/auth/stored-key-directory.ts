@@ -26,17 +26,22 @@ export class StoredKeyDirectory {
   private secret: Buffer | undefined;
   private keys = new Map<string, ActiveKey>();
   private byName = new Map<string, AuthenticatedClient>();
+  private everStored = 0;
   private version: number | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private refreshing = false;
+  private refreshing: Promise<void> | undefined;
 
   constructor(store: ClientKeyStore, log: FastifyBaseLogger) {
     this.store = store;
     this.log = log;
   }
 
+  /**
+   * Stored keys, revoked ones included: a gateway whose keys were all revoked stays closed
+   * rather than falling open.
+   */
   get size(): number {
-    return this.keys.size;
+    return this.everStored;
   }
 
   /** Loads the keys and starts watching for changes. */
@@ -50,16 +55,29 @@ export class StoredKeyDirectory {
     clearInterval(this.timer);
   }
 
-  /** Reloads the keys if the store changed since the last load. */
+  /** Reloads the keys if the store changed since the last load (after any reload under way). */
   async refresh(): Promise<void> {
-    if (this.refreshing) return;
-    this.refreshing = true;
+    const previous = this.refreshing;
+    const next = (async () => {
+      await previous;
+      await this.reload();
+    })();
+    this.refreshing = next;
+    try {
+      await next;
+    } finally {
+      if (this.refreshing === next) this.refreshing = undefined;
+    }
+  }
+
+  private async reload(): Promise<void> {
     try {
       const version = await this.store.version();
       if (version === this.version) return;
       this.secret ??= await this.store.hashSecret();
       const next = new Map<string, ActiveKey>();
-      for (const key of await this.store.list()) {
+      const stored = await this.store.list();
+      for (const key of stored) {
         if (key.revokedAt !== undefined) continue;
         const client: AuthenticatedClient = { name: key.name };
         if (key.models !== undefined) client.models = new Set(key.models);
@@ -69,13 +87,12 @@ export class StoredKeyDirectory {
         next.set(key.hash, { digest: Buffer.from(key.hash, 'hex'), client });
       }
       this.keys = next;
+      this.everStored = stored.length;
       this.byName = new Map([...next.values()].map((key) => [key.client.name, key.client]));
       this.version = version;
     } catch (error) {
       // A store that cannot be read keeps the keys last loaded; it never fails a request.
       this.log.warn({ err: error }, `could not reload stored client keys: ${error instanceof Error ? error.message : String(error)}`);
-    } finally {
-      this.refreshing = false;
     }
   }
 
