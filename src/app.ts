@@ -86,7 +86,9 @@ export function createApp(options: AppOptions): FastifyInstance {
   app.addHook('onResponse', (request, reply, done) => {
     if (services.outcomes.hasListeners) services.outcomes.publish(requestOutcomeOf(request, reply));
     const target = request.llmux.dispatch.target;
-    request.log.info(
+    // Health polls (load balancers, Ollama clients' heartbeat) would drown the requests that matter.
+    const quiet = request.url === '/health' || request.url === '/';
+    request.log[quiet ? 'debug' : 'info'](
       {
         method: request.method,
         url: request.url,

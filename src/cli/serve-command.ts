@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { CommandLineOverrides } from '../config/apply-config-overrides.ts';
 import { loadGatewayConfig } from '../config/load-gateway-config.ts';
 import { createLogger, flushLogs } from '../observability/create-logger.ts';
+import { chooseLogFormat } from '../observability/log-format.ts';
 import { startServer, type RunningServer } from '../server/start-server.ts';
 import { openStateStore } from '../state/open-state-store.ts';
 import type { StateStore } from '../state/state-store.ts';
@@ -31,7 +32,9 @@ export async function serveCommand(flags: ServeFlags, context: CliContext): Prom
     overrides: flags,
   });
   for (const warning of loaded.warnings) context.notice(`llmux: warning: ${warning}`);
-  const log = createLogger(loaded.config.log_level);
+  const format = chooseLogFormat(context.environment.LLMUX_LOG_FORMAT, process.stdout.isTTY === true);
+  if (format === undefined) throw new CliFailure('LLMUX_LOG_FORMAT: expected pretty or json');
+  const log = createLogger(loaded.config.log_level, format);
   const state = await openStateStore(loaded.config, context.cwd).catch((error: unknown) => {
     throw new CliFailure(error instanceof Error ? error.message : String(error));
   });

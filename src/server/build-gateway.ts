@@ -42,7 +42,8 @@ export async function buildGateway(config: GatewayConfig, log: FastifyBaseLogger
   const available = config.providers.filter((providerConfig) => {
     if (PROVIDER_FACTORIES[providerConfig.type] !== undefined) return true;
     // A type whose implementation is not in this build must not stop the others from serving.
-    log.warn({ provider: providerConfig.id }, `provider '${providerConfig.id}' is skipped: type '${providerConfig.type}' is not available in this version of llmux yet`);
+    // Every command says so once in its own words (unbuiltProviders), so the log only keeps it at debug.
+    log.debug({ provider: providerConfig.id }, `provider '${providerConfig.id}' is skipped: type '${providerConfig.type}' is not available in this version of llmux yet`);
     return false;
   });
   const providers = [...(await Promise.all(available.map((providerConfig) => createProvider(providerConfig, log)))), ...(options.adapters ?? [])];
