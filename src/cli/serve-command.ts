@@ -3,6 +3,7 @@ import type { CommandLineOverrides } from '../config/apply-config-overrides.ts';
 import { loadGatewayConfig } from '../config/load-gateway-config.ts';
 import { createLogger, flushLogs } from '../observability/create-logger.ts';
 import { chooseLogFormat } from '../observability/log-format.ts';
+import { otlpSettingsFromEnvironment } from '../observability/tracing/otlp-settings.ts';
 import { startServer, type RunningServer } from '../server/start-server.ts';
 import { openStateStore } from '../state/open-state-store.ts';
 import type { StateStore } from '../state/state-store.ts';
@@ -38,12 +39,15 @@ export async function serveCommand(flags: ServeFlags, context: CliContext): Prom
   const state = await openStateStore(loaded.config, context.cwd).catch((error: unknown) => {
     throw new CliFailure(error instanceof Error ? error.message : String(error));
   });
+  const tracing = otlpSettingsFromEnvironment(context.environment);
+  for (const problem of tracing.problems) context.notice(`llmux: warning: ${problem}`);
   let server: RunningServer;
   try {
     server = await startServer({
       config: loaded.config,
       log,
       state,
+      ...(tracing.settings === undefined ? {} : { tracing: tracing.settings }),
       ...(loaded.ollamaOrigins === undefined ? {} : { ollamaOrigins: loaded.ollamaOrigins }),
     });
   } catch (error) {

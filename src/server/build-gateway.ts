@@ -4,6 +4,7 @@ import { ClientRateLimiter } from '../auth/client-rate-limiter.ts';
 import { StoredKeyDirectory } from '../auth/stored-key-directory.ts';
 import { GatewayMetrics } from '../observability/gateway-metrics.ts';
 import { OutcomeHub } from '../observability/outcome-hub.ts';
+import type { OtlpSettings } from '../observability/tracing/otlp-settings.ts';
 import type { StateStore } from '../state/state-store.ts';
 import { BudgetGuard } from '../usage/budget-guard.ts';
 import { parseBudget } from '../usage/parse-budget.ts';
@@ -35,6 +36,8 @@ export interface BuildGatewayOptions {
   adapters?: ProviderAdapter[];
   /** The durable state: stored keys are accepted and usage recorded only with one. */
   state?: StateStore;
+  /** Export a span per request over OTLP/HTTP (from OTEL_EXPORTER_OTLP_ENDPOINT). */
+  tracing?: OtlpSettings;
 }
 
 /** Config → providers, router and dispatcher. No listening here. */
@@ -71,6 +74,16 @@ export async function buildGateway(config: GatewayConfig, log: FastifyBaseLogger
     services.metrics = metrics;
     services.outcomes.subscribe(metrics.observe);
   }
+  let tracer: { close(): Promise<void> } | undefined;
+  if (options.tracing !== undefined) {
+    const { OtlpTraceExporter } = await import('../observability/tracing/otlp-trace-exporter.ts');
+    const exporter = new OtlpTraceExporter(options.tracing, log);
+    tracer = exporter;
+    // Model calls and the rest of the client APIs; not health polls or scrapes.
+    services.outcomes.subscribe((outcome) => {
+      if (outcome.protocol !== 'llmux' && outcome.protocol !== 'none') exporter.export(outcome);
+    });
+  }
   if (state !== undefined && config.state.usage) {
     const budgets = new BudgetGuard(config.budget == null ? undefined : parseBudget(config.budget), log);
     await budgets.load(state.usage);
@@ -97,6 +110,7 @@ export async function buildGateway(config: GatewayConfig, log: FastifyBaseLogger
       storedKeys?.stop();
       services.metrics?.close();
       await services.usage?.close();
+      await tracer?.close();
       await Promise.allSettled(providers.map((provider) => provider.close()));
     },
   };

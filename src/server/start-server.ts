@@ -5,6 +5,7 @@ import type { GatewayConfig } from '../config/gateway-config-schema.ts';
 import { INBOUND_PROTOCOLS } from '../inbound/inbound-protocols.ts';
 import type { ProviderAdapter } from '../providers/provider-adapter.ts';
 import { buildGateway, type BuiltGateway } from './build-gateway.ts';
+import type { OtlpSettings } from '../observability/tracing/otlp-settings.ts';
 import type { StateStore } from '../state/state-store.ts';
 import { isLoopbackHost } from './host-guard.ts';
 
@@ -17,6 +18,7 @@ export interface StartServerOptions {
   adapters?: ProviderAdapter[];
   /** The durable state (stored keys, usage records); the caller opens and closes it. */
   state?: StateStore;
+  tracing?: OtlpSettings;
 }
 
 export interface RunningServer {
@@ -50,6 +52,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     ...(options.ollamaOrigins === undefined ? {} : { ollamaOrigins: options.ollamaOrigins }),
     ...(options.adapters === undefined ? {} : { adapters: options.adapters }),
     ...(options.state === undefined ? {} : { state: options.state }),
+    ...(options.tracing === undefined ? {} : { tracing: options.tracing }),
   });
   // Stored keys count: a gateway whose only keys were made with `llmux keys create` is not open.
   if (refuseOpen && gateway.services.auth.isOpen) {
