@@ -98,9 +98,10 @@ export async function buildGateway(config: GatewayConfig, log: FastifyBaseLogger
     });
     services.budgets = budgets;
     services.usage = usage;
-    // Only model calls make records: polls of /api/tags or /health would drown them.
+    // Model calls make records — those that reached an upstream, and those refused before it
+    // (a key over budget, a wrong key) — not polls of /api/tags, /api/show or /health.
     services.outcomes.subscribe((outcome) => {
-      if (outcome.requestedModel !== undefined) usage.record(outcome);
+      if (outcome.attempts.length > 0 || (outcome.requestedModel !== undefined && outcome.status >= 400)) usage.record(outcome);
     });
   }
   return {
