@@ -12,7 +12,7 @@ describe('admin key, /admin/keys, /admin/usage and /metrics', () => {
   let state: StateStore;
   let gateway: TestGateway;
   const provider = new ScriptedProvider('fake', [{ id: 'm' }]);
-  provider.script = textScript('hello', { inputTokens: 2_000_000, outputTokens: 1_000_000 });
+  provider.script = textScript('hello', { input: { total: 2_000_000 }, output: { total: 1_000_000 } });
 
   before(async () => {
     state = await openSqliteStateStore(':memory:');

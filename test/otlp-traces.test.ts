@@ -47,7 +47,7 @@ describe('OpenTelemetry traces over OTLP/HTTP', () => {
   const received: { path: string; contentType: string; authorization: string; body: ExportRequest }[] = [];
   let gateway: TestGateway;
   const provider = new ScriptedProvider('fake', [{ id: 'm' }]);
-  provider.script = textScript('hello', { inputTokens: 12, outputTokens: 7 });
+  provider.script = textScript('hello', { input: { total: 12 }, output: { total: 7 } });
 
   before(async () => {
     receiver = createServer((request, response) => {

@@ -32,7 +32,7 @@ describe('stored keys, usage records, prices and budgets', () => {
   let gateway: TestGateway;
   // The provider publishes its price in its model list: $1 input, $0.5 cached, $2 output per million.
   const provider = new ScriptedProvider('fake', [{ id: 'm', price: { input: 1, cachedInput: 0.5, output: 2 } }]);
-  provider.script = textScript('hello', { inputTokens: 1000, outputTokens: 500 });
+  provider.script = textScript('hello', { input: { total: 1000 }, output: { total: 500 } });
 
   before(async () => {
     writeFileSync(join(directory, 'llmux.yaml'), `state: { sqlite: ./data/llmux.db }\nkeys: [{ key: sk-config, name: carol }]\n`);

@@ -1,12 +1,7 @@
 import type { GatewayErrorKind } from '../canonical/gateway-error.ts';
 import type { Timing } from '../canonical/timing.ts';
-import type { Usage } from './outcome-usage.ts';
-
-/** A field a provider could not honour and dropped (declared, not refused). */
-export interface DegradedField {
-  field: string;
-  reason: string;
-}
+import type { DegradedField } from '../canonical/degraded-field.ts';
+import type { Usage } from '../canonical/usage.ts';
 
 export interface UpstreamAttempt {
   provider: string; // configured provider id

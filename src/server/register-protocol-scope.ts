@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError, toGatewayError } from '../canonical/gateway-error.ts';
+import { totalTokens } from '../canonical/usage.ts';
 import type { GatewayServices } from './gateway-services.ts';
 import type { RouteDoc } from '../openapi/route-doc.ts';
 import { llmuxHeaders } from './request-context.ts';
@@ -86,7 +87,7 @@ function admitClient(request: FastifyRequest, services: GatewayServices): Gatewa
     const keep = request.llmux.dispatch.onUsage;
     request.llmux.dispatch.onUsage = (usage) => {
       keep?.(usage);
-      services.rateLimiter.recordTokens(client, usage.inputTokens + usage.outputTokens);
+      services.rateLimiter.recordTokens(client, totalTokens(usage));
     };
   }
   return undefined;

@@ -1,6 +1,4 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Usage as CanonicalUsage } from '../canonical/usage.ts';
-import type { Usage } from '../observability/outcome-usage.ts';
 import type { RequestOutcome } from '../observability/request-outcome.ts';
 
 /** The request's outcome once the response is over, from what its context gathered. */
@@ -33,7 +31,8 @@ export function requestOutcomeOf(request: FastifyRequest, reply: FastifyReply): 
     outcome.upstreamModel = target.upstreamModel;
     outcome.attempts.push({ provider: target.provider.id, providerType: target.provider.type, model: target.upstreamModel, status: aborted ? 499 : status, ms: context.dispatch.upstreamMs });
   }
-  if (context.usage !== undefined) outcome.usage = canonicalUsage(context.usage);
+  if (context.usage !== undefined) outcome.usage = context.usage;
+  if (context.dispatch.degraded.length > 0) outcome.degraded = [...context.dispatch.degraded];
   return outcome;
 }
 
@@ -42,11 +41,4 @@ function requestedModel(body: unknown): string | undefined {
   const fields = body as Record<string, unknown>;
   const model = fields.model ?? fields.name;
   return typeof model === 'string' && model.length > 0 ? model : undefined;
-}
-
-function canonicalUsage(usage: CanonicalUsage): Usage {
-  const result: Usage = { input: { total: usage.inputTokens }, output: { total: usage.outputTokens }, source: usage.source };
-  if (usage.cachedInputTokens !== undefined) result.input.cacheRead = usage.cachedInputTokens;
-  if (usage.reasoningTokens !== undefined) result.output.reasoning = usage.reasoningTokens;
-  return result;
 }

@@ -1,4 +1,4 @@
-import type { Usage } from '../observability/outcome-usage.ts';
+import type { Usage } from '../canonical/usage.ts';
 import type { ModelPrice } from './model-price.ts';
 
 /**
