@@ -12,7 +12,6 @@ import { registerHealthRoutes } from './server/health-routes.ts';
 import { isAllowedHost, isLoopbackHost } from './server/host-guard.ts';
 import { registerProtocolScope, type InboundProtocol } from './server/register-protocol-scope.ts';
 import { attachRequestContext, llmuxHeaders } from './server/request-context.ts';
-import { requestOutcomeOf } from './server/request-outcome-of.ts';
 
 export interface AppOptions {
   services: GatewayServices;
@@ -30,7 +29,7 @@ export function createApp(options: AppOptions): FastifyInstance {
     bodyLimit: services.config.body_limit,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
-    // One line per request is written by our own onResponse hook, with routing and usage.
+    // One line per request is written from the request's outcome when its socket closes.
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
     forceCloseConnections: false,
@@ -43,7 +42,7 @@ export function createApp(options: AppOptions): FastifyInstance {
   // Hooks are callback-style, not async: on a request path this short, each promise hop shows.
   // A hook that answers the request itself (403, preflight) does not call `done`.
   app.addHook('onRequest', (request, reply, done) => {
-    attachRequestContext(request, reply);
+    attachRequestContext(request, reply, services.outcomes);
     if (services.metrics !== undefined) request.llmux.streams = services.metrics;
     if (guardHost && !isAllowedHost(request.headers.host)) {
       // Ollama answers a bare 403; the log says why (a reverse proxy must pass a local Host).
@@ -80,26 +79,8 @@ export function createApp(options: AppOptions): FastifyInstance {
 
   app.addHook('onSend', (request, reply, payload, done) => {
     reply.headers(llmuxHeaders(request));
+    if (typeof payload === 'string' || Buffer.isBuffer(payload)) request.llmux.outcome.noteBytesWritten(Buffer.byteLength(payload));
     done(null, payload);
-  });
-
-  app.addHook('onResponse', (request, reply, done) => {
-    if (services.outcomes.hasListeners) services.outcomes.publish(requestOutcomeOf(request, reply));
-    const target = request.llmux.dispatch.target;
-    // Health polls (load balancers, Ollama clients' heartbeat) would drown the requests that matter.
-    const quiet = request.url === '/health' || request.url === '/';
-    request.log[quiet ? 'debug' : 'info'](
-      {
-        method: request.method,
-        url: request.url,
-        status: reply.statusCode,
-        provider: target?.provider.id,
-        model: target?.upstreamModel,
-        ms: Math.round((performance.now() - request.llmux.receivedAt) * 100) / 100,
-      },
-      'request',
-    );
-    done();
   });
 
   // Preflight for any path (a 204 needs a route to hang on; the hook above answers it).

@@ -93,7 +93,7 @@ describe('OpenTelemetry traces over OTLP/HTTP', () => {
     assert.equal(server?.kind, 2);
     assert.equal(server?.parentSpanId, undefined);
     assert.deepEqual(
-      { ...attributes(server), 'llmux.request_id': undefined, 'llmux.overhead_ms': undefined },
+      { ...attributes(server), 'llmux.request_id': undefined, 'llmux.overhead_ms': undefined, 'llmux.ttft_ms': undefined },
       {
         'gen_ai.operation.name': 'chat',
         'gen_ai.request.model': 'fake/m',
@@ -110,8 +110,10 @@ describe('OpenTelemetry traces over OTLP/HTTP', () => {
         'llmux.streamed': false,
         'llmux.result': 'success',
         'llmux.overhead_ms': undefined,
+        'llmux.ttft_ms': undefined,
       },
     );
+    assert.equal(typeof attributes(server)['llmux.ttft_ms'], 'number');
     assert.equal(client?.kind, 3);
     assert.equal(client?.traceId, server?.traceId);
     assert.equal(client?.parentSpanId, server?.spanId);

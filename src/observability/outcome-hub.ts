@@ -1,32 +1,53 @@
+import type { FastifyBaseLogger } from 'fastify';
 import type { RequestOutcome } from './request-outcome.ts';
+import { RequestOutcomeRecorder, type OutcomeStart } from './request-outcome-recorder.ts';
 
 export type OutcomeListener = (outcome: RequestOutcome) => void;
 
 /**
- * Hands every finished request's outcome to each listener (usage records, metrics, traces),
- * synchronously. A listener that throws is a bug in it; the others still run.
+ * Where request outcomes go: every request gets a recorder when it arrives, and its finalised
+ * outcome is handed to every listener, synchronously, after the response is over. Listeners must
+ * not block; one that throws is logged and the others still run.
  */
 export class OutcomeHub {
-  private readonly listeners: OutcomeListener[] = [];
+  private readonly listeners = new Set<OutcomeListener>();
+  private readonly inFlight = new Set<RequestOutcomeRecorder>();
+  private readonly log: FastifyBaseLogger | undefined;
 
+  constructor(log?: FastifyBaseLogger) {
+    this.log = log;
+  }
+
+  /** Adds a listener; the returned function removes it. */
   subscribe(listener: OutcomeListener): () => void {
-    this.listeners.push(listener);
-    return () => {
-      const index = this.listeners.indexOf(listener);
-      if (index >= 0) this.listeners.splice(index, 1);
-    };
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
-  get hasListeners(): boolean {
-    return this.listeners.length > 0;
+  /** A recorder for a request that just arrived. */
+  begin(start: OutcomeStart): RequestOutcomeRecorder {
+    const recorder = new RequestOutcomeRecorder(start, (outcome) => this.publish(recorder, outcome));
+    this.inFlight.add(recorder);
+    return recorder;
   }
 
-  publish(outcome: RequestOutcome): void {
+  /** Requests not finalised yet. */
+  get inFlightCount(): number {
+    return this.inFlight.size;
+  }
+
+  /** Marks every request still in flight as cut by a drain (called just before the cut). */
+  markDrainCut(): void {
+    for (const recorder of this.inFlight) recorder.markDrainCut();
+  }
+
+  private publish(recorder: RequestOutcomeRecorder, outcome: RequestOutcome): void {
+    this.inFlight.delete(recorder);
     for (const listener of this.listeners) {
       try {
         listener(outcome);
-      } catch {
-        // A listener must not throw; one that does must not cost the others their outcome.
+      } catch (error) {
+        this.log?.error({ err: error, reqId: outcome.requestId }, 'a request outcome listener failed');
       }
     }
   }

@@ -1,40 +1,62 @@
 import type { GatewayErrorKind } from '../canonical/gateway-error.ts';
 import type { Timing } from '../canonical/timing.ts';
-import type { DegradedField } from '../canonical/degraded-field.ts';
 import type { Usage } from '../canonical/usage.ts';
+import type { DegradedField } from '../canonical/degraded-field.ts';
 
+/** One call to one upstream target (a retry or a fallback is another attempt). */
 export interface UpstreamAttempt {
-  provider: string; // configured provider id
-  providerType: string; // its type
-  model: string; // upstream model id
-  status: number; // upstream HTTP status, or the mapped GatewayError status; 200 for success
+  /** Configured provider id. */
+  provider: string;
+  /** Its type. */
+  providerType: string;
+  /** Upstream model id. */
+  model: string;
+  /** Upstream HTTP status, or the mapped GatewayError status; 200 for success. */
+  status: number;
+  /** How long the call took; for a stream, until the stream ended. */
   ms: number;
   errorKind?: GatewayErrorKind;
 }
 
 export type OutcomeResult = 'success' | 'error' | 'client_abort' | 'drain_cut';
 
-/** Everything known about one request once its socket closed; usage records, metrics, traces and the access log are built from it. */
+/**
+ * Everything known about one request once its socket closed: created when the request arrives,
+ * finalised exactly once. Read by the access log and the rate limiter (usage records, metrics and
+ * traces read it too); it is delivered through `GatewayServices.outcomes`.
+ */
 export interface RequestOutcome {
   requestId: string;
-  startedAt: number; // epoch ms when the request arrived
-  protocol: string; // inbound protocol name: 'openai' | 'ollama' | 'anthropic' | 'responses'
-  route: string; // e.g. '/v1/chat/completions'
-  requestedModel?: string; // the name the client asked for
-  keyName?: string; // the client key's name
+  /** Epoch ms when the request arrived. */
+  startedAt: number;
+  /** Inbound protocol name: 'openai' | 'ollama' | 'anthropic' | 'responses'; 'none' outside any (health, unknown paths). */
+  protocol: string;
+  /** The route, e.g. '/v1/chat/completions'. */
+  route: string;
+  /** The model name the client asked for. */
+  requestedModel?: string;
+  /** The client key's name. */
+  keyName?: string;
   attempts: UpstreamAttempt[];
-  provider?: string; // provider id that answered (last attempt)
+  /** Provider id that answered (last attempt). */
+  provider?: string;
   upstreamModel?: string;
-  status: number; // HTTP status sent to the client (499 for a client abort)
+  /** HTTP status sent to the client (499 for a client abort). */
+  status: number;
   result: OutcomeResult;
   errorKind?: GatewayErrorKind;
   errorMessage?: string;
   streamed: boolean;
-  usage?: Usage; // partial on abort: counted from what was streamed
-  ttftMs?: number; // measured by llmux: request arrival → first output byte written
-  upstreamTiming?: Timing; // the upstream's own timing, kept beside
+  /** Partial on abort: counted from what was streamed. */
+  usage?: Usage;
+  /** Measured by llmux: request arrival → first output byte written (successful answers only). */
+  ttftMs?: number;
+  /** The upstream's own timing, kept beside. */
+  upstreamTiming?: Timing;
   totalMs: number;
-  overheadMs: number; // time inside llmux minus upstream and retry waits
+  /** Time inside llmux minus upstream and retry waits. */
+  overheadMs: number;
+  /** Response body bytes written to the client (headers not counted). */
   bytesOut: number;
   degraded: DegradedField[];
 }

@@ -20,9 +20,9 @@ export interface GatewayServices {
   auth: ClientKeyAuthenticator;
   rateLimiter: ClientRateLimiter;
   cors: CorsPolicy;
-  log: FastifyBaseLogger;
-  /** Every finished request's outcome, for usage records, metrics and traces. */
+  /** Every request's outcome, delivered to its listeners once the request is over. */
   outcomes: OutcomeHub;
+  log: FastifyBaseLogger;
   prices: PriceTable;
   /** The durable state (stored keys, usage records); absent when llmux runs without one. */
   state?: StateStore;

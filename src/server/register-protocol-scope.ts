@@ -1,6 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError, toGatewayError } from '../canonical/gateway-error.ts';
-import { totalTokens } from '../canonical/usage.ts';
 import type { GatewayServices } from './gateway-services.ts';
 import type { RouteDoc } from '../openapi/route-doc.ts';
 import { llmuxHeaders } from './request-context.ts';
@@ -28,6 +27,10 @@ export interface InboundProtocol {
  */
 export function registerProtocolScope(app: FastifyInstance, protocol: InboundProtocol, services: GatewayServices): void {
   void app.register(async (scope) => {
+    scope.addHook('onRequest', (request, _reply, done) => {
+      request.llmux.outcome.protocol = protocol.name;
+      done();
+    });
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
       const text = typeof body === 'string' ? body : body.toString('utf8');
@@ -40,8 +43,15 @@ export function registerProtocolScope(app: FastifyInstance, protocol: InboundPro
       }
     });
 
-    // With no client keys configured (and none that can be added while running), access is
-    // open: no per-request check at all.
+    // The model the client asked for, as it wrote it, before anything can refuse the request.
+    scope.addHook('preValidation', (request, _reply, done) => {
+      const body = request.body;
+      if (typeof body === 'object' && body !== null && 'model' in body && typeof body.model === 'string') request.llmux.outcome.requestedModel = body.model;
+      done();
+    });
+
+    // With no client keys configured (and none that can be added while running) and no budget
+    // to keep, access is open: no per-request check at all.
     if (!services.auth.isOpen || services.auth.isDynamic || services.budgets !== undefined) {
       scope.addHook('preHandler', (request, reply, done) => {
         const refusal = admitClient(request, services);
@@ -69,6 +79,7 @@ function admitClient(request: FastifyRequest, services: GatewayServices): Gatewa
   }
   const client = result.client;
   request.llmux.client = client;
+  request.llmux.outcome.keyName = client.name;
   if (client.models !== undefined) request.llmux.dispatch.allowedModels = client.models;
   // Limits are for model calls: listing models (clients poll /api/tags, /v1/models) is free.
   if (request.method !== 'POST') return undefined;
@@ -83,17 +94,11 @@ function admitClient(request: FastifyRequest, services: GatewayServices): Gatewa
       code: 'rate_limit_exceeded',
     });
   }
-  if (client.tpm !== undefined) {
-    const keep = request.llmux.dispatch.onUsage;
-    request.llmux.dispatch.onUsage = (usage) => {
-      keep?.(usage);
-      services.rateLimiter.recordTokens(client, totalTokens(usage));
-    };
-  }
   return undefined;
 }
 
 export function sendProtocolError(request: FastifyRequest, reply: FastifyReply, protocol: InboundProtocol, error: GatewayError): FastifyReply {
+  request.llmux.outcome.noteError(error);
   // Only a fault of llmux itself earns a stack trace; an upstream that failed or a client
   // mistake is logged as what it is, in one line.
   if (error.kind === 'internal') request.log.error({ err: error }, error.message);

@@ -1,7 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticatedClient } from '../auth/client-key-authenticator.ts';
-import type { Usage } from '../canonical/usage.ts';
 import { degradedHeaderValue } from '../canonical/degraded-field.ts';
+import { accessLogLine } from '../observability/access-log-line.ts';
+import type { OutcomeHub } from '../observability/outcome-hub.ts';
+import type { RequestOutcomeRecorder } from '../observability/request-outcome-recorder.ts';
 import type { DispatchContext } from '../routing/chat-dispatcher.ts';
 
 declare module 'fastify' {
@@ -16,32 +18,36 @@ export interface RequestContext {
   receivedAt: number;
   controller: AbortController;
   dispatch: DispatchContext;
+  /** The request's outcome as it forms; finalised when the socket closes. */
+  outcome: RequestOutcomeRecorder;
   client?: AuthenticatedClient;
-  /** Set once a streaming response began. */
-  streamed?: boolean;
   /** Told when a streaming response starts and ends (the open-streams gauge). */
   streams?: { streamOpened(): void; streamClosed(): void };
-  /** The final usage of a chat answer, once known. */
-  usage?: Usage;
 }
 
 /**
  * Gives the request its context: an abort signal that fires when the client goes away before the
- * response is finished (so the upstream call is cancelled at once), and the upstream-time counter.
+ * response is finished (so the upstream call is cancelled at once), the upstream-time counter,
+ * and its outcome — finalised once when the socket closes, then written as the access-log line.
  */
-export function attachRequestContext(request: FastifyRequest, reply: FastifyReply): void {
+export function attachRequestContext(request: FastifyRequest, reply: FastifyReply, outcomes: OutcomeHub): void {
   const controller = new AbortController();
+  const outcome = outcomes.begin({ requestId: String(request.id), protocol: 'none', route: request.routeOptions.url ?? pathOf(request.url) });
   const context: RequestContext = {
     receivedAt: performance.now(),
     controller,
-    dispatch: { signal: controller.signal, requestId: String(request.id), log: request.log, upstreamMs: 0, degraded: [] },
-  };
-  context.dispatch.onUsage = (usage) => {
-    context.usage = usage;
+    outcome,
+    dispatch: { signal: controller.signal, requestId: String(request.id), log: request.log, upstreamMs: 0, degraded: [], outcome },
   };
   request.llmux = context;
   reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) controller.abort();
+    const raw = reply.raw;
+    if (!raw.writableFinished) controller.abort();
+    void outcome.close({ finished: raw.writableFinished, headersSent: raw.headersSent, status: raw.statusCode }).then((final) => {
+      // Health polls (load balancers, Ollama clients' heartbeat) would drown the requests that matter.
+      const quiet = final !== undefined && (final.route === '/health' || final.route === '/') && final.status < 400;
+      if (final !== undefined) request.log[quiet ? 'debug' : 'info'](accessLogLine(final, request.method, request.url), 'request');
+    });
   });
 }
 
@@ -58,4 +64,9 @@ export function llmuxHeaders(request: FastifyRequest): Record<string, string> {
   const degraded = context.dispatch.degraded;
   if (degraded.length > 0) headers['x-llmux-degraded'] = degradedHeaderValue(degraded);
   return headers;
+}
+
+function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
 }
