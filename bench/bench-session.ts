@@ -64,8 +64,9 @@ export class BenchSession {
     return this.upstream.receive(fakeUpstreamStatsSchema, 5_000);
   }
 
-  closedLoop(endpoint: BenchEndpoint, connections: number, durationMs: number): Promise<ClosedLoopResult> {
-    return this.run({ type: 'closed-loop', request: requestOf(endpoint), connections, durationMs }, closedLoopResultSchema, durationMs);
+  closedLoop(endpoint: BenchEndpoint, connections: number, durationMs: number, count?: number): Promise<ClosedLoopResult> {
+    const job: LoadJob = { type: 'closed-loop', request: requestOf(endpoint), connections, durationMs, ...(count === undefined ? {} : { count }) };
+    return this.run(job, closedLoopResultSchema, durationMs);
   }
 
   streamProbe(endpoint: BenchEndpoint, count: number, maxDurationMs: number): Promise<StreamProbeResult> {

@@ -11,6 +11,8 @@ export interface LlmuxProcess {
   /** The provider type the config used (the first one llmux accepted). */
   readonly providerType: string;
   readonly logFile: string;
+  /** Its usage database. */
+  readonly databaseFile: string;
   stop(): Promise<void>;
 }
 
@@ -20,6 +22,10 @@ export interface StartLlmuxOptions {
   upstreamPort: number;
   /** Tried in order: a type llmux does not implement yet makes it refuse to start. */
   providerTypes: readonly string[];
+  /** Names its files, when several run side by side. */
+  name?: string;
+  /** Usage records and metrics on (the default) or off. */
+  recording?: boolean;
 }
 
 /**
@@ -42,7 +48,9 @@ export async function startLlmux(options: StartLlmuxOptions): Promise<LlmuxProce
 }
 
 async function startWithProviderType(options: StartLlmuxOptions, entry: string, providerType: string): Promise<LlmuxProcess> {
-  const configFile = join(options.workDirectory, `llmux-${providerType}.yaml`);
+  const name = `llmux-${options.name ?? 'main'}-${providerType}`;
+  const configFile = join(options.workDirectory, `${name}.yaml`);
+  const databaseFile = join(options.workDirectory, `${name}.db`);
   writeFileSync(
     configFile,
     [
@@ -54,11 +62,13 @@ async function startWithProviderType(options: StartLlmuxOptions, entry: string, 
       'models:',
       `  - name: ${FAKE_MODEL}`,
       `    target: bench/${FAKE_MODEL}`,
+      `state: { sqlite: ${JSON.stringify(databaseFile)}, usage: ${options.recording !== false} }`,
+      `metrics: ${options.recording !== false}`,
       '',
     ].join('\n'),
   );
   const port = await findFreePort();
-  const logFile = join(options.workDirectory, `llmux-${providerType}.log`);
+  const logFile = join(options.workDirectory, `${name}.log`);
   const logFd = openSync(logFile, 'w');
   const child = spawn(process.execPath, [entry, 'serve', '--config', configFile, '--port', String(port)], {
     cwd: options.repoRoot,
@@ -74,7 +84,7 @@ async function startWithProviderType(options: StartLlmuxOptions, entry: string, 
     const tail = readFileSync(logFile, 'utf8').trim().split('\n').slice(-5).join('\n    ');
     throw new Error(`${error instanceof Error ? error.message : String(error)}${tail === '' ? '' : `\n    ${tail}`}`);
   }
-  return { origin, pid: child.pid ?? -1, providerType, logFile, stop: () => stopChild(child) };
+  return { origin, pid: child.pid ?? -1, providerType, logFile, databaseFile, stop: () => stopChild(child) };
 }
 
 async function waitForHealth(origin: string, child: ChildProcess, timeoutMs: number): Promise<void> {

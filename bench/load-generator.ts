@@ -46,8 +46,10 @@ export async function runClosedLoop(job: ClosedLoopJob): Promise<ClosedLoopResul
   const deadline = started + job.durationMs;
   const hardStop = AbortSignal.timeout(job.durationMs + HARD_STOP_GRACE_MS);
 
+  let sent = 0;
   const worker = async (): Promise<void> => {
-    while (performance.now() < deadline && !hardStop.aborted) {
+    while (performance.now() < deadline && !hardStop.aborted && (job.count === undefined || sent < job.count)) {
+      sent += 1;
       const sentAt = performance.now();
       try {
         const response = await pool.request({ path: job.request.path, method: 'POST', headers: JSON_HEADERS, body, signal: hardStop });

@@ -18,6 +18,8 @@ export const loadJobSchema = z.discriminatedUnion('type', [
     request: benchRequestSchema,
     connections: z.number().int().positive(),
     durationMs: z.number().positive(),
+    /** Stop after exactly this many requests were sent (within durationMs). */
+    count: z.number().int().positive().optional(),
   }),
   z.object({
     /** Streams read one after another on one connection, timing first byte, first line, last byte. */

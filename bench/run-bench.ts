@@ -14,6 +14,7 @@ import { measureCeiling } from './measure-ceiling.ts';
 import { measureFinalMemory, measureIdleMemory, measureOpenStreamMemory } from './measure-memory.ts';
 import { measureLatency } from './measure-latency.ts';
 import { measureStreaming } from './measure-streaming.ts';
+import { measureRecordingCost, type RecordingProcesses } from './measure-recording-cost.ts';
 import { measureThroughput } from './measure-throughput.ts';
 
 /**
@@ -32,12 +33,14 @@ const { values: flags } = parseArgs({
     streams: { type: 'string', default: '200' },
     rounds: { type: 'string' },
     'round-ms': { type: 'string' },
+    records: { type: 'string' },
   },
 });
 const selfCheck = flags['self-check'];
 const rounds = Number(flags.rounds ?? (flags.quick ? 2 : 4));
 const roundMs = Number(flags['round-ms'] ?? (flags.quick ? 500 : 1500));
 const openStreams = Number(flags.streams);
+const recordCount = Number(flags.records ?? (flags.quick ? 5000 : 100_000));
 const outputFile = join(benchDirectory, 'results', selfCheck ? 'self-check.md' : 'latest.md');
 
 function commitDescription(): string {
@@ -57,10 +60,12 @@ async function main(): Promise<void> {
   const workDirectory = mkdtempSync(join(tmpdir(), 'llmux-bench-'));
   const session = await BenchSession.start(benchDirectory);
   let llmux: LlmuxProcess | undefined;
+  const others: LlmuxProcess[] = [];
   let bare: BenchChild | undefined;
   let logLines = 0;
   const stopAll = async (): Promise<void> => {
     await llmux?.stop();
+    for (const other of others) await other.stop();
     await bare?.stop();
     if (llmux !== undefined) logLines = readFileSync(llmux.logFile, 'utf8').split('\n').length - 1;
     await session.stop();
@@ -111,6 +116,21 @@ async function main(): Promise<void> {
     log('streaming: first byte, first line, last byte; chunk throughput');
     rows.push(...(await measureStreaming(context)));
     if (!selfCheck) rows.push(await measureFinalMemory(context));
+    if (!selfCheck && llmux !== undefined) {
+      log(`recording: on vs off, then ${recordCount} requests counted`);
+      let processes: RecordingProcesses | string;
+      try {
+        const start = async (name: string, recording: boolean): Promise<LlmuxProcess> => {
+          const started = await startLlmux({ repoRoot, workDirectory, upstreamPort: session.upstreamPort, providerTypes: [llmux?.providerType ?? 'cerebras'], name, recording });
+          others.push(started);
+          return started;
+        };
+        processes = { on: llmux, off: await start('off', false), counted: await start('counted', true) };
+      } catch (error) {
+        processes = error instanceof Error ? error.message : String(error);
+      }
+      rows.push(...(await measureRecordingCost(context, processes, recordCount)));
+    }
   } finally {
     await stopAll();
   }

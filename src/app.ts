@@ -3,6 +3,11 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import { dashboardSourcesFromServices } from './dashboard/dashboard-sources-from-services.ts';
 import { registerDashboardRoutes } from './dashboard/register-dashboard-routes.ts';
+import { ADMIN_ROUTE_DOCS } from './admin/admin-route-docs.ts';
+import { registerAdminRoutes } from './admin/register-admin-routes.ts';
+import { registerMetricsRoute } from './observability/register-metrics-route.ts';
+import { registerOpenApiRoute } from './openapi/register-openapi-route.ts';
+import { LLMUX_ROUTE_DOCS } from './server/llmux-route-docs.ts';
 import { CORS_ALLOWED_HEADERS, CORS_ALLOWED_METHODS, CORS_MAX_AGE_SECONDS } from './server/cors-policy.ts';
 import type { GatewayServices } from './server/gateway-services.ts';
 import { registerHealthRoutes } from './server/health-routes.ts';
@@ -33,11 +38,14 @@ export function createApp(options: AppOptions): FastifyInstance {
     exposeHeadRoutes: true,
   }) as unknown as FastifyInstance;
   const guardHost = isLoopbackHost(options.listenHost);
+  // First, so that it sees every route registered after it.
+  registerOpenApiRoute(app, () => [...LLMUX_ROUTE_DOCS, ...ADMIN_ROUTE_DOCS, ...options.protocols.flatMap((protocol) => protocol.routeDocs ?? [])]);
 
   // Hooks are callback-style, not async: on a request path this short, each promise hop shows.
   // A hook that answers the request itself (403, preflight) does not call `done`.
   app.addHook('onRequest', (request, reply, done) => {
     attachRequestContext(request, reply, services.outcomes);
+    if (services.metrics !== undefined) request.llmux.streams = services.metrics;
     if (guardHost && !isAllowedHost(request.headers.host)) {
       // Ollama answers a bare 403; the log says why (a reverse proxy must pass a local Host).
       request.log.info({ host: request.headers.host }, `refused: Host '${request.headers.host}' is not this machine (DNS-rebinding guard on a loopback listen; listen on another address to serve other names)`);
@@ -84,6 +92,8 @@ export function createApp(options: AppOptions): FastifyInstance {
 
   registerHealthRoutes(app);
   registerDashboardRoutes(app, services, dashboardSourcesFromServices(services));
+  if (services.metrics !== undefined) registerMetricsRoute(app, services, services.metrics);
+  registerAdminRoutes(app, services);
   for (const protocol of options.protocols) registerProtocolScope(app, protocol, services);
   return app;
 }

@@ -7,6 +7,8 @@ import { createLogger } from '../src/observability/create-logger.ts';
 import { buildGateway, type BuiltGateway } from '../src/server/build-gateway.ts';
 import type { RetryPolicy } from '../src/routing/retry-policy.ts';
 import type { ProviderAdapter } from '../src/providers/provider-adapter.ts';
+import type { StateStore } from '../src/state/state-store.ts';
+import type { OtlpSettings } from '../src/observability/tracing/otlp-settings.ts';
 
 export interface TestGateway {
   /** `http://127.0.0.1:<port>` */
@@ -22,7 +24,7 @@ export const TEST_RETRY_POLICY: RetryPolicy = { attempts: 2, baseDelayMs: 5, max
 /** llmux on a loopback port with the given config (validated as a real config file would be). */
 export async function startTestGateway(
   config: GatewayConfigInput,
-  options: { retryPolicy?: RetryPolicy; ollamaOrigins?: string; logLevel?: string; logger?: FastifyBaseLogger; adapters?: ProviderAdapter[] } = {},
+  options: { retryPolicy?: RetryPolicy; ollamaOrigins?: string; logLevel?: string; logger?: FastifyBaseLogger; adapters?: ProviderAdapter[]; state?: StateStore; tracing?: OtlpSettings } = {},
 ): Promise<TestGateway> {
   const parsed = gatewayConfigSchema.parse(config);
   const log = options.logger ?? createLogger(options.logLevel ?? process.env.LLMUX_TEST_LOG ?? 'silent');
@@ -30,6 +32,8 @@ export async function startTestGateway(
     retryPolicy: options.retryPolicy ?? TEST_RETRY_POLICY,
     ...(options.ollamaOrigins === undefined ? {} : { ollamaOrigins: options.ollamaOrigins }),
     ...(options.adapters === undefined ? {} : { adapters: options.adapters }),
+    ...(options.state === undefined ? {} : { state: options.state }),
+    ...(options.tracing === undefined ? {} : { tracing: options.tracing }),
   });
   const app = createApp({ services: gateway.services, protocols: INBOUND_PROTOCOLS, listenHost: '127.0.0.1', logger: log });
   await app.listen({ host: '127.0.0.1', port: 0 });

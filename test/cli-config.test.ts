@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -174,11 +174,22 @@ describe('llmux --help', () => {
   });
 });
 
-describe('llmux keys', () => {
-  it('says in one line that stored keys are not available yet, and exits 1', async () => {
-    const result = await runLlmux(['keys', 'create', '--name', 'alice'], { cwd: directory.path });
-    assert.equal(result.code, 1);
-    assert.equal(result.stderr, 'llmux: stored client keys are not available yet; client keys come from keys: in llmux.yaml or from LLMUX_API_KEYS / CUSTOM_TOKEN\n');
+describe('llmux keys and llmux usage', () => {
+  it('create a key in ./data/llmux.db under the working directory and print its secret once; usage starts empty', async () => {
+    const cwd = join(directory.path, 'keys');
+    await mkdir(cwd);
+    const created = await runLlmux(['keys', 'create', '--name', 'alice', '--budget', '25/month'], { cwd });
+    assert.equal(created.code, 0, created.stderr);
+    assert.match(created.stdout, /^llmux-[A-Za-z0-9_-]{32}\n$/);
+    assert.match(created.stderr, /^llmux: created key 'alice' \(models: all; rpm: no limit; tpm: no limit; budget: \$25\/month\); it is shown only this once:\n$/);
+    assert.ok((await stat(join(cwd, 'data', 'llmux.db'))).isFile());
+    const listed = await runLlmux(['keys', 'list', '--json'], { cwd });
+    assert.deepEqual((JSON.parse(listed.stdout) as { name: string; budget: string }[]).map((key) => [key.name, key.budget]), [['alice', '$25/month']]);
+    const usage = await runLlmux(['usage', '--since', '7d'], { cwd });
+    assert.equal(usage.code, 0);
+    assert.match(usage.stderr, /^llmux: no requests recorded since .* UTC \(.*llmux\.db\)\n$/);
+    const wrong = await runLlmux(['usage', '--by', 'colour'], { cwd });
+    assert.deepEqual([wrong.code, wrong.stderr], [1, 'llmux: --by: expected one of key, model, provider, day\n']);
   });
 });
 

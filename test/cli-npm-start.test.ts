@@ -16,7 +16,7 @@ before(async () => {
   directory = await makeTemporaryDirectory();
   ({ upstream, release } = await startHeldChatStreamUpstream());
   config = join(directory.path, 'npm-start.yaml');
-  await writeFile(config, `providers:\n  - { id: local, type: openai-compatible, base_url: "${upstream.baseUrl}/v1" }\nlog_level: silent\n`);
+  await writeFile(config, `providers:\n  - { id: local, type: openai-compatible, base_url: "${upstream.baseUrl}/v1" }\nlog_level: silent\nstate: { sqlite: "${join(directory.path, 'data', 'llmux.db')}" }\n`);
 });
 after(async () => {
   release();

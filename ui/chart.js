@@ -1,8 +1,8 @@
 import { h, s } from './dom.js';
 
-const WIDTH = 640;
-const HEIGHT = 180;
-const PAD = { left: 48, right: 10, top: 10, bottom: 22 };
+const WIDTH = 420;
+const HEIGHT = 170;
+const PAD = { left: 50, right: 8, top: 8, bottom: 20 };
 
 /**
  * A time chart in hand-written SVG. `series`: [{ label, values: (number|null)[], kind: 'line'|'bar' }];
@@ -22,7 +22,12 @@ export function timeChart({ title, starts, series, format, timeLabel }) {
     svg.append(s('line', { class: 'axis', x1: PAD.left, x2: WIDTH - PAD.right, y1: y(value), y2: y(value) }), s('text', { x: PAD.left - 6, y: y(value) + 3, 'text-anchor': 'end' }, format(value)));
   }
   const ticks = [0, Math.floor(starts.length / 2), starts.length - 1];
-  for (const index of ticks) if (starts[index] !== undefined) svg.append(s('text', { x: x(index), y: HEIGHT - 6, 'text-anchor': 'middle' }, timeLabel(starts[index])));
+  ticks.forEach((index, position) => {
+    if (starts[index] === undefined) return;
+    const anchor = ['start', 'middle', 'end'][position];
+    const left = position === 0 ? PAD.left : position === 2 ? WIDTH - PAD.right : x(index);
+    svg.append(s('text', { x: left, y: HEIGHT - 5, 'text-anchor': anchor }, timeLabel(starts[index])));
+  });
   const bars = series.filter((one) => one.kind === 'bar');
   series.forEach((one, seriesIndex) => {
     const className = `s${seriesIndex + 1}`;

@@ -1,5 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ClientKeyConfig } from '../config/gateway-config-schema.ts';
+import type { SpendBudget } from '../state/spend-budget.ts';
+import { parseBudget } from '../usage/parse-budget.ts';
+import type { StoredKeyDirectory } from './stored-key-directory.ts';
 
 export interface AuthenticatedClient {
   name: string;
@@ -7,6 +10,7 @@ export interface AuthenticatedClient {
   models?: ReadonlySet<string>;
   rpm?: number;
   tpm?: number;
+  budget?: SpendBudget;
 }
 
 export type AuthenticationResult =
@@ -28,35 +32,54 @@ interface StoredKey {
  */
 export class ClientKeyAuthenticator {
   private readonly keys: StoredKey[];
+  private readonly stored: StoredKeyDirectory | undefined;
 
-  constructor(keys: readonly ClientKeyConfig[]) {
+  /** `stored`: keys kept in the state store (`llmux keys`), accepted beside the configured ones. */
+  constructor(keys: readonly ClientKeyConfig[], stored?: StoredKeyDirectory) {
+    this.stored = stored;
     this.keys = keys.map((key, index) => {
       const client: AuthenticatedClient = { name: key.name ?? `key-${index + 1}` };
       if (key.models !== undefined) client.models = new Set(key.models);
       if (key.rpm !== undefined) client.rpm = key.rpm;
       if (key.tpm !== undefined) client.tpm = key.tpm;
+      const budget = key.budget === undefined ? undefined : parseBudget(key.budget);
+      if (budget !== undefined) client.budget = budget;
       return { digest: digest(key.key), client };
     });
   }
 
+  /** No key of any kind right now: everyone is let in. */
   get isOpen(): boolean {
-    return this.keys.length === 0;
+    return this.keys.length === 0 && (this.stored === undefined || this.stored.size === 0);
+  }
+
+  /** Whether keys can appear or go while running (stored keys), so openness must be checked per request. */
+  get isDynamic(): boolean {
+    return this.stored !== undefined;
+  }
+
+  /** Reloads the stored keys now if they changed (they are also polled on their own). */
+  async refreshStoredKeys(): Promise<void> {
+    await this.stored?.refresh();
   }
 
   authenticate(headers: Record<string, string | string[] | undefined>): AuthenticationResult {
-    if (this.keys.length === 0) return { outcome: 'open' };
+    if (this.isOpen) return { outcome: 'open' };
     const presented = presentedKey(headers);
     if (presented === undefined) return { outcome: 'missing' };
-    const candidate = digest(presented);
     let match: AuthenticatedClient | undefined;
-    for (const key of this.keys) {
-      if (timingSafeEqual(key.digest, candidate) && match === undefined) match = key.client;
+    if (this.keys.length > 0) {
+      const candidate = digest(presented);
+      for (const key of this.keys) {
+        if (timingSafeEqual(key.digest, candidate) && match === undefined) match = key.client;
+      }
     }
+    match ??= this.stored?.lookup(presented);
     return match === undefined ? { outcome: 'invalid' } : { outcome: 'ok', client: match };
   }
 }
 
-function presentedKey(headers: Record<string, string | string[] | undefined>): string | undefined {
+export function presentedKey(headers: Record<string, string | string[] | undefined>): string | undefined {
   const authorization = first(headers.authorization);
   if (authorization !== undefined) {
     const match = /^\s*Bearer\s+(.*)$/i.exec(authorization);

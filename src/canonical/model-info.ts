@@ -1,3 +1,5 @@
+import type { ModelPrice } from '../usage/model-price.ts';
+
 /** What llmux knows of a model: from config, the provider's own list, or known families. */
 export type ModelCapability = 'completion' | 'tools' | 'vision' | 'embedding' | 'thinking' | 'insert' | 'image';
 
@@ -10,4 +12,6 @@ export interface ProviderModel {
   contextLength?: number;
   capabilities?: ModelCapability[];
   description?: string;
+  /** The price the provider publishes in its model list, per million tokens. */
+  price?: ModelPrice;
 }

@@ -2,11 +2,13 @@ import { Command, InvalidArgumentError } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
 import type { CliContext } from './cli-context.ts';
 import { CliFailure } from './cli-failure.ts';
+import type { KeysAction, KeysFlags } from './keys-command.ts';
+import type { UsageFlags } from './usage-command.ts';
 
 /**
  * The `llmux` command line. `serve` is the default command, so `llmux --port 8080` serves;
  * `npm start -- ARGS` runs exactly `llmux ARGS`. Commands are imported when run, so `--help`,
- * `init` and `keys` do not load the server.
+ * `init`, `keys` and `usage` do not load the server.
  */
 export function createCliProgram(context: CliContext): Command {
   const program = new Command('llmux')
@@ -57,14 +59,34 @@ export function createCliProgram(context: CliContext): Command {
     .option('-c, --config <file>', 'config file')
     .action(async (flags: { config?: string }) => (await import('./check-command.ts')).checkCommand(flags, context));
 
+  const keys = program.command('keys').description('manage stored client keys (create, list, show, update, revoke)');
+  const keyLimits = (command: Command, update: boolean): Command =>
+    command
+      .option('--models <names>', `comma-separated models the key may use${update ? " ('none' lifts the list)" : ' (default: all)'}`)
+      .option('--rpm <n>', `requests per minute${update ? " ('none' lifts it)" : ''}`)
+      .option('--tpm <n>', `tokens per minute${update ? " ('none' lifts it)" : ''}`)
+      .option('--budget <usd/period>', `spending cap like 25/month or 5/day${update ? " ('none' lifts it)" : ''}`)
+      .option('-c, --config <file>', 'config file (for state.sqlite)');
+  const runKeys = (action: KeysAction) => async (name: string | undefined, flags: KeysFlags) => (await import('./keys-command.ts')).keysCommand(action, name, flags, context);
+  keyLimits(keys.command('create').description('create a key and print its secret once').argument('[name]').option('--name <name>', 'the key name'), false).action(runKeys('create'));
+  keys
+    .command('list')
+    .description('list stored keys (never their secrets)')
+    .option('--json', 'print JSON')
+    .option('-c, --config <file>', 'config file (for state.sqlite)')
+    .action(async (flags: KeysFlags) => (await import('./keys-command.ts')).keysCommand('list', undefined, flags, context));
+  keys.command('show').description('show one key').argument('<name>').option('--json', 'print JSON').option('-c, --config <file>', 'config file (for state.sqlite)').action(runKeys('show'));
+  keyLimits(keys.command('update').description("change a key's models, limits or budget").argument('<name>'), true).action(runKeys('update'));
+  keys.command('revoke').description('revoke a key; running servers refuse it within a second').argument('<name>').option('-c, --config <file>', 'config file (for state.sqlite)').action(runKeys('revoke'));
+
   program
-    .command('keys')
-    .description('manage stored client keys (not available yet)')
-    .argument('[arguments...]')
-    .allowUnknownOption()
-    .action(() => {
-      throw new CliFailure('stored client keys are not available yet; client keys come from keys: in llmux.yaml or from LLMUX_API_KEYS / CUSTOM_TOKEN');
-    });
+    .command('usage')
+    .description('requests, tokens and spend from the usage records')
+    .option('--by <grouping>', 'key, model, provider or day', 'key')
+    .option('--since <span>', 'how far back: 7d, 24h, 30m, 2w or a date like 2026-01-01', '30d')
+    .option('--json', 'print JSON')
+    .option('-c, --config <file>', 'config file (for state.sqlite)')
+    .action(async (flags: UsageFlags) => (await import('./usage-command.ts')).usageCommand(flags, context));
 
   return program;
 }

@@ -2,8 +2,13 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { CommandLineOverrides } from '../config/apply-config-overrides.ts';
 import { loadGatewayConfig } from '../config/load-gateway-config.ts';
 import { createLogger, flushLogs } from '../observability/create-logger.ts';
+import { chooseLogFormat } from '../observability/log-format.ts';
+import { otlpSettingsFromEnvironment } from '../observability/tracing/otlp-settings.ts';
 import { startServer, type RunningServer } from '../server/start-server.ts';
+import { openStateStore } from '../state/open-state-store.ts';
+import type { StateStore } from '../state/state-store.ts';
 import type { CliContext } from './cli-context.ts';
+import { CliFailure } from './cli-failure.ts';
 import { noProvidersHint } from './no-providers-hint.ts';
 import { unbuiltProviders } from './unbuilt-providers.ts';
 
@@ -28,13 +33,28 @@ export async function serveCommand(flags: ServeFlags, context: CliContext): Prom
     overrides: flags,
   });
   for (const warning of loaded.warnings) context.notice(`llmux: warning: ${warning}`);
-  const log = createLogger(loaded.config.log_level);
-  const server = await startServer({
-    config: loaded.config,
-    log,
-    ...(loaded.ollamaOrigins === undefined ? {} : { ollamaOrigins: loaded.ollamaOrigins }),
+  const format = chooseLogFormat(context.environment.LLMUX_LOG_FORMAT, process.stdout.isTTY === true);
+  if (format === undefined) throw new CliFailure('LLMUX_LOG_FORMAT: expected pretty or json');
+  const log = createLogger(loaded.config.log_level, format);
+  const state = await openStateStore(loaded.config, context.cwd).catch((error: unknown) => {
+    throw new CliFailure(error instanceof Error ? error.message : String(error));
   });
-  stopOnSignals(server, log, context, loaded.config.drain_timeout_ms);
+  const tracing = otlpSettingsFromEnvironment(context.environment);
+  for (const problem of tracing.problems) context.notice(`llmux: warning: ${problem}`);
+  let server: RunningServer;
+  try {
+    server = await startServer({
+      config: loaded.config,
+      log,
+      state,
+      ...(tracing.settings === undefined ? {} : { tracing: tracing.settings }),
+      ...(loaded.ollamaOrigins === undefined ? {} : { ollamaOrigins: loaded.ollamaOrigins }),
+    });
+  } catch (error) {
+    await state.close();
+    throw error;
+  }
+  stopOnSignals(server, state, log, context, loaded.config.drain_timeout_ms);
 
   for (const skipped of unbuiltProviders(loaded.config)) context.notice(`llmux: provider '${skipped.id}' skipped: ${skipped.reason}`);
   const providerIds = server.gateway.providers.map((provider) => provider.id);
@@ -50,7 +70,7 @@ export async function serveCommand(flags: ServeFlags, context: CliContext): Prom
   context.notice(`llmux listening on ${server.url} (providers: ${providerIds.length === 0 ? 'none' : providerIds.join(', ')}; models: ${models.length})`);
 }
 
-function stopOnSignals(server: RunningServer, log: FastifyBaseLogger, context: CliContext, drainTimeoutMs: number): void {
+function stopOnSignals(server: RunningServer, state: StateStore, log: FastifyBaseLogger, context: CliContext, drainTimeoutMs: number): void {
   let first: { signal: NodeJS.Signals; at: number } | undefined;
   const stop = (signal: NodeJS.Signals): void => {
     if (first !== undefined) {
@@ -66,7 +86,11 @@ function stopOnSignals(server: RunningServer, log: FastifyBaseLogger, context: C
       context.notice('llmux: shutdown did not finish in time, stopping now');
       process.exit(1);
     }, drainTimeoutMs + EXIT_GRACE_MS).unref();
-    server.close().then(
+    // Closing the server drains the requests and writes the last usage records; then the database closes.
+    server
+      .close()
+      .then(() => state.close())
+      .then(
       () => exit(0),
       (error: unknown) => {
         log.error({ err: error }, 'error while shutting down');

@@ -11,7 +11,7 @@ export interface CommandLineOverrides {
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /**
- * `PORT`, `HOST` and `LLMUX_LOG_LEVEL` override the config (file or environment), and the
+ * `PORT`, `HOST`, `LLMUX_LOG_LEVEL` and `LLMUX_ADMIN_KEY` override the config (file or environment), and the
  * command-line flags override both. Mutates `config`; returns problems naming the variable.
  */
 export function applyConfigOverrides(config: GatewayConfig, environment: Environment, overrides: CommandLineOverrides): string[] {
@@ -29,6 +29,8 @@ export function applyConfigOverrides(config: GatewayConfig, environment: Environ
     if (known === undefined) problems.push(`LLMUX_LOG_LEVEL: expected one of ${LOG_LEVELS.join(', ')}`);
     else config.log_level = known;
   }
+  const adminKey = environment.LLMUX_ADMIN_KEY?.trim();
+  if (adminKey !== undefined && adminKey !== '') config.admin_key = adminKey;
   if (overrides.port !== undefined) config.listen.port = overrides.port;
   if (overrides.host !== undefined) config.listen.host = overrides.host;
   if (overrides.allowOpen === true) config.allow_open = true;

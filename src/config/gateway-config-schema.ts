@@ -69,6 +69,11 @@ export const modelAliasSchema = z
 
 export type ModelAliasConfig = z.infer<typeof modelAliasSchema>;
 
+/** `25/month`, `5/day`: US dollars per UTC calendar period. */
+export const budgetSchema = z
+  .string()
+  .regex(/^\$?\d+(\.\d+)?\s*\/\s*(day|month)$/, "expected '<dollars>/day' or '<dollars>/month', like 25/month");
+
 export const clientKeySchema = z
   .object({
     key: z.string().min(1),
@@ -76,10 +81,24 @@ export const clientKeySchema = z
     models: z.array(z.string()).optional(),
     rpm: z.number().int().positive().optional(),
     tpm: z.number().int().positive().optional(),
+    budget: budgetSchema.optional(),
   })
   .strict();
 
 export type ClientKeyConfig = z.infer<typeof clientKeySchema>;
+
+/** US dollars per million tokens. */
+export const modelPriceSchema = z
+  .object({
+    input: z.number().nonnegative(),
+    cached_input: z.number().nonnegative().optional(),
+    cache_write: z.number().nonnegative().optional(),
+    output: z.number().nonnegative(),
+    reasoning: z.number().nonnegative().optional(),
+  })
+  .strict();
+
+export type ModelPriceConfig = z.infer<typeof modelPriceSchema>;
 
 export const gatewayConfigSchema = z
   .object({
@@ -112,6 +131,23 @@ export const gatewayConfigSchema = z
     /** Allow a non-loopback listen with no client keys. */
     allow_open: z.boolean().default(false),
     log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Key for /metrics and /admin/*; LLMUX_ADMIN_KEY sets it too. */
+    admin_key: z.string().min(1).nullish(),
+    /** A spending cap for all keys together. */
+    budget: budgetSchema.nullish(),
+    /** Prices per `<provider>/<model>` or upstream model id, overriding the built-in and provider-published ones. */
+    prices: z.record(z.string(), modelPriceSchema).default({}),
+    state: z
+      .object({
+        /** The embedded database file; relative paths are from the working directory. */
+        sqlite: z.string().min(1).default('./data/llmux.db'),
+        /** Write usage records (and enforce budgets). */
+        usage: z.boolean().default(true),
+      })
+      .strict()
+      .default({ sqlite: './data/llmux.db', usage: true }),
+    /** Prometheus metrics at /metrics. */
+    metrics: z.boolean().default(true),
   })
   .strict();
 

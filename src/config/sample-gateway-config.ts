@@ -83,6 +83,8 @@ keys: []
 #    models: [qwen3, gpt-4o]               # optional allow-list
 #    rpm: 60                               # optional: requests per minute
 #    tpm: 100000                           # optional: tokens per minute (aborted streams count what they streamed)
+#    budget: 25/month                      # optional: US dollars per day or month (UTC)
+# Keys can also be stored in llmux's database: llmux keys create --name bob [--budget 5/day].
 
 # Browser origins allowed to call llmux, besides Ollama's defaults (localhost, app://, …).
 # OLLAMA_ORIGINS adds more, as it does for Ollama.
@@ -103,5 +105,28 @@ ollama_version: 0.12.6
 allow_open: false
 
 # fatal | error | warn | info | debug | trace | silent (LLMUX_LOG_LEVEL overrides).
+# Lines are readable on a terminal and JSON otherwise; LLMUX_LOG_FORMAT=json|pretty chooses.
 log_level: info
+
+# Key for /metrics, /admin/keys and /admin/usage (LLMUX_ADMIN_KEY sets it too). Without it they
+# answer only on this machine, and only while no client key is configured.
+admin_key:                                 # e.g. \${LLMUX_ADMIN_KEY}
+
+# A spending cap for all keys together, in US dollars per day or month (UTC); over it, model
+# calls get a 429. A warning is logged at 80 %.
+budget:                                    # e.g. 100/month
+
+# Prices in US dollars per million tokens, by "<provider>/<model>" or model id. They override
+# what a provider publishes in its model list and llmux's built-in table of known models.
+prices: {}
+#  cerebras/gpt-oss-120b: { input: 0.35, output: 0.75 }
+#  my-model: { input: 3, cached_input: 0.3, cache_write: 3.75, output: 15, reasoning: 15 }
+
+# Where llmux keeps stored keys and usage records (SQLite, created on first start).
+state:
+  sqlite: ./data/llmux.db
+  usage: true                              # record usage (and enforce budgets)
+
+# Prometheus metrics at /metrics.
+metrics: true
 `;

@@ -1,20 +1,25 @@
 import { pino } from 'pino';
 import type { FastifyBaseLogger } from 'fastify';
+import type { LogFormat } from './log-format.ts';
+import { ANSI_COLOURS, NO_COLOURS, prettyLogLine } from './pretty-log-line.ts';
 
 type Destination = ReturnType<typeof pino.destination>;
 const destinations = new Set<Destination>();
 
 /**
- * The process logger: JSON lines on stdout (pino). Writes are asynchronous: while one write is
+ * The process logger on stdout (pino): JSON lines, or readable ones (`format: 'pretty'`). Writes are asynchronous: while one write is
  * under way the next lines gather and go out together, so a busy server makes few syscalls
  * (synchronous per-line writes cost a fifth of the request path's CPU), while a quiet one still
  * writes each line at once. Whatever is buffered is written out when the process exits.
  * Keys are redacted where they could appear: logged headers and provider configs.
  */
-export function createLogger(level: string): FastifyBaseLogger {
+export function createLogger(level: string, format: LogFormat = 'json'): FastifyBaseLogger {
   const destination = pino.destination({ dest: 1, sync: false });
   if (destinations.size === 0) process.once('exit', flushLogs);
   destinations.add(destination);
+  // Readable lines: each JSON line pino makes is rewritten before it reaches the destination.
+  const colours = process.stdout.isTTY === true && process.env.NO_COLOR === undefined ? ANSI_COLOURS : NO_COLOURS;
+  const target = format === 'pretty' ? { write: (line: string) => destination.write(prettyLogLine(line, colours)) } : destination;
   return pino(
     {
       level,
@@ -23,7 +28,7 @@ export function createLogger(level: string): FastifyBaseLogger {
         censor: '[redacted]',
       },
     },
-    destination,
+    target,
   );
 }
 

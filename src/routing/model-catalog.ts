@@ -15,6 +15,8 @@ interface CatalogEntry {
   /** Why the last listing failed; undefined once one succeeded. */
   failure: string | undefined;
   pending: Promise<ProviderModel[]> | undefined;
+  /** Whether a listing was attempted before (the first failure is reported by the caller). */
+  triedBefore?: boolean;
 }
 
 /**
@@ -104,8 +106,12 @@ export class ModelCatalog {
       entry.failure = error instanceof Error ? error.message : String(error);
       if (entry.fetchedAt === 0) setModels(entry, mergeStatic([], this.staticModels.get(provider.id)));
       // A provider that cannot be reached is the operator's news, not a bug: the reason, no stack.
-      this.log.warn({ provider: provider.id }, `could not list the models of provider '${provider.id}': ${entry.failure}`);
+      // The very first listing's failure is told by whoever started it (`llmux serve` prints it
+      // once at start), so the log does not say it a second time.
+      const firstTry = entry.fetchedAt === 0 && !entry.triedBefore;
+      this.log[firstTry ? 'debug' : 'warn']({ provider: provider.id }, `could not list the models of provider '${provider.id}': ${entry.failure}`);
     } finally {
+      entry.triedBefore = true;
       clearTimeout(timer);
       entry.pending = undefined;
     }

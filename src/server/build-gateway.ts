@@ -1,6 +1,14 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { ClientKeyAuthenticator } from '../auth/client-key-authenticator.ts';
 import { ClientRateLimiter } from '../auth/client-rate-limiter.ts';
+import { StoredKeyDirectory } from '../auth/stored-key-directory.ts';
+import { GatewayMetrics } from '../observability/gateway-metrics.ts';
+import type { OtlpSettings } from '../observability/tracing/otlp-settings.ts';
+import type { StateStore } from '../state/state-store.ts';
+import { BudgetGuard } from '../usage/budget-guard.ts';
+import { parseBudget } from '../usage/parse-budget.ts';
+import { PriceTable } from '../usage/price-table.ts';
+import { UsageRecorder } from '../usage/usage-recorder.ts';
 import { GatewayError } from '../canonical/gateway-error.ts';
 import type { GatewayConfig, ProviderConfig } from '../config/gateway-config-schema.ts';
 import { OutcomeHub } from '../observability/outcome-hub.ts';
@@ -27,6 +35,10 @@ export interface BuildGatewayOptions {
   retryPolicy?: RetryPolicy;
   /** Ready-made adapters added after the configured ones (tests, embedding llmux in a program). */
   adapters?: ProviderAdapter[];
+  /** The durable state: stored keys are accepted and usage recorded only with one. */
+  state?: StateStore;
+  /** Export a span per request over OTLP/HTTP (from OTEL_EXPORTER_OTLP_ENDPOINT). */
+  tracing?: OtlpSettings;
 }
 
 /** Config → providers, router and dispatcher. No listening here. */
@@ -34,7 +46,8 @@ export async function buildGateway(config: GatewayConfig, log: FastifyBaseLogger
   const available = config.providers.filter((providerConfig) => {
     if (PROVIDER_FACTORIES[providerConfig.type] !== undefined) return true;
     // A type whose implementation is not in this build must not stop the others from serving.
-    log.warn({ provider: providerConfig.id }, `provider '${providerConfig.id}' is skipped: type '${providerConfig.type}' is not available in this version of llmux yet`);
+    // Every command says so once in its own words (unbuiltProviders), so the log only keeps it at debug.
+    log.debug({ provider: providerConfig.id }, `provider '${providerConfig.id}' is skipped: type '${providerConfig.type}' is not available in this version of llmux yet`);
     return false;
   });
   const providers = [...(await Promise.all(available.map((providerConfig) => createProvider(providerConfig, log)))), ...(options.adapters ?? [])];
@@ -47,20 +60,64 @@ export async function buildGateway(config: GatewayConfig, log: FastifyBaseLogger
   // Tokens are charged when a request is over, from its outcome: an aborted stream is charged
   // for what it streamed, since the upstream generated it.
   outcomes.subscribe((outcome) => rateLimiter.recordOutcome(outcome));
+  const { state } = options;
+  const storedKeys = state === undefined ? undefined : new StoredKeyDirectory(state.keys, log);
+  await storedKeys?.start();
   const services: GatewayServices = {
     config,
     router,
     dispatcher,
-    auth: new ClientKeyAuthenticator(config.keys),
+    auth: new ClientKeyAuthenticator(config.keys, storedKeys),
     rateLimiter,
     outcomes,
     cors: new CorsPolicy(config.cors.origins, options.ollamaOrigins),
     log,
+    prices: new PriceTable(config.prices, (providerId, model) => catalog.find(providerId, model)?.price),
   };
+  if (state !== undefined) services.state = state;
+  if (config.metrics) {
+    const metrics = new GatewayMetrics(() => services.usage?.queueDepth ?? 0);
+    services.metrics = metrics;
+    services.outcomes.subscribe(metrics.observe);
+  }
+  let tracer: { close(): Promise<void> } | undefined;
+  if (options.tracing !== undefined) {
+    const { OtlpTraceExporter } = await import('../observability/tracing/otlp-trace-exporter.ts');
+    const exporter = new OtlpTraceExporter(options.tracing, log);
+    tracer = exporter;
+    // Model calls and the rest of the client APIs; not health polls or scrapes.
+    services.outcomes.subscribe((outcome) => {
+      if (outcome.protocol !== 'llmux' && outcome.protocol !== 'none') exporter.export(outcome);
+    });
+  }
+  if (state !== undefined && config.state.usage) {
+    const budgets = new BudgetGuard(config.budget == null ? undefined : parseBudget(config.budget), log);
+    await budgets.load(state.usage);
+    const configBudgets = new Map(config.keys.flatMap((key, index) => (key.budget === undefined ? [] : [[key.name ?? `key-${index + 1}`, parseBudget(key.budget)] as const])));
+    const usage = new UsageRecorder({
+      store: state.usage,
+      prices: services.prices,
+      budgets,
+      log,
+      budgetOf: (name) => configBudgets.get(name) ?? storedKeys?.budgetOf(name),
+      onCost: (outcome, usd) => services.metrics?.addCost(outcome.keyName, outcome.requestedModel, outcome.provider ?? '', usd),
+    });
+    services.budgets = budgets;
+    services.usage = usage;
+    // Model calls make records — those that reached an upstream, and those refused before it
+    // (a key over budget, a wrong key) — not polls of /api/tags, /api/show or /health.
+    services.outcomes.subscribe((outcome) => {
+      if (outcome.attempts.length > 0 || (outcome.requestedModel !== undefined && outcome.status >= 400)) usage.record(outcome);
+    });
+  }
   return {
     services,
     providers,
     close: async () => {
+      storedKeys?.stop();
+      services.metrics?.close();
+      await services.usage?.close();
+      await tracer?.close();
       await Promise.allSettled(providers.map((provider) => provider.close()));
     },
   };

@@ -3,6 +3,11 @@ import type { ClientKeyAuthenticator } from '../auth/client-key-authenticator.ts
 import type { ClientRateLimiter } from '../auth/client-rate-limiter.ts';
 import type { GatewayConfig } from '../config/gateway-config-schema.ts';
 import type { OutcomeHub } from '../observability/outcome-hub.ts';
+import type { GatewayMetrics } from '../observability/gateway-metrics.ts';
+import type { StateStore } from '../state/state-store.ts';
+import type { BudgetGuard } from '../usage/budget-guard.ts';
+import type { PriceTable } from '../usage/price-table.ts';
+import type { UsageRecorder } from '../usage/usage-recorder.ts';
 import type { ChatDispatcher } from '../routing/chat-dispatcher.ts';
 import type { ModelRouter } from '../routing/model-router.ts';
 import type { CorsPolicy } from './cors-policy.ts';
@@ -18,4 +23,11 @@ export interface GatewayServices {
   /** Every request's outcome, delivered to its listeners once the request is over. */
   outcomes: OutcomeHub;
   log: FastifyBaseLogger;
+  prices: PriceTable;
+  /** The durable state (stored keys, usage records); absent when llmux runs without one. */
+  state?: StateStore;
+  /** Spend per key and in total, when usage is recorded. */
+  budgets?: BudgetGuard;
+  usage?: UsageRecorder;
+  metrics?: GatewayMetrics;
 }

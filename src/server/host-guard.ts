@@ -27,5 +27,5 @@ function stripPort(host: string): string {
 }
 
 export function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.') || host === '[::1]';
+  return host === 'localhost' || host === '::1' || host.startsWith('127.') || host.startsWith('::ffff:127.') || host === '[::1]';
 }

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError, toGatewayError } from '../canonical/gateway-error.ts';
-import { totalTokens } from '../canonical/usage.ts';
 import type { GatewayServices } from './gateway-services.ts';
+import type { RouteDoc } from '../openapi/route-doc.ts';
 import { llmuxHeaders } from './request-context.ts';
 
 /** How an inbound protocol spells an error. */
@@ -14,6 +14,8 @@ export interface ProtocolErrorBody {
 export interface InboundProtocol {
   name: string;
   formatError(error: GatewayError): ProtocolErrorBody;
+  /** What /openapi.json says of each of its routes (a route without one shows as undocumented). */
+  routeDocs?: readonly RouteDoc[];
   /** Adds the protocol's routes to its own scope. */
   register(scope: FastifyInstance, services: GatewayServices): void;
 }
@@ -48,8 +50,9 @@ export function registerProtocolScope(app: FastifyInstance, protocol: InboundPro
       done();
     });
 
-    // With no client keys configured, access is open: no per-request check at all.
-    if (!services.auth.isOpen) {
+    // With no client keys configured (and none that can be added while running) and no budget
+    // to keep, access is open: no per-request check at all.
+    if (!services.auth.isOpen || services.auth.isDynamic || services.budgets !== undefined) {
       scope.addHook('preHandler', (request, reply, done) => {
         const refusal = admitClient(request, services);
         if (refusal === undefined) done();
@@ -68,7 +71,7 @@ export function registerProtocolScope(app: FastifyInstance, protocol: InboundPro
 /** Checks the request's client key and its limits; the error to answer with, if refused. */
 function admitClient(request: FastifyRequest, services: GatewayServices): GatewayError | undefined {
   const result = services.auth.authenticate(request.headers);
-  if (result.outcome === 'open') return undefined;
+  if (result.outcome === 'open') return request.method === 'POST' ? services.budgets?.check(undefined, undefined) : undefined;
   if (result.outcome !== 'ok') {
     const message =
       result.outcome === 'missing' ? 'missing API key: send it as "Authorization: Bearer <key>" or "x-api-key: <key>"' : 'invalid API key';
@@ -79,7 +82,10 @@ function admitClient(request: FastifyRequest, services: GatewayServices): Gatewa
   request.llmux.outcome.keyName = client.name;
   if (client.models !== undefined) request.llmux.dispatch.allowedModels = client.models;
   // Limits are for model calls: listing models (clients poll /api/tags, /v1/models) is free.
-  if ((client.rpm === undefined && client.tpm === undefined) || request.method !== 'POST') return undefined;
+  if (request.method !== 'POST') return undefined;
+  const overBudget = services.budgets?.check(client.name, client.budget);
+  if (overBudget !== undefined) return overBudget;
+  if (client.rpm === undefined && client.tpm === undefined) return undefined;
   const decision = services.rateLimiter.admit(client);
   if (!decision.allowed) {
     const limit = decision.limit === 'rpm' ? `${client.rpm} requests` : `${client.tpm} tokens`;
@@ -101,6 +107,8 @@ export function sendProtocolError(request: FastifyRequest, reply: FastifyReply, 
   const formatted = protocol.formatError(error);
   const headers: Record<string, string> = { ...llmuxHeaders(request), ...formatted.headers };
   if (error.retryAfterSeconds !== undefined) headers['retry-after'] = String(Math.ceil(error.retryAfterSeconds));
+  // A 429 that waiting will not cure (a spent budget): the openai and anthropic SDKs read this and do not retry.
+  if (error.status === 429 && !error.retryable) headers['x-should-retry'] = 'false';
   return reply.code(formatted.status).headers(headers).send(formatted.body);
 }
 

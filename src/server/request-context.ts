@@ -21,6 +21,8 @@ export interface RequestContext {
   /** The request's outcome as it forms; finalised when the socket closes. */
   outcome: RequestOutcomeRecorder;
   client?: AuthenticatedClient;
+  /** Told when a streaming response starts and ends (the open-streams gauge). */
+  streams?: { streamOpened(): void; streamClosed(): void };
 }
 
 /**
@@ -42,7 +44,9 @@ export function attachRequestContext(request: FastifyRequest, reply: FastifyRepl
     const raw = reply.raw;
     if (!raw.writableFinished) controller.abort();
     void outcome.close({ finished: raw.writableFinished, headersSent: raw.headersSent, status: raw.statusCode }).then((final) => {
-      if (final !== undefined) request.log.info(accessLogLine(final, request.method, request.url), 'request');
+      // Health polls (load balancers, Ollama clients' heartbeat) would drown the requests that matter.
+      const quiet = final !== undefined && (final.route === '/health' || final.route === '/') && final.status < 400;
+      if (final !== undefined) request.log[quiet ? 'debug' : 'info'](accessLogLine(final, request.method, request.url), 'request');
     });
   });
 }

@@ -5,6 +5,8 @@ import type { GatewayConfig } from '../config/gateway-config-schema.ts';
 import { INBOUND_PROTOCOLS } from '../inbound/inbound-protocols.ts';
 import type { ProviderAdapter } from '../providers/provider-adapter.ts';
 import { buildGateway, type BuiltGateway } from './build-gateway.ts';
+import type { OtlpSettings } from '../observability/tracing/otlp-settings.ts';
+import type { StateStore } from '../state/state-store.ts';
 import { isLoopbackHost } from './host-guard.ts';
 
 export interface StartServerOptions {
@@ -14,6 +16,9 @@ export interface StartServerOptions {
   ollamaOrigins?: string;
   /** Ready-made adapters added to the configured providers. */
   adapters?: ProviderAdapter[];
+  /** The durable state (stored keys, usage records); the caller opens and closes it. */
+  state?: StateStore;
+  tracing?: OtlpSettings;
 }
 
 export interface RunningServer {
@@ -41,16 +46,19 @@ export class StartServerError extends Error {
 export async function startServer(options: StartServerOptions): Promise<RunningServer> {
   const { config, log } = options;
   const { host, port } = config.listen;
-  if (!isLoopbackHost(host) && config.keys.length === 0 && !config.allow_open) {
-    throw new StartServerError(
-      `refusing to listen on ${host} with no client keys: anyone who can reach it could use your providers; ` +
-        'set client keys (LLMUX_API_KEYS, CUSTOM_TOKEN or keys: in llmux.yaml), listen on 127.0.0.1, or pass --allow-open',
-    );
-  }
+  const refuseOpen = !isLoopbackHost(host) && !config.allow_open;
+  if (refuseOpen && config.keys.length === 0 && options.state === undefined) throw openListenError(host);
   const gateway = await buildGateway(config, log, {
     ...(options.ollamaOrigins === undefined ? {} : { ollamaOrigins: options.ollamaOrigins }),
     ...(options.adapters === undefined ? {} : { adapters: options.adapters }),
+    ...(options.state === undefined ? {} : { state: options.state }),
+    ...(options.tracing === undefined ? {} : { tracing: options.tracing }),
   });
+  // Stored keys count: a gateway whose only keys were made with `llmux keys create` is not open.
+  if (refuseOpen && gateway.services.auth.isOpen) {
+    await gateway.close();
+    throw openListenError(host);
+  }
   const app = createApp({ services: gateway.services, protocols: INBOUND_PROTOCOLS, listenHost: host, logger: log });
   try {
     await app.listen({ host, port, listenTextResolver: (address) => `listening on ${address}` });
@@ -86,6 +94,13 @@ async function drainAndClose(app: FastifyInstance, gateway: BuiltGateway, drainT
     clearTimeout(deadline);
   }
   await gateway.close();
+}
+
+function openListenError(host: string): StartServerError {
+  return new StartServerError(
+    `refusing to listen on ${host} with no client keys: anyone who can reach it could use your providers; ` +
+      'set client keys (llmux keys create, LLMUX_API_KEYS, CUSTOM_TOKEN or keys: in llmux.yaml), listen on 127.0.0.1, or pass --allow-open',
+  );
 }
 
 function listenError(error: unknown, host: string, port: number): Error {

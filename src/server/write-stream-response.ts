@@ -30,6 +30,8 @@ async function writeChunks(request: FastifyRequest, reply: FastifyReply, content
   // No flushHeaders(): the dispatcher hands over a stream once its first output is there, so the
   // headers leave in the same packet as the first chunk — one wake-up for the client, not two.
   raw.writeHead(200, headers);
+  const streams = request.llmux.streams;
+  streams?.streamOpened();
   try {
     for await (const chunk of chunks) {
       if (raw.destroyed) break;
@@ -43,6 +45,7 @@ async function writeChunks(request: FastifyRequest, reply: FastifyReply, content
   } catch (error) {
     request.log.error({ err: error }, 'stream encoder failed');
   } finally {
+    streams?.streamClosed();
     if (!raw.destroyed) raw.end();
   }
 }

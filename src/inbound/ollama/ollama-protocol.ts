@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { InboundProtocol } from '../../server/register-protocol-scope.ts';
 import type { GatewayServices } from '../../server/gateway-services.ts';
+import { HIDDEN_FROM_OPENAPI } from '../../openapi/route-doc.ts';
 import { formatOllamaError } from './format-ollama-error.ts';
+import { OLLAMA_ROUTE_DOCS } from './ollama-route-docs.ts';
 import { OllamaModelDirectory } from './ollama-model-directory.ts';
 import type { OllamaRouteContext } from './ollama-route-context.ts';
 import { OllamaRunningModels } from './ollama-running-models.ts';
@@ -36,6 +38,7 @@ const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
 export const OLLAMA_PROTOCOL: InboundProtocol = {
   name: 'ollama',
   formatError: formatOllamaError,
+  routeDocs: OLLAMA_ROUTE_DOCS,
   register(scope: FastifyInstance, services: GatewayServices): void {
     const context: OllamaRouteContext = {
       services,
@@ -52,6 +55,7 @@ export const OLLAMA_PROTOCOL: InboundProtocol = {
       scope.route({
         method: others,
         url,
+        config: HIDDEN_FROM_OPENAPI,
         handler: async (_request, reply) => reply.code(405).type('text/plain; charset=utf-8').send('405 method not allowed'),
       });
     }

@@ -5,12 +5,14 @@ import { registerOpenAIEmbeddingRoutes } from './openai-embedding-routes.ts';
 import { formatOpenAIError } from './openai-error-response.ts';
 import { registerOpenAIImageRoutes } from './openai-image-routes.ts';
 import { registerOpenAIModelRoutes } from './openai-model-routes.ts';
+import { OPENAI_ROUTE_DOCS } from './openai-route-docs.ts';
 import { registerOpenAIUnknownRoutes } from './openai-unknown-routes.ts';
 
 /** The OpenAI API under `/v1` (chat, legacy completions, models, embeddings, images). */
 export const OPENAI_INBOUND_PROTOCOL: InboundProtocol = {
   name: 'openai',
   formatError: formatOpenAIError,
+  routeDocs: OPENAI_ROUTE_DOCS,
   register(scope, services) {
     registerOpenAIChatRoutes(scope, services);
     registerOpenAICompletionRoutes(scope, services);

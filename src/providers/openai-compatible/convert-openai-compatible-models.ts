@@ -1,5 +1,6 @@
 import { GatewayError } from '../../canonical/gateway-error.ts';
 import type { ProviderModel } from '../../canonical/model-info.ts';
+import { publishedModelPrice } from '../published-model-price.ts';
 import { openAICompatibleModelListSchema } from './openai-compatible-response-schemas.ts';
 
 /** Timestamps past this are milliseconds (Poe's `created`), not seconds. */
@@ -19,6 +20,8 @@ export function convertOpenAICompatibleModels(payload: unknown): ProviderModel[]
     if (entry.description) model.description = entry.description;
     const contextLength = entry.context_length ?? entry.context_window ?? entry.max_model_len;
     if (typeof contextLength === 'number' && contextLength > 0) model.contextLength = contextLength;
+    const price = publishedModelPrice(entry.pricing);
+    if (price !== undefined) model.price = price;
     return model;
   });
 }

@@ -53,7 +53,7 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
       throw new GatewayError('internal', `provider '${config.id}': base_url is required for type '${config.type}' (e.g. http://127.0.0.1:8000/v1)`);
     }
     this.baseUrl = dialect.normalizeBaseUrl(baseUrl);
-    this.keys = new ApiKeyPool(apiKeysFromConfig(config));
+    this.keys = new ApiKeyPool(apiKeysFromConfig(config), Date.now, config.id);
     this.extraHeaders = config.headers ?? {};
     this.httpClient = input.httpClient;
     this.dialect = dialect;

@@ -102,6 +102,8 @@ const modelEntrySchema = z.looseObject({
   context_window: z.number().nullish(),
   /** vLLM. */
   max_model_len: z.number().nullish(),
+  /** OpenRouter-style published prices (US dollars per token). */
+  pricing: z.unknown().optional(),
 });
 export type OpenAICompatibleModelEntry = z.infer<typeof modelEntrySchema>;
 

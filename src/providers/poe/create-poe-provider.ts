@@ -19,7 +19,7 @@ export const createPoeProvider: ProviderFactory = (input) => {
       id: config.id,
       botBaseUrl,
       modelsUrl: config.models_url ?? poeModelsUrlForBotBase(botBaseUrl),
-      keys: new ApiKeyPool(apiKeysFromConfig(config)),
+      keys: new ApiKeyPool(apiKeysFromConfig(config), Date.now, config.id),
       uploader: new PoeAttachmentUploader(input.httpClient, config.upload_url ?? POE_ENDPOINTS.uploadUrl, config.id),
       httpClient: input.httpClient,
       headers: config.headers ?? {},

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ModelCapability, ProviderModel } from '../../canonical/model-info.ts';
 import { findKnownModelFamily } from '../../routing/known-model-families.ts';
 import type { CallContext } from '../provider-adapter.ts';
+import { publishedModelPrice } from '../published-model-price.ts';
 import { checkUpstreamStatus } from '../shared/check-upstream-status.ts';
 import { readUpstreamText } from '../shared/read-upstream-body.ts';
 import type { UpstreamHttpClient } from '../shared/upstream-http-client.ts';
@@ -26,6 +27,8 @@ const poeModelListSchema = z.looseObject({
         })
         .nullish(),
       context_length: z.number().nullish(),
+      /** US dollars per token, OpenRouter-style, where Poe publishes a price. */
+      pricing: z.unknown().optional(),
       context_window: z.union([z.number(), z.looseObject({ context_length: z.number().nullish() })]).nullish(),
     }),
   ),
@@ -50,6 +53,8 @@ function toProviderModel(entry: PoeModelEntry): ProviderModel {
   const contextLength = typeof entry.context_window === 'number' ? entry.context_window : (entry.context_window?.context_length ?? entry.context_length);
   if (typeof contextLength === 'number' && contextLength > 0) model.contextLength = contextLength;
   model.capabilities = poeCapabilities(entry);
+  const price = publishedModelPrice(entry.pricing);
+  if (price !== undefined) model.price = price;
   return model;
 }
 

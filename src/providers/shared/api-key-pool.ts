@@ -1,5 +1,6 @@
 import { GatewayError } from '../../canonical/gateway-error.ts';
 import type { RestingKey } from './resting-key.ts';
+import { keyCooldownEvents } from '../../observability/key-cooldown-events.ts';
 
 /** How long a key the upstream refused (revoked, no credits, forbidden) is passed over. */
 const REFUSED_KEY_REST_MS = 5 * 60_000;
@@ -17,9 +18,12 @@ export class ApiKeyPool {
   private readonly restingUntil = new Map<string, number>();
   private readonly restReason = new Map<string, RestingKey['reason']>();
   private readonly now: () => number;
+  private readonly owner: string;
   private position = 0;
 
-  constructor(keys: readonly string[], now: () => number = Date.now) {
+  /** `owner`: the provider id, for the cool-down count in /metrics. */
+  constructor(keys: readonly string[], now: () => number = Date.now, owner = 'unknown') {
+    this.owner = owner;
     this.keys = [...new Set(keys.map((key) => key.trim()).filter((key) => key.length > 0))];
     this.now = now;
   }
@@ -63,11 +67,13 @@ export class ApiKeyPool {
     if (error.kind === 'rate_limit') {
       this.restingUntil.set(key, this.now() + (error.retryAfterSeconds === undefined ? RATE_LIMITED_KEY_REST_MS : error.retryAfterSeconds * 1000));
       this.restReason.set(key, 'rate_limited');
+      keyCooldownEvents.report(this.owner, 'rate_limit');
       return error;
     }
     if (!refused) return error;
     this.restingUntil.set(key, this.now() + REFUSED_KEY_REST_MS);
     this.restReason.set(key, 'refused');
+    keyCooldownEvents.report(this.owner, 'refused');
     if (!this.hasHealthyKey() || error.retryable) return error;
     return new GatewayError(error.kind, `${error.message} (this key is set aside for a while; the provider's other keys stay in use)`, {
       status: error.status,

@@ -1,0 +1,78 @@
+import { DatabaseSync } from 'node:sqlite';
+import { noteErrors, type BenchContext } from './bench-context.ts';
+import { openaiChatEndpoint, probeEndpoint, type BenchEndpoint } from './bench-endpoint.ts';
+import type { BenchRow } from './bench-report.ts';
+import { interleaveRounds } from './bench-session.ts';
+import { atLeast, formatRate, formatRatio, unavailableRow } from './format-figure.ts';
+import type { LlmuxProcess } from './llmux-process.ts';
+import type { ClosedLoopResult } from './load-job.ts';
+import { median, pairedMedian } from './percentile.ts';
+
+const CONNECTIONS = 50;
+const SECTION = 'Recording: usage records and metrics';
+const MIN_RATIO = 0.95;
+
+export interface RecordingProcesses {
+  /** llmux with usage records and metrics on. */
+  on: LlmuxProcess;
+  /** The same config with both off. */
+  off: LlmuxProcess;
+  /** A fresh llmux with recording on, for the exact count. */
+  counted: LlmuxProcess;
+}
+
+/**
+ * What recording costs the request path: requests/s with usage records and metrics on ÷ off, in
+ * the same interleaved rounds; then exactly `recordCount` requests to a fresh llmux, stopped with
+ * SIGTERM right after the last answer, and the records in its database counted.
+ */
+export async function measureRecordingCost(context: BenchContext, processes: RecordingProcesses | string, recordCount: number): Promise<BenchRow[]> {
+  if (typeof processes === 'string') return [unavailableRow(SECTION, 'req/s recording on ÷ off', processes)];
+  const { session } = context;
+  const on = openaiChatEndpoint('llmux, recording on', processes.on.origin, false);
+  const off = openaiChatEndpoint('llmux, recording off', processes.off.origin, false);
+  for (const endpoint of [on, off]) {
+    const missing = await probeEndpoint(endpoint);
+    if (missing !== undefined) return [unavailableRow(SECTION, 'req/s recording on ÷ off', missing)];
+  }
+  const endpoints: BenchEndpoint[] = [off, on];
+  const run = (endpoint: BenchEndpoint): Promise<ClosedLoopResult> => session.closedLoop(endpoint, CONNECTIONS, context.roundMs);
+  for (const endpoint of endpoints) await run(endpoint);
+  const results = await interleaveRounds(context.rounds, endpoints, run);
+  const ofOn = results[1] ?? [];
+  const ofOff = results[0] ?? [];
+  const ratio = pairedMedian(ofOn, ofOff, (recording, plain) => recording.requestsPerSecond / plain.requestsPerSecond);
+  noteErrors(context, 'recording on', ofOn);
+  noteErrors(context, 'recording off', ofOff);
+  const rps = (list: readonly ClosedLoopResult[]): number => median(list.map((result) => result.requestsPerSecond));
+  const rows: BenchRow[] = [
+    {
+      section: SECTION,
+      figure: `req/s at ${CONNECTIONS} connections, on ÷ off`,
+      baseline: formatRate(rps(ofOff), 'req/s'),
+      measured: formatRate(rps(ofOn), 'req/s'),
+      result: formatRatio(ratio),
+      target: `≥ ${MIN_RATIO.toFixed(2)}×`,
+      status: atLeast(ratio, MIN_RATIO),
+    },
+  ];
+
+  const counted = openaiChatEndpoint('llmux, counted', processes.counted.origin, false);
+  const sent = await session.closedLoop(counted, CONNECTIONS, 600_000, recordCount);
+  await processes.counted.stop();
+  const database = new DatabaseSync(processes.counted.databaseFile, { readOnly: true });
+  const stored = (database.prepare('SELECT COUNT(*) AS n FROM usage_records').get() as { n: number }).n;
+  const priced = (database.prepare('SELECT COUNT(*) AS n FROM usage_records WHERE input_tokens > 0 AND output_tokens > 0').get() as { n: number }).n;
+  database.close();
+  const answered = sent.requests + sent.errors;
+  rows.push({
+    section: SECTION,
+    figure: `records after ${answered.toLocaleString('en-US')} requests and SIGTERM`,
+    baseline: `${answered.toLocaleString('en-US')} requests (${sent.errors} failed)`,
+    measured: `${stored.toLocaleString('en-US')} records (${priced.toLocaleString('en-US')} with tokens)`,
+    result: stored === answered ? 'exact' : `${stored - answered > 0 ? '+' : ''}${stored - answered}`,
+    target: 'one per request',
+    status: stored === answered ? 'PASS' : 'MISS',
+  });
+  return rows;
+}

@@ -1,0 +1,148 @@
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import type { UsageRecord } from '../usage-record.ts';
+import type { UsageGrouping, UsageQuery, UsageStore, UsageSummaryRow } from '../usage-store.ts';
+
+const GROUP_COLUMN: Record<UsageGrouping, string> = {
+  key: "COALESCE(key_name, '')",
+  model: "COALESCE(requested_model, '')",
+  provider: "COALESCE(provider, '')",
+  day: "strftime('%Y-%m-%d', time / 1000, 'unixepoch')",
+};
+
+interface RecordRow {
+  time: number;
+  request_id: string;
+  key_name: string | null;
+  protocol: string;
+  route: string;
+  requested_model: string | null;
+  provider: string | null;
+  upstream_model: string | null;
+  attempts: number;
+  status: number;
+  result: string;
+  streamed: number;
+  input_tokens: number;
+  cached_input_tokens: number;
+  cache_write_tokens: number;
+  output_tokens: number;
+  reasoning_tokens: number;
+  ttft_ms: number | null;
+  total_ms: number;
+  cost_usd: number | null;
+}
+
+/** Usage records in SQLite: a batch is one transaction with one prepared insert. */
+export class SqliteUsageStore implements UsageStore {
+  private readonly db: DatabaseSync;
+  private readonly insert: StatementSync;
+
+  constructor(db: DatabaseSync) {
+    this.db = db;
+    this.insert = db.prepare(
+      `INSERT INTO usage_records (time, request_id, key_name, protocol, route, requested_model, provider, upstream_model, attempts, status,
+         result, streamed, input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, ttft_ms, total_ms, cost_usd)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+  }
+
+  async append(records: readonly UsageRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      for (const r of records) {
+        this.insert.run(
+          r.time,
+          r.requestId,
+          r.keyName ?? null,
+          r.protocol,
+          r.route,
+          r.requestedModel ?? null,
+          r.provider ?? null,
+          r.upstreamModel ?? null,
+          r.attempts,
+          r.status,
+          r.result,
+          r.streamed ? 1 : 0,
+          r.inputTokens,
+          r.cachedInputTokens,
+          r.cacheWriteTokens,
+          r.outputTokens,
+          r.reasoningTokens,
+          r.ttftMs ?? null,
+          r.totalMs,
+          r.costUsd ?? null,
+        );
+      }
+      this.db.exec('COMMIT');
+    } catch (error) {
+      this.db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  async summarize(query: UsageQuery): Promise<UsageSummaryRow[]> {
+    const group = GROUP_COLUMN[query.by];
+    const rows = this.db
+      .prepare(
+        `SELECT ${group} AS "group", COUNT(*) AS requests, SUM(status >= 400) AS errors,
+           SUM(input_tokens) AS inputTokens, SUM(cached_input_tokens) AS cachedInputTokens,
+           SUM(output_tokens) AS outputTokens, SUM(reasoning_tokens) AS reasoningTokens,
+           COALESCE(SUM(cost_usd), 0) AS costUsd, SUM(cost_usd IS NULL AND (input_tokens > 0 OR output_tokens > 0)) AS unpriced
+         FROM usage_records WHERE time >= ? GROUP BY 1 ORDER BY ${query.by === 'day' ? '1' : 'costUsd DESC, requests DESC, 1'}`,
+      )
+      .all(query.since ?? 0) as unknown as UsageSummaryRow[];
+    return rows.map((row) => ({ ...row }));
+  }
+
+  async spend(since: number, keyName?: string): Promise<number> {
+    const row = (
+      keyName === undefined
+        ? this.db.prepare('SELECT COALESCE(SUM(cost_usd), 0) AS spend FROM usage_records WHERE time >= ?').get(since)
+        : this.db.prepare('SELECT COALESCE(SUM(cost_usd), 0) AS spend FROM usage_records WHERE key_name = ? AND time >= ?').get(keyName, since)
+    ) as { spend: number };
+    return row.spend;
+  }
+
+  async spendByKey(since: number): Promise<Map<string, number>> {
+    const rows = this.db
+      .prepare('SELECT key_name AS name, SUM(cost_usd) AS spend FROM usage_records WHERE time >= ? AND key_name IS NOT NULL AND cost_usd IS NOT NULL GROUP BY key_name')
+      .all(since) as unknown as { name: string; spend: number }[];
+    return new Map(rows.map((row) => [row.name, row.spend]));
+  }
+
+  async recent(limit: number, since = 0): Promise<UsageRecord[]> {
+    const rows = this.db.prepare('SELECT * FROM usage_records WHERE time >= ? ORDER BY time DESC, id DESC LIMIT ?').all(since, limit) as unknown as RecordRow[];
+    return rows.map(fromRow);
+  }
+
+  async count(): Promise<number> {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM usage_records').get() as { n: number }).n;
+  }
+}
+
+function fromRow(row: RecordRow): UsageRecord {
+  const record: UsageRecord = {
+    time: row.time,
+    requestId: row.request_id,
+    protocol: row.protocol,
+    route: row.route,
+    attempts: row.attempts,
+    status: row.status,
+    result: row.result,
+    streamed: row.streamed === 1,
+    inputTokens: row.input_tokens,
+    cachedInputTokens: row.cached_input_tokens,
+    cacheWriteTokens: row.cache_write_tokens,
+    outputTokens: row.output_tokens,
+    reasoningTokens: row.reasoning_tokens,
+    totalMs: row.total_ms,
+  };
+  if (row.key_name !== null) record.keyName = row.key_name;
+  if (row.requested_model !== null) record.requestedModel = row.requested_model;
+  if (row.provider !== null) record.provider = row.provider;
+  if (row.upstream_model !== null) record.upstreamModel = row.upstream_model;
+  if (row.ttft_ms !== null) record.ttftMs = row.ttft_ms;
+  if (row.cost_usd !== null) record.costUsd = row.cost_usd;
+  return record;
+}

@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { KeyNameTakenError, type StoredClientKey } from './client-key-store.ts';
+import type { StateStore } from './state-store.ts';
+import type { UsageRecord } from './usage-record.ts';
+
+/**
+ * What every StateStore implementation must do; each implementation's test runs it with a
+ * function that opens a fresh, empty store.
+ */
+export function describeStateStoreContract(name: string, open: () => Promise<StateStore>): void {
+  describe(`${name} (state store contract)`, () => {
+    let store: StateStore;
+    beforeEach(async () => {
+      store = await open();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    const alice: StoredClientKey = { name: 'alice', prefix: 'llmux-ab12', hash: 'aa'.repeat(32), models: ['qwen3'], rpm: 60, budget: { usd: 25, period: 'month' }, createdAt: 1000 };
+
+    it('keeps keys, refuses a taken name, updates and revokes, and bumps the version on each change', async () => {
+      const v0 = await store.keys.version();
+      await store.keys.insert(alice);
+      const v1 = await store.keys.version();
+      assert.notEqual(v1, v0);
+      assert.deepEqual(await store.keys.get('alice'), alice);
+      await assert.rejects(store.keys.insert({ ...alice, hash: 'bb'.repeat(32) }), KeyNameTakenError);
+      const updated = await store.keys.update('alice', { rpm: null, tpm: 1000, budget: { usd: 5, period: 'day' } });
+      assert.deepEqual(updated, { name: 'alice', prefix: 'llmux-ab12', hash: 'aa'.repeat(32), models: ['qwen3'], tpm: 1000, budget: { usd: 5, period: 'day' }, createdAt: 1000 });
+      const v2 = await store.keys.version();
+      assert.notEqual(v2, v1);
+      assert.equal(await store.keys.update('nobody', { rpm: 1 }), undefined);
+      assert.equal(await store.keys.revoke('alice', 2000), true);
+      assert.equal(await store.keys.revoke('alice', 3000), false);
+      assert.equal((await store.keys.get('alice'))?.revokedAt, 2000);
+      assert.notEqual(await store.keys.version(), v2);
+      assert.deepEqual((await store.keys.list()).map((key) => key.name), ['alice']);
+    });
+
+    it('keeps one hash secret', async () => {
+      const secret = await store.keys.hashSecret();
+      assert.equal(secret.length, 32);
+      assert.deepEqual(await store.keys.hashSecret(), secret);
+    });
+
+    const record = (overrides: Partial<UsageRecord>): UsageRecord => ({
+      time: Date.UTC(2026, 0, 1, 12),
+      requestId: 'r',
+      protocol: 'openai',
+      route: '/v1/chat/completions',
+      attempts: 1,
+      status: 200,
+      result: 'success',
+      streamed: false,
+      inputTokens: 10,
+      cachedInputTokens: 2,
+      cacheWriteTokens: 0,
+      outputTokens: 5,
+      reasoningTokens: 1,
+      totalMs: 12.5,
+      ...overrides,
+    });
+
+    it('appends records in batches and sums them by key, model, provider and day', async () => {
+      await store.usage.append([
+        record({ requestId: 'a', keyName: 'alice', requestedModel: 'qwen3', provider: 'cerebras', upstreamModel: 'q', costUsd: 0.5, ttftMs: 3 }),
+        record({ requestId: 'b', keyName: 'alice', requestedModel: 'gpt-4o', provider: 'poe', costUsd: 1.5, streamed: true }),
+        record({ requestId: 'c', keyName: 'bob', requestedModel: 'qwen3', provider: 'cerebras', status: 502, result: 'error', time: Date.UTC(2026, 0, 2) }),
+      ]);
+      await store.usage.append([]);
+      assert.equal(await store.usage.count(), 3);
+      const byKey = await store.usage.summarize({ by: 'key' });
+      assert.deepEqual(byKey, [
+        { group: 'alice', requests: 2, errors: 0, inputTokens: 20, cachedInputTokens: 4, outputTokens: 10, reasoningTokens: 2, costUsd: 2, unpriced: 0 },
+        { group: 'bob', requests: 1, errors: 1, inputTokens: 10, cachedInputTokens: 2, outputTokens: 5, reasoningTokens: 1, costUsd: 0, unpriced: 1 },
+      ]);
+      assert.deepEqual((await store.usage.summarize({ by: 'day' })).map((row) => [row.group, row.requests]), [['2026-01-01', 2], ['2026-01-02', 1]]);
+      assert.deepEqual((await store.usage.summarize({ by: 'provider', since: Date.UTC(2026, 0, 2) })).map((row) => row.group), ['cerebras']);
+      assert.deepEqual((await store.usage.summarize({ by: 'model' })).map((row) => row.group), ['gpt-4o', 'qwen3']);
+      assert.equal(await store.usage.spend(0), 2);
+      assert.equal(await store.usage.spend(0, 'alice'), 2);
+      assert.equal(await store.usage.spend(Date.UTC(2026, 0, 2), 'alice'), 0);
+      assert.deepEqual([...(await store.usage.spendByKey(0))], [['alice', 2]]);
+      const [newest] = await store.usage.recent(1);
+      assert.equal(newest?.requestId, 'c');
+      const [first] = await store.usage.recent(1, 0).then(() => store.usage.recent(3));
+      assert.equal(first?.requestId, 'c');
+      const a = (await store.usage.recent(3)).find((r) => r.requestId === 'a');
+      assert.deepEqual(a, record({ requestId: 'a', keyName: 'alice', requestedModel: 'qwen3', provider: 'cerebras', upstreamModel: 'q', costUsd: 0.5, ttftMs: 3 }));
+    });
+  });
+}

@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { createLogger } from '../observability/create-logger.ts';
+import { BudgetGuard } from './budget-guard.ts';
+
+describe('BudgetGuard', () => {
+  it('refuses once a key or the gateway spent its budget, renews with the period, and warns once at 80 %', () => {
+    let now = Date.UTC(2026, 0, 31, 23, 0);
+    const warnings: string[] = [];
+    const log = createLogger('silent');
+    log.warn = ((_fields: unknown, message: string) => {
+      warnings.push(message);
+    }) as unknown as typeof log.warn;
+    const guard = new BudgetGuard({ usd: 10, period: 'month' }, log, () => now);
+    const daily = { usd: 1, period: 'day' as const };
+    assert.equal(guard.check('alice', daily), undefined);
+    guard.record('alice', 0.85, daily);
+    assert.deepEqual(warnings, ["budget of key 'alice': 85 % of $1/day spent ($0.85)"]);
+    guard.record('alice', 0.05, daily);
+    assert.equal(warnings.length, 1, 'warned once');
+    assert.equal(guard.check('alice', daily), undefined);
+    guard.record('alice', 0.1, daily);
+    const refusal = guard.check('alice', daily);
+    assert.equal(refusal?.status, 429);
+    assert.equal(refusal?.retryable, false);
+    assert.equal(refusal?.code, 'insufficient_quota');
+    assert.equal(refusal?.message, "budget of $1/day for key 'alice' is used up ($1 spent); it renews at 2026-02-01T00:00:00.000Z");
+    assert.equal(refusal?.retryAfterSeconds, 3600);
+    assert.equal(guard.check('bob', daily), undefined, 'keys are apart');
+    guard.record('bob', 9, undefined);
+    assert.match(guard.check('bob', undefined)?.message ?? '', /^budget of \$10\/month for this gateway \(all keys\) is used up \(\$10 spent\)/);
+    now = Date.UTC(2026, 1, 1, 0, 1);
+    assert.equal(guard.check('alice', daily), undefined, 'a new day and month');
+    assert.equal(guard.spent('alice', 'month'), 0);
+  });
+});

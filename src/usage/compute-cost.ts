@@ -1,0 +1,22 @@
+import type { Usage } from '../canonical/usage.ts';
+import type { ModelPrice } from './model-price.ts';
+
+/**
+ * US dollars for one answer: uncached prompt tokens at the input price, cache reads and cache
+ * writes at their own prices, reasoning tokens at the reasoning price, the rest of the output at
+ * the output price. Counts are the canonical ones (totals include their cached/reasoning parts).
+ */
+export function computeCost(usage: Usage, price: ModelPrice): number {
+  const cacheRead = usage.input.cacheRead ?? 0;
+  const cacheWrite = usage.input.cacheWrite ?? 0;
+  const uncached = Math.max(0, usage.input.total - cacheRead - cacheWrite);
+  const reasoning = usage.output.reasoning ?? 0;
+  const visible = Math.max(0, usage.output.total - reasoning);
+  const micro =
+    uncached * price.input +
+    cacheRead * (price.cachedInput ?? price.input) +
+    cacheWrite * (price.cacheWrite ?? price.input) +
+    visible * price.output +
+    reasoning * (price.reasoning ?? price.output);
+  return micro / 1_000_000;
+}

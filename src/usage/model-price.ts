@@ -1,0 +1,11 @@
+/** What a model costs, in US dollars per million tokens. */
+export interface ModelPrice {
+  input: number;
+  /** Prompt tokens read from the provider's cache; `input` when the provider gives no discount. */
+  cachedInput?: number;
+  /** Prompt tokens written to the provider's cache (Anthropic); `input` when unset. */
+  cacheWrite?: number;
+  output: number;
+  /** Reasoning tokens; `output` when unset (every provider so far bills them as output). */
+  reasoning?: number;
+}
