@@ -1,6 +1,7 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
+import { DASHBOARD_ROUTE_DOCS } from './dashboard/dashboard-route-docs.ts';
 import { dashboardSourcesFromServices } from './dashboard/dashboard-sources-from-services.ts';
 import { registerDashboardRoutes } from './dashboard/register-dashboard-routes.ts';
 import { ADMIN_ROUTE_DOCS } from './admin/admin-route-docs.ts';
@@ -39,7 +40,7 @@ export function createApp(options: AppOptions): FastifyInstance {
   }) as unknown as FastifyInstance;
   const guardHost = isLoopbackHost(options.listenHost);
   // First, so that it sees every route registered after it.
-  registerOpenApiRoute(app, () => [...LLMUX_ROUTE_DOCS, ...ADMIN_ROUTE_DOCS, ...options.protocols.flatMap((protocol) => protocol.routeDocs ?? [])]);
+  registerOpenApiRoute(app, () => [...LLMUX_ROUTE_DOCS, ...ADMIN_ROUTE_DOCS, ...DASHBOARD_ROUTE_DOCS, ...options.protocols.flatMap((protocol) => protocol.routeDocs ?? [])]);
 
   // Hooks are callback-style, not async: on a request path this short, each promise hop shows.
   // A hook that answers the request itself (403, preflight) does not call `done`.
