@@ -40,6 +40,13 @@ export function registerDashboardRoutes(app: FastifyInstance, services: GatewayS
     return allowed(request, reply);
   });
 
+  // An open dashboard must not hold a shutdown for the whole drain: its event streams end first.
+  const openStreams = new Set<PassThrough>();
+  app.addHook('preClose', (done) => {
+    for (const stream of openStreams) stream.end();
+    done();
+  });
+
   void app.register(async (scope) => {
     scope.addHook('onRequest', (request, reply, done) => {
       if (allowed(request, reply)) done();
@@ -47,6 +54,7 @@ export function registerDashboardRoutes(app: FastifyInstance, services: GatewayS
 
     scope.get('/admin/events', async (request, reply) => {
       const stream = new PassThrough();
+      openStreams.add(stream);
       const write = (event: string, data: unknown): void => void stream.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
       write('snapshot', { running: feed.running(), recent: feed.recent() });
       const unsubscribe = feed.subscribe((event: LiveFeedEvent) => write(event.type, event.type === 'start' ? event.request : withCost(event.outcome)));
@@ -54,6 +62,7 @@ export function registerDashboardRoutes(app: FastifyInstance, services: GatewayS
       request.raw.once('close', () => {
         clearInterval(keepAlive);
         unsubscribe();
+        openStreams.delete(stream);
         stream.end();
       });
       return reply.headers({ 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' }).send(stream);

@@ -1,10 +1,14 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
-/** The dashboard's files: plain ES modules, CSS and HTML shipped in the package, no build step. */
-export const UI_DIRECTORY = fileURLToPath(new URL('../../ui/', import.meta.url));
+/**
+ * The dashboard's files: plain ES modules, CSS and HTML shipped in the package's `ui/`, no build
+ * step. Found from the sources (src/dashboard/) and from the compiled build (dist/src/dashboard/).
+ */
+const UI_DIRECTORY = [new URL('../../ui/', import.meta.url), new URL('../../../ui/', import.meta.url)].map((url) => fileURLToPath(url)).find((path) => existsSync(join(path, 'index.html'))) ?? fileURLToPath(new URL('../../ui/', import.meta.url));
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
