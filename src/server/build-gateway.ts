@@ -10,6 +10,7 @@ import { ModelCatalog } from '../routing/model-catalog.ts';
 import { ModelRouter } from '../routing/model-router.ts';
 import type { RetryPolicy } from '../routing/retry-policy.ts';
 import { createUpstreamHttpClient, type UpstreamTimeouts } from '../wire/upstream-http-client.ts';
+import { MemoryResponseStore } from '../state/memory-response-store.ts';
 import { CorsPolicy } from './cors-policy.ts';
 import type { GatewayServices } from './gateway-services.ts';
 
@@ -47,6 +48,7 @@ export async function buildGateway(config: GatewayConfig, log: FastifyBaseLogger
     auth: new ClientKeyAuthenticator(config.keys),
     rateLimiter: new ClientRateLimiter(),
     cors: new CorsPolicy(config.cors.origins, options.ollamaOrigins),
+    responses: new MemoryResponseStore(),
     log,
   };
   return {

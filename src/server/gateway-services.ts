@@ -4,6 +4,7 @@ import type { ClientRateLimiter } from '../auth/client-rate-limiter.ts';
 import type { GatewayConfig } from '../config/gateway-config-schema.ts';
 import type { ChatDispatcher } from '../routing/chat-dispatcher.ts';
 import type { ModelRouter } from '../routing/model-router.ts';
+import type { ResponseStore } from '../state/response-store.ts';
 import type { CorsPolicy } from './cors-policy.ts';
 
 /** What inbound protocols are given to do their work; built once in main.ts. */
@@ -14,5 +15,7 @@ export interface GatewayServices {
   auth: ClientKeyAuthenticator;
   rateLimiter: ClientRateLimiter;
   cors: CorsPolicy;
+  /** Responses API responses created with `store: true`. */
+  responses: ResponseStore;
   log: FastifyBaseLogger;
 }
