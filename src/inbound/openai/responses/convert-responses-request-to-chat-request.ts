@@ -86,7 +86,8 @@ function convertTools(tools: ResponsesRequest['tools']): ToolDefinition[] | unde
     const names = [...new Set(builtIn.map((tool) => tool.type))].join(', ');
     throw new GatewayError(
       'invalid_request',
-      `tools[${first.index}].type: the built-in tool${builtIn.length > 1 ? 's' : ''} ${names} cannot run on llmux's upstreams; send function tools only`,
+      `tools[${first.index}].type: the built-in tool${builtIn.length > 1 ? 's' : ''} ${names} cannot run on llmux's upstreams; send function tools only` +
+        (builtIn.some((tool) => tool.type === 'web_search') ? ' (Codex: set web_search = "disabled" in config.toml)' : ''),
       { param: `tools[${first.index}].type`, code: 'unsupported_tool' },
     );
   }
