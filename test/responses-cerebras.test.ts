@@ -197,7 +197,7 @@ describe('the Responses API served by Cerebras, through the openai SDK', () => {
   it('stores nothing with store: false', async () => {
     cerebras.answer({ text: 'Not kept.' });
     const response = await client.responses.create({ model: 'gpt-oss', input: 'Hi', store: false });
-    assert.equal(response.store, false);
+    assert.equal((response as unknown as { store: boolean }).store, false);
     await assert.rejects(client.responses.retrieve(response.id), OpenAI.NotFoundError);
   });
 

@@ -10,6 +10,8 @@ import { toResponsesUsage, type ResponsesStatus } from './responses-envelope.ts'
 export interface ResponsesStreamOptions {
   /** Reasoning as `summary_text` (the client asked for a reasoning summary) or as `reasoning_text` content. */
   reasoningAsSummary: boolean;
+  /** Item ids (`msg_…`, `rs_…`, `fc_…`); fresh random ones unless a test fixes them. */
+  newId?: (prefix: string) => string;
 }
 
 type OpenItem =
@@ -36,6 +38,7 @@ const TEXT_PART = { type: 'output_text', annotations: [], logprobs: [], text: ''
 export class ResponsesStreamEncoder {
   private readonly envelope: JsonObject;
   private readonly reasoningAsSummary: boolean;
+  private readonly newId: (prefix: string) => string;
   private readonly output: JsonObject[] = [];
   private sequence = 0;
   private open: OpenItem | undefined;
@@ -46,6 +49,7 @@ export class ResponsesStreamEncoder {
   constructor(envelope: JsonObject, options: ResponsesStreamOptions) {
     this.envelope = envelope;
     this.reasoningAsSummary = options.reasoningAsSummary;
+    this.newId = options.newId ?? newOpenAIId;
     this.final = this.snapshot('in_progress');
   }
 
@@ -109,7 +113,7 @@ export class ResponsesStreamEncoder {
 
   private openMessage(): string {
     const text = this.close('completed');
-    const item: OpenItem = { kind: 'message', id: newOpenAIId('msg_'), index: this.output.length, text: '' };
+    const item: OpenItem = { kind: 'message', id: this.newId('msg_'), index: this.output.length, text: '' };
     this.open = item;
     const added = { id: item.id, type: 'message', status: 'in_progress', content: [], role: 'assistant' };
     return (
@@ -128,7 +132,7 @@ export class ResponsesStreamEncoder {
 
   private openReasoning(): string {
     const text = this.close('completed');
-    const item: OpenItem = { kind: 'reasoning', id: newOpenAIId('rs_'), index: this.output.length, text: '' };
+    const item: OpenItem = { kind: 'reasoning', id: this.newId('rs_'), index: this.output.length, text: '' };
     this.open = item;
     const fields = this.itemFields(item);
     const added = { id: item.id, type: 'reasoning', summary: [] };
@@ -147,7 +151,7 @@ export class ResponsesStreamEncoder {
   }
 
   private openFunctionCall(callId: string, name: string): string {
-    const item: OpenItem = { kind: 'function_call', id: newOpenAIId('fc_'), index: this.output.length, callId, name, arguments: '' };
+    const item: OpenItem = { kind: 'function_call', id: this.newId('fc_'), index: this.output.length, callId, name, arguments: '' };
     this.open = item;
     const added = { id: item.id, type: 'function_call', status: 'in_progress', arguments: '', call_id: callId, name };
     return this.frame('response.output_item.added', '"output_index":' + item.index + ',"item":' + JSON.stringify(added));
