@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import OpenAI from 'openai';
+import { resetScriptedOpenAIProvider, startScriptedOpenAIGateway } from '../test-support/start-scripted-openai-gateway.ts';
+import type { ScriptedProvider } from '../test-support/scripted-provider.ts';
+import { textScript } from '../test-support/scripted-provider.ts';
+import type { TestGateway } from '../test-support/start-test-gateway.ts';
+
+/** Stored responses over several turns, input item pages, and compaction, through the openai SDK. */
+describe('Responses API state through the openai SDK', () => {
+  let gateway: TestGateway;
+  let provider: ScriptedProvider;
+  let client: OpenAI;
+
+  before(async () => {
+    ({ gateway, provider, client } = await startScriptedOpenAIGateway());
+  });
+  after(() => gateway.close());
+  beforeEach(() => resetScriptedOpenAIProvider(provider));
+
+  it('replays a chain of three responses, with tool calls and their outputs, to the provider', async () => {
+    provider.script = [
+      { type: 'response-start' },
+      { type: 'tool-call-start', index: 0, id: 'call_1', name: 'lookup' },
+      { type: 'tool-call-delta', index: 0, argumentsDelta: '{"q":"x"}' },
+      { type: 'tool-call-end', index: 0 },
+      { type: 'finish', finishReason: 'tool-calls' },
+    ];
+    const first = await client.responses.create({ model: 'gpt-test', input: 'Look x up', tools: [{ type: 'function', name: 'lookup', parameters: { type: 'object' }, strict: false }] });
+    const call = first.output[0];
+    assert.ok(call?.type === 'function_call');
+    provider.script = textScript('x is 42');
+    const second = await client.responses.create({
+      model: 'gpt-test',
+      previous_response_id: first.id,
+      input: [{ type: 'function_call_output', call_id: call.call_id, output: '42' }],
+      tools: [{ type: 'function', name: 'lookup', parameters: { type: 'object' }, strict: false }],
+    });
+    provider.script = textScript('You asked about x.');
+    await client.responses.create({ model: 'gpt-test', previous_response_id: second.id, input: 'What did I ask?' });
+    const messages = provider.requests.at(-1)?.messages ?? [];
+    assert.deepEqual(
+      messages.map((message) => [message.role, message.parts.map((part) => part.type).join(',')]),
+      [
+        ['user', 'text'],
+        ['assistant', 'tool-call'],
+        ['tool', 'tool-result'],
+        ['assistant', 'text'],
+        ['user', 'text'],
+      ],
+    );
+  });
+
+  it('pages input items newest first, or oldest first with order=asc', async () => {
+    const input = ['one', 'two', 'three'].map((text) => ({ role: 'user' as const, content: text }));
+    const response = await client.responses.create({ model: 'gpt-test', input });
+    const texts = (page: OpenAI.Responses.ResponseItem[]): string[] =>
+      page.map((item) => (item.type === 'message' && item.content[0]?.type === 'input_text' ? item.content[0].text : '?'));
+    const newest = await client.responses.inputItems.list(response.id, { limit: 2 });
+    assert.deepEqual(texts(newest.data), ['three', 'two']);
+    assert.equal(newest.has_more, true);
+    const rest = await newest.getNextPage();
+    assert.deepEqual(texts(rest.data), ['one']);
+    assert.equal(rest.has_more, false);
+    const oldest = await client.responses.inputItems.list(response.id, { order: 'asc' });
+    assert.deepEqual(texts(oldest.data), ['one', 'two', 'three']);
+    assert.ok(oldest.data.every((item) => typeof item.id === 'string' && item.id.startsWith('msg_')));
+  });
+
+  it('compacts a conversation into the user messages and a summary written by the model', async () => {
+    provider.script = textScript('The user wants x looked up; it is 42.');
+    const response = await fetch(`${gateway.baseUrl}/v1/responses/compact`, {
+      method: 'POST',
+      body: JSON.stringify({
+        model: 'gpt-test',
+        instructions: 'You are a coding agent.',
+        input: [
+          { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Look x up' }] },
+          { type: 'function_call', call_id: 'c1', name: 'lookup', arguments: '{"q":"x"}' },
+          { type: 'function_call_output', call_id: 'c1', output: '42' },
+        ],
+        tools: [{ type: 'function', name: 'lookup', parameters: { type: 'object' } }],
+      }),
+    });
+    assert.equal(response.status, 200);
+    const body = (await response.json()) as { object: string; output: { type: string; role: string; content: { text: string }[] }[] };
+    assert.equal(body.object, 'response.compaction');
+    assert.deepEqual(
+      body.output.map((item) => [item.type, item.role, item.content[0]?.text]),
+      [
+        ['message', 'user', 'Look x up'],
+        ['message', 'user', 'Summary of the earlier conversation (compacted by llmux):\n\nThe user wants x looked up; it is 42.'],
+      ],
+    );
+    const sent = provider.requests.at(-1);
+    assert.equal(sent?.toolChoice, 'none');
+    assert.equal(sent?.messages[0]?.role, 'system');
+    const last = sent?.messages.at(-1)?.parts[0];
+    assert.match(last?.type === 'text' ? last.text : '', /summary/);
+  });
+});
