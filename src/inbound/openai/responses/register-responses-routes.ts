@@ -57,11 +57,11 @@ async function createResponse(request: FastifyRequest, reply: FastifyReply, serv
   const chatRequest = convertResponsesRequestToChatRequest(body, history);
   const envelope = responsesEnvelope(body);
   const encoder = new ResponsesStreamEncoder(envelope, { reasoningAsSummary: wantsReasoningSummary(body) });
-  const save = saver(body, encoder, services);
+  const save = saver(body, encoder, services, request);
   const context = request.llmux.dispatch;
   if (chatRequest.stream) {
     const routed = await services.dispatcher.stream(chatRequest, context);
-    await writeStreamResponse(request, reply, SSE_CONTENT_TYPE, savedOnEnd(encodeResponsesStream(encoder, routed.events), encoder, save));
+    await writeStreamResponse(request, reply, SSE_CONTENT_TYPE, encodeResponsesStream(encoder, routed.events, save));
     return reply;
   }
   const { response } = await services.dispatcher.complete(chatRequest, context);
@@ -71,22 +71,20 @@ async function createResponse(request: FastifyRequest, reply: FastifyReply, serv
 }
 
 /** Stores the finished response (unless `store: false`) before its terminal event leaves, so a client can continue from it at once. */
-function saver(body: ResponsesRequest, encoder: ResponsesStreamEncoder, services: GatewayServices): () => Promise<void> {
+function saver(body: ResponsesRequest, encoder: ResponsesStreamEncoder, services: GatewayServices, request: FastifyRequest): () => Promise<void> {
   if (body.store === false) return () => Promise.resolve();
   const inputItems = storedInputItems(locateInput(body.input));
   return async () => {
     const response = encoder.response;
     const entry: StoredResponse = { id: String(response['id']), createdAt: Number(response['created_at']), response, inputItems };
     if (body.previous_response_id != null) entry.previousResponseId = body.previous_response_id;
-    await services.responses.put(entry);
+    try {
+      await services.responses.put(entry);
+    } catch (error) {
+      // The answer itself is whole; only continuing from it later will fail, with a 404 naming it.
+      request.log.error({ err: error, responseId: entry.id }, 'the response could not be stored');
+    }
   };
-}
-
-async function* savedOnEnd(chunks: AsyncIterable<string>, encoder: ResponsesStreamEncoder, save: () => Promise<void>): AsyncGenerator<string> {
-  for await (const chunk of chunks) {
-    if (encoder.isEnded) await save();
-    yield chunk;
-  }
 }
 
 /** A reasoning summary was asked for: reasoning streams as `summary_text`; otherwise as `reasoning_text` content. */

@@ -14,10 +14,15 @@ export interface ResponsesStreamOptions {
   newId?: (prefix: string) => string;
 }
 
+/** An output item being streamed; `deltaFields` is its delta events' text after the sequence number, up to the delta itself. */
 type OpenItem =
-  | { kind: 'message'; id: string; index: number; text: string }
-  | { kind: 'reasoning'; id: string; index: number; text: string }
-  | { kind: 'function_call'; id: string; index: number; callId: string; name: string; arguments: string };
+  | { kind: 'message'; id: string; index: number; text: string; deltaFields: string }
+  | { kind: 'reasoning'; id: string; index: number; text: string; deltaFields: string }
+  | { kind: 'function_call'; id: string; index: number; callId: string; name: string; arguments: string; deltaFields: string };
+
+const TEXT_DELTA = 'response.output_text.delta';
+const TEXT_DELTA_HEAD = `event: ${TEXT_DELTA}\ndata: {"type":"${TEXT_DELTA}","sequence_number":`;
+const TEXT_DELTA_TAIL = ',"logprobs":[]}\n\n';
 
 const TEXT_PART = { type: 'output_text', annotations: [], logprobs: [], text: '' };
 
@@ -113,7 +118,9 @@ export class ResponsesStreamEncoder {
 
   private openMessage(): string {
     const text = this.close('completed');
-    const item: OpenItem = { kind: 'message', id: this.newId('msg_'), index: this.output.length, text: '' };
+    const id = this.newId('msg_');
+    const index = this.output.length;
+    const item: OpenItem = { kind: 'message', id, index, text: '', deltaFields: `,"item_id":"${id}","output_index":${index},"content_index":0,"delta":` };
     this.open = item;
     const added = { id: item.id, type: 'message', status: 'in_progress', content: [], role: 'assistant' };
     return (
@@ -123,16 +130,20 @@ export class ResponsesStreamEncoder {
     );
   }
 
+  /** The hot path: one concatenation around text built when the item opened. */
   private appendText(delta: string): string {
     const opened = this.open?.kind === 'message' ? '' : this.openMessage();
     const item = this.open as Extract<OpenItem, { kind: 'message' }>;
     item.text += delta;
-    return opened + this.frame('response.output_text.delta', this.itemFields(item) + ',"content_index":0,"delta":' + JSON.stringify(delta) + ',"logprobs":[]');
+    return opened + TEXT_DELTA_HEAD + this.sequence++ + item.deltaFields + JSON.stringify(delta) + TEXT_DELTA_TAIL;
   }
 
   private openReasoning(): string {
     const text = this.close('completed');
-    const item: OpenItem = { kind: 'reasoning', id: this.newId('rs_'), index: this.output.length, text: '' };
+    const id = this.newId('rs_');
+    const index = this.output.length;
+    const indexField = this.reasoningAsSummary ? '"summary_index":0' : '"content_index":0';
+    const item: OpenItem = { kind: 'reasoning', id, index, text: '', deltaFields: `,"item_id":"${id}","output_index":${index},${indexField},"delta":` };
     this.open = item;
     const fields = this.itemFields(item);
     const added = { id: item.id, type: 'reasoning', summary: [] };
@@ -146,12 +157,14 @@ export class ResponsesStreamEncoder {
     const opened = this.open?.kind === 'reasoning' ? '' : this.openReasoning();
     const item = this.open as Extract<OpenItem, { kind: 'reasoning' }>;
     item.text += delta;
-    const fields = this.itemFields(item) + (this.reasoningAsSummary ? ',"summary_index":0' : ',"content_index":0');
-    return opened + this.frame(this.reasoningAsSummary ? 'response.reasoning_summary_text.delta' : 'response.reasoning_text.delta', fields + ',"delta":' + JSON.stringify(delta));
+    const type = this.reasoningAsSummary ? 'response.reasoning_summary_text.delta' : 'response.reasoning_text.delta';
+    return opened + 'event: ' + type + '\ndata: {"type":"' + type + '","sequence_number":' + this.sequence++ + item.deltaFields + JSON.stringify(delta) + '}\n\n';
   }
 
   private openFunctionCall(callId: string, name: string): string {
-    const item: OpenItem = { kind: 'function_call', id: this.newId('fc_'), index: this.output.length, callId, name, arguments: '' };
+    const id = this.newId('fc_');
+    const index = this.output.length;
+    const item: OpenItem = { kind: 'function_call', id, index, callId, name, arguments: '', deltaFields: `,"item_id":"${id}","output_index":${index},"delta":` };
     this.open = item;
     const added = { id: item.id, type: 'function_call', status: 'in_progress', arguments: '', call_id: callId, name };
     return this.frame('response.output_item.added', '"output_index":' + item.index + ',"item":' + JSON.stringify(added));
@@ -160,7 +173,8 @@ export class ResponsesStreamEncoder {
   private appendArguments(delta: string): string {
     if (this.open?.kind !== 'function_call') return '';
     this.open.arguments += delta;
-    return this.frame('response.function_call_arguments.delta', this.itemFields(this.open) + ',"delta":' + JSON.stringify(delta));
+    const type = 'response.function_call_arguments.delta';
+    return 'event: ' + type + '\ndata: {"type":"' + type + '","sequence_number":' + this.sequence++ + this.open.deltaFields + JSON.stringify(delta) + '}\n\n';
   }
 
   /** Ends the open item: its `.done` events and `response.output_item.done`. */
@@ -240,18 +254,30 @@ export class ResponsesStreamEncoder {
   }
 }
 
-/** Encodes a whole canonical stream; a failure while reading it ends the stream with `response.failed`. */
-export async function* encodeResponsesStream(encoder: ResponsesStreamEncoder, events: AsyncIterable<ChatStreamEvent>): AsyncGenerator<string> {
+/**
+ * Encodes a whole canonical stream; a failure while reading it ends the stream with
+ * `response.failed`. `beforeEnd` runs before the terminal event is handed on (the response is
+ * stored by then, so a client can continue from it as soon as it has read the event).
+ */
+export async function* encodeResponsesStream(
+  encoder: ResponsesStreamEncoder,
+  events: AsyncIterable<ChatStreamEvent>,
+  beforeEnd: () => Promise<void> = () => Promise.resolve(),
+): AsyncGenerator<string> {
+  let tail: string;
   try {
     for await (const event of events) {
       const text = encoder.encode(event);
+      if (encoder.isEnded) {
+        tail = text;
+        break;
+      }
       if (text.length > 0) yield text;
-      if (encoder.isEnded) return;
     }
+    tail ??= encoder.end();
   } catch (error) {
-    yield encoder.encode({ type: 'error', error: toGatewayError(error) });
-    return;
+    tail = encoder.encode({ type: 'error', error: toGatewayError(error) });
   }
-  const tail = encoder.end();
-  if (tail.length > 0) yield tail;
+  await beforeEnd();
+  yield tail;
 }
