@@ -225,6 +225,16 @@ describe('the Responses API served by Cerebras, through the openai SDK', () => {
     assert.equal(last.sequence_number, events.length - 1);
   });
 
+  it('closes the upstream request when the client aborts a stream', { timeout: 10_000 }, async () => {
+    cerebras.answer({ text: 'Once upon a time', holdOpen: true });
+    const controller = new AbortController();
+    const stream = await client.responses.create({ model: 'gpt-oss', input: 'Story', stream: true }, { signal: controller.signal });
+    for await (const event of stream) if (event.type === 'response.output_text.delta') controller.abort();
+    const call = cerebras.server.lastCall('/v1/chat/completions');
+    assert.ok(call !== undefined);
+    assert.equal(await call.aborted, true);
+  });
+
   it('counts input tokens with the tokenizer', async () => {
     const counted = (await client.responses.inputTokens.count({ model: 'gpt-oss', input: 'Hello there, how are you?' })) as { object: string; input_tokens: number };
     assert.equal(counted.object, 'response.input_tokens');
