@@ -118,14 +118,16 @@ describe('a recorded Codex session through llmux to Cerebras', () => {
     assert.equal(patchCall?.tool_calls?.[0]?.function.arguments, session.turns[2]?.upstream.toolCalls?.[0]?.arguments);
   });
 
-  it('passes the tools, reasoning effort and tool settings on, and nothing of the gateway-only fields', () => {
+  it('passes the tools, reasoning effort, tool settings and prompt cache key on, and nothing of the gateway-only fields', () => {
     for (const { upstream } of received) {
       assert.deepEqual(upstream.tools?.map((tool) => tool.function.name), ['shell', 'update_plan', 'apply_patch']);
       assert.equal(upstream['reasoning_effort'], 'medium');
       assert.equal(upstream['parallel_tool_calls'], false);
       assert.equal(upstream['tool_choice'], 'auto');
       assert.equal(upstream['stream'], true);
-      for (const field of ['store', 'include', 'prompt_cache_key', 'instructions', 'input', 'reasoning']) assert.equal(upstream[field], undefined, field);
+      for (const field of ['store', 'include', 'instructions', 'input', 'reasoning']) assert.equal(upstream[field], undefined, field);
+      // Cerebras takes a prompt cache key (its chat API has one): Codex's conversation id goes on.
+      assert.equal(upstream['prompt_cache_key'], session.turns[0]?.request['prompt_cache_key']);
     }
   });
 

@@ -1,4 +1,5 @@
 import type { ChatRequest } from '../../../canonical/chat-request.ts';
+import { responseText } from '../../../canonical/chat-response.ts';
 import type { DispatchContext } from '../../../routing/chat-dispatcher.ts';
 import type { GatewayServices } from '../../../server/gateway-services.ts';
 import type { JsonObject } from '../../../state/response-store.ts';
@@ -38,7 +39,7 @@ export async function compactResponsesConversation(body: ResponsesCompactRequest
     id: newOpenAIId('resp_'),
     object: 'response.compaction',
     created_at: Math.floor(Date.now() / 1000),
-    output: [...userMessages, { id: newOpenAIId('msg_'), type: 'message', role: 'user', content: [{ type: 'input_text', text: SUMMARY_HEADING + response.text }] }],
+    output: [...userMessages, { id: newOpenAIId('msg_'), type: 'message', role: 'user', content: [{ type: 'input_text', text: SUMMARY_HEADING + responseText(response) }] }],
     usage: toResponsesUsage(response.usage),
   };
 }

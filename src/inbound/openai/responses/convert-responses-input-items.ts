@@ -1,6 +1,7 @@
-import type { ChatMessage, MessagePart } from '../../../canonical/chat-message.ts';
+import type { ChatMessage, MessagePart, ReasoningPart } from '../../../canonical/chat-message.ts';
 import { GatewayError } from '../../../canonical/gateway-error.ts';
 import { mediaTypeFromFilename, parseMediaUrl } from '../convert-openai-content-part.ts';
+import { decodeEncryptedContent } from './responses-encrypted-content.ts';
 import type { ResponsesContentPart, ResponsesInputItem, ResponsesToolOutputPart } from './responses-input-item-schema.ts';
 
 /** An input item and the name to give it in errors (`input[3]`, or the response it was replayed from). */
@@ -39,7 +40,14 @@ export function convertResponsesInputItems(items: readonly LocatedInputItem[]): 
         break;
       case 'reasoning': {
         const text = [...item.summary.map((part) => part.text), ...(item.content ?? []).map((part) => part.text)].join('\n\n');
-        if (text.length > 0) assistantTurn().parts.push({ type: 'reasoning', text });
+        const carried = item.encrypted_content == null ? undefined : decodeEncryptedContent(item.encrypted_content, item.id ?? undefined);
+        if (text.length === 0 && carried === undefined) break;
+        const part: ReasoningPart = { type: 'reasoning', text };
+        if (carried !== undefined) {
+          part.metadata = carried.metadata;
+          if (carried.redacted) part.redacted = true;
+        }
+        assistantTurn().parts.push(part);
         break;
       }
       case 'function_call':

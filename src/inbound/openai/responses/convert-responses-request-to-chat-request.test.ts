@@ -97,8 +97,9 @@ describe('convertResponsesRequestToChatRequest', () => {
     assert.deepEqual(request.tools, [{ name: 'lookup', description: 'Looks up', parameters: { type: 'object', properties: { q: { type: 'string' } } }, strict: true }]);
     assert.deepEqual(request.toolChoice, { name: 'lookup' });
     assert.deepEqual(request.responseFormat, { type: 'json-schema', schema: { type: 'object' }, name: 'answer', strict: true });
-    assert.deepEqual(request.reasoning, { effort: 'max' });
-    assert.equal(request.extra, undefined, 'gateway-only fields are not passed on');
+    assert.deepEqual(request.reasoning, { effort: 'max', summary: 'auto' });
+    // store, metadata and include are llmux's own; prompt_cache_key goes on under its chat name for the provider to send or declare.
+    assert.deepEqual(request.unmappedFields, { prompt_cache_key: 'k' });
   });
 
   it('puts the replayed history before the new input, after the new instructions', () => {

@@ -1,10 +1,11 @@
 import type { ChatMessage } from '../../../canonical/chat-message.ts';
 import type { ChatRequest } from '../../../canonical/chat-request.ts';
+import type { DegradedField } from '../../../canonical/degraded-field.ts';
 import { GatewayError } from '../../../canonical/gateway-error.ts';
-import type { ReasoningEffort } from '../../../canonical/reasoning-options.ts';
+import type { ReasoningEffort, ReasoningOptions } from '../../../canonical/reasoning-options.ts';
 import type { ResponseFormat } from '../../../canonical/response-format.ts';
 import type { ToolChoice, ToolDefinition } from '../../../canonical/tool-definition.ts';
-import { collectOpenAIExtras } from '../convert-openai-sampling-fields.ts';
+import { collectOpenAIUnmappedFields } from '../convert-openai-sampling-fields.ts';
 import { convertResponsesInputItems, type LocatedInputItem } from './convert-responses-input-items.ts';
 import type { ResponsesInputItem } from './responses-input-item-schema.ts';
 import { KNOWN_RESPONSES_FIELDS, type ResponsesRequest } from './responses-request-schema.ts';
@@ -23,9 +24,11 @@ const UNSUPPORTED_FIELDS: Record<string, string> = {
 /**
  * A validated `/v1/responses` body → the canonical request. `history` holds the items of the
  * conversation it continues (`previous_response_id`, replayed from the store), which come before
- * this request's own input; the previous response's `instructions` are not among them.
+ * this request's own input; the previous response's `instructions` are not among them. Fields
+ * llmux itself cannot honour and drops without changing what the answer is about go into
+ * `degraded`.
  */
-export function convertResponsesRequestToChatRequest(body: ResponsesRequest, history: readonly LocatedInputItem[] = []): ChatRequest {
+export function convertResponsesRequestToChatRequest(body: ResponsesRequest, history: readonly LocatedInputItem[] = [], degraded: DegradedField[] = []): ChatRequest {
   refuseUnsupported(body);
   const messages: ChatMessage[] = [];
   if (body.instructions != null && body.instructions.length > 0) messages.push({ role: 'system', parts: [{ type: 'text', text: body.instructions }] });
@@ -41,6 +44,7 @@ export function convertResponsesRequestToChatRequest(body: ResponsesRequest, his
   if (body.parallel_tool_calls != null) request.parallelToolCalls = body.parallel_tool_calls;
   const user = body.user ?? body.safety_identifier;
   if (user != null) request.user = user;
+  if (body.include?.includes('message.output_text.logprobs') === true) request.logprobs = true;
   if (body.top_logprobs != null && body.top_logprobs > 0) {
     request.logprobs = true;
     request.topLogprobs = body.top_logprobs;
@@ -52,11 +56,30 @@ export function convertResponsesRequestToChatRequest(body: ResponsesRequest, his
   if (toolChoice !== undefined) request.toolChoice = toolChoice;
   const responseFormat = convertTextFormat(body.text?.format);
   if (responseFormat !== undefined) request.responseFormat = responseFormat;
-  if (body.reasoning?.effort != null) request.reasoning = { effort: toReasoningEffort(body.reasoning.effort) };
+  const reasoning = convertReasoning(body.reasoning);
+  if (reasoning !== undefined) request.reasoning = reasoning;
 
-  const extra = collectOpenAIExtras(body, KNOWN_RESPONSES_FIELDS);
-  if (extra !== undefined) request.extra = extra;
+  collectOpenAIUnmappedFields(body, KNOWN_RESPONSES_FIELDS, request);
+  // Chat-API fields the Responses API spells differently or nests: the provider sends those its
+  // protocol defines and declares the rest, as for the same fields on /v1/chat/completions.
+  const chatFields: Record<string, unknown> = {};
+  if (body.text?.verbosity != null) chatFields['verbosity'] = body.text.verbosity;
+  if (body.service_tier != null) chatFields['service_tier'] = body.service_tier;
+  if (body.prompt_cache_key != null) chatFields['prompt_cache_key'] = body.prompt_cache_key;
+  if (Object.keys(chatFields).length > 0) request.unmappedFields = { ...request.unmappedFields, ...chatFields };
+
+  if (body.truncation === 'auto') degraded.push({ field: 'truncation', reason: 'llmux sends the whole conversation; a conversation longer than the context window fails instead of being cut' });
+  if (body.max_tool_calls != null) degraded.push({ field: 'max_tool_calls', reason: 'the limit applies to built-in tools, which llmux does not run' });
   return request;
+}
+
+function convertReasoning(reasoning: ResponsesRequest['reasoning']): ReasoningOptions | undefined {
+  if (reasoning == null) return undefined;
+  const converted: ReasoningOptions = {};
+  if (reasoning.effort != null) converted.effort = toReasoningEffort(reasoning.effort);
+  const summary = reasoning.summary ?? reasoning.generate_summary;
+  if (summary != null && summary !== 'none') converted.summary = summary;
+  return Object.keys(converted).length > 0 ? converted : undefined;
 }
 
 /** The request's own input as located items (`input[3]`). */

@@ -1,13 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import type { DegradedField } from '../../../canonical/degraded-field.ts';
 import { GatewayError } from '../../../canonical/gateway-error.ts';
+import { replayChatResponse } from '../../../providers/replay-chat-response.ts';
 import { countChatUsage } from '../../../routing/count-chat-usage.ts';
 import type { GatewayServices } from '../../../server/gateway-services.ts';
 import { writeStreamResponse } from '../../../server/write-stream-response.ts';
 import type { StoredResponse } from '../../../state/response-store.ts';
 import { SSE_CONTENT_TYPE } from '../../../wire/sse-encoder.ts';
 import { parseOpenAIRequestBody } from '../parse-openai-request-body.ts';
-import { chatResponseEvents } from './chat-response-events.ts';
 import { compactResponsesConversation } from './compact-responses-conversation.ts';
 import { convertResponsesRequestToChatRequest, locateInput } from './convert-responses-request-to-chat-request.ts';
 import { replayResponsesHistory, storedInputItems } from './replay-responses-history.ts';
@@ -42,7 +43,7 @@ export function registerResponsesRoutes(scope: FastifyInstance, services: Gatewa
       const history = body.previous_response_id == null ? [] : await replayResponsesHistory(services.responses, body.previous_response_id);
       const chatRequest = convertResponsesRequestToChatRequest(body, history);
       const usage = await countChatUsage(chatRequest.messages, chatRequest.tools, '');
-      return { object: 'response.input_tokens', input_tokens: usage.inputTokens };
+      return { object: 'response.input_tokens', input_tokens: usage.input.total };
     });
     scope.post(`${prefix}/responses/compact`, async (request) => {
       const body = parseOpenAIRequestBody(responsesCompactRequestSchema, request.body);
@@ -54,7 +55,12 @@ export function registerResponsesRoutes(scope: FastifyInstance, services: Gatewa
 async function createResponse(request: FastifyRequest, reply: FastifyReply, services: GatewayServices): Promise<FastifyReply> {
   const body = parseOpenAIRequestBody(responsesRequestSchema, request.body);
   const history = body.previous_response_id == null ? [] : await replayResponsesHistory(services.responses, body.previous_response_id);
-  const chatRequest = convertResponsesRequestToChatRequest(body, history);
+  const degraded: DegradedField[] = [];
+  const chatRequest = convertResponsesRequestToChatRequest(body, history, degraded);
+  if (degraded.length > 0) {
+    request.llmux.dispatch.degraded.push(...degraded);
+    request.log.warn({ degraded }, `request fields not honoured by llmux: ${degraded.map((entry) => entry.field).join(', ')}`);
+  }
   const envelope = responsesEnvelope(body);
   const encoder = new ResponsesStreamEncoder(envelope, { reasoningAsSummary: wantsReasoningSummary(body) });
   const save = saver(body, encoder, services, request);
@@ -65,7 +71,7 @@ async function createResponse(request: FastifyRequest, reply: FastifyReply, serv
     return reply;
   }
   const { response } = await services.dispatcher.complete(chatRequest, context);
-  for (const event of chatResponseEvents(response)) encoder.encode(event);
+  for (const event of replayChatResponse(response)) encoder.encode(event);
   await save();
   return reply.send(encoder.response);
 }

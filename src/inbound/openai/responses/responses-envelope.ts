@@ -52,15 +52,19 @@ export interface ResponsesUsage {
   total_tokens: number;
 }
 
-/** Canonical usage → the Response's `usage`, integers throughout (Codex reads every field as i64). */
+/**
+ * Canonical usage → the Response's `usage`, integers throughout (Codex reads every field as i64).
+ * Same meaning as canonical: input includes cached tokens (and cache writes, which have no field
+ * of their own), output includes reasoning.
+ */
 export function toResponsesUsage(usage: Usage | undefined): ResponsesUsage {
-  const input = usage?.inputTokens ?? 0;
-  const output = usage?.outputTokens ?? 0;
+  const input = usage?.input.total ?? 0;
+  const output = usage?.output.total ?? 0;
   return {
     input_tokens: input,
-    input_tokens_details: { cached_tokens: usage?.cachedInputTokens ?? 0 },
+    input_tokens_details: { cached_tokens: usage?.input.cacheRead ?? 0 },
     output_tokens: output,
-    output_tokens_details: { reasoning_tokens: usage?.reasoningTokens ?? 0 },
+    output_tokens_details: { reasoning_tokens: usage?.output.reasoning ?? 0 },
     total_tokens: input + output,
   };
 }

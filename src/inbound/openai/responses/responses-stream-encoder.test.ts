@@ -38,10 +38,10 @@ describe('ResponsesStreamEncoder', () => {
   it('encodes text byte for byte as api.openai.com streams it', async () => {
     const text = await encodeAll(encoder(), [
       { type: 'response-start' },
-      { type: 'text-start' },
-      { type: 'text-delta', text: 'Hé ☃' },
-      { type: 'text-end' },
-      { type: 'finish', finishReason: 'stop', usage: { inputTokens: 3, outputTokens: 2, source: 'upstream' } },
+      { type: 'text-start', id: 't' },
+      { type: 'text-delta', id: 't', text: 'Hé ☃' },
+      { type: 'text-end', id: 't' },
+      { type: 'finish', finishReason: 'stop', usage: { input: { total: 3 }, output: { total: 2 }, source: 'upstream' } },
     ]);
     const lines = text.split('\n\n').slice(2, -2).join('\n\n');
     assert.equal(
@@ -67,7 +67,7 @@ describe('ResponsesStreamEncoder', () => {
   });
 
   it('gives reasoning as reasoning_text content, or as a summary when one was asked for', async () => {
-    const events: ChatStreamEvent[] = [{ type: 'reasoning-start' }, { type: 'reasoning-delta', text: 'Think.' }, { type: 'reasoning-end' }, { type: 'finish', finishReason: 'stop' }];
+    const events: ChatStreamEvent[] = [{ type: 'reasoning-start', id: 'r' }, { type: 'reasoning-delta', id: 'r', text: 'Think.' }, { type: 'reasoning-end', id: 'r' }, { type: 'finish', finishReason: 'stop' }];
     const raw = frames(await encodeAll(encoder(false), events)).map((frame) => frame.event);
     assert.deepEqual(raw.slice(2, -1), [
       'response.output_item.added',
@@ -95,11 +95,13 @@ describe('ResponsesStreamEncoder', () => {
   it('closes text when a tool call starts and numbers output items in order', async () => {
     const all = frames(
       await encodeAll(encoder(), [
-        { type: 'text-delta', text: 'Let me check.' },
-        { type: 'tool-call-start', index: 0, id: 'call_1', name: 'shell' },
-        { type: 'tool-call-delta', index: 0, argumentsDelta: '{"command":' },
-        { type: 'tool-call-delta', index: 0, argumentsDelta: '["ls"]}' },
-        { type: 'tool-call-end', index: 0 },
+        { type: 'text-start', id: 't' },
+        { type: 'text-delta', id: 't', text: 'Let me check.' },
+        { type: 'text-end', id: 't' },
+        { type: 'tool-call-start', id: 'c', toolCallId: 'call_1', name: 'shell' },
+        { type: 'tool-call-delta', id: 'c', argumentsDelta: '{"command":' },
+        { type: 'tool-call-delta', id: 'c', argumentsDelta: '["ls"]}' },
+        { type: 'tool-call-end', id: 'c' },
         { type: 'finish', finishReason: 'tool-calls' },
       ]),
     );
@@ -114,24 +116,24 @@ describe('ResponsesStreamEncoder', () => {
 
   it('ends with response.incomplete on a length stop, marking the cut item incomplete', async () => {
     const target = encoder();
-    const all = frames(await encodeAll(target, [{ type: 'text-delta', text: 'Once' }, { type: 'finish', finishReason: 'length' }]));
+    const all = frames(await encodeAll(target, [{ type: 'text-delta', id: 't', text: 'Once' }, { type: 'finish', finishReason: 'length' }]));
     assert.equal(all.at(-1)?.event, 'response.incomplete');
     assert.deepEqual(target.response['incomplete_details'], { reason: 'max_output_tokens' });
     assert.equal((target.response['output'] as { status: string }[])[0]?.status, 'incomplete');
   });
 
   it('ends with response.failed carrying the error when the upstream fails, throws, or just stops', async () => {
-    const failed = frames(await encodeAll(encoder(), [{ type: 'text-delta', text: 'Once' }, { type: 'error', error: new GatewayError('rate_limit', 'slow down') }]));
+    const failed = frames(await encodeAll(encoder(), [{ type: 'text-delta', id: 't', text: 'Once' }, { type: 'error', error: new GatewayError('rate_limit', 'slow down') }]));
     assert.equal(failed.at(-1)?.event, 'response.failed');
     const response = failed.at(-1)?.data['response'] as Record<string, unknown>;
     assert.deepEqual(response['error'], { code: 'rate_limit_exceeded', message: 'slow down' });
     assert.equal((response['output'] as { status: string }[])[0]?.status, 'incomplete');
 
-    const stopped = frames(await encodeAll(encoder(), [{ type: 'text-delta', text: 'Once' }]));
+    const stopped = frames(await encodeAll(encoder(), [{ type: 'text-delta', id: 't', text: 'Once' }]));
     assert.equal(stopped.at(-1)?.event, 'response.failed');
 
     async function* throwing(): AsyncGenerator<ChatStreamEvent> {
-      yield { type: 'text-delta', text: 'Once' };
+      yield { type: 'text-delta', id: 't', text: 'Once' };
       throw new Error('socket hang up');
     }
     let text = '';
@@ -142,7 +144,7 @@ describe('ResponsesStreamEncoder', () => {
   it('sends nothing after the terminal event', async () => {
     const target = encoder();
     target.encode({ type: 'finish', finishReason: 'stop' });
-    assert.equal(target.encode({ type: 'text-delta', text: 'late' }), '');
+    assert.equal(target.encode({ type: 'text-delta', id: 't', text: 'late' }), '');
     assert.equal(target.end(), '');
   });
 });

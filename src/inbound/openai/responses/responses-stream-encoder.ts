@@ -1,11 +1,15 @@
 import type { ChatStreamEvent } from '../../../canonical/chat-stream-event.ts';
 import type { FinishReason } from '../../../canonical/finish-reason.ts';
 import { GatewayError, toGatewayError } from '../../../canonical/gateway-error.ts';
+import type { TokenLogprob } from '../../../canonical/logprobs.ts';
+import type { ProviderMetadata } from '../../../canonical/provider-metadata.ts';
 import type { Usage } from '../../../canonical/usage.ts';
 import type { JsonObject } from '../../../state/response-store.ts';
 import { fileAsMarkdown } from '../file-as-markdown.ts';
 import { newOpenAIId } from '../new-openai-id.ts';
+import { encodeEncryptedContent } from './responses-encrypted-content.ts';
 import { toResponsesUsage, type ResponsesStatus } from './responses-envelope.ts';
+import { toResponsesLogprobs, type ResponsesLogprob } from './to-responses-logprobs.ts';
 
 export interface ResponsesStreamOptions {
   /** Reasoning as `summary_text` (the client asked for a reasoning summary) or as `reasoning_text` content. */
@@ -16,8 +20,8 @@ export interface ResponsesStreamOptions {
 
 /** An output item being streamed; `deltaFields` is its delta events' text after the sequence number, up to the delta itself. */
 type OpenItem =
-  | { kind: 'message'; id: string; index: number; text: string; deltaFields: string }
-  | { kind: 'reasoning'; id: string; index: number; text: string; deltaFields: string }
+  | { kind: 'message'; id: string; index: number; text: string; deltaFields: string; logprobs: ResponsesLogprob[] }
+  | { kind: 'reasoning'; id: string; index: number; text: string; deltaFields: string; redacted: boolean; metadata?: ProviderMetadata }
   | { kind: 'function_call'; id: string; index: number; callId: string; name: string; arguments: string; deltaFields: string };
 
 const TEXT_DELTA = 'response.output_text.delta';
@@ -76,23 +80,26 @@ export class ResponsesStreamEncoder {
       case 'text-start':
         return this.start() + this.openMessage();
       case 'text-delta':
-        return this.start() + this.appendText(event.text);
+        return this.start() + this.appendText(event.text, event.logprobs);
       case 'reasoning-start':
-        return this.start() + this.openReasoning();
+        return this.start() + this.openReasoning(event.redacted === true);
       case 'reasoning-delta':
         return this.start() + this.appendReasoning(event.text);
-      case 'text-end':
       case 'reasoning-end':
+        if (this.open?.kind === 'reasoning' && event.metadata !== undefined) this.open.metadata = event.metadata;
+        return this.close('completed');
+      case 'text-end':
         return this.close('completed');
       case 'tool-call-start':
-        return this.start() + this.close('completed') + this.openFunctionCall(event.id, event.name);
+        return this.start() + this.close('completed') + this.openFunctionCall(event.toolCallId, event.name);
       case 'tool-call-delta':
         return this.appendArguments(event.argumentsDelta);
       case 'tool-call-end':
         return this.open?.kind === 'function_call' ? this.close('completed') : '';
       case 'file': {
+        // A file the model produced has no output item of its own; like chat, it is given as Markdown in the text.
         const separator = this.open?.kind === 'message' && this.open.text.length > 0 ? '\n\n' : '';
-        return this.start() + this.appendText(separator + fileAsMarkdown(event));
+        return this.start() + this.appendText(separator + fileAsMarkdown(event), undefined);
       }
       case 'finish':
         return this.finish(event.finishReason, event.usage);
@@ -120,7 +127,7 @@ export class ResponsesStreamEncoder {
     const text = this.close('completed');
     const id = this.newId('msg_');
     const index = this.output.length;
-    const item: OpenItem = { kind: 'message', id, index, text: '', deltaFields: `,"item_id":"${id}","output_index":${index},"content_index":0,"delta":` };
+    const item: OpenItem = { kind: 'message', id, index, text: '', deltaFields: `,"item_id":"${id}","output_index":${index},"content_index":0,"delta":`, logprobs: [] };
     this.open = item;
     const added = { id: item.id, type: 'message', status: 'in_progress', content: [], role: 'assistant' };
     return (
@@ -131,30 +138,35 @@ export class ResponsesStreamEncoder {
   }
 
   /** The hot path: one concatenation around text built when the item opened. */
-  private appendText(delta: string): string {
+  private appendText(delta: string, logprobs: readonly TokenLogprob[] | undefined): string {
     const opened = this.open?.kind === 'message' ? '' : this.openMessage();
     const item = this.open as Extract<OpenItem, { kind: 'message' }>;
     item.text += delta;
-    return opened + TEXT_DELTA_HEAD + this.sequence++ + item.deltaFields + JSON.stringify(delta) + TEXT_DELTA_TAIL;
+    if (logprobs === undefined) return opened + TEXT_DELTA_HEAD + this.sequence++ + item.deltaFields + JSON.stringify(delta) + TEXT_DELTA_TAIL;
+    const converted = toResponsesLogprobs(logprobs);
+    item.logprobs.push(...converted);
+    return opened + TEXT_DELTA_HEAD + this.sequence++ + item.deltaFields + JSON.stringify(delta) + ',"logprobs":' + JSON.stringify(converted) + '}\n\n';
   }
 
-  private openReasoning(): string {
+  private openReasoning(redacted: boolean): string {
     const text = this.close('completed');
     const id = this.newId('rs_');
     const index = this.output.length;
     const indexField = this.reasoningAsSummary ? '"summary_index":0' : '"content_index":0';
-    const item: OpenItem = { kind: 'reasoning', id, index, text: '', deltaFields: `,"item_id":"${id}","output_index":${index},${indexField},"delta":` };
+    const item: OpenItem = { kind: 'reasoning', id, index, text: '', deltaFields: `,"item_id":"${id}","output_index":${index},${indexField},"delta":`, redacted };
     this.open = item;
     const fields = this.itemFields(item);
     const added = { id: item.id, type: 'reasoning', summary: [] };
     let events = text + this.frame('response.output_item.added', '"output_index":' + item.index + ',"item":' + JSON.stringify(added));
+    // Redacted reasoning has no text: the item carries only its encrypted content.
+    if (redacted) return events;
     if (this.reasoningAsSummary) events += this.frame('response.reasoning_summary_part.added', fields + ',"summary_index":0,"part":{"type":"summary_text","text":""}');
     else events += this.frame('response.content_part.added', fields + ',"content_index":0,"part":{"type":"reasoning_text","text":""}');
     return events;
   }
 
   private appendReasoning(delta: string): string {
-    const opened = this.open?.kind === 'reasoning' ? '' : this.openReasoning();
+    const opened = this.open?.kind === 'reasoning' ? '' : this.openReasoning(false);
     const item = this.open as Extract<OpenItem, { kind: 'reasoning' }>;
     item.text += delta;
     const type = this.reasoningAsSummary ? 'response.reasoning_summary_text.delta' : 'response.reasoning_text.delta';
@@ -187,11 +199,12 @@ export class ResponsesStreamEncoder {
     this.output.push(done);
     let events = '';
     if (item.kind === 'message') {
-      const part = { ...TEXT_PART, text: item.text };
-      events += this.frame('response.output_text.done', fields + ',"content_index":0,"text":' + JSON.stringify(item.text) + ',"logprobs":[]');
+      const part = { ...TEXT_PART, logprobs: item.logprobs, text: item.text };
+      events += this.frame('response.output_text.done', fields + ',"content_index":0,"text":' + JSON.stringify(item.text) + ',"logprobs":' + JSON.stringify(item.logprobs));
       events += this.frame('response.content_part.done', fields + ',"content_index":0,"part":' + JSON.stringify(part));
     } else if (item.kind === 'reasoning') {
       const text = JSON.stringify(item.text);
+      if (item.redacted) return events + this.frame('response.output_item.done', '"output_index":' + item.index + ',"item":' + JSON.stringify(done));
       if (this.reasoningAsSummary) {
         events += this.frame('response.reasoning_summary_text.done', fields + ',"summary_index":0,"text":' + text);
         events += this.frame('response.reasoning_summary_part.done', fields + ',"summary_index":0,"part":{"type":"summary_text","text":' + text + '}');
@@ -208,11 +221,17 @@ export class ResponsesStreamEncoder {
   private finishedItem(item: OpenItem, status: 'completed' | 'incomplete'): JsonObject {
     switch (item.kind) {
       case 'message':
-        return { id: item.id, type: 'message', status, content: [{ ...TEXT_PART, text: item.text }], role: 'assistant' };
-      case 'reasoning':
-        return this.reasoningAsSummary
-          ? { id: item.id, type: 'reasoning', summary: [{ type: 'summary_text', text: item.text }] }
-          : { id: item.id, type: 'reasoning', summary: [], content: [{ type: 'reasoning_text', text: item.text }] };
+        return { id: item.id, type: 'message', status, content: [{ ...TEXT_PART, logprobs: item.logprobs, text: item.text }], role: 'assistant' };
+      case 'reasoning': {
+        const done: JsonObject = { id: item.id, type: 'reasoning', summary: [] };
+        if (!item.redacted) {
+          if (this.reasoningAsSummary) done['summary'] = [{ type: 'summary_text', text: item.text }];
+          else done['content'] = [{ type: 'reasoning_text', text: item.text }];
+        }
+        // Always carried when there is provider state: without it a later turn's reasoning cannot be verified upstream.
+        if (item.metadata !== undefined) done['encrypted_content'] = encodeEncryptedContent(item.metadata, item.redacted);
+        return done;
+      }
       case 'function_call':
         return { id: item.id, type: 'function_call', status, arguments: item.arguments.length > 0 ? item.arguments : '{}', call_id: item.callId, name: item.name };
     }
