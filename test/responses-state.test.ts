@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import OpenAI from 'openai';
 import type { ChatStreamEvent } from '../src/canonical/chat-stream-event.ts';
+import type { RequestOutcome } from '../src/observability/request-outcome.ts';
 import { resetScriptedOpenAIProvider, startScriptedOpenAIGateway } from '../test-support/start-scripted-openai-gateway.ts';
 import type { ScriptedProvider } from '../test-support/scripted-provider.ts';
 import { textScript } from '../test-support/scripted-provider.ts';
@@ -165,5 +166,19 @@ describe('Responses API state through the openai SDK', () => {
     assert.equal(response.headers.get('x-llmux-degraded'), 'truncation, max_tool_calls');
     const plain = await client.responses.create({ model: 'gpt-test', input: 'hi' }).withResponse();
     assert.equal(plain.response.headers.get('x-llmux-degraded'), null);
+  });
+
+  it('records its requests as the responses protocol, with the usage streamed', async () => {
+    const outcomes: RequestOutcome[] = [];
+    gateway.gateway.services.outcomes.subscribe((outcome) => outcomes.push(outcome));
+    const stream = client.responses.stream({ model: 'gpt-test', input: 'hi' });
+    const final = await stream.finalResponse();
+    await client.responses.retrieve(final.id);
+    await new Promise((resolve) => setImmediate(resolve));
+    const created = outcomes.find((outcome) => outcome.route === '/v1/responses');
+    assert.equal(created?.protocol, 'responses');
+    assert.equal(created?.streamed, true);
+    assert.ok((created?.usage?.output.total ?? 0) > 0);
+    assert.equal(outcomes.find((outcome) => outcome.route === '/v1/responses/:id')?.protocol, 'responses');
   });
 });

@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { ClientKeyAuthenticator } from '../auth/client-key-authenticator.ts';
 import type { ClientRateLimiter } from '../auth/client-rate-limiter.ts';
 import type { GatewayConfig } from '../config/gateway-config-schema.ts';
+import type { OutcomeHub } from '../observability/outcome-hub.ts';
 import type { ChatDispatcher } from '../routing/chat-dispatcher.ts';
 import type { ModelRouter } from '../routing/model-router.ts';
 import type { ResponseStore } from '../state/response-store.ts';
@@ -17,5 +18,7 @@ export interface GatewayServices {
   cors: CorsPolicy;
   /** Responses API responses created with `store: true`. */
   responses: ResponseStore;
+  /** Every request's outcome, delivered to its listeners once the request is over. */
+  outcomes: OutcomeHub;
   log: FastifyBaseLogger;
 }

@@ -27,6 +27,17 @@ const idParamsSchema = z.object({ id: z.string() });
  * (codex-rs core/src/client.rs, `StatusCode::UPGRADE_REQUIRED` → `FallbackToHttp`).
  */
 export function registerResponsesRoutes(scope: FastifyInstance, services: GatewayServices): void {
+  void scope.register(async (responses) => {
+    // Request outcomes (logs, usage records, metrics) count the Responses API as its own protocol.
+    responses.addHook('onRequest', (request, _reply, done) => {
+      request.llmux.outcome.protocol = 'responses';
+      done();
+    });
+    registerRoutes(responses, services);
+  });
+}
+
+function registerRoutes(scope: FastifyInstance, services: GatewayServices): void {
   for (const prefix of ['/v1', '']) {
     scope.post(`${prefix}/responses`, (request, reply) => createResponse(request, reply, services));
     scope.get(`${prefix}/responses`, (request, reply) => refuseWebSocket(request, reply));
