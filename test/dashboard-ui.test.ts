@@ -181,6 +181,25 @@ describe('the dashboard in a real browser', () => {
     }
   });
 
+  it('sends an image and tools from the playground', async () => {
+    await page.selectOption('#pg-protocol', 'openai');
+    await page.click('button:text("Clear conversation")');
+    // A 1×1 PNG.
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+    await page.setInputFiles('input[name=image]', { name: 'dot.png', mimeType: 'image/png', buffer: png });
+    await page.check('input[name=use-tools]');
+    await page.fill('textarea[name=prompt]', 'What is in this picture?');
+    const asked = provider.requests.length;
+    await page.click('#pg-send');
+    await page.locator('#pg-conversation', { hasText: 'What is in this picture?' }).waitFor();
+    const request = provider.requests[asked];
+    assert.deepEqual(request?.tools?.map((tool) => tool.name), ['get_weather']);
+    const parts = request?.messages.at(-1)?.parts ?? [];
+    assert.deepEqual(parts.map((part) => part.type), ['text', 'image']);
+    assert.match(JSON.stringify(parts[1]), /image\/png/);
+    await shot('playground-image-tools');
+  });
+
   it('is readable at phone width in the dark theme', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${gateway.baseUrl}/ui/#/overview`);
