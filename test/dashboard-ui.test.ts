@@ -111,6 +111,14 @@ describe('the dashboard in a real browser', () => {
     await page.locator('tr[data-key="team-a"] meter').waitFor();
     assert.match((await page.locator('tr[data-key="team-a"]').textContent()) ?? '', /\$0.002 of \$5\/month/);
     await shot('keys');
+    await page.click('button[aria-label="Edit team-a"]');
+    await page.fill('dialog form[aria-label="Edit team-a"] input[name=models]', 'house, small');
+    await page.fill('dialog form[aria-label="Edit team-a"] input[name=rpm]', '120');
+    await page.click('dialog form[aria-label="Edit team-a"] button.primary');
+    await page.locator('tr[data-key="team-a"]', { hasText: '120 / –' }).waitFor();
+    assert.match((await page.locator('tr[data-key="team-a"]').textContent()) ?? '', /housesmall120 \/ –/);
+    const stored = await state.keys.get('team-a');
+    assert.deepEqual([stored?.models, stored?.rpm, stored?.budget], [['house', 'small'], 120, { usd: 5, period: 'month' }]);
   });
 
   it('shows a request in the live view as it finishes, with its outcome record on click', async () => {
