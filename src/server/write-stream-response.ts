@@ -1,11 +1,15 @@
 import { once } from 'node:events';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { escapeLineSeparators } from '../wire/escape-line-separators.ts';
 import { llmuxHeaders } from './request-context.ts';
 
 /**
  * Streams `chunks` to the client as they come: headers first (with the llmux headers and any set
  * on the reply, CORS included), then each chunk written at once with no buffering, honouring
  * backpressure. Stops reading `chunks` as soon as the client goes away, which ends the upstream call.
+ * Every stream llmux writes (NDJSON, SSE) carries JSON, so U+2028/U+2029 are escaped here, once
+ * for every encoder: Ollama's server (Go's encoder) never writes them raw, and clients that split
+ * lines like Python's `str.splitlines()` break on them.
  */
 export async function writeStreamResponse(
   request: FastifyRequest,
@@ -28,7 +32,7 @@ export async function writeStreamResponse(
   try {
     for await (const chunk of chunks) {
       if (raw.destroyed) break;
-      if (!raw.write(chunk)) {
+      if (!raw.write(escapeLineSeparators(chunk))) {
         await Promise.race([once(raw, 'drain'), once(raw, 'close')]);
         if (raw.destroyed) break;
       }
