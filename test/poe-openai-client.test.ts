@@ -22,7 +22,7 @@ describe('the openai SDK against llmux serving Poe bots (bot protocol)', () => {
     poe = await FakePoeServer.start();
     poe.models = BOTS.map((id) => ({ id, object: 'model', created: 1715644800000, owned_by: 'Poe', architecture: { input_modalities: ['text', 'image'], output_modalities: ['text'] } }));
     gateway = await startTestGateway({
-      providers: [{ id: 'poe', type: 'poe', protocol: 'bot', api_key: 'poe-test-key', base_url: poe.botBaseUrl, upload_url: poe.uploadUrl }],
+      providers: [{ id: 'poe', type: 'poe', protocol: 'bot', api_key: 'poe-test-key', base_url: poe.botBaseUrl }],
     });
     client = new OpenAI({ baseURL: `${gateway.baseUrl}/v1`, apiKey: 'unused', maxRetries: 0 });
   });

@@ -43,6 +43,7 @@ providers:
                                            # bot: api.poe.com/bot/<BOT>, the fastapi_poe protocol
     # proxy: socks5://user:pass@127.0.0.1:1080   # optional: http://, https:// or socks5://
     # upload_url: https://www.quora.com/poe_api/file_upload_3RD_PARTY_POST  # bot protocol: attachments
+    #                                      (default: Poe's, or the same path on base_url's origin)
 
   # Any OpenAI-compatible server (OpenAI, vLLM, LM Studio, llama.cpp, OpenRouter, …):
   # - id: openai

@@ -63,6 +63,12 @@ describe('createPoeProvider: where each protocol goes', () => {
     const image = ask([{ type: 'image', source: { kind: 'url', url: 'https://example.com/cat.png' } }]);
     assert.deepEqual(await urlsOf(bot.requests, () => bot.adapter.streamChat(image, context)), ['POST https://files.example/upload']);
 
+    // Without upload_url, attachments follow base_url to its origin rather than to the real Poe host.
+    const derived = provider({ protocol: 'bot', base_url: 'https://poe.example:8443/custom/bot' });
+    assert.deepEqual(await urlsOf(derived.requests, () => derived.adapter.streamChat(image, context)), ['POST https://poe.example:8443/poe_api/file_upload_3RD_PARTY_POST']);
+    const real = provider({ protocol: 'bot', base_url: 'https://api.poe.com/bot' });
+    assert.deepEqual(await urlsOf(real.requests, () => real.adapter.streamChat(image, context)), ['POST https://www.quora.com/poe_api/file_upload_3RD_PARTY_POST']);
+
     const listed = provider({ protocol: 'bot', models_url: 'https://models.example/list' });
     assert.deepEqual(await urlsOf(listed.requests, () => listed.adapter.listModels(context)), ['GET https://models.example/list']);
 
