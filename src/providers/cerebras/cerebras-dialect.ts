@@ -1,5 +1,6 @@
 import type { ReasoningEffort } from '../../canonical/reasoning-options.ts';
 import type { OpenAICompatibleDialect } from '../openai-compatible/openai-compatible-dialect.ts';
+import { cerebrasRejectedFieldPaths } from './cerebras-rejected-field-paths.ts';
 import { mapCerebrasTimeInfo } from './map-cerebras-time-info.ts';
 
 export const CEREBRAS_DEFAULT_BASE_URL = 'https://api.cerebras.ai/v1';
@@ -62,5 +63,6 @@ export const CEREBRAS_DIALECT: Partial<OpenAICompatibleDialect> = {
   },
   // Support for penalties, logit_bias, parallel_tool_calls… varies per model; a 400 naming one is retried without it.
   retryWithoutRejectedParam: true,
+  rejectedFieldPaths: cerebrasRejectedFieldPaths,
   embeddings: false,
 };

@@ -14,12 +14,12 @@ import { convertOpenAICompatibleEmbeddings } from './convert-openai-compatible-e
 import { convertOpenAICompatibleModels } from './convert-openai-compatible-models.ts';
 import { mapOpenAICompatibleError, mapOpenAICompatibleStreamError } from './map-openai-compatible-error.ts';
 import type { OpenAICompatibleDialect } from './openai-compatible-dialect.ts';
-import type { OpenAICompatibleRequestBody } from './openai-compatible-request-body.ts';
 import { decodeOpenAICompatibleStream } from './openai-compatible-stream-decoder.ts';
+import { removeRejectedFields } from './remove-rejected-fields.ts';
 import { replayChatResponse } from './replay-chat-response.ts';
 
-/** Body fields that are never retried away: without them the request means something else. */
-const ESSENTIAL_FIELDS = new Set(['model', 'messages', 'stream', 'stream_options', 'tools', 'tool_choice', 'response_format']);
+/** How many times a request is sent again without fields the upstream refused. */
+const FIELD_RETRIES = 2;
 /** How much of a body left unread after `[DONE]` is drained so the connection can be reused. */
 const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
 const SHOWN_BODY_CHARS = 200;
@@ -57,14 +57,14 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
 
   async streamChat(request: ChatRequest, context: CallContext): Promise<AsyncIterable<ChatStreamEvent>> {
     const url = this.url('/chat/completions');
-    const response = await this.postChat({ ...request, stream: true }, context);
+    const { response } = await this.postChat({ ...request, stream: true }, context);
     if (isJson(response)) return replayEvents(replayChatResponse(await this.readCompletion(response, url)));
     return this.streamEvents(response, url);
   }
 
   async completeChat(request: ChatRequest, context: CallContext): Promise<ChatResponse> {
     const url = this.url('/chat/completions');
-    const response = await this.postChat({ ...request, stream: false }, context);
+    const { response } = await this.postChat({ ...request, stream: false }, context);
     if (isEventStream(response)) return collectChatResponse(this.streamEvents(response, url));
     return this.readCompletion(response, url);
   }
@@ -88,22 +88,25 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   }
 
   /**
-   * Sends a chat request. A 400 naming an optional field in `param` is sent once more without
-   * it where the dialect allows: Cerebras refuses some OpenAI fields per model
-   * (https://inference-docs.cerebras.ai/resources/openai).
+   * Sends a chat request. A 400/422 naming optional fields is sent again without them where the
+   * dialect allows: Cerebras refuses some OpenAI fields per model
+   * (https://inference-docs.cerebras.ai/resources/openai), naming them only in its message.
+   * What was left out is returned in `dropped`, by wire name.
    */
-  private async postChat(request: ChatRequest, context: CallContext): Promise<UpstreamResponse> {
+  private async postChat(request: ChatRequest, context: CallContext): Promise<{ response: UpstreamResponse; dropped: string[] }> {
     const { body, warnings } = convertChatRequestToOpenAICompatible(request, this.dialect);
     if (warnings.length > 0) context.log.warn({ provider: this.id, model: request.model, dropped: warnings }, `request fields not sent to provider '${this.id}'`);
     const url = this.url('/chat/completions');
+    const dropped: string[] = [];
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.send('POST', url, JSON.stringify(body), context);
+        return { response: await this.send('POST', url, JSON.stringify(body), context), dropped };
       } catch (error) {
-        const field = attempt === 0 && this.dialect.retryWithoutRejectedParam ? rejectedField(error, body) : undefined;
-        if (field === undefined) throw error;
-        context.log.warn({ provider: this.id, model: request.model, field }, `provider '${this.id}' refused '${field}'; sending the request again without it`);
-        delete body[field];
+        const removed = attempt < FIELD_RETRIES && this.dialect.retryWithoutRejectedParam && isFieldRefusal(error) ? removeRejectedFields(body, this.dialect.rejectedFieldPaths(error)) : [];
+        if (removed.length === 0) throw error;
+        const fields = removed.map((field) => `'${field}'`).join(', ');
+        context.log.warn({ provider: this.id, model: request.model, fields: removed }, `provider '${this.id}' refused ${fields}; sending the request again without it`);
+        dropped.push(...removed);
       }
     }
   }
@@ -193,10 +196,7 @@ async function readJson(response: UpstreamResponse, url: string): Promise<unknow
   }
 }
 
-/** The body field a 400 blames, when it is one llmux may leave out. */
-function rejectedField(error: unknown, body: OpenAICompatibleRequestBody): string | undefined {
-  if (!(error instanceof GatewayError) || error.upstreamStatus !== 400 || error.param === undefined) return undefined;
-  const field = error.param.replace(/^body\./, '').split(/[.[]/)[0] ?? '';
-  if (field === '' || ESSENTIAL_FIELDS.has(field) || !(field in body)) return undefined;
-  return field;
+/** A 400, or a 422 (Cerebras answers `body.store: property 'body.store' is unsupported` with either). */
+function isFieldRefusal(error: unknown): error is GatewayError {
+  return error instanceof GatewayError && (error.upstreamStatus === 400 || error.upstreamStatus === 422);
 }

@@ -51,8 +51,13 @@ export interface OpenAICompatibleDialect {
   decodeExtra(chunk: Record<string, unknown>): OpenAICompatibleExtras | undefined;
   /** A dialect's own error parsing; undefined falls back to the generic OpenAI/top-level parsing. */
   parseErrorBody(input: UpstreamErrorInput): GatewayError | undefined;
-  /** On a 400 naming an optional body field in `param`, send once more without it (logged). */
+  /** On a 400/422 naming optional body fields, send once more without them (logged, declared). */
   retryWithoutRejectedParam: boolean;
+  /**
+   * The body paths a refusal names: by default its `param`; Cerebras names them only in the
+   * message (`messages.2.assistant.reasoning_content: property '…' is unsupported`).
+   */
+  rejectedFieldPaths(error: GatewayError): string[];
   /** Whether `POST /embeddings` exists. */
   embeddings: boolean;
 }
@@ -81,6 +86,7 @@ export const DEFAULT_OPENAI_COMPATIBLE_DIALECT: OpenAICompatibleDialect = {
   decodeExtra: () => undefined,
   parseErrorBody: () => undefined,
   retryWithoutRejectedParam: false,
+  rejectedFieldPaths: (error) => (error.param === undefined ? [] : [error.param]),
   embeddings: true,
 };
 
