@@ -100,6 +100,8 @@ describe('OpenAI requests as Cerebras receives them', () => {
       messages: [{ role: 'user', content: 'Hi' }],
       stream: true,
       stream_options: { include_usage: true },
+      // Sent by default: Cerebras reserves the model's whole maximum against the key's budget otherwise.
+      max_completion_tokens: 8192,
       service_tier: 'auto',
       reasoning_format: 'parsed',
       clear_thinking: true,

@@ -59,7 +59,7 @@ describe('the llmux init sample', () => {
   });
 
   it('explains every provider, model and key setting, at least in a comment', () => {
-    for (const key of ['id', 'type', 'api_key', 'api_keys', 'base_url', 'proxy', 'timeout', 'connect_ms', 'first_byte_ms', 'idle_ms', 'headers', 'protocol', 'upload_url', 'models']) {
+    for (const key of ['id', 'type', 'api_key', 'api_keys', 'base_url', 'proxy', 'timeout', 'connect_ms', 'first_byte_ms', 'idle_ms', 'headers', 'protocol', 'upload_url', 'models', 'default_max_tokens', 'max_tokens_cap']) {
       assert.match(SAMPLE_GATEWAY_CONFIG, new RegExp(`\\b${key}:`), key);
     }
     for (const key of ['name', 'target', 'targets', 'context_length', 'capabilities', 'key', 'rpm', 'tpm', 'origins']) {

@@ -35,6 +35,10 @@ providers:
     #   connect_ms: 10000                  #   to open the connection
     #   first_byte_ms: 60000               #   until the first byte of the answer
     #   idle_ms: 60000                     #   longest silence inside a streamed answer
+    # default_max_tokens: 8192             # output limit sent when a client sets none; Cerebras
+    #                                      # reserves it (else the model's whole maximum) against
+    #                                      # the key's tokens per minute. Default 8192 for cerebras.
+    # max_tokens_cap: 32768                # a larger client limit is cut to this (declared)
 
   - id: poe
     type: poe

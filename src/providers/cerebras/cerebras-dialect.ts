@@ -2,8 +2,10 @@ import type { ReasoningEffort } from '../../canonical/reasoning-options.ts';
 import type { OpenAICompatibleDialect } from '../openai-compatible/openai-compatible-dialect.ts';
 import { cerebrasRejectedFieldPaths } from './cerebras-rejected-field-paths.ts';
 import { mapCerebrasTimeInfo } from './map-cerebras-time-info.ts';
+import { readCerebrasRateLimits } from './read-cerebras-rate-limits.ts';
 
 export const CEREBRAS_DEFAULT_BASE_URL = 'https://api.cerebras.ai/v1';
+export const CEREBRAS_DEFAULT_MAX_TOKENS = 8192;
 
 /** Cerebras takes `none|low|medium|high` (SDK `reasoning_effort`); the rest map to the nearest. */
 const CEREBRAS_EFFORT: Record<ReasoningEffort, string> = {
@@ -64,5 +66,10 @@ export const CEREBRAS_DIALECT: Partial<OpenAICompatibleDialect> = {
   // Support for penalties, logit_bias, parallel_tool_calls… varies per model; a 400 naming one is retried without it.
   retryWithoutRejectedParam: true,
   rejectedFieldPaths: cerebrasRejectedFieldPaths,
+  readKeyBudget: readCerebrasRateLimits,
+  // Cerebras reserves max_completion_tokens — or the model's whole maximum when none is sent —
+  // against the key's tokens per minute before generating (inference-docs support/rate-limits);
+  // its own integrations default to 8192 (Cerebras/vscode-cerebras-chat v0.1.18).
+  defaultMaxTokens: CEREBRAS_DEFAULT_MAX_TOKENS,
   embeddings: false,
 };

@@ -15,6 +15,7 @@ import { convertOpenAICompatibleModels } from './convert-openai-compatible-model
 import { mapOpenAICompatibleError, mapOpenAICompatibleStreamError } from './map-openai-compatible-error.ts';
 import type { OpenAICompatibleDialect } from './openai-compatible-dialect.ts';
 import { decodeOpenAICompatibleStream } from './openai-compatible-stream-decoder.ts';
+import type { OpenAICompatibleRequestBody } from './openai-compatible-request-body.ts';
 import { removeRejectedFields } from './remove-rejected-fields.ts';
 import { replayChatResponse } from './replay-chat-response.ts';
 
@@ -38,6 +39,8 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   private readonly extraHeaders: Record<string, string>;
   private readonly httpClient: UpstreamHttpClient;
   private readonly dialect: OpenAICompatibleDialect;
+  private readonly defaultMaxTokens: number | undefined;
+  private readonly maxTokensCap: number | undefined;
 
   constructor(input: ProviderFactoryInput, dialect: OpenAICompatibleDialect) {
     const { config } = input;
@@ -52,6 +55,9 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     this.extraHeaders = config.headers ?? {};
     this.httpClient = input.httpClient;
     this.dialect = dialect;
+    this.maxTokensCap = config.max_tokens_cap;
+    const defaultMaxTokens = config.default_max_tokens ?? dialect.defaultMaxTokens;
+    this.defaultMaxTokens = defaultMaxTokens === undefined || this.maxTokensCap === undefined ? defaultMaxTokens : Math.min(defaultMaxTokens, this.maxTokensCap);
     this.embed = dialect.embeddings ? (request, context) => this.embedTexts(request, context) : undefined;
   }
 
@@ -94,13 +100,14 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
    * What was left out is returned in `dropped`, by wire name.
    */
   private async postChat(request: ChatRequest, context: CallContext): Promise<{ response: UpstreamResponse; dropped: string[] }> {
-    const { body, warnings } = convertChatRequestToOpenAICompatible(request, this.dialect);
-    if (warnings.length > 0) context.log.warn({ provider: this.id, model: request.model, dropped: warnings }, `request fields not sent to provider '${this.id}'`);
-    const url = this.url('/chat/completions');
     const dropped: string[] = [];
+    const { body, warnings } = convertChatRequestToOpenAICompatible(this.limitMaxTokens(request, dropped), this.dialect);
+    if (warnings.length + dropped.length > 0) context.log.warn({ provider: this.id, model: request.model, dropped: [...dropped, ...warnings] }, `request fields not sent to provider '${this.id}'`);
+    const url = this.url('/chat/completions');
     for (let attempt = 0; ; attempt++) {
       try {
-        return { response: await this.send('POST', url, JSON.stringify(body), context), dropped };
+        const text = JSON.stringify(body);
+        return { response: await this.send('POST', url, text, context, reservedTokens(body, text)), dropped };
       } catch (error) {
         const removed = attempt < FIELD_RETRIES && this.dialect.retryWithoutRejectedParam && isFieldRefusal(error) ? removeRejectedFields(body, this.dialect.rejectedFieldPaths(error)) : [];
         if (removed.length === 0) throw error;
@@ -111,14 +118,33 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     }
   }
 
-  /** One upstream call with the next key; any status outside 2xx is thrown as a GatewayError. */
-  private async send(method: 'GET' | 'POST', url: string, body: string | undefined, context: CallContext): Promise<UpstreamResponse> {
-    const key = this.keys.next();
+  /**
+   * The output limit sent: the client's, else the provider's default (`default_max_tokens`;
+   * Cerebras 8192), never above `max_tokens_cap` — a client limit cut down is listed in `dropped`.
+   */
+  private limitMaxTokens(request: ChatRequest, dropped: string[]): ChatRequest {
+    if (request.maxTokens === undefined) return this.defaultMaxTokens === undefined ? request : { ...request, maxTokens: this.defaultMaxTokens };
+    if (this.maxTokensCap === undefined || request.maxTokens <= this.maxTokensCap) return request;
+    dropped.push(`max_tokens (${request.maxTokens} capped at ${this.maxTokensCap} by max_tokens_cap)`);
+    return { ...request, maxTokens: this.maxTokensCap };
+  }
+
+  /**
+   * One upstream call with the next key (one with `cost` tokens of budget left, where the upstream
+   * reports budgets); any status outside 2xx is thrown as a GatewayError.
+   */
+  private async send(method: 'GET' | 'POST', url: string, body: string | undefined, context: CallContext, cost = 0): Promise<UpstreamResponse> {
+    const key = this.keys.next(cost);
     const headers: Record<string, string> = { accept: 'application/json, text/event-stream', 'user-agent': 'llmux' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (key !== undefined) headers.authorization = `Bearer ${key}`;
     Object.assign(headers, this.extraHeaders);
     const response = await this.httpClient.request(body === undefined ? { url, method, headers, signal: context.signal } : { url, method, headers, body, signal: context.signal });
+    const budget = this.dialect.readKeyBudget(response.headers, Date.now());
+    if (budget !== undefined) {
+      this.keys.noteBudget(key, budget);
+      context.log.debug({ provider: this.id, key: this.keys.label(key), tokensLeftThisMinute: budget.tokensLeft, requestsLeftToday: budget.requestsLeft }, 'upstream rate-limit budget');
+    }
     if (response.status >= 200 && response.status < 300) return response;
     let error: GatewayError;
     if (response.status >= 300 && response.status < 400) {
@@ -194,6 +220,12 @@ async function readJson(response: UpstreamResponse, url: string): Promise<unknow
     const shown = text.length > SHOWN_BODY_CHARS ? text.slice(0, SHOWN_BODY_CHARS) + '…' : text;
     throw new GatewayError('upstream', `the upstream answered HTTP ${response.status} with a body that is not JSON: ${shown}`, { upstreamStatus: response.status });
   }
+}
+
+/** What the upstream will reserve against the key's budget: the output limit plus the prompt (4 characters a token). */
+function reservedTokens(body: OpenAICompatibleRequestBody, text: string): number {
+  const output = body.max_completion_tokens ?? body.max_tokens ?? 0;
+  return output + Math.ceil(text.length / 4);
 }
 
 /** A 400, or a 422 (Cerebras answers `body.store: property 'body.store' is unsupported` with either). */

@@ -4,6 +4,7 @@ import type { ReasoningEffort } from '../../canonical/reasoning-options.ts';
 import type { Timing } from '../../canonical/timing.ts';
 import type { Usage } from '../../canonical/usage.ts';
 import type { UpstreamResponse } from '../../wire/upstream-http-client.ts';
+import type { KeyBudget } from '../api-key-pool.ts';
 import type { OpenAICompatibleRequestBody } from './openai-compatible-request-body.ts';
 
 /** What a dialect reads from a chunk's (or a whole response's) own fields beyond OpenAI's. */
@@ -60,6 +61,13 @@ export interface OpenAICompatibleDialect {
   rejectedFieldPaths(error: GatewayError): string[];
   /** Whether `POST /embeddings` exists. */
   embeddings: boolean;
+  /** What an answer's headers say is left of the key's budget (Cerebras `x-ratelimit-*`). */
+  readKeyBudget(headers: UpstreamResponse['headers'], now: number): KeyBudget | undefined;
+  /**
+   * The output limit sent when the client sets none (config `default_max_tokens` overrides):
+   * Cerebras reserves the model's whole maximum against the key's per-minute budget otherwise.
+   */
+  defaultMaxTokens: number | undefined;
 }
 
 const OPENAI_EFFORT: Record<ReasoningEffort, string> = {
@@ -88,6 +96,8 @@ export const DEFAULT_OPENAI_COMPATIBLE_DIALECT: OpenAICompatibleDialect = {
   retryWithoutRejectedParam: false,
   rejectedFieldPaths: (error) => (error.param === undefined ? [] : [error.param]),
   embeddings: true,
+  readKeyBudget: () => undefined,
+  defaultMaxTokens: undefined,
 };
 
 export function resolveOpenAICompatibleDialect(overrides: Partial<OpenAICompatibleDialect>): OpenAICompatibleDialect {

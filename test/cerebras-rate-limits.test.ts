@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import type { ProviderConfig } from '../src/config/gateway-config-schema.ts';
+import { FakeCerebrasUpstream } from '../test-support/fake-cerebras-upstream.ts';
+import { startTestGateway, type TestGateway } from '../test-support/start-test-gateway.ts';
+
+/**
+ * Cerebras's rate limiting as it really works (https://inference-docs.cerebras.ai/support/rate-limits):
+ * `max_completion_tokens` — or the model's whole maximum when none is sent — is reserved against
+ * the key's tokens per minute before generating; every answer reports what is left in
+ * `x-ratelimit-*` headers; `429 queue_exceeded` is platform load, not the key's quota.
+ */
+describe('Cerebras budgets and keys', () => {
+  let cerebras: FakeCerebrasUpstream;
+  let gateway: TestGateway | undefined;
+
+  beforeEach(async () => {
+    cerebras = await FakeCerebrasUpstream.start();
+    cerebras.answer({ text: 'ok' });
+  });
+  afterEach(async () => {
+    await gateway?.close();
+    gateway = undefined;
+    await cerebras.close();
+  });
+
+  async function start(provider: Partial<ProviderConfig>): Promise<TestGateway> {
+    gateway = await startTestGateway({ providers: [cerebras.providerConfig('cerebras', provider)] });
+    return gateway;
+  }
+
+  async function chat(maxTokens?: number): Promise<number> {
+    const body: Record<string, unknown> = { model: 'cerebras/gpt-oss-120b', messages: [{ role: 'user', content: 'hi' }] };
+    if (maxTokens !== undefined) body.max_tokens = maxTokens;
+    const response = await fetch(`${gateway?.baseUrl}/v1/chat/completions`, { method: 'POST', body: JSON.stringify(body) });
+    await response.text();
+    return response.status;
+  }
+
+  const keysUsed = (): string[] => cerebras.server.calls.filter((call) => call.path === '/v1/chat/completions').map((call) => String(call.headers.authorization).slice(7));
+  const sentLimits = (): unknown[] => cerebras.chatRequests().map((body) => (body as { max_completion_tokens?: number }).max_completion_tokens);
+
+  it('sends 8192 output tokens when the client sets none, so a 20K-per-minute key serves two requests instead of none', async () => {
+    cerebras.budget('csk-test-key', { tokensPerMinute: 20_000 });
+    await start({});
+    assert.deepEqual([await chat(), await chat()], [200, 200]);
+    assert.deepEqual(sentLimits(), [8192, 8192]);
+  });
+
+  it('takes default_max_tokens and max_tokens_cap from the config, and caps what a client asks above it', async () => {
+    await start({ default_max_tokens: 1000, max_tokens_cap: 2000 });
+    assert.deepEqual([await chat(), await chat(500), await chat(50_000)], [200, 200, 200]);
+    assert.deepEqual(sentLimits(), [1000, 500, 2000]);
+  });
+
+  it('sends the next request to a key that has the budget for it, before any 429', async () => {
+    cerebras.budget('key-a', { tokensPerMinute: 10_000 }).budget('key-b', { tokensPerMinute: 1_000_000 });
+    await start({ api_key: 'key-a', api_keys: ['key-b'] });
+    // key-a has ~1.8K tokens left after the first request: too few for the next ones.
+    assert.deepEqual([await chat(), await chat(), await chat(), await chat()], [200, 200, 200, 200]);
+    assert.deepEqual(keysUsed(), ['key-a', 'key-b', 'key-b', 'key-b']);
+  });
+
+  it('rests a key with no requests left today until its reset', async () => {
+    cerebras.budget('key-a', { requestsPerDay: 1 }).budget('key-b', {});
+    await start({ api_key: 'key-a', api_keys: ['key-b'] });
+    assert.deepEqual([await chat(), await chat(), await chat()], [200, 200, 200]);
+    assert.deepEqual(keysUsed(), ['key-a', 'key-b', 'key-b']);
+  });
+
+  it('retries a 429 queue_exceeded and keeps the key in use: high traffic is not the key\'s quota', async () => {
+    await start({ api_key: 'key-a', api_keys: ['key-b'] });
+    cerebras.queueExceeded(1);
+    assert.equal(await chat(), 200);
+    assert.equal(await chat(), 200);
+    assert.deepEqual(keysUsed(), ['key-a', 'key-b', 'key-a']);
+  });
+
+  it('spreads requests by what each key has left, taking a key back once it has enough', async () => {
+    cerebras.budget('key-a', { tokensPerMinute: 9_000 }).budget('key-b', {});
+    await start({ api_key: 'key-a', api_keys: ['key-b'], default_max_tokens: 4000 });
+    // key-a: 4K reserved, ~5K left; then 4K more fit once; then it is short and rests.
+    assert.deepEqual([await chat(), await chat(), await chat(), await chat()], [200, 200, 200, 200]);
+    assert.deepEqual(keysUsed(), ['key-a', 'key-b', 'key-a', 'key-b']);
+  });
+});
