@@ -84,3 +84,34 @@ describe('Cerebras budgets and keys', () => {
     assert.deepEqual(keysUsed(), ['key-a', 'key-b', 'key-a', 'key-b']);
   });
 });
+
+describe('Cerebras reasoning efforts per model family', () => {
+  let cerebras: FakeCerebrasUpstream;
+  let gateway: TestGateway;
+
+  beforeEach(async () => {
+    cerebras = await FakeCerebrasUpstream.start();
+    cerebras.answer({ text: 'ok' });
+    gateway = await startTestGateway({ providers: [cerebras.providerConfig()] });
+  });
+  afterEach(async () => {
+    await gateway.close();
+    await cerebras.close();
+  });
+
+  async function chat(model: string, effort: string): Promise<number> {
+    const body = { model: `cerebras/${model}`, reasoning_effort: effort, messages: [{ role: 'user', content: 'hi' }] };
+    const response = await fetch(`${gateway.baseUrl}/v1/chat/completions`, { method: 'POST', body: JSON.stringify(body) });
+    await response.text();
+    return response.status;
+  }
+
+  it('sends only what the model takes: gpt-oss gets low for none, llama gets no effort — no 400 from Cerebras', async () => {
+    // The fake refuses `none` for gpt-oss and any reasoning_effort for llama3.1-8b, as Cerebras does.
+    assert.deepEqual([await chat('gpt-oss-120b', 'none'), await chat('gpt-oss-120b', 'high'), await chat('llama3.1-8b', 'high')], [200, 200, 200]);
+    assert.deepEqual(
+      cerebras.chatRequests().map((body) => (body as { reasoning_effort?: string }).reasoning_effort),
+      ['low', 'high', undefined],
+    );
+  });
+});

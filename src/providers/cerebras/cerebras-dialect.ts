@@ -1,5 +1,6 @@
 import type { ReasoningEffort } from '../../canonical/reasoning-options.ts';
 import type { OpenAICompatibleDialect } from '../openai-compatible/openai-compatible-dialect.ts';
+import { fitCerebrasReasoningEffort } from './cerebras-reasoning-efforts.ts';
 import { cerebrasRejectedFieldPaths } from './cerebras-rejected-field-paths.ts';
 import { mapCerebrasTimeInfo } from './map-cerebras-time-info.ts';
 import { readCerebrasRateLimits } from './read-cerebras-rate-limits.ts';
@@ -57,6 +58,11 @@ export const CEREBRAS_DIALECT: Partial<OpenAICompatibleDialect> = {
   extendedSampling: false,
   reasoningEffort: (effort) => CEREBRAS_EFFORT[effort],
   acceptExtraField: (field, value) => EXTRA_FIELDS[field]?.(value) ?? false,
+  // Accepted efforts differ per model family (gpt-oss refuses `none`): fitted per model, declared.
+  transformRequestBody: (body, _request, warnings) => {
+    fitCerebrasReasoningEffort(body, warnings);
+    return body;
+  },
   // Qwen3 answers in the `raw` reasoning format by default: `<think>…</think>` leads the content.
   splitThinkTags: true,
   decodeExtra: (chunk) => {
