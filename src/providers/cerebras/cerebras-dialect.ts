@@ -3,6 +3,7 @@ import type { OpenAICompatibleDialect } from '../openai-compatible/openai-compat
 import { fitCerebrasReasoningEffort } from './cerebras-reasoning-efforts.ts';
 import { cerebrasRejectedFieldPaths } from './cerebras-rejected-field-paths.ts';
 import { mapCerebrasTimeInfo } from './map-cerebras-time-info.ts';
+import { readCerebrasModelDetails } from './read-cerebras-model-details.ts';
 import { readCerebrasRateLimits } from './read-cerebras-rate-limits.ts';
 
 export const CEREBRAS_DEFAULT_BASE_URL = 'https://api.cerebras.ai/v1';
@@ -77,5 +78,7 @@ export const CEREBRAS_DIALECT: Partial<OpenAICompatibleDialect> = {
   // against the key's tokens per minute before generating (inference-docs support/rate-limits);
   // its own integrations default to 8192 (Cerebras/vscode-cerebras-chat v0.1.18).
   defaultMaxTokens: CEREBRAS_DEFAULT_MAX_TOKENS,
+  // Context length, capabilities, prices and deprecation come from each model's own entry.
+  readModelDetails: readCerebrasModelDetails,
   embeddings: false,
 };

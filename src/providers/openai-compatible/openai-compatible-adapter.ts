@@ -78,7 +78,20 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   async listModels(context: CallContext): Promise<ProviderModel[]> {
     const url = this.url('/models');
     const response = await this.send('GET', url, undefined, context);
-    return convertOpenAICompatibleModels(await readJson(response, url));
+    const models = convertOpenAICompatibleModels(await readJson(response, url));
+    const readDetails = this.dialect.readModelDetails;
+    if (readDetails === undefined) return models;
+    // One model's detail missing or failing leaves that model as listed.
+    return Promise.all(
+      models.map(async (model) => {
+        const detailUrl = this.url(`/models/${encodeURIComponent(model.id)}`);
+        try {
+          return readDetails(await readJson(await this.send('GET', detailUrl, undefined, context), detailUrl), model);
+        } catch {
+          return model;
+        }
+      }),
+    );
   }
 
   async close(): Promise<void> {

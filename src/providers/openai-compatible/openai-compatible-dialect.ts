@@ -1,5 +1,6 @@
 import type { ChatRequest } from '../../canonical/chat-request.ts';
 import type { GatewayError } from '../../canonical/gateway-error.ts';
+import type { ProviderModel } from '../../canonical/model-info.ts';
 import type { ReasoningEffort } from '../../canonical/reasoning-options.ts';
 import type { Timing } from '../../canonical/timing.ts';
 import type { Usage } from '../../canonical/usage.ts';
@@ -68,6 +69,11 @@ export interface OpenAICompatibleDialect {
    * Cerebras reserves the model's whole maximum against the key's per-minute budget otherwise.
    */
   defaultMaxTokens: number | undefined;
+  /**
+   * Where a model's own detail lives (`GET /models/{id}`) and what it adds to the listed model;
+   * undefined when the list says all there is.
+   */
+  readModelDetails: ((payload: unknown, model: ProviderModel) => ProviderModel) | undefined;
 }
 
 const OPENAI_EFFORT: Record<ReasoningEffort, string> = {
@@ -98,6 +104,7 @@ export const DEFAULT_OPENAI_COMPATIBLE_DIALECT: OpenAICompatibleDialect = {
   embeddings: true,
   readKeyBudget: () => undefined,
   defaultMaxTokens: undefined,
+  readModelDetails: undefined,
 };
 
 export function resolveOpenAICompatibleDialect(overrides: Partial<OpenAICompatibleDialect>): OpenAICompatibleDialect {
