@@ -54,7 +54,6 @@ describe("the openai SDK and ollama-js against llmux serving Poe's OpenAI-compat
       metadata: { team: 'x' },
       service_tier: 'auto',
       prediction: { type: 'content', content: 'Bonjour' },
-      response_format: { type: 'json_schema', json_schema: { name: 'x', schema: { type: 'object' } } },
     });
     let text = '';
     let usage: OpenAI.CompletionUsage | undefined;

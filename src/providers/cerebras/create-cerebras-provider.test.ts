@@ -116,10 +116,20 @@ describe('cerebras provider against a fake Cerebras', () => {
     ]);
   });
 
-  it('lists models and offers no embeddings', async () => {
+  it('lists models with the facts of their own entries, and offers no embeddings', async () => {
     cerebras.models(['gpt-oss-120b', 'zai-glm-4.7']);
     assert.deepEqual(await provider.listModels(callContext()), [
-      { id: 'gpt-oss-120b', created: 1721692800, ownedBy: 'Cerebras' },
+      {
+        id: 'gpt-oss-120b',
+        created: 1721692800,
+        ownedBy: 'Cerebras',
+        description: 'gpt-oss-120b on Cerebras',
+        contextLength: 131072,
+        maxOutputTokens: 65536,
+        capabilities: ['completion', 'tools', 'thinking'],
+        pricing: { input: 0.25, output: 0.69 },
+      },
+      // No entry of its own at the fake (GET /v1/models/zai-glm-4.7 is a 404): kept as listed.
       { id: 'zai-glm-4.7', created: 1721692800, ownedBy: 'Cerebras' },
     ]);
     assert.equal(provider.embed, undefined);

@@ -16,6 +16,7 @@ import { decodePoeBotStream, type PoeBotStreamOptions } from './poe-bot-stream-d
 import type { ApiKeyPool } from '../api-key-pool.ts';
 import { fetchPoeModelList } from './poe-model-list.ts';
 import { parsePoeErrorBody } from './parse-poe-error-body.ts';
+import { refusePoeJsonSchema } from './refuse-poe-json-schema.ts';
 
 /** How much of a body left unread after `done` is read so that its connection can be reused. */
 const DRAIN_LIMIT_BYTES = 1024 * 1024;
@@ -107,6 +108,7 @@ export class PoeBotAdapter implements ProviderAdapter {
   private async query(request: ChatRequest, context: CallContext, mode: 'stream' | 'final'): Promise<AsyncIterable<ChatStreamEvent>> {
     const { keys, uploader, httpClient } = this.options;
     const botName = request.model;
+    refusePoeJsonSchema(request, this.id);
     const key = keys.next();
     try {
       const { body, warnings } = await convertChatRequestToPoeQuery(request, (source, filename) => uploader.upload(source, filename, key, context.signal));

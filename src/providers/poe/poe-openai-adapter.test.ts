@@ -52,7 +52,6 @@ describe("Poe's OpenAI-compatible API provider against a fake Poe", () => {
       presencePenalty: 0.5,
       user: 'alice',
       logitBias: { '1': 2 },
-      responseFormat: { type: 'json-schema', schema: { type: 'object' } },
       extra: { store: true, metadata: { a: 1 }, web_search: true },
     };
     const events = await drain(await provider.streamChat(request, context()));

@@ -9,6 +9,7 @@ import type { CallContext, ProviderAdapter, ProviderFactoryInput } from '../prov
 import { generatePoeImages } from './generate-poe-images.ts';
 import { fetchPoeModelList } from './poe-model-list.ts';
 import { createPoeOpenAIDialect } from './poe-openai-dialect.ts';
+import { refusePoeJsonSchema } from './refuse-poe-json-schema.ts';
 import { splitPoeThinkingEvents, splitPoeThinkingResponse } from './split-poe-thinking-events.ts';
 
 /**
@@ -36,10 +37,12 @@ export class PoeOpenAIAdapter implements ProviderAdapter {
   }
 
   async streamChat(request: ChatRequest, context: CallContext): Promise<AsyncIterable<ChatStreamEvent>> {
+    refusePoeJsonSchema(request, this.id);
     return splitPoeThinkingEvents(await this.chat.streamChat(request, context));
   }
 
   async completeChat(request: ChatRequest, context: CallContext): Promise<ChatResponse> {
+    refusePoeJsonSchema(request, this.id);
     return splitPoeThinkingResponse(await this.chat.completeChat(request, context));
   }
 

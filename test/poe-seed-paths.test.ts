@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import OpenAI from 'openai';
+import { FakePoeServer } from '../test-support/fake-poe-server.ts';
+import { startTestGateway, type TestGateway } from '../test-support/start-test-gateway.ts';
+
+const SCHEMA_FORMAT = { type: 'json_schema' as const, json_schema: { name: 'city', schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } };
+
+/** What a user of the original Poe bridge hits on day one, against a fake Poe that answers as Poe does. */
+describe('Poe seed paths', () => {
+  let poe: FakePoeServer;
+  let gateway: TestGateway;
+  let client: OpenAI;
+
+  before(async () => {
+    poe = await FakePoeServer.start();
+    gateway = await startTestGateway({
+      providers: [
+        { id: 'poe', type: 'poe', api_key: 'poe-test-key', base_url: poe.openaiBaseUrl },
+        { id: 'bot', type: 'poe', protocol: 'bot', api_key: 'poe-test-key', base_url: poe.botBaseUrl },
+      ],
+    });
+    client = new OpenAI({ baseURL: `${gateway.baseUrl}/v1`, apiKey: 'unused', maxRetries: 0 });
+  });
+  after(async () => {
+    await gateway.close();
+    await poe.close();
+  });
+  beforeEach(() => poe.reset());
+
+  for (const provider of ['poe', 'bot']) {
+    it(`${provider}: response_format json_schema is refused with a 400 naming the field and provider, before Poe is called`, async () => {
+      poe.openai('GPT-4o', { text: 'Paris is nice.' });
+      poe.bot('GPT-4o', [{ event: 'text', data: { text: 'Paris is nice.' } }]);
+      const error = await client.chat.completions
+        .create({ model: `${provider}/GPT-4o`, messages: [{ role: 'user', content: 'Where?' }], response_format: SCHEMA_FORMAT })
+        .then(() => assert.fail('expected a 400'), (caught: unknown) => caught);
+      assert.ok(error instanceof OpenAI.BadRequestError, String(error));
+      assert.equal(error.param, 'response_format');
+      assert.match(error.message, new RegExp(`response_format json_schema is not supported by provider '${provider}'`));
+      assert.equal(poe.openaiCalls.length + poe.botCalls.length, 0);
+    });
+  }
+
+  it('bot protocol: a two-round tool loop reaches the bot with round one in the query, in order, and round two top-level', async () => {
+    poe.bot('GPT-4o', [{ event: 'text', data: { text: 'Paris 21, Rome 25.' } }]);
+    const tool = { type: 'function' as const, function: { name: 'get_weather', description: 'Weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } };
+    const answer = await client.chat.completions.create({
+      model: 'bot/GPT-4o',
+      tools: [tool],
+      messages: [
+        { role: 'user', content: 'Paris then Rome?' },
+        { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
+        { role: 'tool', tool_call_id: 'call_1', content: '21' },
+        { role: 'assistant', content: null, tool_calls: [{ id: 'call_2', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Rome"}' } }] },
+        { role: 'tool', tool_call_id: 'call_2', content: '25' },
+      ],
+    });
+    assert.equal(answer.choices[0]?.message.content, 'Paris 21, Rome 25.');
+    // The fake validates the body as fastapi_poe's pydantic models do (422 otherwise).
+    const body = poe.lastBotCall().body as { query: { role: string; message_type?: string; content: string }[]; tool_calls: unknown[]; tool_results: unknown[] };
+    assert.deepEqual(
+      body.query.map((message) => `${message.role}${message.message_type === undefined ? '' : `:${message.message_type}`}`),
+      ['user', 'bot:function_call', 'tool'],
+    );
+    assert.match(body.query[1]?.content ?? '', /"id":"call_1"/);
+    assert.match(body.query[2]?.content ?? '', /"tool_call_id":"call_1".*"content":"21"/);
+    assert.deepEqual(body.tool_calls, [{ id: 'call_2', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Rome"}' } }]);
+    assert.deepEqual(body.tool_results, [{ role: 'tool', name: 'get_weather', tool_call_id: 'call_2', content: '25' }]);
+  });
+});
