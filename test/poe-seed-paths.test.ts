@@ -14,6 +14,7 @@ describe('Poe seed paths', () => {
 
   before(async () => {
     poe = await FakePoeServer.start();
+    poe.models.push({ id: 'Veo-3', object: 'model', created: 1747958400000, owned_by: 'Google', architecture: { input_modalities: ['text'], output_modalities: ['video'] } });
     gateway = await startTestGateway({
       providers: [
         { id: 'poe', type: 'poe', api_key: 'poe-test-key', base_url: poe.openaiBaseUrl },
@@ -41,6 +42,28 @@ describe('Poe seed paths', () => {
       assert.equal(poe.openaiCalls.length + poe.botCalls.length, 0);
     });
   }
+
+  it('OpenAI API: image and video bots are called with stream:false and their answer still streams to the client', async () => {
+    poe.openai('GPT-Image-1', { text: '![fox](https://pfst.cf2.poecdn.net/base/image/fox.png)' });
+    poe.openai('Veo-3', { text: '[video](https://pfst.cf2.poecdn.net/base/video/fox.mp4)' });
+    poe.openai('GPT-4o', { text: 'A fox.' });
+    const streamed = async (model: string): Promise<string> => {
+      let text = '';
+      for await (const chunk of await client.chat.completions.create({ model, stream: true, messages: [{ role: 'user', content: 'a fox' }] })) text += chunk.choices[0]?.delta.content ?? '';
+      return text;
+    };
+    assert.equal(await streamed('poe/GPT-Image-1'), '![fox](https://pfst.cf2.poecdn.net/base/image/fox.png)');
+    assert.equal(await streamed('poe/Veo-3'), '[video](https://pfst.cf2.poecdn.net/base/video/fox.mp4)');
+    assert.equal(await streamed('poe/GPT-4o'), 'A fox.');
+    assert.deepEqual(
+      poe.openaiCalls.map((call) => [call.body.model, call.body.stream ?? false]),
+      [
+        ['GPT-Image-1', false],
+        ['Veo-3', false],
+        ['GPT-4o', true],
+      ],
+    );
+  });
 
   it('bot protocol: a two-round tool loop reaches the bot with round one in the query, in order, and round two top-level', async () => {
     poe.bot('GPT-4o', [{ event: 'text', data: { text: 'Paris 21, Rome 25.' } }]);

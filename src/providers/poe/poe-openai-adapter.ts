@@ -7,7 +7,9 @@ import type { UpstreamHttpClient } from '../../wire/upstream-http-client.ts';
 import { OpenAICompatibleAdapter } from '../openai-compatible/openai-compatible-adapter.ts';
 import type { CallContext, ProviderAdapter, ProviderFactoryInput } from '../provider-adapter.ts';
 import { generatePoeImages } from './generate-poe-images.ts';
-import { fetchPoeModelList } from './poe-model-list.ts';
+import { fetchPoeModelJson, fetchPoeModelList, poeMediaBotIds } from './poe-model-list.ts';
+import { PoeMediaBots } from './poe-media-bots.ts';
+import { replayChatResponse } from '../openai-compatible/replay-chat-response.ts';
 import { createPoeOpenAIDialect } from './poe-openai-dialect.ts';
 import { refusePoeJsonSchema } from './refuse-poe-json-schema.ts';
 import { splitPoeThinkingEvents, splitPoeThinkingResponse } from './split-poe-thinking-events.ts';
@@ -16,9 +18,8 @@ import { splitPoeThinkingEvents, splitPoeThinkingResponse } from './split-poe-th
  * Poe through its OpenAI-compatible API (`protocol: openai`): chat goes through the generic
  * OpenAI-compatible adapter with Poe's dialect; what is Poe's own is added here — the thinking
  * progress of reasoning bots split from their answer (as on the bot protocol), the model list
- * with its modalities and millisecond timestamps, and image generation by image bots (called
- * with `stream: false`, as Poe asks for media bots; custom parameters such as `aspect` travel as
- * top-level fields).
+ * with its modalities and millisecond timestamps, media bots (image, video, audio output) called
+ * with `stream: false` as Poe asks, and image generation by image bots.
  */
 export class PoeOpenAIAdapter implements ProviderAdapter {
   readonly id: string;
@@ -27,6 +28,7 @@ export class PoeOpenAIAdapter implements ProviderAdapter {
   private readonly httpClient: UpstreamHttpClient;
   private readonly modelsUrl: string;
   private readonly headers: Record<string, string>;
+  private readonly mediaBots: PoeMediaBots;
 
   constructor(input: ProviderFactoryInput, modelsUrl: string) {
     this.id = input.config.id;
@@ -34,10 +36,14 @@ export class PoeOpenAIAdapter implements ProviderAdapter {
     this.httpClient = input.httpClient;
     this.modelsUrl = modelsUrl;
     this.headers = input.config.headers ?? {};
+    this.mediaBots = new PoeMediaBots((context) => fetchPoeModelJson(this.httpClient, this.modelsUrl, this.headers, context).then(poeMediaBotIds));
   }
 
   async streamChat(request: ChatRequest, context: CallContext): Promise<AsyncIterable<ChatStreamEvent>> {
     refusePoeJsonSchema(request, this.id);
+    // Image, video and audio bots are called with `stream: false`, as Poe asks; the whole answer
+    // then reaches the client as a stream all the same.
+    if (await this.mediaBots.has(request.model, context)) return replay(replayChatResponse(await this.completeChat({ ...request, stream: false }, context)));
     return splitPoeThinkingEvents(await this.chat.streamChat(request, context));
   }
 
@@ -66,4 +72,8 @@ export class PoeOpenAIAdapter implements ProviderAdapter {
   close(): Promise<void> {
     return this.chat.close();
   }
+}
+
+async function* replay(events: ChatStreamEvent[]): AsyncGenerator<ChatStreamEvent> {
+  yield* events;
 }
