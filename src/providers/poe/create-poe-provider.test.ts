@@ -44,7 +44,8 @@ async function urlsOf(requests: UpstreamRequest[], call: () => Promise<unknown>)
 describe('createPoeProvider: where each protocol goes', () => {
   it('speaks the OpenAI-compatible API at https://api.poe.com/v1 by default', async () => {
     const { adapter, requests } = provider({});
-    assert.deepEqual(await urlsOf(requests, () => adapter.streamChat(ask(), context)), ['POST https://api.poe.com/v1/chat/completions']);
+    // A first stream reads the model list to know whether the bot is a media bot (called unstreamed).
+    assert.deepEqual(await urlsOf(requests, () => adapter.streamChat(ask(), context)), ['GET https://api.poe.com/v1/models', 'POST https://api.poe.com/v1/chat/completions']);
     assert.deepEqual(await urlsOf(requests, () => adapter.listModels(context)), ['GET https://api.poe.com/v1/models']);
   });
 
@@ -73,7 +74,7 @@ describe('createPoeProvider: where each protocol goes', () => {
     assert.deepEqual(await urlsOf(listed.requests, () => listed.adapter.listModels(context)), ['GET https://models.example/list']);
 
     const openai = provider({ base_url: 'https://proxy.example/poe/v1/' });
-    assert.deepEqual(await urlsOf(openai.requests, () => openai.adapter.streamChat(ask(), context)), ['POST https://proxy.example/poe/v1/chat/completions']);
+    assert.deepEqual(await urlsOf(openai.requests, () => openai.adapter.streamChat(ask(), context)), ['GET https://proxy.example/poe/v1/models', 'POST https://proxy.example/poe/v1/chat/completions']);
     assert.deepEqual(await urlsOf(openai.requests, () => openai.adapter.listModels(context)), ['GET https://proxy.example/poe/v1/models']);
   });
 });
