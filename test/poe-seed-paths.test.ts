@@ -65,6 +65,41 @@ describe('Poe seed paths', () => {
     );
   });
 
+  it("bot protocol: image parameters fitted to the bot's declared controls; what it declares no control for is not sent", async () => {
+    const url = poe.addFile('fox.png', Buffer.from('png'), 'image/png');
+    poe.bot('FluxBot', {
+      events: [{ event: 'file', data: { url, content_type: 'image/png', name: 'fox.png', inline_ref: null } }],
+      // types.py ParameterControls: a section with a tab, a condition wrapping an aspect_ratio control.
+      parameterControls: {
+        api_version: '2',
+        sections: [
+          {
+            name: 'Image',
+            controls: [{ control: 'drop_down', label: 'Quality', parameter_name: 'quality', default_value: 'low', options: [{ value: 'low', name: 'Low' }, { value: 'high', name: 'High' }] }],
+            tabs: [
+              {
+                name: 'Shape',
+                controls: [
+                  {
+                    control: 'condition',
+                    condition: { comparator: 'eq', left: { literal: true }, right: { literal: true } },
+                    controls: [{ control: 'aspect_ratio', label: 'Aspect', parameter_name: 'aspect_ratio', options: [{ value: '1:1', width: 1, height: 1 }, { value: '16:9', width: 16, height: 9 }] }],
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      },
+    });
+    const generated = await client.images.generate({ model: 'bot/FluxBot', prompt: 'a fox', size: '1792x1024', quality: 'high', style: 'vivid' });
+    assert.equal(generated.data?.[0]?.url, url);
+    assert.deepEqual(poe.botCalls.map((call) => call.body['type']), ['settings', 'query']);
+    const message = (poe.lastBotCall().body['query'] as { content: string; parameters?: unknown }[])[0];
+    assert.deepEqual(message?.parameters, { aspect_ratio: '16:9', quality: 'high' });
+    assert.equal(message?.content, 'a fox --aspect 16:9');
+  });
+
   it('bot protocol: a two-round tool loop reaches the bot with round one in the query, in order, and round two top-level', async () => {
     poe.bot('GPT-4o', [{ event: 'text', data: { text: 'Paris 21, Rome 25.' } }]);
     const tool = { type: 'function' as const, function: { name: 'get_weather', description: 'Weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } };
