@@ -38,7 +38,7 @@ describe('Poe seed paths', () => {
         .then(() => assert.fail('expected a 400'), (caught: unknown) => caught);
       assert.ok(error instanceof OpenAI.BadRequestError, String(error));
       assert.equal(error.param, 'response_format');
-      assert.match(error.message, new RegExp(`response_format json_schema is not supported by provider '${provider}'`));
+      assert.match(error.message, new RegExp(`response_format '?json[-_]schema'? is not supported by provider '${provider}'`));
       assert.equal(poe.openaiCalls.length + poe.botCalls.length, 0);
     });
   }

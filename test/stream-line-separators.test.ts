@@ -25,13 +25,13 @@ describe('U+2028 and U+2029 in streamed answers', () => {
     provider = new ScriptedProvider('scripted', [{ id: 'm', capabilities: ['completion', 'tools', 'thinking'] }]);
     const events: ChatStreamEvent[] = [
       { type: 'response-start', id: 'r1' },
-      { type: 'reasoning-start' },
-      { type: 'reasoning-delta', text: 'think\u2028more' },
-      { type: 'reasoning-end' },
-      { type: 'text-start' },
-      { type: 'text-delta', text: SEPARATED },
-      { type: 'text-end' },
-      { type: 'finish', finishReason: 'stop', usage: { inputTokens: 3, outputTokens: 5, source: 'upstream' } },
+      { type: 'reasoning-start', id: 'b0' },
+      { type: 'reasoning-delta', id: 'b0', text: 'think\u2028more' },
+      { type: 'reasoning-end', id: 'b0' },
+      { type: 'text-start', id: 'b1' },
+      { type: 'text-delta', id: 'b1', text: SEPARATED },
+      { type: 'text-end', id: 'b1' },
+      { type: 'finish', finishReason: 'stop', usage: { input: { total: 3 }, output: { total: 5 }, source: 'upstream' } },
     ];
     provider.script = events;
     gateway = await startTestGateway({}, { adapters: [provider] });

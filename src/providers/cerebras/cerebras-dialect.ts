@@ -60,8 +60,8 @@ export const CEREBRAS_DIALECT: Partial<OpenAICompatibleDialect> = {
   reasoningEffort: (effort) => CEREBRAS_EFFORT[effort],
   acceptExtraField: (field, value) => EXTRA_FIELDS[field]?.(value) ?? false,
   // Accepted efforts differ per model family (gpt-oss refuses `none`): fitted per model, declared.
-  transformRequestBody: (body, _request, warnings) => {
-    fitCerebrasReasoningEffort(body, warnings);
+  transformRequestBody: (body, _request, degraded) => {
+    fitCerebrasReasoningEffort(body, degraded);
     return body;
   },
   // Qwen3 answers in the `raw` reasoning format by default: `<think>…</think>` leads the content.

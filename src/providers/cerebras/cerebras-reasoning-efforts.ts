@@ -1,3 +1,4 @@
+import type { DegradedField } from '../../canonical/degraded-field.ts';
 import type { OpenAICompatibleRequestBody } from '../openai-compatible/openai-compatible-request-body.ts';
 
 /** `reasoning_effort` values in order, as the Node SDK 1.91 types them (`none|low|medium|high`). */
@@ -30,22 +31,22 @@ const RULES: EffortRule[] = [
 /**
  * Makes `body.reasoning_effort` one the model takes: kept when accepted; the nearest accepted
  * value when the family reasons but not at that level (gpt-oss cannot stop reasoning: `none`
- * becomes `low`); left out for a model that does not reason. What changed is listed in `warnings`
- * — declared, never a 400 from upstream.
+ * becomes `low`); left out for a model that does not reason. What changed is declared
+ * (`degraded`, the x-llmux-degraded header), never a 400 from upstream.
  */
-export function fitCerebrasReasoningEffort(body: OpenAICompatibleRequestBody, warnings: string[]): void {
+export function fitCerebrasReasoningEffort(body: OpenAICompatibleRequestBody, degraded: DegradedField[]): void {
   const effort = body.reasoning_effort;
   if (effort === undefined) return;
   const accepted = RULES.find((rule) => rule.pattern.test(body.model.toLowerCase()))?.accepted ?? LADDER;
   if (accepted.includes(effort)) return;
   if (accepted.length === 0) {
     delete body.reasoning_effort;
-    if (effort !== 'none') warnings.push(`reasoning_effort '${effort}' dropped: ${body.model} does not reason`);
+    if (effort !== 'none') degraded.push({ field: 'reasoning_effort', reason: `'${effort}' dropped: ${body.model} does not reason` });
     return;
   }
   const wanted = LADDER.indexOf(effort as (typeof LADDER)[number]);
   const nearest = [...accepted].sort((a, b) => Math.abs(LADDER.indexOf(a as (typeof LADDER)[number]) - wanted) - Math.abs(LADDER.indexOf(b as (typeof LADDER)[number]) - wanted))[0];
   if (nearest === undefined) return;
   body.reasoning_effort = nearest;
-  warnings.push(`reasoning_effort '${effort}' sent as '${nearest}': ${body.model} takes ${accepted.join('|')}`);
+  degraded.push({ field: 'reasoning_effort', reason: `'${effort}' sent as '${nearest}': ${body.model} takes ${accepted.join('|')}` });
 }

@@ -1,6 +1,7 @@
 import type { ChatRequest } from '../../canonical/chat-request.ts';
 import type { ChatResponse } from '../../canonical/chat-response.ts';
 import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
+import type { DegradedField } from '../../canonical/degraded-field.ts';
 import type { EmbeddingRequest, EmbeddingResponse } from '../../canonical/embedding.ts';
 import { GatewayError } from '../../canonical/gateway-error.ts';
 import type { ProviderModel } from '../../canonical/model-info.ts';
@@ -17,7 +18,7 @@ import type { OpenAICompatibleDialect } from './openai-compatible-dialect.ts';
 import { decodeOpenAICompatibleStream } from './openai-compatible-stream-decoder.ts';
 import type { OpenAICompatibleRequestBody } from './openai-compatible-request-body.ts';
 import { removeRejectedFields } from './remove-rejected-fields.ts';
-import { replayChatResponse } from './replay-chat-response.ts';
+import { replayChatResponse } from '../replay-chat-response.ts';
 
 /** How many times a request is sent again without fields the upstream refused. */
 const FIELD_RETRIES = 2;
@@ -41,6 +42,7 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   private readonly dialect: OpenAICompatibleDialect;
   private readonly defaultMaxTokens: number | undefined;
   private readonly maxTokensCap: number | undefined;
+  private readonly passThroughFields: ReadonlySet<string>;
 
   constructor(input: ProviderFactoryInput, dialect: OpenAICompatibleDialect) {
     const { config } = input;
@@ -58,21 +60,23 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     this.maxTokensCap = config.max_tokens_cap;
     const defaultMaxTokens = config.default_max_tokens ?? dialect.defaultMaxTokens;
     this.defaultMaxTokens = defaultMaxTokens === undefined || this.maxTokensCap === undefined ? defaultMaxTokens : Math.min(defaultMaxTokens, this.maxTokensCap);
+    this.passThroughFields = new Set(config.pass_through_fields ?? []);
     this.embed = dialect.embeddings ? (request, context) => this.embedTexts(request, context) : undefined;
   }
 
   async streamChat(request: ChatRequest, context: CallContext): Promise<AsyncIterable<ChatStreamEvent>> {
     const url = this.url('/chat/completions');
-    const { response } = await this.postChat({ ...request, stream: true }, context);
-    if (isJson(response)) return replayEvents(replayChatResponse(await this.readCompletion(response, url)));
-    return this.streamEvents(response, url);
+    const { response, degraded } = await this.postChat({ ...request, stream: true }, context);
+    if (isJson(response)) return replayEvents(replayChatResponse({ ...(await this.readCompletion(response, url)), degraded }));
+    return this.streamEvents(response, url, degraded);
   }
 
   async completeChat(request: ChatRequest, context: CallContext): Promise<ChatResponse> {
     const url = this.url('/chat/completions');
-    const { response } = await this.postChat({ ...request, stream: false }, context);
-    if (isEventStream(response)) return collectChatResponse(this.streamEvents(response, url));
-    return this.readCompletion(response, url);
+    const { response, degraded } = await this.postChat({ ...request, stream: false }, context);
+    const answer = isEventStream(response) ? await collectChatResponse(this.streamEvents(response, url, degraded)) : await this.readCompletion(response, url);
+    if (degraded.length > 0) answer.degraded = degraded;
+    return answer;
   }
 
   async listModels(context: CallContext): Promise<ProviderModel[]> {
@@ -112,33 +116,33 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
    * (https://inference-docs.cerebras.ai/resources/openai), naming them only in its message.
    * What was left out is returned in `dropped`, by wire name.
    */
-  private async postChat(request: ChatRequest, context: CallContext): Promise<{ response: UpstreamResponse; dropped: string[] }> {
-    const dropped: string[] = [];
-    const { body, warnings } = convertChatRequestToOpenAICompatible(this.limitMaxTokens(request, dropped), this.dialect);
-    if (warnings.length + dropped.length > 0) context.log.warn({ provider: this.id, model: request.model, dropped: [...dropped, ...warnings] }, `request fields not sent to provider '${this.id}'`);
+  private async postChat(request: ChatRequest, context: CallContext): Promise<{ response: UpstreamResponse; degraded: DegradedField[] }> {
+    const capped: DegradedField[] = [];
+    const { body, degraded } = convertChatRequestToOpenAICompatible(this.limitMaxTokens(request, capped), this.dialect, { id: this.id, passThroughFields: this.passThroughFields });
+    degraded.unshift(...capped);
     const url = this.url('/chat/completions');
     for (let attempt = 0; ; attempt++) {
       try {
         const text = JSON.stringify(body);
-        return { response: await this.send('POST', url, text, context, reservedTokens(body, text)), dropped };
+        return { response: await this.send('POST', url, text, context, reservedTokens(body, text)), degraded };
       } catch (error) {
         const removed = attempt < FIELD_RETRIES && this.dialect.retryWithoutRejectedParam && isFieldRefusal(error) ? removeRejectedFields(body, this.dialect.rejectedFieldPaths(error)) : [];
         if (removed.length === 0) throw error;
         const fields = removed.map((field) => `'${field}'`).join(', ');
         context.log.warn({ provider: this.id, model: request.model, fields: removed }, `provider '${this.id}' refused ${fields}; sending the request again without it`);
-        dropped.push(...removed);
+        for (const field of removed) degraded.push({ field, reason: `provider '${this.id}' refused it for this model` });
       }
     }
   }
 
   /**
    * The output limit sent: the client's, else the provider's default (`default_max_tokens`;
-   * Cerebras 8192), never above `max_tokens_cap` — a client limit cut down is listed in `dropped`.
+   * Cerebras 8192), never above `max_tokens_cap` — a client limit cut down is declared.
    */
-  private limitMaxTokens(request: ChatRequest, dropped: string[]): ChatRequest {
+  private limitMaxTokens(request: ChatRequest, degraded: DegradedField[]): ChatRequest {
     if (request.maxTokens === undefined) return this.defaultMaxTokens === undefined ? request : { ...request, maxTokens: this.defaultMaxTokens };
     if (this.maxTokensCap === undefined || request.maxTokens <= this.maxTokensCap) return request;
-    dropped.push(`max_tokens (${request.maxTokens} capped at ${this.maxTokensCap} by max_tokens_cap)`);
+    degraded.push({ field: 'max_tokens', reason: `${request.maxTokens} capped at ${this.maxTokensCap} by provider '${this.id}' (max_tokens_cap)` });
     return { ...request, maxTokens: this.maxTokensCap };
   }
 
@@ -182,10 +186,10 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
    * keep-alive connection is reused; if the consumer stops early (client gone), the body is
    * destroyed, which closes the upstream connection and ends generation there.
    */
-  private async *streamEvents(response: UpstreamResponse, url: string): AsyncGenerator<ChatStreamEvent> {
+  private async *streamEvents(response: UpstreamResponse, url: string, degraded: DegradedField[]): AsyncGenerator<ChatStreamEvent> {
     let finished = false;
     try {
-      for await (const event of decodeOpenAICompatibleStream(response.body.iterator({ destroyOnReturn: false }), this.dialect, url)) {
+      for await (const event of decodeOpenAICompatibleStream(response.body.iterator({ destroyOnReturn: false }), this.dialect, url, degraded)) {
         if (event.type === 'finish') finished = true;
         yield event;
       }

@@ -16,7 +16,6 @@ import { decodePoeBotStream, type PoeBotStreamOptions } from './poe-bot-stream-d
 import type { ApiKeyPool } from '../api-key-pool.ts';
 import { fetchPoeModelList } from './poe-model-list.ts';
 import { parsePoeErrorBody } from './parse-poe-error-body.ts';
-import { refusePoeJsonSchema } from './refuse-poe-json-schema.ts';
 import { fitPoeParameters, readPoeParameterControls, type PoeParameterControl } from './poe-parameter-controls.ts';
 import { POE_ENDPOINTS } from './poe-endpoints.ts';
 
@@ -80,7 +79,7 @@ export class PoeBotAdapter implements ProviderAdapter {
         const warnings: string[] = [];
         const fitted = fitPoeParameters(parameters, controls, warnings);
         for (const warning of warnings) context.log.warn({ provider: this.id, bot: model }, warning);
-        return { model, stream: false, messages: [{ role: 'user', parts: [{ type: 'text', text: prompt }] }], extra: { parameters: fitted } };
+        return { model, stream: false, messages: [{ role: 'user', parts: [{ type: 'text', text: prompt }] }], providerOptions: { poe: { parameters: fitted } } };
       },
       complete: (chatRequest, callContext) => this.completeChat(chatRequest, callContext),
     });
@@ -143,11 +142,9 @@ export class PoeBotAdapter implements ProviderAdapter {
   private async query(request: ChatRequest, context: CallContext, mode: 'stream' | 'final'): Promise<AsyncIterable<ChatStreamEvent>> {
     const { keys, uploader, httpClient } = this.options;
     const botName = request.model;
-    refusePoeJsonSchema(request, this.id);
     const key = keys.next();
     try {
-      const { body, warnings } = await convertChatRequestToPoeQuery(request, (source, filename) => uploader.upload(source, filename, key, context.signal));
-      for (const warning of warnings) context.log.warn({ provider: this.id, bot: botName }, warning);
+      const { body, degraded } = await convertChatRequestToPoeQuery(request, (source, filename) => uploader.upload(source, filename, key, context.signal), this.id);
       const url = this.options.botBaseUrl + encodeURIComponent(botName);
       const headers: Record<string, string> = {
         ...this.options.headers,
@@ -166,7 +163,7 @@ export class PoeBotAdapter implements ProviderAdapter {
         const text = await response.body.text().catch(() => '');
         throw new GatewayError('upstream', `Poe bot '${botName}' answered ${contentType || 'without a content type'} instead of an event stream: ${text.slice(0, 200)}`);
       }
-      return this.events(response, { botName, mode, log: context.log, url }, key);
+      return this.events(response, { botName, mode, log: context.log, url, degraded }, key);
     } catch (error) {
       throw error instanceof GatewayError ? keys.reportFailure(key, error) : error;
     }

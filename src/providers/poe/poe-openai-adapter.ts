@@ -9,7 +9,7 @@ import type { CallContext, ProviderAdapter, ProviderFactoryInput } from '../prov
 import { generatePoeImages } from './generate-poe-images.ts';
 import { fetchPoeModelJson, fetchPoeModelList, poeMediaBotIds } from './poe-model-list.ts';
 import { PoeMediaBots } from './poe-media-bots.ts';
-import { replayChatResponse } from '../openai-compatible/replay-chat-response.ts';
+import { replayChatResponse } from '../replay-chat-response.ts';
 import { createPoeOpenAIDialect } from './poe-openai-dialect.ts';
 import { refusePoeJsonSchema } from './refuse-poe-json-schema.ts';
 import { splitPoeThinkingEvents, splitPoeThinkingResponse } from './split-poe-thinking-events.ts';
@@ -32,7 +32,7 @@ export class PoeOpenAIAdapter implements ProviderAdapter {
 
   constructor(input: ProviderFactoryInput, modelsUrl: string) {
     this.id = input.config.id;
-    this.chat = new OpenAICompatibleAdapter(input, createPoeOpenAIDialect(input.log));
+    this.chat = new OpenAICompatibleAdapter(input, createPoeOpenAIDialect());
     this.httpClient = input.httpClient;
     this.modelsUrl = modelsUrl;
     this.headers = input.config.headers ?? {};
