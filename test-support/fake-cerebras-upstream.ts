@@ -80,6 +80,11 @@ export interface FakeCerebrasAnswer {
   holdOpen?: boolean;
   /** Streaming only: after the content, once this settles, reset the connection (TCP RST) with no finish chunk. */
   resetAfter?: Promise<unknown>;
+  /**
+   * Token log probabilities for the content (`choices[].logprobs.content`), as Cerebras returns
+   * them when the request asks (`logprobs`, `top_logprobs`); set from the request by `answer()`.
+   */
+  logprobs?: { top: number };
   /** Streaming only: pause between chunks. */
   delayMs?: number;
 }
@@ -207,10 +212,10 @@ export class FakeCerebrasUpstream {
     return this.chat(async (call, response) => {
       if (!isStreamRequest(call)) {
         response.writeHead(200, { 'content-type': 'application/json' });
-        response.end(JSON.stringify(cerebrasCompletionBody(answer)));
+        response.end(JSON.stringify(cerebrasCompletionBody(withRequestedLogprobs(answer, call))));
         return;
       }
-      const chunks = cerebrasStreamChunks(answer).map((chunk) => JSON.stringify(chunk));
+      const chunks = cerebrasStreamChunks(withRequestedLogprobs(answer, call)).map((chunk) => JSON.stringify(chunk));
       if (answer.cut === true || answer.holdOpen === true || answer.resetAfter !== undefined) chunks.pop();
       else chunks.push('[DONE]');
       await writeSse(response, chunks, answer.delayMs);
@@ -287,6 +292,20 @@ export class FakeCerebrasUpstream {
   }
 }
 
+/** The answer with log probabilities when the request asks for them (`logprobs: true`). */
+function withRequestedLogprobs(answer: FakeCerebrasAnswer, call: RecordedCall): FakeCerebrasAnswer {
+  const body = (call.json ?? {}) as { logprobs?: unknown; top_logprobs?: unknown };
+  if (body.logprobs !== true) return answer;
+  return { ...answer, logprobs: { top: typeof body.top_logprobs === 'number' ? body.top_logprobs : 0 } };
+}
+
+/** One content token's entry, OpenAI's shape: `{token, logprob, bytes, top_logprobs}`. */
+function tokenLogprob(token: string, index: number, top: number): Record<string, unknown> {
+  const logprob = -0.125 * (index + 1);
+  const alternatives = Array.from({ length: top }, (_, rank) => ({ token: rank === 0 ? token : `${token}~${rank}`, logprob: logprob - rank, bytes: [...Buffer.from(token)] }));
+  return { token, logprob, bytes: [...Buffer.from(token)], top_logprobs: alternatives };
+}
+
 function isStreamRequest(call: RecordedCall): boolean {
   return typeof call.json === 'object' && call.json !== null && (call.json as { stream?: unknown }).stream === true;
 }
@@ -356,7 +375,11 @@ export function cerebrasStreamChunks(answer: FakeCerebrasAnswer): Record<string,
   const chunk = (delta: Record<string, unknown>): Record<string, unknown> => ({ ...head, choices: [{ delta, index: 0 }] });
   const chunks = [chunk({ role: 'assistant' })];
   for (const piece of pieces(answer.reasoning ?? '')) chunks.push(chunk({ reasoning: piece }));
-  for (const piece of pieces(contentOf(answer))) chunks.push(chunk({ content: piece }));
+  pieces(contentOf(answer)).forEach((piece, index) => {
+    const content = chunk({ content: piece });
+    if (answer.logprobs !== undefined) (content.choices as Record<string, unknown>[])[0]!.logprobs = { content: [tokenLogprob(piece, index, answer.logprobs.top)] };
+    chunks.push(content);
+  });
   (answer.toolCalls ?? []).forEach((call, index) => {
     chunks.push(chunk({ tool_calls: [{ index, id: toolCallId(call, index), type: 'function', function: { name: call.name, arguments: '' } }] }));
     for (const part of fragments(call.arguments, 6)) chunks.push(chunk({ tool_calls: [{ index, type: 'function', function: { arguments: part } }] }));
@@ -382,7 +405,14 @@ export function cerebrasCompletionBody(answer: FakeCerebrasAnswer): Record<strin
     created: CREATED,
     model: answer.model ?? 'gpt-oss-120b',
     system_fingerprint: 'fp_fake',
-    choices: [{ index: 0, finish_reason: finishReasonOf(answer), message }],
+    choices: [
+      {
+        index: 0,
+        finish_reason: finishReasonOf(answer),
+        message,
+        ...(answer.logprobs === undefined ? {} : { logprobs: { content: pieces(contentOf(answer)).map((piece, index) => tokenLogprob(piece, index, answer.logprobs?.top ?? 0)) } }),
+      },
+    ],
   };
   const usage = usageOf(answer);
   if (usage !== undefined) body.usage = usage;

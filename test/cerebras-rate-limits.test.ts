@@ -115,3 +115,53 @@ describe('Cerebras reasoning efforts per model family', () => {
     );
   });
 });
+
+describe('Cerebras logprobs and predicted outputs', () => {
+  let cerebras: FakeCerebrasUpstream;
+  let gateway: TestGateway;
+
+  beforeEach(async () => {
+    cerebras = await FakeCerebrasUpstream.start();
+    cerebras.answer({ text: 'Hi there', reasoning: 'Greet back.' });
+    gateway = await startTestGateway({ providers: [cerebras.providerConfig()] });
+  });
+  afterEach(async () => {
+    await gateway.close();
+    await cerebras.close();
+  });
+
+  const request = (stream: boolean): Record<string, unknown> => ({
+    model: 'cerebras/gpt-oss-120b',
+    stream,
+    logprobs: true,
+    top_logprobs: 2,
+    prediction: { type: 'content', content: 'Hi there' },
+    messages: [{ role: 'user', content: 'hi' }],
+  });
+
+  it('streamed: every content token reaches the client with its logprob and top alternatives; prediction reaches Cerebras', async () => {
+    const response = await fetch(`${gateway.baseUrl}/v1/chat/completions`, { method: 'POST', body: JSON.stringify(request(true)) });
+    const chunks = (await response.text())
+      .split('\n\n')
+      .filter((line) => line.startsWith('data: {'))
+      .map((line) => JSON.parse(line.slice(6)) as { choices: { delta: { content?: string }; logprobs?: { content: { token: string; logprob: number; top_logprobs: unknown[] }[] } | null }[] });
+    const tokens = chunks.flatMap((chunk) => chunk.choices[0]?.logprobs?.content ?? []);
+    assert.deepEqual(
+      tokens.map((token) => [token.token, token.logprob, token.top_logprobs.length]),
+      [
+        ['Hi', -0.125, 2],
+        [' there', -0.25, 2],
+      ],
+    );
+    const sent = cerebras.chatRequests().at(-1) as Record<string, unknown>;
+    assert.deepEqual([sent.logprobs, sent.top_logprobs, sent.prediction], [true, 2, { type: 'content', content: 'Hi there' }]);
+    assert.equal(response.headers.get('x-llmux-degraded'), null);
+  });
+
+  it('not streamed: the logprobs of the whole answer', async () => {
+    const response = await fetch(`${gateway.baseUrl}/v1/chat/completions`, { method: 'POST', body: JSON.stringify(request(false)) });
+    const body = (await response.json()) as { choices: { message: { content: string }; logprobs: { content: { token: string }[] } }[] };
+    assert.equal(body.choices[0]?.message.content, 'Hi there');
+    assert.deepEqual(body.choices[0]?.logprobs.content.map((token) => token.token), ['Hi', ' there']);
+  });
+});

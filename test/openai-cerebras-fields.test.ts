@@ -102,6 +102,7 @@ describe('OpenAI requests as Cerebras receives them', () => {
       stream_options: { include_usage: true },
       // Sent by default: Cerebras reserves the model's whole maximum against the key's budget otherwise.
       max_completion_tokens: 8192,
+      prediction: { type: 'content', content: 'ok' },
       service_tier: 'auto',
       reasoning_format: 'parsed',
       clear_thinking: true,

@@ -23,8 +23,9 @@ const SERVICE_TIERS = new Set(['auto', 'default', 'flex', 'priority']);
 const REASONING_FORMATS = new Set(['none', 'parsed', 'text_parsed', 'raw', 'hidden']);
 
 /**
- * Client extras Cerebras knows (SDK 1.91 `ChatCompletionCreateParams`). Anything else —
- * OpenAI's `store`, `metadata`, `modalities`, `audio`, `verbosity`, `prediction`, `n` — is
+ * Client extras Cerebras knows (SDK 1.91 `ChatCompletionCreateParams`, which has `prediction`:
+ * predicted outputs `{type: 'content', content}`). Anything else — OpenAI's `store`, `metadata`,
+ * `modalities`, `audio`, `verbosity`, `n` — is
  * dropped with a warning rather than sent: Cerebras does not implement them and may refuse the
  * request (https://inference-docs.cerebras.ai/resources/openai).
  */
@@ -37,6 +38,7 @@ const EXTRA_FIELDS: Record<string, (value: unknown) => boolean> = {
   prompt_cache_key: (value) => typeof value === 'string',
   service_tier: (value) => typeof value === 'string' && SERVICE_TIERS.has(value),
   model_parameters: (value) => typeof value === 'object' && value !== null,
+  prediction: (value) => typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'content',
 };
 
 /**
