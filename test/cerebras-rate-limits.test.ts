@@ -165,3 +165,35 @@ describe('Cerebras logprobs and predicted outputs', () => {
     assert.deepEqual(body.choices[0]?.logprobs.content.map((token) => token.token), ['Hi', ' there']);
   });
 });
+
+describe('Cerebras: what could not be sent is declared in x-llmux-degraded', () => {
+  let cerebras: FakeCerebrasUpstream;
+  let gateway: TestGateway;
+
+  beforeEach(async () => {
+    cerebras = await FakeCerebrasUpstream.start();
+    cerebras.answer({ text: 'ok' });
+    gateway = await startTestGateway({ providers: [cerebras.providerConfig('cerebras', { max_tokens_cap: 1000 })] });
+  });
+  afterEach(async () => {
+    await gateway.close();
+    await cerebras.close();
+  });
+
+  async function degradedHeader(body: Record<string, unknown>, stream: boolean): Promise<string | null> {
+    const response = await fetch(`${gateway.baseUrl}/v1/chat/completions`, { method: 'POST', body: JSON.stringify({ ...body, stream, messages: [{ role: 'user', content: 'hi' }] }) });
+    assert.equal(response.status, 200, await response.clone().text());
+    await response.text();
+    return response.headers.get('x-llmux-degraded');
+  }
+
+  for (const stream of [false, true]) {
+    it(`${stream ? 'streamed' : 'not streamed'}: a field Cerebras refused, a capped max_tokens and a refitted reasoning_effort`, async () => {
+      const refused = await degradedHeader({ model: 'cerebras/llama3.1-8b', logit_bias: { '1': 1 } }, stream);
+      assert.equal(refused, 'logit_bias');
+      assert.equal(cerebras.chatRequests().length, 2, 'sent again without it');
+      assert.equal(await degradedHeader({ model: 'cerebras/gpt-oss-120b', max_tokens: 5000, reasoning_effort: 'none' }, stream), 'max_tokens, reasoning_effort');
+      assert.equal((cerebras.chatRequests().at(-1) as { max_completion_tokens?: number }).max_completion_tokens, 1000);
+    });
+  }
+});
