@@ -212,10 +212,10 @@ export class FakeCerebrasUpstream {
     return this.chat(async (call, response) => {
       if (!isStreamRequest(call)) {
         response.writeHead(200, { 'content-type': 'application/json' });
-        response.end(JSON.stringify(cerebrasCompletionBody(withRequestedLogprobs(answer, call))));
+        response.end(JSON.stringify(cerebrasCompletionBody(withRequestedLogprobs(withReasoningFormat(answer, call), call))));
         return;
       }
-      const chunks = cerebrasStreamChunks(withRequestedLogprobs(answer, call)).map((chunk) => JSON.stringify(chunk));
+      const chunks = cerebrasStreamChunks(withRequestedLogprobs(withReasoningFormat(answer, call), call)).map((chunk) => JSON.stringify(chunk));
       if (answer.cut === true || answer.holdOpen === true || answer.resetAfter !== undefined) chunks.pop();
       else chunks.push('[DONE]');
       await writeSse(response, chunks, answer.delayMs);
@@ -290,6 +290,26 @@ export class FakeCerebrasUpstream {
   async close(): Promise<void> {
     await this.server.close();
   }
+}
+
+/**
+ * `reasoning` in the form the model family and the request's `reasoning_format` give it
+ * (https://inference-docs.cerebras.ai/capabilities/reasoning): by default Qwen3 answers `raw`
+ * (`<think>…</think>` leading the content), GPT-OSS and GLM `text_parsed` (the `reasoning`
+ * field); `raw` puts it in the content (`<think>` tags for Qwen and GLM, no separator for
+ * GPT-OSS), `hidden` drops it, `parsed`/`text_parsed` use the field.
+ */
+function withReasoningFormat(answer: FakeCerebrasAnswer, call: RecordedCall): FakeCerebrasAnswer {
+  if (answer.reasoning === undefined) return answer;
+  const body = (call.json ?? {}) as { model?: unknown; reasoning_format?: unknown };
+  const model = String(body.model ?? answer.model ?? '');
+  const family = /^qwen/.test(model) ? 'qwen' : /^zai-glm/.test(model) ? 'glm' : 'gpt-oss';
+  const asked = typeof body.reasoning_format === 'string' ? body.reasoning_format : 'none';
+  const format = asked === 'none' ? (family === 'qwen' ? 'raw' : 'text_parsed') : asked;
+  const { reasoning, ...rest } = answer;
+  if (format === 'hidden') return rest;
+  if (format !== 'raw') return answer;
+  return family === 'gpt-oss' ? { ...rest, text: reasoning + (answer.text ?? '') } : { ...rest, thinkTags: reasoning };
 }
 
 /** The answer with log probabilities when the request asks for them (`logprobs: true`). */

@@ -197,3 +197,44 @@ describe('Cerebras: what could not be sent is declared in x-llmux-degraded', () 
     });
   }
 });
+
+describe('Cerebras reasoning in each model family\'s format', () => {
+  let cerebras: FakeCerebrasUpstream;
+  let gateway: TestGateway;
+
+  beforeEach(async () => {
+    cerebras = await FakeCerebrasUpstream.start();
+    cerebras.answer({ text: 'Hello!', reasoning: 'The user greets.' });
+    gateway = await startTestGateway({ providers: [cerebras.providerConfig()] });
+  });
+  afterEach(async () => {
+    await gateway.close();
+    await cerebras.close();
+  });
+
+  async function ask(model: string, extra: Record<string, unknown> = {}): Promise<{ content: string; reasoning?: string }> {
+    const response = await fetch(`${gateway.baseUrl}/v1/chat/completions`, { method: 'POST', body: JSON.stringify({ model: `cerebras/${model}`, messages: [{ role: 'user', content: 'hi' }], ...extra }) });
+    const body = (await response.json()) as { choices: { message: { content: string; reasoning_content?: string } }[] };
+    const message = body.choices[0]?.message;
+    return message?.reasoning_content === undefined ? { content: message?.content ?? '' } : { content: message.content, reasoning: message.reasoning_content };
+  }
+
+  it('gpt-oss sends a reasoning field, Qwen <think> tags in the content: both reach the client as reasoning', async () => {
+    assert.deepEqual(await ask('gpt-oss-120b'), { content: 'Hello!', reasoning: 'The user greets.' });
+    assert.deepEqual(await ask('qwen-3-235b-a22b-instruct-2507'), { content: 'Hello!', reasoning: 'The user greets.' });
+    // What the fake itself answered Qwen: the reasoning inside the content, as Cerebras's raw default.
+    const direct = await fetch(`${cerebras.baseUrl}/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer csk-test-key' },
+      body: JSON.stringify({ model: 'qwen-3-235b-a22b-instruct-2507', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    const message = ((await direct.json()) as { choices: { message: { content: string; reasoning?: string } }[] }).choices[0]?.message;
+    assert.equal(message?.content, '<think>\nThe user greets.\n</think>\n\nHello!');
+    assert.equal(message?.reasoning, undefined);
+  });
+
+  it('reasoning_format hidden drops the reasoning at Cerebras, and parsed gives Qwen a reasoning field', async () => {
+    assert.deepEqual(await ask('gpt-oss-120b', { reasoning_format: 'hidden' }), { content: 'Hello!' });
+    assert.deepEqual(await ask('qwen-3-235b-a22b-instruct-2507', { reasoning_format: 'parsed' }), { content: 'Hello!', reasoning: 'The user greets.' });
+  });
+});
