@@ -92,12 +92,23 @@ describe('Poe seed paths', () => {
         ],
       },
     });
-    const generated = await client.images.generate({ model: 'bot/FluxBot', prompt: 'a fox', size: '1792x1024', quality: 'high', style: 'vivid' });
+    const { data: generated, response } = await client.images.generate({ model: 'bot/FluxBot', prompt: 'a fox', size: '1792x1024', quality: 'high', style: 'vivid' }).withResponse();
     assert.equal(generated.data?.[0]?.url, url);
+    assert.equal(response.headers.get('x-llmux-degraded'), 'style');
     assert.deepEqual(poe.botCalls.map((call) => call.body['type']), ['settings', 'query']);
     const message = (poe.lastBotCall().body['query'] as { content: string; parameters?: unknown }[])[0];
     assert.deepEqual(message?.parameters, { aspect_ratio: '16:9', quality: 'high' });
     assert.equal(message?.content, 'a fox --aspect 16:9');
+  });
+
+  it('OpenAI API: no custom parameters top-level (Poe takes none there); the aspect goes in the prompt, quality and style are declared', async () => {
+    poe.openai('GPT-Image-1', { text: '![fox](https://pfst.cf2.poecdn.net/base/image/fox.png)' });
+    const { data: generated, response } = await client.images.generate({ model: 'poe/GPT-Image-1', prompt: 'a fox', size: '1024x1536', quality: 'high', style: 'vivid' }).withResponse();
+    assert.equal(generated.data?.[0]?.url, 'https://pfst.cf2.poecdn.net/base/image/fox.png');
+    assert.equal(response.headers.get('x-llmux-degraded'), 'quality, style');
+    const body = poe.openaiCalls[0]?.body ?? {};
+    assert.deepEqual(Object.keys(body).filter((key) => ['aspect', 'quality', 'style', 'parameters'].includes(key)), []);
+    assert.deepEqual(body['messages'], [{ role: 'user', content: 'a fox --aspect 2:3' }]);
   });
 
   it('bot protocol: a two-round tool loop reaches the bot with round one in the query, in order, and round two top-level', async () => {

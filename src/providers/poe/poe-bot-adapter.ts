@@ -75,10 +75,8 @@ export class PoeBotAdapter implements ProviderAdapter {
     const controls = await this.parameterControls(request.model, context);
     return generatePoeImages(request, context, {
       httpClient: this.options.httpClient,
-      chatRequest: (model, prompt, { parameters }) => {
-        const warnings: string[] = [];
-        const fitted = fitPoeParameters(parameters, controls, warnings);
-        for (const warning of warnings) context.log.warn({ provider: this.id, bot: model }, warning);
+      chatRequest: (model, prompt, { parameters, degraded }) => {
+        const fitted = fitPoeParameters(parameters, controls, degraded);
         return { model, stream: false, messages: [{ role: 'user', parts: [{ type: 'text', text: prompt }] }], providerOptions: { poe: { parameters: fitted } } };
       },
       complete: (chatRequest, callContext) => this.completeChat(chatRequest, callContext),

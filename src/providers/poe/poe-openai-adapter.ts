@@ -63,9 +63,11 @@ export class PoeOpenAIAdapter implements ProviderAdapter {
       // (https://creator.poe.com/api-reference/client-sdks: "Custom Parameters … ❌ Not
       // supported"): the aspect ratio reaches the bot as the `--aspect` prompt suffix image bots
       // read; the rest is declared as not sent (the bot protocol, `protocol: bot`, carries them).
-      chatRequest: (model, prompt, { parameters }) => {
-        const unsent = Object.keys(parameters).filter((name) => name !== 'aspect' || !/--(aspect|ar)\s/.test(prompt));
-        if (unsent.length > 0) context.log.warn({ provider: this.id, bot: model, notSent: unsent }, "Poe's OpenAI-compatible API takes no custom bot parameters; not sent (protocol: bot carries them)");
+      chatRequest: (model, prompt, { parameters, degraded }) => {
+        for (const name of Object.keys(parameters)) {
+          if (name === 'aspect' && /--(aspect|ar)\s/.test(prompt)) continue;
+          degraded.push({ field: name, reason: `Poe's OpenAI-compatible API takes no custom bot parameters (protocol: bot carries them)` });
+        }
         return { model, stream: false, messages: [{ role: 'user', parts: [{ type: 'text', text: prompt }] }] };
       },
       complete: (chatRequest, callContext) => this.chat.completeChat(chatRequest, callContext),

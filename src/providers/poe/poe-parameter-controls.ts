@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { DegradedField } from '../../canonical/degraded-field.ts';
 
 /** One control a bot declares for a custom parameter, flattened out of sections, tabs and conditions. */
 export interface PoeParameterControl {
@@ -63,10 +64,10 @@ export function readPoeParameterControls(settings: unknown): PoeParameterControl
  * Custom parameters fitted to what the bot declares: the aspect ratio goes to the bot's
  * `aspect_ratio` control under its own parameter name, as the listed option nearest to the
  * asked ratio; a value for a drop-down becomes the option it names (by value or label); a
- * parameter the bot declares no control for is not sent and is listed in `warnings`. With no
+ * parameter the bot declares no control for is not sent and is declared in `degraded`. With no
  * declared controls, everything is sent as given.
  */
-export function fitPoeParameters(parameters: Record<string, unknown>, controls: readonly PoeParameterControl[] | undefined, warnings: string[]): Record<string, unknown> {
+export function fitPoeParameters(parameters: Record<string, unknown>, controls: readonly PoeParameterControl[] | undefined, degraded: DegradedField[]): Record<string, unknown> {
   if (controls === undefined) return parameters;
   const fitted: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(parameters)) {
@@ -90,7 +91,7 @@ export function fitPoeParameters(parameters: Record<string, unknown>, controls: 
         continue;
       }
     }
-    warnings.push(`parameter '${name}' (${JSON.stringify(value)}) not sent: the bot declares no control that takes it`);
+    degraded.push({ field: name, reason: `${JSON.stringify(value)} not sent: the bot declares no control that takes it` });
   }
   return fitted;
 }
