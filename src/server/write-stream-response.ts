@@ -11,12 +11,17 @@ import { llmuxHeaders } from './request-context.ts';
  * for every encoder: Ollama's server (Go's encoder) never writes them raw, and clients that split
  * lines like Python's `str.splitlines()` break on them.
  */
-export async function writeStreamResponse(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  contentType: string,
-  chunks: AsyncIterable<string>,
-): Promise<void> {
+export function writeStreamResponse(request: FastifyRequest, reply: FastifyReply, contentType: string, chunks: AsyncIterable<string>): Promise<void> {
+  const outcome = request.llmux.outcome;
+  outcome.streamed = true;
+  // The outcome waits for this to end: an aborted stream reports what it streamed on its way out.
+  const written = writeChunks(request, reply, contentType, chunks);
+  outcome.hold(written);
+  return written;
+}
+
+async function writeChunks(request: FastifyRequest, reply: FastifyReply, contentType: string, chunks: AsyncIterable<string>): Promise<void> {
+  const outcome = request.llmux.outcome;
   reply.hijack();
   const raw = reply.raw;
   const headers: Record<string, string | number | string[]> = {};
@@ -32,7 +37,10 @@ export async function writeStreamResponse(
   try {
     for await (const chunk of chunks) {
       if (raw.destroyed) break;
-      if (!raw.write(escapeLineSeparators(chunk))) {
+      const escaped = escapeLineSeparators(chunk);
+      const flowing = raw.write(escaped);
+      outcome.noteBytesWritten(Buffer.byteLength(escaped));
+      if (!flowing) {
         await Promise.race([once(raw, 'drain'), once(raw, 'close')]);
         if (raw.destroyed) break;
       }

@@ -1,5 +1,5 @@
-import { headerValue, type UpstreamResponse } from '../../wire/upstream-http-client.ts';
-import type { KeyBudget } from '../api-key-pool.ts';
+import { headerValue, type UpstreamResponse } from '../shared/upstream-http-client.ts';
+import type { KeyBudget } from '../shared/api-key-pool.ts';
 
 /**
  * What Cerebras says is left of the key's budget. Every answer carries

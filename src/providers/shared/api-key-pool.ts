@@ -1,4 +1,4 @@
-import { GatewayError } from '../canonical/gateway-error.ts';
+import { GatewayError } from '../../canonical/gateway-error.ts';
 
 /** How long a key the upstream refused (revoked, no credits, forbidden) is passed over. */
 const REFUSED_KEY_REST_MS = 5 * 60_000;
@@ -76,6 +76,19 @@ export class ApiKeyPool {
   label(key: string | undefined): string | undefined {
     const index = key === undefined ? -1 : this.keys.indexOf(key);
     return index === -1 ? undefined : `#${index + 1}`;
+  }
+
+  /**
+   * Runs one upstream call with the next key; a GatewayError it throws is reported against that
+   * key (see reportFailure) and thrown on.
+   */
+  async withKey<T>(call: (key: string | undefined) => Promise<T>, cost = 0): Promise<T> {
+    const key = this.next(cost);
+    try {
+      return await call(key);
+    } catch (error) {
+      throw error instanceof GatewayError ? this.reportFailure(key, error) : error;
+    }
   }
 
   /**
