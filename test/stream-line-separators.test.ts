@@ -70,6 +70,15 @@ describe('U+2028 and U+2029 in streamed answers', () => {
     });
   }
 
+  it('/v1/responses: every SSE data line Python\'s splitlines() cuts is whole JSON', async () => {
+    const text = await body('/v1/responses', { model: 'm', stream: true, input: 'hi' });
+    assert.equal(/[\u2028\u2029]/.test(text), false, 'no raw separator on the wire');
+    const events = pythonSplitlines(text)
+      .filter((line) => line.startsWith('data: '))
+      .map((line) => JSON.parse(line.slice(6)) as { type: string; delta?: string });
+    assert.equal(events.filter((event) => event.type === 'response.output_text.delta').map((event) => event.delta).join(''), SEPARATED);
+  });
+
   it('the NDJSON and SSE encoders escape them too', () => {
     assert.equal(encodeNdjsonLine({ a: '\u2028\u2029' }), '{"a":"\\u2028\\u2029"}\n');
     assert.equal(encodeSseData(JSON.stringify({ a: '\u2028' })), 'data: {"a":"\\u2028"}\n\n');
