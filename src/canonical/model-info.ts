@@ -14,4 +14,10 @@ export interface ProviderModel {
   description?: string;
   /** The price the provider publishes in its model list, per million tokens. */
   price?: ModelPrice;
+  /** The most output tokens one answer may have. */
+  maxOutputTokens?: number;
+  /** The provider says the model is deprecated (to be retired). */
+  deprecated?: boolean;
+  /** USD per million tokens, as the provider lists them. */
+  pricing?: { input: number; output: number };
 }

@@ -1,6 +1,7 @@
 import type { ModelCapability } from '../canonical/model-info.ts';
 import type { GatewayConfig } from '../config/gateway-config-schema.ts';
 import type { ModelRouter } from '../routing/model-router.ts';
+import type { KeyHeadroom } from '../providers/shared/key-headroom.ts';
 import type { RestingKey } from '../providers/shared/resting-key.ts';
 import type { DashboardPrice } from './dashboard-sources.ts';
 import type { ProviderHealth, ProviderHealthTracker } from './provider-health-tracker.ts';
@@ -26,6 +27,8 @@ export interface ProviderView {
   type: string;
   keyCount: number;
   restingKeys: RestingKey[];
+  /** Rate-limit headroom per key, where the upstream reports it. */
+  headroom: KeyHeadroom[];
   health: ProviderHealth;
   listingError?: string;
 }
@@ -85,6 +88,7 @@ export async function modelOverview(
       type: provider.type,
       keyCount: (configured?.api_key === undefined ? 0 : 1) + (configured?.api_keys?.length ?? 0),
       restingKeys: provider.restingKeys?.() ?? [],
+      headroom: provider.keyHeadroom?.() ?? [],
       health: health.health(provider.id),
     };
     const listingError = failures.get(provider.id);

@@ -6,6 +6,7 @@ import type { EmbeddingRequest, EmbeddingResponse } from '../canonical/embedding
 import type { ImageGenerationRequest, ImageGenerationResponse } from '../canonical/image-generation.ts';
 import type { ProviderModel } from '../canonical/model-info.ts';
 import type { ProviderConfig } from '../config/gateway-config-schema.ts';
+import type { KeyHeadroom } from './shared/key-headroom.ts';
 import type { RestingKey } from './shared/resting-key.ts';
 import type { UpstreamHttpClient } from './shared/upstream-http-client.ts';
 
@@ -32,6 +33,8 @@ export interface ProviderAdapter {
   generateImages?(request: ImageGenerationRequest, context: CallContext): Promise<ImageGenerationResponse>;
   /** The provider's keys resting after a refusal or rate limit (for health views). */
   restingKeys?(): RestingKey[];
+  /** What each key has left before its rate limit, where the upstream reports it. */
+  keyHeadroom?(): KeyHeadroom[];
   close(): Promise<void>;
 }
 

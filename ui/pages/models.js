@@ -60,7 +60,9 @@ function providerCard(provider) {
       h('dt', {}, 'Last success'),
       h('dd', {}, health.lastSuccessAt ? time(health.lastSuccessAt) : '–'),
       h('dt', {}, 'Rate-limit headroom'),
-      h('dd', { class: 'muted' }, 'not reported by this provider type'),
+      provider.headroom.length === 0
+        ? h('dd', { class: 'muted' }, 'not reported by the upstream')
+        : h('dd', {}, provider.headroom.map((key) => h('div', {}, `${key.key}: ${[key.tokensLeft === undefined ? null : `${number(key.tokensLeft)} tokens`, key.requestsLeft === undefined ? null : `${number(key.requestsLeft)} requests`].filter(Boolean).join(', ')} left${key.tokensResetAt ?? key.requestsResetAt ? ` until ${time(key.tokensResetAt ?? key.requestsResetAt)}` : ''}`))),
     ),
     health.recentFailures.length
       ? h('details', {}, h('summary', {}, `Last errors (${health.recentFailures.length})`), h('ul', {}, health.recentFailures.map((failure) => h('li', {}, `${time(failure.at)} · ${failure.model} · ${failure.status}${failure.errorKind ? ` ${failure.errorKind}` : ''}`))))
