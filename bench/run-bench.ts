@@ -15,6 +15,7 @@ import { measureFinalMemory, measureIdleMemory, measureOpenStreamMemory } from '
 import { measureLatency } from './measure-latency.ts';
 import { measureStreaming } from './measure-streaming.ts';
 import { measureRecordingCost, type RecordingProcesses } from './measure-recording-cost.ts';
+import { measureResponses } from './measure-responses.ts';
 import { measureThroughput } from './measure-throughput.ts';
 
 /**
@@ -117,7 +118,11 @@ async function main(): Promise<void> {
       rows.push(...(await measureLatency(context)));
       log('streaming: first byte, first line, last byte; chunk throughput');
       rows.push(...(await measureStreaming(context)));
-      if (!selfCheck) rows.push(await measureFinalMemory(context));
+      if (!selfCheck) {
+        log('responses: /v1/responses vs /v1/chat/completions');
+        rows.push(...(await measureResponses(context)));
+        rows.push(await measureFinalMemory(context));
+      }
     }
     if (!selfCheck && llmux !== undefined) {
       log(`recording: on vs off, then ${recordCount} requests counted`);

@@ -10,6 +10,7 @@ import type { PriceTable } from '../usage/price-table.ts';
 import type { UsageRecorder } from '../usage/usage-recorder.ts';
 import type { ChatDispatcher } from '../routing/chat-dispatcher.ts';
 import type { ModelRouter } from '../routing/model-router.ts';
+import type { ResponseStore } from '../state/response-store.ts';
 import type { CorsPolicy } from './cors-policy.ts';
 
 /** What inbound protocols are given to do their work; built once in main.ts. */
@@ -20,6 +21,8 @@ export interface GatewayServices {
   auth: ClientKeyAuthenticator;
   rateLimiter: ClientRateLimiter;
   cors: CorsPolicy;
+  /** Responses API responses created with `store: true`. */
+  responses: ResponseStore;
   /** Every request's outcome, delivered to its listeners once the request is over. */
   outcomes: OutcomeHub;
   log: FastifyBaseLogger;
