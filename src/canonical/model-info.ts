@@ -12,6 +12,12 @@ export interface ProviderModel {
   contextLength?: number;
   capabilities?: ModelCapability[];
   description?: string;
-  /** The price the provider publishes in its model list, per million tokens. */
+  /** The price the provider publishes in its model list, per million tokens (cache and reasoning prices where given). */
   price?: ModelPrice;
+  /** The most output tokens one answer may have. */
+  maxOutputTokens?: number;
+  /** The provider says the model is deprecated (to be retired). */
+  deprecated?: boolean;
+  /** USD per million tokens, as the provider lists them. */
+  pricing?: { input: number; output: number };
 }
