@@ -3,17 +3,25 @@ import { noteErrors, type BenchContext } from './bench-context.ts';
 import { openaiChatEndpoint, probeEndpoint, type BenchEndpoint } from './bench-endpoint.ts';
 import type { BenchRow } from './bench-report.ts';
 import { interleaveRounds } from './bench-session.ts';
-import { atLeast, formatRate, formatRatio, unavailableRow } from './format-figure.ts';
+import { atLeast, atMost, formatMicros, formatRate, formatRatio, unavailableRow } from './format-figure.ts';
 import type { LlmuxProcess } from './llmux-process.ts';
 import type { ClosedLoopResult } from './load-job.ts';
 import { median, pairedMedian } from './percentile.ts';
+import { processCpuMicros } from './process-cpu.ts';
 
 const CONNECTIONS = 50;
 const SECTION = 'Recording: usage records and metrics';
 const MIN_RATIO = 0.95;
+const MAX_CPU_RATIO = 1.05;
+
+interface Round {
+  result: ClosedLoopResult;
+  /** CPU µs llmux spent per request in the round (/proc). */
+  cpuPerRequestUs: number;
+}
 
 export interface RecordingProcesses {
-  /** llmux with usage records and metrics on. */
+  /** A fresh llmux with usage records and metrics on. */
   on: LlmuxProcess;
   /** The same config with both off. */
   off: LlmuxProcess;
@@ -22,8 +30,9 @@ export interface RecordingProcesses {
 }
 
 /**
- * What recording costs the request path: requests/s with usage records and metrics on ÷ off, in
- * the same interleaved rounds; then exactly `recordCount` requests to a fresh llmux, stopped with
+ * What recording costs the request path: requests/s and CPU per request with usage records and
+ * metrics on ÷ off (two fresh llmux processes, same config otherwise), in the same interleaved
+ * rounds; then exactly `recordCount` requests to a fresh llmux, stopped with
  * SIGTERM right after the last answer, and the records in its database counted.
  */
 export async function measureRecordingCost(context: BenchContext, processes: RecordingProcesses | string, recordCount: number): Promise<BenchRow[]> {
@@ -36,15 +45,22 @@ export async function measureRecordingCost(context: BenchContext, processes: Rec
     if (missing !== undefined) return [unavailableRow(SECTION, 'req/s recording on ÷ off', missing)];
   }
   const endpoints: BenchEndpoint[] = [off, on];
-  const run = (endpoint: BenchEndpoint): Promise<ClosedLoopResult> => session.closedLoop(endpoint, CONNECTIONS, context.roundMs);
+  const pidOf = (endpoint: BenchEndpoint): number => (endpoint === on ? processes.on.pid : processes.off.pid);
+  const run = async (endpoint: BenchEndpoint): Promise<Round> => {
+    const before = processCpuMicros(pidOf(endpoint));
+    const result = await session.closedLoop(endpoint, CONNECTIONS, context.roundMs);
+    return { result, cpuPerRequestUs: (processCpuMicros(pidOf(endpoint)) - before) / Math.max(1, result.requests) };
+  };
   for (const endpoint of endpoints) await run(endpoint);
   const results = await interleaveRounds(context.rounds, endpoints, run);
   const ofOn = results[1] ?? [];
   const ofOff = results[0] ?? [];
-  const ratio = pairedMedian(ofOn, ofOff, (recording, plain) => recording.requestsPerSecond / plain.requestsPerSecond);
-  noteErrors(context, 'recording on', ofOn);
-  noteErrors(context, 'recording off', ofOff);
-  const rps = (list: readonly ClosedLoopResult[]): number => median(list.map((result) => result.requestsPerSecond));
+  const ratio = pairedMedian(ofOn, ofOff, (recording, plain) => recording.result.requestsPerSecond / plain.result.requestsPerSecond);
+  const cpuRatio = pairedMedian(ofOn, ofOff, (recording, plain) => recording.cpuPerRequestUs / plain.cpuPerRequestUs);
+  noteErrors(context, 'recording on', ofOn.map((round) => round.result));
+  noteErrors(context, 'recording off', ofOff.map((round) => round.result));
+  const rps = (list: readonly Round[]): number => median(list.map((round) => round.result.requestsPerSecond));
+  const cpu = (list: readonly Round[]): number => median(list.map((round) => round.cpuPerRequestUs));
   const rows: BenchRow[] = [
     {
       section: SECTION,
@@ -54,6 +70,15 @@ export async function measureRecordingCost(context: BenchContext, processes: Rec
       result: formatRatio(ratio),
       target: `≥ ${MIN_RATIO.toFixed(2)}×`,
       status: atLeast(ratio, MIN_RATIO),
+    },
+    {
+      section: SECTION,
+      figure: 'llmux CPU per request (/proc), on ÷ off',
+      baseline: formatMicros(cpu(ofOff)),
+      measured: formatMicros(cpu(ofOn)),
+      result: formatRatio(cpuRatio),
+      target: `≤ ${MAX_CPU_RATIO.toFixed(2)}×`,
+      status: atMost(cpuRatio, MAX_CPU_RATIO),
     },
   ];
 

@@ -35,6 +35,7 @@ const { values: flags } = parseArgs({
     rounds: { type: 'string' },
     'round-ms': { type: 'string' },
     records: { type: 'string' },
+    'recording-only': { type: 'boolean', default: false },
   },
 });
 const selfCheck = flags['self-check'];
@@ -42,7 +43,7 @@ const rounds = Number(flags.rounds ?? (flags.quick ? 2 : 4));
 const roundMs = Number(flags['round-ms'] ?? (flags.quick ? 500 : 1500));
 const openStreams = Number(flags.streams);
 const recordCount = Number(flags.records ?? (flags.quick ? 5000 : 100_000));
-const outputFile = join(benchDirectory, 'results', selfCheck ? 'self-check.md' : 'latest.md');
+const outputFile = join(benchDirectory, 'results', selfCheck ? 'self-check.md' : flags['recording-only'] ? 'recording.md' : 'latest.md');
 
 function commitDescription(): string {
   try {
@@ -100,26 +101,28 @@ async function main(): Promise<void> {
       }
     }
     const log = (step: string): void => console.error(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${step}`);
-    if (!selfCheck) {
-      log('memory: idle RSS');
-      rows.push(await measureIdleMemory(context));
-      log(`memory: ${openStreams} open streams`);
-      rows.push(...(await measureOpenStreamMemory(context, openStreams)));
-    }
-    log(`throughput: ${rounds} rounds × ${roundMs} ms per path`);
-    rows.push(...(await measureThroughput(context)));
-    if (!selfCheck) {
-      log('ceiling: llmux against the bare proxy');
-      rows.push(...(await measureCeiling(context)));
-    }
-    log('latency: 1 connection');
-    rows.push(...(await measureLatency(context)));
-    log('streaming: first byte, first line, last byte; chunk throughput');
-    rows.push(...(await measureStreaming(context)));
-    if (!selfCheck) {
-      log('responses: /v1/responses vs /v1/chat/completions');
-      rows.push(...(await measureResponses(context)));
-      rows.push(await measureFinalMemory(context));
+    if (!flags['recording-only']) {
+      if (!selfCheck) {
+        log('memory: idle RSS');
+        rows.push(await measureIdleMemory(context));
+        log(`memory: ${openStreams} open streams`);
+        rows.push(...(await measureOpenStreamMemory(context, openStreams)));
+      }
+      log(`throughput: ${rounds} rounds × ${roundMs} ms per path`);
+      rows.push(...(await measureThroughput(context)));
+      if (!selfCheck) {
+        log('ceiling: llmux against the bare proxy');
+        rows.push(...(await measureCeiling(context)));
+      }
+      log('latency: 1 connection');
+      rows.push(...(await measureLatency(context)));
+      log('streaming: first byte, first line, last byte; chunk throughput');
+      rows.push(...(await measureStreaming(context)));
+      if (!selfCheck) {
+        log('responses: /v1/responses vs /v1/chat/completions');
+        rows.push(...(await measureResponses(context)));
+        rows.push(await measureFinalMemory(context));
+      }
     }
     if (!selfCheck && llmux !== undefined) {
       log(`recording: on vs off, then ${recordCount} requests counted`);
@@ -130,7 +133,7 @@ async function main(): Promise<void> {
           others.push(started);
           return started;
         };
-        processes = { on: llmux, off: await start('off', false), counted: await start('counted', true) };
+        processes = { on: await start('on', true), off: await start('off', false), counted: await start('counted', true) };
       } catch (error) {
         processes = error instanceof Error ? error.message : String(error);
       }

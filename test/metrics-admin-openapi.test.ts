@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import OpenAI from 'openai';
+import { GatewayError } from '../src/canonical/gateway-error.ts';
 import { openSqliteStateStore } from '../src/state/sqlite/open-sqlite-state-store.ts';
 import type { StateStore } from '../src/state/state-store.ts';
 import { ScriptedProvider, textScript } from '../test-support/scripted-provider.ts';
@@ -109,5 +110,29 @@ describe('admin routes with client keys but no admin key', () => {
     const response = await fetch(`${gateway.baseUrl}/metrics`, { headers: { authorization: 'Bearer sk-a' } });
     assert.equal(response.status, 403);
     assert.match(await response.text(), /set admin_key \(or LLMUX_ADMIN_KEY\)/);
+  });
+});
+
+describe('/metrics counts retries, fallbacks and upstream errors from the attempts', () => {
+  let gateway: TestGateway;
+  const bad = new ScriptedProvider('bad', [{ id: 'm' }]);
+  bad.script = new GatewayError('overloaded', 'the upstream is overloaded');
+  const good = new ScriptedProvider('good', [{ id: 'm' }]);
+  good.script = textScript('hello');
+
+  before(async () => {
+    gateway = await startTestGateway({ models: [{ name: 'pair', targets: ['bad/m', 'good/m'] }] }, { adapters: [bad, good] });
+  });
+  after(() => gateway.close());
+
+  it('one retry on the failing provider, one fallback to the next, two upstream errors', async () => {
+    const openai = new OpenAI({ baseURL: `${gateway.baseUrl}/v1`, apiKey: 'unused', maxRetries: 0 });
+    await openai.chat.completions.create({ model: 'pair', messages: [{ role: 'user', content: 'hi' }] });
+    assert.equal(bad.requests.length, 2);
+    const text = await (await fetch(`${gateway.baseUrl}/metrics`)).text();
+    assert.match(text, /\nllmux_retries_total\{provider="bad"\} 1\n/);
+    assert.match(text, /\nllmux_fallbacks_total\{from="bad",to="good"\} 1\n/);
+    assert.match(text, /\nllmux_upstream_errors_total\{provider="bad",status="502"\} 2\n/);
+    assert.match(text, /\nllmux_requests_total\{protocol="openai",route="\/v1\/chat\/completions",model="pair",provider="good",status="200"\} 1\n/);
   });
 });

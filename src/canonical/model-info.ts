@@ -12,7 +12,7 @@ export interface ProviderModel {
   contextLength?: number;
   capabilities?: ModelCapability[];
   description?: string;
-  /** The price the provider publishes in its model list, per million tokens. */
+  /** The price the provider publishes in its model list, per million tokens (cache and reasoning prices where given). */
   price?: ModelPrice;
   /** The most output tokens one answer may have. */
   maxOutputTokens?: number;

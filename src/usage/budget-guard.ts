@@ -131,11 +131,11 @@ function roll(spend: Spend, now: number): Spend {
   return spend;
 }
 
-export function dayStartOf(now: number): number {
+function dayStartOf(now: number): number {
   return now - (now % 86_400_000);
 }
 
-export function monthStartOf(now: number): number {
+function monthStartOf(now: number): number {
   const date = new Date(now);
   return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1);
 }

@@ -3,6 +3,7 @@ import { openAIChatRequestSchema } from './openai-chat-request-schema.ts';
 import { openAICompletionRequestSchema } from './openai-completion-request-schema.ts';
 import { openAIEmbeddingRequestSchema } from './openai-embedding-request-schema.ts';
 import { openAIImageRequestSchema } from './openai-image-request-schema.ts';
+import { RESPONSES_ROUTE_DOCS } from './responses/responses-route-docs.ts';
 
 const tag = 'OpenAI';
 
@@ -14,4 +15,5 @@ export const OPENAI_ROUTE_DOCS: readonly RouteDoc[] = [
   { method: 'GET', path: '/v1/models/*', summary: 'One model', tag, security: 'client' },
   { method: 'POST', path: '/v1/embeddings', summary: 'Embeddings', tag, security: 'client', body: { name: 'OpenAIEmbeddingRequest', schema: openAIEmbeddingRequestSchema } },
   { method: 'POST', path: '/v1/images/generations', summary: 'Image generation', tag, security: 'client', body: { name: 'OpenAIImageGenerationRequest', schema: openAIImageRequestSchema } },
+  ...RESPONSES_ROUTE_DOCS,
 ];

@@ -43,7 +43,6 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      cost_usd REAL
    );
    CREATE INDEX usage_records_time ON usage_records (time);
-   CREATE INDEX usage_records_key_time ON usage_records (key_name, time);
    INSERT INTO meta (name, value) VALUES ('keys_version', '0');`,
 ];
 

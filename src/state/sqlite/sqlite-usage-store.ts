@@ -32,48 +32,35 @@ interface RecordRow {
   cost_usd: number | null;
 }
 
-/** Usage records in SQLite: a batch is one transaction with one prepared insert. */
+/** Rows per INSERT statement: one call into SQLite per this many records. */
+const ROWS_PER_INSERT = 64;
+const INSERT_PREFIX = `INSERT INTO usage_records (time, request_id, key_name, protocol, route, requested_model, provider, upstream_model, attempts, status,
+  result, streamed, input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, ttft_ms, total_ms, cost_usd) VALUES `;
+const ROW_PLACEHOLDERS = `(${new Array(20).fill('?').join(', ')})`;
+
+/** Usage records in SQLite: a batch is one transaction of multi-row INSERTs (64 rows per statement). */
 export class SqliteUsageStore implements UsageStore {
   private readonly db: DatabaseSync;
-  private readonly insert: StatementSync;
+  private readonly insertOne: StatementSync;
+  private readonly insertMany: StatementSync;
 
   constructor(db: DatabaseSync) {
     this.db = db;
-    this.insert = db.prepare(
-      `INSERT INTO usage_records (time, request_id, key_name, protocol, route, requested_model, provider, upstream_model, attempts, status,
-         result, streamed, input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, ttft_ms, total_ms, cost_usd)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
+    this.insertOne = db.prepare(INSERT_PREFIX + ROW_PLACEHOLDERS);
+    this.insertMany = db.prepare(INSERT_PREFIX + new Array(ROWS_PER_INSERT).fill(ROW_PLACEHOLDERS).join(', '));
   }
 
   async append(records: readonly UsageRecord[]): Promise<void> {
     if (records.length === 0) return;
     this.db.exec('BEGIN IMMEDIATE');
     try {
-      for (const r of records) {
-        this.insert.run(
-          r.time,
-          r.requestId,
-          r.keyName ?? null,
-          r.protocol,
-          r.route,
-          r.requestedModel ?? null,
-          r.provider ?? null,
-          r.upstreamModel ?? null,
-          r.attempts,
-          r.status,
-          r.result,
-          r.streamed ? 1 : 0,
-          r.inputTokens,
-          r.cachedInputTokens,
-          r.cacheWriteTokens,
-          r.outputTokens,
-          r.reasoningTokens,
-          r.ttftMs ?? null,
-          r.totalMs,
-          r.costUsd ?? null,
-        );
+      let index = 0;
+      for (; index + ROWS_PER_INSERT <= records.length; index += ROWS_PER_INSERT) {
+        const values: (string | number | null)[] = [];
+        for (let row = index; row < index + ROWS_PER_INSERT; row++) values.push(...rowValues(records[row] as UsageRecord));
+        this.insertMany.run(...values);
       }
+      for (; index < records.length; index++) this.insertOne.run(...rowValues(records[index] as UsageRecord));
       this.db.exec('COMMIT');
     } catch (error) {
       this.db.exec('ROLLBACK');
@@ -145,4 +132,29 @@ function fromRow(row: RecordRow): UsageRecord {
   if (row.ttft_ms !== null) record.ttftMs = row.ttft_ms;
   if (row.cost_usd !== null) record.costUsd = row.cost_usd;
   return record;
+}
+
+function rowValues(r: UsageRecord): (string | number | null)[] {
+  return [
+    r.time,
+    r.requestId,
+    r.keyName ?? null,
+    r.protocol,
+    r.route,
+    r.requestedModel ?? null,
+    r.provider ?? null,
+    r.upstreamModel ?? null,
+    r.attempts,
+    r.status,
+    r.result,
+    r.streamed ? 1 : 0,
+    r.inputTokens,
+    r.cachedInputTokens,
+    r.cacheWriteTokens,
+    r.outputTokens,
+    r.reasoningTokens,
+    r.ttftMs ?? null,
+    r.totalMs,
+    r.costUsd ?? null,
+  ];
 }
