@@ -58,7 +58,7 @@ export const OLLAMA_PROTOCOL: InboundProtocol = {
         config: HIDDEN_FROM_OPENAPI,
         handler: async (_request, reply) => reply.code(405).type('text/plain; charset=utf-8').send('405 method not allowed'),
       });
-      scope.route({ method: allowed.filter((method) => method !== 'HEAD'), url: url + '/', handler: redirectTrailingSlash });
+      scope.route({ method: allowed.filter((method) => method !== 'HEAD'), url: url + '/', config: HIDDEN_FROM_OPENAPI, handler: redirectTrailingSlash });
     }
   },
 };
