@@ -19,7 +19,7 @@ export async function keysPage(view, { report }) {
       'form',
       { class: 'row', 'aria-label': label },
       creating ? field('name', 'Name', { required: true, pattern: '[A-Za-z0-9][A-Za-z0-9_.@\\-]{0,63}', autocomplete: 'off', placeholder: 'team-a' }) : null,
-      field('models', 'Allowed models (comma-separated, empty: all)', { value: key?.models?.join(', ') ?? '', placeholder: 'gpt-4o, house-*' }),
+      field('models', 'Allowed models (comma-separated, empty: all)', { value: key?.models?.join(', ') ?? '', placeholder: 'gpt-4o, house' }),
       field('rpm', 'Requests / minute', { type: 'number', min: 1, step: 1, value: key?.rpm ?? '' }),
       field('tpm', 'Tokens / minute', { type: 'number', min: 1, step: 1, value: key?.tpm ?? '' }),
       field('budget', 'Budget (like 25/month, 5/day)', { value: key?.budget?.replace(/^\$/, '') ?? '', pattern: '\\$?\\d+(\\.\\d+)?\\s*/\\s*(day|month)' }),
