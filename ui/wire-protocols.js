@@ -79,7 +79,7 @@ export const PROTOCOLS = {
       if (message.type === 'message_start' && message.message?.usage) answer.usage = { input: message.message.usage.input_tokens, output: message.message.usage.output_tokens ?? 0 };
       if (message.type === 'message_delta') {
         if (message.delta?.stop_reason) answer.finish = message.delta.stop_reason;
-        if (message.usage) answer.usage = { input: answer.usage?.input ?? message.usage.input_tokens, output: message.usage.output_tokens };
+        if (message.usage) answer.usage = { input: message.usage.input_tokens ?? answer.usage?.input, output: message.usage.output_tokens };
       }
       if (message.type === 'message') {
         answer.text = (message.content ?? []).filter((part) => part.type === 'text').map((part) => part.text).join('');

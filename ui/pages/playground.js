@@ -157,14 +157,14 @@ export async function playgroundPage(view, { report }) {
       fact('Request id', requestId),
     );
     // The outcome record (with its cost) is published once the connection is done with.
-    for (let attempt = 0; requestId && attempt < 20; attempt++) {
+    for (let attempt = 0; requestId && attempt < 60; attempt++) {
       try {
         const { outcome } = await api(`/admin/requests/${encodeURIComponent(requestId)}`);
         facts.append(...fact('Cost', usd(outcome.costUsd)), ...fact('Total time', ms(outcome.totalMs)), ...fact('First token', ms(outcome.ttftMs)), ...fact('Attempts', outcome.attempts.map((one) => `${one.provider}/${one.model} ${one.status}`).join(', ')));
         return;
       } catch (error) {
         if (error.status !== 404) return facts.append(...fact('Cost', adminKey() ? error.message : 'needs the admin key'));
-        await new Promise((resolve) => setTimeout(resolve, 150));
+        await new Promise((resolve) => setTimeout(resolve, 200));
       }
     }
   }
