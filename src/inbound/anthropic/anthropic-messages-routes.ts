@@ -1,0 +1,51 @@
+import type { FastifyInstance } from 'fastify';
+import type { InputUsage } from '../../canonical/usage.ts';
+import { countPromptTokens } from '../../routing/count-prompt-tokens.ts';
+import { loadPromptTokenCounter } from '../../routing/prompt-token-counter.ts';
+import type { GatewayServices } from '../../server/gateway-services.ts';
+import { writeStreamResponse } from '../../server/write-stream-response.ts';
+import { SSE_CONTENT_TYPE } from '../../wire/sse-encoder.ts';
+import { parseOpenAIRequestBody as parseRequestBody } from '../openai/parse-openai-request-body.ts';
+import { anthropicCountTokensRequestSchema, anthropicMessagesRequestSchema } from './anthropic-messages-request-schema.ts';
+import { DEFAULT_PING_INTERVAL_MS, encodeAnthropicStream } from './anthropic-stream-encoder.ts';
+import { convertAnthropicCountRequestToChatRequest, convertAnthropicRequestToChatRequest } from './convert-anthropic-request-to-chat-request.ts';
+import { convertChatResponseToAnthropic } from './convert-chat-response-to-anthropic.ts';
+
+export interface AnthropicRouteOptions {
+  /** Silence on a stream, in ms, after which a `ping` is sent. */
+  pingIntervalMs?: number;
+}
+
+/**
+ * `POST /v1/messages` and `POST /v1/messages/count_tokens` (Claude Code adds `?beta=true`, which is
+ * accepted like any query). Errors before the first byte are answered by the protocol scope in
+ * Anthropic's shape; once streaming, they arrive as an `error` event.
+ */
+export function registerAnthropicMessagesRoutes(scope: FastifyInstance, services: GatewayServices, options: AnthropicRouteOptions = {}): void {
+  const pingIntervalMs = options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS;
+
+  scope.post('/v1/messages', async (request, reply) => {
+    const body = parseRequestBody(anthropicMessagesRequestSchema, request.body);
+    const chatRequest = convertAnthropicRequestToChatRequest(body, request.headers);
+    const context = request.llmux.dispatch;
+    // The tokenizer loads while the upstream works; it counts only if the upstream does not say.
+    const counter = loadPromptTokenCounter();
+    if (chatRequest.stream) {
+      const routed = await services.dispatcher.stream(chatRequest, context);
+      const count = await counter;
+      const countInput = (): InputUsage => ({ total: count(chatRequest.messages, chatRequest.tools) });
+      await writeStreamResponse(request, reply, SSE_CONTENT_TYPE, encodeAnthropicStream(routed.events, { model: body.model, countInput }, pingIntervalMs));
+      return reply;
+    }
+    const { response } = await services.dispatcher.complete(chatRequest, context);
+    const countedInput = response.usage === undefined ? { total: (await counter)(chatRequest.messages, chatRequest.tools) } : undefined;
+    return reply.send(convertChatResponseToAnthropic(response, body.model, countedInput));
+  });
+
+  scope.post('/v1/messages/count_tokens', async (request, reply) => {
+    const body = parseRequestBody(anthropicCountTokensRequestSchema, request.body);
+    const chatRequest = convertAnthropicCountRequestToChatRequest(body, request.headers);
+    const count = await countPromptTokens(services.dispatcher, chatRequest, request.llmux.dispatch);
+    return reply.header('x-llmux-token-count', count.source).send({ input_tokens: count.inputTokens });
+  });
+}
