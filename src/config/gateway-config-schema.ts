@@ -31,6 +31,10 @@ export const providerConfigSchema = z
     timeout: timeoutSchema.optional(),
     /** Extra headers sent with every upstream request. */
     headers: z.record(z.string(), z.string()).optional(),
+    /** Anthropic: the `anthropic-version` header (default 2023-06-01). */
+    anthropic_version: z.string().min(1).optional(),
+    /** Anthropic: `anthropic-beta` flags sent with every request, besides those a client sends. */
+    betas: z.array(z.string().min(1)).optional(),
     /** Poe: `openai` (its OpenAI-compatible API, default) or `bot` (the fastapi_poe bot protocol). */
     protocol: z.enum(['openai', 'bot']).optional(),
     /** Poe bot protocol: where attachments are uploaded. */
