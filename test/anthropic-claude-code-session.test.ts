@@ -43,7 +43,7 @@ async function replay(gateway: TestGateway, entry: SessionStep): Promise<{ statu
 function checkSequence(text: string): { type: string; [key: string]: unknown }[] {
   const events = text.split('\n\n').filter((chunk) => chunk.length > 0).map((chunk) => {
     const [eventLine, dataLine] = chunk.split('\n');
-    const data = JSON.parse((dataLine ?? '').slice('data: '.length)) as { type: string };
+    const data = JSON.parse((dataLine ?? '').slice('data: '.length)) as { type: string; [key: string]: unknown };
     assert.equal(eventLine, `event: ${data.type}`);
     return data;
   });

@@ -31,6 +31,8 @@ export const providerConfigSchema = z
     timeout: timeoutSchema.optional(),
     /** Extra headers sent with every upstream request. */
     headers: z.record(z.string(), z.string()).optional(),
+    /** Client body fields with no canonical home that are sent to this upstream as they are (vLLM `chat_template_kwargs`, …). */
+    pass_through_fields: z.array(z.string().min(1)).optional(),
     /** Anthropic: the `anthropic-version` header (default 2023-06-01). */
     anthropic_version: z.string().min(1).optional(),
     /** Anthropic: `anthropic-beta` flags sent with every request, besides those a client sends. */
