@@ -90,6 +90,11 @@ test('models.list answers in Anthropic shape with anthropic-version, OpenAI shap
   const first = await client.models.list({ limit: 1 });
   assert.equal(first.data.length, 1);
   assert.equal(first.has_more, true);
+  const one = await client.models.retrieve('gpt-oss-120b');
+  assert.equal(one.type, 'model');
+  assert.equal(one.id, 'gpt-oss-120b');
+  assert.match(one.created_at, /^\d{4}-\d\d-\d\dT/);
+  await assert.rejects(client.models.retrieve('no-such-model'), Anthropic.NotFoundError);
 });
 
 test('errors arrive in Anthropic shape with request-id: bad body, unknown model, upstream 429', async () => {

@@ -114,6 +114,27 @@ describe('the openai SDK to Claude', () => {
   });
 });
 
+describe('thinking signatures across turns for a client that cannot carry them', () => {
+  it('the openai SDK\'s next turn reaches Claude with the signed thinking before the tool call', async () => {
+    anthropic.queue({ blocks: [{ type: 'thinking', thinking: 'I need the weather tool for Lima.' }, { type: 'tool_use', id: 'toolu_01Lima', name: 'get_weather', input: { city: 'Lima' } }] }, { blocks: [{ type: 'text', text: 'Warm in Lima.' }] });
+    const first = await openai.chat.completions.create({ model: 'claude-sonnet-4-6', messages: [{ role: 'user', content: 'Lima?' }], tools, reasoning_effort: 'low' });
+    const assistant = first.choices[0]?.message as OpenAI.ChatCompletionMessage & { reasoning_content?: string };
+    const second = await openai.chat.completions.create({
+      model: 'claude-sonnet-4-6',
+      tools,
+      reasoning_effort: 'low',
+      messages: [
+        { role: 'user', content: 'Lima?' },
+        { role: 'assistant', content: assistant.content, tool_calls: assistant.tool_calls },
+        { role: 'tool', tool_call_id: 'toolu_01Lima', content: 'Warm' },
+      ],
+    });
+    assert.equal(second.choices[0]?.message.content, 'Warm in Lima.');
+    const sent = lastMessageRequest()?.json as { messages: { role: string; content: { type: string; signature?: string }[] }[] };
+    assert.deepEqual(sent.messages[1]?.content[0], { type: 'thinking', thinking: 'I need the weather tool for Lima.', signature: fakeThinkingSignature('I need the weather tool for Lima.') });
+  });
+});
+
 describe('ollama-js to Claude', () => {
   it('chats with thinking and tools', async () => {
     anthropic.queue({ blocks: [{ type: 'thinking', thinking: 'Use the tool.' }, { type: 'tool_use', id: 'toolu_01O', name: 'get_weather', input: { city: 'Oslo' } }] });
