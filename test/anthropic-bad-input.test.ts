@@ -81,6 +81,13 @@ test('any anthropic-version and anthropic-beta, and ?beta=true, are accepted', a
   assert.equal(counted.status, 200);
 });
 
+test('an unknown Messages path is not_found_error in Anthropic shape', async () => {
+  const answer = await post({}, { 'x-api-key': KEY }, '/v1/messages/batches');
+  assert.equal(answer.status, 404);
+  assert.equal(answer.body.type, 'error');
+  assert.equal(answer.body.error?.type, 'not_found_error');
+});
+
 test('an unknown model is not_found_error in Anthropic shape', async () => {
   const answer = await post({ ...valid, model: 'gpt-nothing' });
   assert.equal(answer.status, 404);

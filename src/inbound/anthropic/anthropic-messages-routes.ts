@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { GatewayError } from '../../canonical/gateway-error.ts';
 import type { InputUsage } from '../../canonical/usage.ts';
 import { countPromptTokens } from '../../routing/count-prompt-tokens.ts';
 import { loadPromptTokenCounter } from '../../routing/prompt-token-counter.ts';
@@ -47,5 +48,15 @@ export function registerAnthropicMessagesRoutes(scope: FastifyInstance, services
     const chatRequest = convertAnthropicCountRequestToChatRequest(body, request.headers);
     const count = await countPromptTokens(services.dispatcher, chatRequest, request.llmux.dispatch);
     return reply.header('x-llmux-token-count', count.source).send({ input_tokens: count.inputTokens });
+  });
+
+  // Other Messages API paths (batches) are not served: a 404 in Anthropic's shape, not OpenAI's.
+  scope.route({
+    method: ['GET', 'POST', 'DELETE'],
+    url: '/v1/messages/*',
+    handler: async (request) => {
+      const path = request.url.split('?')[0] ?? request.url;
+      throw new GatewayError('not_found', `${request.method} ${path} is not served by llmux (the Message Batches API is not supported)`);
+    },
   });
 }
