@@ -36,6 +36,10 @@ export interface FakeAnthropicAnswer {
   cut?: boolean;
   /** Streaming only: after `message_start`, stay silent until this settles, then go on. */
   pauseUntil?: Promise<unknown>;
+  /** Streaming only: after the blocks, keep the response open until the client leaves. */
+  holdOpen?: boolean;
+  /** Streaming only: write the body this many bytes at a time (lines and characters arrive split). */
+  writeBytes?: number;
 }
 
 /** The signature the fake gives a thinking block: a digest of its text, checked when it comes back. */

@@ -160,19 +160,32 @@ export class FakeAnthropicServer {
       response.end(JSON.stringify(anthropicMessageBody(answer, parsed.data.model, usage)));
       return;
     }
-    return this.stream(response, answer, parsed.data.model, usage, requestId);
+    return this.stream(call, response, answer, parsed.data.model, usage, requestId);
   }
 
-  private async stream(response: ServerResponse, answer: FakeAnthropicAnswer, model: string, usage: FakeAnthropicUsage, requestId: string): Promise<void> {
+  private async stream(call: RecordedCall, response: ServerResponse, answer: FakeAnthropicAnswer, model: string, usage: FakeAnthropicUsage, requestId: string): Promise<void> {
     response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'request-id': requestId });
-    for (const event of anthropicStreamHead(answer, model, usage)) response.write(event);
+    const write = async (events: string[]): Promise<void> => {
+      if (answer.writeBytes === undefined) {
+        for (const event of events) if (!response.destroyed) response.write(event);
+        return;
+      }
+      const bytes = Buffer.from(events.join(''), 'utf8');
+      for (let offset = 0; offset < bytes.length && !response.destroyed; offset += answer.writeBytes) {
+        response.write(bytes.subarray(offset, offset + answer.writeBytes));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
+    await write(anthropicStreamHead(answer, model, usage));
     if (answer.pauseUntil !== undefined) await answer.pauseUntil.catch(() => undefined);
-    for (const event of anthropicStreamBlocks(answer)) {
-      if (response.destroyed) return;
-      response.write(event);
+    await write(anthropicStreamBlocks(answer));
+    if (response.destroyed) return;
+    if (answer.holdOpen === true) {
+      await call.aborted;
+      return;
     }
-    if (answer.errorAfter !== undefined) response.write(sseEvent({ type: 'error', error: answer.errorAfter }));
-    else if (answer.cut !== true) for (const event of anthropicStreamEnd(answer, usage)) response.write(event);
+    if (answer.errorAfter !== undefined) await write([sseEvent({ type: 'error', error: answer.errorAfter })]);
+    else if (answer.cut !== true) await write(anthropicStreamEnd(answer, usage));
     response.end();
   }
 

@@ -4,8 +4,11 @@ import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
 import type { DegradedField } from '../../canonical/degraded-field.ts';
 import { GatewayError } from '../../canonical/gateway-error.ts';
 import type { ProviderModel } from '../../canonical/model-info.ts';
-import { headerValue, mapTransportError, type UpstreamHttpClient, type UpstreamResponse } from '../../wire/upstream-http-client.ts';
-import { ApiKeyPool, apiKeysFromConfig } from '../api-key-pool.ts';
+import { ApiKeyPool, apiKeysFromConfig } from '../shared/api-key-pool.ts';
+import { checkUpstreamStatus } from '../shared/check-upstream-status.ts';
+import { readUpstreamJson } from '../shared/read-upstream-body.ts';
+import { streamUpstreamEvents } from '../shared/stream-upstream-events.ts';
+import { headerValue, type UpstreamHttpClient, type UpstreamResponse } from '../shared/upstream-http-client.ts';
 import { replayChatResponse } from '../replay-chat-response.ts';
 import type { CallContext, ProviderAdapter, ProviderFactoryInput } from '../provider-adapter.ts';
 import { anthropicMessageResponseSchema, anthropicModelPageSchema, anthropicTokenCountSchema } from './anthropic-response-schemas.ts';
@@ -77,7 +80,7 @@ export class AnthropicAdapter implements ProviderAdapter {
     const countBody: Record<string, unknown> = {};
     for (const field of COUNT_FIELDS) if (body[field] !== undefined) countBody[field] = body[field];
     const response = await this.send('POST', '/v1/messages/count_tokens', JSON.stringify(countBody), betas, context);
-    const parsed = anthropicTokenCountSchema.safeParse(await readJson(response));
+    const parsed = anthropicTokenCountSchema.safeParse(await readUpstreamJson(response, this.baseUrl + '/v1/messages/count_tokens'));
     if (!parsed.success) throw new GatewayError('upstream', `provider '${this.id}' answered count_tokens without input_tokens`);
     return parsed.data.input_tokens;
   }
@@ -88,7 +91,7 @@ export class AnthropicAdapter implements ProviderAdapter {
     let after: string | undefined;
     for (let page = 0; page < MAX_MODEL_PAGES; page++) {
       const query = `?limit=${MODEL_PAGE_SIZE}` + (after === undefined ? '' : `&after_id=${encodeURIComponent(after)}`);
-      const parsed = anthropicModelPageSchema.safeParse(await readJson(await this.send('GET', `/v1/models${query}`, undefined, [], context)));
+      const parsed = anthropicModelPageSchema.safeParse(await readUpstreamJson(await this.send('GET', `/v1/models${query}`, undefined, [], context), this.baseUrl + '/v1/models'));
       if (!parsed.success) throw new GatewayError('upstream', `provider '${this.id}' answered GET /v1/models with something other than a model list`);
       for (const info of parsed.data.data) {
         const model: ProviderModel = { id: info.id, ownedBy: 'anthropic' };
@@ -110,28 +113,22 @@ export class AnthropicAdapter implements ProviderAdapter {
   }
 
   /** One upstream call with the next key; a status outside 2xx is thrown as a GatewayError. */
-  private async send(method: 'GET' | 'POST', path: string, body: string | undefined, clientBetas: readonly string[], context: CallContext): Promise<UpstreamResponse> {
-    const key = this.keys.next();
-    const headers: Record<string, string> = { accept: 'application/json', 'anthropic-version': this.version, 'user-agent': 'llmux' };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    if (key !== undefined) headers['x-api-key'] = key;
-    const betas = [...new Set([...this.betas, ...clientBetas])];
-    if (betas.length > 0) headers['anthropic-beta'] = betas.join(',');
-    Object.assign(headers, this.extraHeaders);
+  private send(method: 'GET' | 'POST', path: string, body: string | undefined, clientBetas: readonly string[], context: CallContext): Promise<UpstreamResponse> {
     const url = this.baseUrl + path;
-    const response = await this.httpClient.request(body === undefined ? { url, method, headers, signal: context.signal } : { url, method, headers, body, signal: context.signal });
-    if (response.status >= 200 && response.status < 300) return response;
-    let text = '';
-    try {
-      text = await response.body.text();
-    } catch (error) {
-      throw mapTransportError(error, url);
-    }
-    throw this.keys.reportFailure(key, mapAnthropicError({ status: response.status, headers: response.headers, text, providerId: this.id }));
+    return this.keys.withKey(async (key) => {
+      const headers: Record<string, string> = { accept: 'application/json', 'anthropic-version': this.version, 'user-agent': 'llmux' };
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      if (key !== undefined) headers['x-api-key'] = key;
+      const betas = [...new Set([...this.betas, ...clientBetas])];
+      if (betas.length > 0) headers['anthropic-beta'] = betas.join(',');
+      Object.assign(headers, this.extraHeaders);
+      const response = await this.httpClient.request(body === undefined ? { url, method, headers, signal: context.signal } : { url, method, headers, body, signal: context.signal });
+      return checkUpstreamStatus(response, { url, providerId: this.id, parseError: (input) => mapAnthropicError({ ...input, providerId: this.id }) });
+    });
   }
 
   private async readMessage(response: UpstreamResponse): Promise<ChatResponse> {
-    const parsed = anthropicMessageResponseSchema.safeParse(await readJson(response));
+    const parsed = anthropicMessageResponseSchema.safeParse(await readUpstreamJson(response, this.baseUrl + '/v1/messages'));
     if (!parsed.success) throw new GatewayError('upstream', `provider '${this.id}' answered with something other than a message: ${parsed.error.issues[0]?.message ?? ''}`);
     return convertAnthropicMessage(parsed.data, (type) => this.unknownBlock(type));
   }
@@ -140,34 +137,13 @@ export class AnthropicAdapter implements ProviderAdapter {
     this.log.warn({ provider: this.id, block: type }, `provider '${this.id}' answered with a '${type}' block, which llmux does not pass on`);
   }
 
+  /** Decodes a stream body; the connection is drained after the last event, closed otherwise. */
   private async *streamEvents(response: UpstreamResponse, degraded: DegradedField[]): AsyncGenerator<ChatStreamEvent> {
-    let finished = false;
-    try {
-      for await (const event of decodeAnthropicStream(response.body.iterator({ destroyOnReturn: false }), (type) => this.unknownBlock(type))) {
-        if (event.type === 'response-start' && degraded.length > 0) yield { ...event, degraded };
-        else yield event;
-        if (event.type === 'finish' || event.type === 'error') {
-          finished = event.type === 'finish';
-          return;
-        }
-      }
-    } finally {
-      if (finished) void response.body.dump({ limit: DRAIN_LIMIT_BYTES }).catch(() => undefined);
-      else {
-        // Destroying an unfinished body ends generation upstream; nobody reads its abort error.
-        response.body.on('error', () => undefined);
-        response.body.destroy();
-      }
-    }
-  }
-}
-
-async function readJson(response: UpstreamResponse): Promise<unknown> {
-  const text = await response.body.text();
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new GatewayError('upstream', `the upstream answered HTTP ${response.status} with a body that is not JSON: ${text.slice(0, 200)}`, { upstreamStatus: response.status });
+    const events = streamUpstreamEvents(response.body, (chunks) => decodeAnthropicStream(chunks, (type) => this.unknownBlock(type)), {
+      isEnd: (event) => event.type === 'finish' || event.type === 'error',
+      drainLimitBytes: DRAIN_LIMIT_BYTES,
+    });
+    for await (const event of events) yield event.type === 'response-start' && degraded.length > 0 ? { ...event, degraded } : event;
   }
 }
 

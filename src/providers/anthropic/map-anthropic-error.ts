@@ -1,5 +1,7 @@
 import { GatewayError, gatewayErrorKindForUpstreamStatus, type GatewayErrorKind } from '../../canonical/gateway-error.ts';
-import { headerValue, type UpstreamResponse } from '../../wire/upstream-http-client.ts';
+import { keyRefusalMessage } from '../shared/key-refusal-message.ts';
+import { retryAfterSeconds } from '../shared/retry-after-seconds.ts';
+import { headerValue, type UpstreamResponse } from '../shared/upstream-http-client.ts';
 import { anthropicErrorBodySchema } from './anthropic-response-schemas.ts';
 
 /** Anthropic error types (docs.anthropic.com/en/api/errors) for errors without a status (in a stream). */
@@ -26,9 +28,8 @@ const SHOWN_TEXT = 500;
 export function mapAnthropicError(input: { status: number; headers: UpstreamResponse['headers']; text: string; providerId: string }): GatewayError {
   const body = parseBody(input.text);
   const kind = gatewayErrorKindForUpstreamStatus(input.status);
-  let message = body?.error.message ?? (input.text.trim().slice(0, SHOWN_TEXT) || `the upstream answered HTTP ${input.status} with no message`);
-  if (input.status === 401) message = `provider '${input.providerId}' rejected the API key llmux is configured with: ${message} (check its api_key)`;
-  else if (input.status === 403) message = `provider '${input.providerId}' refused the request made with the API key llmux is configured with: ${message}`;
+  const upstreamMessage = body?.error.message ?? (input.text.trim().slice(0, SHOWN_TEXT) || `the upstream answered HTTP ${input.status} with no message`);
+  const message = keyRefusalMessage(input.status, input.providerId, upstreamMessage) ?? upstreamMessage;
   const options: ConstructorParameters<typeof GatewayError>[2] = { upstreamStatus: input.status };
   if (body?.error.type !== undefined) options.code = body.error.type;
   const retryAfter = retryAfterSeconds(input.headers);
@@ -51,16 +52,4 @@ function parseBody(text: string): { error: { type: string; message: string } } |
   } catch {
     return undefined;
   }
-}
-
-/** `retry-after` in seconds or as an HTTP date (the Anthropic SDK also reads `retry-after-ms`). */
-function retryAfterSeconds(headers: UpstreamResponse['headers']): number | undefined {
-  const milliseconds = Number.parseFloat(headerValue(headers, 'retry-after-ms') ?? '');
-  if (Number.isFinite(milliseconds) && milliseconds >= 0) return milliseconds / 1000;
-  const value = headerValue(headers, 'retry-after');
-  if (value === undefined || value.trim() === '') return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, (date - Date.now()) / 1000);
 }
