@@ -135,6 +135,28 @@ describe('thinking signatures across turns for a client that cannot carry them',
   });
 });
 
+describe('the Responses API to Claude', () => {
+  it('streams reasoning and a function call; the signature comes back in encrypted_content and reaches Claude on the next turn', async () => {
+    anthropic.queue({ blocks: [{ type: 'thinking', thinking: 'Weather for Kyiv needs the tool.' }, { type: 'tool_use', id: 'toolu_01Kyiv', name: 'get_weather', input: { city: 'Kyiv' } }] }, { blocks: [{ type: 'text', text: 'Cold in Kyiv.' }] });
+    const responseTools = [{ type: 'function' as const, name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } } }, strict: false }];
+    const first = await openai.responses.create({ model: 'claude-sonnet-4-6', input: 'Kyiv?', tools: responseTools, reasoning: { effort: 'low' }, store: false, include: ['reasoning.encrypted_content'] });
+    const call = first.output.find((item) => item.type === 'function_call');
+    assert.ok(call?.type === 'function_call');
+    assert.deepEqual(JSON.parse(call.arguments), { city: 'Kyiv' });
+    assert.ok((first.usage?.input_tokens ?? 0) > 0 && (first.usage?.output_tokens ?? 0) > 0);
+    const second = await openai.responses.create({
+      model: 'claude-sonnet-4-6',
+      tools: responseTools,
+      reasoning: { effort: 'low' },
+      store: false,
+      input: [{ role: 'user', content: 'Kyiv?' }, ...(first.output as OpenAI.Responses.ResponseInputItem[]), { type: 'function_call_output', call_id: call.call_id, output: 'Cold' }],
+    });
+    assert.equal(second.output_text, 'Cold in Kyiv.');
+    const sent = lastMessageRequest()?.json as { messages: { content: { type: string; signature?: string }[] }[] };
+    assert.deepEqual(sent.messages[1]?.content[0], { type: 'thinking', thinking: 'Weather for Kyiv needs the tool.', signature: fakeThinkingSignature('Weather for Kyiv needs the tool.') });
+  });
+});
+
 describe('ollama-js to Claude', () => {
   it('chats with thinking and tools', async () => {
     anthropic.queue({ blocks: [{ type: 'thinking', thinking: 'Use the tool.' }, { type: 'tool_use', id: 'toolu_01O', name: 'get_weather', input: { city: 'Oslo' } }] });
