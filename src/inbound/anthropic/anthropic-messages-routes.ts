@@ -32,10 +32,13 @@ export function registerAnthropicMessagesRoutes(scope: FastifyInstance, services
     // The tokenizer loads while the upstream works; it counts only if the upstream does not say.
     const counter = loadPromptTokenCounter();
     if (chatRequest.stream) {
-      const routed = await services.dispatcher.stream(chatRequest, context);
+      const routing = services.dispatcher.stream(chatRequest, context).then((routed) => routed.events);
+      // Errors that come quickly are HTTP errors with their status (routing may still retry or fall
+      // back); an upstream that stays silent longer gets the stream opened and pinged meanwhile.
+      const events = await settledWithin(routing, pingIntervalMs);
       const count = await counter;
       const countInput = (): InputUsage => ({ total: count(chatRequest.messages, chatRequest.tools) });
-      await writeStreamResponse(request, reply, SSE_CONTENT_TYPE, encodeAnthropicStream(routed.events, { model: body.model, countInput }, pingIntervalMs));
+      await writeStreamResponse(request, reply, SSE_CONTENT_TYPE, encodeAnthropicStream(events ?? routing, { model: body.model, countInput }, pingIntervalMs));
       return reply;
     }
     const { response } = await services.dispatcher.complete(chatRequest, context);
@@ -59,4 +62,17 @@ export function registerAnthropicMessagesRoutes(scope: FastifyInstance, services
       throw new GatewayError('not_found', `${request.method} ${path} is not served by llmux (the Message Batches API is not supported)`);
     },
   });
+}
+
+/** The promise's value if it settles within `ms` (its rejection is thrown); undefined if not yet. */
+async function settledWithin<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

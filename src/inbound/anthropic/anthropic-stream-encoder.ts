@@ -189,26 +189,44 @@ const PING = Symbol('ping');
 /**
  * Encodes a whole canonical stream, with a `ping` whenever the upstream has been silent for
  * `pingIntervalMs` (a long thinking pause, a slow tool-call argument). One timer serves the whole
- * stream, re-armed on every event; the pending read is never lost to a ping.
+ * stream, re-armed on every event; the pending read is never lost to a ping. `events` may still be
+ * on its way (routing has not found an upstream that answered yet): then the stream opens with
+ * `message_start` at the first ping and keeps pinging, and a routing failure becomes its error event.
  */
 export async function* encodeAnthropicStream(
-  events: AsyncIterable<ChatStreamEvent>,
+  events: AsyncIterable<ChatStreamEvent> | Promise<AsyncIterable<ChatStreamEvent>>,
   options: AnthropicStreamOptions,
   pingIntervalMs = DEFAULT_PING_INTERVAL_MS,
 ): AsyncGenerator<string> {
   const encoder = new AnthropicStreamEncoder(options);
-  const iterator = events[Symbol.asyncIterator]();
   let wake: (() => void) | undefined;
   let quiet: Promise<typeof PING> = new Promise((resolve) => (wake = () => resolve(PING)));
   const timer = setTimeout(() => wake?.(), pingIntervalMs);
   timer.unref();
+  const rearm = (): void => {
+    quiet = new Promise((resolve) => (wake = () => resolve(PING)));
+    timer.refresh();
+  };
+  let iterator: AsyncIterator<ChatStreamEvent> | undefined;
   try {
+    let source: AsyncIterable<ChatStreamEvent>;
+    if (events instanceof Promise) {
+      for (;;) {
+        const settled = await Promise.race([events, quiet]);
+        if (settled !== PING) {
+          source = settled;
+          break;
+        }
+        rearm();
+        yield encoder.ping();
+      }
+    } else source = events;
+    iterator = source[Symbol.asyncIterator]();
     let pending = iterator.next();
     for (;;) {
       const next = await Promise.race([pending, quiet]);
       if (next === PING) {
-        quiet = new Promise((resolve) => (wake = () => resolve(PING)));
-        timer.refresh();
+        rearm();
         const ping = encoder.ping();
         if (ping.length > 0) yield ping;
         continue;
@@ -227,7 +245,7 @@ export async function* encodeAnthropicStream(
   } finally {
     clearTimeout(timer);
     // A read may still be pending (the client left during a silence); the abort signal ends it.
-    void iterator.return?.()?.catch(() => undefined);
+    void iterator?.return?.()?.catch(() => undefined);
   }
   const tail = encoder.end();
   if (tail.length > 0) yield tail;
