@@ -35,7 +35,18 @@ export function registerAnthropicMessagesRoutes(scope: FastifyInstance, services
       const routing = services.dispatcher.stream(chatRequest, context).then((routed) => routed.events);
       // Errors that come quickly are HTTP errors with their status (routing may still retry or fall
       // back); an upstream that stays silent longer gets the stream opened and pinged meanwhile.
+      const waitStarted = performance.now();
       const events = await settledWithin(routing, pingIntervalMs);
+      if (events === undefined) {
+        // The stream opens while routing still waits on the upstream: that wait is the upstream's
+        // time in the overhead header sent now; the dispatcher counts the whole wait once it ends.
+        const waited = performance.now() - waitStarted;
+        context.upstreamMs += waited;
+        void routing.then(
+          () => (context.upstreamMs -= waited),
+          () => (context.upstreamMs -= waited),
+        );
+      }
       const count = await counter;
       const countInput = (): InputUsage => ({ total: count(chatRequest.messages, chatRequest.tools) });
       await writeStreamResponse(request, reply, SSE_CONTENT_TYPE, encodeAnthropicStream(events ?? routing, { model: body.model, countInput }, pingIntervalMs));

@@ -190,8 +190,8 @@ const PING = Symbol('ping');
  * Encodes a whole canonical stream, with a `ping` whenever the upstream has been silent for
  * `pingIntervalMs` (a long thinking pause, a slow tool-call argument). One timer serves the whole
  * stream, re-armed on every event; the pending read is never lost to a ping. `events` may still be
- * on its way (routing has not found an upstream that answered yet): then the stream opens with
- * `message_start` at the first ping and keeps pinging, and a routing failure becomes its error event.
+ * on its way (routing has not found an upstream that answered yet): then the stream opens at once
+ * with `message_start` and a ping and keeps pinging, and a routing failure becomes its error event.
  */
 export async function* encodeAnthropicStream(
   events: AsyncIterable<ChatStreamEvent> | Promise<AsyncIterable<ChatStreamEvent>>,
@@ -211,6 +211,8 @@ export async function* encodeAnthropicStream(
   try {
     let source: AsyncIterable<ChatStreamEvent>;
     if (events instanceof Promise) {
+      // The caller has waited one interval already: open the stream at once.
+      yield encoder.ping();
       for (;;) {
         const settled = await Promise.race([events, quiet]);
         if (settled !== PING) {
