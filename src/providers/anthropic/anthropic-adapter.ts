@@ -40,6 +40,7 @@ export class AnthropicAdapter implements ProviderAdapter {
   private readonly betas: readonly string[];
   private readonly extraHeaders: Record<string, string>;
   private readonly passThroughFields: ReadonlySet<string>;
+  private readonly limits: { defaultMaxTokens?: number; maxTokensCap?: number } = {};
   private readonly httpClient: UpstreamHttpClient;
   private readonly log: ProviderFactoryInput['log'];
 
@@ -53,12 +54,14 @@ export class AnthropicAdapter implements ProviderAdapter {
     this.betas = config.betas ?? [];
     this.extraHeaders = config.headers ?? {};
     this.passThroughFields = new Set(config.pass_through_fields ?? []);
+    if (config.default_max_tokens !== undefined) this.limits.defaultMaxTokens = config.default_max_tokens;
+    if (config.max_tokens_cap !== undefined) this.limits.maxTokensCap = config.max_tokens_cap;
     this.httpClient = input.httpClient;
     this.log = input.log;
   }
 
   async streamChat(request: ChatRequest, context: CallContext): Promise<AsyncIterable<ChatStreamEvent>> {
-    const { body, betas, degraded } = convertChatRequestToAnthropic({ ...request, stream: true }, { id: this.id, passThroughFields: this.passThroughFields });
+    const { body, betas, degraded } = convertChatRequestToAnthropic({ ...request, stream: true }, { id: this.id, passThroughFields: this.passThroughFields, ...this.limits });
     const response = await this.send('POST', '/v1/messages', JSON.stringify(body), betas, context);
     if (!(headerValue(response.headers, 'content-type') ?? '').includes('text/event-stream')) {
       const answer = await this.readMessage(response);
@@ -68,7 +71,7 @@ export class AnthropicAdapter implements ProviderAdapter {
   }
 
   async completeChat(request: ChatRequest, context: CallContext): Promise<ChatResponse> {
-    const { body, betas, degraded } = convertChatRequestToAnthropic({ ...request, stream: false }, { id: this.id, passThroughFields: this.passThroughFields });
+    const { body, betas, degraded } = convertChatRequestToAnthropic({ ...request, stream: false }, { id: this.id, passThroughFields: this.passThroughFields, ...this.limits });
     const response = await this.send('POST', '/v1/messages', JSON.stringify(body), betas, context);
     const answer = await this.readMessage(response);
     if (degraded.length > 0) answer.degraded = degraded;
@@ -76,7 +79,7 @@ export class AnthropicAdapter implements ProviderAdapter {
   }
 
   async countTokens(request: ChatRequest, context: CallContext): Promise<number> {
-    const { body, betas } = convertChatRequestToAnthropic({ ...request, stream: false }, { id: this.id, passThroughFields: this.passThroughFields });
+    const { body, betas } = convertChatRequestToAnthropic({ ...request, stream: false }, { id: this.id, passThroughFields: this.passThroughFields, ...this.limits });
     const countBody: Record<string, unknown> = {};
     for (const field of COUNT_FIELDS) if (body[field] !== undefined) countBody[field] = body[field];
     const response = await this.send('POST', '/v1/messages/count_tokens', JSON.stringify(countBody), betas, context);

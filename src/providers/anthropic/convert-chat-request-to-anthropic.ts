@@ -30,7 +30,10 @@ export const DEFAULT_MAX_TOKENS = 8192;
  * (Anthropic refuses thinking it did not sign); `cache_control` breakpoints from an Anthropic
  * client are put back on the blocks they were on.
  */
-export function convertChatRequestToAnthropic(request: ChatRequest, provider: { id: string; passThroughFields?: ReadonlySet<string> }): ConvertedAnthropicRequest {
+export function convertChatRequestToAnthropic(
+  request: ChatRequest,
+  provider: { id: string; passThroughFields?: ReadonlySet<string>; defaultMaxTokens?: number; maxTokensCap?: number },
+): ConvertedAnthropicRequest {
   const where = `provider '${provider.id}'`;
   if (request.suffix !== undefined) throw new GatewayError('invalid_request', `suffix (fill-in-the-middle) is not supported by ${where}`, { param: 'suffix' });
   if (request.rawPrompt === true) throw new GatewayError('invalid_request', `raw prompts are not supported by ${where}: the Messages API always applies the chat format`, { param: 'raw' });
@@ -42,7 +45,12 @@ export function convertChatRequestToAnthropic(request: ChatRequest, provider: { 
     else if (mark.message !== undefined && mark.part !== undefined) breakpoints.set(`${mark.message}:${mark.part}`, mark.cacheControl);
   }
   const { system, messages } = convertMessages(request.messages, breakpoints, where);
-  const body: AnthropicRequestBody = { model: request.model, max_tokens: request.maxTokens ?? DEFAULT_MAX_TOKENS, messages };
+  let maxTokens = request.maxTokens ?? provider.defaultMaxTokens ?? DEFAULT_MAX_TOKENS;
+  if (provider.maxTokensCap !== undefined && maxTokens > provider.maxTokensCap) {
+    if (request.maxTokens !== undefined) degraded.push({ field: 'max_tokens', reason: `${request.maxTokens} capped at ${provider.maxTokensCap} by ${where} (max_tokens_cap)` });
+    maxTokens = provider.maxTokensCap;
+  }
+  const body: AnthropicRequestBody = { model: request.model, max_tokens: maxTokens, messages };
   if (system.length > 0) body.system = system;
   if (request.stream) body.stream = true;
   if (request.tools !== undefined && request.tools.length > 0) {
