@@ -12,6 +12,7 @@ let client: Anthropic;
 
 before(async () => {
   cerebras = await FakeCerebrasUpstream.start();
+  cerebras.models(['gpt-oss-120b', 'llama3.1-8b', 'qwen-3-235b-a22b-instruct-2507']);
   gateway = await startTestGateway({
     providers: [cerebras.providerConfig()],
     models: [
