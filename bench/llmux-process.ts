@@ -3,7 +3,7 @@ import { existsSync, openSync, closeSync, readFileSync, writeFileSync } from 'no
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { request } from 'undici';
-import { FAKE_MODEL } from './fake-upstream.ts';
+import { BENCH_CLIENT_KEY, FAKE_MODEL } from './fake-upstream.ts';
 
 export interface LlmuxProcess {
   readonly origin: string;
@@ -64,6 +64,10 @@ async function startWithProviderType(options: StartLlmuxOptions, entry: string, 
       `    target: bench/${FAKE_MODEL}`,
       `state: { sqlite: ${JSON.stringify(databaseFile)}, usage: ${options.recording !== false} }`,
       `metrics: ${options.recording !== false}`,
+      // A client key, as a deployment beyond loopback has: its check is part of the measured path.
+      'keys:',
+      '  - name: bench',
+      `    key: ${BENCH_CLIENT_KEY}`,
       '',
     ].join('\n'),
   );

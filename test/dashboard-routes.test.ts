@@ -78,7 +78,7 @@ describe('dashboard routes', () => {
         ['claude-*', 'pattern', 'fake/claude-*', undefined],
       ],
     );
-    assert.deepEqual(overview.protocols, { openai: true, responses: true, anthropic: false, ollama: true });
+    assert.deepEqual(overview.protocols, { openai: true, responses: true, anthropic: true, ollama: true });
     const fake = overview.providers.find((one) => one.id === 'fake');
     assert.ok((fake?.health.failuresLastHour ?? 0) >= 1);
     assert.deepEqual([fake?.health.recentFailures[0]?.status, fake?.health.recentFailures[0]?.errorKind], [429, 'rate_limit']);
