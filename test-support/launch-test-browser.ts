@@ -20,13 +20,17 @@ export async function launchTestBrowser(): Promise<TestBrowser> {
   const executablePath = ensureChromium();
   mkdirSync(UI_ARTIFACTS, { recursive: true });
   const profile = mkdtempSync(join(tmpdir(), 'llmux-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath,
-    headless: true,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--no-first-run', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-    viewport: { width: 1280, height: 900 },
-    colorScheme: 'light',
-  });
+  const launch = (): Promise<BrowserContext> =>
+    chromium.launchPersistentContext(profile, {
+      executablePath,
+      headless: true,
+      args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--no-first-run', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+      viewport: { width: 1280, height: 900 },
+      colorScheme: 'light',
+      timeout: 60_000,
+    });
+  // A start that stalls on a machine under load is tried once more before the tests fail.
+  const context = await launch().catch(launch);
   // Anything but loopback is refused: the dashboard must need no network.
   await context.route(/^https?:\/\/(?!127\.0\.0\.1[:/])/, (route) => route.abort('blockedbyclient'));
   return {

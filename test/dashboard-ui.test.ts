@@ -61,7 +61,7 @@ function earlierUsage(now: number): UsageRecord[] {
   });
 }
 
-describe('the dashboard in a real browser', () => {
+describe('the dashboard in a real browser', { timeout: 240_000 }, () => {
   const directory = mkdtempSync(join(tmpdir(), 'llmux-ui-'));
   // $1 per million input tokens, $2 per million output tokens, published in the model list.
   const provider = new ScriptedProvider('fake', [{ id: 'small', contextLength: 8192, capabilities: ['completion', 'tools', 'vision'], price: { input: 1, output: 2 } }]);
