@@ -11,7 +11,7 @@ import { CliFailure } from './cli-failure.ts';
 export function createCliProgram(context: CliContext): Command {
   const program = new Command('llmux')
     .description(packageJson.description)
-    .version(packageJson.version, '-v, --version')
+    .version(packageJson.version, '-V, --version', 'print the version')
     .exitOverride()
     .configureOutput({
       writeOut: (text) => context.print(text.trimEnd()),
@@ -33,7 +33,9 @@ export function createCliProgram(context: CliContext): Command {
     .action(async (flags: { config?: string; port?: number; host?: string; allowOpen?: boolean }, serve: Command) => {
       const [word] = serve.args;
       if (word !== undefined && program.args[0] === 'serve') throw new CliFailure(`serve takes no arguments, got '${word}' (run llmux serve --help)`);
-      if (word !== undefined) throw unknownCommand(word, program);
+      if (word !== undefined) throw npmSwallowedFlag(word, context) ?? unknownCommand(word, program);
+      const allowOpen = npmSwallowedFlag('true', context, ['allow_open']);
+      if (allowOpen !== undefined && flags.allowOpen !== true) throw allowOpen;
       return (await import('./serve-command.ts')).serveCommand(flags, context);
     });
 
@@ -56,6 +58,11 @@ export function createCliProgram(context: CliContext): Command {
     .description('validate the config and probe each provider by listing its models')
     .option('-c, --config <file>', 'config file')
     .action(async (flags: { config?: string }) => (await import('./check-command.ts')).checkCommand(flags, context));
+
+  program
+    .command('version')
+    .description('print the version')
+    .action(() => context.print(packageJson.version));
 
   program
     .command('keys')
@@ -90,6 +97,25 @@ With no config file, llmux is configured from the environment:
   PROXY_TYPE (http|socks), PROXY_HOST, PROXY_PORT, PROXY_USERNAME, PROXY_PASSWORD
                                   proxy for the poe provider
 Always: LLMUX_CONFIG (config file), PORT, HOST, LLMUX_LOG_LEVEL, OLLAMA_ORIGINS.`;
+
+/** The serve flags npm takes for its own config when they come before `--` in `npm start --port 8080`. */
+const SERVE_FLAGS = ['port', 'host', 'config', 'allow_open'];
+
+/**
+ * `npm start --port 8080` (no `--`): npm keeps `--port` as its own setting (npm_config_port) and
+ * passes only `8080` on. Recognised by that variable, and answered with the command that works.
+ */
+function npmSwallowedFlag(word: string, context: CliContext, flags: readonly string[] = SERVE_FLAGS): CliFailure | undefined {
+  const environment = context.environment;
+  if (environment.npm_lifecycle_event === undefined) return undefined;
+  for (const flag of flags) {
+    if (environment[`npm_config_${flag}`] !== word) continue;
+    const option = `--${flag.replace('_', '-')}`;
+    const shown = flag === 'allow_open' ? option : `${option} ${word}`;
+    return new CliFailure(`npm took ${option} for itself: put -- before llmux's flags, as in npm ${environment.npm_lifecycle_event} -- ${shown}`);
+  }
+  return undefined;
+}
 
 function unknownCommand(word: string, program: Command): CliFailure {
   const names = program.commands.map((command) => command.name()).filter((name) => name !== 'help');

@@ -14,6 +14,8 @@ export interface StartServerOptions {
   ollamaOrigins?: string;
   /** Ready-made adapters added to the configured providers. */
   adapters?: ProviderAdapter[];
+  /** The variable the listen address came from, when neither a file nor a flag set it (`OLLAMA_HOST`). */
+  listenFrom?: string;
 }
 
 export interface RunningServer {
@@ -43,7 +45,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const { host, port } = config.listen;
   if (!isLoopbackHost(host) && config.keys.length === 0 && !config.allow_open) {
     throw new StartServerError(
-      `refusing to listen on ${host} with no client keys: anyone who can reach it could use your providers; ` +
+      `refusing to listen on ${host}${options.listenFrom === undefined ? '' : ` (from ${options.listenFrom})`} with no client keys: anyone who can reach it could use your providers; ` +
         'set client keys (LLMUX_API_KEYS, CUSTOM_TOKEN or keys: in llmux.yaml), listen on 127.0.0.1, or pass --allow-open',
     );
   }
