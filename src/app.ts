@@ -75,12 +75,14 @@ export function createApp(options: AppOptions): FastifyInstance {
   });
 
   app.addHook('onResponse', (request, reply, done) => {
-    const target = request.llmux.dispatch.target;
+    const { target, requestedModel, servedAs } = request.llmux.dispatch;
     request.log.info(
       {
         method: request.method,
         url: request.url,
         status: reply.statusCode,
+        requested_model: requestedModel,
+        served_as: servedAs === requestedModel ? undefined : servedAs,
         provider: target?.provider.id,
         model: target?.upstreamModel,
         ms: Math.round((performance.now() - request.llmux.receivedAt) * 100) / 100,

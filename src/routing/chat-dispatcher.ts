@@ -22,6 +22,11 @@ export interface DispatchContext extends CallContext {
   allowedModels?: ReadonlySet<string>;
   /** Where the request went, once known (for `x-llmux-provider` / `x-llmux-model`). */
   target?: RouteTarget;
+  /** The model name the client asked for, and the name it was served as (an alias, or `default_model` standing in). */
+  requestedModel?: string;
+  servedAs?: string;
+  /** Milliseconds spent waiting between retries: neither upstream time nor llmux's own. */
+  retryWaitMs?: number;
 }
 
 export interface RoutedStream {
@@ -117,7 +122,11 @@ export class ChatDispatcher {
     if (context.allowedModels !== undefined && !context.allowedModels.has(name)) {
       throw new GatewayError('permission', `this API key may not use model '${name}'`, { param: 'model', code: 'model_not_allowed' });
     }
-    return this.router.resolve(name);
+    const model = await this.router.resolve(name);
+    context.requestedModel ??= name;
+    context.servedAs = model.name;
+    if (model.standsInFor !== undefined) context.log.info({ requested: name, default_model: model.name }, `model '${name}' is not known; default_model '${model.name}' answers it`);
+    return model;
   }
 
   private async timed<T>(context: DispatchContext, call: () => Promise<T>): Promise<T> {
@@ -150,7 +159,9 @@ export class ChatDispatcher {
             `upstream call failed: ${error.message}`,
           );
           if (delay === undefined) break;
+          const waitStartedAt = performance.now();
           await waitBeforeRetry(delay, context.signal);
+          context.retryWaitMs = (context.retryWaitMs ?? 0) + performance.now() - waitStartedAt;
         }
       }
       if (!lastError.retryable) throw lastError;

@@ -19,6 +19,8 @@ export interface ResolvedModel {
   capabilities?: ModelCapability[];
   /** The first target's model metadata from the provider's list, where known. */
   upstream?: ProviderModel;
+  /** The unknown name the client asked for, when `default_model` answers in its place. */
+  standsInFor?: string;
 }
 
 /** A model listed to clients. */
@@ -71,7 +73,7 @@ export class ModelRouter {
     if (direct !== undefined) return direct;
     if (this.defaultModel !== undefined && this.defaultModel !== name) {
       const fallback = await this.tryResolve(this.defaultModel);
-      if (fallback !== undefined) return fallback;
+      if (fallback !== undefined) return { ...fallback, standsInFor: name };
     }
     throw await this.notFound(name);
   }
@@ -177,7 +179,15 @@ export class ModelRouter {
   }
 
   private async notFound(name: string): Promise<GatewayError> {
-    const known = (await this.list()).map((model) => model.name);
+    return new GatewayError('not_found', `model '${name}' not found; ${await this.knownModelsHint()}`, { param: 'model', code: 'model_not_found' });
+  }
+
+  /**
+   * What a not-found answer adds after its own wording: the known models (some of them, when
+   * there are many), and any provider whose model list could not be fetched.
+   */
+  async knownModelsHint(allowed?: ReadonlySet<string>): Promise<string> {
+    const known = (await this.list()).map((model) => model.name).filter((name) => allowed === undefined || allowed.has(name));
     const shown = known.slice(0, KNOWN_MODELS_SHOWN).join(', ');
     const more = known.length > KNOWN_MODELS_SHOWN ? `, … (${known.length - KNOWN_MODELS_SHOWN} more)` : '';
     const failures = this.catalog.failures().map((failure) => `could not list the models of provider '${failure.providerId}': ${failure.message}`);
@@ -185,8 +195,7 @@ export class ModelRouter {
     if (known.length > 0) hint = `known models: ${shown}${more}`;
     else if (this.providers.size === 0) hint = 'no models are configured; add a provider (see `llmux init`)';
     else hint = 'no provider listed any models';
-    const detail = failures.length === 0 ? '' : `; ${failures.join('; ')}`;
-    return new GatewayError('not_found', `model '${name}' not found; ${hint}${detail}`, { param: 'model', code: 'model_not_found' });
+    return failures.length === 0 ? hint : `${hint}; ${failures.join('; ')}`;
   }
 }
 

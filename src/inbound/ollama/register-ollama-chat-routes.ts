@@ -86,7 +86,10 @@ interface Generation {
 }
 
 async function dispatch(request: FastifyRequest, reply: FastifyReply, context: OllamaRouteContext, generation: Generation): Promise<FastifyReply | undefined> {
-  const { entry, keepAliveMs, chatRequest, kind, name, memory } = generation;
+  const { entry, keepAliveMs, chatRequest, kind, memory } = generation;
+  // A name only default_model could answer is answered under the default's name, not echoed.
+  const name = entry.standsInFor === undefined ? generation.name : entry.ollamaName;
+  request.llmux.dispatch.requestedModel = generation.name;
   // The canonical stream carries no token log probabilities, so Ollama's `logprobs` cannot be filled.
   if (chatRequest.logprobs === true) request.log.warn('`logprobs` was asked for but is not returned on the Ollama API');
   // The model is listed as running only once an upstream answered: a refused or failed request ran nothing.
