@@ -31,6 +31,8 @@ export interface ListedModel {
   capabilities?: ModelCapability[];
   upstream?: ProviderModel;
   created?: number;
+  /** An alias's further targets, tried in order when the first fails with a retryable error. */
+  fallbacks?: RouteTarget[];
 }
 
 const KNOWN_MODELS_SHOWN = 25;
@@ -57,6 +59,11 @@ export class ModelRouter {
     }
     this.catalog = catalog;
     this.defaultModel = config.default_model;
+  }
+
+  /** `default_model`, when one is configured. */
+  get defaultModelName(): string | undefined {
+    return this.defaultModel;
   }
 
   get providerList(): ProviderAdapter[] {
@@ -123,7 +130,9 @@ export class ModelRouter {
       const target = resolved.targets[0];
       if (target === undefined) continue;
       taken.add(alias.name);
-      listed.push(withUpstreamListed({ name: alias.name, target, contextLength: alias.context_length, capabilities: alias.capabilities }, resolved.upstream));
+      const entry = withUpstreamListed({ name: alias.name, target, contextLength: alias.context_length, capabilities: alias.capabilities }, resolved.upstream);
+      if (resolved.targets.length > 1) entry.fallbacks = resolved.targets.slice(1);
+      listed.push(entry);
     }
     const owners = new Map<string, number>();
     for (const models of byProvider.values()) for (const model of models) owners.set(model.id, (owners.get(model.id) ?? 0) + 1);
