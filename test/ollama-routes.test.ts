@@ -50,7 +50,7 @@ describe('Ollama routes: HEAD, configured version, default model, client disconn
 
   it('answers an unknown name on chat with default_model under its own name; show, /v1/models/{id} and the lists do not know it', async () => {
     provider.script = [
-      { type: 'text-delta', text: 'hi' },
+      { type: 'text-delta', id: 't', text: 'hi' },
       { type: 'finish', finishReason: 'stop' },
     ];
     const chat = await fetch(`${gateway.baseUrl}/api/chat`, { method: 'POST', body: JSON.stringify({ model: 'llama3', messages: [{ role: 'user', content: 'x' }], stream: false }) });
@@ -79,7 +79,7 @@ describe('Ollama routes: HEAD, configured version, default model, client disconn
     });
     provider.script = (_request, context: CallContext) =>
       (async function* (): AsyncGenerator<ChatStreamEvent> {
-        yield { type: 'text-delta', text: 'first' };
+        yield { type: 'text-delta', id: 't', text: 'first' };
         started();
         if (!context.signal.aborted) await once(context.signal, 'abort');
         yield { type: 'finish', finishReason: 'stop' };
