@@ -86,17 +86,20 @@ With no config file, llmux is configured from the environment:
   OPENAI_API_KEY                  enable provider openai (https://api.openai.com/v1)
   POE_BASE_URL, CEREBRAS_BASE_URL, OPENAI_BASE_URL
                                   move a provider
-  ANTHROPIC_API_KEY, GEMINI_API_KEY, OLLAMA_HOST
-                                  recognised, but the anthropic, gemini and ollama provider
-                                  types are not built in this version yet: they are skipped
-  CUSTOM_TOKEN, LLMUX_API_KEYS    client keys (LLMUX_API_KEYS is a comma list)
+  ANTHROPIC_API_KEY, GEMINI_API_KEY
+                                  recognised, but the anthropic and gemini provider types are
+                                  not built in this version yet: they are skipped
+  CUSTOM_TOKEN, LLMUX_API_KEYS    client keys (LLMUX_API_KEYS is a comma list); with a config
+                                  file they are added to its keys
   MODEL_MAPPING                   {"client-name":"upstream-name"}; a bare upstream name goes to
                                   the first enabled provider in the order above,
                                   "<provider>/<model>" to that provider
   DEFAULT_MODEL, CAI_MODEL        model for unknown names (a bare CAI_MODEL is a Cerebras model)
   PROXY_TYPE (http|socks), PROXY_HOST, PROXY_PORT, PROXY_USERNAME, PROXY_PASSWORD
                                   proxy for the poe provider
-Always: LLMUX_CONFIG (config file), PORT, HOST, LLMUX_LOG_LEVEL, OLLAMA_ORIGINS.`;
+With a config file the variables above are not read (one warning lists those set).
+Always: LLMUX_CONFIG (config file), PORT, HOST, LLMUX_LOG_LEVEL, OLLAMA_ORIGINS, and
+OLLAMA_HOST (the listen address, as for Ollama; HOST, PORT and a file's listen: win).`;
 
 /** The serve flags npm takes for its own config when they come before `--` in `npm start --port 8080`. */
 const SERVE_FLAGS = ['port', 'host', 'config', 'allow_open'];
