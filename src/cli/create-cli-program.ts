@@ -87,8 +87,8 @@ With no config file, llmux is configured from the environment:
   POE_BASE_URL, CEREBRAS_BASE_URL, OPENAI_BASE_URL
                                   move a provider
   ANTHROPIC_API_KEY, GEMINI_API_KEY
-                                  recognised, but the anthropic and gemini provider types are
-                                  not built in this version yet: they are skipped
+                                  recognised, but the anthropic and gemini provider
+                                  types are not built in this version yet: they are skipped
   CUSTOM_TOKEN, LLMUX_API_KEYS    client keys (LLMUX_API_KEYS is a comma list); with a config
                                   file they are added to its keys
   MODEL_MAPPING                   {"client-name":"upstream-name"}; a bare upstream name goes to
