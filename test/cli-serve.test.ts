@@ -61,6 +61,11 @@ describe('llmux serve', () => {
       await modelListAsked;
       assert.equal(held.length, 1, 'the model list is still unanswered');
       assert.match(llmux.stderr, /^llmux listening on \S+ \(config from the environment; providers: cerebras\)\n$/);
+      // Stopping does not wait for the model list either.
+      llmux.child.kill('SIGTERM');
+      assert.deepEqual(await llmux.exited, { code: 0, signal: null });
+      assert.equal(held.length, 1);
+      assert.match(llmux.stderr, /\(config from the environment; providers: cerebras\)\nllmux: SIGTERM received, finishing in-flight requests \(up to 10000 ms\)\nllmux: stopped\n$/);
     } finally {
       await llmux.stop();
       silent.closeAllConnections();

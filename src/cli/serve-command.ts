@@ -52,6 +52,8 @@ async function reportDiscovery(server: RunningServer, context: CliContext): Prom
   const { router } = server.gateway.services;
   try {
     const models = await router.list();
+    // Stopped before discovery finished: what it found no longer matters.
+    if (stopping) return;
     const failures = new Map(router.catalogFailures().map((failure) => [failure.providerId, failure.message]));
     for (const provider of server.gateway.providers) {
       const failure = failures.get(provider.id);
@@ -68,9 +70,13 @@ async function reportDiscovery(server: RunningServer, context: CliContext): Prom
   }
 }
 
+/** Set once a signal asked llmux to stop. */
+let stopping = false;
+
 function stopOnSignals(server: RunningServer, log: FastifyBaseLogger, context: CliContext, drainTimeoutMs: number): void {
   let first: { signal: NodeJS.Signals; at: number } | undefined;
   const stop = (signal: NodeJS.Signals): void => {
+    stopping = true;
     if (first !== undefined) {
       // Ctrl-C under `npm start` arrives twice: the terminal signals the whole process group,
       // and npm forwards its own copy (@npmcli/run-script signal-manager). That is one press.

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { ProviderModel } from '../canonical/model-info.ts';
 import type { ProviderAdapter } from '../providers/provider-adapter.ts';
+import { GatewayError } from '../canonical/gateway-error.ts';
 import { timeoutSignal } from './timeout-signal.ts';
 
 const DEFAULT_TTL_MS = 5 * 60_000;
@@ -31,6 +32,8 @@ export class ModelCatalog {
   private readonly ttlMs: number;
   private readonly staticModels: ReadonlyMap<string, readonly string[]>;
   private readonly listTimeoutMs: number;
+  /** Fires on close(), ending model-list requests still under way. */
+  private readonly closing = new AbortController();
 
   constructor(
     providers: readonly ProviderAdapter[],
@@ -72,6 +75,11 @@ export class ModelCatalog {
     });
   }
 
+  /** Ends model-list requests still under way (shutdown must not wait for a provider that does not answer). */
+  close(): void {
+    this.closing.abort(new GatewayError('canceled', 'llmux is stopping'));
+  }
+
   /** Drop cached lists so the next use fetches again. */
   invalidate(): void {
     for (const entry of this.entries.values()) {
@@ -95,7 +103,7 @@ export class ModelCatalog {
   }
 
   private async fetch(provider: ProviderAdapter, entry: CatalogEntry): Promise<ProviderModel[]> {
-    const timeout = timeoutSignal(this.listTimeoutMs);
+    const timeout = timeoutSignal(this.listTimeoutMs, this.closing.signal);
     try {
       const listed = await provider.listModels({ signal: timeout.signal, requestId: 'model-catalog', log: this.log });
       setModels(entry, mergeStatic(listed, this.staticModels.get(provider.id)));

@@ -53,6 +53,7 @@ export async function buildGateway(config: GatewayConfig, log: FastifyBaseLogger
     services,
     providers,
     close: async () => {
+      catalog.close();
       await Promise.allSettled(providers.map((provider) => provider.close()));
     },
   };
