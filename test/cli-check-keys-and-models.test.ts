@@ -36,7 +36,7 @@ describe('llmux check: keys and model names', () => {
     assert.match(good.stdout, /\npoe +poe +\S+ +ok +3 /);
   });
 
-  it('names every model the environment routes to that its provider does not list, with near names and who lists it', async () => {
+  it('sends a bare MODEL_MAPPING name to the provider that lists it, and names every name no provider lists, with near names', async () => {
     const environment = {
       POE_API_KEY: 'poe-test-key',
       POE_BASE_URL: poe.openaiBaseUrl,
@@ -46,9 +46,14 @@ describe('llmux check: keys and model names', () => {
     };
     const result = await runCliCaptured(['check'], { cwd: directory.path, environment });
     assert.equal(result.code, 1);
-    assert.match(result.stdout, /\nmodel not found: models\[0\]\.target \(fast\): provider 'poe' does not list model 'llama3\.1-8b'; 'cerebras' lists it\n/);
-    assert.match(result.stdout, /\nmodel not found: models\[1\]\.target \(vision\): provider 'poe' does not list model 'gpt-4o'; did you mean 'GPT-4o'\?\n/);
-    assert.equal(result.stderr, 'llmux: 2 model names the config routes to are not listed by their providers\n');
+    assert.doesNotMatch(result.stdout, /\(fast\)/, 'cerebras lists llama3.1-8b');
+    assert.match(result.stdout, /\nmodel not found: models\[1\]\.target \(vision\): no provider lists model 'gpt-4o'; did you mean 'GPT-4o'\?\n/);
+    assert.equal(result.stderr, 'llmux: 1 model name the config routes to is not listed by its provider\n');
+    const models = await runCliCaptured(['models', '--json'], { cwd: directory.path, environment });
+    const fast = (JSON.parse(models.stdout) as { name: string; provider: string; upstream_model: string }[]).find((model) => model.name === 'fast');
+    assert.deepEqual({ provider: fast?.provider, upstream_model: fast?.upstream_model }, { provider: 'cerebras', upstream_model: 'llama3.1-8b' });
+    const poeOnly = await runCliCaptured(['check'], { cwd: directory.path, environment: { ...environment, MODEL_MAPPING: '{"mine":"cerebras/llama3.1-8x"}' } });
+    assert.match(poeOnly.stdout, /\nmodel not found: models\[0\]\.target \(mine\): provider 'cerebras' does not list model 'llama3\.1-8x'; did you mean 'llama3\.1-8b'\?\n/);
   });
 
   it('checks CAI_MODEL and default_model too, and passes when every name exists', async () => {

@@ -17,7 +17,13 @@ export function checkModelReferences(config: Pick<GatewayConfig, 'models' | 'def
   const references: ModelReference[] = [];
   const add = (where: string, target: string): void => {
     const slash = target.indexOf('/');
-    if (slash <= 0 || target.includes('*')) return;
+    if (target.includes('*')) return;
+    if (slash === -1) {
+      // A bare name goes to whichever provider lists it: it is missing only when none does.
+      if ([...listed.values()].some((ids) => ids.includes(target))) return;
+      references.push({ where, providerId: '', model: target });
+      return;
+    }
     references.push({ where, providerId: target.slice(0, slash), model: target.slice(slash + 1) });
   };
   config.models.forEach((alias, index) => {
@@ -29,6 +35,11 @@ export function checkModelReferences(config: Pick<GatewayConfig, 'models' | 'def
   if (defaultModel !== undefined && !config.models.some((alias) => alias.name === defaultModel)) add('default_model', defaultModel);
   const problems: string[] = [];
   for (const reference of references) {
+    if (reference.providerId === '') {
+      const near = [...listed.values()].flat().filter((candidate) => isNear(reference.model, candidate)).slice(0, 3);
+      problems.push(`${reference.where}: no provider lists model '${reference.model}'${near.length === 0 ? '' : `; did you mean ${near.map((name) => `'${name}'`).join(' or ')}?`}`);
+      continue;
+    }
     const models = listed.get(reference.providerId);
     const extra = config.providers.find((provider) => provider.id === reference.providerId)?.models ?? [];
     if (models === undefined || models.includes(reference.model) || extra.includes(reference.model)) continue;

@@ -92,8 +92,8 @@ With no config file, llmux is configured from the environment:
   CUSTOM_TOKEN, LLMUX_API_KEYS    client keys (LLMUX_API_KEYS is a comma list); with a config
                                   file they are added to its keys
   MODEL_MAPPING                   {"client-name":"upstream-name"}; a bare upstream name goes to
-                                  the first enabled provider in the order above,
-                                  "<provider>/<model>" to that provider
+                                  the enabled provider that lists it (else the first in the
+                                  order above), "<provider>/<model>" to that provider
   DEFAULT_MODEL, CAI_MODEL        model for unknown names (a bare CAI_MODEL is a Cerebras model)
   PROXY_TYPE (http|socks), PROXY_HOST, PROXY_PORT, PROXY_USERNAME, PROXY_PASSWORD
                                   proxy for the poe provider

@@ -116,7 +116,7 @@ describe('configFromEnvironment', () => {
   });
 
   describe('MODEL_MAPPING', () => {
-    it('maps client names to the first enabled provider, or to the provider a value names', () => {
+    it('maps client names to whichever enabled provider lists the model (decided when routing), or to the provider a value names', () => {
       const { input, problems } = configFromEnvironment({
         CEREBRAS_API_KEY: 'c',
         POE_API_KEY: 'p',
@@ -124,7 +124,7 @@ describe('configFromEnvironment', () => {
       });
       assert.deepEqual(problems, []);
       assert.deepEqual(input.models, [
-        { name: 'gpt-4', target: 'poe/GPT-4o' },
+        { name: 'gpt-4', target: 'GPT-4o' },
         { name: 'fast', target: 'cerebras/gpt-oss-120b' },
         { name: 'org-model', target: 'poe/meta-llama/Llama-3' },
         { name: '*', target: 'poe/*' },

@@ -139,7 +139,10 @@ function aliasesFromModelMapping(text: string | undefined, providers: readonly P
       problems.push(`MODEL_MAPPING[${JSON.stringify(name)}]: expected a non-empty model name as a string`);
       continue;
     }
-    const target = targetFor(upstream.trim(), providers, undefined);
+    const bare = upstream.trim();
+    // With several providers, a bare name goes to whichever of them lists it (the router decides
+    // once their model lists are known), not blindly to the first.
+    const target = providers.length > 1 && !bare.includes('/') ? bare : targetFor(bare, providers, undefined);
     if (target === undefined) {
       warnings.push(`MODEL_MAPPING: '${name}' is not mapped because no provider is enabled (set POE_API_KEY, CEREBRAS_API_KEY, …)`);
       continue;

@@ -105,7 +105,10 @@ export class ModelRouter {
 
   private async resolveExact(name: string): Promise<ResolvedModel | undefined> {
     const alias = this.aliases.get(name);
-    if (alias !== undefined) return this.fromAlias(alias);
+    if (alias !== undefined) {
+      if (hasBareTarget(alias) && !this.catalog.isWarm()) await this.catalog.all();
+      return this.fromAlias(alias);
+    }
     const slash = name.indexOf('/');
     if (slash > 0) {
       const provider = this.providers.get(name.slice(0, slash));
@@ -153,6 +156,13 @@ export class ModelRouter {
     const targets: RouteTarget[] = [];
     for (const target of alias.targets ?? (alias.target === undefined ? [] : [alias.target])) {
       const slash = target.indexOf('/');
+      if (slash === -1) {
+        // A bare model name: the provider that lists it, else the first one (it may serve more
+        // than it lists, as Poe serves private bots).
+        const owner = this.findListed(target)?.provider ?? this.providers.values().next().value;
+        if (owner !== undefined) targets.push({ provider: owner, upstreamModel: target });
+        continue;
+      }
       const provider = this.providers.get(target.slice(0, slash));
       if (provider !== undefined) targets.push({ provider, upstreamModel: target.slice(slash + 1) });
     }
@@ -206,6 +216,10 @@ export class ModelRouter {
     else hint = 'no provider listed any models';
     return failures.length === 0 ? hint : `${hint}; ${failures.join('; ')}`;
   }
+}
+
+function hasBareTarget(alias: ModelAliasConfig): boolean {
+  return (alias.targets ?? (alias.target === undefined ? [] : [alias.target])).some((target) => !target.includes('/'));
 }
 
 function withUpstream(resolved: ResolvedModel, upstream: ProviderModel | undefined): ResolvedModel {
