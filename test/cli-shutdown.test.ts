@@ -83,7 +83,7 @@ describe('llmux shutdown', () => {
       await stream.done;
       assert.match(stream.received(), /"content":"Hel".*"content":"lo".*"finish_reason":"stop".*\n\ndata: \[DONE\]\n\n$/s);
       assert.deepEqual(await llmux.exited, { code: 0, signal: null });
-      assert.match(llmux.stdout, /"url":"\/v1\/chat\/completions","status":200/, 'the request log line is written out before exit');
+      assert.match(llmux.stdout, /"url":"\/v1\/chat\/completions","status":200,"requested_model":"local\/m1","provider":"local","model":"m1"/, 'the request log line, with the name asked for, is written out before exit');
     } finally {
       await llmux.stop();
     }
