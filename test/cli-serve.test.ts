@@ -73,6 +73,19 @@ describe('llmux serve', () => {
     }
   });
 
+  it("listens where OLLAMA_HOST says, as Ollama would, and says so in the ready line", async () => {
+    const llmux = new LlmuxProcess([], { cwd: directory.path, env: { OLLAMA_HOST: '127.0.0.1:0', LLMUX_LOG_LEVEL: 'silent' } });
+    try {
+      const url = await llmux.listening();
+      assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
+      assert.notEqual(url, 'http://127.0.0.1:11434');
+      assert.match(llmux.stderr, /\(config from the environment, address from OLLAMA_HOST; providers: none\)\n/);
+      assert.equal((await fetch(`${url}/health`)).status, 200);
+    } finally {
+      await llmux.stop();
+    }
+  });
+
   it('explains a port in use in one line and exits 1', async () => {
     const result = await runLlmux(['serve', '--port', String(occupiedPort)], { cwd: directory.path });
     assert.equal(result.code, 1);

@@ -44,3 +44,17 @@ describe('llmux version and start-up hints', () => {
     );
   });
 });
+
+describe('OLLAMA_HOST', () => {
+  it('is the listen address: a non-loopback one without client keys is refused, naming where it came from', async () => {
+    const result = await runCliCaptured(['serve'], { cwd: directory.path, environment: { OLLAMA_HOST: '0.0.0.0:0' } });
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /^llmux: refusing to listen on 0\.0\.0\.0 \(from OLLAMA_HOST\) with no client keys: /);
+  });
+
+  it('HOST wins over it', async () => {
+    const result = await runCliCaptured(['serve'], { cwd: directory.path, environment: { OLLAMA_HOST: '127.0.0.1:0', HOST: '0.0.0.0' } });
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /^llmux: refusing to listen on 0\.0\.0\.0 with no client keys: /);
+  });
+});
