@@ -33,7 +33,7 @@ export function createApp(options: AppOptions): FastifyInstance {
     bodyLimit: services.config.body_limit,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
-    // One line per request is written by our own onResponse hook, with routing and usage.
+    // One line per request is written from the request's outcome when its socket closes.
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
     // `base_url: http://host:11434` without `/v1` is a common client setting other gateways accept.
@@ -46,7 +46,7 @@ export function createApp(options: AppOptions): FastifyInstance {
   // Hooks are callback-style, not async: on a request path this short, each promise hop shows.
   // A hook that answers the request itself (403, preflight) does not call `done`.
   app.addHook('onRequest', (request, reply, done) => {
-    attachRequestContext(request, reply);
+    attachRequestContext(request, reply, services.outcomes);
     const inFlight = options.inFlight;
     if (inFlight !== undefined) {
       const controller = request.llmux.controller;
@@ -88,25 +88,8 @@ export function createApp(options: AppOptions): FastifyInstance {
 
   app.addHook('onSend', (request, reply, payload, done) => {
     reply.headers(llmuxHeaders(request));
+    if (typeof payload === 'string' || Buffer.isBuffer(payload)) request.llmux.outcome.noteBytesWritten(Buffer.byteLength(payload));
     done(null, payload);
-  });
-
-  app.addHook('onResponse', (request, reply, done) => {
-    const { target, requestedModel, servedAs } = request.llmux.dispatch;
-    request.log.info(
-      {
-        method: request.method,
-        url: request.url,
-        status: reply.statusCode,
-        requested_model: requestedModel,
-        served_as: servedAs === requestedModel ? undefined : servedAs,
-        provider: target?.provider.id,
-        model: target?.upstreamModel,
-        ms: Math.round((performance.now() - request.llmux.receivedAt) * 100) / 100,
-      },
-      'request',
-    );
-    done();
   });
 
   // Preflight for any path (a 204 needs a route to hang on; the hook above answers it).

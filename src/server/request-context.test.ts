@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { FastifyRequest } from 'fastify';
 import { createLogger } from '../observability/create-logger.ts';
+import type { RequestOutcomeRecorder } from '../observability/request-outcome-recorder.ts';
 import { llmuxHeaders, type RequestContext } from './request-context.ts';
 
 describe('llmuxHeaders', () => {
@@ -10,6 +11,7 @@ describe('llmuxHeaders', () => {
     const context: RequestContext = {
       receivedAt,
       controller: new AbortController(),
+      outcome: {} as RequestOutcomeRecorder,
       dispatch: { signal: new AbortController().signal, requestId: 'r', log: createLogger('silent'), upstreamMs: 2_000, retryWaitMs: 8_000, degraded: [] },
     };
     const overhead = Number(llmuxHeaders({ id: 'r', llmux: context } as unknown as FastifyRequest)['x-llmux-overhead-ms']);

@@ -91,6 +91,7 @@ async function drainAndClose(app: FastifyInstance, gateway: BuiltGateway, drainT
       retryable: false,
       code: 'shutting_down',
     });
+    gateway.services.outcomes.markDrainCut();
     if (inFlight.size > 0) app.log.warn({ requests: inFlight.size }, `drain timeout: ending ${inFlight.size} request(s) still running`);
     for (const controller of inFlight) controller.abort(reason);
     cut = setTimeout(() => app.server.closeAllConnections(), CUT_GRACE_MS);

@@ -90,7 +90,6 @@ async function dispatch(request: FastifyRequest, reply: FastifyReply, context: O
   const { entry, keepAliveMs, chatRequest, kind, memory } = generation;
   // A name only default_model could answer is answered under the default's name, not echoed.
   const name = entry.standsInFor === undefined ? generation.name : entry.ollamaName;
-  request.llmux.dispatch.requestedModel = generation.name;
   // The model is listed as running only once an upstream answered: a refused or failed request ran nothing.
   if (!chatRequest.stream) {
     const { response } = await context.services.dispatcher.complete(chatRequest, request.llmux.dispatch);

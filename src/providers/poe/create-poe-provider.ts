@@ -3,7 +3,7 @@ import { verifyPoeKeys } from './verify-poe-keys.ts';
 import { PoeAttachmentUploader } from './poe-attachment-uploader.ts';
 import { PoeBotAdapter } from './poe-bot-adapter.ts';
 import { normalizePoeBotBaseUrl, POE_ENDPOINTS, poeModelsUrlForBotBase } from './poe-endpoints.ts';
-import { ApiKeyPool, apiKeysFromConfig } from '../api-key-pool.ts';
+import { ApiKeyPool, apiKeysFromConfig } from '../shared/api-key-pool.ts';
 import { PoeOpenAIAdapter } from './poe-openai-adapter.ts';
 
 /**
@@ -17,7 +17,7 @@ export const createPoeProvider: ProviderFactory = (input) => {
   const keys = apiKeysFromConfig(config);
   // Poe lists models without a key, so `llmux check` proves the keys with a call that needs one.
   const withKeyCheck = (adapter: ProviderAdapter, modelsUrl: string): ProviderAdapter => {
-    adapter.verifyKey = (context) => verifyPoeKeys(input.httpClient, modelsUrl, keys, context);
+    adapter.verifyKey = (context) => verifyPoeKeys(input.httpClient, modelsUrl, keys, { ...context, providerId: config.id });
     return adapter;
   };
   if (config.protocol === 'bot') {
@@ -28,7 +28,7 @@ export const createPoeProvider: ProviderFactory = (input) => {
       botBaseUrl,
       modelsUrl,
       keys: new ApiKeyPool(keys),
-      uploader: new PoeAttachmentUploader(input.httpClient, config.upload_url ?? POE_ENDPOINTS.uploadUrl),
+      uploader: new PoeAttachmentUploader(input.httpClient, config.upload_url ?? POE_ENDPOINTS.uploadUrl, config.id),
       httpClient: input.httpClient,
       headers: config.headers ?? {},
       log: input.log,
