@@ -64,3 +64,23 @@ describe('llmux check: keys and model names', () => {
     assert.equal(present.code, 0, present.stderr);
   });
 });
+
+describe('llmux check: a provider that does not answer', () => {
+  it('says it timed out, and after how long, instead of "request canceled"', async () => {
+    const { createServer } = await import('node:http');
+    const held: { end(): void }[] = [];
+    const silent = createServer((_request, response) => held.push(response));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as { port: number }).port;
+    try {
+      const environment = { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1` };
+      const result = await runCliCaptured(['check', '--timeout', '0.3'], { cwd: directory.path, environment });
+      assert.equal(result.code, 1);
+      assert.match(result.stdout, /\nopenai +openai-compatible +\S+ +error: timed out after 0\.3 s /);
+      assert.equal(held.length, 1);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+});

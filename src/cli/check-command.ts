@@ -13,6 +13,8 @@ import { withoutUrlCredentials } from './without-url-credentials.ts';
 
 export interface CheckFlags {
   config?: string;
+  /** Seconds one provider may take to answer (`--timeout`). */
+  timeout?: number;
 }
 
 /** How long one provider may take to list its models before it counts as failing. */
@@ -57,7 +59,7 @@ export async function checkCommand(flags: CheckFlags, context: CliContext): Prom
       }
       const startedAt = performance.now();
       try {
-        const timeout = timeoutSignal(PROBE_TIMEOUT_MS);
+        const timeout = timeoutSignal(flags.timeout === undefined ? PROBE_TIMEOUT_MS : flags.timeout * 1000);
         try {
           const call = { signal: timeout.signal, requestId: 'llmux-check', log };
           const models = await adapter.listModels(call);

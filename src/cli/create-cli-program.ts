@@ -55,9 +55,10 @@ export function createCliProgram(context: CliContext): Command {
 
   program
     .command('check')
-    .description('validate the config and probe each provider by listing its models')
+    .description('validate the config, probe each provider and check the model names it routes to')
     .option('-c, --config <file>', 'config file')
-    .action(async (flags: { config?: string }) => (await import('./check-command.ts')).checkCommand(flags, context));
+    .option('--timeout <seconds>', 'how long each provider may take to answer (default 15)', parseSeconds)
+    .action(async (flags: { config?: string; timeout?: number }) => (await import('./check-command.ts')).checkCommand(flags, context));
 
   program
     .command('version')
@@ -137,6 +138,12 @@ function isNearMiss(typed: string, name: string): boolean {
   const nameMiddle = name.slice(start, name.length - end);
   if (typedMiddle.length <= 1 && nameMiddle.length <= 1) return true;
   return typedMiddle.length === 2 && typedMiddle === [...nameMiddle].reverse().join('');
+}
+
+function parseSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || seconds <= 0) throw new InvalidArgumentError('expected a number of seconds above 0.');
+  return seconds;
 }
 
 function parsePort(value: string): number {
