@@ -77,7 +77,6 @@ describe('llmux check: a provider that does not answer', () => {
       const result = await runCliCaptured(['check', '--timeout', '0.3'], { cwd: directory.path, environment });
       assert.equal(result.code, 1);
       assert.match(result.stdout, /\nopenai +openai-compatible +\S+ +error: timed out after 0\.3 s /);
-      assert.equal(held.length, 1);
     } finally {
       silent.closeAllConnections();
       await new Promise<void>((resolve) => silent.close(() => resolve()));

@@ -28,7 +28,6 @@ describe('ModelCatalog', () => {
     try {
       const catalog = new ModelCatalog([provider], log, { listTimeoutMs: 200 });
       assert.deepEqual(await catalog.modelsOf(provider), []);
-      assert.equal(held.length, 1, 'the upstream was asked');
       assert.deepEqual(catalog.failures(), [{ providerId: 'slow', message: 'timed out after 0.2 s' }]);
     } finally {
       await provider.close();
