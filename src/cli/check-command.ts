@@ -49,6 +49,7 @@ export async function checkCommand(flags: CheckFlags, context: CliContext): Prom
   const gateway = await buildGateway(loaded.config, log);
   const unbuilt = unbuiltProviders(loaded.config);
   let rows: ProviderRow[];
+  const deprecatedNotices: string[] = [];
   try {
     const probes = loaded.config.providers.map(async (config): Promise<ProviderRow> => {
       const baseUrl = config.base_url === undefined ? '(default)' : withoutUrlCredentials(config.base_url);
@@ -63,6 +64,7 @@ export async function checkCommand(flags: CheckFlags, context: CliContext): Prom
         try {
           const call = { signal: timeout.signal, requestId: 'llmux-check', log };
           const models = await adapter.listModels(call);
+          for (const model of models.filter((listed) => listed.deprecated === true)) deprecatedNotices.push(deprecationNotice(config.id, model.id, loaded.config.models));
           // Some upstreams list models without a key (Poe): a key is proven by a call that needs it.
           await adapter.verifyKey?.(call);
           const listed = { providerId: config.id, ids: models.map((model) => model.id) };
@@ -93,11 +95,20 @@ export async function checkCommand(flags: CheckFlags, context: CliContext): Prom
   const listed = new Map(rows.flatMap((row) => (row.listed === undefined ? [] : [[row.listed.providerId, row.listed.ids] as const])));
   const missing = checkModelReferences(loaded.config, listed);
   for (const problem of missing) context.print(`model not found: ${problem}`);
+  for (const notice of deprecatedNotices.sort()) context.notice(notice);
   const failures = rows.filter((row) => row.failing).length;
   const usable = rows.filter((row) => row.ok || row.failing).length;
   if (failures > 0) throw new CliFailure(`${failures} of ${usable} provider${usable === 1 ? '' : 's'} failing`);
   if (missing.length > 0) throw new CliFailure(`${missing.length} model name${missing.length === 1 ? '' : 's'} the config routes to ${missing.length === 1 ? 'is' : 'are'} not listed by ${missing.length === 1 ? 'its provider' : 'their providers'}`);
   if (usable === 0) throw new CliFailure(noProvidersHint(loaded));
+}
+
+/** A model its provider marks deprecated, and the configured names that route to it. */
+function deprecationNotice(providerId: string, modelId: string, aliases: readonly { name: string; target?: string | undefined; targets?: string[] | undefined }[]): string {
+  const target = `${providerId}/${modelId}`;
+  const users = aliases.filter((alias) => alias.target === target || alias.targets?.includes(target) === true).map((alias) => alias.name);
+  const used = users.length === 0 ? '' : `; used by ${users.map((name) => `'${name}'`).join(', ')} — point them at a current model`;
+  return `llmux: warning: ${target} is deprecated by its provider and will be retired${used}`;
 }
 
 function formatLatency(milliseconds: number): string {

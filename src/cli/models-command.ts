@@ -41,6 +41,9 @@ export async function modelsCommand(flags: ModelsFlags, context: CliContext): Pr
         capabilities: description.capabilities,
         ...(model.fallbacks === undefined ? {} : { fallbacks: model.fallbacks.map(targetName) }),
         ...(model.name === defaultModel ? { default: true } : {}),
+        ...(model.upstream?.maxOutputTokens === undefined ? {} : { max_output_tokens: model.upstream.maxOutputTokens }),
+        ...(model.upstream?.pricing === undefined ? {} : { price_per_million: model.upstream.pricing }),
+        ...(model.upstream?.deprecated === true ? { deprecated: true } : {}),
       }));
       context.print(JSON.stringify(listed, null, 2));
     } else if (models.length > 0) {
