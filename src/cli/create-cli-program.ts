@@ -85,11 +85,11 @@ With no config file, llmux is configured from the environment:
   POE_UPLOAD_URL                  where the bot protocol uploads attachments
   CEREBRAS_API_KEY                enable provider cerebras
   OPENAI_API_KEY                  enable provider openai (https://api.openai.com/v1)
-  POE_BASE_URL, CEREBRAS_BASE_URL, OPENAI_BASE_URL
+  ANTHROPIC_API_KEY               enable provider anthropic (https://api.anthropic.com)
+  POE_BASE_URL, CEREBRAS_BASE_URL, OPENAI_BASE_URL, ANTHROPIC_BASE_URL
                                   move a provider
-  ANTHROPIC_API_KEY, GEMINI_API_KEY
-                                  recognised, but the anthropic and gemini provider
-                                  types are not built in this version yet: they are skipped
+  GEMINI_API_KEY                  recognised, but the gemini provider
+                                  types are not built in this version yet: it is skipped
   CUSTOM_TOKEN, LLMUX_API_KEYS    client keys (LLMUX_API_KEYS is a comma list); with a config
                                   file they are added to its keys
   MODEL_MAPPING                   {"client-name":"upstream-name"}; a bare upstream name goes to
