@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const stamp = join(root, 'dist', '.build-stamp');
@@ -13,6 +13,8 @@ const entry = join(root, 'dist', 'src', 'main.js');
 
 /** The built entry point's path, or null when llmux should run from its sources. */
 export function ensureBuilt() {
+  // An installed package (npm pack) carries its build and no sources: nothing to compare.
+  if (existsSync(entry) && !existsSync(join(root, 'src'))) return entry;
   if (existsSync(entry) && existsSync(stamp) && newestSource() <= statSync(stamp).mtimeMs) return entry;
   const compiler = join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'tsc.cmd' : 'tsc');
   if (!existsSync(compiler)) return null;
@@ -39,4 +41,9 @@ function newestSource() {
   };
   walk(join(root, 'src'));
   return newest;
+}
+
+// `node scripts/ensure-built.js` (npm's prepack): build now, and fail when the build fails.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = ensureBuilt() === null ? 1 : 0;
 }

@@ -22,6 +22,15 @@ export interface AppOptions {
   /** The host llmux listens on; loopback turns on the DNS-rebinding guard. */
   listenHost: string;
   logger: FastifyBaseLogger;
+  /** Filled with the abort controller of every request in flight (for ending them at the drain deadline). */
+  inFlight?: Set<AbortController>;
+}
+
+/** OpenAI paths clients send without `/v1`, served as with it. */
+const UNVERSIONED_OPENAI_PATH = /^\/(chat\/completions|completions|models|embeddings|images\/generations)(?=[/?]|$)/;
+
+function withVersionPrefix(url: string): string {
+  return UNVERSIONED_OPENAI_PATH.test(url) ? `/v1${url}` : url;
 }
 
 /** Wiring only: hooks shared by every route, then one scope per inbound protocol. */
@@ -35,6 +44,8 @@ export function createApp(options: AppOptions): FastifyInstance {
     // One line per request is written from the request's outcome when its socket closes.
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
+    // `base_url: http://host:11434` without `/v1` is a common client setting other gateways accept.
+    rewriteUrl: (request) => withVersionPrefix(request.url ?? '/'),
     forceCloseConnections: false,
     exposeHeadRoutes: true,
   }) as unknown as FastifyInstance;
@@ -47,6 +58,12 @@ export function createApp(options: AppOptions): FastifyInstance {
   app.addHook('onRequest', (request, reply, done) => {
     attachRequestContext(request, reply, services.outcomes);
     if (services.metrics !== undefined) request.llmux.streams = services.metrics;
+    const inFlight = options.inFlight;
+    if (inFlight !== undefined) {
+      const controller = request.llmux.controller;
+      inFlight.add(controller);
+      reply.raw.once('close', () => inFlight.delete(controller));
+    }
     if (guardHost && !isAllowedHost(request.headers.host)) {
       // Ollama answers a bare 403; the log says why (a reverse proxy must pass a local Host).
       request.log.info({ host: request.headers.host }, `refused: Host '${request.headers.host}' is not this machine (DNS-rebinding guard on a loopback listen; listen on another address to serve other names)`);

@@ -188,6 +188,12 @@ export class FakePoeServer {
     try {
       if (method === 'POST' && path.startsWith('/bot/')) return await this.answerBot(decodeURIComponent(path.slice(5)), request, raw, response);
       if (method === 'GET' && path === '/v1/models') return sendJson(response, 200, { object: 'list', data: this.models });
+      // https://creator.poe.com/api-reference/getCurrentBalance: needs the key, unlike the model list.
+      if (method === 'GET' && path === '/usage/current_balance') {
+        const key = this.bearerKey(request.headers);
+        if (key === undefined || !this.keys.has(key)) return sendJson(response, 401, { error: { code: 401, type: 'authentication_error', message: 'Invalid API key' } });
+        return sendJson(response, 200, { current_point_balance: 1000 });
+      }
       if (method === 'POST' && path === '/v1/chat/completions') return this.answerOpenAI(request.headers, raw, response);
       if (method === 'POST' && path === '/poe_api/file_upload_3RD_PARTY_POST') return this.answerUpload(request.headers, raw, response);
       const file = method === 'GET' ? this.files.get(path) : undefined;

@@ -45,7 +45,7 @@ describe('Cerebras model facts', () => {
     );
     const models = await runLlmux(['models', '--config', config], { cwd: directory.path });
     assert.equal(models.code, 0);
-    assert.match(models.stdout, /^gemma-4-31b +cerebras +gemma-4-31b +65536$/m);
+    assert.match(models.stdout, /^gemma-4-31b +cerebras +gemma-4-31b +65536 /m);
     const json = await runLlmux(['models', '--json', '--config', config], { cwd: directory.path });
     const listed = JSON.parse(json.stdout) as Record<string, unknown>[];
     assert.deepEqual(listed.find((model) => model.name === 'gemma-4-31b'), {

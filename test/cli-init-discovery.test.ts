@@ -50,7 +50,7 @@ describe('llmux init with provider keys set', () => {
     assert.doesNotMatch(written, /qwen-3-235b/);
     const models = await runLlmux(['models'], { cwd, env: { CEREBRAS_API_KEY: 'csk-test-key', POE_API_KEY: 'poe-test-key' } });
     assert.equal(models.code, 0, models.stderr);
-    assert.match(models.stdout, /^fast +cerebras +gpt-oss-120b +131072$/m);
+    assert.match(models.stdout, /^fast \(default\) +cerebras +gpt-oss-120b +131072 /m);
     assert.match(models.stdout, /^claude +poe +Claude-Sonnet-4\.5/m);
   });
 

@@ -87,3 +87,19 @@ describe('npm start', () => {
     });
   }
 });
+
+describe('npm --prefix <checkout> run llmux from another directory', () => {
+  it('resolves --config against the directory npm was called from, not the checkout', async () => {
+    const { execFile } = await import('node:child_process');
+    const { fileURLToPath } = await import('node:url');
+    const checkout = fileURLToPath(new URL('..', import.meta.url));
+    await writeFile(join(directory.path, 'relative.yaml'), `providers:\n  - { id: local, type: openai-compatible, base_url: "${upstream.baseUrl}/v1" }\n`);
+    const env = { PATH: process.env.PATH ?? '', ...(process.env.HOME === undefined ? {} : { HOME: process.env.HOME }) };
+    const output = await new Promise<string>((resolve, reject) =>
+      execFile('npm', ['--prefix', checkout, 'run', '--silent', 'llmux', '--', 'check', '--config', 'relative.yaml'], { cwd: directory.path, env }, (error, stdout, stderr) =>
+        error === null ? resolve(stdout) : reject(new Error(`${error.message}\n${stdout}\n${stderr}`)),
+      ),
+    );
+    assert.match(output, new RegExp(`^config ok: ${join(directory.path, 'relative.yaml').replaceAll('.', '\\.')}\n`));
+  });
+});

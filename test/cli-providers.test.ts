@@ -44,18 +44,19 @@ const goodProvider = (): string => `  - id: local\n    type: openai-compatible\n
 const unavailableType = PROVIDER_TYPES.find((type) => PROVIDER_FACTORIES[type] === undefined);
 
 describe('llmux models', () => {
-  it("lists aliases and the providers' real models: name, provider, upstream model, context", async () => {
-    const config = await writeConfig('models.yaml', goodProvider(), 'models:\n  - name: fast\n    target: local/gpt-oss-120b\n');
+  it("lists aliases and the providers' real models: name, provider, upstream model, context, capabilities, fallbacks, and the default", async () => {
+    const config = await writeConfig('models.yaml', goodProvider(), 'models:\n  - name: fast\n    targets: [local/gpt-oss-120b, local/llama-3.3-70b]\ndefault_model: fast\n');
     const result = await runLlmux(['models', '--config', config], { cwd: directory.path, env: { LOCAL_KEY: 'sk-local' } });
     assert.equal(result.stderr, '');
     assert.equal(result.code, 0);
     assert.equal(
       result.stdout,
       [
-        'NAME           PROVIDER  UPSTREAM MODEL  CONTEXT',
-        'fast           local     gpt-oss-120b',
-        'llama-3.3-70b  local     llama-3.3-70b   131072',
-        'gpt-oss-120b   local     gpt-oss-120b',
+        'NAME            PROVIDER  UPSTREAM MODEL  CONTEXT  CAPABILITIES               FALLBACKS',
+        'fast (default)  local     gpt-oss-120b    131072   completion,tools,thinking  local/llama-3.3-70b',
+        'llama-3.3-70b   local     llama-3.3-70b   131072   completion,tools           -',
+        'gpt-oss-120b    local     gpt-oss-120b    131072   completion,tools,thinking  -',
+        'default_model: fast answers requests for names not listed here',
         '',
       ].join('\n'),
     );
@@ -67,15 +68,16 @@ describe('llmux models', () => {
     const result = await runLlmux(['models', '--json', '--config', config], { cwd: directory.path, env: { LOCAL_KEY: 'k' } });
     assert.equal(result.code, 0);
     assert.deepEqual(JSON.parse(result.stdout), [
-      { name: 'llama-3.3-70b', provider: 'local', upstream_model: 'llama-3.3-70b', context_length: 131072 },
-      { name: 'gpt-oss-120b', provider: 'local', upstream_model: 'gpt-oss-120b' },
+      { name: 'llama-3.3-70b', provider: 'local', upstream_model: 'llama-3.3-70b', context_length: 131072, capabilities: ['completion', 'tools'] },
+      { name: 'gpt-oss-120b', provider: 'local', upstream_model: 'gpt-oss-120b', context_length: 131072, capabilities: ['completion', 'tools', 'thinking'] },
     ]);
   });
 
   it('works in env-only mode: CEREBRAS_API_KEY with a bare CEREBRAS_BASE_URL', async () => {
     const result = await runLlmux(['models'], { cwd: directory.path, env: { CEREBRAS_API_KEY: 'csk-1', CEREBRAS_BASE_URL: good.baseUrl, CAI_MODEL: 'gpt-oss-120b' } });
     assert.equal(result.code, 0);
-    assert.match(result.stdout, /\ngpt-oss-120b +cerebras +gpt-oss-120b\n/);
+    assert.match(result.stdout, /\ngpt-oss-120b +cerebras +gpt-oss-120b +131072 /);
+    assert.match(result.stdout, /\ndefault_model: cerebras\/gpt-oss-120b \(cerebras\/gpt-oss-120b\) answers requests for names not listed here\n$/);
     assert.equal(good.lastCall('/v1/models')?.headers.authorization, 'Bearer csk-1');
   });
 
@@ -84,7 +86,7 @@ describe('llmux models', () => {
     const result = await runLlmux(['models', '--config', config], { cwd: directory.path, env: { LOCAL_KEY: 'k' } });
     assert.equal(result.code, 0);
     assert.equal(result.stderr, `llmux: provider 'later' skipped: type '${unavailableType}' is not built in this version yet\n`);
-    assert.match(result.stdout, /^NAME +PROVIDER +UPSTREAM MODEL +CONTEXT\nllama-3\.3-70b +local +llama-3\.3-70b +131072\n/);
+    assert.match(result.stdout, /^NAME +PROVIDER +UPSTREAM MODEL +CONTEXT +CAPABILITIES +FALLBACKS\nllama-3\.3-70b +local +llama-3\.3-70b +131072 /);
   });
 
   it('exits 0 with a hint when no provider is available', async () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo, type Server } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PROVIDER_TYPES } from '../src/config/gateway-config-schema.ts';
@@ -28,8 +29,8 @@ describe('llmux serve', () => {
     const llmux = new LlmuxProcess(['--port', '0'], { cwd: directory.path });
     try {
       const url = await llmux.listening();
-      assert.match(llmux.stderr, /^llmux: no providers configured; add one with CEREBRAS_API_KEY=… npm start .*'npx llmux init'\n/);
-      assert.match(llmux.stderr, /llmux listening on http:\/\/127\.0\.0\.1:\d+ \(providers: none; models: 0\)\n/);
+      await llmux.waitForStderr(/llmux: no providers configured; add one with CEREBRAS_API_KEY=… npm start .*'npx llmux init'\n/);
+      assert.match(llmux.stderr, /^llmux listening on http:\/\/127\.0\.0\.1:\d+ \(config from the environment; providers: none\)\n/);
       const health = await fetch(`${url}/health`);
       assert.equal(health.status, 200);
       assert.deepEqual(await health.json(), { status: 'ok' });
@@ -37,6 +38,49 @@ describe('llmux serve', () => {
       assert.deepEqual((await models.json()) as unknown, { object: 'list', data: [] });
       llmux.child.kill('SIGINT');
       assert.deepEqual(await llmux.exited, { code: 0, signal: null });
+      assert.match(llmux.stderr, /llmux: SIGINT received, finishing in-flight requests \(up to 10000 ms\)\nllmux: stopped\n$/);
+    } finally {
+      await llmux.stop();
+    }
+  });
+
+  it('says it is listening at once, while a provider still has not answered its model list', async () => {
+    const held: { end(): void }[] = [];
+    const silent = createHttpServer((_request, response) => held.push(response));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const silentPort = (silent.address() as AddressInfo).port;
+    let asked: () => void = () => {};
+    const modelListAsked = new Promise<void>((resolve) => (asked = resolve));
+    silent.on('request', () => asked());
+    const llmux = new LlmuxProcess(['--port', '0'], {
+      cwd: directory.path,
+      env: { CEREBRAS_API_KEY: 'csk', CEREBRAS_BASE_URL: `http://127.0.0.1:${silentPort}/v1`, LLMUX_LOG_LEVEL: 'silent' },
+    });
+    try {
+      await llmux.listening();
+      await modelListAsked;
+      assert.equal(held.length, 1, 'the model list is still unanswered');
+      assert.match(llmux.stderr, /^llmux listening on \S+ \(config from the environment; providers: cerebras\)\n$/);
+      // Stopping does not wait for the model list either.
+      llmux.child.kill('SIGTERM');
+      assert.deepEqual(await llmux.exited, { code: 0, signal: null });
+      assert.equal(held.length, 1);
+      assert.match(llmux.stderr, /\(config from the environment; providers: cerebras\)\nllmux: SIGTERM received, finishing in-flight requests \(up to 10000 ms\)\nllmux: stopped\n$/);
+    } finally {
+      await llmux.stop();
+      silent.closeAllConnections();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+
+  it("listens where OLLAMA_HOST says, as Ollama would, and says so in the ready line", async () => {
+    const llmux = new LlmuxProcess([], { cwd: directory.path, env: { OLLAMA_HOST: '127.0.0.1:0', LLMUX_LOG_LEVEL: 'silent' } });
+    try {
+      const url = await llmux.listening();
+      assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
+      assert.notEqual(url, 'http://127.0.0.1:11434');
+      assert.match(llmux.stderr, /\(config from the environment, address from OLLAMA_HOST; providers: none\)\n/);
+      assert.equal((await fetch(`${url}/health`)).status, 200);
     } finally {
       await llmux.stop();
     }
@@ -109,7 +153,7 @@ describe('llmux serve', () => {
     });
     try {
       const url = await llmux.listening();
-      assert.match(llmux.stderr, /\(providers: openai; models: 1\)/);
+      await llmux.waitForStderr(/llmux: provider 'openai': 1 model\n/);
       assert.equal((await fetch(`${url}/v1/models`)).status, 401);
       assert.equal((await fetch(`${url}/v1/models`, { headers: { authorization: 'Bearer wrong' } })).status, 401);
       const allowed = await fetch(`${url}/v1/models`, { headers: { authorization: 'Bearer ctok' } });
@@ -134,11 +178,12 @@ describe('llmux serve', () => {
     const llmux = new LlmuxProcess(['--port', '0'], { cwd: directory.path, env: { GEMINI_API_KEY: 'g-key', LLMUX_LOG_LEVEL: 'silent' } });
     try {
       await llmux.listening();
+      await llmux.waitForStderr(/no provider is available/);
       assert.equal(
         llmux.stderr.replace(/:\d+ \(/, ':PORT ('),
         "llmux: provider 'gemini' skipped: type 'gemini' is not built in this version yet\n" +
-          'llmux: no provider is available (see the lines above); set CEREBRAS_API_KEY, POE_API_KEY, OPENAI_API_KEY or ANTHROPIC_API_KEY instead (this version has the provider types openai-compatible, cerebras, poe, anthropic only)\n' +
-          'llmux listening on http://127.0.0.1:PORT (providers: none; models: 0)\n',
+          'llmux listening on http://127.0.0.1:PORT (config from the environment; providers: none)\n' +
+          'llmux: no provider is available (see the lines above); set CEREBRAS_API_KEY, POE_API_KEY, OPENAI_API_KEY or ANTHROPIC_API_KEY instead (this version has the provider types openai-compatible, cerebras, poe, anthropic only)\n',
       );
     } finally {
       await llmux.stop();
@@ -156,9 +201,12 @@ describe('llmux serve', () => {
     });
     try {
       const url = await llmux.listening();
+      await llmux.waitForStderr(/model names? routable/);
       assert.match(
         llmux.stderr,
-        new RegExp(`^llmux: could not list the models of provider 'cerebras': [^\n]*127\\.0\\.0\\.1:${closedPort}[^\n]*refused[^\n]*; it is retried on use\nllmux listening on \\S+ \\(providers: cerebras; models: 0\\)\n$`),
+        new RegExp(
+          `^llmux listening on \\S+ \\(config from the environment; providers: cerebras\\)\nllmux: could not list the models of provider 'cerebras': [^\n]*127\\.0\\.0\\.1:${closedPort}[^\n]*refused[^\n]*; it is retried on use\nllmux: 0 model names routable \\(npx llmux models lists them\\)\n$`,
+        ),
       );
       assert.equal((await fetch(`${url}/health`)).status, 200);
     } finally {
@@ -178,7 +226,7 @@ describe('llmux serve', () => {
     const llmux = new LlmuxProcess(['--config', config, '--port', '0'], { cwd: directory.path });
     try {
       await llmux.listening();
-      assert.match(llmux.stderr, /\(providers: local; models: 1\)/);
+      await llmux.waitForStderr(/llmux: provider 'local': 1 model\n/);
       assert.match(llmux.stderr, new RegExp(`^llmux: provider 'later' skipped: type '${unavailableType}' is not built in this version yet\n`));
       assert.doesNotMatch(llmux.stderr, /no provider is available/);
       // Said once, on stderr: not again as a JSON log line.

@@ -104,7 +104,7 @@ describe('llmux shutdown', () => {
     }
   });
 
-  it('cuts a stream still open at the drain deadline, aborts its upstream call, and exits 0', async () => {
+  it('ends a stream still open at the drain deadline with its error chunk, aborts its upstream call, logs why, and exits 0', async () => {
     const { llmux, url } = await startLlmux(50);
     try {
       const stream = await startStream(url);
@@ -113,8 +113,11 @@ describe('llmux shutdown', () => {
       llmux.child.kill('SIGTERM');
       await stream.done;
       assert.doesNotMatch(stream.received(), /\[DONE\]/);
+      assert.match(stream.received(), /"content":"Hel".*\n\ndata: \{"error":\{"message":"llmux is shutting down: the request was still running when the drain timeout \(drain_timeout_ms, 50 ms\) ended"/s);
       assert.equal(await upstreamCall.aborted, true);
       assert.deepEqual(await llmux.exited, { code: 0, signal: null });
+      assert.match(llmux.stdout, /"msg":"drain timeout: ending 1 request\(s\) still running"/);
+      assert.match(llmux.stderr, /llmux: stopped\n$/);
       assert.match(llmux.stdout, /"url":"\/v1\/chat\/completions","protocol":"openai","status":200,"result":"drain_cut"/, 'the cut request is logged as such');
     } finally {
       await llmux.stop();

@@ -193,7 +193,7 @@ describe('ollama-js against llmux: chat and generate', () => {
   it('throws the Ollama error of a failure before output, and of one mid-stream', async () => {
     await assert.rejects(ollama.chat({ model: 'nope', messages: [{ role: 'user', content: 'x' }] }), {
       name: 'ResponseError',
-      error: "model 'nope' not found",
+      error: "model 'nope' not found; known models: qwen3, plain, coder, gpt-oss-120b, nomic-embed-text",
       status_code: 404,
     });
     provider.script = new GatewayError('rate_limit', 'slow down', { retryable: false });

@@ -84,13 +84,13 @@ describe('Ollama errors: shape, status and wording', () => {
 
   it("words missing and unknown models as Ollama does, per route", async () => {
     await expectError('POST', '/api/chat', JSON.stringify({ messages: [] }), 400, 'model is required');
-    await expectError('POST', '/api/chat', JSON.stringify({ model: 'nope', messages: [{ role: 'user', content: 'x' }] }), 404, "model 'nope' not found");
-    await expectError('POST', '/api/generate', JSON.stringify({ prompt: 'x' }), 404, "model '' not found");
-    await expectError('POST', '/api/generate', JSON.stringify({ model: 'nope', prompt: 'x' }), 404, "model 'nope' not found");
+    await expectError('POST', '/api/chat', JSON.stringify({ model: 'nope', messages: [{ role: 'user', content: 'x' }] }), 404, "model 'nope' not found; known models: plain, gpt-oss-120b, nomic-embed-text");
+    await expectError('POST', '/api/generate', JSON.stringify({ prompt: 'x' }), 404, "model '' not found; known models: plain, gpt-oss-120b, nomic-embed-text");
+    await expectError('POST', '/api/generate', JSON.stringify({ model: 'nope', prompt: 'x' }), 404, "model 'nope' not found; known models: plain, gpt-oss-120b, nomic-embed-text");
     await expectError('POST', '/api/show', JSON.stringify({}), 400, 'model is required');
-    await expectError('POST', '/api/show', JSON.stringify({ name: 'nope' }), 404, "model 'nope' not found");
-    await expectError('POST', '/api/embed', JSON.stringify({ model: 'nope', input: 'x' }), 404, "model 'nope' not found");
-    await expectError('POST', '/api/embeddings', JSON.stringify({ model: 'nope', prompt: 'x' }), 404, 'model "nope" not found, try pulling it first');
+    await expectError('POST', '/api/show', JSON.stringify({ name: 'nope' }), 404, "model 'nope' not found; known models: plain, gpt-oss-120b, nomic-embed-text");
+    await expectError('POST', '/api/embed', JSON.stringify({ model: 'nope', input: 'x' }), 404, "model 'nope' not found; known models: plain, gpt-oss-120b, nomic-embed-text");
+    await expectError('POST', '/api/embeddings', JSON.stringify({ model: 'nope', prompt: 'x' }), 404, 'model "nope" not found, try pulling it first; known models: plain, gpt-oss-120b, nomic-embed-text');
     await expectError('POST', '/api/embeddings', JSON.stringify({ prompt: 'x' }), 400, 'model is required');
     await expectError('POST', '/api/create', JSON.stringify({ model: 'x' }), 400, "neither 'from' or 'files' was specified");
     await expectError('DELETE', '/api/delete', JSON.stringify({ name: 'nope' }), 404, "model 'nope' not found");

@@ -58,7 +58,7 @@ describe('Ollama routes: a wildcard alias serves chat and generate, not show', (
   it('still answers /api/show and /api/pull of an unlisted name with 404, and lists only the provider’s models', async () => {
     const show = await post(gateway, '/api/show', { model: 'PrivateBot' });
     assert.equal(show.status, 404);
-    assert.deepEqual(JSON.parse(show.text), { error: "model 'PrivateBot' not found" });
+    assert.deepEqual(JSON.parse(show.text), { error: "model 'PrivateBot' not found; known models: Public-Bot" });
     const pull = await post(gateway, '/api/pull', { model: 'PrivateBot', stream: false });
     assert.equal(pull.status, 404);
     assert.deepEqual(await listed(gateway, '/api/tags'), ['Public-Bot:latest']);
@@ -103,8 +103,8 @@ describe('Ollama routes: a client key limited to some models', () => {
     const hidden = await post(gateway, '/api/show', { model: 'slow' }, 'k');
     const unknown = await post(gateway, '/api/show', { model: 'nothing' }, 'k');
     assert.equal(hidden.status, 404);
-    assert.deepEqual(JSON.parse(hidden.text), { error: "model 'slow' not found" });
-    assert.deepEqual(JSON.parse(unknown.text), { error: "model 'nothing' not found" });
+    assert.deepEqual(JSON.parse(hidden.text), { error: "model 'slow' not found; known models: fast" });
+    assert.deepEqual(JSON.parse(unknown.text), { error: "model 'nothing' not found; known models: fast" });
     assert.equal((await post(gateway, '/api/show', { model: 'slow' }, 'all')).status, 200);
   });
 

@@ -109,7 +109,7 @@ describe('Ollama model names: name:tag, provider/model, case and :latest', () =>
     assert.equal((await chatVia('cerebras/unlisted-model')).upstream, 'unlisted-model');
     await assert.rejects(ollama.chat({ model: 'nobody/unlisted-model', messages: [{ role: 'user', content: 'hi' }], stream: false }), {
       status_code: 404,
-      error: "model 'nobody/unlisted-model' not found",
+      error: "model 'nobody/unlisted-model' not found; known models: fast, gpt-oss-120b, llama3.2:latest, qwen3:8b, cerebras/shared, other/shared",
     });
     await assert.rejects(ollama.show({ model: 'gpt-oss-120b:8b' }), { status_code: 404 });
   });

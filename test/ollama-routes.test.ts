@@ -48,18 +48,23 @@ describe('Ollama routes: HEAD, configured version, default model, client disconn
     assert.deepEqual(await (await fetch(`${gateway.baseUrl}/api/version`)).json(), { version: '0.13.1' });
   });
 
-  it('routes an unknown name to default_model for chat and show, but lists only served models', async () => {
+  it('answers an unknown name on chat with default_model under its own name; show, /v1/models/{id} and the lists do not know it', async () => {
     provider.script = [
       { type: 'text-delta', id: 't', text: 'hi' },
       { type: 'finish', finishReason: 'stop' },
     ];
     const chat = await fetch(`${gateway.baseUrl}/api/chat`, { method: 'POST', body: JSON.stringify({ model: 'llama3', messages: [{ role: 'user', content: 'x' }], stream: false }) });
     assert.equal(chat.status, 200);
-    assert.equal(((await chat.json()) as { model: string }).model, 'llama3', 'the name the client sent is echoed');
+    assert.equal(((await chat.json()) as { model: string }).model, 'llama3.1-8b:latest', 'the answer names the model that answered');
     assert.equal(provider.requests.at(-1)?.model, 'llama3.1-8b');
+    const openai = await fetch(`${gateway.baseUrl}/v1/chat/completions`, { method: 'POST', body: JSON.stringify({ model: 'gpt4o', messages: [{ role: 'user', content: 'x' }] }) });
+    assert.equal(((await openai.json()) as { model: string }).model, 'llama3.1-8b');
     const show = await fetch(`${gateway.baseUrl}/api/show`, { method: 'POST', body: JSON.stringify({ model: 'llama3' }) });
-    assert.equal(show.status, 200);
-    await show.body?.cancel();
+    assert.equal(show.status, 404);
+    assert.deepEqual(await show.json(), { error: "model 'llama3' not found; known models: llama3.1-8b" });
+    const byId = await fetch(`${gateway.baseUrl}/v1/models/llama3`);
+    assert.equal(byId.status, 404);
+    await byId.body?.cancel();
     const tags = (await (await fetch(`${gateway.baseUrl}/api/tags`)).json()) as { models: { name: string }[] };
     assert.deepEqual(
       tags.models.map((model) => model.name),

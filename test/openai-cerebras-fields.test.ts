@@ -170,10 +170,10 @@ describe('Cerebras models as OpenAI clients list them', () => {
     assert.deepEqual(
       first.data.map((model) => ({ ...model })),
       [
-        // Context and capabilities from gpt-oss-120b's own entry at Cerebras (GET /v1/models/gpt-oss-120b).
+        // Context and capabilities from gpt-oss-120b's own entry at Cerebras (GET /v1/models/gpt-oss-120b); zai-glm-4.7's from the known families.
         { id: 'fast', object: 'model', created: 1721692800, owned_by: 'cerebras', context_length: 131072, capabilities: ['completion', 'tools', 'thinking'] },
         { id: 'gpt-oss-120b', object: 'model', created: 1721692800, owned_by: 'cerebras', context_length: 131072, capabilities: ['completion', 'tools', 'thinking'] },
-        { id: 'zai-glm-4.7', object: 'model', created: 1721692800, owned_by: 'cerebras' },
+        { id: 'zai-glm-4.7', object: 'model', created: 1721692800, owned_by: 'cerebras', context_length: 202752, capabilities: ['completion', 'tools', 'thinking'] },
       ],
     );
     const second = await client.models.list();

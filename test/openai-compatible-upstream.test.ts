@@ -98,7 +98,7 @@ describe('OpenAI clients served by an openai-compatible upstream', () => {
 
   it("lists the upstream's models with their context length", async () => {
     const listed = await client.models.list();
-    assert.deepEqual(listed.data.map((model) => ({ ...model })), [{ id: 'qwen3-32b', object: 'model', created: 1745000000, owned_by: 'local', context_length: 32768 }]);
+    assert.deepEqual(listed.data.map((model) => ({ ...model })), [{ id: 'qwen3-32b', object: 'model', created: 1745000000, owned_by: 'local', context_length: 32768, capabilities: ['completion', 'tools', 'thinking'] }]);
     await client.models.list();
     const listings = upstream.calls.filter((call) => call.method === 'GET' && call.path === '/serving/v1/models');
     assert.equal(listings.length, 1, 'fetched once, then cached');

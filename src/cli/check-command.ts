@@ -1,6 +1,8 @@
 import { loadGatewayConfig } from '../config/load-gateway-config.ts';
 import { createLogger } from '../observability/create-logger.ts';
+import { timeoutSignal } from '../routing/timeout-signal.ts';
 import { buildGateway } from '../server/build-gateway.ts';
+import { checkModelReferences } from './check-model-references.ts';
 import type { CliContext } from './cli-context.ts';
 import { CliFailure } from './cli-failure.ts';
 import { formatTable } from './format-table.ts';
@@ -11,6 +13,8 @@ import { withoutUrlCredentials } from './without-url-credentials.ts';
 
 export interface CheckFlags {
   config?: string;
+  /** Seconds one provider may take to answer (`--timeout`). */
+  timeout?: number;
 }
 
 /** How long one provider may take to list its models before it counts as failing. */
@@ -18,6 +22,8 @@ const PROBE_TIMEOUT_MS = 15_000;
 
 interface ProviderRow {
   cells: string[];
+  /** The provider's model ids, when it listed them. */
+  listed?: { providerId: string; ids: string[] };
   /** Probed and answered. */
   ok: boolean;
   /** Probed and failed, or skipped for a reason that is a mistake to fix. */
@@ -54,9 +60,18 @@ export async function checkCommand(flags: CheckFlags, context: CliContext): Prom
       }
       const startedAt = performance.now();
       try {
-        const models = await adapter.listModels({ signal: AbortSignal.timeout(PROBE_TIMEOUT_MS), requestId: 'llmux-check', log });
-        for (const model of models.filter((listed) => listed.deprecated === true)) deprecatedNotices.push(deprecationNotice(config.id, model.id, loaded.config.models));
-        return { cells: [config.id, config.type, baseUrl, 'ok', String(models.length), formatLatency(performance.now() - startedAt)], ok: true, failing: false };
+        const timeout = timeoutSignal(flags.timeout === undefined ? PROBE_TIMEOUT_MS : flags.timeout * 1000);
+        try {
+          const call = { signal: timeout.signal, requestId: 'llmux-check', log };
+          const models = await adapter.listModels(call);
+          for (const model of models.filter((listed) => listed.deprecated === true)) deprecatedNotices.push(deprecationNotice(config.id, model.id, loaded.config.models));
+          // Some upstreams list models without a key (Poe): a key is proven by a call that needs it.
+          await adapter.verifyKey?.(call);
+          const listed = { providerId: config.id, ids: models.map((model) => model.id) };
+          return { cells: [config.id, config.type, baseUrl, 'ok', String(models.length), formatLatency(performance.now() - startedAt)], ok: true, failing: false, listed };
+        } finally {
+          timeout.clear();
+        }
       } catch (error) {
         const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
         return { cells: [config.id, config.type, baseUrl, `error: ${message}`, '-', formatLatency(performance.now() - startedAt)], ok: false, failing: true };
@@ -77,10 +92,14 @@ export async function checkCommand(flags: CheckFlags, context: CliContext): Prom
       rows.map((row) => row.cells),
     ),
   );
+  const listed = new Map(rows.flatMap((row) => (row.listed === undefined ? [] : [[row.listed.providerId, row.listed.ids] as const])));
+  const missing = checkModelReferences(loaded.config, listed);
+  for (const problem of missing) context.print(`model not found: ${problem}`);
   for (const notice of deprecatedNotices.sort()) context.notice(notice);
   const failures = rows.filter((row) => row.failing).length;
   const usable = rows.filter((row) => row.ok || row.failing).length;
   if (failures > 0) throw new CliFailure(`${failures} of ${usable} provider${usable === 1 ? '' : 's'} failing`);
+  if (missing.length > 0) throw new CliFailure(`${missing.length} model name${missing.length === 1 ? '' : 's'} the config routes to ${missing.length === 1 ? 'is' : 'are'} not listed by ${missing.length === 1 ? 'its provider' : 'their providers'}`);
   if (usable === 0) throw new CliFailure(noProvidersHint(loaded));
 }
 

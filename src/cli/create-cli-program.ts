@@ -13,7 +13,7 @@ import type { UsageFlags } from './usage-command.ts';
 export function createCliProgram(context: CliContext): Command {
   const program = new Command('llmux')
     .description(packageJson.description)
-    .version(packageJson.version, '-v, --version')
+    .version(packageJson.version, '-V, --version', 'print the version')
     .exitOverride()
     .configureOutput({
       writeOut: (text) => context.print(text.trimEnd()),
@@ -35,7 +35,9 @@ export function createCliProgram(context: CliContext): Command {
     .action(async (flags: { config?: string; port?: number; host?: string; allowOpen?: boolean }, serve: Command) => {
       const [word] = serve.args;
       if (word !== undefined && program.args[0] === 'serve') throw new CliFailure(`serve takes no arguments, got '${word}' (run llmux serve --help)`);
-      if (word !== undefined) throw unknownCommand(word, program);
+      if (word !== undefined) throw npmSwallowedFlag(word, context) ?? unknownCommand(word, program);
+      const allowOpen = npmSwallowedFlag('true', context, ['allow_open']);
+      if (allowOpen !== undefined && flags.allowOpen !== true) throw allowOpen;
       return (await import('./serve-command.ts')).serveCommand(flags, context);
     });
 
@@ -55,9 +57,15 @@ export function createCliProgram(context: CliContext): Command {
 
   program
     .command('check')
-    .description('validate the config and probe each provider by listing its models')
+    .description('validate the config, probe each provider and check the model names it routes to')
     .option('-c, --config <file>', 'config file')
-    .action(async (flags: { config?: string }) => (await import('./check-command.ts')).checkCommand(flags, context));
+    .option('--timeout <seconds>', 'how long each provider may take to answer (default 15)', parseSeconds)
+    .action(async (flags: { config?: string; timeout?: number }) => (await import('./check-command.ts')).checkCommand(flags, context));
+
+  program
+    .command('version')
+    .description('print the version')
+    .action(() => context.print(packageJson.version));
 
   const keys = program.command('keys').description('manage stored client keys (create, list, show, update, revoke)');
   const keyLimits = (command: Command, update: boolean): Command =>
@@ -102,17 +110,38 @@ With no config file, llmux is configured from the environment:
   ANTHROPIC_API_KEY               enable provider anthropic (https://api.anthropic.com)
   POE_BASE_URL, CEREBRAS_BASE_URL, OPENAI_BASE_URL, ANTHROPIC_BASE_URL
                                   move a provider
-  GEMINI_API_KEY, OLLAMA_HOST
-                                  recognised, but the gemini and ollama provider
-                                  types are not built in this version yet: they are skipped
-  CUSTOM_TOKEN, LLMUX_API_KEYS    client keys (LLMUX_API_KEYS is a comma list)
+  GEMINI_API_KEY                  recognised, but the gemini provider
+                                  types are not built in this version yet: it is skipped
+  CUSTOM_TOKEN, LLMUX_API_KEYS    client keys (LLMUX_API_KEYS is a comma list); with a config
+                                  file they are added to its keys
   MODEL_MAPPING                   {"client-name":"upstream-name"}; a bare upstream name goes to
-                                  the first enabled provider in the order above,
-                                  "<provider>/<model>" to that provider
+                                  the enabled provider that lists it (else the first in the
+                                  order above), "<provider>/<model>" to that provider
   DEFAULT_MODEL, CAI_MODEL        model for unknown names (a bare CAI_MODEL is a Cerebras model)
   PROXY_TYPE (http|socks), PROXY_HOST, PROXY_PORT, PROXY_USERNAME, PROXY_PASSWORD
                                   proxy for the poe provider
-Always: LLMUX_CONFIG (config file), PORT, HOST, LLMUX_LOG_LEVEL, OLLAMA_ORIGINS.`;
+With a config file the variables above are not read (one warning lists those set).
+Always: LLMUX_CONFIG (config file), PORT, HOST, LLMUX_LOG_LEVEL, OLLAMA_ORIGINS, and
+OLLAMA_HOST (the listen address, as for Ollama; HOST, PORT and a file's listen: win).`;
+
+/** The serve flags npm takes for its own config when they come before `--` in `npm start --port 8080`. */
+const SERVE_FLAGS = ['port', 'host', 'config', 'allow_open'];
+
+/**
+ * `npm start --port 8080` (no `--`): npm keeps `--port` as its own setting (npm_config_port) and
+ * passes only `8080` on. Recognised by that variable, and answered with the command that works.
+ */
+function npmSwallowedFlag(word: string, context: CliContext, flags: readonly string[] = SERVE_FLAGS): CliFailure | undefined {
+  const environment = context.environment;
+  if (environment.npm_lifecycle_event === undefined) return undefined;
+  for (const flag of flags) {
+    if (environment[`npm_config_${flag}`] !== word) continue;
+    const option = `--${flag.replace('_', '-')}`;
+    const shown = flag === 'allow_open' ? option : `${option} ${word}`;
+    return new CliFailure(`npm took ${option} for itself: put -- before llmux's flags, as in npm ${environment.npm_lifecycle_event} -- ${shown}`);
+  }
+  return undefined;
+}
 
 function unknownCommand(word: string, program: Command): CliFailure {
   const names = program.commands.map((command) => command.name()).filter((name) => name !== 'help');
@@ -131,6 +160,12 @@ function isNearMiss(typed: string, name: string): boolean {
   const nameMiddle = name.slice(start, name.length - end);
   if (typedMiddle.length <= 1 && nameMiddle.length <= 1) return true;
   return typedMiddle.length === 2 && typedMiddle === [...nameMiddle].reverse().join('');
+}
+
+function parseSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || seconds <= 0) throw new InvalidArgumentError('expected a number of seconds above 0.');
+  return seconds;
 }
 
 function parsePort(value: string): number {

@@ -2,6 +2,8 @@ import { loadGatewayConfig } from '../config/load-gateway-config.ts';
 import { createLogger } from '../observability/create-logger.ts';
 import { buildGateway } from '../server/build-gateway.ts';
 import type { CliContext } from './cli-context.ts';
+import { describeModel } from '../routing/describe-model.ts';
+import type { RouteTarget } from '../routing/model-router.ts';
 import { formatTable } from './format-table.ts';
 import { noProvidersHint } from './no-providers-hint.ts';
 import { unbuiltProviders } from './unbuilt-providers.ts';
@@ -25,22 +27,41 @@ export async function modelsCommand(flags: ModelsFlags, context: CliContext): Pr
   for (const skipped of unbuiltProviders(loaded.config)) context.notice(`llmux: provider '${skipped.id}' skipped: ${skipped.reason}`);
   const gateway = await buildGateway(loaded.config, createLogger('silent'));
   try {
-    const models = await gateway.services.router.list();
+    const { router } = gateway.services;
+    const models = await router.list();
+    const defaultModel = router.defaultModelName;
+    const targetName = (target: RouteTarget): string => `${target.provider.id}/${target.upstreamModel}`;
+    const described = models.map((model) => ({ model, description: describeModel({ ...model, upstreamModel: model.target.upstreamModel }) }));
     if (flags.json === true) {
-      const listed = models.map((model) => ({
+      const listed = described.map(({ model, description }) => ({
         name: model.name,
         provider: model.target.provider.id,
         upstream_model: model.target.upstreamModel,
-        ...(model.contextLength === undefined ? {} : { context_length: model.contextLength }),
-        ...(model.capabilities === undefined ? {} : { capabilities: model.capabilities }),
+        ...(description.contextLength === undefined ? {} : { context_length: description.contextLength }),
+        capabilities: description.capabilities,
+        ...(model.fallbacks === undefined ? {} : { fallbacks: model.fallbacks.map(targetName) }),
+        ...(model.name === defaultModel ? { default: true } : {}),
         ...(model.upstream?.maxOutputTokens === undefined ? {} : { max_output_tokens: model.upstream.maxOutputTokens }),
         ...(model.upstream?.pricing === undefined ? {} : { price_per_million: model.upstream.pricing }),
         ...(model.upstream?.deprecated === true ? { deprecated: true } : {}),
       }));
       context.print(JSON.stringify(listed, null, 2));
     } else if (models.length > 0) {
-      const rows = models.map((model) => [model.name, model.target.provider.id, model.target.upstreamModel, model.contextLength?.toString() ?? '']);
-      context.print(formatTable(['NAME', 'PROVIDER', 'UPSTREAM MODEL', 'CONTEXT'], rows));
+      const rows = described.map(({ model, description }) => [
+        model.name === defaultModel ? `${model.name} (default)` : model.name,
+        model.target.provider.id,
+        model.target.upstreamModel,
+        description.contextLength?.toString() ?? '-',
+        description.capabilities.join(','),
+        model.fallbacks === undefined ? '-' : model.fallbacks.map(targetName).join(' → '),
+      ]);
+      context.print(formatTable(['NAME', 'PROVIDER', 'UPSTREAM MODEL', 'CONTEXT', 'CAPABILITIES', 'FALLBACKS'], rows));
+    }
+    if (defaultModel !== undefined && flags.json !== true) {
+      const listedDefault = models.some((model) => model.name === defaultModel);
+      const resolved = listedDefault ? undefined : await router.tryResolve(defaultModel);
+      const where = resolved?.targets.map(targetName).join(' → ');
+      context.print(`default_model: ${defaultModel}${where === undefined ? '' : ` (${where})`} answers requests for names not listed here`);
     }
     const silent = gateway.providers.filter((provider) => !models.some((model) => model.target.provider === provider));
     for (const provider of silent) context.notice(`llmux: provider '${provider.id}' listed no models; run 'npx llmux check' to see why`);

@@ -9,6 +9,10 @@ import { unsetKeyVariables } from './unset-key-variables.ts';
  */
 export function noProvidersHint(loaded: LoadedGatewayConfig): string {
   const configured = loaded.config.providers.length + loaded.skippedProviders.length;
+  if (configured === 0 && loaded.source.kind === 'file') {
+    // With a file in use, provider variables in the environment are not read: they cannot help.
+    return `no providers configured in ${loaded.source.path}; add one under providers: (see 'npx llmux init' for a commented sample), or start without the file to configure llmux from CEREBRAS_API_KEY, POE_API_KEY, …`;
+  }
   if (configured === 0) {
     return "no providers configured; add one with CEREBRAS_API_KEY=… npm start (or POE_API_KEY, OPENAI_API_KEY, ANTHROPIC_API_KEY, …), or write a config with 'npx llmux init'";
   }

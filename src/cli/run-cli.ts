@@ -10,8 +10,10 @@ import { createCliProgram } from './create-cli-program.ts';
  * `serve` returns 0 once listening; the process then lives until a signal stops it.
  */
 export async function runCli(argv: readonly string[], context: CliContext): Promise<number> {
+  // `-v` was the version flag before `-V` (commander's and most CLIs' spelling); both work.
+  const args = argv.length === 1 && argv[0] === '-v' ? ['--version'] : [...argv];
   try {
-    await createCliProgram(context).parseAsync([...argv], { from: 'user' });
+    await createCliProgram(context).parseAsync(args, { from: 'user' });
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
@@ -25,6 +27,12 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
     }
     // By name: importing StartServerError would load the whole server for every command.
     if (error instanceof Error && error.name === 'StartServerError') {
+      context.notice(`llmux: ${error.message}`);
+      return 1;
+    }
+    // A GatewayError is a condition llmux describes itself (by name: importing it here would load
+    // the canonical model for every command); anything else is a bug, worth its stack trace.
+    if (error instanceof Error && error.name === 'GatewayError') {
       context.notice(`llmux: ${error.message}`);
       return 1;
     }

@@ -49,6 +49,7 @@ export async function serveCommand(flags: ServeFlags, context: CliContext): Prom
       state,
       ...(tracing.settings === undefined ? {} : { tracing: tracing.settings }),
       ...(loaded.ollamaOrigins === undefined ? {} : { ollamaOrigins: loaded.ollamaOrigins }),
+      ...(loaded.listenFrom === undefined ? {} : { listenFrom: loaded.listenFrom }),
     });
   } catch (error) {
     await state.close();
@@ -58,21 +59,44 @@ export async function serveCommand(flags: ServeFlags, context: CliContext): Prom
 
   for (const skipped of unbuiltProviders(loaded.config)) context.notice(`llmux: provider '${skipped.id}' skipped: ${skipped.reason}`);
   const providerIds = server.gateway.providers.map((provider) => provider.id);
-  if (providerIds.length === 0) {
-    context.notice(`llmux: ${noProvidersHint(loaded)}`);
-  }
-  // Listing also warms the model catalog, so the first client request does not wait for it.
-  const { router } = server.gateway.services;
-  const models = await router.list();
-  for (const failure of router.catalogFailures()) {
-    context.notice(`llmux: could not list the models of provider '${failure.providerId}': ${failure.message}; it is retried on use`);
-  }
-  context.notice(`llmux listening on ${server.url} (providers: ${providerIds.length === 0 ? 'none' : providerIds.join(', ')}; models: ${models.length})`);
+  const source = loaded.source.kind === 'file' ? `config ${loaded.source.path}` : 'config from the environment';
+  const listenFrom = loaded.listenFrom === undefined ? '' : `, address from ${loaded.listenFrom}`;
+  // Ready at once: model discovery follows in lines of its own and never holds this one back.
+  context.notice(`llmux listening on ${server.url} (${source}${listenFrom}; providers: ${providerIds.length === 0 ? 'none' : providerIds.join(', ')})`);
+  if (providerIds.length === 0) context.notice(`llmux: ${noProvidersHint(loaded)}`);
+  else void reportDiscovery(server, context);
 }
+
+/** Lists every provider's models (which also warms the catalog for the first request) and says what came of it. */
+async function reportDiscovery(server: RunningServer, context: CliContext): Promise<void> {
+  const { router } = server.gateway.services;
+  try {
+    const models = await router.list();
+    // Stopped before discovery finished: what it found no longer matters.
+    if (stopping) return;
+    const failures = new Map(router.catalogFailures().map((failure) => [failure.providerId, failure.message]));
+    for (const provider of server.gateway.providers) {
+      const failure = failures.get(provider.id);
+      if (failure !== undefined) {
+        context.notice(`llmux: could not list the models of provider '${provider.id}': ${failure}; it is retried on use`);
+        continue;
+      }
+      const count = models.filter((model) => model.target.provider === provider).length;
+      context.notice(`llmux: provider '${provider.id}': ${count} model${count === 1 ? '' : 's'}`);
+    }
+    context.notice(`llmux: ${models.length} model name${models.length === 1 ? '' : 's'} routable (npx llmux models lists them)`);
+  } catch (error) {
+    context.notice(`llmux: model discovery failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** Set once a signal asked llmux to stop. */
+let stopping = false;
 
 function stopOnSignals(server: RunningServer, state: StateStore, log: FastifyBaseLogger, context: CliContext, drainTimeoutMs: number): void {
   let first: { signal: NodeJS.Signals; at: number } | undefined;
   const stop = (signal: NodeJS.Signals): void => {
+    stopping = true;
     if (first !== undefined) {
       // Ctrl-C under `npm start` arrives twice: the terminal signals the whole process group,
       // and npm forwards its own copy (@npmcli/run-script signal-manager). That is one press.
@@ -91,7 +115,10 @@ function stopOnSignals(server: RunningServer, state: StateStore, log: FastifyBas
       .close()
       .then(() => state.close())
       .then(
-      () => exit(0),
+      () => {
+        context.notice('llmux: stopped');
+        exit(0);
+      },
       (error: unknown) => {
         log.error({ err: error }, 'error while shutting down');
         exit(1);

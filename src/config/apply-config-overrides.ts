@@ -1,5 +1,6 @@
 import type { Environment } from './config-from-environment.ts';
 import type { GatewayConfig } from './gateway-config-schema.ts';
+import { parseOllamaHost } from './parse-ollama-host.ts';
 
 /** Settings given on the command line; they win over the environment and the file. */
 export interface CommandLineOverrides {
@@ -12,10 +13,24 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 /**
  * `PORT`, `HOST`, `LLMUX_LOG_LEVEL` and `LLMUX_ADMIN_KEY` override the config (file or environment), and the
- * command-line flags override both. Mutates `config`; returns problems naming the variable.
+ * command-line flags override both. `OLLAMA_HOST`, which Ollama users have set for Ollama's own
+ * listen address, is llmux's listen address too, unless a config file says `listen:` (then it is
+ * one of the ignored variables); `HOST`, `PORT` and the flags win over it. Mutates `config`;
+ * returns problems naming the variable.
  */
-export function applyConfigOverrides(config: GatewayConfig, environment: Environment, overrides: CommandLineOverrides): string[] {
+export function applyConfigOverrides(
+  config: GatewayConfig,
+  environment: Environment,
+  overrides: CommandLineOverrides,
+  options: { fileSetsListen?: boolean } = {},
+): string[] {
   const problems: string[] = [];
+  const ollamaHost = environment.OLLAMA_HOST?.trim();
+  if (ollamaHost !== undefined && ollamaHost !== '' && options.fileSetsListen !== true) {
+    const address = parseOllamaHost(ollamaHost);
+    if (address === undefined) problems.push('OLLAMA_HOST: expected host[:port] or http://host:port (it sets the address llmux listens on, as it does for Ollama)');
+    else config.listen = address;
+  }
   const port = environment.PORT?.trim();
   if (port !== undefined && port !== '') {
     if (/^\d{1,5}$/.test(port) && Number(port) <= 65535) config.listen.port = Number(port);

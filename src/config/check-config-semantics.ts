@@ -22,7 +22,8 @@ export function checkConfigSemantics(config: GatewayConfig): string[] {
     else problems.push(`models[${index}].name: '${alias.name}' is already defined by models[${first}]`);
     const targets = alias.targets === undefined ? [['target', alias.target]] : alias.targets.map((target, position) => [`targets[${position}]`, target]);
     for (const [field, target] of targets) {
-      if (target === undefined) continue;
+      // A bare model name goes to whichever provider lists it: no provider to check here.
+      if (target === undefined || !target.includes('/')) continue;
       const provider = target.slice(0, target.indexOf('/'));
       if (!providerIndex.has(provider)) problems.push(`models[${index}].${field}: no provider '${provider}' (${describeKnown})`);
     }

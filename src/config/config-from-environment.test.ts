@@ -27,7 +27,6 @@ describe('configFromEnvironment', () => {
       { id: 'openai', type: 'openai-compatible', api_key: 'o-key', base_url: 'http://127.0.0.1:9001/v1' },
       { id: 'anthropic', type: 'anthropic', api_key: 'a-key', base_url: 'http://127.0.0.1:9002' },
       { id: 'gemini', type: 'gemini', api_key: 'g-key', base_url: 'http://127.0.0.1:9003/v1beta' },
-      { id: 'ollama', type: 'ollama', base_url: 'http://gpu-box:11434' },
     ]);
   });
 
@@ -64,16 +63,8 @@ describe('configFromEnvironment', () => {
     assert.equal(withPath.input.providers?.[0]?.base_url, 'http://127.0.0.1:7000/custom/v1');
   });
 
-  it('reads OLLAMA_HOST as Ollama does', () => {
-    const baseUrl = (host: string): string | undefined => configFromEnvironment({ OLLAMA_HOST: host }).input.providers?.[0]?.base_url;
-    assert.equal(baseUrl('127.0.0.1'), 'http://127.0.0.1:11434');
-    assert.equal(baseUrl('gpu-box:8080'), 'http://gpu-box:8080');
-    assert.equal(baseUrl('https://ollama.example.com'), 'https://ollama.example.com:443');
-    assert.equal(baseUrl('http://ollama.example.com/prefix/'), 'http://ollama.example.com:80/prefix');
-    assert.equal(baseUrl(':9999'), 'http://127.0.0.1:9999');
-    assert.equal(baseUrl('::1'), 'http://[::1]:11434');
-    assert.equal(baseUrl('[::1]:8080'), 'http://[::1]:8080');
-    assert.deepEqual(configFromEnvironment({ OLLAMA_HOST: 'ftp://x' }).problems, ['OLLAMA_HOST: expected host[:port] or http://host:port, got something else']);
+  it("never reads OLLAMA_HOST as an upstream: it is llmux's own listen address", () => {
+    assert.deepEqual(configFromEnvironment({ OLLAMA_HOST: 'gpu-box:11434' }), { input: { providers: [] }, problems: [], warnings: [] });
   });
 
   it('reports a malformed base URL by its variable name', () => {
@@ -125,7 +116,7 @@ describe('configFromEnvironment', () => {
   });
 
   describe('MODEL_MAPPING', () => {
-    it('maps client names to the first enabled provider, or to the provider a value names', () => {
+    it('maps client names to whichever enabled provider lists the model (decided when routing), or to the provider a value names', () => {
       const { input, problems } = configFromEnvironment({
         CEREBRAS_API_KEY: 'c',
         POE_API_KEY: 'p',
@@ -133,7 +124,7 @@ describe('configFromEnvironment', () => {
       });
       assert.deepEqual(problems, []);
       assert.deepEqual(input.models, [
-        { name: 'gpt-4', target: 'poe/GPT-4o' },
+        { name: 'gpt-4', target: 'GPT-4o' },
         { name: 'fast', target: 'cerebras/gpt-oss-120b' },
         { name: 'org-model', target: 'poe/meta-llama/Llama-3' },
         { name: '*', target: 'poe/*' },

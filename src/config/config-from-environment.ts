@@ -31,17 +31,14 @@ const KEYED_PROVIDERS: readonly KeyedProvider[] = [
   { id: 'gemini', type: 'gemini', keyVariables: ['GEMINI_API_KEY'], baseUrlVariable: 'GEMINI_BASE_URL' },
 ];
 
-/** Ollama's own default port, used when OLLAMA_HOST names none (ollama envconfig.Host). */
-const OLLAMA_DEFAULT_PORT = '11434';
-
 /**
  * The config llmux runs with when there is no config file: every variable of both original
  * bridges keeps working. `POE_API_KEY`/`SYSTEM_TOKEN`, `CEREBRAS_API_KEY`, `OPENAI_API_KEY`,
- * `ANTHROPIC_API_KEY`, `GEMINI_API_KEY` and `OLLAMA_HOST` each enable a provider named after it;
+ * `ANTHROPIC_API_KEY` and `GEMINI_API_KEY` each enable a provider named after it;
  * `*_BASE_URL` move them; `CUSTOM_TOKEN`/`LLMUX_API_KEYS` are client keys; `MODEL_MAPPING`
  * becomes aliases; `DEFAULT_MODEL` (or the Cerebras wrapper's `CAI_MODEL`) the default model;
- * `PROXY_*` the Poe bridge's proxy. `PORT`, `HOST` and `LLMUX_LOG_LEVEL` apply to config files
- * too and are handled by applyConfigOverrides.
+ * `PROXY_*` the Poe bridge's proxy. `PORT`, `HOST`, `OLLAMA_HOST` and `LLMUX_LOG_LEVEL` apply to
+ * config files too and are handled by applyConfigOverrides.
  */
 export function configFromEnvironment(environment: Environment): EnvironmentConfig {
   const problems: string[] = [];
@@ -54,12 +51,6 @@ export function configFromEnvironment(environment: Environment): EnvironmentConf
     const baseUrl = readBaseUrl(environment, keyed.baseUrlVariable, problems) ?? keyed.defaultBaseUrl;
     if (baseUrl !== undefined) provider.base_url = keyed.type === 'cerebras' ? withCerebrasVersionPath(baseUrl) : baseUrl;
     providers.push(provider);
-  }
-  const ollamaHost = nonEmpty(environment.OLLAMA_HOST);
-  if (ollamaHost !== undefined) {
-    const baseUrl = ollamaBaseUrl(ollamaHost);
-    if (baseUrl === undefined) problems.push(`OLLAMA_HOST: expected host[:port] or http://host:port, got something else`);
-    else providers.push({ id: 'ollama', type: 'ollama', base_url: baseUrl });
   }
   const poe = providers.find((provider) => provider.id === 'poe');
   // POE_PROTOCOL=bot speaks fastapi_poe's bot protocol, as the Poe bridge did; openai is the default.
@@ -94,7 +85,28 @@ export function configFromEnvironment(environment: Environment): EnvironmentConf
   return { input, problems, warnings };
 }
 
-function clientKeysFromEnvironment(environment: Environment): ClientKeyConfig[] {
+/**
+ * Every variable configFromEnvironment reads, besides the client keys: with a config file in use
+ * these are not read (unless the file names them in a `${VAR}`), and llmux says so.
+ */
+export const ENVIRONMENT_ONLY_VARIABLES: readonly string[] = [
+  ...KEYED_PROVIDERS.flatMap((keyed) => [...keyed.keyVariables, keyed.baseUrlVariable]),
+  'POE_PROTOCOL',
+  'POE_UPLOAD_URL',
+  'MODEL_MAPPING',
+  'DEFAULT_MODEL',
+  'CAI_MODEL',
+  'PROXY_TYPE',
+  'PROXY_HOST',
+  'PROXY_PORT',
+  'PROXY_USERNAME',
+  'PROXY_PASSWORD',
+];
+
+/** The client-key variables: with a config file in use, their keys are added to the file's. */
+export const CLIENT_KEY_VARIABLES: readonly string[] = ['CUSTOM_TOKEN', 'LLMUX_API_KEYS'];
+
+export function clientKeysFromEnvironment(environment: Environment): ClientKeyConfig[] {
   const keys: ClientKeyConfig[] = [];
   const customToken = nonEmpty(environment.CUSTOM_TOKEN);
   if (customToken !== undefined) keys.push({ key: customToken, name: 'custom-token' });
@@ -127,7 +139,10 @@ function aliasesFromModelMapping(text: string | undefined, providers: readonly P
       problems.push(`MODEL_MAPPING[${JSON.stringify(name)}]: expected a non-empty model name as a string`);
       continue;
     }
-    const target = targetFor(upstream.trim(), providers, undefined);
+    const bare = upstream.trim();
+    // With several providers, a bare name goes to whichever of them lists it (the router decides
+    // once their model lists are known), not blindly to the first.
+    const target = providers.length > 1 && !bare.includes('/') ? bare : targetFor(bare, providers, undefined);
     if (target === undefined) {
       warnings.push(`MODEL_MAPPING: '${name}' is not mapped because no provider is enabled (set POE_API_KEY, CEREBRAS_API_KEY, …)`);
       continue;
@@ -217,35 +232,6 @@ function readBaseUrl(environment: Environment, variable: string, problems: strin
 function withCerebrasVersionPath(baseUrl: string): string {
   const url = new URL(baseUrl);
   return url.pathname === '/' || url.pathname === '' ? `${url.origin}/v1` : baseUrl;
-}
-
-/**
- * OLLAMA_HOST as Ollama's own client reads it: `host`, `host:port`, `scheme://host[:port][/path]`;
- * port 11434 unless a scheme is given (then 80 / 443).
- * https://github.com/ollama/ollama/blob/main/envconfig/config.go (Host)
- */
-function ollamaBaseUrl(value: string): string | undefined {
-  const text = value.trim();
-  const schemeEnd = text.indexOf('://');
-  const scheme = schemeEnd === -1 ? 'http' : text.slice(0, schemeEnd).toLowerCase();
-  if (scheme !== 'http' && scheme !== 'https') return undefined;
-  let hostPort = schemeEnd === -1 ? text : text.slice(schemeEnd + 3);
-  let path = '';
-  const slash = hostPort.indexOf('/');
-  if (slash !== -1) {
-    path = hostPort.slice(slash).replace(/\/+$/, '');
-    hostPort = hostPort.slice(0, slash);
-  }
-  const defaultPort = schemeEnd === -1 ? OLLAMA_DEFAULT_PORT : scheme === 'https' ? '443' : '80';
-  // A bare IPv6 address has colons but no port.
-  if ((hostPort.match(/:/g) ?? []).length > 1 && !hostPort.startsWith('[')) hostPort = `[${hostPort}]`;
-  const match = /^(\[[^\]]+\]|[^:]*)(?::(\d+))?$/.exec(hostPort);
-  if (match === null) return undefined;
-  const host = match[1] === undefined || match[1] === '' ? '127.0.0.1' : match[1];
-  const port = match[2] ?? defaultPort;
-  if (Number(port) > 65535) return undefined;
-  const url = `${scheme}://${host}:${port}${path}`;
-  return URL.canParse(url) ? url : undefined;
 }
 
 function firstSet(environment: Environment, variables: readonly string[]): string | undefined {

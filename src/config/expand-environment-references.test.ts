@@ -11,6 +11,7 @@ describe('expandEnvironmentReferences', () => {
       unset: [],
       problems: [],
       wholeReference: false,
+      referenced: ['HOST'],
     });
     assert.equal(expandEnvironmentReferences('${KEY}', environment).wholeReference, true);
     assert.equal(expandEnvironmentReferences('${KEY}${KEY}', environment).wholeReference, false);

@@ -7,6 +7,8 @@ export interface ExpansionResult {
   problems: string[];
   /** Whether the string was exactly one reference and nothing else (`${PORT}`). */
   wholeReference: boolean;
+  /** Every variable the string names, set or not. */
+  referenced: string[];
 }
 
 const REFERENCE = /\$\$|\$\{([^}]*)\}|\$\{/g;
@@ -20,6 +22,7 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export function expandEnvironmentReferences(text: string, environment: Readonly<Record<string, string | undefined>>): ExpansionResult {
   const unset: string[] = [];
   const problems: string[] = [];
+  const referenced: string[] = [];
   let references = 0;
   let wholeReference = false;
   const value = text.replace(REFERENCE, (match: string, inner: string | undefined, offset: number) => {
@@ -36,11 +39,12 @@ export function expandEnvironmentReferences(text: string, environment: Readonly<
       problems.push(`'\${${inner}}' is not a valid variable reference (use \${NAME} or \${NAME:-default})`);
       return match;
     }
+    referenced.push(name);
     const found = environment[name];
     if (found !== undefined && found !== '') return found;
     if (separator !== -1) return inner.slice(separator + 2);
     unset.push(name);
     return '';
   });
-  return { value, unset, problems, wholeReference: wholeReference && references === 1 };
+  return { value, unset, problems, wholeReference: wholeReference && references === 1, referenced };
 }

@@ -56,7 +56,8 @@ export type ProviderConfig = z.infer<typeof providerConfigSchema>;
 
 export const MODEL_CAPABILITIES = ['completion', 'tools', 'vision', 'embedding', 'thinking', 'insert', 'image'] as const;
 
-const targetSchema = z.string().regex(/^[^/\s]+\/.+$/, "expected '<provider>/<model>'");
+/** `<provider>/<model>`, or a bare model name: whichever provider lists it (else the first provider). */
+const targetSchema = z.string().regex(/^(?:[^/\s]+\/\S.*|[^/\s]+)$/, "expected '<provider>/<model>' or a model name");
 
 export const modelAliasSchema = z
   .object({

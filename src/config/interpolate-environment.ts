@@ -12,6 +12,8 @@ export interface InterpolationOutcome {
   unset: UnsetReference[];
   /** Malformed references, one line each with its path. */
   problems: string[];
+  /** Every variable the document names (for the list of environment variables a file ignores). */
+  referenced: Set<string>;
 }
 
 /**
@@ -22,7 +24,7 @@ export interface InterpolationOutcome {
  * as if it had been written there; quoted scalars stay strings.
  */
 export function interpolateEnvironment(document: Document, environment: Readonly<Record<string, string | undefined>>): InterpolationOutcome {
-  const outcome: InterpolationOutcome = { unset: [], problems: [] };
+  const outcome: InterpolationOutcome = { unset: [], problems: [], referenced: new Set() };
   visit(document.contents, [], environment, outcome);
   return outcome;
 }
@@ -38,6 +40,7 @@ function visit(node: unknown, path: PropertyKey[], environment: Readonly<Record<
   } else if (isScalar(node) && typeof node.value === 'string' && node.value.includes('$')) {
     const expanded = expandEnvironmentReferences(node.value, environment);
     for (const variable of expanded.unset) outcome.unset.push({ path, variable });
+    for (const variable of expanded.referenced) outcome.referenced.add(variable);
     for (const problem of expanded.problems) outcome.problems.push(`${formatConfigPath(path)}: ${problem}`);
     node.value = expanded.wholeReference && node.type === Scalar.PLAIN ? typedScalar(expanded.value) : expanded.value;
   }

@@ -103,8 +103,8 @@ colour: blue
     const problems = await problemsOf(
       load(`
 providers:
-  - { id: cerebras, type: cerebras }
-  - { id: cerebras, type: poe }
+  - { id: cerebras, type: cerebras, api_key: k }
+  - { id: cerebras, type: poe, api_key: k }
 models:
   - { name: fast, target: cerebras/gpt-oss-120b }
   - { name: fast, targets: [cerebras/x, cerebrs/y] }
@@ -126,7 +126,7 @@ keys:
   });
 
   it('accepts a default_model that is an alias or <provider>/<model>, and refuses an unknown provider', async () => {
-    const base = 'providers: [{ id: c, type: cerebras }]\nmodels: [{ name: fast, target: c/m }]\n';
+    const base = 'providers: [{ id: c, type: cerebras, api_key: k }]\nmodels: [{ name: fast, target: c/m }]\n';
     assert.equal((await load(`${base}default_model: fast\n`)).config.default_model, 'fast');
     assert.equal((await load(`${base}default_model: c/other\n`)).config.default_model, 'c/other');
     assert.deepEqual(await problemsOf(load(`${base}default_model: x/other\n`)), ["default_model: no provider 'x' (configured providers: c)"]);
@@ -260,11 +260,34 @@ describe('loadGatewayConfig: overrides', () => {
 
   it("skips a provider pointing at llmux's own address instead of looping", async () => {
     const empty = await mkdtemp(join(directory, 'empty-'));
-    const looping = await loadGatewayConfig({ environment: { OLLAMA_HOST: '0.0.0.0', OPENAI_API_KEY: 'k', OPENAI_BASE_URL: 'http://localhost:11434/v1' }, cwd: empty });
+    const looping = await loadGatewayConfig({ environment: { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: 'http://localhost:11434/v1' }, cwd: empty });
     assert.deepEqual(looping.config.providers, []);
-    assert.deepEqual(looping.skippedProviders.map((provider) => provider.id), ['openai', 'ollama']);
-    const elsewhere = await loadGatewayConfig({ environment: { OLLAMA_HOST: '0.0.0.0', PORT: '8080' }, cwd: empty });
-    assert.deepEqual(elsewhere.config.providers.map((provider) => provider.id), ['ollama']);
+    assert.deepEqual(looping.skippedProviders.map((provider) => provider.id), ['openai']);
+    const elsewhere = await loadGatewayConfig({ environment: { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: 'http://localhost:11434/v1', PORT: '8080' }, cwd: empty });
+    assert.deepEqual(elsewhere.config.providers.map((provider) => provider.id), ['openai']);
+  });
+
+  it("takes OLLAMA_HOST as llmux's listen address, as Ollama does; HOST, PORT, the flags and a file's listen: win", async () => {
+    const empty = await mkdtemp(join(directory, 'empty-'));
+    const listen = async (environment: Record<string, string>, overrides = {}): Promise<unknown> =>
+      (await loadGatewayConfig({ environment, cwd: empty, overrides })).config.listen;
+    assert.deepEqual(await listen({ OLLAMA_HOST: '0.0.0.0:11434' }), { host: '0.0.0.0', port: 11434 });
+    assert.deepEqual(await listen({ OLLAMA_HOST: '0.0.0.0:8000', HOST: '127.0.0.1' }), { host: '127.0.0.1', port: 8000 });
+    assert.deepEqual(await listen({ OLLAMA_HOST: '0.0.0.0:8000', PORT: '9000' }), { host: '0.0.0.0', port: 9000 });
+    assert.deepEqual(await listen({ OLLAMA_HOST: '0.0.0.0:8000' }, { host: '::1', port: 1 }), { host: '::1', port: 1 });
+    assert.equal((await loadGatewayConfig({ environment: { OLLAMA_HOST: '0.0.0.0' }, cwd: empty })).listenFrom, 'OLLAMA_HOST');
+    assert.equal((await loadGatewayConfig({ environment: { OLLAMA_HOST: '0.0.0.0', HOST: '::' }, cwd: empty })).listenFrom, undefined);
+    const withListen = join(empty, 'listen.yaml');
+    await writeFile(withListen, 'listen: { host: 127.0.0.1, port: 7000 }\n');
+    const fromFile = await loadGatewayConfig({ configPath: withListen, environment: { OLLAMA_HOST: '0.0.0.0' }, cwd: empty });
+    assert.deepEqual(fromFile.config.listen, { host: '127.0.0.1', port: 7000 });
+    assert.deepEqual(fromFile.ignoredVariables, ['OLLAMA_HOST']);
+    const withoutListen = join(empty, 'no-listen.yaml');
+    await writeFile(withoutListen, 'log_level: warn\n');
+    const defaulted = await loadGatewayConfig({ configPath: withoutListen, environment: { OLLAMA_HOST: ':8001' }, cwd: empty });
+    assert.deepEqual(defaulted.config.listen, { host: '127.0.0.1', port: 8001 });
+    assert.deepEqual(defaulted.ignoredVariables, []);
+    await assert.rejects(loadGatewayConfig({ environment: { OLLAMA_HOST: 'ftp://x' }, cwd: empty }), /OLLAMA_HOST: expected host\[:port\]/);
   });
 
   it('names the environment as the origin of env-only problems', async () => {

@@ -2,8 +2,15 @@ import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { applyConfigOverrides, type CommandLineOverrides } from './apply-config-overrides.ts';
 import { checkConfigSemantics } from './check-config-semantics.ts';
+import { checkProviderSettings } from './check-provider-settings.ts';
 import { ConfigError } from './config-error.ts';
-import { configFromEnvironment, type Environment } from './config-from-environment.ts';
+import {
+  CLIENT_KEY_VARIABLES,
+  clientKeysFromEnvironment,
+  configFromEnvironment,
+  ENVIRONMENT_ONLY_VARIABLES,
+  type Environment,
+} from './config-from-environment.ts';
 import { formatConfigIssues } from './format-config-issues.ts';
 import { formatConfigPath } from './format-config-path.ts';
 import { gatewayConfigSchema, type GatewayConfig } from './gateway-config-schema.ts';
@@ -35,6 +42,10 @@ export interface LoadedGatewayConfig {
   /** Things worth one log line each; none stops llmux from starting. */
   warnings: string[];
   skippedProviders: SkippedProvider[];
+  /** With a config file: the environment variables that would configure llmux but are not read. */
+  ignoredVariables: string[];
+  /** Where the listen address came from when no file or flag set it: `OLLAMA_HOST`. */
+  listenFrom?: string;
   /** `OLLAMA_ORIGINS`, for buildGateway. */
   ollamaOrigins?: string;
 }
@@ -55,6 +66,8 @@ export async function loadGatewayConfig(options: LoadGatewayConfigOptions): Prom
   const problems: string[] = [];
   let input: unknown;
   let unsetKeys = new Map<number, UnsetReference[]>();
+  let referenced: ReadonlySet<string> = new Set();
+  let fileSetsListen = false;
   if (file === undefined) {
     const fromEnvironment = configFromEnvironment(environment);
     input = fromEnvironment.input;
@@ -68,6 +81,8 @@ export async function loadGatewayConfig(options: LoadGatewayConfigOptions): Prom
     problems.push(...parsed.problems);
     warnings.push(...parsed.warnings);
     unsetKeys = parsed.unsetKeys;
+    referenced = parsed.referenced;
+    fileSetsListen = parsed.settings.has('listen');
   }
   const origin = file?.path ?? 'environment';
   // A value whose variable is unset or malformed is reported once, not again as invalid.
@@ -79,9 +94,36 @@ export async function loadGatewayConfig(options: LoadGatewayConfigOptions): Prom
     throw new ConfigError(origin, withUnsetKeyProblems(problems, unsetKeys));
   }
   const config = result.data;
+  const ignoredVariables: string[] = [];
+  if (file !== undefined) {
+    // A file is the whole config, but a client key the user set must never leave the gateway
+    // open: CUSTOM_TOKEN / LLMUX_API_KEYS add to the file's keys, and are said to.
+    const addedKeys = CLIENT_KEY_VARIABLES.some((variable) => referenced.has(variable))
+      ? []
+      : clientKeysFromEnvironment(environment).filter((added) => !config.keys.some((key) => key.key === added.key));
+    if (addedKeys.length > 0) {
+      config.keys.push(...addedKeys);
+      const variables = CLIENT_KEY_VARIABLES.filter((variable) => (environment[variable] ?? '').trim() !== '');
+      warnings.push(`client keys from ${variables.join(' and ')} are added to the keys of ${file.path}`);
+    }
+    const ignorable = [...ENVIRONMENT_ONLY_VARIABLES, ...(fileSetsListen ? ['OLLAMA_HOST'] : [])];
+    ignoredVariables.push(...ignorable.filter((variable) => (environment[variable] ?? '').trim() !== '' && !referenced.has(variable)));
+    if (ignoredVariables.length > 0) {
+      warnings.push(
+        `config file ${file.path} is in use, so these environment variables are ignored: ${ignoredVariables.join(', ')} ` +
+          '(write them into the file as ${NAME}, or start without the file)',
+      );
+    }
+  }
   const { skippedProviders, skippedIndexes } = settleUnsetKeys(config, unsetKeys, problems, warnings);
   problems.push(...checkConfigSemantics(config).filter(unreported));
-  problems.push(...applyConfigOverrides(config, environment, options.overrides ?? {}));
+  problems.push(...checkProviderSettings(config, skippedIndexes).filter(unreported));
+  const ollamaHost = environment.OLLAMA_HOST?.trim();
+  const listenFrom =
+    !fileSetsListen && ollamaHost !== undefined && ollamaHost !== '' && (environment.HOST ?? '').trim() === '' && options.overrides?.host === undefined
+      ? 'OLLAMA_HOST'
+      : undefined;
+  problems.push(...applyConfigOverrides(config, environment, options.overrides ?? {}, { fileSetsListen }));
   if (problems.length > 0) throw new ConfigError(origin, problems);
 
   config.providers = config.providers.filter((provider, index) => {
@@ -97,7 +139,9 @@ export async function loadGatewayConfig(options: LoadGatewayConfigOptions): Prom
     source: file === undefined ? { kind: 'environment' } : { kind: 'file', path: file.path },
     warnings,
     skippedProviders,
+    ignoredVariables,
   };
+  if (listenFrom !== undefined) loaded.listenFrom = listenFrom;
   const origins = environment.OLLAMA_ORIGINS;
   if (origins !== undefined && origins.trim() !== '') loaded.ollamaOrigins = origins;
   return loaded;

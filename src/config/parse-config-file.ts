@@ -12,6 +12,10 @@ export interface ParsedConfigFile {
   warnings: string[];
   /** Provider index → unset `${VAR}`s in its api_key/api_keys. */
   unsetKeys: Map<number, UnsetReference[]>;
+  /** Environment variables the file names in `${VAR}` references. */
+  referenced: ReadonlySet<string>;
+  /** Top-level settings the file gives (to tell a file's `listen:` from the default). */
+  settings: ReadonlySet<string>;
 }
 
 /** A config file's text → its settings, with `${VAR}` interpolated and every problem collected. */
@@ -46,5 +50,6 @@ export function parseConfigFile(text: string, path: string, environment: Environ
   if (input !== null && input !== undefined && (typeof input !== 'object' || Array.isArray(input))) {
     problems.push('(top level): expected a mapping of settings (listen:, providers:, models:, …)');
   }
-  return { input: typeof input === 'object' && !Array.isArray(input) ? input : {}, problems, warnings, unsetKeys };
+  const mapping = typeof input === 'object' && input !== null && !Array.isArray(input) ? input : {};
+  return { input: mapping, problems, warnings, unsetKeys, referenced: interpolation.referenced, settings: new Set(Object.keys(mapping)) };
 }

@@ -33,9 +33,14 @@ const TEMPLATE = `# llmux.yaml — one endpoint for OpenAI, Ollama and Anthropic
 # and $\${VAR} is a literal \${VAR}. Keep secrets in the environment, not in this file.
 # A provider whose API-key variable is unset is skipped with a warning; any other unset
 # variable is an error.
+# While this file is in use, the variables of env-only mode (POE_API_KEY, SYSTEM_TOKEN,
+# CEREBRAS_BASE_URL, MODEL_MAPPING, CAI_MODEL, PROXY_*, …) are read only where this file names
+# them as \${VAR}; those set anyway are listed in one warning at start. CUSTOM_TOKEN and
+# LLMUX_API_KEYS are added to keys: below, so a client key you set always applies.
 
 # Where llmux listens. 11434 is Ollama's port, so Ollama clients find llmux with no setup.
-# The PORT and HOST variables and the --port / --host flags override this.
+# The PORT and HOST variables and the --port / --host flags override this (OLLAMA_HOST, which
+# sets the address when there is no listen: here, is then not read).
 # A listen address other than loopback needs client keys (keys: below) or allow_open: true.
 listen:
   host: 127.0.0.1

@@ -31,6 +31,11 @@ export interface ProviderAdapter {
   countTokens?(request: ChatRequest, context: CallContext): Promise<number>;
   /** The upstream's own model list (`GET /models` or equivalent). */
   listModels(context: CallContext): Promise<ProviderModel[]>;
+  /**
+   * A cheap call that needs the key, for `llmux check`, where listing models does not prove the
+   * key (an upstream that lists without one). Throws the upstream's refusal as a GatewayError.
+   */
+  verifyKey?(context: CallContext): Promise<void>;
   embed?(request: EmbeddingRequest, context: CallContext): Promise<EmbeddingResponse>;
   generateImages?(request: ImageGenerationRequest, context: CallContext): Promise<ImageGenerationResponse>;
   /** The provider's keys resting after a refusal or rate limit (for health views). */

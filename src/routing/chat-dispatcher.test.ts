@@ -53,10 +53,12 @@ describe('ChatDispatcher', () => {
       })();
     };
     const dispatcher = setup([provider], ['a/x']);
-    const routed = await dispatcher.stream(request, context());
+    const ctx = context();
+    const routed = await dispatcher.stream(request, ctx);
     const events = await drain(routed.events);
     assert.equal(calls, 2);
     assert.equal(events.at(-1)?.type, 'finish');
+    assert.ok((ctx.retryWaitMs ?? 0) > 0, 'the wait before the retry is recorded apart from upstream time');
   });
 
   it('falls back to the next target when one keeps failing', async () => {

@@ -27,6 +27,8 @@ export interface DispatchContext extends CallContext {
   allowedModels?: ReadonlySet<string>;
   /** Where the request went, once known (for `x-llmux-provider` / `x-llmux-model`). */
   target?: RouteTarget;
+  /** Milliseconds spent waiting between retries: neither upstream time nor llmux's own. */
+  retryWaitMs?: number;
   /** Request fields the chosen provider could not honour and dropped (`x-llmux-degraded`). */
   degraded: DegradedField[];
 }
@@ -141,7 +143,9 @@ export class ChatDispatcher {
     if (context.allowedModels !== undefined && !context.allowedModels.has(name)) {
       throw new GatewayError('permission', `this API key may not use model '${name}'`, { param: 'model', code: 'model_not_allowed' });
     }
-    return this.router.resolve(name);
+    const model = await this.router.resolve(name);
+    if (model.standsInFor !== undefined) context.log.info({ requested: name, default_model: model.name }, `model '${name}' is not known; default_model '${model.name}' answers it`);
+    return model;
   }
 
   private async timed<T>(context: DispatchContext, attempt: AttemptHandle | undefined, call: () => Promise<T>): Promise<T> {
@@ -188,6 +192,7 @@ export class ChatDispatcher {
           if (delay === undefined) break;
           const waitStartedAt = performance.now();
           await waitBeforeRetry(delay, context.signal);
+          context.retryWaitMs = (context.retryWaitMs ?? 0) + performance.now() - waitStartedAt;
           context.outcome?.addRetryWait(performance.now() - waitStartedAt);
         }
       }

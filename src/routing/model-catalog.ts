@@ -1,8 +1,12 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { ProviderModel } from '../canonical/model-info.ts';
 import type { ProviderAdapter } from '../providers/provider-adapter.ts';
+import { GatewayError } from '../canonical/gateway-error.ts';
+import { timeoutSignal } from './timeout-signal.ts';
 
 const DEFAULT_TTL_MS = 5 * 60_000;
+/** How long one provider may take to list its models. */
+const DEFAULT_LIST_TIMEOUT_MS = 15_000;
 /** After a failed refresh, wait this long before asking that provider again. */
 const FAILURE_BACKOFF_MS = 5_000;
 
@@ -29,15 +33,19 @@ export class ModelCatalog {
   private readonly log: FastifyBaseLogger;
   private readonly ttlMs: number;
   private readonly staticModels: ReadonlyMap<string, readonly string[]>;
+  private readonly listTimeoutMs: number;
+  /** Fires on close(), ending model-list requests still under way. */
+  private readonly closing = new AbortController();
 
   constructor(
     providers: readonly ProviderAdapter[],
     log: FastifyBaseLogger,
-    options: { ttlMs?: number; staticModels?: ReadonlyMap<string, readonly string[]> } = {},
+    options: { ttlMs?: number; staticModels?: ReadonlyMap<string, readonly string[]>; listTimeoutMs?: number } = {},
   ) {
     this.providers = providers;
     this.log = log;
     this.ttlMs = options.ttlMs ?? DEFAULT_TTL_MS;
+    this.listTimeoutMs = options.listTimeoutMs ?? DEFAULT_LIST_TIMEOUT_MS;
     this.staticModels = options.staticModels ?? new Map();
   }
 
@@ -69,6 +77,11 @@ export class ModelCatalog {
     });
   }
 
+  /** Ends model-list requests still under way (shutdown must not wait for a provider that does not answer). */
+  close(): void {
+    this.closing.abort(new GatewayError('canceled', 'llmux is stopping'));
+  }
+
   /** Drop cached lists so the next use fetches again. */
   invalidate(): void {
     for (const entry of this.entries.values()) {
@@ -92,10 +105,9 @@ export class ModelCatalog {
   }
 
   private async fetch(provider: ProviderAdapter, entry: CatalogEntry): Promise<ProviderModel[]> {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), 15_000);
+    const timeout = timeoutSignal(this.listTimeoutMs, this.closing.signal);
     try {
-      const listed = await provider.listModels({ signal: controller.signal, requestId: 'model-catalog', log: this.log });
+      const listed = await provider.listModels({ signal: timeout.signal, requestId: 'model-catalog', log: this.log });
       setModels(entry, mergeStatic(listed, this.staticModels.get(provider.id)));
       entry.fetchedAt = Date.now();
       entry.failedAt = 0;
@@ -112,7 +124,7 @@ export class ModelCatalog {
       this.log[firstTry ? 'debug' : 'warn']({ provider: provider.id }, `could not list the models of provider '${provider.id}': ${entry.failure}`);
     } finally {
       entry.triedBefore = true;
-      clearTimeout(timer);
+      timeout.clear();
       entry.pending = undefined;
     }
     return entry.models;

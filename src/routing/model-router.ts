@@ -19,6 +19,8 @@ export interface ResolvedModel {
   capabilities?: ModelCapability[];
   /** The first target's model metadata from the provider's list, where known. */
   upstream?: ProviderModel;
+  /** The unknown name the client asked for, when `default_model` answers in its place. */
+  standsInFor?: string;
 }
 
 /** A model listed to clients. */
@@ -29,6 +31,8 @@ export interface ListedModel {
   capabilities?: ModelCapability[];
   upstream?: ProviderModel;
   created?: number;
+  /** An alias's further targets, tried in order when the first fails with a retryable error. */
+  fallbacks?: RouteTarget[];
 }
 
 const KNOWN_MODELS_SHOWN = 25;
@@ -57,6 +61,11 @@ export class ModelRouter {
     this.defaultModel = config.default_model;
   }
 
+  /** `default_model`, when one is configured. */
+  get defaultModelName(): string | undefined {
+    return this.defaultModel;
+  }
+
   get providerList(): ProviderAdapter[] {
     return [...this.providers.values()];
   }
@@ -71,7 +80,7 @@ export class ModelRouter {
     if (direct !== undefined) return direct;
     if (this.defaultModel !== undefined && this.defaultModel !== name) {
       const fallback = await this.tryResolve(this.defaultModel);
-      if (fallback !== undefined) return fallback;
+      if (fallback !== undefined) return { ...fallback, standsInFor: name };
     }
     throw await this.notFound(name);
   }
@@ -96,7 +105,10 @@ export class ModelRouter {
 
   private async resolveExact(name: string): Promise<ResolvedModel | undefined> {
     const alias = this.aliases.get(name);
-    if (alias !== undefined) return this.fromAlias(alias);
+    if (alias !== undefined) {
+      if (hasBareTarget(alias) && !this.catalog.isWarm()) await this.catalog.all();
+      return this.fromAlias(alias);
+    }
     const slash = name.indexOf('/');
     if (slash > 0) {
       const provider = this.providers.get(name.slice(0, slash));
@@ -121,7 +133,9 @@ export class ModelRouter {
       const target = resolved.targets[0];
       if (target === undefined) continue;
       taken.add(alias.name);
-      listed.push(withUpstreamListed({ name: alias.name, target, contextLength: alias.context_length, capabilities: alias.capabilities }, resolved.upstream));
+      const entry = withUpstreamListed({ name: alias.name, target, contextLength: alias.context_length, capabilities: alias.capabilities }, resolved.upstream);
+      if (resolved.targets.length > 1) entry.fallbacks = resolved.targets.slice(1);
+      listed.push(entry);
     }
     const owners = new Map<string, number>();
     for (const models of byProvider.values()) for (const model of models) owners.set(model.id, (owners.get(model.id) ?? 0) + 1);
@@ -142,6 +156,13 @@ export class ModelRouter {
     const targets: RouteTarget[] = [];
     for (const target of alias.targets ?? (alias.target === undefined ? [] : [alias.target])) {
       const slash = target.indexOf('/');
+      if (slash === -1) {
+        // A bare model name: the provider that lists it, else the first one (it may serve more
+        // than it lists, as Poe serves private bots).
+        const owner = this.findListed(target)?.provider ?? this.providers.values().next().value;
+        if (owner !== undefined) targets.push({ provider: owner, upstreamModel: target });
+        continue;
+      }
       const provider = this.providers.get(target.slice(0, slash));
       if (provider !== undefined) targets.push({ provider, upstreamModel: target.slice(slash + 1) });
     }
@@ -177,7 +198,15 @@ export class ModelRouter {
   }
 
   private async notFound(name: string): Promise<GatewayError> {
-    const known = (await this.list()).map((model) => model.name);
+    return new GatewayError('not_found', `model '${name}' not found; ${await this.knownModelsHint()}`, { param: 'model', code: 'model_not_found' });
+  }
+
+  /**
+   * What a not-found answer adds after its own wording: the known models (some of them, when
+   * there are many), and any provider whose model list could not be fetched.
+   */
+  async knownModelsHint(allowed?: ReadonlySet<string>): Promise<string> {
+    const known = (await this.list()).map((model) => model.name).filter((name) => allowed === undefined || allowed.has(name));
     const shown = known.slice(0, KNOWN_MODELS_SHOWN).join(', ');
     const more = known.length > KNOWN_MODELS_SHOWN ? `, … (${known.length - KNOWN_MODELS_SHOWN} more)` : '';
     const failures = this.catalog.failures().map((failure) => `could not list the models of provider '${failure.providerId}': ${failure.message}`);
@@ -185,9 +214,12 @@ export class ModelRouter {
     if (known.length > 0) hint = `known models: ${shown}${more}`;
     else if (this.providers.size === 0) hint = 'no models are configured; add a provider (see `llmux init`)';
     else hint = 'no provider listed any models';
-    const detail = failures.length === 0 ? '' : `; ${failures.join('; ')}`;
-    return new GatewayError('not_found', `model '${name}' not found; ${hint}${detail}`, { param: 'model', code: 'model_not_found' });
+    return failures.length === 0 ? hint : `${hint}; ${failures.join('; ')}`;
   }
+}
+
+function hasBareTarget(alias: ModelAliasConfig): boolean {
+  return (alias.targets ?? (alias.target === undefined ? [] : [alias.target])).some((target) => !target.includes('/'));
 }
 
 function withUpstream(resolved: ResolvedModel, upstream: ProviderModel | undefined): ResolvedModel {

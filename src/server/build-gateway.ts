@@ -119,6 +119,7 @@ export async function buildGateway(config: GatewayConfig, log: FastifyBaseLogger
     services,
     providers,
     close: async () => {
+      catalog.close();
       storedKeys?.stop();
       services.metrics?.close();
       await services.usage?.close();

@@ -54,7 +54,8 @@ export function attachRequestContext(request: FastifyRequest, reply: FastifyRepl
 /** The llmux response headers: request id, routing, and time spent inside llmux. */
 export function llmuxHeaders(request: FastifyRequest): Record<string, string> {
   const context = request.llmux;
-  const overhead = Math.max(0, performance.now() - context.receivedAt - context.dispatch.upstreamMs);
+  const waited = context.dispatch.upstreamMs + (context.dispatch.retryWaitMs ?? 0);
+  const overhead = Math.max(0, performance.now() - context.receivedAt - waited);
   const headers: Record<string, string> = { 'x-request-id': String(request.id), 'x-llmux-overhead-ms': overhead.toFixed(3) };
   const target = context.dispatch.target;
   if (target !== undefined) {

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { createApp } from '../app.ts';
+import { GatewayError } from '../canonical/gateway-error.ts';
 import type { GatewayConfig } from '../config/gateway-config-schema.ts';
 import { INBOUND_PROTOCOLS } from '../inbound/inbound-protocols.ts';
 import type { ProviderAdapter } from '../providers/provider-adapter.ts';
@@ -19,6 +20,8 @@ export interface StartServerOptions {
   /** The durable state (stored keys, usage records); the caller opens and closes it. */
   state?: StateStore;
   tracing?: OtlpSettings;
+  /** The variable the listen address came from, when neither a file nor a flag set it (`OLLAMA_HOST`). */
+  listenFrom?: string;
 }
 
 export interface RunningServer {
@@ -47,7 +50,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const { config, log } = options;
   const { host, port } = config.listen;
   const refuseOpen = !isLoopbackHost(host) && !config.allow_open;
-  if (refuseOpen && config.keys.length === 0 && options.state === undefined) throw openListenError(host);
+  if (refuseOpen && config.keys.length === 0 && options.state === undefined) throw openListenError(host, options.listenFrom);
   const gateway = await buildGateway(config, log, {
     ...(options.ollamaOrigins === undefined ? {} : { ollamaOrigins: options.ollamaOrigins }),
     ...(options.adapters === undefined ? {} : { adapters: options.adapters }),
@@ -57,9 +60,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   // Stored keys count: a gateway whose only keys were made with `llmux keys create` is not open.
   if (refuseOpen && gateway.services.auth.isOpen) {
     await gateway.close();
-    throw openListenError(host);
+    throw openListenError(host, options.listenFrom);
   }
-  const app = createApp({ services: gateway.services, protocols: INBOUND_PROTOCOLS, listenHost: host, logger: log });
+  const inFlight = new Set<AbortController>();
+  const app = createApp({ services: gateway.services, protocols: INBOUND_PROTOCOLS, listenHost: host, logger: log, inFlight });
   try {
     await app.listen({ host, port, listenTextResolver: (address) => `listening on ${address}` });
   } catch (error) {
@@ -75,30 +79,44 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     port: address.port,
     app,
     gateway,
-    close: () => (closing ??= drainAndClose(app, gateway, config.drain_timeout_ms)),
+    close: () => (closing ??= drainAndClose(app, gateway, config.drain_timeout_ms, inFlight)),
   };
 }
 
-async function drainAndClose(app: FastifyInstance, gateway: BuiltGateway, drainTimeoutMs: number): Promise<void> {
+/** After the drain deadline ended the requests still running, how long they get to say so before their connections are cut. */
+const CUT_GRACE_MS = 1_000;
+
+async function drainAndClose(app: FastifyInstance, gateway: BuiltGateway, drainTimeoutMs: number, inFlight: Set<AbortController>): Promise<void> {
   // Connections left idle by finished keep-alive requests would hold close() open until their
-  // keep-alive timeout; reap them as they come, and cut whatever is still busy at the deadline.
+  // keep-alive timeout; reap them as they come. At the deadline, requests still running are
+  // ended with an error their protocol can carry (a stream gets its error chunk, not a cut
+  // connection), and whatever still holds a connection a moment later is cut.
   const reaper = setInterval(() => app.server.closeIdleConnections(), 50);
+  let cut: NodeJS.Timeout | undefined;
   const deadline = setTimeout(() => {
+    const reason = new GatewayError('upstream', `llmux is shutting down: the request was still running when the drain timeout (drain_timeout_ms, ${drainTimeoutMs} ms) ended`, {
+      status: 503,
+      retryable: false,
+      code: 'shutting_down',
+    });
     gateway.services.outcomes.markDrainCut();
-    app.server.closeAllConnections();
+    if (inFlight.size > 0) app.log.warn({ requests: inFlight.size }, `drain timeout: ending ${inFlight.size} request(s) still running`);
+    for (const controller of inFlight) controller.abort(reason);
+    cut = setTimeout(() => app.server.closeAllConnections(), CUT_GRACE_MS);
   }, drainTimeoutMs);
   try {
     await app.close();
   } finally {
     clearInterval(reaper);
     clearTimeout(deadline);
+    clearTimeout(cut);
   }
   await gateway.close();
 }
 
-function openListenError(host: string): StartServerError {
+function openListenError(host: string, listenFrom: string | undefined): StartServerError {
   return new StartServerError(
-    `refusing to listen on ${host} with no client keys: anyone who can reach it could use your providers; ` +
+    `refusing to listen on ${host}${listenFrom === undefined ? '' : ` (from ${listenFrom})`} with no client keys: anyone who can reach it could use your providers; ` +
       'set client keys (llmux keys create, LLMUX_API_KEYS, CUSTOM_TOKEN or keys: in llmux.yaml), listen on 127.0.0.1, or pass --allow-open',
   );
 }

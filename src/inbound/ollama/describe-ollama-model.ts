@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ModelCapability } from '../../canonical/model-info.ts';
-import { findKnownModelFamily } from '../../routing/known-model-families.ts';
+import { describeModel } from '../../routing/describe-model.ts';
 import type { OllamaModelEntry } from './ollama-model-directory.ts';
 
 /**
@@ -34,17 +34,14 @@ export interface OllamaModelFacts {
  * provider's own metadata, else the known-families table.
  */
 export function describeOllamaModel(entry: OllamaModelEntry, startedAt: number): OllamaModelFacts {
-  const family = findKnownModelFamily(entry.upstreamModel) ?? findKnownModelFamily(entry.servedName);
-  const declared = entry.capabilities;
-  let capabilities = declared ?? family?.capabilities ?? ['completion'];
-  // A configured [tools, vision] describes a chat model: it completes text too.
-  if (!capabilities.includes('completion') && !capabilities.includes('embedding')) capabilities = ['completion', ...capabilities];
+  const described = describeModel({ upstreamModel: entry.upstreamModel, name: entry.servedName, contextLength: entry.contextLength, capabilities: entry.capabilities });
+  const family = described.family;
   const facts: OllamaModelFacts = {
     entry,
     architecture: family?.architecture ?? architectureFromName(entry.upstreamModel),
-    contextLength: entry.contextLength ?? family?.contextLength ?? OLLAMA_DEFAULT_CONTEXT_LENGTH,
-    capabilities: CAPABILITY_ORDER.filter((capability) => capabilities.includes(capability)),
-    capabilitiesDeclared: declared !== undefined,
+    contextLength: described.contextLength ?? OLLAMA_DEFAULT_CONTEXT_LENGTH,
+    capabilities: CAPABILITY_ORDER.filter((capability) => described.capabilities.includes(capability)),
+    capabilitiesDeclared: described.capabilitiesDeclared,
     parameterSize: family?.parameterSize ?? '',
     digest: ollamaDigest(entry.servedName),
     modifiedAt: entry.created === undefined ? startedAt : entry.created * 1000,

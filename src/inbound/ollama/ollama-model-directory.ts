@@ -15,6 +15,8 @@ export interface OllamaModelEntry {
   capabilities?: ModelCapability[];
   /** Unix seconds, from the provider's list. */
   created?: number;
+  /** The unknown name a request asked for, when this is `default_model` answering in its place. */
+  standsInFor?: string;
 }
 
 /**
@@ -67,14 +69,13 @@ export class OllamaModelDirectory {
   }
 
   /**
-   * The model `show` and `pull` describe: as find, else `default_model` when one is configured,
-   * but never a wildcard alias, which would answer for any name and so stop the Ollama CLI from
-   * reporting a misspelt one (it pulls on a 404). A model the client's key may not use is not
-   * found, so that its existence is not revealed.
+   * The model `show` and `pull` describe: as find, never `default_model` nor a wildcard alias —
+   * the default answers requests, not look-ups of unknown names, so every route and `llmux
+   * models` agree on whether a name exists (and the Ollama CLI reports a misspelt name). A model
+   * the client's key may not use is not found, so that its existence is not revealed.
    */
-  async findOrDefault(name: string, allowedModels: ReadonlySet<string> | undefined): Promise<OllamaModelEntry | undefined> {
-    let found = await this.find(name);
-    if (found === undefined && this.defaultModel !== undefined && name.trim().length > 0) found = await this.find(this.defaultModel);
+  async findAllowed(name: string, allowedModels: ReadonlySet<string> | undefined): Promise<OllamaModelEntry | undefined> {
+    const found = await this.find(name);
     return found !== undefined && this.allows(found, allowedModels) ? found : undefined;
   }
 
@@ -94,7 +95,10 @@ export class OllamaModelDirectory {
       if (error instanceof GatewayError && error.kind === 'not_found') return undefined;
       throw error;
     }
-    if (resolved.name === this.defaultModel) return (await this.find(this.defaultModel)) ?? fromResolved(resolved);
+    if (resolved.standsInFor !== undefined) {
+      const standIn = (await this.find(resolved.name)) ?? fromResolved(resolved);
+      return { ...standIn, standsInFor: name };
+    }
     return fromResolved(resolved);
   }
 

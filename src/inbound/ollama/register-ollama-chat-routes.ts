@@ -87,7 +87,9 @@ interface Generation {
 }
 
 async function dispatch(request: FastifyRequest, reply: FastifyReply, context: OllamaRouteContext, generation: Generation): Promise<FastifyReply | undefined> {
-  const { entry, keepAliveMs, chatRequest, kind, name, memory } = generation;
+  const { entry, keepAliveMs, chatRequest, kind, memory } = generation;
+  // A name only default_model could answer is answered under the default's name, not echoed.
+  const name = entry.standsInFor === undefined ? generation.name : entry.ollamaName;
   // The model is listed as running only once an upstream answered: a refused or failed request ran nothing.
   if (!chatRequest.stream) {
     const { response } = await context.services.dispatcher.complete(chatRequest, request.llmux.dispatch);

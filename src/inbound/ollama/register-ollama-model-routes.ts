@@ -41,8 +41,11 @@ export function registerOllamaModelRoutes(scope: FastifyInstance, context: Ollam
     const body = parseOllamaBody(ollamaShowRequestSchema, request.body, 'ShowRequest');
     const name = body.model || body.name || '';
     if (name.length === 0) throw new GatewayError('invalid_request', 'model is required', { param: 'model' });
-    const entry = await context.directory.findOrDefault(name, request.llmux.dispatch.allowedModels);
-    if (entry === undefined) throw new GatewayError('not_found', `model '${name}' not found`, { param: 'model', code: 'model_not_found' });
+    const entry = await context.directory.findAllowed(name, request.llmux.dispatch.allowedModels);
+    if (entry === undefined) {
+      const hint = await context.services.router.knownModelsHint(request.llmux.dispatch.allowedModels);
+      throw new GatewayError('not_found', `model '${name}' not found; ${hint}`, { param: 'model', code: 'model_not_found' });
+    }
     const shown = buildOllamaShowResponse(describeOllamaModel(entry, context.startedAt), body.system ?? undefined);
     // Copilot shows `general.basename` as the model's name; Ollama echoes the requested name to it.
     if (String(request.headers['user-agent'] ?? '').startsWith(COPILOT_USER_AGENT)) (shown.model_info as Record<string, unknown>)['general.basename'] = name;
@@ -53,7 +56,7 @@ export function registerOllamaModelRoutes(scope: FastifyInstance, context: Ollam
     const body = parseOllamaBody(ollamaPullRequestSchema, request.body, 'PullRequest');
     const name = body.model || body.name || '';
     if (name.length === 0) throw new GatewayError('invalid_request', 'invalid model name', { param: 'model' });
-    const entry = await context.directory.findOrDefault(name, request.llmux.dispatch.allowedModels);
+    const entry = await context.directory.findAllowed(name, request.llmux.dispatch.allowedModels);
     if (body.stream === false) {
       if (entry === undefined) throw new GatewayError('not_found', PULL_NOT_FOUND, { param: 'model' });
       return { status: 'success' };

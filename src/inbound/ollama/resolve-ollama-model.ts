@@ -15,7 +15,11 @@ export async function resolveOllamaModel(
   notFoundMessage = `model '${name}' not found`,
 ): Promise<OllamaModelEntry> {
   const entry = await context.directory.resolve(name);
-  if (entry === undefined) throw new GatewayError('not_found', notFoundMessage, { param: 'model', code: 'model_not_found' });
+  if (entry === undefined) {
+    // Ollama's own wording first (clients match on it), then what llmux knows, as the OpenAI routes say it.
+    const hint = await context.services.router.knownModelsHint(request.llmux.dispatch.allowedModels);
+    throw new GatewayError('not_found', `${notFoundMessage}; ${hint}`, { param: 'model', code: 'model_not_found' });
+  }
   if (!context.directory.allows(entry, request.llmux.dispatch.allowedModels)) {
     throw new GatewayError('permission', `this API key may not use model '${entry.servedName}'`, { param: 'model', code: 'model_not_allowed' });
   }

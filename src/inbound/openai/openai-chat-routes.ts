@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { SSE_CONTENT_TYPE } from '../../wire/sse-encoder.ts';
 import type { GatewayServices } from '../../server/gateway-services.ts';
+import { answeredModel } from '../../routing/answered-model.ts';
 import { writeStreamResponse } from '../../server/write-stream-response.ts';
 import { convertChatResponseToOpenAI } from './convert-chat-response-to-openai.ts';
 import { convertOpenAIRequestToChatRequest } from './convert-openai-request-to-chat-request.ts';
@@ -21,10 +22,10 @@ export function registerOpenAIChatRoutes(scope: FastifyInstance, services: Gatew
     if (chatRequest.stream) {
       const routed = await services.dispatcher.stream(chatRequest, context);
       const includeUsage = body.stream_options?.include_usage === true;
-      await writeStreamResponse(request, reply, SSE_CONTENT_TYPE, encodeOpenAIChatStream(routed.events, { model: body.model, includeUsage }));
+      await writeStreamResponse(request, reply, SSE_CONTENT_TYPE, encodeOpenAIChatStream(routed.events, { model: answeredModel(routed.model, body.model), includeUsage }));
       return reply;
     }
-    const { response } = await services.dispatcher.complete(chatRequest, context);
-    return reply.send(convertChatResponseToOpenAI(response, body.model));
+    const { response, model } = await services.dispatcher.complete(chatRequest, context);
+    return reply.send(convertChatResponseToOpenAI(response, answeredModel(model, body.model)));
   });
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { GatewayServices } from '../../server/gateway-services.ts';
+import { answeredModel } from '../../routing/answered-model.ts';
 import { writeStreamResponse } from '../../server/write-stream-response.ts';
 import { SSE_CONTENT_TYPE } from '../../wire/sse-encoder.ts';
 import { convertChatResponseToOpenAICompletion } from './convert-chat-response-to-openai-completion.ts';
@@ -17,10 +18,10 @@ export function registerOpenAICompletionRoutes(scope: FastifyInstance, services:
     if (chatRequest.stream) {
       const routed = await services.dispatcher.stream(chatRequest, context);
       const includeUsage = body.stream_options?.include_usage === true;
-      await writeStreamResponse(request, reply, SSE_CONTENT_TYPE, encodeOpenAICompletionStream(routed.events, { model: body.model, includeUsage }));
+      await writeStreamResponse(request, reply, SSE_CONTENT_TYPE, encodeOpenAICompletionStream(routed.events, { model: answeredModel(routed.model, body.model), includeUsage }));
       return reply;
     }
-    const { response } = await services.dispatcher.complete(chatRequest, context);
-    return reply.send(convertChatResponseToOpenAICompletion(response, body.model));
+    const { response, model } = await services.dispatcher.complete(chatRequest, context);
+    return reply.send(convertChatResponseToOpenAICompletion(response, answeredModel(model, body.model)));
   });
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ModelCapability } from '../../canonical/model-info.ts';
 import { GatewayError } from '../../canonical/gateway-error.ts';
+import { describeModel } from '../../routing/describe-model.ts';
 import type { ListedModel } from '../../routing/model-router.ts';
 import type { GatewayServices } from '../../server/gateway-services.ts';
 
@@ -26,8 +27,9 @@ export function registerOpenAIModelRoutes(scope: FastifyInstance, services: Gate
   const startedAt = Math.floor(Date.now() / 1000);
   const toOpenAIModel = (listed: ListedModel): OpenAIModel => {
     const model: OpenAIModel = { id: listed.name, object: 'model', created: listed.created ?? startedAt, owned_by: listed.target.provider.id };
-    if (listed.contextLength !== undefined) model.context_length = listed.contextLength;
-    if (listed.capabilities !== undefined) model.capabilities = listed.capabilities;
+    const described = describeModel({ ...listed, upstreamModel: listed.target.upstreamModel });
+    if (described.contextLength !== undefined) model.context_length = described.contextLength;
+    model.capabilities = described.capabilities;
     return model;
   };
 

@@ -1,4 +1,5 @@
-import type { ProviderFactory } from '../provider-adapter.ts';
+import type { ProviderAdapter, ProviderFactory } from '../provider-adapter.ts';
+import { verifyPoeKeys } from './verify-poe-keys.ts';
 import { PoeAttachmentUploader } from './poe-attachment-uploader.ts';
 import { PoeBotAdapter } from './poe-bot-adapter.ts';
 import { normalizePoeBotBaseUrl, POE_ENDPOINTS, poeModelsUrlForBotBase, poeUploadUrlForBotBase } from './poe-endpoints.ts';
@@ -15,19 +16,27 @@ import { PoeOpenAIAdapter } from './poe-openai-adapter.ts';
  */
 export const createPoeProvider: ProviderFactory = (input) => {
   const { config } = input;
+  const keys = apiKeysFromConfig(config);
+  // Poe lists models without a key, so `llmux check` proves the keys with a call that needs one.
+  const withKeyCheck = (adapter: ProviderAdapter, modelsUrl: string): ProviderAdapter => {
+    adapter.verifyKey = (context) => verifyPoeKeys(input.httpClient, modelsUrl, keys, { ...context, providerId: config.id });
+    return adapter;
+  };
   if (config.protocol === 'bot') {
     const botBaseUrl = normalizePoeBotBaseUrl(config.base_url ?? POE_ENDPOINTS.botBaseUrl);
-    return new PoeBotAdapter({
+    const modelsUrl = config.models_url ?? poeModelsUrlForBotBase(botBaseUrl);
+    return withKeyCheck(new PoeBotAdapter({
       id: config.id,
       botBaseUrl,
-      modelsUrl: config.models_url ?? poeModelsUrlForBotBase(botBaseUrl),
-      keys: new ApiKeyPool(apiKeysFromConfig(config), Date.now, config.id),
+      modelsUrl,
+      keys: new ApiKeyPool(keys, Date.now, config.id),
       uploader: new PoeAttachmentUploader(input.httpClient, config.upload_url ?? poeUploadUrlForBotBase(botBaseUrl), config.id),
       httpClient: input.httpClient,
       headers: config.headers ?? {},
       log: input.log,
-    });
+    }), modelsUrl);
   }
   const baseUrl = (config.base_url ?? POE_ENDPOINTS.openaiBaseUrl).replace(/\/+$/, '');
-  return new PoeOpenAIAdapter(input, config.models_url ?? `${baseUrl}/models`);
+  const modelsUrl = config.models_url ?? `${baseUrl}/models`;
+  return withKeyCheck(new PoeOpenAIAdapter(input, modelsUrl), modelsUrl);
 };
