@@ -28,16 +28,22 @@ const KEYED_PROVIDERS: readonly KeyedProvider[] = [
   { id: 'cerebras', type: 'cerebras', keyVariables: ['CEREBRAS_API_KEY'], baseUrlVariable: 'CEREBRAS_BASE_URL' },
   { id: 'openai', type: 'openai-compatible', keyVariables: ['OPENAI_API_KEY'], baseUrlVariable: 'OPENAI_BASE_URL', defaultBaseUrl: 'https://api.openai.com/v1' },
   { id: 'anthropic', type: 'anthropic', keyVariables: ['ANTHROPIC_API_KEY'], baseUrlVariable: 'ANTHROPIC_BASE_URL' },
-  { id: 'gemini', type: 'gemini', keyVariables: ['GEMINI_API_KEY'], baseUrlVariable: 'GEMINI_BASE_URL' },
+  // GOOGLE_API_KEY wins over GEMINI_API_KEY when both are set, as in Google's own SDK
+  // (https://github.com/googleapis/js-genai/blob/main/src/node/node_client.ts).
+  { id: 'gemini', type: 'gemini', keyVariables: ['GOOGLE_API_KEY', 'GEMINI_API_KEY'], baseUrlVariable: 'GEMINI_BASE_URL' },
 ];
 
-/** Ollama's own default port, used when OLLAMA_HOST names none (ollama envconfig.Host). */
+/** Ollama's cloud, where OLLAMA_API_KEY alone points the ollama provider. */
+const OLLAMA_CLOUD_URL = 'https://ollama.com';
+
+/** Ollama's own default port, used when OLLAMA_BASE_URL names none (ollama envconfig.Host). */
 const OLLAMA_DEFAULT_PORT = '11434';
 
 /**
  * The config llmux runs with when there is no config file: every variable of both original
  * bridges keeps working. `POE_API_KEY`/`SYSTEM_TOKEN`, `CEREBRAS_API_KEY`, `OPENAI_API_KEY`,
- * `ANTHROPIC_API_KEY`, `GEMINI_API_KEY` and `OLLAMA_HOST` each enable a provider named after it;
+ * `ANTHROPIC_API_KEY`, `GEMINI_API_KEY`/`GOOGLE_API_KEY` and `OLLAMA_BASE_URL` each enable a provider
+ * named after it (`OLLAMA_HOST` is Ollama's own listen address, never llmux's upstream);
  * `*_BASE_URL` move them; `CUSTOM_TOKEN`/`LLMUX_API_KEYS` are client keys; `MODEL_MAPPING`
  * becomes aliases; `DEFAULT_MODEL` (or the Cerebras wrapper's `CAI_MODEL`) the default model;
  * `PROXY_*` the Poe bridge's proxy. `PORT`, `HOST` and `LLMUX_LOG_LEVEL` apply to config files
@@ -55,12 +61,8 @@ export function configFromEnvironment(environment: Environment): EnvironmentConf
     if (baseUrl !== undefined) provider.base_url = keyed.type === 'cerebras' ? withCerebrasVersionPath(baseUrl) : baseUrl;
     providers.push(provider);
   }
-  const ollamaHost = nonEmpty(environment.OLLAMA_HOST);
-  if (ollamaHost !== undefined) {
-    const baseUrl = ollamaBaseUrl(ollamaHost);
-    if (baseUrl === undefined) problems.push(`OLLAMA_HOST: expected host[:port] or http://host:port, got something else`);
-    else providers.push({ id: 'ollama', type: 'ollama', base_url: baseUrl });
-  }
+  const ollama = ollamaFromEnvironment(environment, problems);
+  if (ollama !== undefined) providers.push(ollama);
   const poe = providers.find((provider) => provider.id === 'poe');
   // POE_PROTOCOL=bot speaks fastapi_poe's bot protocol, as the Poe bridge did; openai is the default.
   const poeProtocol = nonEmpty(environment.POE_PROTOCOL);
@@ -92,6 +94,24 @@ export function configFromEnvironment(environment: Environment): EnvironmentConf
   if (poe !== undefined && defaultModel === undefined) models.push({ name: '*', target: 'poe/*' });
   if (models.length > 0) input.models = models;
   return { input, problems, warnings };
+}
+
+/**
+ * The upstream Ollama: `OLLAMA_BASE_URL` (read as Ollama's client reads a host), with
+ * `OLLAMA_API_KEY` for Ollama's cloud; the key alone means the cloud itself.
+ */
+function ollamaFromEnvironment(environment: Environment, problems: string[]): ProviderConfig | undefined {
+  const host = nonEmpty(environment.OLLAMA_BASE_URL);
+  const key = nonEmpty(environment.OLLAMA_API_KEY)?.trim();
+  if (host === undefined && key === undefined) return undefined;
+  const baseUrl = host === undefined ? OLLAMA_CLOUD_URL : ollamaBaseUrl(host);
+  if (baseUrl === undefined) {
+    problems.push('OLLAMA_BASE_URL: expected http://host:port or host[:port], got something else');
+    return undefined;
+  }
+  const provider: ProviderConfig = { id: 'ollama', type: 'ollama', base_url: baseUrl };
+  if (key !== undefined) provider.api_key = key;
+  return provider;
 }
 
 function clientKeysFromEnvironment(environment: Environment): ClientKeyConfig[] {
@@ -220,7 +240,7 @@ function withCerebrasVersionPath(baseUrl: string): string {
 }
 
 /**
- * OLLAMA_HOST as Ollama's own client reads it: `host`, `host:port`, `scheme://host[:port][/path]`;
+ * OLLAMA_BASE_URL, read as Ollama's own client reads OLLAMA_HOST: `host`, `host:port`, `scheme://host[:port][/path]`;
  * port 11434 unless a scheme is given (then 80 / 443).
  * https://github.com/ollama/ollama/blob/main/envconfig/config.go (Host)
  */
