@@ -243,7 +243,7 @@ export class FakeGeminiServer {
   private embed(method: string, name: string, body: Record<string, unknown>, response: ServerResponse): void {
     const vector = (content: unknown, dimensions: unknown): number[] => {
       const text = ((content as { parts?: { text?: string }[] } | undefined)?.parts ?? []).map((part) => part.text ?? '').join('');
-      return Array.from({ length: typeof dimensions === 'number' ? dimensions : 3 }, (_unused, index) => (text.length + index) / 100);
+      return Array.from({ length: typeof dimensions === 'number' ? dimensions : 3 }, (_unused, index) => (text.length + index) / 4);
     };
     if (method === 'embedContent') return sendJson(response, 200, { embedding: { values: vector(body.content, body.outputDimensionality) } });
     const requests = Array.isArray(body.requests) ? (body.requests as Record<string, unknown>[]) : [];

@@ -19,7 +19,7 @@ export interface GeminiMessageContext {
   /** Gemini 3 refuses a function call of the current turn without a signature. */
   requiresSignatures: boolean;
   /** Signatures llmux kept from earlier answers, by tool-call id, for clients that cannot send them back. */
-  rememberedSignature: (toolCallId: string) => string | undefined;
+  rememberedSignature: (call: { id: string; name: string; arguments: string }) => string | undefined;
   degraded: DegradedField[];
 }
 
@@ -95,7 +95,7 @@ function convertPart(
         calls.toolIds.set(part.id, ownId);
       }
       const out: GeminiRequestPart = { functionCall: call };
-      const signature = geminiSignature(part.metadata) ?? context.rememberedSignature(part.id);
+      const signature = geminiSignature(part.metadata) ?? context.rememberedSignature(part);
       if (signature !== undefined) out.thoughtSignature = signature;
       return out;
     }

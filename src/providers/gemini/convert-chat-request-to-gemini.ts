@@ -12,7 +12,7 @@ export interface GeminiChatConversion {
 
 export interface GeminiConversionContext {
   providerId: string;
-  rememberedSignature: (toolCallId: string) => string | undefined;
+  rememberedSignature: (call: { id: string; name: string; arguments: string }) => string | undefined;
 }
 
 /** Thinking budgets for effort levels on models that take a budget (Gemini 2.5: 128–32768; -1 is dynamic). */

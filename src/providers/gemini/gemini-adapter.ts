@@ -102,13 +102,13 @@ export class GeminiAdapter implements ProviderAdapter {
   }
 
   private convert(request: ChatRequest, context: CallContext): { body: unknown; degraded: DegradedField[] } {
-    const conversion = convertChatRequestToGemini(request, { providerId: this.id, rememberedSignature: (id) => this.signatures.recall(id) });
+    const conversion = convertChatRequestToGemini(request, { providerId: this.id, rememberedSignature: (call) => this.signatures.recall(call) });
     if (conversion.degraded.length > 0) context.log.warn({ provider: this.id, model: request.model, degraded: conversion.degraded }, `request fields not sent to provider '${this.id}' as they were`);
     return conversion;
   }
 
   private decodeOptions(degraded: DegradedField[]): Parameters<typeof decodeGeminiResponses>[1] {
-    return { providerId: this.id, degraded, onSignedToolCall: (toolCallId, signature) => this.signatures.remember(toolCallId, signature) };
+    return { providerId: this.id, degraded, onSignedToolCall: (call, signature) => this.signatures.remember(call, signature) };
   }
 
   /** `/models/<id>`; a client may name the model with or without `models/`. */

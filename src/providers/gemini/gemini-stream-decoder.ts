@@ -18,7 +18,7 @@ export interface GeminiDecodeOptions {
   providerId: string;
   degraded?: DegradedField[];
   /** Told every signed function call, so the signature can go back when the client drops it. */
-  onSignedToolCall?: (toolCallId: string, signature: string) => void;
+  onSignedToolCall?: (call: { id: string; name: string; arguments: string }, signature: string) => void;
 }
 
 /**
@@ -70,9 +70,10 @@ export async function* decodeGeminiResponses(responses: AsyncIterable<unknown>, 
           const toolCallId = part.functionCall.id ?? `call_${randomBytes(12).toString('base64url')}`;
           let metadata = signed;
           if (part.functionCall.id !== undefined) metadata = { provider: 'gemini', ...signed, itemId: part.functionCall.id };
-          if (signed?.signature !== undefined) options.onSignedToolCall?.(toolCallId, signed.signature);
+          const argumentsText = JSON.stringify(part.functionCall.args ?? {});
+          if (signed?.signature !== undefined) options.onSignedToolCall?.({ id: toolCallId, name: part.functionCall.name, arguments: argumentsText }, signed.signature);
           yield* builder.toolCallStart(toolCallId, part.functionCall.name, metadata);
-          yield* builder.toolCallDelta(JSON.stringify(part.functionCall.args ?? {}));
+          yield* builder.toolCallDelta(argumentsText);
           yield* builder.endBlock();
           continue;
         }

@@ -27,7 +27,7 @@ export function mapGeminiError(httpStatus: number, text: string, providerId: str
   if (status !== undefined) options.code = status;
   const retryDelay = fields?.details?.find((detail) => detail['@type']?.endsWith('google.rpc.RetryInfo') === true)?.retryDelay;
   const seconds = retryDelay === undefined ? undefined : /^(\d+(?:\.\d+)?)s$/.exec(retryDelay)?.[1];
-  if (seconds !== undefined) options.retryAfterSeconds = Math.ceil(Number(seconds));
+  if (seconds !== undefined) options.retryAfterSeconds = Number(seconds);
   if (reasons.includes('API_KEY_INVALID') || httpStatus === 401 || status === 'UNAUTHENTICATED') {
     return new GatewayError('authentication', `provider '${providerId}' (Gemini) rejected the API key llmux is configured with: ${message} (check its api_key)`, options);
   }
