@@ -113,7 +113,8 @@ export class FakeGeminiServer {
     if (request.method !== 'POST' || match === null) return notFound(response);
     const [, name, method] = match as unknown as [string, string, string];
     const model = this.models.find((candidate) => candidate.name === name);
-    const wanted = method === 'streamGenerateContent' ? 'generateContent' : method;
+    // The list names generateContent and embedContent only; their stream and batch forms come with them.
+    const wanted = method === 'streamGenerateContent' ? 'generateContent' : method === 'batchEmbedContents' ? 'embedContent' : method;
     if (model === undefined || !(model.methods ?? ['generateContent', 'countTokens']).includes(wanted)) {
       return sendError(response, 404, 'NOT_FOUND', `models/${name} is not found for API version ${version}, or is not supported for ${wanted}. Call ListModels to see the list of available models and their supported methods.`);
     }
