@@ -21,10 +21,10 @@ listen:
   port: 11434
 
 # Upstream providers. Each has an id (used in targets as "<id>/<model>") and a type:
-#   openai-compatible | cerebras | poe
-# (The types anthropic, gemini and ollama are recognised but not built in this version yet:
-# a provider of one of them is skipped with a warning.)
-# cerebras and poe have their real default base_url (openai-compatible needs one); each
+#   openai-compatible | cerebras | poe | gemini | ollama
+# (The type anthropic is recognised but not built in this version yet:
+# a provider of it is skipped with a warning.)
+# cerebras, poe, gemini and ollama have their real default base_url (openai-compatible needs one); each
 # provider's own model list (its /models) is discovered, cached, and routable by name.
 providers:
   - id: cerebras
@@ -43,6 +43,20 @@ providers:
                                            # bot: api.poe.com/bot/<BOT>, the fastapi_poe protocol
     # proxy: socks5://user:pass@127.0.0.1:1080   # optional: http://, https:// or socks5://
     # upload_url: https://www.quora.com/poe_api/file_upload_3RD_PARTY_POST  # bot protocol: attachments
+
+  # Google's Gemini API (keys at aistudio.google.com; GEMINI_API_KEY or GOOGLE_API_KEY):
+  # - id: gemini
+  #   type: gemini
+  #   api_key: \${GEMINI_API_KEY}
+  #   # api_version: v1beta                # the default; v1 or v1alpha
+
+  # A real Ollama server. Its default address, http://127.0.0.1:11434, is also llmux's own port:
+  # move llmux (listen.port above, PORT or --port) or the Ollama (base_url), or it is skipped.
+  # OLLAMA_BASE_URL sets it from the environment (OLLAMA_HOST is where an Ollama listens).
+  # - id: local
+  #   type: ollama
+  #   base_url: http://127.0.0.1:11435
+  #   # api_key: \${OLLAMA_API_KEY}         # only for Ollama's cloud, https://ollama.com
 
   # Any OpenAI-compatible server (OpenAI, vLLM, LM Studio, llama.cpp, OpenRouter, …):
   # - id: openai
