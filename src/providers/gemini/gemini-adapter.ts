@@ -7,7 +7,7 @@ import { GatewayError } from '../../canonical/gateway-error.ts';
 import type { ProviderModel } from '../../canonical/model-info.ts';
 import { DEFAULT_BASE_URLS } from '../../config/default-base-url.ts';
 import { decodeSse } from '../../wire/sse-decoder.ts';
-import { mapTransportError, type UpstreamHttpClient, type UpstreamResponse } from '../../wire/upstream-http-client.ts';
+import { headerValue, mapTransportError, type UpstreamHttpClient, type UpstreamResponse } from '../../wire/upstream-http-client.ts';
 import { ApiKeyPool, apiKeysFromConfig } from '../api-key-pool.ts';
 import { collectChatResponse } from '../collect-chat-response.ts';
 import type { CallContext, ProviderAdapter, ProviderFactoryInput } from '../provider-adapter.ts';
@@ -51,7 +51,7 @@ export class GeminiAdapter implements ProviderAdapter {
   async streamChat(request: ChatRequest, context: CallContext): Promise<AsyncIterable<ChatStreamEvent>> {
     const { body, degraded } = this.convert(request, context);
     const response = await this.send('POST', `${this.modelPath(request.model)}:streamGenerateContent?alt=sse`, JSON.stringify(body), context);
-    return this.streamEvents(response, degraded);
+    return this.streamEvents(response, degraded, this.root + `${this.modelPath(request.model)}:streamGenerateContent`, context.signal);
   }
 
   async completeChat(request: ChatRequest, context: CallContext): Promise<ChatResponse> {
@@ -116,11 +116,11 @@ export class GeminiAdapter implements ProviderAdapter {
     return `/models/${model.replace(/^models\//, '')}`;
   }
 
-  private async *streamEvents(response: UpstreamResponse, degraded: DegradedField[]): AsyncGenerator<ChatStreamEvent> {
+  private async *streamEvents(response: UpstreamResponse, degraded: DegradedField[], url: string, signal: AbortSignal): AsyncGenerator<ChatStreamEvent> {
     let finished = false;
     const providerId = this.id;
     async function* payloads(): AsyncGenerator<unknown> {
-      for await (const event of decodeSse(response.body.iterator({ destroyOnReturn: false }))) {
+      for await (const event of decodeSse(transportMapped(response, url, signal))) {
         if (event.data.trim() === '' || event.data === '[DONE]') continue;
         try {
           yield JSON.parse(event.data) as unknown;
@@ -153,7 +153,7 @@ export class GeminiAdapter implements ProviderAdapter {
     const response = await this.httpClient.request(body === undefined ? { url, method, headers, signal: context.signal } : { url, method, headers, body, signal: context.signal });
     if (response.status >= 200 && response.status < 300) return response;
     const text = await this.readText(response, url);
-    throw this.keys.reportFailure(key, mapGeminiError(response.status, text, this.id));
+    throw this.keys.reportFailure(key, mapGeminiError(response.status, text, this.id, headerValue(response.headers, 'retry-after')));
   }
 
   private async readText(response: UpstreamResponse, url: string): Promise<string> {
@@ -176,4 +176,13 @@ export class GeminiAdapter implements ProviderAdapter {
 
 async function* once(value: unknown): AsyncGenerator<unknown> {
   yield value;
+}
+
+/** The body's bytes; a failure while reading (client gone, connection cut, idle timeout) as a GatewayError. */
+async function* transportMapped(response: UpstreamResponse, url: string, signal: AbortSignal): AsyncGenerator<Uint8Array> {
+  try {
+    for await (const chunk of response.body.iterator({ destroyOnReturn: false })) yield chunk as Uint8Array;
+  } catch (error) {
+    throw mapTransportError(error, url, { signal });
+  }
 }

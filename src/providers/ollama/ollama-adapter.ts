@@ -5,7 +5,7 @@ import type { EmbeddingRequest, EmbeddingResponse } from '../../canonical/embedd
 import { GatewayError } from '../../canonical/gateway-error.ts';
 import type { ProviderModel } from '../../canonical/model-info.ts';
 import { DEFAULT_BASE_URLS } from '../../config/default-base-url.ts';
-import { mapTransportError, type UpstreamHttpClient, type UpstreamResponse } from '../../wire/upstream-http-client.ts';
+import { headerValue, mapTransportError, type UpstreamHttpClient, type UpstreamResponse } from '../../wire/upstream-http-client.ts';
 import { ApiKeyPool, apiKeysFromConfig } from '../api-key-pool.ts';
 import { collectChatResponse } from '../collect-chat-response.ts';
 import type { CallContext, ProviderAdapter, ProviderFactoryInput } from '../provider-adapter.ts';
@@ -47,7 +47,7 @@ export class OllamaAdapter implements ProviderAdapter {
     this.checkVision(request);
     if (degraded.length > 0) context.log.warn({ provider: this.id, model: request.model, degraded }, `request fields not sent to provider '${this.id}'`);
     const response = await this.send('POST', '/api/chat', JSON.stringify(body), context);
-    return this.events(response, degraded);
+    return this.events(response, degraded, context.signal);
   }
 
   async completeChat(request: ChatRequest, context: CallContext): Promise<ChatResponse> {
@@ -110,10 +110,10 @@ export class OllamaAdapter implements ProviderAdapter {
     }
   }
 
-  private async *events(response: UpstreamResponse, degraded: Parameters<typeof decodeOllamaStream>[2]): AsyncGenerator<ChatStreamEvent> {
+  private async *events(response: UpstreamResponse, degraded: Parameters<typeof decodeOllamaStream>[2], signal: AbortSignal): AsyncGenerator<ChatStreamEvent> {
     let finished = false;
     try {
-      for await (const event of decodeOllamaStream(response.body.iterator({ destroyOnReturn: false }), this.id, degraded)) {
+      for await (const event of decodeOllamaStream(transportMapped(response, this.baseUrl + '/api/chat', signal), this.id, degraded)) {
         if (event.type === 'finish' || event.type === 'error') finished = true;
         yield event;
       }
@@ -136,7 +136,7 @@ export class OllamaAdapter implements ProviderAdapter {
     const response = await this.httpClient.request(body === undefined ? { url, method, headers, signal: context.signal } : { url, method, headers, body, signal: context.signal });
     if (response.status >= 200 && response.status < 300) return response;
     const text = await this.readText(response, url);
-    throw this.keys.reportFailure(key, mapOllamaError(response.status, text, this.id));
+    throw this.keys.reportFailure(key, mapOllamaError(response.status, text, this.id, headerValue(response.headers, 'retry-after')));
   }
 
   private async readText(response: UpstreamResponse, url: string): Promise<string> {
@@ -154,5 +154,14 @@ export class OllamaAdapter implements ProviderAdapter {
     } catch {
       throw new GatewayError('upstream', `provider '${this.id}' answered ${path} with a body that is not JSON: ${text.slice(0, 200)}`, { upstreamStatus: response.status });
     }
+  }
+}
+
+/** The body's bytes; a failure while reading (client gone, connection cut, idle timeout) as a GatewayError. */
+async function* transportMapped(response: UpstreamResponse, url: string, signal: AbortSignal): AsyncGenerator<Uint8Array> {
+  try {
+    for await (const chunk of response.body.iterator({ destroyOnReturn: false })) yield chunk as Uint8Array;
+  } catch (error) {
+    throw mapTransportError(error, url, { signal });
   }
 }
