@@ -1,5 +1,6 @@
 import type { ChatRequest } from '../canonical/chat-request.ts';
-import type { ChatResponse } from '../canonical/chat-response.ts';
+import { responseReasoning, responseText, responseToolCalls, type ChatResponse } from '../canonical/chat-response.ts';
+import type { DegradedField } from '../canonical/degraded-field.ts';
 import type { ChatStreamEvent } from '../canonical/chat-stream-event.ts';
 import type { EmbeddingRequest, EmbeddingResponse } from '../canonical/embedding.ts';
 import { GatewayError, toGatewayError } from '../canonical/gateway-error.ts';
@@ -22,6 +23,8 @@ export interface DispatchContext extends CallContext {
   allowedModels?: ReadonlySet<string>;
   /** Where the request went, once known (for `x-llmux-provider` / `x-llmux-model`). */
   target?: RouteTarget;
+  /** Request fields the chosen provider could not honour and dropped (`x-llmux-degraded`). */
+  degraded: DegradedField[];
 }
 
 export interface RoutedStream {
@@ -57,6 +60,7 @@ export class ChatDispatcher {
       const startedAt = performance.now();
       try {
         const held = await holdUntilOutput(await target.provider.streamChat(upstreamRequest, context));
+        for (const event of held.held) if (event.type === 'response-start' && event.degraded !== undefined) declareDegraded(context, target, event.degraded);
         return { events: measureChatStream(held, upstreamRequest, startedAt, context.onUsage), target, model };
       } finally {
         context.upstreamMs += performance.now() - startedAt;
@@ -72,10 +76,8 @@ export class ChatDispatcher {
       try {
         const response = await target.provider.completeChat(upstreamRequest, context);
         response.timing ??= measuredTiming(startedAt, undefined);
-        if (response.usage === undefined) {
-          const output = response.reasoning + response.text + response.toolCalls.map((call) => call.name + call.arguments).join('');
-          response.usage = await countChatUsage(upstreamRequest.messages, upstreamRequest.tools, output);
-        }
+        response.usage ??= await countChatUsage(upstreamRequest.messages, upstreamRequest.tools, responseOutputText(response));
+        if (response.degraded !== undefined) declareDegraded(context, target, response.degraded);
         context.onUsage?.(response.usage);
         return { response, target, model };
       } finally {
@@ -157,4 +159,19 @@ export class ChatDispatcher {
     }
     throw lastError ?? new GatewayError('internal', 'no target was tried');
   }
+}
+
+/** What a tokenizer counts as an answer's output: its reasoning, text and tool calls. */
+function responseOutputText(response: ChatResponse): string {
+  return responseReasoning(response) + responseText(response) + responseToolCalls(response).map((call) => call.name + call.arguments).join('');
+}
+
+/** Fields the provider dropped go into the response header and one warning line for the request. */
+function declareDegraded(context: DispatchContext, target: RouteTarget, fields: readonly DegradedField[]): void {
+  if (fields.length === 0) return;
+  context.degraded.push(...fields);
+  context.log.warn(
+    { provider: target.provider.id, model: target.upstreamModel, degraded: fields },
+    `request fields not honoured by provider '${target.provider.id}': ${fields.map((entry) => entry.field).join(', ')}`,
+  );
 }

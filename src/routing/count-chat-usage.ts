@@ -28,5 +28,5 @@ export async function countChatUsage(messages: ChatMessage[], tools: ToolDefinit
     }
   }
   if (tools !== undefined && tools.length > 0) prompt += JSON.stringify(tools);
-  return { inputTokens: count(prompt), outputTokens: output.length === 0 ? 0 : count(output), source: 'counted' };
+  return { input: { total: count(prompt) }, output: { total: output.length === 0 ? 0 : count(output) }, source: 'counted' };
 }

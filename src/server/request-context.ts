@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticatedClient } from '../auth/client-key-authenticator.ts';
+import { degradedHeaderValue } from '../canonical/degraded-field.ts';
 import type { DispatchContext } from '../routing/chat-dispatcher.ts';
 
 declare module 'fastify' {
@@ -26,7 +27,7 @@ export function attachRequestContext(request: FastifyRequest, reply: FastifyRepl
   const context: RequestContext = {
     receivedAt: performance.now(),
     controller,
-    dispatch: { signal: controller.signal, requestId: String(request.id), log: request.log, upstreamMs: 0 },
+    dispatch: { signal: controller.signal, requestId: String(request.id), log: request.log, upstreamMs: 0, degraded: [] },
   };
   request.llmux = context;
   reply.raw.once('close', () => {
@@ -44,5 +45,7 @@ export function llmuxHeaders(request: FastifyRequest): Record<string, string> {
     headers['x-llmux-provider'] = target.provider.id;
     headers['x-llmux-model'] = target.upstreamModel;
   }
+  const degraded = context.dispatch.degraded;
+  if (degraded.length > 0) headers['x-llmux-degraded'] = degradedHeaderValue(degraded);
   return headers;
 }

@@ -40,7 +40,7 @@ export function registerOllamaEmbeddingRoutes(scope: FastifyInstance, context: O
       embeddings,
       total_duration: Math.round((performance.now() - request.llmux.receivedAt) * 1e6),
       load_duration: Math.round(loadMs * 1e6),
-      prompt_eval_count: response.usage?.inputTokens ?? (await countTokens(input)),
+      prompt_eval_count: response.usage?.input.total ?? (await countTokens(input)),
     };
   });
 
