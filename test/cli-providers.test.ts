@@ -156,7 +156,7 @@ describe('llmux check', () => {
     const result = await runLlmux(['check', '--config', config], { cwd: directory.path });
     assert.equal(result.code, 1);
     assert.match(result.stdout, /\nlater +\S+ +\(default\) +skipped: type '\S+' is not built in this version yet +- +-\n$/);
-    assert.match(result.stderr, /^llmux: no provider is available \(see the lines above\); edit .* to use a provider type this version has \(openai-compatible, cerebras, poe\)\n$/);
+    assert.match(result.stderr, /^llmux: no provider is available \(see the lines above\); edit .* to use a provider type this version has \(openai-compatible, cerebras, poe, gemini, ollama\)\n$/);
   });
 
   it('exits 0 when every provider answers', async () => {

@@ -137,7 +137,7 @@ describe('llmux serve', () => {
       assert.equal(
         llmux.stderr.replace(/:\d+ \(/, ':PORT ('),
         "llmux: provider 'anthropic' skipped: type 'anthropic' is not built in this version yet\n" +
-          'llmux: no provider is available (see the lines above); set CEREBRAS_API_KEY, POE_API_KEY or OPENAI_API_KEY instead (this version has the provider types openai-compatible, cerebras, poe only)\n' +
+          'llmux: no provider is available (see the lines above); set CEREBRAS_API_KEY, POE_API_KEY, OPENAI_API_KEY, GEMINI_API_KEY or OLLAMA_BASE_URL instead (this version has the provider types openai-compatible, cerebras, poe, gemini, ollama only)\n' +
           'llmux listening on http://127.0.0.1:PORT (providers: none; models: 0)\n',
       );
     } finally {

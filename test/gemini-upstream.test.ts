@@ -84,12 +84,14 @@ describe('clients served by the Gemini API', () => {
 
   it("runs a full tool round on Gemini 3 for an OpenAI client: the call's thought signature goes back although the client cannot carry it", async () => {
     upstream.reply({ chunks: [[{ functionCall: { name: 'get_weather', args: { city: 'Paris' } } }]] });
-    const first = await openai.chat.completions.create({ model: 'gem/gemini-3-pro-preview', messages: [{ role: 'user', content: 'Weather in Paris?' }], tools: [WEATHER_TOOL] });
+    const { data: first, response: firstResponse } = await openai.chat.completions
+      .create({ model: 'gem/gemini-3-pro-preview', messages: [{ role: 'user', content: 'Weather in Paris?' }], tools: [WEATHER_TOOL] })
+      .withResponse();
     const toolCall = first.choices[0]?.message.tool_calls?.[0];
     assert.equal(first.choices[0]?.finish_reason, 'tool_calls');
     assert.ok(toolCall !== undefined && toolCall.type === 'function');
     assert.deepEqual(JSON.parse(toolCall.function.arguments), { city: 'Paris' });
-    assert.equal(first.headers?.['x-llmux-degraded'], undefined);
+    assert.equal(firstResponse.headers.get('x-llmux-degraded'), 'tools[get_weather].parameters.properties.city.format');
 
     upstream.reply({ chunks: [[{ text: 'Sunny.' }]] });
     const second = await openai.chat.completions.create({
@@ -102,6 +104,7 @@ describe('clients served by the Gemini API', () => {
       ],
     });
     assert.equal(second.choices[0]?.message.content, 'Sunny.');
+    assert.equal(upstream.generateCalls().length, 2, 'Gemini took the replayed call: no signature stand-in, no retry');
     const sent = upstream.generateCalls()[1]?.json as { contents: { role: string; parts: Record<string, unknown>[] }[]; tools: unknown };
     const replayed = sent.contents[1]?.parts[0];
     assert.ok(typeof replayed?.thoughtSignature === 'string' && upstream.issuedSignatures.has(replayed.thoughtSignature));
