@@ -98,7 +98,7 @@ describe('clients served by an upstream Ollama', () => {
 
   it('serves ollama-js: thinking and a tool call streamed, a tool result sent back by name', async () => {
     upstream.reply({ thinking: ['Need weather.'], toolCalls: [{ name: 'get_weather', arguments: { city: 'Oslo' } }], promptEvalCount: 40, evalCount: 7 });
-    const stream = await ollama.chat({ model: 'box/qwen3', messages: [{ role: 'user', content: 'Oslo?' }], tools: [WEATHER_TOOL], think: true, stream: true });
+    const stream = await ollama.chat({ model: 'box/qwen3', messages: [{ role: 'user', content: 'Oslo?' }], tools: [WEATHER_TOOL], think: true, stream: true, keep_alive: '-1' });
     let thinking = '';
     const calls: { name: string; arguments: Record<string, unknown> }[] = [];
     let final: { done_reason?: string; prompt_eval_count?: number; eval_count?: number } | undefined;
@@ -108,6 +108,7 @@ describe('clients served by an upstream Ollama', () => {
       if (chunk.done) final = chunk;
     }
     assert.equal(thinking, 'Need weather.');
+    assert.equal((upstream.chatCalls()[0]?.json as { keep_alive?: unknown }).keep_alive, -1);
     assert.deepEqual(calls, [{ name: 'get_weather', arguments: { city: 'Oslo' } }]);
     assert.equal(final?.prompt_eval_count, 40);
     assert.equal(final?.eval_count, 7);

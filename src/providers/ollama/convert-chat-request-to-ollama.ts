@@ -75,7 +75,9 @@ export function convertChatRequestToOllama(request: ChatRequest, providerId: str
   if (request.user !== undefined) degraded.push({ field: 'user', reason: 'Ollama has no end-user id' });
 
   for (const [field, value] of Object.entries({ ...request.unmappedFields, ...pick(own, OLLAMA_CHAT_FIELDS) })) {
-    if (OLLAMA_CHAT_FIELDS.has(field)) (body as unknown as Record<string, unknown>)[field] = value;
+    // Ollama reads a keep_alive of "-1" as a duration without a unit and refuses it; a number it takes.
+    if (field === 'keep_alive' && typeof value === 'string' && /^-?\d+$/.test(value.trim())) body.keep_alive = Number(value);
+    else if (OLLAMA_CHAT_FIELDS.has(field)) (body as unknown as Record<string, unknown>)[field] = value;
     else degraded.push({ field, reason: `Ollama's /api/chat has no '${field}'` });
   }
   return { body, degraded };
