@@ -29,6 +29,10 @@ export interface FakeGeminiReply {
   usage?: Record<string, number>;
   blockReason?: string;
   error?: { httpStatus: number; status: string; message: string; retryDelay?: string };
+  /** The chunks, then the body ends with no finish reason (a connection cut mid-answer). */
+  cut?: boolean;
+  /** The chunks, then nothing more until the client leaves. */
+  hold?: boolean;
 }
 
 export interface FakeGeminiCall {
@@ -37,6 +41,8 @@ export interface FakeGeminiCall {
   query: URLSearchParams;
   headers: IncomingMessage['headers'];
   json: unknown;
+  /** Resolves true when the client closed the connection before the answer ended. */
+  closedEarly: Promise<boolean>;
 }
 
 const SKIP_VALIDATOR = 'skip_thought_signature_validator';
@@ -97,7 +103,8 @@ export class FakeGeminiServer {
     } catch {
       return sendError(response, 400, 'INVALID_ARGUMENT', 'Invalid JSON payload received. Unexpected token.');
     }
-    this.calls.push({ method: request.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: request.headers, json });
+    const closedEarly = new Promise<boolean>((resolve) => response.on('close', () => resolve(!response.writableFinished)));
+    this.calls.push({ method: request.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: request.headers, json, closedEarly });
     const key = request.headers['x-goog-api-key'] ?? url.searchParams.get('key');
     if (key === undefined || key === null) {
       return sendError(response, 403, 'PERMISSION_DENIED', 'Method doesn\'t allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.');
@@ -220,7 +227,8 @@ export class FakeGeminiServer {
       return stream ? sendEvents(response, [blocked], sse) : sendJson(response, 200, blocked);
     }
     const finishReason = reply.finishReason ?? 'STOP';
-    const candidate = (parts: FakeGeminiPart[], last: boolean): Record<string, unknown> => ({ content: { role: 'model', parts }, index: 0, ...(last ? { finishReason } : {}) });
+    const open = reply.cut === true || reply.hold === true;
+    const candidate = (parts: FakeGeminiPart[], last: boolean): Record<string, unknown> => ({ content: { role: 'model', parts }, index: 0, ...(last && !open ? { finishReason } : {}) });
     if (!stream) return sendJson(response, 200, { candidates: [candidate(chunks.flat(), true)], usageMetadata: full, ...head });
     const events = chunks.map((parts, index) => ({
       candidates: [candidate(parts, index === chunks.length - 1)],
@@ -228,7 +236,7 @@ export class FakeGeminiServer {
       ...head,
     }));
     if (events.length === 0) events.push({ candidates: [candidate([], true)], usageMetadata: full, ...head });
-    sendEvents(response, events, sse);
+    sendEvents(response, events, sse, reply.hold === true);
   }
 
   /** Thinking models sign every function call they make (and the last text part when asked to with `thoughtSignature: true`). */
@@ -255,7 +263,7 @@ export class FakeGeminiServer {
   }
 }
 
-function sendEvents(response: ServerResponse, events: unknown[], sse: boolean): void {
+function sendEvents(response: ServerResponse, events: unknown[], sse: boolean, hold = false): void {
   if (!sse) {
     // Without alt=sse the API streams one JSON array.
     response.writeHead(200, { 'content-type': 'application/json; charset=UTF-8' });
@@ -264,7 +272,7 @@ function sendEvents(response: ServerResponse, events: unknown[], sse: boolean): 
   }
   response.writeHead(200, { 'content-type': 'text/event-stream' });
   for (const event of events) response.write(`data: ${JSON.stringify(event)}\r\n\r\n`);
-  response.end();
+  if (!hold) response.end();
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {

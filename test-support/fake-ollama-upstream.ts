@@ -20,12 +20,18 @@ export interface FakeOllamaModel {
 export interface FakeOllamaReply {
   thinking?: string[];
   content?: string[];
-  toolCalls?: { name: string; arguments: Record<string, unknown> }[];
+  toolCalls?: { id?: string; name: string; arguments: Record<string, unknown> }[];
   doneReason?: 'stop' | 'length';
   promptEvalCount?: number;
   evalCount?: number;
   /** Written as a last `{"error":…}` line (HTTP 200) after the chunks, instead of `done:true`. */
   errorAfter?: string;
+  /** An HTTP error before any output, as `{"error":message}`. */
+  httpError?: { status: number; message: string; retryAfter?: string };
+  /** The chunks, then the body ends with no `done` line (a connection cut mid-answer). */
+  cut?: boolean;
+  /** The chunks, then nothing more until the client leaves. */
+  hold?: boolean;
 }
 
 export interface FakeOllamaCall {
@@ -33,6 +39,8 @@ export interface FakeOllamaCall {
   path: string;
   headers: IncomingMessage['headers'];
   json: unknown;
+  /** Resolves true when the client closed the connection before the answer ended. */
+  closedEarly: Promise<boolean>;
 }
 
 const NANOS_PER_MS = 1_000_000;
@@ -88,7 +96,8 @@ export class FakeOllamaUpstream {
       json = undefined;
     }
     const path = (request.url ?? '/').split('?')[0] ?? '/';
-    this.calls.push({ method: request.method ?? 'GET', path, headers: request.headers, json });
+    const closedEarly = new Promise<boolean>((resolve) => response.on('close', () => resolve(!response.writableFinished)));
+    this.calls.push({ method: request.method ?? 'GET', path, headers: request.headers, json, closedEarly });
     if (this.apiKey !== undefined && request.headers.authorization !== `Bearer ${this.apiKey}`) return sendJson(response, 401, { error: 'unauthorized' });
     const body = (typeof json === 'object' && json !== null ? json : {}) as Record<string, unknown>;
     if (request.method === 'GET' && path === '/api/tags') return sendJson(response, 200, { models: this.models.map((model) => this.listed(model)) });
@@ -157,13 +166,17 @@ export class FakeOllamaUpstream {
     const head = { model: name, created_at: created };
     if (messages.length === 0) return sendJson(response, 200, { ...head, message: { role: 'assistant', content: '' }, done: true, done_reason: 'load' });
     const reply = this.replies.shift() ?? { content: ['Hello', ' from Ollama'] };
+    if (reply.httpError !== undefined) {
+      const headers: Record<string, string> = reply.httpError.retryAfter === undefined ? {} : { 'retry-after': reply.httpError.retryAfter };
+      return sendJson(response, reply.httpError.status, { error: reply.httpError.message }, headers);
+    }
     // Thinking comes only when asked for on a thinking model (absent `think` means true there).
     const thinking = has('thinking') && think !== false ? (reply.thinking ?? []) : [];
     const lines: Record<string, unknown>[] = [];
     for (const piece of thinking) lines.push({ ...head, message: { role: 'assistant', content: '', thinking: piece }, done: false });
     for (const piece of reply.content ?? []) lines.push({ ...head, message: { role: 'assistant', content: piece }, done: false });
     (reply.toolCalls ?? []).forEach((call, index) => {
-      const id = `call_${createHash('sha256').update(`${call.name}${index}${this.calls.length}`).digest('hex').slice(0, 8)}`;
+      const id = call.id ?? `call_${createHash('sha256').update(`${call.name}${index}${this.calls.length}`).digest('hex').slice(0, 8)}`;
       lines.push({ ...head, message: { role: 'assistant', content: '', tool_calls: [{ id, function: { index, name: call.name, arguments: call.arguments } }] }, done: false });
     });
     const metrics = {
@@ -185,6 +198,11 @@ export class FakeOllamaUpstream {
     }
     response.writeHead(200, { 'content-type': 'application/x-ndjson' });
     for (const line of lines) response.write(JSON.stringify(line) + '\n');
+    if (reply.hold === true) return;
+    if (reply.cut === true) {
+      response.end();
+      return;
+    }
     response.end(JSON.stringify(reply.errorAfter === undefined ? last : { error: reply.errorAfter }) + '\n');
   }
 
@@ -205,7 +223,7 @@ function normalised(vector: number[]): number[] {
   return vector.map((value) => value / length);
 }
 
-function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
   response.end(JSON.stringify(body));
 }
