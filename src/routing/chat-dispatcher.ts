@@ -7,10 +7,14 @@ import { GatewayError, toGatewayError } from '../canonical/gateway-error.ts';
 import type { ImageGenerationRequest, ImageGenerationResponse } from '../canonical/image-generation.ts';
 import type { Usage } from '../canonical/usage.ts';
 import type { CallContext } from '../providers/provider-adapter.ts';
+import { InMemoryReasoningStateStore } from '../state/in-memory-reasoning-state-store.ts';
+import type { ReasoningStateStore } from '../state/reasoning-state-store.ts';
 import { countChatUsage } from './count-chat-usage.ts';
 import { holdUntilOutput } from './hold-until-output.ts';
 import { measureChatStream, measuredTiming } from './measure-chat-stream.ts';
 import type { ModelRouter, ResolvedModel, RouteTarget } from './model-router.ts';
+import { ReasoningStateRecorder } from './reasoning-state-recorder.ts';
+import { reattachReasoningState } from './reattach-reasoning-state.ts';
 import { DEFAULT_RETRY_POLICY, retryDelayMs, waitBeforeRetry, type RetryPolicy } from './retry-policy.ts';
 
 /** Per-request bookkeeping shared with the server: time spent waiting on upstreams. */
@@ -48,20 +52,25 @@ export class ChatDispatcher {
   readonly router: ModelRouter;
   private readonly retryPolicy: RetryPolicy;
 
-  constructor(router: ModelRouter, retryPolicy: RetryPolicy = DEFAULT_RETRY_POLICY) {
+  /** Provider state clients cannot carry back, kept between turns (see reattachReasoningState). */
+  readonly reasoningState: ReasoningStateStore;
+
+  constructor(router: ModelRouter, retryPolicy: RetryPolicy = DEFAULT_RETRY_POLICY, reasoningState: ReasoningStateStore = new InMemoryReasoningStateStore()) {
     this.router = router;
     this.retryPolicy = retryPolicy;
+    this.reasoningState = reasoningState;
   }
 
   async stream(request: ChatRequest, context: DispatchContext): Promise<RoutedStream> {
     const model = await this.resolve(request.model, context);
     return this.withFallback(model, context, async (target) => {
-      const upstreamRequest: ChatRequest = { ...request, model: target.upstreamModel, stream: true };
+      const upstreamRequest = this.upstreamRequest(request, target, true);
       const startedAt = performance.now();
       try {
         const held = await holdUntilOutput(await target.provider.streamChat(upstreamRequest, context));
         for (const event of held.held) if (event.type === 'response-start' && event.degraded !== undefined) declareDegraded(context, target, event.degraded);
-        return { events: measureChatStream(held, upstreamRequest, startedAt, context.onUsage), target, model };
+        const recorder = new ReasoningStateRecorder(this.reasoningState, target.provider.type, target.upstreamModel);
+        return { events: measureChatStream(held, upstreamRequest, startedAt, context.onUsage, recorder), target, model };
       } finally {
         context.upstreamMs += performance.now() - startedAt;
       }
@@ -71,13 +80,14 @@ export class ChatDispatcher {
   async complete(request: ChatRequest, context: DispatchContext): Promise<RoutedResponse> {
     const model = await this.resolve(request.model, context);
     return this.withFallback(model, context, async (target) => {
-      const upstreamRequest: ChatRequest = { ...request, model: target.upstreamModel, stream: false };
+      const upstreamRequest = this.upstreamRequest(request, target, false);
       const startedAt = performance.now();
       try {
         const response = await target.provider.completeChat(upstreamRequest, context);
         response.timing ??= measuredTiming(startedAt, undefined);
         response.usage ??= await countChatUsage(upstreamRequest.messages, upstreamRequest.tools, responseOutputText(response));
         if (response.degraded !== undefined) declareDegraded(context, target, response.degraded);
+        new ReasoningStateRecorder(this.reasoningState, target.provider.type, target.upstreamModel).observeResponse(response);
         context.onUsage?.(response.usage);
         return { response, target, model };
       } finally {
@@ -112,6 +122,12 @@ export class ChatDispatcher {
       }
       return this.timed(context, async () => ({ response: await generate({ ...request, model: target.upstreamModel }, context), target }));
     });
+  }
+
+  /** The request as one target gets it: its model id, and the provider state it needs back. */
+  private upstreamRequest(request: ChatRequest, target: RouteTarget, stream: boolean): ChatRequest {
+    const messages = reattachReasoningState(request.messages, this.reasoningState, target.provider.type, target.upstreamModel);
+    return { ...request, messages, model: target.upstreamModel, stream };
   }
 
   /** Resolve a model name, refusing names the client's key may not use. */
