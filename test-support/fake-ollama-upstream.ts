@@ -104,6 +104,7 @@ export class FakeOllamaUpstream {
     if (request.method === 'POST' && path === '/api/show') return this.show(body, response);
     if (request.method === 'POST' && path === '/api/chat') return this.chat(text, body, response);
     if (request.method === 'POST' && path === '/api/embed') return this.embed(body, response);
+    if (request.method === 'POST' && path === '/api/generate') return this.generate(body, response);
     response.writeHead(404, { 'content-type': 'text/plain' });
     response.end('404 page not found');
   }
@@ -204,6 +205,26 @@ export class FakeOllamaUpstream {
       return;
     }
     response.end(JSON.stringify(reply.errorAfter === undefined ? last : { error: reply.errorAfter }) + '\n');
+  }
+
+  /** `/api/generate` (server/routes.go GenerateHandler): `response` pieces, `context` on the last line. */
+  private generate(body: Record<string, unknown>, response: ServerResponse): void {
+    const model = this.find(body.model);
+    if (model === undefined) return sendJson(response, 404, { error: `model '${String(body.model ?? '')}' not found` });
+    if (body.raw === true && (body.system !== undefined || body.template !== undefined || body.context !== undefined)) {
+      return sendJson(response, 400, { error: 'raw mode does not support template, system, or context' });
+    }
+    if (typeof body.suffix === 'string' && body.suffix !== '' && !model.capabilities.includes('insert')) {
+      return sendJson(response, 400, { error: `registry.ollama.ai/library/${model.name} does not support insert` });
+    }
+    const reply = this.replies.shift() ?? { content: ['return a + b'] };
+    const head = { model: body.model, created_at: '2026-12-06T01:00:00.123456Z' };
+    const lines = (reply.content ?? []).map((piece) => ({ ...head, response: piece, done: false }));
+    const last = { ...head, response: '', done: true, done_reason: 'stop', context: [1, 2, 3], total_duration: 1000, load_duration: 10, prompt_eval_count: reply.promptEvalCount ?? 9, prompt_eval_duration: 100, eval_count: reply.evalCount ?? 4, eval_duration: 800 };
+    if (body.stream === false) return sendJson(response, 200, { ...last, response: (reply.content ?? []).join('') });
+    response.writeHead(200, { 'content-type': 'application/x-ndjson' });
+    for (const line of lines) response.write(JSON.stringify(line) + '\n');
+    response.end(JSON.stringify(last) + '\n');
   }
 
   private embed(body: Record<string, unknown>, response: ServerResponse): void {

@@ -27,6 +27,7 @@ describe('clients served by an upstream Ollama', () => {
       { name: 'qwen3', family: 'qwen3', capabilities: ['completion', 'tools', 'thinking'], contextLength: 40960 },
       { name: 'llava:7b', family: 'llama', capabilities: ['completion', 'vision'], contextLength: 4096 },
       { name: 'nomic-embed-text', family: 'nomic-bert', capabilities: ['embedding'], contextLength: 2048 },
+      { name: 'qwen2.5-coder:1.5b', family: 'qwen2', capabilities: ['completion', 'insert'], contextLength: 32768 },
     ]);
     gateway = await startTestGateway({ providers: [{ id: 'box', type: 'ollama', base_url: upstream.baseUrl }] });
     openai = new OpenAI({ baseURL: `${gateway.baseUrl}/v1`, apiKey: 'unused', maxRetries: 0 });
@@ -168,7 +169,7 @@ describe('clients served by an upstream Ollama', () => {
   it('lists the upstream models with their real capabilities and context lengths, and embeds', async () => {
     const models = await openai.models.list();
     const ids = models.data.map((model) => model.id);
-    assert.deepEqual(ids, ['qwen3:latest', 'llava:7b', 'nomic-embed-text:latest']);
+    assert.deepEqual(ids, ['qwen3:latest', 'llava:7b', 'nomic-embed-text:latest', 'qwen2.5-coder:1.5b']);
     const shown = await ollama.show({ model: 'qwen3' });
     assert.deepEqual([...shown.capabilities].sort(), ['completion', 'thinking', 'tools']);
     assert.equal(Object.entries(shown.model_info).find(([key]) => key.endsWith('.context_length'))?.[1], 40960);
@@ -178,5 +179,13 @@ describe('clients served by an upstream Ollama', () => {
     const norm = Math.hypot(...(embedded.data[0]?.embedding ?? []));
     assert.ok(Math.abs(norm - 1) < 1e-6);
     assert.equal(embedded.usage.prompt_tokens, 6);
+  });
+
+  it("sends an ollama-js fill-in-the-middle request to the upstream's /api/generate", async () => {
+    upstream.reply({ content: ['return', ' a + b'] });
+    const answer = await ollama.generate({ model: 'box/qwen2.5-coder:1.5b', prompt: 'def add(a, b):\n    ', suffix: '\n\nprint(add(1, 2))', options: { num_predict: 16 } });
+    assert.equal(answer.response, 'return a + b');
+    const call = upstream.calls.find((entry) => entry.path === '/api/generate');
+    assert.deepEqual(call?.json, { model: 'qwen2.5-coder:1.5b', prompt: 'def add(a, b):\n    ', suffix: '\n\nprint(add(1, 2))', stream: true, options: { num_predict: 16 } });
   });
 });

@@ -3,12 +3,20 @@ import { describe, it } from 'node:test';
 import type { ChatRequest } from '../../canonical/chat-request.ts';
 import { GatewayError } from '../../canonical/gateway-error.ts';
 import { convertChatRequestToOllama } from './convert-chat-request-to-ollama.ts';
+import type { OllamaChatRequestBody } from './ollama-chat-request-body.ts';
+
+function chat(request: ChatRequest): { body: OllamaChatRequestBody; degraded: { field: string }[] } {
+  const conversion = convertChatRequestToOllama(request, 'local');
+  assert.equal(conversion.path, '/api/chat');
+  if (conversion.path !== '/api/chat') throw new Error('not a chat');
+  return conversion;
+}
 
 const base: ChatRequest = { model: 'qwen3', stream: true, messages: [{ role: 'user', parts: [{ type: 'text', text: 'Hi' }] }] };
 
 describe('convertChatRequestToOllama', () => {
   it('sends a tool round with object arguments, tool names and ids, images as raw base64 and reasoning as thinking', () => {
-    const { body, degraded } = convertChatRequestToOllama(
+    const { body, degraded } = chat(
       {
         ...base,
         messages: [
@@ -32,7 +40,6 @@ describe('convertChatRequestToOllama', () => {
         ],
         tools: [{ name: 'get_weather', description: 'Weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } }],
       },
-      'local',
     );
     assert.deepEqual(degraded, []);
     assert.deepEqual(body.messages, [
@@ -85,7 +92,30 @@ describe('convertChatRequestToOllama', () => {
 
   it("leaves tools out for tool_choice none, and declares a forced tool choice Ollama cannot make", () => {
     const tools = [{ name: 't', parameters: { type: 'object' } }];
-    assert.equal(convertChatRequestToOllama({ ...base, tools, toolChoice: 'none' }, 'local').body.tools, undefined);
-    assert.deepEqual(convertChatRequestToOllama({ ...base, tools, toolChoice: 'required' }, 'local').degraded.map((entry) => entry.field), ['tool_choice']);
+    assert.equal(chat({ ...base, tools, toolChoice: 'none' }).body.tools, undefined);
+    assert.deepEqual(chat({ ...base, tools, toolChoice: 'required' }).degraded.map((entry) => entry.field), ['tool_choice']);
+  });
+
+  it('sends fill-in-the-middle and raw prompts to /api/generate with the system text and the same options', () => {
+    const conversion = convertChatRequestToOllama(
+      {
+        ...base,
+        messages: [
+          { role: 'system', parts: [{ type: 'text', text: 'Complete code.' }] },
+          { role: 'user', parts: [{ type: 'text', text: 'def add(a, b):' }] },
+        ],
+        suffix: '\n\nprint(add(1, 2))',
+        maxTokens: 20,
+        unmappedFields: { keep_alive: 300 },
+      },
+      'local',
+    );
+    assert.deepEqual(conversion, {
+      path: '/api/generate',
+      body: { model: 'qwen3', prompt: 'def add(a, b):', suffix: '\n\nprint(add(1, 2))', system: 'Complete code.', stream: true, options: { num_predict: 20 }, keep_alive: 300 },
+      degraded: [],
+    });
+    const raw = convertChatRequestToOllama({ ...base, rawPrompt: true }, 'local');
+    assert.deepEqual(raw.body, { model: 'qwen3', prompt: 'Hi', raw: true, stream: true });
   });
 });

@@ -2,12 +2,11 @@ import type { ChatMessage, MediaSource } from '../../canonical/chat-message.ts';
 import type { ChatRequest } from '../../canonical/chat-request.ts';
 import type { DegradedField } from '../../canonical/degraded-field.ts';
 import { GatewayError } from '../../canonical/gateway-error.ts';
-import type { OllamaChatRequestBody, OllamaRequestMessage } from './ollama-chat-request-body.ts';
+import type { OllamaChatRequestBody, OllamaGenerateRequestBody, OllamaGenerationFields, OllamaRequestMessage } from './ollama-chat-request-body.ts';
 
-export interface OllamaChatConversion {
-  body: OllamaChatRequestBody;
-  degraded: DegradedField[];
-}
+export type OllamaChatConversion =
+  | { path: '/api/chat'; body: OllamaChatRequestBody; degraded: DegradedField[] }
+  | { path: '/api/generate'; body: OllamaGenerateRequestBody; degraded: DegradedField[] };
 
 /** Body fields of Ollama's own ChatRequest that a client may send and llmux has no canonical field for. */
 const OLLAMA_CHAT_FIELDS = new Set(['keep_alive', 'truncate', 'shift']);
@@ -16,17 +15,19 @@ const OLLAMA_CHAT_FIELDS = new Set(['keep_alive', 'truncate', 'shift']);
  * A canonical request → Ollama's `/api/chat` (ollama `api/types.go` ChatRequest, `docs/api.md`):
  * tool-call arguments as objects, images as raw base64, reasoning effort as `think` levels,
  * structured output as `format`, sampling in `options` (`num_ctx` from the context length,
- * `num_predict` from max tokens), `keep_alive` passed through.
+ * `num_predict` from max tokens), `keep_alive` passed through. Fill-in-the-middle (`suffix`) and
+ * raw prompts go to `/api/generate` instead.
  */
 export function convertChatRequestToOllama(request: ChatRequest, providerId: string): OllamaChatConversion {
   const degraded: DegradedField[] = [];
   const refuse = (param: string, what: string): never => {
     throw new GatewayError('invalid_request', `${what} is not supported by provider '${providerId}' (Ollama)`, { param });
   };
-  if (request.suffix !== undefined) refuse('suffix', 'fill-in-the-middle (suffix)');
-  if (request.rawPrompt === true) refuse('raw', 'a raw prompt');
-  const body: OllamaChatRequestBody = { model: request.model, messages: request.messages.flatMap((message) => convertMessage(message, refuse)), stream: request.stream };
-
+  const fields = ollamaGenerationFields(request, degraded);
+  if (request.suffix !== undefined || request.rawPrompt === true) {
+    return { path: '/api/generate', body: { ...generatePrompt(request, refuse), stream: request.stream, ...fields }, degraded };
+  }
+  const body: OllamaChatRequestBody = { model: request.model, messages: request.messages.flatMap((message) => convertMessage(message, refuse)), stream: request.stream, ...fields };
   const toolsOff = request.toolChoice === 'none';
   if (request.tools !== undefined && request.tools.length > 0 && !toolsOff) {
     body.tools = request.tools.map((tool) => ({
@@ -37,16 +38,43 @@ export function convertChatRequestToOllama(request: ChatRequest, providerId: str
     if (request.toolChoice === 'required' || typeof request.toolChoice === 'object') degraded.push({ field: 'tool_choice', reason: 'Ollama has no tool_choice; the model decides whether to call a tool' });
   }
   if (request.parallelToolCalls === false) degraded.push({ field: 'parallel_tool_calls', reason: 'Ollama has no parallel_tool_calls setting' });
+  return { path: '/api/chat', body, degraded };
+}
 
-  if (request.responseFormat?.type === 'json') body.format = 'json';
-  else if (request.responseFormat?.type === 'json-schema') body.format = request.responseFormat.schema;
+/**
+ * Fill-in-the-middle and raw prompts go to `/api/generate` (ollama `api/types.go` GenerateRequest):
+ * the one user message is the prompt, system messages the `system`.
+ */
+function generatePrompt(request: ChatRequest, refuse: (param: string, what: string) => never): Omit<OllamaGenerateRequestBody, 'stream'> {
+  const system = request.messages.filter((message) => message.role === 'system' || message.role === 'developer');
+  const users = request.messages.filter((message) => message.role !== 'system' && message.role !== 'developer');
+  const user = users[0];
+  if (users.length !== 1 || user === undefined || user.role !== 'user') refuse('messages', 'a fill-in-the-middle or raw request with more than one prompt');
+  const body: Omit<OllamaGenerateRequestBody, 'stream'> = { model: request.model, prompt: '' };
+  for (const part of (user as ChatMessage).parts) {
+    if (part.type === 'text') body.prompt += part.text;
+    else if (part.type === 'image') (body.images ??= []).push(rawBase64(part.source, refuse));
+    else refuse('prompt', `a ${part.type} part in a fill-in-the-middle or raw prompt`);
+  }
+  if (request.suffix !== undefined) body.suffix = request.suffix;
+  if (request.rawPrompt === true) body.raw = true;
+  const systemText = system.map((message) => message.parts.map((part) => (part.type === 'text' ? part.text : '')).join('')).join('\n');
+  if (systemText !== '') body.system = systemText;
+  return body;
+}
+
+/** What `/api/chat` and `/api/generate` share: think, format, options, log probabilities, keep_alive. */
+function ollamaGenerationFields(request: ChatRequest, degraded: DegradedField[]): OllamaGenerationFields {
+  const fields: OllamaGenerationFields = {};
+  if (request.responseFormat?.type === 'json') fields.format = 'json';
+  else if (request.responseFormat?.type === 'json-schema') fields.format = request.responseFormat.schema;
 
   const reasoning = request.reasoning;
   if (reasoning?.effort !== undefined) {
     const effort = reasoning.effort;
-    body.think = effort === 'none' ? false : effort === 'minimal' || effort === 'low' ? 'low' : effort;
+    fields.think = effort === 'none' ? false : effort === 'minimal' || effort === 'low' ? 'low' : effort;
   } else if (reasoning?.budgetTokens !== undefined) {
-    body.think = true;
+    fields.think = true;
     degraded.push({ field: 'thinking.budget_tokens', reason: 'Ollama thinks without a token budget' });
   }
 
@@ -67,20 +95,20 @@ export function convertChatRequestToOllama(request: ChatRequest, providerId: str
   set('repeat_penalty', request.repeatPenalty);
   const own = request.providerOptions?.ollama;
   if (own !== undefined && typeof own.options === 'object' && own.options !== null && !Array.isArray(own.options)) Object.assign(options, own.options);
-  if (Object.keys(options).length > 0) body.options = options;
+  if (Object.keys(options).length > 0) fields.options = options;
 
-  if (request.logprobs === true) body.logprobs = true;
-  if (request.topLogprobs !== undefined) body.top_logprobs = request.topLogprobs;
+  if (request.logprobs === true) fields.logprobs = true;
+  if (request.topLogprobs !== undefined) fields.top_logprobs = request.topLogprobs;
   if (request.logitBias !== undefined) degraded.push({ field: 'logit_bias', reason: 'Ollama has no logit_bias' });
   if (request.user !== undefined) degraded.push({ field: 'user', reason: 'Ollama has no end-user id' });
 
   for (const [field, value] of Object.entries({ ...request.unmappedFields, ...pick(own, OLLAMA_CHAT_FIELDS) })) {
     // Ollama reads a keep_alive of "-1" as a duration without a unit and refuses it; a number it takes.
-    if (field === 'keep_alive' && typeof value === 'string' && /^-?\d+$/.test(value.trim())) body.keep_alive = Number(value);
-    else if (OLLAMA_CHAT_FIELDS.has(field)) (body as unknown as Record<string, unknown>)[field] = value;
-    else degraded.push({ field, reason: `Ollama's /api/chat has no '${field}'` });
+    if (field === 'keep_alive' && typeof value === 'string' && /^-?\d+$/.test(value.trim())) fields.keep_alive = Number(value);
+    else if (OLLAMA_CHAT_FIELDS.has(field)) (fields as Record<string, unknown>)[field] = value;
+    else degraded.push({ field, reason: `Ollama has no '${field}'` });
   }
-  return { body, degraded };
+  return fields;
 }
 
 function convertMessage(message: ChatMessage, refuse: (param: string, what: string) => never): OllamaRequestMessage[] {

@@ -21,7 +21,8 @@ const DRAIN_LIMIT_BYTES = 16 * 1024 * 1024;
 
 /**
  * Provider type `ollama`: a real Ollama server (default http://127.0.0.1:11434), or Ollama's cloud
- * with an API key. Chat goes to `/api/chat` (NDJSON, also for whole answers: Ollama's non-streamed
+ * with an API key. Chat goes to `/api/chat` (fill-in-the-middle and raw prompts to `/api/generate`;
+ * NDJSON, also for whole answers: Ollama's non-streamed
  * answer is the same lines joined), discovery to `/api/tags` + `/api/show`, embeddings to `/api/embed`.
  */
 export class OllamaAdapter implements ProviderAdapter {
@@ -43,11 +44,11 @@ export class OllamaAdapter implements ProviderAdapter {
   }
 
   async streamChat(request: ChatRequest, context: CallContext): Promise<AsyncIterable<ChatStreamEvent>> {
-    const { body, degraded } = convertChatRequestToOllama({ ...request, stream: true }, this.id);
+    const { path, body, degraded } = convertChatRequestToOllama({ ...request, stream: true }, this.id);
     this.checkVision(request);
     if (degraded.length > 0) context.log.warn({ provider: this.id, model: request.model, degraded }, `request fields not sent to provider '${this.id}'`);
-    const response = await this.send('POST', '/api/chat', JSON.stringify(body), context);
-    return this.events(response, degraded, context.signal);
+    const response = await this.send('POST', path, JSON.stringify(body), context);
+    return this.events(response, degraded, this.baseUrl + path, context.signal);
   }
 
   async completeChat(request: ChatRequest, context: CallContext): Promise<ChatResponse> {
@@ -110,10 +111,10 @@ export class OllamaAdapter implements ProviderAdapter {
     }
   }
 
-  private async *events(response: UpstreamResponse, degraded: Parameters<typeof decodeOllamaStream>[2], signal: AbortSignal): AsyncGenerator<ChatStreamEvent> {
+  private async *events(response: UpstreamResponse, degraded: Parameters<typeof decodeOllamaStream>[2], url: string, signal: AbortSignal): AsyncGenerator<ChatStreamEvent> {
     let finished = false;
     try {
-      for await (const event of decodeOllamaStream(transportMapped(response, this.baseUrl + '/api/chat', signal), this.id, degraded)) {
+      for await (const event of decodeOllamaStream(transportMapped(response, url, signal), this.id, degraded)) {
         if (event.type === 'finish' || event.type === 'error') finished = true;
         yield event;
       }

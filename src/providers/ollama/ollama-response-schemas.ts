@@ -13,10 +13,13 @@ export const ollamaToolCallSchema = z.looseObject({
   }),
 });
 
-/** One `/api/chat` NDJSON line, or the whole answer with `stream:false`. */
+/** One `/api/chat` or `/api/generate` NDJSON line, or the whole answer with `stream:false`. */
 export const ollamaChatChunkSchema = z.looseObject({
   model: z.string().optional(),
   created_at: z.string().optional(),
+  /** `/api/generate`'s text, where `/api/chat` has `message.content`. */
+  response: z.string().optional(),
+  thinking: z.string().optional(),
   message: z
     .looseObject({
       role: z.string().optional(),

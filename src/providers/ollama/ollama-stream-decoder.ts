@@ -12,7 +12,7 @@ import { ollamaChatChunkSchema, type OllamaChatChunk } from './ollama-response-s
 const NANOS_PER_MS = 1_000_000;
 
 /**
- * Ollama's `/api/chat` NDJSON (or its one `stream:false` object) → canonical events: `thinking`
+ * Ollama's `/api/chat` or `/api/generate` NDJSON (or its one `stream:false` object) → canonical events: `thinking`
  * as reasoning, `content` as text, each whole tool call as one block, the final line's metrics as
  * usage and timing. An `{"error":…}` line — Ollama's way to fail after a stream started — ends
  * the stream with an error event, as does a stream that stops without `done`.
@@ -38,8 +38,10 @@ export async function* decodeOllamaStream(chunks: AsyncIterable<Uint8Array | str
         yield* builder.start({ ...(chunk.model === undefined ? {} : { model: chunk.model }), ...(createdSeconds(chunk.created_at) ?? {}), degraded });
       }
       const message = chunk.message;
-      if (message?.thinking !== undefined) yield* builder.reasoning(message.thinking);
-      if (message?.content !== undefined) yield* builder.text(message.content, tokenLogprobs(chunk));
+      const thinking = message?.thinking ?? chunk.thinking;
+      if (thinking !== undefined) yield* builder.reasoning(thinking);
+      const text = message?.content ?? chunk.response;
+      if (text !== undefined) yield* builder.text(text, tokenLogprobs(chunk));
       for (const call of message?.tool_calls ?? []) {
         sawToolCall = true;
         callCount += 1;
