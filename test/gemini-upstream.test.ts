@@ -83,7 +83,7 @@ describe('clients served by the Gemini API', () => {
   });
 
   it("runs a full tool round on Gemini 3 for an OpenAI client: the call's thought signature goes back although the client cannot carry it", async () => {
-    upstream.reply({ chunks: [[{ functionCall: { name: 'get_weather', args: { city: 'Paris' } } }]] });
+    upstream.reply({ chunks: [[{ text: 'Look it up.', thought: true, thoughtSignature: 'dGhvdWdodC1zaWc=' }], [{ functionCall: { name: 'get_weather', args: { city: 'Paris' } } }]] });
     const { data: first, response: firstResponse } = await openai.chat.completions
       .create({ model: 'gem/gemini-3-pro-preview', messages: [{ role: 'user', content: 'Weather in Paris?' }], tools: [WEATHER_TOOL] })
       .withResponse();
@@ -106,7 +106,8 @@ describe('clients served by the Gemini API', () => {
     assert.equal(second.choices[0]?.message.content, 'Sunny.');
     assert.equal(upstream.generateCalls().length, 2, 'Gemini took the replayed call: no signature stand-in, no retry');
     const sent = upstream.generateCalls()[1]?.json as { contents: { role: string; parts: Record<string, unknown>[] }[]; tools: unknown };
-    const replayed = sent.contents[1]?.parts[0];
+    assert.deepEqual(sent.contents[1]?.parts[0], { text: 'Look it up.', thought: true, thoughtSignature: 'dGhvdWdodC1zaWc=' }, 'the signed thought came back from the reasoning-state store');
+    const replayed = sent.contents[1]?.parts[1];
     assert.ok(typeof replayed?.thoughtSignature === 'string' && upstream.issuedSignatures.has(replayed.thoughtSignature));
     assert.deepEqual(sent.contents[2], { role: 'user', parts: [{ functionResponse: { name: 'get_weather', response: { temp: 18 } } }] });
     assert.deepEqual(sent.tools, [
