@@ -230,8 +230,18 @@ export class FakeGeminiServer {
     const open = reply.cut === true || reply.hold === true;
     const candidate = (parts: FakeGeminiPart[], last: boolean): Record<string, unknown> => ({ content: { role: 'model', parts }, index: 0, ...(last && !open ? { finishReason } : {}) });
     if (!stream) return sendJson(response, 200, { candidates: [candidate(chunks.flat(), true)], usageMetadata: full, ...head });
+
+    const config = (body.generationConfig ?? {}) as Record<string, unknown>;
+    const withLogprobs = (parts: FakeGeminiPart[], value: Record<string, unknown>): Record<string, unknown> => {
+      if (config.responseLogprobs !== true) return value;
+      // One step per answer text part here; the real API has one per token.
+      const texts = parts.filter((part) => part.thought !== true && typeof part.text === 'string').map((part) => String(part.text));
+      const chosenCandidates = texts.map((token) => ({ token, logProbability: -0.25 }));
+      const topCandidates = typeof config.logprobs === 'number' ? texts.map((token) => ({ candidates: [{ token, logProbability: -0.25 }, { token: '?', logProbability: -2 }] })) : undefined;
+      return { ...value, logprobsResult: { chosenCandidates, ...(topCandidates === undefined ? {} : { topCandidates }) } };
+    };
     const events = chunks.map((parts, index) => ({
-      candidates: [candidate(parts, index === chunks.length - 1)],
+      candidates: [withLogprobs(parts, candidate(parts, index === chunks.length - 1))],
       usageMetadata: index === chunks.length - 1 ? full : { promptTokenCount: usage.promptTokenCount ?? 11, totalTokenCount: usage.promptTokenCount ?? 11 },
       ...head,
     }));

@@ -204,4 +204,18 @@ describe('clients served by the Gemini API', () => {
       ],
     });
   });
+
+  it('passes token log probabilities through when the client asks for them', async () => {
+    upstream.reply({ chunks: [[{ text: 'Yes' }], [{ text: '.' }]] });
+    const stream = await openai.chat.completions.create({ model: 'gem/gemini-2.0-flash', messages: [{ role: 'user', content: 'x' }], logprobs: true, top_logprobs: 2, stream: true });
+    const tokens: { token: string; logprob: number; top: string[] }[] = [];
+    for await (const chunk of stream) {
+      for (const entry of chunk.choices[0]?.logprobs?.content ?? []) tokens.push({ token: entry.token, logprob: entry.logprob, top: entry.top_logprobs.map((top) => top.token) });
+    }
+    assert.deepEqual(tokens, [
+      { token: 'Yes', logprob: -0.25, top: ['Yes', '?'] },
+      { token: '.', logprob: -0.25, top: ['.', '?'] },
+    ]);
+    assert.deepEqual((upstream.generateCalls()[0]?.json as { generationConfig: unknown }).generationConfig, { responseLogprobs: true, logprobs: 2 });
+  });
 });

@@ -73,6 +73,10 @@ export function convertChatRequestToGemini(request: ChatRequest, context: Gemini
   if (request.seed !== undefined) config.seed = request.seed;
   if (request.presencePenalty !== undefined) config.presencePenalty = request.presencePenalty;
   if (request.frequencyPenalty !== undefined) config.frequencyPenalty = request.frequencyPenalty;
+  if (request.logprobs === true) {
+    config.responseLogprobs = true;
+    if (request.topLogprobs !== undefined && request.topLogprobs > 0) config.logprobs = request.topLogprobs;
+  }
   const format = request.responseFormat;
   if (format?.type === 'json') config.responseMimeType = 'application/json';
   else if (format?.type === 'json-schema') {
@@ -89,7 +93,6 @@ export function convertChatRequestToGemini(request: ChatRequest, context: Gemini
     ['min_p', request.minP !== undefined, 'Gemini has no min_p'],
     ['repeat_penalty', request.repeatPenalty !== undefined, 'Gemini has no repeat_penalty'],
     ['logit_bias', request.logitBias !== undefined, 'Gemini has no logit_bias'],
-    ['logprobs', request.logprobs === true || request.topLogprobs !== undefined, 'llmux does not read Gemini log probabilities yet'],
     ['user', request.user !== undefined, 'Gemini has no end-user id'],
     ['num_ctx', request.contextLength !== undefined, "a Gemini model's context window is fixed"],
   ] as const) {

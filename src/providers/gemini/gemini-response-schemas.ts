@@ -32,11 +32,21 @@ export const geminiUsageMetadataSchema = z.looseObject({
 });
 export type GeminiUsageMetadata = z.infer<typeof geminiUsageMetadataSchema>;
 
+const logprobsCandidateSchema = z.looseObject({ token: z.string().optional(), logProbability: z.number().optional(), tokenId: z.number().optional() });
+
+/** `responseLogprobs`: the chosen token at each step and the likeliest alternatives. */
+export const geminiLogprobsResultSchema = z.looseObject({
+  chosenCandidates: z.array(logprobsCandidateSchema).optional(),
+  topCandidates: z.array(z.looseObject({ candidates: z.array(logprobsCandidateSchema).optional() })).optional(),
+});
+export type GeminiLogprobsResult = z.infer<typeof geminiLogprobsResultSchema>;
+
 export const geminiCandidateSchema = z.looseObject({
   content: z.looseObject({ role: z.string().optional(), parts: z.array(geminiPartSchema).optional() }).optional(),
   finishReason: z.string().optional(),
   finishMessage: z.string().optional(),
   index: z.number().optional(),
+  logprobsResult: geminiLogprobsResultSchema.optional(),
 });
 
 /** One `generateContent` answer, or one event of `streamGenerateContent?alt=sse`. */

@@ -7,7 +7,8 @@ import type { ProviderMetadata } from '../../canonical/provider-metadata.ts';
 import type { Usage } from '../../canonical/usage.ts';
 import { ChatStreamBuilder } from '../chat-stream-builder.ts';
 import { mapGeminiStreamError } from './map-gemini-error.ts';
-import { geminiGenerateContentResponseSchema, type GeminiUsageMetadata } from './gemini-response-schemas.ts';
+import { geminiGenerateContentResponseSchema, type GeminiLogprobsResult, type GeminiUsageMetadata } from './gemini-response-schemas.ts';
+import type { TokenLogprob } from '../../canonical/logprobs.ts';
 
 /** Finish reasons that mean Gemini's safety or policy filters stopped the answer. */
 const FILTERED = new Set(['SAFETY', 'RECITATION', 'BLOCKLIST', 'PROHIBITED_CONTENT', 'SPII', 'IMAGE_SAFETY', 'IMAGE_PROHIBITED_CONTENT', 'IMAGE_RECITATION', 'LANGUAGE']);
@@ -63,7 +64,11 @@ export async function* decodeGeminiResponses(responses: AsyncIterable<unknown>, 
         return;
       }
       const candidate = response.candidates?.[0];
-      for (const part of candidate?.content?.parts ?? []) {
+      const parts = candidate?.content?.parts ?? [];
+      // The event's log probabilities belong to its answer text (the last text part that is not a thought).
+      const logprobs = candidate?.logprobsResult === undefined ? undefined : tokenLogprobs(candidate.logprobsResult);
+      const lastText = parts.findLastIndex((part) => part.thought !== true && part.text !== undefined && part.text !== '');
+      for (const [index, part] of parts.entries()) {
         const signed: ProviderMetadata | undefined = part.thoughtSignature === undefined ? undefined : { provider: 'gemini', signature: part.thoughtSignature };
         if (part.functionCall !== undefined) {
           sawToolCall = true;
@@ -82,7 +87,7 @@ export async function* decodeGeminiResponses(responses: AsyncIterable<unknown>, 
           continue;
         }
         const kind = part.thought === true ? 'reasoning' : 'text';
-        if (part.text !== undefined && part.text !== '') yield* kind === 'reasoning' ? builder.reasoning(part.text) : builder.text(part.text);
+        if (part.text !== undefined && part.text !== '') yield* kind === 'reasoning' ? builder.reasoning(part.text) : builder.text(part.text, index === lastText ? logprobs : undefined);
         if (signed !== undefined && !builder.attachMetadata(kind, signed) && !builder.attachMetadata(kind === 'text' ? 'reasoning' : 'text', signed)) {
           // A signature on an empty part with nothing open: the model's hidden thinking, kept for replay.
           yield* builder.redactedReasoning(signed);
@@ -138,4 +143,14 @@ export function geminiUsage(metadata: GeminiUsageMetadata): Usage {
   if (metadata.cachedContentTokenCount !== undefined) usage.input.cacheRead = metadata.cachedContentTokenCount;
   if (metadata.thoughtsTokenCount !== undefined) usage.output.reasoning = thoughts;
   return usage;
+}
+
+/** Gemini's `logprobsResult` as canonical token log probabilities, alternatives matched by step. */
+function tokenLogprobs(result: GeminiLogprobsResult): TokenLogprob[] {
+  return (result.chosenCandidates ?? []).map((chosen, step) => {
+    const out: TokenLogprob = { token: chosen.token ?? '', logprob: chosen.logProbability ?? 0 };
+    const top = result.topCandidates?.[step]?.candidates;
+    if (top !== undefined) out.top = top.map((candidate) => ({ token: candidate.token ?? '', logprob: candidate.logProbability ?? 0 }));
+    return out;
+  });
 }
