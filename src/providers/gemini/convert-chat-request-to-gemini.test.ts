@@ -103,6 +103,9 @@ describe('convertChatRequestToGemini', () => {
   it('declares what Gemini lacks, and refuses a schema it cannot take naming the keyword and the tool', () => {
     const { degraded } = convertChatRequestToGemini({ model: 'gemini-2.0-flash', stream: false, messages: [user('Hi')], logitBias: { '1': 1 }, minP: 0.1, unmappedFields: { service_tier: 'x' } }, context);
     assert.deepEqual(degraded.map((entry) => entry.field), ['min_p', 'logit_bias', 'service_tier']);
+    const passed = convertChatRequestToGemini({ model: 'gemini-2.0-flash', stream: false, messages: [user('Hi')], unmappedFields: { labels: { team: 'a' } } }, { ...context, passThroughFields: new Set(['labels']) });
+    assert.deepEqual((passed.body as unknown as Record<string, unknown>).labels, { team: 'a' });
+    assert.deepEqual(passed.degraded, []);
     const error = (() => {
       try {
         convertChatRequestToGemini({ model: 'gemini-2.0-flash', stream: false, messages: [user('Hi')], tools: [{ name: 'save', parameters: { type: 'object', properties: { data: { type: 'object', additionalProperties: true } } } }] }, context);

@@ -12,6 +12,8 @@ export interface GeminiChatConversion {
 
 export interface GeminiConversionContext {
   providerId: string;
+  /** Client body fields the provider's config sends to Gemini as they are (`pass_through_fields`). */
+  passThroughFields?: ReadonlySet<string>;
   rememberedSignature: (call: { id: string; name: string; arguments: string }) => string | undefined;
 }
 
@@ -98,7 +100,10 @@ export function convertChatRequestToGemini(request: ChatRequest, context: Gemini
   ] as const) {
     if (present) degraded.push({ field, reason });
   }
-  for (const field of Object.keys(request.unmappedFields ?? {})) degraded.push({ field, reason: `Gemini's generateContent has no '${field}'` });
+  for (const [field, value] of Object.entries(request.unmappedFields ?? {})) {
+    if (context.passThroughFields?.has(field) === true) (body as unknown as Record<string, unknown>)[field] = value;
+    else degraded.push({ field, reason: `Gemini's generateContent has no '${field}'` });
+  }
   applyProviderOptions(request.providerOptions?.gemini, body as unknown as Record<string, unknown>, context.providerId);
   return { body, degraded };
 }
@@ -118,12 +123,12 @@ function thinkingConfig(request: ChatRequest, gemini3: boolean, degraded: Degrad
   return { includeThoughts: true };
 }
 
-/** `providerOptions.gemini`: the request fields llmux has no canonical field for and passes on as they are. */
+/** `provider_options.gemini`: the request fields llmux has no canonical field for and passes on as they are. */
 function applyProviderOptions(options: Record<string, unknown> | undefined, body: Record<string, unknown>, providerId: string): void {
   if (options === undefined) return;
   for (const [key, value] of Object.entries(options)) {
     if (key === 'safetySettings' && Array.isArray(value)) body.safetySettings = value;
     else if (key === 'cachedContent' && typeof value === 'string') body.cachedContent = value;
-    else throw new GatewayError('invalid_request', `providerOptions.gemini.${key} is not an option provider '${providerId}' takes (safetySettings: array, cachedContent: string)`, { param: `providerOptions.gemini.${key}` });
+    else throw new GatewayError('invalid_request', `provider_options.gemini.${key} is not an option provider '${providerId}' takes (safetySettings: array, cachedContent: string)`, { param: `provider_options.gemini.${key}` });
   }
 }

@@ -36,6 +36,7 @@ export class GeminiAdapter implements ProviderAdapter {
   private readonly extraHeaders: Record<string, string>;
   private readonly httpClient: UpstreamHttpClient;
   private readonly signatures = new GeminiSignatureMemory();
+  private readonly passThroughFields: ReadonlySet<string>;
 
   constructor(input: ProviderFactoryInput) {
     const { config } = input;
@@ -46,6 +47,7 @@ export class GeminiAdapter implements ProviderAdapter {
     this.keys = new ApiKeyPool(apiKeysFromConfig(config));
     this.extraHeaders = config.headers ?? {};
     this.httpClient = input.httpClient;
+    this.passThroughFields = new Set(config.pass_through_fields ?? []);
   }
 
   async streamChat(request: ChatRequest, context: CallContext): Promise<AsyncIterable<ChatStreamEvent>> {
@@ -102,7 +104,7 @@ export class GeminiAdapter implements ProviderAdapter {
   }
 
   private convert(request: ChatRequest, context: CallContext): { body: unknown; degraded: DegradedField[] } {
-    const conversion = convertChatRequestToGemini(request, { providerId: this.id, rememberedSignature: (call) => this.signatures.recall(call) });
+    const conversion = convertChatRequestToGemini(request, { providerId: this.id, passThroughFields: this.passThroughFields, rememberedSignature: (call) => this.signatures.recall(call) });
     if (conversion.degraded.length > 0) context.log.warn({ provider: this.id, model: request.model, degraded: conversion.degraded }, `request fields not sent to provider '${this.id}' as they were`);
     return conversion;
   }

@@ -18,12 +18,12 @@ const OLLAMA_CHAT_FIELDS = new Set(['keep_alive', 'truncate', 'shift']);
  * `num_predict` from max tokens), `keep_alive` passed through. Fill-in-the-middle (`suffix`) and
  * raw prompts go to `/api/generate` instead.
  */
-export function convertChatRequestToOllama(request: ChatRequest, providerId: string): OllamaChatConversion {
+export function convertChatRequestToOllama(request: ChatRequest, providerId: string, passThroughFields: ReadonlySet<string> = new Set()): OllamaChatConversion {
   const degraded: DegradedField[] = [];
   const refuse = (param: string, what: string): never => {
     throw new GatewayError('invalid_request', `${what} is not supported by provider '${providerId}' (Ollama)`, { param });
   };
-  const fields = ollamaGenerationFields(request, degraded);
+  const fields = ollamaGenerationFields(request, degraded, passThroughFields);
   if (request.suffix !== undefined || request.rawPrompt === true) {
     return { path: '/api/generate', body: { ...generatePrompt(request, refuse), stream: request.stream, ...fields }, degraded };
   }
@@ -64,7 +64,7 @@ function generatePrompt(request: ChatRequest, refuse: (param: string, what: stri
 }
 
 /** What `/api/chat` and `/api/generate` share: think, format, options, log probabilities, keep_alive. */
-function ollamaGenerationFields(request: ChatRequest, degraded: DegradedField[]): OllamaGenerationFields {
+function ollamaGenerationFields(request: ChatRequest, degraded: DegradedField[], passThroughFields: ReadonlySet<string>): OllamaGenerationFields {
   const fields: OllamaGenerationFields = {};
   if (request.responseFormat?.type === 'json') fields.format = 'json';
   else if (request.responseFormat?.type === 'json-schema') fields.format = request.responseFormat.schema;
@@ -105,7 +105,7 @@ function ollamaGenerationFields(request: ChatRequest, degraded: DegradedField[])
   for (const [field, value] of Object.entries({ ...request.unmappedFields, ...pick(own, OLLAMA_CHAT_FIELDS) })) {
     // Ollama reads a keep_alive of "-1" as a duration without a unit and refuses it; a number it takes.
     if (field === 'keep_alive' && typeof value === 'string' && /^-?\d+$/.test(value.trim())) fields.keep_alive = Number(value);
-    else if (OLLAMA_CHAT_FIELDS.has(field)) (fields as Record<string, unknown>)[field] = value;
+    else if (OLLAMA_CHAT_FIELDS.has(field) || passThroughFields.has(field)) (fields as Record<string, unknown>)[field] = value;
     else degraded.push({ field, reason: `Ollama has no '${field}'` });
   }
   return fields;

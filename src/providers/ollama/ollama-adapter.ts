@@ -34,6 +34,7 @@ export class OllamaAdapter implements ProviderAdapter {
   private readonly httpClient: UpstreamHttpClient;
   /** Capabilities `/api/show` reported, by model name, for refusing images to a model without vision. */
   private readonly capabilities = new Map<string, string[]>();
+  private readonly passThroughFields: ReadonlySet<string>;
 
   constructor(input: ProviderFactoryInput) {
     this.id = input.config.id;
@@ -41,10 +42,11 @@ export class OllamaAdapter implements ProviderAdapter {
     this.keys = new ApiKeyPool(apiKeysFromConfig(input.config));
     this.extraHeaders = input.config.headers ?? {};
     this.httpClient = input.httpClient;
+    this.passThroughFields = new Set(input.config.pass_through_fields ?? []);
   }
 
   async streamChat(request: ChatRequest, context: CallContext): Promise<AsyncIterable<ChatStreamEvent>> {
-    const { path, body, degraded } = convertChatRequestToOllama({ ...request, stream: true }, this.id);
+    const { path, body, degraded } = convertChatRequestToOllama({ ...request, stream: true }, this.id, this.passThroughFields);
     this.checkVision(request);
     if (degraded.length > 0) context.log.warn({ provider: this.id, model: request.model, degraded }, `request fields not sent to provider '${this.id}'`);
     const response = await this.send('POST', path, JSON.stringify(body), context);
