@@ -54,6 +54,7 @@ export class FakeGeminiServer {
   /** Every thought signature this server handed out. */
   readonly issuedSignatures = new Set<string>();
   private readonly replies: FakeGeminiReply[] = [];
+  private standing: FakeGeminiReply | undefined;
   private readonly server: Server;
   private port = 0;
   private signatureCount = 0;
@@ -81,6 +82,12 @@ export class FakeGeminiServer {
 
   reply(reply: FakeGeminiReply): this {
     this.replies.push(reply);
+    return this;
+  }
+
+  /** The answer to every later call that has no queued reply of its own. */
+  replyAlways(reply: FakeGeminiReply): this {
+    this.standing = reply;
     return this;
   }
 
@@ -207,7 +214,7 @@ export class FakeGeminiServer {
   }
 
   private generate(model: FakeGeminiModel, body: Record<string, unknown>, stream: boolean, sse: boolean, response: ServerResponse): void {
-    const reply = this.replies.shift() ?? { chunks: [[{ text: 'Hello from Gemini' }]] };
+    const reply = this.replies.shift() ?? this.standing ?? { chunks: [[{ text: 'Hello from Gemini' }]] };
     if (reply.error !== undefined) {
       const details: Record<string, unknown>[] = [];
       if (reply.error.retryDelay !== undefined) {

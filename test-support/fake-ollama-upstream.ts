@@ -48,6 +48,7 @@ const NANOS_PER_MS = 1_000_000;
 export class FakeOllamaUpstream {
   readonly calls: FakeOllamaCall[] = [];
   private readonly replies: FakeOllamaReply[] = [];
+  private standing: FakeOllamaReply | undefined;
   private readonly server: Server;
   private port = 0;
   private readonly models: FakeOllamaModel[];
@@ -73,6 +74,12 @@ export class FakeOllamaUpstream {
   /** The next `/api/chat` answer; without one the model says "Hello from Ollama". */
   reply(reply: FakeOllamaReply): this {
     this.replies.push(reply);
+    return this;
+  }
+
+  /** The answer to every later call that has no queued reply of its own. */
+  replyAlways(reply: FakeOllamaReply): this {
+    this.standing = reply;
     return this;
   }
 
@@ -166,7 +173,7 @@ export class FakeOllamaUpstream {
     const created = '2026-12-06T01:00:00.123456Z';
     const head = { model: name, created_at: created };
     if (messages.length === 0) return sendJson(response, 200, { ...head, message: { role: 'assistant', content: '' }, done: true, done_reason: 'load' });
-    const reply = this.replies.shift() ?? { content: ['Hello', ' from Ollama'] };
+    const reply = this.replies.shift() ?? this.standing ?? { content: ['Hello', ' from Ollama'] };
     if (reply.httpError !== undefined) {
       const headers: Record<string, string> = reply.httpError.retryAfter === undefined ? {} : { 'retry-after': reply.httpError.retryAfter };
       return sendJson(response, reply.httpError.status, { error: reply.httpError.message }, headers);
