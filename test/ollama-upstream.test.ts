@@ -148,6 +148,12 @@ describe('clients served by an upstream Ollama', () => {
     assert.ok(refused instanceof OpenAI.APIError);
     assert.equal(refused.status, 400);
     assert.match(refused.message, /registry\.ollama\.ai\/library\/llava:7b does not support tools/);
+    const image = await openai.chat.completions
+      .create({ model: 'box/qwen3', messages: [{ role: 'user', content: [{ type: 'text', text: 'What?' }, { type: 'image_url', image_url: { url: `data:image/png;base64,${PIXEL}` } }] }] })
+      .catch((error: unknown) => error);
+    assert.ok(image instanceof OpenAI.APIError);
+    assert.equal(image.status, 400);
+    assert.match(image.message, /"(box\/)?qwen3(:latest)?" does not support vision/);
     const thinking = await ollama.chat({ model: 'box/llava:7b', messages: [{ role: 'user', content: 'Hi' }], think: true }).catch((error: unknown) => error);
     assert.ok(thinking instanceof Error);
     assert.match(thinking.message, /"(box\/)?llava:7b" does not support thinking/);
