@@ -24,7 +24,7 @@ export function createApp(options: AppOptions): FastifyInstance {
     bodyLimit: services.config.body_limit,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
-    // One line per request is written by our own onResponse hook, with routing and usage.
+    // One line per request is written from the request's outcome when its socket closes.
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
     forceCloseConnections: false,
@@ -35,7 +35,7 @@ export function createApp(options: AppOptions): FastifyInstance {
   // Hooks are callback-style, not async: on a request path this short, each promise hop shows.
   // A hook that answers the request itself (403, preflight) does not call `done`.
   app.addHook('onRequest', (request, reply, done) => {
-    attachRequestContext(request, reply);
+    attachRequestContext(request, reply, services.outcomes);
     if (guardHost && !isAllowedHost(request.headers.host)) {
       // Ollama answers a bare 403; the log says why (a reverse proxy must pass a local Host).
       request.log.info({ host: request.headers.host }, `refused: Host '${request.headers.host}' is not this machine (DNS-rebinding guard on a loopback listen; listen on another address to serve other names)`);
@@ -71,23 +71,8 @@ export function createApp(options: AppOptions): FastifyInstance {
 
   app.addHook('onSend', (request, reply, payload, done) => {
     reply.headers(llmuxHeaders(request));
+    if (typeof payload === 'string' || Buffer.isBuffer(payload)) request.llmux.outcome.noteBytesWritten(Buffer.byteLength(payload));
     done(null, payload);
-  });
-
-  app.addHook('onResponse', (request, reply, done) => {
-    const target = request.llmux.dispatch.target;
-    request.log.info(
-      {
-        method: request.method,
-        url: request.url,
-        status: reply.statusCode,
-        provider: target?.provider.id,
-        model: target?.upstreamModel,
-        ms: Math.round((performance.now() - request.llmux.receivedAt) * 100) / 100,
-      },
-      'request',
-    );
-    done();
   });
 
   // Preflight for any path (a 204 needs a route to hang on; the hook above answers it).

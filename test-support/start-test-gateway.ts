@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { createApp } from '../src/app.ts';
 import { gatewayConfigSchema, type GatewayConfigInput } from '../src/config/gateway-config-schema.ts';
 import { INBOUND_PROTOCOLS } from '../src/inbound/inbound-protocols.ts';
@@ -22,10 +22,10 @@ export const TEST_RETRY_POLICY: RetryPolicy = { attempts: 2, baseDelayMs: 5, max
 /** llmux on a loopback port with the given config (validated as a real config file would be). */
 export async function startTestGateway(
   config: GatewayConfigInput,
-  options: { retryPolicy?: RetryPolicy; ollamaOrigins?: string; logLevel?: string; adapters?: ProviderAdapter[] } = {},
+  options: { retryPolicy?: RetryPolicy; ollamaOrigins?: string; logLevel?: string; logger?: FastifyBaseLogger; adapters?: ProviderAdapter[] } = {},
 ): Promise<TestGateway> {
   const parsed = gatewayConfigSchema.parse(config);
-  const log = createLogger(options.logLevel ?? process.env.LLMUX_TEST_LOG ?? 'silent');
+  const log = options.logger ?? createLogger(options.logLevel ?? process.env.LLMUX_TEST_LOG ?? 'silent');
   const gateway = await buildGateway(parsed, log, {
     retryPolicy: options.retryPolicy ?? TEST_RETRY_POLICY,
     ...(options.ollamaOrigins === undefined ? {} : { ollamaOrigins: options.ollamaOrigins }),

@@ -96,7 +96,7 @@ keys: []
 #    name: alice                           # shown in logs and usage
 #    models: [qwen3, gpt-4o]               # optional allow-list
 #    rpm: 60                               # optional: requests per minute
-#    tpm: 100000                           # optional: tokens per minute
+#    tpm: 100000                           # optional: tokens per minute (aborted streams count what they streamed)
 
 # Browser origins allowed to call llmux, besides Ollama's defaults (localhost, app://, …).
 # OLLAMA_ORIGINS adds more, as it does for Ollama.
