@@ -7,8 +7,12 @@ import { GatewayError } from '../../canonical/gateway-error.ts';
 import type { ProviderModel } from '../../canonical/model-info.ts';
 import { DEFAULT_BASE_URLS } from '../../config/default-base-url.ts';
 import { decodeSse } from '../../wire/sse-decoder.ts';
-import { headerValue, mapTransportError, type UpstreamHttpClient, type UpstreamResponse } from '../../wire/upstream-http-client.ts';
-import { ApiKeyPool, apiKeysFromConfig } from '../api-key-pool.ts';
+import { checkUpstreamStatus } from '../shared/check-upstream-status.ts';
+import { readUpstreamJson } from '../shared/read-upstream-body.ts';
+import { retryAfterSeconds } from '../shared/retry-after-seconds.ts';
+import { streamUpstreamEvents } from '../shared/stream-upstream-events.ts';
+import type { UpstreamHttpClient, UpstreamResponse } from '../shared/upstream-http-client.ts';
+import { ApiKeyPool, apiKeysFromConfig } from '../shared/api-key-pool.ts';
 import { collectChatResponse } from '../collect-chat-response.ts';
 import type { CallContext, ProviderAdapter, ProviderFactoryInput } from '../provider-adapter.ts';
 import { convertChatRequestToGemini } from './convert-chat-request-to-gemini.ts';
@@ -53,7 +57,7 @@ export class GeminiAdapter implements ProviderAdapter {
   async streamChat(request: ChatRequest, context: CallContext): Promise<AsyncIterable<ChatStreamEvent>> {
     const { body, degraded } = this.convert(request, context);
     const response = await this.send('POST', `${this.modelPath(request.model)}:streamGenerateContent?alt=sse`, JSON.stringify(body), context);
-    return this.streamEvents(response, degraded, this.root + `${this.modelPath(request.model)}:streamGenerateContent`, context.signal);
+    return this.streamEvents(response, degraded);
   }
 
   async completeChat(request: ChatRequest, context: CallContext): Promise<ChatResponse> {
@@ -118,11 +122,10 @@ export class GeminiAdapter implements ProviderAdapter {
     return `/models/${model.replace(/^models\//, '')}`;
   }
 
-  private async *streamEvents(response: UpstreamResponse, degraded: DegradedField[], url: string, signal: AbortSignal): AsyncGenerator<ChatStreamEvent> {
-    let finished = false;
+  private streamEvents(response: UpstreamResponse, degraded: DegradedField[]): AsyncGenerator<ChatStreamEvent> {
     const providerId = this.id;
-    async function* payloads(): AsyncGenerator<unknown> {
-      for await (const event of decodeSse(transportMapped(response, url, signal))) {
+    async function* payloads(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<unknown> {
+      for await (const event of decodeSse(chunks)) {
         if (event.data.trim() === '' || event.data === '[DONE]') continue;
         try {
           yield JSON.parse(event.data) as unknown;
@@ -131,48 +134,27 @@ export class GeminiAdapter implements ProviderAdapter {
         }
       }
     }
-    try {
-      for await (const event of decodeGeminiResponses(payloads(), this.decodeOptions(degraded))) {
-        if (event.type === 'finish' || event.type === 'error') finished = true;
-        yield event;
-      }
-    } finally {
-      if (finished) void response.body.dump({ limit: DRAIN_LIMIT_BYTES }).catch(() => undefined);
-      else {
-        response.body.on('error', () => undefined);
-        response.body.destroy();
-      }
-    }
+    return streamUpstreamEvents(response.body, (chunks) => decodeGeminiResponses(payloads(chunks), this.decodeOptions(degraded)), {
+      isEnd: (event) => event.type === 'finish' || event.type === 'error',
+      drainLimitBytes: DRAIN_LIMIT_BYTES,
+    });
   }
 
+  /** One upstream call with the next key; any status outside 2xx is thrown as a GatewayError. */
   private async send(method: 'GET' | 'POST', path: string, body: string | undefined, context: CallContext): Promise<UpstreamResponse> {
     const url = this.root + path;
-    const key = this.keys.next();
-    const headers: Record<string, string> = { accept: 'application/json, text/event-stream', 'user-agent': 'llmux' };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    if (key !== undefined) headers['x-goog-api-key'] = key;
-    Object.assign(headers, this.extraHeaders);
-    const response = await this.httpClient.request(body === undefined ? { url, method, headers, signal: context.signal } : { url, method, headers, body, signal: context.signal });
-    if (response.status >= 200 && response.status < 300) return response;
-    const text = await this.readText(response, url);
-    throw this.keys.reportFailure(key, mapGeminiError(response.status, text, this.id, headerValue(response.headers, 'retry-after')));
-  }
-
-  private async readText(response: UpstreamResponse, url: string): Promise<string> {
-    try {
-      return await response.body.text();
-    } catch (error) {
-      throw mapTransportError(error, url);
-    }
+    return this.keys.withKey(async (key) => {
+      const headers: Record<string, string> = { accept: 'application/json, text/event-stream', 'user-agent': 'llmux' };
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      if (key !== undefined) headers['x-goog-api-key'] = key;
+      Object.assign(headers, this.extraHeaders);
+      const response = await this.httpClient.request(body === undefined ? { url, method, headers, signal: context.signal } : { url, method, headers, body, signal: context.signal });
+      return checkUpstreamStatus(response, { url, providerId: this.id, parseError: (input) => mapGeminiError(input.status, input.text, this.id, retryAfterSeconds(input.headers)) });
+    });
   }
 
   private async readJson(response: UpstreamResponse, path: string): Promise<unknown> {
-    const text = await this.readText(response, this.root + path);
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      throw new GatewayError('upstream', `provider '${this.id}' answered ${path.split('?')[0]} with a body that is not JSON: ${text.slice(0, 200)}`, { upstreamStatus: response.status });
-    }
+    return readUpstreamJson(response, this.root + path);
   }
 }
 
@@ -180,11 +162,3 @@ async function* once(value: unknown): AsyncGenerator<unknown> {
   yield value;
 }
 
-/** The body's bytes; a failure while reading (client gone, connection cut, idle timeout) as a GatewayError. */
-async function* transportMapped(response: UpstreamResponse, url: string, signal: AbortSignal): AsyncGenerator<Uint8Array> {
-  try {
-    for await (const chunk of response.body.iterator({ destroyOnReturn: false })) yield chunk as Uint8Array;
-  } catch (error) {
-    throw mapTransportError(error, url, { signal });
-  }
-}

@@ -18,7 +18,7 @@ const KIND_BY_STATUS: Record<string, GatewayErrorKind> = {
  * → GatewayError: 429 RESOURCE_EXHAUSTED with the delay from its `RetryInfo` detail (so the key
  * rests and routing waits), an invalid key (400 API_KEY_INVALID) as an authentication failure.
  */
-export function mapGeminiError(httpStatus: number, text: string, providerId: string, retryAfter?: string): GatewayError {
+export function mapGeminiError(httpStatus: number, text: string, providerId: string, retryAfter?: number): GatewayError {
   const fields = parse(text);
   const status = fields?.status;
   const message = fields?.message ?? (text.trim() === '' ? `HTTP ${httpStatus} with no message` : text.trim().slice(0, LONGEST_TEXT_MESSAGE));
@@ -28,7 +28,7 @@ export function mapGeminiError(httpStatus: number, text: string, providerId: str
   const retryDelay = fields?.details?.find((detail) => detail['@type']?.endsWith('google.rpc.RetryInfo') === true)?.retryDelay;
   const seconds = retryDelay === undefined ? undefined : /^(\d+(?:\.\d+)?)s$/.exec(retryDelay)?.[1];
   if (seconds !== undefined) options.retryAfterSeconds = Number(seconds);
-  else if (retryAfter !== undefined && Number.isFinite(Number(retryAfter))) options.retryAfterSeconds = Number(retryAfter);
+  else if (retryAfter !== undefined) options.retryAfterSeconds = retryAfter;
   if (reasons.includes('API_KEY_INVALID') || httpStatus === 401 || status === 'UNAUTHENTICATED') {
     return new GatewayError('authentication', `provider '${providerId}' (Gemini) rejected the API key llmux is configured with: ${message} (check its api_key)`, options);
   }

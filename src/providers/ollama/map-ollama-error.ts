@@ -9,7 +9,7 @@ const LONGEST_TEXT_MESSAGE = 500;
  * `"m" does not support thinking`) is the client's 400, not an upstream failure; a full queue
  * (503) and a canceled request (499) keep their meaning.
  */
-export function mapOllamaError(status: number, text: string, providerId: string, retryAfter?: string): GatewayError {
+export function mapOllamaError(status: number, text: string, providerId: string, retryAfter?: number): GatewayError {
   let message: string | undefined;
   try {
     const parsed = ollamaErrorBodySchema.safeParse(JSON.parse(text));
@@ -27,8 +27,7 @@ export function mapOllamaError(status: number, text: string, providerId: string,
   if (status === 499) return new GatewayError('upstream', `provider '${providerId}' (Ollama) canceled the request: ${message}`, { upstreamStatus: status });
   const kind = gatewayErrorKindForUpstreamStatus(status);
   const options: ConstructorParameters<typeof GatewayError>[2] = { upstreamStatus: status };
-  const seconds = retryAfter === undefined ? undefined : Number(retryAfter);
-  if (seconds !== undefined && Number.isFinite(seconds) && seconds >= 0) options.retryAfterSeconds = seconds;
+  if (retryAfter !== undefined) options.retryAfterSeconds = retryAfter;
   if (message.includes('does not support')) options.code = 'model_capability';
   return new GatewayError(kind, message, options);
 }

@@ -5,8 +5,12 @@ import type { EmbeddingRequest, EmbeddingResponse } from '../../canonical/embedd
 import { GatewayError } from '../../canonical/gateway-error.ts';
 import type { ProviderModel } from '../../canonical/model-info.ts';
 import { DEFAULT_BASE_URLS } from '../../config/default-base-url.ts';
-import { headerValue, mapTransportError, type UpstreamHttpClient, type UpstreamResponse } from '../../wire/upstream-http-client.ts';
-import { ApiKeyPool, apiKeysFromConfig } from '../api-key-pool.ts';
+import { checkUpstreamStatus } from '../shared/check-upstream-status.ts';
+import { readUpstreamJson } from '../shared/read-upstream-body.ts';
+import { retryAfterSeconds } from '../shared/retry-after-seconds.ts';
+import { streamUpstreamEvents } from '../shared/stream-upstream-events.ts';
+import type { UpstreamHttpClient, UpstreamResponse } from '../shared/upstream-http-client.ts';
+import { ApiKeyPool, apiKeysFromConfig } from '../shared/api-key-pool.ts';
 import { collectChatResponse } from '../collect-chat-response.ts';
 import type { CallContext, ProviderAdapter, ProviderFactoryInput } from '../provider-adapter.ts';
 import { convertChatRequestToOllama } from './convert-chat-request-to-ollama.ts';
@@ -50,7 +54,7 @@ export class OllamaAdapter implements ProviderAdapter {
     this.checkVision(request);
     if (degraded.length > 0) context.log.warn({ provider: this.id, model: request.model, degraded }, `request fields not sent to provider '${this.id}'`);
     const response = await this.send('POST', path, JSON.stringify(body), context);
-    return this.events(response, degraded, this.baseUrl + path, context.signal);
+    return this.events(response, degraded);
   }
 
   async completeChat(request: ChatRequest, context: CallContext): Promise<ChatResponse> {
@@ -113,58 +117,28 @@ export class OllamaAdapter implements ProviderAdapter {
     }
   }
 
-  private async *events(response: UpstreamResponse, degraded: Parameters<typeof decodeOllamaStream>[2], url: string, signal: AbortSignal): AsyncGenerator<ChatStreamEvent> {
-    let finished = false;
-    try {
-      for await (const event of decodeOllamaStream(transportMapped(response, url, signal), this.id, degraded)) {
-        if (event.type === 'finish' || event.type === 'error') finished = true;
-        yield event;
-      }
-    } finally {
-      if (finished) void response.body.dump({ limit: DRAIN_LIMIT_BYTES }).catch(() => undefined);
-      else {
-        response.body.on('error', () => undefined);
-        response.body.destroy();
-      }
-    }
+  private events(response: UpstreamResponse, degraded: Parameters<typeof decodeOllamaStream>[2]): AsyncGenerator<ChatStreamEvent> {
+    return streamUpstreamEvents(response.body, (chunks) => decodeOllamaStream(chunks, this.id, degraded), {
+      isEnd: (event) => event.type === 'finish' || event.type === 'error',
+      drainLimitBytes: DRAIN_LIMIT_BYTES,
+    });
   }
 
+  /** One upstream call with the next key; any status outside 2xx is thrown as a GatewayError. */
   private async send(method: 'GET' | 'POST', path: string, body: string | undefined, context: CallContext): Promise<UpstreamResponse> {
     const url = this.baseUrl + path;
-    const key = this.keys.next();
-    const headers: Record<string, string> = { accept: 'application/x-ndjson, application/json', 'user-agent': 'llmux' };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    if (key !== undefined) headers.authorization = `Bearer ${key}`;
-    Object.assign(headers, this.extraHeaders);
-    const response = await this.httpClient.request(body === undefined ? { url, method, headers, signal: context.signal } : { url, method, headers, body, signal: context.signal });
-    if (response.status >= 200 && response.status < 300) return response;
-    const text = await this.readText(response, url);
-    throw this.keys.reportFailure(key, mapOllamaError(response.status, text, this.id, headerValue(response.headers, 'retry-after')));
-  }
-
-  private async readText(response: UpstreamResponse, url: string): Promise<string> {
-    try {
-      return await response.body.text();
-    } catch (error) {
-      throw mapTransportError(error, url);
-    }
+    return this.keys.withKey(async (key) => {
+      const headers: Record<string, string> = { accept: 'application/x-ndjson, application/json', 'user-agent': 'llmux' };
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      if (key !== undefined) headers.authorization = `Bearer ${key}`;
+      Object.assign(headers, this.extraHeaders);
+      const response = await this.httpClient.request(body === undefined ? { url, method, headers, signal: context.signal } : { url, method, headers, body, signal: context.signal });
+      return checkUpstreamStatus(response, { url, providerId: this.id, parseError: (input) => mapOllamaError(input.status, input.text, this.id, retryAfterSeconds(input.headers)) });
+    });
   }
 
   private async readJson(response: UpstreamResponse, path: string): Promise<unknown> {
-    const text = await this.readText(response, this.baseUrl + path);
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      throw new GatewayError('upstream', `provider '${this.id}' answered ${path} with a body that is not JSON: ${text.slice(0, 200)}`, { upstreamStatus: response.status });
-    }
+    return readUpstreamJson(response, this.baseUrl + path);
   }
 }
 
-/** The body's bytes; a failure while reading (client gone, connection cut, idle timeout) as a GatewayError. */
-async function* transportMapped(response: UpstreamResponse, url: string, signal: AbortSignal): AsyncGenerator<Uint8Array> {
-  try {
-    for await (const chunk of response.body.iterator({ destroyOnReturn: false })) yield chunk as Uint8Array;
-  } catch (error) {
-    throw mapTransportError(error, url, { signal });
-  }
-}
