@@ -194,4 +194,18 @@ describe('clients served by an upstream Ollama', () => {
     const call = upstream.calls.find((entry) => entry.path === '/api/generate');
     assert.deepEqual(call?.json, { model: 'qwen2.5-coder:1.5b', prompt: 'def add(a, b):\n    ', suffix: '\n\nprint(add(1, 2))', stream: true, options: { num_predict: 16 } });
   });
+
+  it("sends the provider's default_max_tokens when the client sets none, and cuts a larger limit to max_tokens_cap, declared", async () => {
+    const capped = await startTestGateway({ providers: [{ id: 'capped', type: 'ollama', base_url: upstream.baseUrl, default_max_tokens: 64, max_tokens_cap: 128 }] });
+    try {
+      const client = new OpenAI({ baseURL: `${capped.baseUrl}/v1`, apiKey: 'unused', maxRetries: 0 });
+      await client.chat.completions.create({ model: 'capped/qwen3', messages: [{ role: 'user', content: 'Hi' }] });
+      const { response } = await client.chat.completions.create({ model: 'capped/qwen3', messages: [{ role: 'user', content: 'Hi' }], max_tokens: 1000 }).withResponse();
+      const sent = upstream.chatCalls().map((call) => (call.json as { options?: { num_predict?: number } }).options?.num_predict);
+      assert.deepEqual(sent, [64, 128]);
+      assert.equal(response.headers.get('x-llmux-degraded'), 'max_tokens');
+    } finally {
+      await capped.close();
+    }
+  });
 });

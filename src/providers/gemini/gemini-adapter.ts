@@ -8,6 +8,7 @@ import type { ProviderModel } from '../../canonical/model-info.ts';
 import { DEFAULT_BASE_URLS } from '../../config/default-base-url.ts';
 import { decodeSse } from '../../wire/sse-decoder.ts';
 import { checkUpstreamStatus } from '../shared/check-upstream-status.ts';
+import { limitMaxTokens, type MaxTokensLimits } from '../shared/limit-max-tokens.ts';
 import { readUpstreamJson } from '../shared/read-upstream-body.ts';
 import { retryAfterSeconds } from '../shared/retry-after-seconds.ts';
 import { streamUpstreamEvents } from '../shared/stream-upstream-events.ts';
@@ -41,6 +42,7 @@ export class GeminiAdapter implements ProviderAdapter {
   private readonly httpClient: UpstreamHttpClient;
   private readonly signatures = new GeminiSignatureMemory();
   private readonly passThroughFields: ReadonlySet<string>;
+  private readonly maxTokens: MaxTokensLimits;
 
   constructor(input: ProviderFactoryInput) {
     const { config } = input;
@@ -52,6 +54,7 @@ export class GeminiAdapter implements ProviderAdapter {
     this.extraHeaders = config.headers ?? {};
     this.httpClient = input.httpClient;
     this.passThroughFields = new Set(config.pass_through_fields ?? []);
+    this.maxTokens = { defaultMaxTokens: config.default_max_tokens, maxTokensCap: config.max_tokens_cap };
   }
 
   async streamChat(request: ChatRequest, context: CallContext): Promise<AsyncIterable<ChatStreamEvent>> {
@@ -108,7 +111,10 @@ export class GeminiAdapter implements ProviderAdapter {
   }
 
   private convert(request: ChatRequest, context: CallContext): { body: unknown; degraded: DegradedField[] } {
-    const conversion = convertChatRequestToGemini(request, { providerId: this.id, passThroughFields: this.passThroughFields, rememberedSignature: (call) => this.signatures.recall(call) });
+    const capped: DegradedField[] = [];
+    const limited = limitMaxTokens(request, this.maxTokens, this.id, capped);
+    const conversion = convertChatRequestToGemini(limited, { providerId: this.id, passThroughFields: this.passThroughFields, rememberedSignature: (call) => this.signatures.recall(call) });
+    conversion.degraded.unshift(...capped);
     if (conversion.degraded.length > 0) context.log.warn({ provider: this.id, model: request.model, degraded: conversion.degraded }, `request fields not sent to provider '${this.id}' as they were`);
     return conversion;
   }

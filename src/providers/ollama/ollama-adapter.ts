@@ -1,11 +1,13 @@
 import type { ChatRequest } from '../../canonical/chat-request.ts';
 import type { ChatResponse } from '../../canonical/chat-response.ts';
 import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
+import type { DegradedField } from '../../canonical/degraded-field.ts';
 import type { EmbeddingRequest, EmbeddingResponse } from '../../canonical/embedding.ts';
 import { GatewayError } from '../../canonical/gateway-error.ts';
 import type { ProviderModel } from '../../canonical/model-info.ts';
 import { DEFAULT_BASE_URLS } from '../../config/default-base-url.ts';
 import { checkUpstreamStatus } from '../shared/check-upstream-status.ts';
+import { limitMaxTokens, type MaxTokensLimits } from '../shared/limit-max-tokens.ts';
 import { readUpstreamJson } from '../shared/read-upstream-body.ts';
 import { retryAfterSeconds } from '../shared/retry-after-seconds.ts';
 import { streamUpstreamEvents } from '../shared/stream-upstream-events.ts';
@@ -39,6 +41,7 @@ export class OllamaAdapter implements ProviderAdapter {
   /** Capabilities `/api/show` reported, by model name, for refusing images to a model without vision. */
   private readonly capabilities = new Map<string, string[]>();
   private readonly passThroughFields: ReadonlySet<string>;
+  private readonly maxTokens: MaxTokensLimits;
 
   constructor(input: ProviderFactoryInput) {
     this.id = input.config.id;
@@ -47,10 +50,14 @@ export class OllamaAdapter implements ProviderAdapter {
     this.extraHeaders = input.config.headers ?? {};
     this.httpClient = input.httpClient;
     this.passThroughFields = new Set(input.config.pass_through_fields ?? []);
+    this.maxTokens = { defaultMaxTokens: input.config.default_max_tokens, maxTokensCap: input.config.max_tokens_cap };
   }
 
   async streamChat(request: ChatRequest, context: CallContext): Promise<AsyncIterable<ChatStreamEvent>> {
-    const { path, body, degraded } = convertChatRequestToOllama({ ...request, stream: true }, this.id, this.passThroughFields);
+    const capped: DegradedField[] = [];
+    const limited = limitMaxTokens({ ...request, stream: true }, this.maxTokens, this.id, capped);
+    const { path, body, degraded } = convertChatRequestToOllama(limited, this.id, this.passThroughFields);
+    degraded.unshift(...capped);
     this.checkVision(request);
     if (degraded.length > 0) context.log.warn({ provider: this.id, model: request.model, degraded }, `request fields not sent to provider '${this.id}'`);
     const response = await this.send('POST', path, JSON.stringify(body), context);
