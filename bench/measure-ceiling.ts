@@ -1,5 +1,5 @@
 import { noteErrors, type BenchContext } from './bench-context.ts';
-import { ollamaChatEndpoint, openaiChatEndpoint, probeEndpoint, type BenchEndpoint } from './bench-endpoint.ts';
+import { anthropicMessagesEndpoint, ollamaChatEndpoint, openaiChatEndpoint, probeEndpoint, type BenchEndpoint } from './bench-endpoint.ts';
 import type { BenchRow } from './bench-report.ts';
 import { interleaveRounds } from './bench-session.ts';
 import { atLeast, atMost, formatMicros, formatRate, formatRatio, unavailableRow } from './format-figure.ts';
@@ -37,7 +37,8 @@ export async function measureCeiling(context: BenchContext): Promise<BenchRow[]>
   const viaBare = openaiChatEndpoint('bare proxy', bare.origin, false);
   const viaOpenai = openaiChatEndpoint('llmux /v1/chat/completions', llmux.origin, false);
   const viaOllama = ollamaChatEndpoint('llmux /api/chat', llmux.origin, false);
-  for (const endpoint of [viaBare, viaOpenai, viaOllama]) {
+  const viaAnthropic = anthropicMessagesEndpoint('llmux /v1/messages', llmux.origin, false);
+  for (const endpoint of [viaBare, viaOpenai, viaOllama, viaAnthropic]) {
     const missing = await probeEndpoint(endpoint);
     if (missing !== undefined) return [unavailableRow(SECTION, endpoint.label, missing)];
   }
@@ -51,7 +52,7 @@ export async function measureCeiling(context: BenchContext): Promise<BenchRow[]>
   };
 
   const rows: BenchRow[] = [];
-  const loaded = [direct, viaBare, viaOpenai, viaOllama];
+  const loaded = [direct, viaBare, viaOpenai, viaOllama, viaAnthropic];
   const run = measured(CONNECTIONS);
   for (const endpoint of loaded) await run(endpoint);
   const results = await interleaveRounds(context.rounds, loaded, run);
@@ -99,6 +100,30 @@ export async function measureCeiling(context: BenchContext): Promise<BenchRow[]>
       status: atMost(cpuRatio, MAX_CPU_TO_BARE),
     });
   }
+
+  // The Anthropic ingress against the OpenAI one, same upstream: the issue's ≥ 0.9 ratio.
+  const anthropicRatios = perRound(viaAnthropic, viaOpenai, (entry) => entry.result.requestsPerSecond);
+  const anthropicCpuRatios = perRound(viaAnthropic, viaOpenai, (entry) => entry.cpuPerRequestUs);
+  rows.push(
+    {
+      section: SECTION,
+      figure: 'req/s llmux /v1/messages ÷ llmux /v1/chat/completions',
+      baseline: formatRate(rps(viaOpenai), 'req/s'),
+      measured: formatRate(rps(viaAnthropic), 'req/s'),
+      result: formatRatio(median(anthropicRatios)) + spread(anthropicRatios),
+      target: `≥ ${MIN_RPS_TO_BARE.toFixed(2)}×`,
+      status: atLeast(median(anthropicRatios), MIN_RPS_TO_BARE),
+    },
+    {
+      section: SECTION,
+      figure: 'CPU per request llmux /v1/messages ÷ llmux /v1/chat/completions (/proc)',
+      baseline: formatMicros(cpu(viaOpenai)),
+      measured: formatMicros(cpu(viaAnthropic)),
+      result: formatRatio(median(anthropicCpuRatios)) + spread(anthropicCpuRatios),
+      target: `≤ ${(1 / MIN_RPS_TO_BARE).toFixed(2)}×`,
+      status: atMost(median(anthropicCpuRatios), 1 / MIN_RPS_TO_BARE),
+    },
+  );
 
   // One connection: the added p50 of each proxy over direct, and llmux's excess over the bare proxy.
   const single = measured(1);

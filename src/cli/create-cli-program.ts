@@ -77,13 +77,12 @@ With no config file, llmux is configured from the environment:
   POE_UPLOAD_URL                  where the bot protocol uploads attachments
   CEREBRAS_API_KEY                enable provider cerebras
   OPENAI_API_KEY                  enable provider openai (https://api.openai.com/v1)
+  ANTHROPIC_API_KEY               enable provider anthropic (https://api.anthropic.com)
   GEMINI_API_KEY, GOOGLE_API_KEY  enable provider gemini (GOOGLE_API_KEY first)
   OLLAMA_BASE_URL                 enable provider ollama: the upstream Ollama (not OLLAMA_HOST)
   OLLAMA_API_KEY                  key for Ollama's cloud (alone: https://ollama.com)
-  POE_BASE_URL, CEREBRAS_BASE_URL, OPENAI_BASE_URL, GEMINI_BASE_URL
+  POE_BASE_URL, CEREBRAS_BASE_URL, OPENAI_BASE_URL, ANTHROPIC_BASE_URL, GEMINI_BASE_URL
                                   move a provider
-  ANTHROPIC_API_KEY               recognised, but the anthropic provider
-                                  type is not built in this version yet: it is skipped
   CUSTOM_TOKEN, LLMUX_API_KEYS    client keys (LLMUX_API_KEYS is a comma list)
   MODEL_MAPPING                   {"client-name":"upstream-name"}; a bare upstream name goes to
                                   the first enabled provider in the order above,
