@@ -1,5 +1,5 @@
 import { request } from 'undici';
-import { FAKE_MODEL } from './fake-upstream.ts';
+import { BENCH_CLIENT_KEY, FAKE_MODEL } from './fake-upstream.ts';
 import type { BenchRequest } from './load-job.ts';
 
 /** A route the bench loads: where, what body, and a text every good answer contains. */
@@ -37,7 +37,7 @@ export async function probeEndpoint(endpoint: BenchEndpoint): Promise<string | u
   try {
     const response = await request(endpoint.origin + endpoint.path, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_CLIENT_KEY}` },
       body: endpoint.body,
       headersTimeout: 10_000,
       bodyTimeout: 10_000,
