@@ -28,6 +28,7 @@ describe('configFromEnvironment', () => {
       { id: 'openai', type: 'openai-compatible', api_key: 'o-key', base_url: 'http://127.0.0.1:9001/v1' },
       { id: 'anthropic', type: 'anthropic', api_key: 'a-key', base_url: 'http://127.0.0.1:9002' },
       { id: 'gemini', type: 'gemini', api_key: 'g-key', base_url: 'http://127.0.0.1:9003/v1beta' },
+      { id: 'ollama', type: 'ollama', base_url: 'http://gpu-box:11434' },
     ]);
   });
 
