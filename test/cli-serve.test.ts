@@ -174,22 +174,6 @@ describe('llmux serve', () => {
     }
   });
 
-  it('says in plain lines that an env-only provider of a type not built yet is skipped, and asks for nothing already set', async () => {
-    const llmux = new LlmuxProcess(['--port', '0'], { cwd: directory.path, env: { GEMINI_API_KEY: 'g-key', LLMUX_LOG_LEVEL: 'silent' } });
-    try {
-      await llmux.listening();
-      await llmux.waitForStderr(/no provider is available/);
-      assert.equal(
-        llmux.stderr.replace(/:\d+ \(/, ':PORT ('),
-        "llmux: provider 'gemini' skipped: type 'gemini' is not built in this version yet\n" +
-          'llmux listening on http://127.0.0.1:PORT (config from the environment; providers: none)\n' +
-          'llmux: no provider is available (see the lines above); set CEREBRAS_API_KEY, POE_API_KEY, OPENAI_API_KEY or ANTHROPIC_API_KEY instead (this version has the provider types openai-compatible, cerebras, poe, anthropic only)\n',
-      );
-    } finally {
-      await llmux.stop();
-    }
-  });
-
   it('names in a plain line a provider whose model list could not be fetched, and still serves', async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));

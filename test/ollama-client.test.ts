@@ -78,6 +78,7 @@ describe('ollama-js against llmux: chat and generate', () => {
         presencePenalty: 0.4,
         frequencyPenalty: 0.6,
         contextLength: 4096,
+        providerOptions: { ollama: { keep_alive: '1h30m' } },
       },
     );
     assert.deepEqual(request?.messages[0], { role: 'system', parts: [{ type: 'text', text: 'Be brief.' }] });

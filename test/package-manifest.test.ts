@@ -9,7 +9,7 @@ describe('package.json for npm pack', () => {
 
   it('packs the bin, its build helper and the build, and builds before packing', () => {
     assert.equal(packageJson.bin.llmux, 'bin/llmux.js');
-    for (const entry of ['bin/', 'scripts/ensure-built.js', 'dist/']) assert.ok(packageJson.files.includes(entry), entry);
+    for (const entry of ['bin/', 'scripts/ensure-built.js', 'dist/', 'ui/']) assert.ok(packageJson.files.includes(entry), entry);
     assert.equal(packageJson.scripts.prepack, 'node scripts/ensure-built.js');
   });
 });

@@ -108,10 +108,11 @@ With no config file, llmux is configured from the environment:
   CEREBRAS_API_KEY                enable provider cerebras
   OPENAI_API_KEY                  enable provider openai (https://api.openai.com/v1)
   ANTHROPIC_API_KEY               enable provider anthropic (https://api.anthropic.com)
-  POE_BASE_URL, CEREBRAS_BASE_URL, OPENAI_BASE_URL, ANTHROPIC_BASE_URL
+  GEMINI_API_KEY, GOOGLE_API_KEY  enable provider gemini (GOOGLE_API_KEY first)
+  OLLAMA_BASE_URL                 enable provider ollama: the upstream Ollama (not OLLAMA_HOST)
+  OLLAMA_API_KEY                  key for Ollama's cloud (alone: https://ollama.com)
+  POE_BASE_URL, CEREBRAS_BASE_URL, OPENAI_BASE_URL, ANTHROPIC_BASE_URL, GEMINI_BASE_URL
                                   move a provider
-  GEMINI_API_KEY                  recognised, but the gemini provider
-                                  types are not built in this version yet: it is skipped
   CUSTOM_TOKEN, LLMUX_API_KEYS    client keys (LLMUX_API_KEYS is a comma list); with a config
                                   file they are added to its keys
   MODEL_MAPPING                   {"client-name":"upstream-name"}; a bare upstream name goes to

@@ -9,7 +9,8 @@ describe('configFromEnvironment', () => {
 
   it('enables one provider per key variable, in a fixed order, with base URL overrides', () => {
     const { input, problems } = configFromEnvironment({
-      OLLAMA_HOST: 'gpu-box',
+      OLLAMA_BASE_URL: 'gpu-box',
+      OLLAMA_HOST: '0.0.0.0:8080',
       GEMINI_API_KEY: 'g-key',
       ANTHROPIC_API_KEY: 'a-key',
       OPENAI_API_KEY: 'o-key',
@@ -27,6 +28,7 @@ describe('configFromEnvironment', () => {
       { id: 'openai', type: 'openai-compatible', api_key: 'o-key', base_url: 'http://127.0.0.1:9001/v1' },
       { id: 'anthropic', type: 'anthropic', api_key: 'a-key', base_url: 'http://127.0.0.1:9002' },
       { id: 'gemini', type: 'gemini', api_key: 'g-key', base_url: 'http://127.0.0.1:9003/v1beta' },
+      { id: 'ollama', type: 'ollama', base_url: 'http://gpu-box:11434' },
     ]);
   });
 
@@ -63,8 +65,29 @@ describe('configFromEnvironment', () => {
     assert.equal(withPath.input.providers?.[0]?.base_url, 'http://127.0.0.1:7000/custom/v1');
   });
 
-  it("never reads OLLAMA_HOST as an upstream: it is llmux's own listen address", () => {
-    assert.deepEqual(configFromEnvironment({ OLLAMA_HOST: 'gpu-box:11434' }), { input: { providers: [] }, problems: [], warnings: [] });
+  it('reads OLLAMA_BASE_URL as Ollama reads a host, and never OLLAMA_HOST (that is where an Ollama listens)', () => {
+    const baseUrl = (host: string): string | undefined => configFromEnvironment({ OLLAMA_BASE_URL: host }).input.providers?.[0]?.base_url;
+    assert.equal(baseUrl('127.0.0.1'), 'http://127.0.0.1:11434');
+    assert.equal(baseUrl('gpu-box:8080'), 'http://gpu-box:8080');
+    assert.equal(baseUrl('https://ollama.example.com'), 'https://ollama.example.com:443');
+    assert.equal(baseUrl('http://ollama.example.com/prefix/'), 'http://ollama.example.com:80/prefix');
+    assert.equal(baseUrl(':9999'), 'http://127.0.0.1:9999');
+    assert.equal(baseUrl('::1'), 'http://[::1]:11434');
+    assert.equal(baseUrl('[::1]:8080'), 'http://[::1]:8080');
+    assert.deepEqual(configFromEnvironment({ OLLAMA_BASE_URL: 'ftp://x' }).problems, ['OLLAMA_BASE_URL: expected http://host:port or host[:port], got something else']);
+    assert.deepEqual(configFromEnvironment({ OLLAMA_HOST: 'gpu-box' }).input.providers, []);
+  });
+
+  it("takes OLLAMA_API_KEY for Ollama's cloud: with OLLAMA_BASE_URL, or alone for ollama.com", () => {
+    assert.deepEqual(configFromEnvironment({ OLLAMA_API_KEY: 'ok' }).input.providers, [{ id: 'ollama', type: 'ollama', base_url: 'https://ollama.com', api_key: 'ok' }]);
+    assert.deepEqual(configFromEnvironment({ OLLAMA_API_KEY: 'ok', OLLAMA_BASE_URL: 'http://box:1' }).input.providers, [
+      { id: 'ollama', type: 'ollama', base_url: 'http://box:1', api_key: 'ok' },
+    ]);
+  });
+
+  it("takes GOOGLE_API_KEY or GEMINI_API_KEY for gemini, GOOGLE_API_KEY first as Google's SDK does", () => {
+    assert.deepEqual(configFromEnvironment({ GEMINI_API_KEY: 'g' }).input.providers, [{ id: 'gemini', type: 'gemini', api_key: 'g' }]);
+    assert.deepEqual(configFromEnvironment({ GEMINI_API_KEY: 'g', GOOGLE_API_KEY: 'google' }).input.providers, [{ id: 'gemini', type: 'gemini', api_key: 'google' }]);
   });
 
   it('reports a malformed base URL by its variable name', () => {

@@ -28,13 +28,22 @@ const KEYED_PROVIDERS: readonly KeyedProvider[] = [
   { id: 'cerebras', type: 'cerebras', keyVariables: ['CEREBRAS_API_KEY'], baseUrlVariable: 'CEREBRAS_BASE_URL' },
   { id: 'openai', type: 'openai-compatible', keyVariables: ['OPENAI_API_KEY'], baseUrlVariable: 'OPENAI_BASE_URL', defaultBaseUrl: 'https://api.openai.com/v1' },
   { id: 'anthropic', type: 'anthropic', keyVariables: ['ANTHROPIC_API_KEY'], baseUrlVariable: 'ANTHROPIC_BASE_URL' },
-  { id: 'gemini', type: 'gemini', keyVariables: ['GEMINI_API_KEY'], baseUrlVariable: 'GEMINI_BASE_URL' },
+  // GOOGLE_API_KEY wins over GEMINI_API_KEY when both are set, as in Google's own SDK
+  // (https://github.com/googleapis/js-genai/blob/main/src/node/node_client.ts).
+  { id: 'gemini', type: 'gemini', keyVariables: ['GOOGLE_API_KEY', 'GEMINI_API_KEY'], baseUrlVariable: 'GEMINI_BASE_URL' },
 ];
+
+/** Ollama's cloud, where OLLAMA_API_KEY alone points the ollama provider. */
+const OLLAMA_CLOUD_URL = 'https://ollama.com';
+
+/** Ollama's own default port, used when OLLAMA_BASE_URL names none (ollama envconfig.Host). */
+const OLLAMA_DEFAULT_PORT = '11434';
 
 /**
  * The config llmux runs with when there is no config file: every variable of both original
  * bridges keeps working. `POE_API_KEY`/`SYSTEM_TOKEN`, `CEREBRAS_API_KEY`, `OPENAI_API_KEY`,
- * `ANTHROPIC_API_KEY` and `GEMINI_API_KEY` each enable a provider named after it;
+ * `ANTHROPIC_API_KEY`, `GEMINI_API_KEY`/`GOOGLE_API_KEY` and `OLLAMA_BASE_URL` each enable a provider
+ * named after it (`OLLAMA_HOST` is Ollama's own listen address, never llmux's upstream);
  * `*_BASE_URL` move them; `CUSTOM_TOKEN`/`LLMUX_API_KEYS` are client keys; `MODEL_MAPPING`
  * becomes aliases; `DEFAULT_MODEL` (or the Cerebras wrapper's `CAI_MODEL`) the default model;
  * `PROXY_*` the Poe bridge's proxy. `PORT`, `HOST`, `OLLAMA_HOST` and `LLMUX_LOG_LEVEL` apply to
@@ -52,6 +61,8 @@ export function configFromEnvironment(environment: Environment): EnvironmentConf
     if (baseUrl !== undefined) provider.base_url = keyed.type === 'cerebras' ? withCerebrasVersionPath(baseUrl) : baseUrl;
     providers.push(provider);
   }
+  const ollama = ollamaFromEnvironment(environment, problems);
+  if (ollama !== undefined) providers.push(ollama);
   const poe = providers.find((provider) => provider.id === 'poe');
   // POE_PROTOCOL=bot speaks fastapi_poe's bot protocol, as the Poe bridge did; openai is the default.
   const poeProtocol = nonEmpty(environment.POE_PROTOCOL);
@@ -86,6 +97,24 @@ export function configFromEnvironment(environment: Environment): EnvironmentConf
 }
 
 /**
+ * The upstream Ollama: `OLLAMA_BASE_URL` (read as Ollama's client reads a host), with
+ * `OLLAMA_API_KEY` for Ollama's cloud; the key alone means the cloud itself.
+ */
+function ollamaFromEnvironment(environment: Environment, problems: string[]): ProviderConfig | undefined {
+  const host = nonEmpty(environment.OLLAMA_BASE_URL);
+  const key = nonEmpty(environment.OLLAMA_API_KEY)?.trim();
+  if (host === undefined && key === undefined) return undefined;
+  const baseUrl = host === undefined ? OLLAMA_CLOUD_URL : ollamaBaseUrl(host);
+  if (baseUrl === undefined) {
+    problems.push('OLLAMA_BASE_URL: expected http://host:port or host[:port], got something else');
+    return undefined;
+  }
+  const provider: ProviderConfig = { id: 'ollama', type: 'ollama', base_url: baseUrl };
+  if (key !== undefined) provider.api_key = key;
+  return provider;
+}
+
+/**
  * Every variable configFromEnvironment reads, besides the client keys: with a config file in use
  * these are not read (unless the file names them in a `${VAR}`), and llmux says so.
  */
@@ -101,6 +130,8 @@ export const ENVIRONMENT_ONLY_VARIABLES: readonly string[] = [
   'PROXY_PORT',
   'PROXY_USERNAME',
   'PROXY_PASSWORD',
+  'OLLAMA_BASE_URL',
+  'OLLAMA_API_KEY',
 ];
 
 /** The client-key variables: with a config file in use, their keys are added to the file's. */
@@ -232,6 +263,35 @@ function readBaseUrl(environment: Environment, variable: string, problems: strin
 function withCerebrasVersionPath(baseUrl: string): string {
   const url = new URL(baseUrl);
   return url.pathname === '/' || url.pathname === '' ? `${url.origin}/v1` : baseUrl;
+}
+
+/**
+ * OLLAMA_BASE_URL, read as Ollama's own client reads OLLAMA_HOST: `host`, `host:port`, `scheme://host[:port][/path]`;
+ * port 11434 unless a scheme is given (then 80 / 443).
+ * https://github.com/ollama/ollama/blob/main/envconfig/config.go (Host)
+ */
+function ollamaBaseUrl(value: string): string | undefined {
+  const text = value.trim();
+  const schemeEnd = text.indexOf('://');
+  const scheme = schemeEnd === -1 ? 'http' : text.slice(0, schemeEnd).toLowerCase();
+  if (scheme !== 'http' && scheme !== 'https') return undefined;
+  let hostPort = schemeEnd === -1 ? text : text.slice(schemeEnd + 3);
+  let path = '';
+  const slash = hostPort.indexOf('/');
+  if (slash !== -1) {
+    path = hostPort.slice(slash).replace(/\/+$/, '');
+    hostPort = hostPort.slice(0, slash);
+  }
+  const defaultPort = schemeEnd === -1 ? OLLAMA_DEFAULT_PORT : scheme === 'https' ? '443' : '80';
+  // A bare IPv6 address has colons but no port.
+  if ((hostPort.match(/:/g) ?? []).length > 1 && !hostPort.startsWith('[')) hostPort = `[${hostPort}]`;
+  const match = /^(\[[^\]]+\]|[^:]*)(?::(\d+))?$/.exec(hostPort);
+  if (match === null) return undefined;
+  const host = match[1] === undefined || match[1] === '' ? '127.0.0.1' : match[1];
+  const port = match[2] ?? defaultPort;
+  if (Number(port) > 65535) return undefined;
+  const url = `${scheme}://${host}:${port}${path}`;
+  return URL.canParse(url) ? url : undefined;
 }
 
 function firstSet(environment: Environment, variables: readonly string[]): string | undefined {

@@ -43,6 +43,11 @@ export const providerConfigSchema = z
     upload_url: httpUrl.optional(),
     /** Where the provider's model list is read when it is not `<base_url>/models` (Poe bot protocol: `<origin>/v1/models`). */
     models_url: httpUrl.optional(),
+    /** Gemini: the API version in the path (`v1beta`, the default, or `v1`, `v1alpha`). */
+    api_version: z
+      .string()
+      .regex(/^v\d+(alpha|beta)?\d*$/, "expected an API version such as 'v1beta' or 'v1'")
+      .optional(),
     /** Models to list when the upstream has no model list of its own (or to add to it). */
     models: z.array(z.string()).optional(),
     /** Output tokens asked for when the client sets none (Cerebras: 8192 unless set). */

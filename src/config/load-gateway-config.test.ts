@@ -260,11 +260,12 @@ describe('loadGatewayConfig: overrides', () => {
 
   it("skips a provider pointing at llmux's own address instead of looping", async () => {
     const empty = await mkdtemp(join(directory, 'empty-'));
-    const looping = await loadGatewayConfig({ environment: { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: 'http://localhost:11434/v1' }, cwd: empty });
+    const looping = await loadGatewayConfig({ environment: { OLLAMA_BASE_URL: '0.0.0.0', OPENAI_API_KEY: 'k', OPENAI_BASE_URL: 'http://localhost:11434/v1' }, cwd: empty });
     assert.deepEqual(looping.config.providers, []);
-    assert.deepEqual(looping.skippedProviders.map((provider) => provider.id), ['openai']);
-    const elsewhere = await loadGatewayConfig({ environment: { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: 'http://localhost:11434/v1', PORT: '8080' }, cwd: empty });
-    assert.deepEqual(elsewhere.config.providers.map((provider) => provider.id), ['openai']);
+    assert.deepEqual(looping.skippedProviders.map((provider) => provider.id), ['openai', 'ollama']);
+    assert.match(looping.skippedProviders[1]?.reason ?? '', /^its Ollama at http:\/\/0\.0\.0\.0:11434 is llmux's own listen address \(127\.0\.0\.1:11434\), which would loop; run llmux on another port/);
+    const elsewhere = await loadGatewayConfig({ environment: { OLLAMA_BASE_URL: '0.0.0.0', PORT: '8080' }, cwd: empty });
+    assert.deepEqual(elsewhere.config.providers.map((provider) => provider.id), ['ollama']);
   });
 
   it("takes OLLAMA_HOST as llmux's listen address, as Ollama does; HOST, PORT, the flags and a file's listen: win", async () => {
@@ -288,6 +289,15 @@ describe('loadGatewayConfig: overrides', () => {
     assert.deepEqual(defaulted.config.listen, { host: '127.0.0.1', port: 8001 });
     assert.deepEqual(defaulted.ignoredVariables, []);
     await assert.rejects(loadGatewayConfig({ environment: { OLLAMA_HOST: 'ftp://x' }, cwd: empty }), /OLLAMA_HOST: expected host\[:port\]/);
+  });
+
+  it("skips an ollama provider with no base_url while llmux listens on Ollama's port: its default is that port", async () => {
+    const path = join(directory, 'ollama-default.yaml');
+    await writeFile(path, 'providers:\n  - id: local\n    type: ollama\n');
+    const same = await loadGatewayConfig({ configPath: path, environment: {}, cwd: directory });
+    assert.deepEqual(same.skippedProviders.map((provider) => provider.id), ['local']);
+    const moved = await loadGatewayConfig({ configPath: path, environment: { PORT: '8080' }, cwd: directory });
+    assert.deepEqual(moved.config.providers.map((provider) => provider.id), ['local']);
   });
 
   it('names the environment as the origin of env-only problems', async () => {

@@ -16,6 +16,7 @@ import { formatConfigPath } from './format-config-path.ts';
 import { gatewayConfigSchema, type GatewayConfig } from './gateway-config-schema.ts';
 import { describeUnset } from './describe-unset-variable.ts';
 import type { UnsetReference } from './interpolate-environment.ts';
+import { effectiveBaseUrl } from './default-base-url.ts';
 import { pointsAtOwnListen } from './points-at-own-listen.ts';
 
 export interface LoadGatewayConfigOptions {
@@ -128,8 +129,12 @@ export async function loadGatewayConfig(options: LoadGatewayConfigOptions): Prom
 
   config.providers = config.providers.filter((provider, index) => {
     if (skippedIndexes.has(index)) return false;
-    if (provider.base_url === undefined || !pointsAtOwnListen(provider.base_url, config.listen)) return true;
-    const reason = `its base URL is llmux's own address (${config.listen.host}:${config.listen.port}), which would loop`;
+    const baseUrl = effectiveBaseUrl(provider);
+    if (baseUrl === undefined || !pointsAtOwnListen(baseUrl, config.listen)) return true;
+    const reason =
+      provider.type === 'ollama'
+        ? `its Ollama at ${baseUrl} is llmux's own listen address (${config.listen.host}:${config.listen.port}), which would loop; run llmux on another port (listen.port, PORT or --port) or point base_url (OLLAMA_BASE_URL) at the Ollama`
+        : `its base URL is llmux's own address (${config.listen.host}:${config.listen.port}), which would loop`;
     skippedProviders.push({ id: provider.id, type: provider.type, reason });
     warnings.push(`provider '${provider.id}' is skipped: ${reason}`);
     return false;

@@ -74,7 +74,7 @@ describe('the llmux init sample', () => {
     const offered = /^# {3}(\S+(?: \| \S+)*)$/m.exec(SAMPLE_GATEWAY_CONFIG)?.[1]?.split(' | ');
     assert.deepEqual(offered, Object.keys(PROVIDER_FACTORIES));
     const unbuilt = PROVIDER_TYPES.filter((type) => PROVIDER_FACTORIES[type] === undefined);
-    const named = /^# \(The types (.+) are recognised but not built in this version yet:$/m.exec(SAMPLE_GATEWAY_CONFIG)?.[1];
+    const named = /^# \(The types? (.+) (?:is|are) recognised but not built in this version yet:$/m.exec(SAMPLE_GATEWAY_CONFIG)?.[1];
     assert.equal(named, unbuilt.length > 1 ? `${unbuilt.slice(0, -1).join(', ')} and ${unbuilt.at(-1)}` : unbuilt[0]);
     assert.match(SAMPLE_GATEWAY_CONFIG, /^# llmux\.yaml — one endpoint for OpenAI, Ollama and Anthropic clients,/);
   });

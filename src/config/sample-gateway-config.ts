@@ -47,10 +47,8 @@ listen:
   port: 11434
 
 # Upstream providers. Each has an id (used in targets as "<id>/<model>") and a type:
-#   openai-compatible | cerebras | poe | anthropic
-# (The types gemini and ollama are recognised but not built in this version yet:
-# a provider of one of them is skipped with a warning.)
-# cerebras, poe and anthropic have their real default base_url (openai-compatible needs one); each
+#   openai-compatible | cerebras | poe | anthropic | gemini | ollama
+# cerebras, poe, anthropic, gemini and ollama have their real default base_url (openai-compatible needs one); each
 # provider's own model list (its /models) is discovered, cached, and routable by name.
 providers:
   - id: cerebras
@@ -82,6 +80,20 @@ providers:
   #   # base_url: https://api.anthropic.com
   #   # anthropic_version: "2023-06-01"    # the anthropic-version header
   #   # betas: [context-1m-2025-08-07]     # anthropic-beta flags on every request (clients add theirs)
+
+  # Google's Gemini API (keys at aistudio.google.com; GEMINI_API_KEY or GOOGLE_API_KEY):
+  # - id: gemini
+  #   type: gemini
+  #   api_key: \${GEMINI_API_KEY}
+  #   # api_version: v1beta                # the default; v1 or v1alpha
+
+  # A real Ollama server. Its default address, http://127.0.0.1:11434, is also llmux's own port:
+  # move llmux (listen.port above, PORT or --port) or the Ollama (base_url), or it is skipped.
+  # OLLAMA_BASE_URL sets it from the environment (OLLAMA_HOST is where an Ollama listens).
+  # - id: local
+  #   type: ollama
+  #   base_url: http://127.0.0.1:11435
+  #   # api_key: \${OLLAMA_API_KEY}         # only for Ollama's cloud, https://ollama.com
 
   # Any OpenAI-compatible server (OpenAI, vLLM, LM Studio, llama.cpp, OpenRouter, …):
   # - id: openai

@@ -11,4 +11,6 @@ export const PROVIDER_FACTORIES: Partial<Record<ProviderType, () => Promise<Prov
   cerebras: async () => (await import('./cerebras/create-cerebras-provider.ts')).createCerebrasProvider,
   poe: async () => (await import('./poe/create-poe-provider.ts')).createPoeProvider,
   anthropic: async () => (await import('./anthropic/create-anthropic-provider.ts')).createAnthropicProvider,
+  gemini: async () => (await import('./gemini/create-gemini-provider.ts')).createGeminiProvider,
+  ollama: async () => (await import('./ollama/create-ollama-provider.ts')).createOllamaProvider,
 };

@@ -12,9 +12,16 @@ interface GenerationFields {
   think?: unknown;
   logprobs?: boolean | null | undefined;
   top_logprobs?: number | null | undefined;
+  keep_alive?: unknown;
+  truncate?: boolean | null | undefined;
+  shift?: boolean | null | undefined;
 }
 
-/** What /api/chat and /api/generate share: `options`, `think`, `format` and log probabilities. */
+/**
+ * What /api/chat and /api/generate share: `options`, `think`, `format` and log probabilities;
+ * `keep_alive`, `truncate` and `shift` mean something only to an upstream Ollama, so they travel
+ * as its provider options (other providers leave them alone).
+ */
 export function convertOllamaGenerationSettings(body: GenerationFields): OllamaGenerationSettings {
   const topLogprobs = body.top_logprobs ?? 0;
   if (topLogprobs < 0 || topLogprobs > 20) {
@@ -29,5 +36,10 @@ export function convertOllamaGenerationSettings(body: GenerationFields): OllamaG
     settings.logprobs = true;
     if (topLogprobs > 0) settings.topLogprobs = topLogprobs;
   }
+  const ollama: Record<string, unknown> = {};
+  if (body.keep_alive !== undefined && body.keep_alive !== null) ollama.keep_alive = body.keep_alive;
+  if (typeof body.truncate === 'boolean') ollama.truncate = body.truncate;
+  if (typeof body.shift === 'boolean') ollama.shift = body.shift;
+  if (Object.keys(ollama).length > 0) settings.providerOptions = { ollama };
   return settings;
 }
