@@ -74,7 +74,7 @@ export class ChatDispatcher {
         response.timing ??= measuredTiming(startedAt, undefined);
         if (response.usage === undefined) {
           const output = response.reasoning + response.text + response.toolCalls.map((call) => call.name + call.arguments).join('');
-          response.usage = await countChatUsage(upstreamRequest.messages, upstreamRequest.tools, output);
+          response.usage = await countChatUsage(upstreamRequest.messages, upstreamRequest.tools, output, context.signal);
         }
         context.onUsage?.(response.usage);
         return { response, target, model };
