@@ -1,10 +1,14 @@
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { clipText, MAX_QUOTED_CHARS } from './canonical/quote-client-text.ts';
+import { GatewayError } from './canonical/gateway-error.ts';
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import { CORS_ALLOWED_HEADERS, CORS_ALLOWED_METHODS, CORS_MAX_AGE_SECONDS } from './server/cors-policy.ts';
 import type { GatewayServices } from './server/gateway-services.ts';
 import { registerHealthRoutes } from './server/health-routes.ts';
 import { isAllowedHost, isLoopbackHost } from './server/host-guard.ts';
+import { redactQueryString } from './observability/redact-query-string.ts';
+import { protocolForPath } from './server/protocol-for-path.ts';
 import { registerProtocolScope, type InboundProtocol } from './server/register-protocol-scope.ts';
 import { attachRequestContext, llmuxHeaders } from './server/request-context.ts';
 
@@ -22,8 +26,14 @@ export function createApp(options: AppOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: options.logger,
     bodyLimit: services.config.body_limit,
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    // Slow clients (headers or body trickling in) are cut off, checked every second; a request
+    // that has arrived is not timed, so long streams flow as long as they need.
+    requestTimeout: services.config.client_timeout.request_ms,
+    http: { headersTimeout: services.config.client_timeout.headers_ms, connectionsCheckingInterval: 1000 },
+    // A client's own x-request-id is kept when it is a plain token (it is logged and echoed);
+    // anything else gets a fresh id.
+    requestIdHeader: false,
+    genReqId: (raw) => clientRequestId(raw.headers['x-request-id']) ?? randomUUID(),
     // One line per request is written by our own onResponse hook, with routing and usage.
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
@@ -31,15 +41,23 @@ export function createApp(options: AppOptions): FastifyInstance {
     exposeHeadRoutes: true,
   }) as unknown as FastifyInstance;
   const guardHost = isLoopbackHost(options.listenHost);
+  /** A 403 before routing, in the error shape of the protocol the path belongs to, logged with its reason. */
+  const refuse = (request: FastifyRequest, reply: FastifyReply, message: string, code: string): void => {
+    const error = new GatewayError('permission', message, { code });
+    request.log.info({ status: 403, kind: error.kind, code }, `refused: ${message}`);
+    const protocol = protocolForPath(options.protocols, request.url);
+    const formatted = protocol?.formatError(error) ?? { status: 403, body: { error: message } };
+    reply.code(formatted.status).headers({ ...formatted.headers }).send(formatted.body);
+  };
 
   // Hooks are callback-style, not async: on a request path this short, each promise hop shows.
   // A hook that answers the request itself (403, preflight) does not call `done`.
   app.addHook('onRequest', (request, reply, done) => {
     attachRequestContext(request, reply);
     if (guardHost && !isAllowedHost(request.headers.host)) {
-      // Ollama answers a bare 403; the log says why (a reverse proxy must pass a local Host).
-      request.log.info({ host: request.headers.host }, `refused: Host '${request.headers.host}' is not this machine (DNS-rebinding guard on a loopback listen; listen on another address to serve other names)`);
-      reply.code(403).type('text/plain; charset=utf-8').send('403 Forbidden');
+      // Ollama answers a bare 403; llmux says why, in the answer and the log (a reverse proxy must pass a local Host).
+      const host = clipText(request.headers.host ?? '', MAX_QUOTED_CHARS);
+      refuse(request, reply, `Host '${host}' is not this machine: llmux listens on loopback and answers only local names and addresses (DNS-rebinding guard); listen on another address to serve other names`, 'host_not_allowed');
       return;
     }
     const origin = request.headers.origin;
@@ -48,8 +66,7 @@ export function createApp(options: AppOptions): FastifyInstance {
       return;
     }
     if (!services.cors.allows(origin, request.headers.host)) {
-      request.log.info({ origin }, `refused: browser origin '${origin}' is not allowed (add it to cors.origins or OLLAMA_ORIGINS)`);
-      reply.code(403).type('text/plain; charset=utf-8').send('403 Forbidden');
+      refuse(request, reply, `browser origin '${clipText(origin, MAX_QUOTED_CHARS)}' is not allowed: add it to cors.origins in the config or to OLLAMA_ORIGINS`, 'origin_not_allowed');
       return;
     }
     reply.header('access-control-allow-origin', services.cors.allowAll ? '*' : origin);
@@ -79,7 +96,7 @@ export function createApp(options: AppOptions): FastifyInstance {
     request.log.info(
       {
         method: request.method,
-        url: request.url,
+        url: redactQueryString(request.url),
         status: reply.statusCode,
         provider: target?.provider.id,
         model: target?.upstreamModel,
@@ -98,4 +115,10 @@ export function createApp(options: AppOptions): FastifyInstance {
   registerHealthRoutes(app);
   for (const protocol of options.protocols) registerProtocolScope(app, protocol, services);
   return app;
+}
+
+const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+function clientRequestId(header: string | string[] | undefined): string | undefined {
+  return typeof header === 'string' && CLIENT_REQUEST_ID.test(header) ? header : undefined;
 }

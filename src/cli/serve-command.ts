@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { CommandLineOverrides } from '../config/apply-config-overrides.ts';
 import { loadGatewayConfig } from '../config/load-gateway-config.ts';
+import { configuredSecrets } from '../config/configured-secrets.ts';
 import { createLogger, flushLogs } from '../observability/create-logger.ts';
 import { startServer, type RunningServer } from '../server/start-server.ts';
 import type { CliContext } from './cli-context.ts';
@@ -28,7 +29,7 @@ export async function serveCommand(flags: ServeFlags, context: CliContext): Prom
     overrides: flags,
   });
   for (const warning of loaded.warnings) context.notice(`llmux: warning: ${warning}`);
-  const log = createLogger(loaded.config.log_level);
+  const log = createLogger(loaded.config.log_level, configuredSecrets(loaded.config));
   const server = await startServer({
     config: loaded.config,
     log,

@@ -1,5 +1,6 @@
 import { pino } from 'pino';
 import type { FastifyBaseLogger } from 'fastify';
+import { secretScrubbingStream } from './secret-scrubbing-stream.ts';
 
 type Destination = ReturnType<typeof pino.destination>;
 const destinations = new Set<Destination>();
@@ -9,9 +10,10 @@ const destinations = new Set<Destination>();
  * under way the next lines gather and go out together, so a busy server makes few syscalls
  * (synchronous per-line writes cost a fifth of the request path's CPU), while a quiet one still
  * writes each line at once. Whatever is buffered is written out when the process exits.
- * Keys are redacted where they could appear: logged headers and provider configs.
+ * Keys are redacted where they could appear: logged headers and provider configs; and every
+ * `secrets` value (the configured client and provider keys) is scrubbed from each line, wherever it is.
  */
-export function createLogger(level: string): FastifyBaseLogger {
+export function createLogger(level: string, secrets: readonly string[] = []): FastifyBaseLogger {
   const destination = pino.destination({ dest: 1, sync: false });
   if (destinations.size === 0) process.once('exit', flushLogs);
   destinations.add(destination);
@@ -23,7 +25,7 @@ export function createLogger(level: string): FastifyBaseLogger {
         censor: '[redacted]',
       },
     },
-    destination,
+    secretScrubbingStream(destination, secrets),
   );
 }
 

@@ -3,6 +3,7 @@ import { GatewayError } from '../canonical/gateway-error.ts';
 import type { GatewayConfig, ModelAliasConfig } from '../config/gateway-config-schema.ts';
 import type { ProviderAdapter } from '../providers/provider-adapter.ts';
 import type { ModelCatalog } from './model-catalog.ts';
+import { clipText, MAX_QUOTED_CHARS } from '../canonical/quote-client-text.ts';
 
 /** One place a request can go: a provider and the model id it knows. */
 export interface RouteTarget {
@@ -186,7 +187,7 @@ export class ModelRouter {
     else if (this.providers.size === 0) hint = 'no models are configured; add a provider (see `llmux init`)';
     else hint = 'no provider listed any models';
     const detail = failures.length === 0 ? '' : `; ${failures.join('; ')}`;
-    return new GatewayError('not_found', `model '${name}' not found; ${hint}${detail}`, { param: 'model', code: 'model_not_found' });
+    return new GatewayError('not_found', `model '${clipText(name, MAX_QUOTED_CHARS)}' not found; ${hint}${detail}`, { param: 'model', code: 'model_not_found' });
   }
 }
 

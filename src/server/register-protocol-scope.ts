@@ -1,7 +1,15 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError, toGatewayError } from '../canonical/gateway-error.ts';
+import { jsonNestingDepth, MAX_JSON_DEPTH } from '../wire/json-nesting-depth.ts';
 import type { GatewayServices } from './gateway-services.ts';
 import { llmuxHeaders } from './request-context.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Answered without a client key even when keys are configured (`/api/version`); see README "Public routes". */
+    public?: boolean;
+  }
+}
 
 /** How an inbound protocol spells an error. */
 export interface ProtocolErrorBody {
@@ -12,6 +20,8 @@ export interface ProtocolErrorBody {
 
 export interface InboundProtocol {
   name: string;
+  /** Paths whose refusals before routing (Host, CORS) take this protocol's error shape: `/v1/`, `/api/`. */
+  pathPrefixes?: readonly string[];
   formatError(error: GatewayError): ProtocolErrorBody;
   /** Adds the protocol's routes to its own scope. */
   register(scope: FastifyInstance, services: GatewayServices): void;
@@ -28,6 +38,9 @@ export function registerProtocolScope(app: FastifyInstance, protocol: InboundPro
     scope.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
       const text = typeof body === 'string' ? body : body.toString('utf8');
       if (text.trim().length === 0) return done(null, undefined);
+      if (jsonNestingDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+        return done(new GatewayError('invalid_request', `request body nests arrays and objects deeper than the limit of ${MAX_JSON_DEPTH} levels`, { code: 'invalid_json' }), undefined);
+      }
       try {
         done(null, JSON.parse(text));
       } catch (error) {
@@ -39,6 +52,10 @@ export function registerProtocolScope(app: FastifyInstance, protocol: InboundPro
     // With no client keys configured, access is open: no per-request check at all.
     if (!services.auth.isOpen) {
       scope.addHook('preHandler', (request, reply, done) => {
+        if (request.routeOptions.config.public === true) {
+          done();
+          return;
+        }
         const refusal = admitClient(request, services);
         if (refusal === undefined) done();
         else sendProtocolError(request, reply, protocol, refusal);

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticatedClient } from '../auth/client-key-authenticator.ts';
 import type { DispatchContext } from '../routing/chat-dispatcher.ts';
+import { safeHeaderValue } from './safe-header-value.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -41,8 +42,9 @@ export function llmuxHeaders(request: FastifyRequest): Record<string, string> {
   const headers: Record<string, string> = { 'x-request-id': String(request.id), 'x-llmux-overhead-ms': overhead.toFixed(3) };
   const target = context.dispatch.target;
   if (target !== undefined) {
-    headers['x-llmux-provider'] = target.provider.id;
-    headers['x-llmux-model'] = target.upstreamModel;
+    // Model names come from clients and upstream model lists: never written raw into a header.
+    headers['x-llmux-provider'] = safeHeaderValue(target.provider.id);
+    headers['x-llmux-model'] = safeHeaderValue(target.upstreamModel);
   }
   return headers;
 }

@@ -35,6 +35,7 @@ const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
  */
 export const OLLAMA_PROTOCOL: InboundProtocol = {
   name: 'ollama',
+  pathPrefixes: ['/api/'],
   formatError: formatOllamaError,
   register(scope: FastifyInstance, services: GatewayServices): void {
     const context: OllamaRouteContext = {

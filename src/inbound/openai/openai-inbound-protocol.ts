@@ -10,6 +10,7 @@ import { registerOpenAIUnknownRoutes } from './openai-unknown-routes.ts';
 /** The OpenAI API under `/v1` (chat, legacy completions, models, embeddings, images). */
 export const OPENAI_INBOUND_PROTOCOL: InboundProtocol = {
   name: 'openai',
+  pathPrefixes: ['/v1/'],
   formatError: formatOpenAIError,
   register(scope, services) {
     registerOpenAIChatRoutes(scope, services);
