@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import type { FastifyBaseLogger } from 'fastify';
-import { secretScrubbingStream } from './secret-scrubbing-stream.ts';
+import { secretScrubbingStream, type LineSink } from './secret-scrubbing-stream.ts';
 
 type Destination = ReturnType<typeof pino.destination>;
 const destinations = new Set<Destination>();
@@ -13,10 +13,8 @@ const destinations = new Set<Destination>();
  * Keys are redacted where they could appear: logged headers and provider configs; and every
  * `secrets` value (the configured client and provider keys) is scrubbed from each line, wherever it is.
  */
-export function createLogger(level: string, secrets: readonly string[] = []): FastifyBaseLogger {
-  const destination = pino.destination({ dest: 1, sync: false });
-  if (destinations.size === 0) process.once('exit', flushLogs);
-  destinations.add(destination);
+export function createLogger(level: string, secrets: readonly string[] = [], sink?: LineSink): FastifyBaseLogger {
+  const destination = sink ?? stdoutDestination();
   return pino(
     {
       level,
@@ -27,6 +25,13 @@ export function createLogger(level: string, secrets: readonly string[] = []): Fa
     },
     secretScrubbingStream(destination, secrets),
   );
+}
+
+function stdoutDestination(): Destination {
+  const destination = pino.destination({ dest: 1, sync: false });
+  if (destinations.size === 0) process.once('exit', flushLogs);
+  destinations.add(destination);
+  return destination;
 }
 
 /** Writes out buffered log lines now (on shutdown, before the process exits). */
