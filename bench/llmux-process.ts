@@ -20,6 +20,8 @@ export interface StartLlmuxOptions {
   upstreamPort: number;
   /** Tried in order: a type llmux does not implement yet makes it refuse to start. */
   providerTypes: readonly string[];
+  /** Node flags before the entry point (`--max-old-space-size=64`), to compare settings. */
+  nodeArgs?: readonly string[];
 }
 
 /**
@@ -60,7 +62,7 @@ async function startWithProviderType(options: StartLlmuxOptions, entry: string, 
   const port = await findFreePort();
   const logFile = join(options.workDirectory, `llmux-${providerType}.log`);
   const logFd = openSync(logFile, 'w');
-  const child = spawn(process.execPath, [entry, 'serve', '--config', configFile, '--port', String(port)], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), entry, 'serve', '--config', configFile, '--port', String(port)], {
     cwd: options.repoRoot,
     stdio: ['ignore', logFd, logFd],
     env: { ...process.env, NODE_ENV: 'production' },
