@@ -7,6 +7,7 @@ import type { ImageGenerationRequest, ImageGenerationResponse } from '../src/can
 import type { ProviderModel } from '../src/canonical/model-info.ts';
 import { collectChatResponse } from '../src/providers/collect-chat-response.ts';
 import type { CallContext, ProviderAdapter } from '../src/providers/provider-adapter.ts';
+import { normalizeScript } from './normalize-script.ts';
 
 export type Script = ChatStreamEvent[] | GatewayError | ((request: ChatRequest, context: CallContext) => AsyncIterable<ChatStreamEvent>);
 
@@ -39,8 +40,9 @@ export class ScriptedProvider implements ProviderAdapter {
     const script = this.script;
     if (script instanceof Error) throw script;
     if (typeof script === 'function') return script(request, context);
+    const events = normalizeScript(script);
     return (async function* () {
-      yield* script;
+      yield* events;
     })();
   }
 
@@ -66,12 +68,12 @@ export class ScriptedProvider implements ProviderAdapter {
 }
 
 /** A plain text answer as canonical events. */
-export function textScript(text: string, usage = { inputTokens: 5, outputTokens: 3 }): ChatStreamEvent[] {
+export function textScript(text: string, usage = { input: { total: 5 }, output: { total: 3 } }): ChatStreamEvent[] {
   return [
     { type: 'response-start', id: 'resp-1', model: 'scripted-model' },
-    { type: 'text-start' },
-    { type: 'text-delta', text },
-    { type: 'text-end' },
+    { type: 'text-start', id: 't' },
+    { type: 'text-delta', id: 't', text },
+    { type: 'text-end', id: 't' },
     { type: 'finish', finishReason: 'stop', usage: { ...usage, source: 'upstream' } },
   ];
 }

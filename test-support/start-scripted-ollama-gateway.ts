@@ -8,7 +8,7 @@ export const SCRIPTED_TIMING = { queueMs: 1, promptMs: 20, completionMs: 300, to
 
 /** `events` as a whole answer: opened, then finished with upstream usage and timing. */
 export function scriptedAnswer(events: ChatStreamEvent[]): ChatStreamEvent[] {
-  return [{ type: 'response-start' }, ...events, { type: 'finish', finishReason: 'stop', usage: { inputTokens: 26, outputTokens: 9, source: 'upstream' }, timing: SCRIPTED_TIMING }];
+  return [{ type: 'response-start' }, ...events, { type: 'finish', finishReason: 'stop', usage: { input: { total: 26 }, output: { total: 9 }, source: 'upstream' }, timing: SCRIPTED_TIMING }];
 }
 
 export interface ScriptedOllamaGateway {
@@ -40,5 +40,5 @@ export async function startScriptedOllamaGateway(): Promise<ScriptedOllamaGatewa
 export function resetScriptedProvider(provider: ScriptedProvider): void {
   provider.requests.length = 0;
   provider.embedRequests.length = 0;
-  provider.script = scriptedAnswer([{ type: 'text-delta', text: 'Hello' }, { type: 'text-delta', text: ' world' }]);
+  provider.script = scriptedAnswer([{ type: 'text-delta', id: 't', text: 'Hello' }, { type: 'text-delta', id: 't', text: ' world' }]);
 }

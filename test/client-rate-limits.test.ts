@@ -7,7 +7,7 @@ import { startTestGateway, type TestGateway } from '../test-support/start-test-g
 describe('per-key rate limits', () => {
   let gateway: TestGateway;
   const provider = new ScriptedProvider('fake', [{ id: 'm' }]);
-  provider.script = textScript('hello', { inputTokens: 30, outputTokens: 30 });
+  provider.script = textScript('hello', { input: { total: 30 }, output: { total: 30 } });
 
   before(async () => {
     gateway = await startTestGateway(

@@ -145,13 +145,13 @@ describe('hardening: what a client sends cannot stall, crash or trick llmux', ()
     assert.match(closed, /^HTTP\/1\.1 408/);
     scripted.script = async function* (): AsyncIterable<ChatStreamEvent> {
       yield { type: 'response-start', id: 'r', model: 'm' };
-      yield { type: 'text-start' };
+      yield { type: 'text-start', id: 't' };
       for (let index = 0; index < 5; index++) {
         await new Promise((resolve) => setTimeout(resolve, 200));
-        yield { type: 'text-delta', text: `part${index} ` };
+        yield { type: 'text-delta', id: 't', text: `part${index} ` };
       }
-      yield { type: 'text-end' };
-      yield { type: 'finish', finishReason: 'stop', usage: { inputTokens: 1, outputTokens: 5, source: 'upstream' } };
+      yield { type: 'text-end', id: 't' };
+      yield { type: 'finish', finishReason: 'stop', usage: { input: { total: 1 }, output: { total: 5 }, source: 'upstream' } };
     };
     const answer = await post('/v1/chat/completions', { model: 'scripted/m', stream: true, messages: [{ role: 'user', content: 'hi' }] });
     const text = await answer.text();

@@ -96,9 +96,9 @@ describe('ollama-js against llmux: chat and generate', () => {
 
   it('round-trips tools: definitions in, whole tool calls out, results back with tool_name', async () => {
     provider.script = scriptedAnswer([
-      { type: 'tool-call-start', index: 0, id: 'x', name: 'get_weather' },
-      { type: 'tool-call-delta', index: 0, argumentsDelta: '{"city":"Tokyo"}' },
-      { type: 'tool-call-end', index: 0 },
+      { type: 'tool-call-start', id: 'b0', toolCallId: 'x', name: 'get_weather' },
+      { type: 'tool-call-delta', id: 'b0', argumentsDelta: '{"city":"Tokyo"}' },
+      { type: 'tool-call-end', id: 'b0' },
     ]);
     const tools = [{ type: 'function', function: { name: 'get_weather', description: 'Weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } }];
     const streamed = [];
@@ -112,7 +112,7 @@ describe('ollama-js against llmux: chat and generate', () => {
     const whole = await ollama.chat({ model: 'gpt-oss-120b', messages: [{ role: 'user', content: 'Tokyo?' }], tools, stream: false });
     assert.deepEqual(whole.message.tool_calls?.[0]?.function, { index: 0, name: 'get_weather', arguments: { city: 'Tokyo' } } as never);
 
-    provider.script = scriptedAnswer([{ type: 'text-delta', text: 'Sunny.' }]);
+    provider.script = scriptedAnswer([{ type: 'text-delta', id: 't', text: 'Sunny.' }]);
     await ollama.chat({
       model: 'gpt-oss-120b',
       messages: [
@@ -129,11 +129,20 @@ describe('ollama-js against llmux: chat and generate', () => {
     assert.deepEqual(history[2]?.parts, [{ type: 'tool-result', toolCallId: sent.id, toolName: 'get_weather', content: '22°C, sunny' }]);
   });
 
+  it('sends think:false on as "no reasoning" only where the model may think at all', async () => {
+    await ollama.chat({ model: 'plain', messages: [{ role: 'user', content: '?' }], think: false, stream: false });
+    assert.equal(provider.requests[0]?.reasoning, undefined);
+    await ollama.generate({ model: 'plain', prompt: '?', think: false, stream: false });
+    assert.equal(provider.requests[1]?.reasoning, undefined);
+    await ollama.chat({ model: 'qwen3', messages: [{ role: 'user', content: '?' }], think: false, stream: false });
+    assert.deepEqual(provider.requests[2]?.reasoning, { effort: 'none' });
+  });
+
   it('streams thinking in message.thinking and concatenates it when not streaming', async () => {
     provider.script = scriptedAnswer([
-      { type: 'reasoning-delta', text: 'Let me ' },
-      { type: 'reasoning-delta', text: 'think.' },
-      { type: 'text-delta', text: '42' },
+      { type: 'reasoning-delta', id: 'r', text: 'Let me ' },
+      { type: 'reasoning-delta', id: 'r', text: 'think.' },
+      { type: 'text-delta', id: 't', text: '42' },
     ]);
     const parts = [];
     for await (const part of await ollama.chat({ model: 'gpt-oss-120b', messages: [{ role: 'user', content: '?' }], think: true, stream: true })) parts.push(part);
@@ -168,12 +177,12 @@ describe('ollama-js against llmux: chat and generate', () => {
     );
     const raw = await ollama.generate({ model: 'qwen3', prompt: '<s>raw', raw: true, stream: false });
     assert.equal('context' in raw, false);
-    assert.deepEqual(provider.requests[2]?.extra, { raw: true });
+    assert.equal(provider.requests[2]?.rawPrompt, true);
   });
 
   it('passes a suffix on only to models that can insert', async () => {
     await ollama.generate({ model: 'coder', prompt: 'def f(', suffix: '    return x', stream: false });
-    assert.deepEqual(provider.requests[0]?.extra, { suffix: '    return x' });
+    assert.equal(provider.requests[0]?.suffix, '    return x');
     await assert.rejects(ollama.generate({ model: 'qwen3', prompt: 'def f(', suffix: 'x', stream: false }), {
       name: 'ResponseError',
       error: 'registry.ollama.ai/library/qwen3:latest does not support insert',
@@ -190,7 +199,7 @@ describe('ollama-js against llmux: chat and generate', () => {
     provider.script = new GatewayError('rate_limit', 'slow down', { retryable: false });
     await assert.rejects(ollama.chat({ model: 'qwen3', messages: [{ role: 'user', content: 'x' }], stream: true }), { status_code: 429, error: 'slow down' });
     provider.script = [
-      { type: 'text-delta', text: 'partial' },
+      { type: 'text-delta', id: 't', text: 'partial' },
       { type: 'error', error: new GatewayError('upstream', 'connection reset by upstream') },
     ];
     const seen: string[] = [];

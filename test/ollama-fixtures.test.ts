@@ -94,11 +94,11 @@ describe('llmux answers shaped like recorded Ollama answers', () => {
   before(async () => {
     provider = new ScriptedProvider('scripted', [{ id: 'llama3.2', created: 1_746_405_464 }, { id: 'all-minilm' }]);
     const events: ChatStreamEvent[] = [
-      { type: 'text-delta', text: 'The' },
-      { type: 'tool-call-start', index: 0, id: 'x', name: 'get_weather' },
-      { type: 'tool-call-delta', index: 0, argumentsDelta: '{"city":"Tokyo"}' },
-      { type: 'tool-call-end', index: 0 },
-      { type: 'finish', finishReason: 'stop', usage: { inputTokens: 169, outputTokens: 15, source: 'upstream' } },
+      { type: 'text-delta', id: 't', text: 'The' },
+      { type: 'tool-call-start', id: 'b0', toolCallId: 'x', name: 'get_weather' },
+      { type: 'tool-call-delta', id: 'b0', argumentsDelta: '{"city":"Tokyo"}' },
+      { type: 'tool-call-end', id: 'b0' },
+      { type: 'finish', finishReason: 'stop', usage: { input: { total: 169 }, output: { total: 15 }, source: 'upstream' } },
     ];
     provider.script = events;
     provider.embeddings = [[0.1, -0.2, 0.3]];
@@ -121,7 +121,7 @@ describe('llmux answers shaped like recorded Ollama answers', () => {
 
   it('generate chunks', async () => {
     provider.script = [
-      { type: 'text-delta', text: 'The' },
+      { type: 'text-delta', id: 't', text: 'The' },
       { type: 'finish', finishReason: 'stop' },
     ];
     const [chunk, final] = await lines('/api/generate', { model: 'llama3.2', prompt: 'Why is the sky blue?' });

@@ -39,9 +39,9 @@ describe('Ollama NDJSON framing, read as bytes', () => {
   after(() => gateway.close());
   beforeEach(() => {
     const events: ChatStreamEvent[] = [
-      { type: 'text-delta', text: 'Grüße ' },
-      { type: 'text-delta', text: '🎉\n{"x":1}' },
-      { type: 'finish', finishReason: 'stop', usage: { inputTokens: 4, outputTokens: 2, source: 'upstream' } },
+      { type: 'text-delta', id: 't', text: 'Grüße ' },
+      { type: 'text-delta', id: 't', text: '🎉\n{"x":1}' },
+      { type: 'finish', finishReason: 'stop', usage: { input: { total: 4 }, output: { total: 2 }, source: 'upstream' } },
     ];
     provider.script = events;
   });
@@ -128,7 +128,7 @@ describe('Ollama NDJSON framing, read as bytes', () => {
 
   it('ends a stream that fails midway with an {"error"} line under HTTP 200', async () => {
     provider.script = [
-      { type: 'text-delta', text: 'part' },
+      { type: 'text-delta', id: 't', text: 'part' },
       { type: 'error', error: new GatewayError('upstream', 'boom') },
     ];
     const { status, bytes } = await post(gateway, '/api/chat', { model: 'm', messages: [{ role: 'user', content: 'hi' }] });

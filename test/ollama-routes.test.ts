@@ -50,7 +50,7 @@ describe('Ollama routes: HEAD, configured version, default model, client disconn
 
   it('routes an unknown name to default_model for chat and show, but lists only served models', async () => {
     provider.script = [
-      { type: 'text-delta', text: 'hi' },
+      { type: 'text-delta', id: 't', text: 'hi' },
       { type: 'finish', finishReason: 'stop' },
     ];
     const chat = await fetch(`${gateway.baseUrl}/api/chat`, { method: 'POST', body: JSON.stringify({ model: 'llama3', messages: [{ role: 'user', content: 'x' }], stream: false }) });
@@ -74,7 +74,7 @@ describe('Ollama routes: HEAD, configured version, default model, client disconn
     });
     provider.script = (_request, context: CallContext) =>
       (async function* (): AsyncGenerator<ChatStreamEvent> {
-        yield { type: 'text-delta', text: 'first' };
+        yield { type: 'text-delta', id: 't', text: 'first' };
         started();
         if (!context.signal.aborted) await once(context.signal, 'abort');
         yield { type: 'finish', finishReason: 'stop' };

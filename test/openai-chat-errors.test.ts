@@ -50,8 +50,8 @@ describe('OpenAI chat errors and aborts through the openai SDK', () => {
   it('throws an APIError in the SDK for an error in the middle of a stream', async () => {
     provider.script = [
       { type: 'response-start' },
-      { type: 'text-start' },
-      { type: 'text-delta', text: 'partial' },
+      { type: 'text-start', id: 't' },
+      { type: 'text-delta', id: 't', text: 'partial' },
       { type: 'error', error: new GatewayError('upstream', 'connection to the upstream was lost') },
     ];
     const stream = await client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }], stream: true });
@@ -78,8 +78,8 @@ describe('OpenAI chat errors and aborts through the openai SDK', () => {
     const fired = new Promise<void>((resolve) => (signalFired = resolve));
     provider.script = async function* (_request, context) {
       yield { type: 'response-start' };
-      yield { type: 'text-start' };
-      yield { type: 'text-delta', text: 'first' };
+      yield { type: 'text-start', id: 't' };
+      yield { type: 'text-delta', id: 't', text: 'first' };
       await new Promise<void>((resolve) => context.signal.addEventListener('abort', () => resolve(), { once: true }));
       signalFired();
       yield { type: 'finish', finishReason: 'stop' };

@@ -10,23 +10,23 @@ const PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8
 
 const toolCallScript: ChatStreamEvent[] = [
   { type: 'response-start', id: 'chatcmpl-tools' },
-  { type: 'tool-call-start', index: 0, id: 'call_weather', name: 'get_weather' },
-  { type: 'tool-call-delta', index: 0, argumentsDelta: '{"city":' },
-  { type: 'tool-call-delta', index: 0, argumentsDelta: '"Paris"}' },
-  { type: 'tool-call-end', index: 0 },
-  { type: 'finish', finishReason: 'tool-calls', usage: { inputTokens: 20, outputTokens: 8, source: 'upstream' } },
+  { type: 'tool-call-start', id: 'b0', toolCallId: 'call_weather', name: 'get_weather' },
+  { type: 'tool-call-delta', id: 'b0', argumentsDelta: '{"city":' },
+  { type: 'tool-call-delta', id: 'b0', argumentsDelta: '"Paris"}' },
+  { type: 'tool-call-end', id: 'b0' },
+  { type: 'finish', finishReason: 'tool-calls', usage: { input: { total: 20 }, output: { total: 8 }, source: 'upstream' } },
 ];
 
 const reasoningScript: ChatStreamEvent[] = [
   { type: 'response-start' },
-  { type: 'reasoning-start' },
-  { type: 'reasoning-delta', text: 'The user greets; ' },
-  { type: 'reasoning-delta', text: 'answer briefly.' },
-  { type: 'reasoning-end' },
-  { type: 'text-start' },
-  { type: 'text-delta', text: 'Hello!' },
-  { type: 'text-end' },
-  { type: 'finish', finishReason: 'stop', usage: { inputTokens: 4, outputTokens: 9, reasoningTokens: 6, source: 'upstream' } },
+  { type: 'reasoning-start', id: 'r' },
+  { type: 'reasoning-delta', id: 'r', text: 'The user greets; ' },
+  { type: 'reasoning-delta', id: 'r', text: 'answer briefly.' },
+  { type: 'reasoning-end', id: 'r' },
+  { type: 'text-start', id: 't' },
+  { type: 'text-delta', id: 't', text: 'Hello!' },
+  { type: 'text-end', id: 't' },
+  { type: 'finish', finishReason: 'stop', usage: { input: { total: 4 }, output: { total: 9, reasoning: 6 }, source: 'upstream' } },
 ];
 
 describe('OpenAI chat completions through the openai SDK', () => {
@@ -101,11 +101,11 @@ describe('OpenAI chat completions through the openai SDK', () => {
   it('streams text with the role first, usage last and the llmux headers', async () => {
     provider.script = [
       { type: 'response-start', id: 'chatcmpl-s' },
-      { type: 'text-start' },
-      { type: 'text-delta', text: 'Hel' },
-      { type: 'text-delta', text: 'lo' },
-      { type: 'text-end' },
-      { type: 'finish', finishReason: 'stop', usage: { inputTokens: 7, outputTokens: 2, cachedInputTokens: 4, source: 'upstream' } },
+      { type: 'text-start', id: 't' },
+      { type: 'text-delta', id: 't', text: 'Hel' },
+      { type: 'text-delta', id: 't', text: 'lo' },
+      { type: 'text-end', id: 't' },
+      { type: 'finish', finishReason: 'stop', usage: { input: { total: 7, cacheRead: 4 }, output: { total: 2 }, source: 'upstream' } },
     ];
     const { data: stream, response } = await client.chat.completions
       .create({ model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }], stream: true, stream_options: { include_usage: true } })

@@ -146,13 +146,12 @@ describe('OpenAI models, embeddings, images and legacy completions through the o
     assert.deepEqual(usage, { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 });
   });
 
-  it('refuses legacy completion features it cannot honour', async () => {
-    const suffix = await client.completions.create({ model: 'gpt-test', prompt: 'def f(', suffix: 'return x' }).catch((caught: unknown) => caught);
-    assert.ok(suffix instanceof OpenAI.BadRequestError);
-    assert.equal(suffix.param, 'suffix');
+  it('refuses legacy completion features it cannot honour, and hands a suffix to the provider', async () => {
     const echo = await client.completions.create({ model: 'gpt-test', prompt: 'x', echo: true }).catch((caught: unknown) => caught);
     assert.ok(echo instanceof OpenAI.BadRequestError);
     assert.equal(echo.param, 'echo');
     assert.equal(provider.requests.length, 0);
+    await client.completions.create({ model: 'gpt-test', prompt: 'def f(', suffix: 'return x' });
+    assert.equal(provider.requests[0]?.suffix, 'return x');
   });
 });

@@ -10,6 +10,7 @@ import { FakeHttpProxy } from '../test-support/fake-http-proxy.ts';
 import { FakePoeServer } from '../test-support/fake-poe-server.ts';
 import { FakeSocks5Proxy } from '../test-support/fake-socks5-proxy.ts';
 import { startTestGateway } from '../test-support/start-test-gateway.ts';
+import { responseText } from '../src/canonical/chat-response.ts';
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
 
@@ -138,7 +139,7 @@ describe('Poe over https through the configured proxy', () => {
     try {
       const image = { type: 'image' as const, source: { kind: 'base64' as const, mediaType: 'image/png', data: PNG.toString('base64') } };
       const answer = await provider.completeChat({ model: 'ProxyBot', stream: false, messages: [{ role: 'user', parts: [{ type: 'text', text: 'hi' }, image] }] }, context);
-      assert.equal(answer.text, 'tunnelled');
+      assert.equal(responseText(answer), 'tunnelled');
       const generated = await provider.generateImages?.({ model: 'ProxyImageBot', prompt: 'x', n: 1, responseFormat: 'b64_json' }, context);
       assert.equal(generated?.images[0]?.b64Json, PNG.toString('base64'));
     } finally {

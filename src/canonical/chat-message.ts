@@ -4,6 +4,9 @@
  * can use it; the rest map it to `system`.
  */
 
+import type { TokenLogprob } from './logprobs.ts';
+import type { ProviderMetadata } from './provider-metadata.ts';
+
 export type ChatRole = 'system' | 'developer' | 'user' | 'assistant' | 'tool';
 
 /** Where an image or file comes from: a URL (http(s) or data:) or inline base64 bytes. */
@@ -14,6 +17,10 @@ export type MediaSource =
 export interface TextPart {
   type: 'text';
   text: string;
+  /** Token log probabilities of a generated text, where they were asked for. */
+  logprobs?: TokenLogprob[];
+  /** Provider state on the text (Gemini may sign a text part). */
+  metadata?: ProviderMetadata;
 }
 
 export interface ImagePart {
@@ -29,12 +36,17 @@ export interface FilePart {
   filename?: string;
 }
 
-/** Model reasoning ("thinking"); sent back on later turns where a provider accepts it. */
+/**
+ * Model reasoning ("thinking"); sent back on later turns where a provider accepts it. `redacted`
+ * reasoning has no readable text: its content is `metadata.encrypted` (Anthropic
+ * `redacted_thinking`).
+ */
 export interface ReasoningPart {
   type: 'reasoning';
   text: string;
-  /** Provider signature for the reasoning block (Anthropic), if any. */
-  signature?: string;
+  redacted?: boolean;
+  /** The provider's signature or encrypted form of this reasoning, for replay. */
+  metadata?: ProviderMetadata;
 }
 
 export interface ToolCallPart {
@@ -43,6 +55,8 @@ export interface ToolCallPart {
   name: string;
   /** Arguments as a JSON text, exactly as the model produced them. */
   arguments: string;
+  /** Provider state on the call (Gemini's `thoughtSignature` travels with its `functionCall`). */
+  metadata?: ProviderMetadata;
 }
 
 export interface ToolResultPart {

@@ -34,8 +34,24 @@ export interface ChatRequest {
   /** End-user id for abuse tracking (OpenAI `user`). */
   user?: string;
   /**
-   * Provider-specific extras the client sent that have no canonical field, e.g. Poe bot
-   * `parameters`, OpenAI `extra_body` keys. Providers pick what they understand.
+   * Fill-in-the-middle: the text after the insertion point (Ollama generate `suffix`, OpenAI
+   * completions `suffix`). The prompt is the text before it.
    */
-  extra?: Record<string, unknown>;
+  suffix?: string;
+  /**
+   * The single user message is the whole prompt, to be sent as it is without a chat template
+   * (Ollama generate `raw`). A provider that can only apply its own template refuses it.
+   */
+  rawPrompt?: boolean;
+  /**
+   * Body fields the client sent that no canonical field covers, by their wire name (OpenAI
+   * `extra_body` keys, unknown top-level fields). A provider sends those its protocol defines or its
+   * config lists in `pass_through_fields`, and declares the rest degraded; none is forwarded blindly.
+   */
+  unmappedFields?: Record<string, unknown>;
+  /**
+   * Options for one provider type, keyed by that type (`providerOptions.poe.parameters`). A provider
+   * reads only its own key and validates it; the others ignore it.
+   */
+  providerOptions?: Record<string, Record<string, unknown>>;
 }

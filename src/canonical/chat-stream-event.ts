@@ -1,26 +1,34 @@
+import type { DegradedField } from './degraded-field.ts';
 import type { FinishReason } from './finish-reason.ts';
 import type { GatewayError } from './gateway-error.ts';
+import type { TokenLogprob } from './logprobs.ts';
+import type { ProviderMetadata } from './provider-metadata.ts';
 import type { Timing } from './timing.ts';
-import type { Usage } from './usage.ts';
+import type { InputUsage, Usage } from './usage.ts';
 
 /**
- * The canonical stream. Text and reasoning come as start/delta/end blocks (one block of a kind
- * open at a time); tool calls are correlated by `index`. Every stream ends with exactly one
- * `finish` or `error` event, and nothing after it.
+ * The canonical stream. Output comes in blocks — text, reasoning, one tool call — each with an
+ * `id` unique within the stream, and blocks are strictly sequential: a block's `…-end` comes
+ * before the next block's `…-start` (Anthropic's content blocks need exactly this;
+ * ChatStreamBuilder guarantees it). Provider state for replay travels on block ends, tool-call
+ * starts and files. `input-usage` may come early, as soon as the prompt's token count is known
+ * (Anthropic's `message_start` carries it); the final usage is on `finish`. Every stream ends with
+ * exactly one `finish` or `error` event, and nothing after it.
  */
 export type ChatStreamEvent =
-  | { type: 'response-start'; id?: string; model?: string; created?: number }
-  | { type: 'text-start' }
-  | { type: 'text-delta'; text: string }
-  | { type: 'text-end' }
-  | { type: 'reasoning-start' }
-  | { type: 'reasoning-delta'; text: string }
-  | { type: 'reasoning-end'; signature?: string }
-  | { type: 'tool-call-start'; index: number; id: string; name: string }
-  | { type: 'tool-call-delta'; index: number; argumentsDelta: string }
-  | { type: 'tool-call-end'; index: number }
+  | { type: 'response-start'; id?: string; model?: string; created?: number; degraded?: DegradedField[] }
+  | { type: 'input-usage'; input: InputUsage }
+  | { type: 'text-start'; id: string }
+  | { type: 'text-delta'; id: string; text: string; logprobs?: TokenLogprob[] }
+  | { type: 'text-end'; id: string; metadata?: ProviderMetadata }
+  | { type: 'reasoning-start'; id: string; redacted?: boolean }
+  | { type: 'reasoning-delta'; id: string; text: string }
+  | { type: 'reasoning-end'; id: string; metadata?: ProviderMetadata }
+  | { type: 'tool-call-start'; id: string; toolCallId: string; name: string; metadata?: ProviderMetadata }
+  | { type: 'tool-call-delta'; id: string; argumentsDelta: string }
+  | { type: 'tool-call-end'; id: string }
   /** A file or image the model produced (Poe `file` events, image bots). */
-  | { type: 'file'; url: string; mediaType?: string; name?: string }
+  | { type: 'file'; url: string; mediaType?: string; name?: string; metadata?: ProviderMetadata }
   | { type: 'finish'; finishReason: FinishReason; rawFinishReason?: string; usage?: Usage; timing?: Timing }
   | { type: 'error'; error: GatewayError };
 

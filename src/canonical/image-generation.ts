@@ -7,7 +7,10 @@ export interface ImageGenerationRequest {
   quality?: string;
   style?: string;
   responseFormat: 'url' | 'b64_json';
-  extra?: Record<string, unknown>;
+  /** Body fields the client sent that no canonical field covers (image bots' own parameters). */
+  unmappedFields?: Record<string, unknown>;
+  /** Options for one provider type, keyed by that type (see ChatRequest.providerOptions). */
+  providerOptions?: Record<string, Record<string, unknown>>;
 }
 
 export interface GeneratedImage {

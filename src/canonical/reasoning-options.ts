@@ -7,4 +7,6 @@ export type ReasoningEffort = 'none' | 'minimal' | 'low' | 'medium' | 'high' | '
 export interface ReasoningOptions {
   effort?: ReasoningEffort;
   budgetTokens?: number;
+  /** Whether and how to return a summary of the reasoning (OpenAI Responses `reasoning.summary`). */
+  summary?: 'auto' | 'concise' | 'detailed';
 }

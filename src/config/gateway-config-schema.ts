@@ -31,6 +31,8 @@ export const providerConfigSchema = z
     timeout: timeoutSchema.optional(),
     /** Extra headers sent with every upstream request. */
     headers: z.record(z.string(), z.string()).optional(),
+    /** Client body fields with no canonical home that are sent to this upstream as they are (vLLM `chat_template_kwargs`, …). */
+    pass_through_fields: z.array(z.string().min(1)).optional(),
     /** Poe: `openai` (its OpenAI-compatible API, default) or `bot` (the fastapi_poe bot protocol). */
     protocol: z.enum(['openai', 'bot']).optional(),
     /** Poe bot protocol: where attachments are uploaded. */

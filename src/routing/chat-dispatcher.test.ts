@@ -18,7 +18,7 @@ function setup(providers: ScriptedProvider[], targets: string[]) {
 }
 
 function context(overrides: Partial<DispatchContext> = {}): DispatchContext {
-  return { signal: new AbortController().signal, requestId: 'test', log, upstreamMs: 0, ...overrides };
+  return { signal: new AbortController().signal, requestId: 'test', log, upstreamMs: 0, degraded: [], ...overrides };
 }
 
 const request: ChatRequest = { model: 'm', stream: true, messages: [{ role: 'user', parts: [{ type: 'text', text: 'hello there' }] }] };
@@ -97,7 +97,7 @@ describe('ChatDispatcher', () => {
     const dispatcher = setup([provider], ['a/x']);
     const events = await drain((await dispatcher.stream(request, context())).events);
     assert.equal(calls, 2);
-    assert.deepEqual(events.filter((event) => event.type === 'text-delta'), [{ type: 'text-delta', text: 'ok' }]);
+    assert.deepEqual(events.filter((event) => event.type === 'text-delta'), [{ type: 'text-delta', id: 't', text: 'ok' }]);
   });
 
   it('retries an upstream that fails after its opening events but before any output', async () => {
@@ -106,7 +106,7 @@ describe('ChatDispatcher', () => {
     provider.script = () => {
       calls++;
       const events: ChatStreamEvent[] =
-        calls === 1 ? [{ type: 'response-start', id: 'r' }, { type: 'text-start' }, { type: 'text-delta', text: '' }, { type: 'error', error: new GatewayError('upstream', 'reset') }] : textScript('ok');
+        calls === 1 ? [{ type: 'response-start', id: 'r' }, { type: 'text-start', id: 't' }, { type: 'text-delta', id: 't', text: '' }, { type: 'error', error: new GatewayError('upstream', 'reset') }] : textScript('ok');
       return (async function* () {
         yield* events;
       })();
@@ -127,7 +127,7 @@ describe('ChatDispatcher', () => {
 
   it('ends a stream that stops without finish after output with an error event', async () => {
     const provider = new ScriptedProvider('a');
-    provider.script = [{ type: 'text-start' }, { type: 'text-delta', text: 'half' }];
+    provider.script = [{ type: 'text-start', id: 't' }, { type: 'text-delta', id: 't', text: 'half' }];
     const dispatcher = setup([provider], ['a/x']);
     const events = await drain((await dispatcher.stream(request, context())).events);
     const last = events.at(-1);
@@ -139,8 +139,8 @@ describe('ChatDispatcher', () => {
     const provider = new ScriptedProvider('a');
     provider.script = () =>
       (async function* (): AsyncGenerator<ChatStreamEvent> {
-        yield { type: 'text-start' };
-        yield { type: 'text-delta', text: 'x' };
+        yield { type: 'text-start', id: 't' };
+        yield { type: 'text-delta', id: 't', text: 'x' };
         throw new GatewayError('upstream', 'connection reset');
       })();
     const dispatcher = setup([provider], ['a/x']);
@@ -153,24 +153,24 @@ describe('ChatDispatcher', () => {
 
   it('fills measured timing and counted usage when the upstream gave none', async () => {
     const provider = new ScriptedProvider('a');
-    provider.script = [{ type: 'text-start' }, { type: 'text-delta', text: 'Hello, world! How are you today?' }, { type: 'text-end' }, { type: 'finish', finishReason: 'stop' }];
+    provider.script = [{ type: 'text-start', id: 't' }, { type: 'text-delta', id: 't', text: 'Hello, world! How are you today?' }, { type: 'text-end', id: 't' }, { type: 'finish', finishReason: 'stop' }];
     const dispatcher = setup([provider], ['a/x']);
     const events = await drain((await dispatcher.stream(request, context())).events);
     const finish = events.at(-1);
     assert.ok(finish?.type === 'finish');
     assert.equal(finish.timing?.source, 'measured');
     assert.equal(finish.usage?.source, 'counted');
-    assert.ok((finish.usage?.outputTokens ?? 0) >= 5, 'output tokens are counted from the text');
-    assert.ok((finish.usage?.inputTokens ?? 0) >= 2);
+    assert.ok((finish.usage?.output.total ?? 0) >= 5, 'output tokens are counted from the text');
+    assert.ok((finish.usage?.input.total ?? 0) >= 2);
   });
 
   it('keeps the upstream usage and timing when given', async () => {
     const provider = new ScriptedProvider('a');
     const timing = { queueMs: 1, promptMs: 2, completionMs: 3, totalMs: 6, source: 'upstream' as const };
-    provider.script = [{ type: 'finish', finishReason: 'stop', usage: { inputTokens: 7, outputTokens: 9, source: 'upstream' }, timing }];
+    provider.script = [{ type: 'finish', finishReason: 'stop', usage: { input: { total: 7 }, output: { total: 9 }, source: 'upstream' }, timing }];
     const dispatcher = setup([provider], ['a/x']);
     const result = await dispatcher.complete({ ...request, stream: false }, context());
-    assert.deepEqual(result.response.usage, { inputTokens: 7, outputTokens: 9, source: 'upstream' });
+    assert.deepEqual(result.response.usage, { input: { total: 7 }, output: { total: 9 }, source: 'upstream' });
     assert.deepEqual(result.response.timing, timing);
   });
 

@@ -1,15 +1,20 @@
 import type { ChatRequest } from '../canonical/chat-request.ts';
-import type { ChatResponse } from '../canonical/chat-response.ts';
+import { responseReasoning, responseText, responseToolCalls, type ChatResponse } from '../canonical/chat-response.ts';
+import type { DegradedField } from '../canonical/degraded-field.ts';
 import type { ChatStreamEvent } from '../canonical/chat-stream-event.ts';
 import type { EmbeddingRequest, EmbeddingResponse } from '../canonical/embedding.ts';
 import { GatewayError, toGatewayError } from '../canonical/gateway-error.ts';
 import type { ImageGenerationRequest, ImageGenerationResponse } from '../canonical/image-generation.ts';
 import type { Usage } from '../canonical/usage.ts';
 import type { CallContext } from '../providers/provider-adapter.ts';
+import { InMemoryReasoningStateStore } from '../state/in-memory-reasoning-state-store.ts';
+import type { ReasoningStateStore } from '../state/reasoning-state-store.ts';
 import { countChatUsage } from './count-chat-usage.ts';
 import { holdUntilOutput } from './hold-until-output.ts';
 import { measureChatStream, measuredTiming } from './measure-chat-stream.ts';
 import type { ModelRouter, ResolvedModel, RouteTarget } from './model-router.ts';
+import { ReasoningStateRecorder } from './reasoning-state-recorder.ts';
+import { reattachReasoningState } from './reattach-reasoning-state.ts';
 import { DEFAULT_RETRY_POLICY, retryDelayMs, waitBeforeRetry, type RetryPolicy } from './retry-policy.ts';
 
 /** Per-request bookkeeping shared with the server: time spent waiting on upstreams. */
@@ -22,6 +27,8 @@ export interface DispatchContext extends CallContext {
   allowedModels?: ReadonlySet<string>;
   /** Where the request went, once known (for `x-llmux-provider` / `x-llmux-model`). */
   target?: RouteTarget;
+  /** Request fields the chosen provider could not honour and dropped (`x-llmux-degraded`). */
+  degraded: DegradedField[];
 }
 
 export interface RoutedStream {
@@ -45,19 +52,25 @@ export class ChatDispatcher {
   readonly router: ModelRouter;
   private readonly retryPolicy: RetryPolicy;
 
-  constructor(router: ModelRouter, retryPolicy: RetryPolicy = DEFAULT_RETRY_POLICY) {
+  /** Provider state clients cannot carry back, kept between turns (see reattachReasoningState). */
+  readonly reasoningState: ReasoningStateStore;
+
+  constructor(router: ModelRouter, retryPolicy: RetryPolicy = DEFAULT_RETRY_POLICY, reasoningState: ReasoningStateStore = new InMemoryReasoningStateStore()) {
     this.router = router;
     this.retryPolicy = retryPolicy;
+    this.reasoningState = reasoningState;
   }
 
   async stream(request: ChatRequest, context: DispatchContext): Promise<RoutedStream> {
     const model = await this.resolve(request.model, context);
     return this.withFallback(model, context, async (target) => {
-      const upstreamRequest: ChatRequest = { ...request, model: target.upstreamModel, stream: true };
+      const upstreamRequest = this.upstreamRequest(request, target, true);
       const startedAt = performance.now();
       try {
         const held = await holdUntilOutput(await target.provider.streamChat(upstreamRequest, context));
-        return { events: measureChatStream(held, upstreamRequest, startedAt, context.onUsage), target, model };
+        for (const event of held.held) if (event.type === 'response-start' && event.degraded !== undefined) declareDegraded(context, target, event.degraded);
+        const recorder = new ReasoningStateRecorder(this.reasoningState, target.provider.type, target.upstreamModel);
+        return { events: measureChatStream(held, upstreamRequest, startedAt, context.onUsage, recorder), target, model };
       } finally {
         context.upstreamMs += performance.now() - startedAt;
       }
@@ -67,15 +80,14 @@ export class ChatDispatcher {
   async complete(request: ChatRequest, context: DispatchContext): Promise<RoutedResponse> {
     const model = await this.resolve(request.model, context);
     return this.withFallback(model, context, async (target) => {
-      const upstreamRequest: ChatRequest = { ...request, model: target.upstreamModel, stream: false };
+      const upstreamRequest = this.upstreamRequest(request, target, false);
       const startedAt = performance.now();
       try {
         const response = await target.provider.completeChat(upstreamRequest, context);
         response.timing ??= measuredTiming(startedAt, undefined);
-        if (response.usage === undefined) {
-          const output = response.reasoning + response.text + response.toolCalls.map((call) => call.name + call.arguments).join('');
-          response.usage = await countChatUsage(upstreamRequest.messages, upstreamRequest.tools, output, context.signal);
-        }
+        response.usage ??= await countChatUsage(upstreamRequest.messages, upstreamRequest.tools, responseOutputText(response), context.signal);
+        if (response.degraded !== undefined) declareDegraded(context, target, response.degraded);
+        new ReasoningStateRecorder(this.reasoningState, target.provider.type, target.upstreamModel).observeResponse(response);
         context.onUsage?.(response.usage);
         return { response, target, model };
       } finally {
@@ -110,6 +122,12 @@ export class ChatDispatcher {
       }
       return this.timed(context, async () => ({ response: await generate({ ...request, model: target.upstreamModel }, context), target }));
     });
+  }
+
+  /** The request as one target gets it: its model id, and the provider state it needs back. */
+  private upstreamRequest(request: ChatRequest, target: RouteTarget, stream: boolean): ChatRequest {
+    const messages = reattachReasoningState(request.messages, this.reasoningState, target.provider.type, target.upstreamModel);
+    return { ...request, messages, model: target.upstreamModel, stream };
   }
 
   /** Resolve a model name, refusing names the client's key may not use. */
@@ -157,4 +175,19 @@ export class ChatDispatcher {
     }
     throw lastError ?? new GatewayError('internal', 'no target was tried');
   }
+}
+
+/** What a tokenizer counts as an answer's output: its reasoning, text and tool calls. */
+function responseOutputText(response: ChatResponse): string {
+  return responseReasoning(response) + responseText(response) + responseToolCalls(response).map((call) => call.name + call.arguments).join('');
+}
+
+/** Fields the provider dropped go into the response header and one warning line for the request. */
+function declareDegraded(context: DispatchContext, target: RouteTarget, fields: readonly DegradedField[]): void {
+  if (fields.length === 0) return;
+  context.degraded.push(...fields);
+  context.log.warn(
+    { provider: target.provider.id, model: target.upstreamModel, degraded: fields },
+    `request fields not honoured by provider '${target.provider.id}': ${fields.map((entry) => entry.field).join(', ')}`,
+  );
 }

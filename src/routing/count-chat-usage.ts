@@ -3,7 +3,6 @@ import type { ToolDefinition } from '../canonical/tool-definition.ts';
 import type { Usage } from '../canonical/usage.ts';
 import { loadTextTokenizer } from '../tokens/text-tokenizer.ts';
 
-
 /**
  * Token counts for an upstream that reported none (Poe's bot protocol), with the o200k tokenizer:
  * exact for current OpenAI models, an estimate for others — and always real text, never a constant.
@@ -23,5 +22,5 @@ export async function countChatUsage(messages: ChatMessage[], tools: ToolDefinit
   if (tools !== undefined && tools.length > 0) prompt += JSON.stringify(tools);
   const inputTokens = await tokenizer.count(prompt, signal);
   const outputTokens = output.length === 0 ? 0 : await tokenizer.count(output, signal);
-  return { inputTokens, outputTokens, source: 'counted' };
+  return { input: { total: inputTokens }, output: { total: outputTokens }, source: 'counted' };
 }

@@ -5,6 +5,7 @@ import type { Timing } from '../canonical/timing.ts';
 import type { Usage } from '../canonical/usage.ts';
 import { countChatUsage } from './count-chat-usage.ts';
 import type { HeldStream } from './hold-until-output.ts';
+import type { ReasoningStateRecorder } from './reasoning-state-recorder.ts';
 
 /**
  * Wraps a provider's stream so that what reaches inbound encoders always holds: exactly one
@@ -17,6 +18,7 @@ export async function* measureChatStream(
   request: ChatRequest,
   startedAt: number,
   onUsage?: (usage: Usage) => void,
+  recorder?: ReasoningStateRecorder,
 ): AsyncGenerator<ChatStreamEvent> {
   const iterator = stream.rest;
   let firstOutputAt = stream.firstOutputAt;
@@ -27,6 +29,7 @@ export async function* measureChatStream(
     let next: IteratorResult<ChatStreamEvent> = position < stream.held.length ? { done: false, value: stream.held[position++] as ChatStreamEvent } : await iterator.next();
     while (!next.done) {
       const event = next.value;
+      recorder?.observe(event);
       switch (event.type) {
         case 'text-delta':
         case 'reasoning-delta':

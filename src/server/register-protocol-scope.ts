@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError, toGatewayError } from '../canonical/gateway-error.ts';
+import { totalTokens } from '../canonical/usage.ts';
 import { jsonNestingDepth, MAX_JSON_DEPTH } from '../wire/json-nesting-depth.ts';
 import type { GatewayServices } from './gateway-services.ts';
 import { llmuxHeaders } from './request-context.ts';
@@ -92,7 +93,7 @@ function admitClient(request: FastifyRequest, services: GatewayServices): Gatewa
       code: 'rate_limit_exceeded',
     });
   }
-  if (client.tpm !== undefined) request.llmux.dispatch.onUsage = (usage) => services.rateLimiter.recordTokens(client, usage.inputTokens + usage.outputTokens);
+  if (client.tpm !== undefined) request.llmux.dispatch.onUsage = (usage) => services.rateLimiter.recordTokens(client, totalTokens(usage));
   return undefined;
 }
 

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticatedClient } from '../auth/client-key-authenticator.ts';
+import { degradedHeaderValue } from '../canonical/degraded-field.ts';
 import type { DispatchContext } from '../routing/chat-dispatcher.ts';
 import { safeHeaderValue } from './safe-header-value.ts';
 
@@ -27,7 +28,7 @@ export function attachRequestContext(request: FastifyRequest, reply: FastifyRepl
   const context: RequestContext = {
     receivedAt: performance.now(),
     controller,
-    dispatch: { signal: controller.signal, requestId: String(request.id), log: request.log, upstreamMs: 0 },
+    dispatch: { signal: controller.signal, requestId: String(request.id), log: request.log, upstreamMs: 0, degraded: [] },
   };
   request.llmux = context;
   reply.raw.once('close', () => {
@@ -46,5 +47,8 @@ export function llmuxHeaders(request: FastifyRequest): Record<string, string> {
     headers['x-llmux-provider'] = safeHeaderValue(target.provider.id);
     headers['x-llmux-model'] = safeHeaderValue(target.upstreamModel);
   }
+  const degraded = context.dispatch.degraded;
+  // Field names are the client's own: bounded, so a client cannot make the answer's headers too large to read.
+  if (degraded.length > 0) headers['x-llmux-degraded'] = safeHeaderValue(degradedHeaderValue(degraded), 2048);
   return headers;
 }

@@ -10,7 +10,7 @@ export const MAX_HEADER_VALUE_LENGTH = 256;
  * percent-encoded as UTF-8 (`cerebras/日本語` → `cerebras%2F%E6%97%A5%E6%9C%AC%E8%AA%9E`), so CR/LF
  * and non-Latin-1 characters can neither break the response nor add a header. Cut to a bounded length.
  */
-export function safeHeaderValue(value: string): string {
+export function safeHeaderValue(value: string, maxLength: number = MAX_HEADER_VALUE_LENGTH): string {
   const safe = PLAIN_HEADER_VALUE.test(value) ? value : encodeURIComponent(value);
-  return safe.length <= MAX_HEADER_VALUE_LENGTH ? safe : safe.slice(0, MAX_HEADER_VALUE_LENGTH - 3).replace(/%[0-9A-F]?$/, '') + '...';
+  return safe.length <= maxLength ? safe : safe.slice(0, maxLength - 3).replace(/%[0-9A-F]?$/, '') + '...';
 }

@@ -100,7 +100,7 @@ export function mutateRequest(seed: Record<string, unknown>, random: SeededRando
       mutations.push(`${where}=long-run`);
     } else if (kind === 'unknown') {
       const target = (place.parent as Record<string, Json>)[place.key as string];
-      if (target !== null && typeof target === 'object' && !Array.isArray(target)) setOwn(target, random.pick(['x_unknown', 'extra', 'logprobs', 'n', 'raw']), extremeValue(random));
+      if (target !== null && typeof target === 'object' && !Array.isArray(target)) setOwn(target, random.pick(['x_unknown', 'extra', 'logprobs', 'n', 'raw', 'top_k', 'ключ\r\nX-Evil: 1', 'k'.repeat(3000), 'a,b']), extremeValue(random));
       mutations.push(`${where}+unknown`);
     } else {
       setOwn(place.parent, place.key, extremeValue(random));

@@ -1,10 +1,12 @@
 import type { ChatResponse } from '../../canonical/chat-response.ts';
+import type { TokenLogprob } from '../../canonical/logprobs.ts';
 import { ollamaFileMarkdown } from './ollama-file-markdown.ts';
 import { ollamaMetrics } from './ollama-metrics.ts';
 import { ollamaDoneReason } from './ollama-stream-encoder.ts';
 import { ollamaNow } from './ollama-time.ts';
 import { ollamaToolCallId } from './ollama-tool-call-id.ts';
-import { toOllamaToolCall } from './to-ollama-tool-call.ts';
+import { toOllamaLogprobs } from './to-ollama-logprobs.ts';
+import { toOllamaToolCall, type OllamaToolCallOut } from './to-ollama-tool-call.ts';
 
 /**
  * A whole answer (`stream:false`) as Ollama's single object: content and thinking concatenated,
@@ -17,23 +19,39 @@ export function buildOllamaFinalResponse(
   response: ChatResponse,
   context?: number[],
 ): Record<string, unknown> {
-  let text = response.text;
-  for (const file of response.files) text += ollamaFileMarkdown(file.url, file.mediaType, file.name);
-  const toolCalls = response.toolCalls.map((call, index) => toOllamaToolCall(ollamaToolCallId(), call.name, call.arguments, index));
+  let text = '';
+  let reasoning = '';
+  const toolCalls: OllamaToolCallOut[] = [];
+  const logprobs: TokenLogprob[] = [];
+  let wantsLogprobs = false;
+  for (const part of response.parts) {
+    if (part.type === 'text') {
+      text += part.text;
+      if (part.logprobs !== undefined) {
+        wantsLogprobs = true;
+        logprobs.push(...part.logprobs);
+      }
+    } else if (part.type === 'reasoning') reasoning += part.text;
+    else if (part.type === 'tool-call') toolCalls.push(toOllamaToolCall(ollamaToolCallId(), part.name, part.arguments, toolCalls.length));
+    else text += ollamaFileMarkdown(part.url, part.mediaType, part.name);
+  }
   const result: Record<string, unknown> = { model, created_at: ollamaNow() };
   if (kind === 'chat') {
     const message: Record<string, unknown> = { role: 'assistant', content: text };
-    if (response.reasoning.length > 0) message.thinking = response.reasoning;
+    if (reasoning.length > 0) message.thinking = reasoning;
     if (toolCalls.length > 0) message.tool_calls = toolCalls;
     result.message = message;
   } else {
     result.response = text;
-    if (response.reasoning.length > 0) result.thinking = response.reasoning;
+    if (reasoning.length > 0) result.thinking = reasoning;
   }
   result.done = true;
   result.done_reason = ollamaDoneReason(response.finishReason);
+  // Field order as Ollama's encoder writes them (api/types.go ChatResponse / GenerateResponse).
+  if (kind === 'chat' && wantsLogprobs) result.logprobs = toOllamaLogprobs(logprobs);
   if (context !== undefined) result.context = context;
   Object.assign(result, ollamaMetrics(response.usage, response.timing));
   if (kind === 'generate' && toolCalls.length > 0) result.tool_calls = toolCalls;
+  if (kind === 'generate' && wantsLogprobs) result.logprobs = toOllamaLogprobs(logprobs);
   return result;
 }

@@ -29,3 +29,12 @@ export function checkOllamaCapabilities(facts: OllamaModelFacts, requestedName: 
 function refusal(message: string): GatewayError {
   return new GatewayError('invalid_request', message, { param: 'model', retryable: false });
 }
+
+/**
+ * Whether the model is known (declared, not guessed) not to think. There `think: false` asks for
+ * nothing: Ollama ignores it for such models, and sending `reasoning_effort: "none"` upstream
+ * would be refused by strict servers for a model without reasoning.
+ */
+export function knownNotToThink(facts: OllamaModelFacts): boolean {
+  return facts.capabilitiesDeclared && !facts.capabilities.includes('thinking');
+}

@@ -20,9 +20,9 @@ export function ollamaMetrics(usage: Usage | undefined, timing: Timing | undefin
   return {
     total_duration: nanoseconds(timing?.totalMs),
     load_duration: nanoseconds(timing?.queueMs),
-    prompt_eval_count: usage?.inputTokens ?? 0,
+    prompt_eval_count: usage?.input.total ?? 0,
     prompt_eval_duration: nanoseconds(timing?.promptMs),
-    eval_count: usage?.outputTokens ?? 0,
+    eval_count: usage?.output.total ?? 0,
     eval_duration: Math.max(1, nanoseconds(timing?.completionMs)),
   };
 }

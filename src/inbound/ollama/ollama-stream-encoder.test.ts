@@ -5,7 +5,7 @@ import { GatewayError } from '../../canonical/gateway-error.ts';
 import { encodeOllamaStream, type OllamaStreamOptions } from './ollama-stream-encoder.ts';
 
 const TIMING = { queueMs: 0.5, promptMs: 12.25, completionMs: 80, totalMs: 92.75, source: 'upstream' as const };
-const USAGE = { inputTokens: 26, outputTokens: 3, source: 'upstream' as const };
+const USAGE = { input: { total: 26 }, output: { total: 3 }, source: 'upstream' as const };
 const STAMP = /"created_at":"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z"/g;
 
 async function encode(events: ChatStreamEvent[], options: OllamaStreamOptions): Promise<string> {
@@ -29,11 +29,11 @@ describe('encodeOllamaStream', () => {
     const out = await encode(
       [
         { type: 'response-start', id: 'x' },
-        { type: 'text-start' },
-        { type: 'text-delta', text: 'Hé "you"' },
-        { type: 'text-delta', text: '' },
-        { type: 'text-delta', text: '\n🎉' },
-        { type: 'text-end' },
+        { type: 'text-start', id: 't' },
+        { type: 'text-delta', id: 't', text: 'Hé "you"' },
+        { type: 'text-delta', id: 't', text: '' },
+        { type: 'text-delta', id: 't', text: '\n🎉' },
+        { type: 'text-end', id: 't' },
         { type: 'finish', finishReason: 'stop', usage: USAGE, timing: TIMING },
       ],
       { kind: 'chat', model: 'llama3.2' },
@@ -50,15 +50,15 @@ describe('encodeOllamaStream', () => {
   it('puts thinking in its own field and each tool call whole in one chunk; done_reason stays stop', async () => {
     const out = await encode(
       [
-        { type: 'reasoning-start' },
-        { type: 'reasoning-delta', text: 'Let me' },
-        { type: 'reasoning-end' },
-        { type: 'tool-call-start', index: 3, id: 'upstream-id', name: 'get_weather' },
-        { type: 'tool-call-delta', index: 3, argumentsDelta: '{"city":' },
-        { type: 'tool-call-delta', index: 3, argumentsDelta: '"Tokyo"}' },
-        { type: 'tool-call-end', index: 3 },
-        { type: 'tool-call-start', index: 4, id: 'b', name: 'now' },
-        { type: 'tool-call-end', index: 4 },
+        { type: 'reasoning-start', id: 'r' },
+        { type: 'reasoning-delta', id: 'r', text: 'Let me' },
+        { type: 'reasoning-end', id: 'r' },
+        { type: 'tool-call-start', id: 'b3', toolCallId: 'upstream-id', name: 'get_weather' },
+        { type: 'tool-call-delta', id: 'b3', argumentsDelta: '{"city":' },
+        { type: 'tool-call-delta', id: 'b3', argumentsDelta: '"Tokyo"}' },
+        { type: 'tool-call-end', id: 'b3' },
+        { type: 'tool-call-start', id: 'b4', toolCallId: 'b', name: 'now' },
+        { type: 'tool-call-end', id: 'b4' },
         { type: 'finish', finishReason: 'tool-calls', usage: USAGE, timing: TIMING },
       ],
       { kind: 'chat', model: 'm' },
@@ -78,8 +78,8 @@ describe('encodeOllamaStream', () => {
   it('encodes generate chunks in `response`, with `context` on the final chunk', async () => {
     const out = await encode(
       [
-        { type: 'text-delta', text: 'The' },
-        { type: 'reasoning-delta', text: 'hm' },
+        { type: 'text-delta', id: 't', text: 'The' },
+        { type: 'reasoning-delta', id: 'r', text: 'hm' },
         { type: 'finish', finishReason: 'length', usage: USAGE, timing: { ...TIMING, completionMs: 0 } },
       ],
       { kind: 'generate', model: 'llama3.2', context: async (answer) => [answer.length, 7] },
@@ -96,7 +96,7 @@ describe('encodeOllamaStream', () => {
   it('ends with an error line when the stream fails after it began', async () => {
     const out = await encode(
       [
-        { type: 'text-delta', text: 'Hi' },
+        { type: 'text-delta', id: 't', text: 'Hi' },
         { type: 'error', error: new GatewayError('upstream', 'upstream went away') },
       ],
       { kind: 'chat', model: 'm' },
@@ -105,16 +105,16 @@ describe('encodeOllamaStream', () => {
   });
 
   it('ends with an error line when the stream stops without a finish', async () => {
-    const out = await encode([{ type: 'text-delta', text: 'Hi' }], { kind: 'generate', model: 'm' });
+    const out = await encode([{ type: 'text-delta', id: 't', text: 'Hi' }], { kind: 'generate', model: 'm' });
     assert.match(out.split('\n')[1] ?? '', /^\{"error":"the upstream stream ended/);
   });
 
   it('reports tool call arguments that are not a JSON object as an error line', async () => {
     const out = await encode(
       [
-        { type: 'tool-call-start', index: 0, id: 'a', name: 'f' },
-        { type: 'tool-call-delta', index: 0, argumentsDelta: '{"x":' },
-        { type: 'tool-call-end', index: 0 },
+        { type: 'tool-call-start', id: 'b0', toolCallId: 'a', name: 'f' },
+        { type: 'tool-call-delta', id: 'b0', argumentsDelta: '{"x":' },
+        { type: 'tool-call-end', id: 'b0' },
         { type: 'finish', finishReason: 'stop' },
       ],
       { kind: 'chat', model: 'm' },

@@ -5,6 +5,7 @@ import { ollamaFileMarkdown } from './ollama-file-markdown.ts';
 import { ollamaMetrics } from './ollama-metrics.ts';
 import { ollamaNow } from './ollama-time.ts';
 import { ollamaToolCallId } from './ollama-tool-call-id.ts';
+import { toOllamaLogprobs } from './to-ollama-logprobs.ts';
 import { toOllamaToolCall, type OllamaToolCallOut } from './to-ollama-tool-call.ts';
 
 export interface OllamaStreamOptions {
@@ -34,7 +35,8 @@ export async function* encodeOllamaStream(events: AsyncIterable<ChatStreamEvent>
   const textOpen = chat ? '","message":{"role":"assistant","content":' : '","response":';
   const textClose = chat ? '},"done":false}\n' : ',"done":false}\n';
   const thinkingOpen = chat ? '","message":{"role":"assistant","content":"","thinking":' : '","response":"","thinking":';
-  const pending = new Map<number, PendingToolCall>();
+  const textCloseWithLogprobs = chat ? '},"done":false,"logprobs":' : ',"done":false,"logprobs":';
+  let pending: PendingToolCall | undefined;
   let toolCallCount = 0;
   let answer = '';
   const keepAnswer = options.context !== undefined;
@@ -42,28 +44,27 @@ export async function* encodeOllamaStream(events: AsyncIterable<ChatStreamEvent>
   try {
     for await (const event of events) {
       switch (event.type) {
-        case 'text-delta':
+        case 'text-delta': {
           if (event.text.length === 0) break;
           if (keepAnswer) answer += event.text;
-          yield head + ollamaNow() + textOpen + JSON.stringify(event.text) + textClose;
+          const close = event.logprobs === undefined ? textClose : textCloseWithLogprobs + JSON.stringify(toOllamaLogprobs(event.logprobs)) + '}\n';
+          yield head + ollamaNow() + textOpen + JSON.stringify(event.text) + close;
           break;
+        }
         case 'reasoning-delta':
           if (event.text.length === 0) break;
           yield head + ollamaNow() + thinkingOpen + JSON.stringify(event.text) + textClose;
           break;
         case 'tool-call-start':
-          pending.set(event.index, { name: event.name, arguments: '' });
+          pending = { name: event.name, arguments: '' };
           break;
-        case 'tool-call-delta': {
-          const call = pending.get(event.index);
-          if (call !== undefined) call.arguments += event.argumentsDelta;
+        case 'tool-call-delta':
+          if (pending !== undefined) pending.arguments += event.argumentsDelta;
           break;
-        }
         case 'tool-call-end': {
-          const call = pending.get(event.index);
-          if (call === undefined) break;
-          pending.delete(event.index);
-          const toolCall = toOllamaToolCall(ollamaToolCallId(), call.name, call.arguments, toolCallCount++);
+          if (pending === undefined) break;
+          const toolCall = toOllamaToolCall(ollamaToolCallId(), pending.name, pending.arguments, toolCallCount++);
+          pending = undefined;
           yield toolCallLine(head, chat, toolCall);
           break;
         }

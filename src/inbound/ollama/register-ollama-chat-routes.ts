@@ -1,11 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ChatMessage, MessagePart } from '../../canonical/chat-message.ts';
 import type { ChatRequest } from '../../canonical/chat-request.ts';
+import { responseText } from '../../canonical/chat-response.ts';
 import { GatewayError } from '../../canonical/gateway-error.ts';
 import { writeStreamResponse } from '../../server/write-stream-response.ts';
 import { NDJSON_CONTENT_TYPE } from '../../wire/ndjson-encoder.ts';
 import { buildOllamaFinalResponse } from './build-ollama-final-response.ts';
-import { checkOllamaCapabilities } from './check-ollama-capabilities.ts';
+import { checkOllamaCapabilities, knownNotToThink } from './check-ollama-capabilities.ts';
 import { convertOllamaChatRequest } from './convert-ollama-chat-request.ts';
 import { convertOllamaGenerationSettings } from './convert-ollama-generation-settings.ts';
 import { wantsThinking } from './convert-ollama-think.ts';
@@ -39,6 +40,7 @@ export function registerOllamaChatRoutes(scope: FastifyInstance, context: Ollama
     const facts = describeOllamaModel(entry, context.startedAt);
     if (chatRequest.messages.length === 0 && keepAliveMs === 0) return answerLoad(reply, context, entry, 'chat', name, 0);
     checkOllamaCapabilities(facts, name, { route: 'chat', tools: (chatRequest.tools?.length ?? 0) > 0, thinking: wantsThinking(body.think) });
+    if (body.think === false && knownNotToThink(facts)) delete chatRequest.reasoning;
     if (chatRequest.messages.length === 0) return answerLoad(reply, context, entry, 'chat', name, keepAliveMs);
     chatRequest.model = entry.servedName;
     return dispatch(request, reply, context, { entry, keepAliveMs, chatRequest, kind: 'chat', name });
@@ -61,13 +63,12 @@ export function registerOllamaChatRoutes(scope: FastifyInstance, context: Ollama
     const settings = convertOllamaGenerationSettings(body);
     const facts = describeOllamaModel(entry, context.startedAt);
     checkOllamaCapabilities(facts, name, { route: 'generate', thinking: wantsThinking(body.think), insert: suffix.length > 0 });
+    if (body.think === false && knownNotToThink(facts)) delete settings.reasoning;
     if (prompt.length === 0) return answerLoad(reply, context, entry, 'generate', name, keepAliveMs);
     const history = await decodeGenerateContext(body.context ?? []);
     const chatRequest: ChatRequest = { model: entry.servedName, messages: generateMessages(body, history, images), stream: body.stream !== false, ...settings };
-    const extra: Record<string, unknown> = {};
-    if (raw) extra.raw = true;
-    if (suffix.length > 0) extra.suffix = suffix;
-    if (Object.keys(extra).length > 0) chatRequest.extra = extra;
+    if (raw) chatRequest.rawPrompt = true;
+    if (suffix.length > 0) chatRequest.suffix = suffix;
     if ((body.template ?? '') !== '') request.log.warn('ignoring the generate `template`: prompt templates are applied upstream');
     const memory = raw ? undefined : (answer: string) => encodeGenerateContext(history, prompt, answer, request.llmux.controller.signal);
     return dispatch(request, reply, context, memory === undefined ? { entry, keepAliveMs, chatRequest, kind: 'generate', name } : { entry, keepAliveMs, chatRequest, kind: 'generate', name, memory });
@@ -87,13 +88,11 @@ interface Generation {
 
 async function dispatch(request: FastifyRequest, reply: FastifyReply, context: OllamaRouteContext, generation: Generation): Promise<FastifyReply | undefined> {
   const { entry, keepAliveMs, chatRequest, kind, name, memory } = generation;
-  // The canonical stream carries no token log probabilities, so Ollama's `logprobs` cannot be filled.
-  if (chatRequest.logprobs === true) request.log.warn('`logprobs` was asked for but is not returned on the Ollama API');
   // The model is listed as running only once an upstream answered: a refused or failed request ran nothing.
   if (!chatRequest.stream) {
     const { response } = await context.services.dispatcher.complete(chatRequest, request.llmux.dispatch);
     context.running.touch(entry, keepAliveMs);
-    const contextTokens = memory === undefined ? undefined : await memory(response.text);
+    const contextTokens = memory === undefined ? undefined : await memory(responseText(response));
     return reply.send(buildOllamaFinalResponse(kind, name, response, contextTokens));
   }
   const routed = await context.services.dispatcher.stream(chatRequest, request.llmux.dispatch);

@@ -39,7 +39,7 @@ export function registerOllamaEmbeddingRoutes(scope: FastifyInstance, context: O
       embeddings,
       total_duration: Math.round((performance.now() - request.llmux.receivedAt) * 1e6),
       load_duration: Math.round(loadMs * 1e6),
-      prompt_eval_count: response.usage?.inputTokens ?? (await countTokens(input, request.llmux.controller.signal)),
+      prompt_eval_count: response.usage?.input.total ?? (await countTokens(input, request.llmux.controller.signal)),
     };
   });
 

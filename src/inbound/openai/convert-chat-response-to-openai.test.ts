@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { ChatResponse } from '../../canonical/chat-response.ts';
 import { convertChatResponseToOpenAI } from './convert-chat-response-to-openai.ts';
 
-const base: ChatResponse = { text: '', reasoning: '', toolCalls: [], files: [], finishReason: 'stop' };
+const base: ChatResponse = { parts: [], finishReason: 'stop' };
 
 describe('convertChatResponseToOpenAI', () => {
   it('builds a chat.completion with the client model name, reasoning and full usage', () => {
@@ -13,9 +13,11 @@ describe('convertChatResponseToOpenAI', () => {
         id: 'chatcmpl-up',
         model: 'upstream-id',
         created: 1700000000,
-        text: 'Paris',
-        reasoning: 'capital of France',
-        usage: { inputTokens: 10, outputTokens: 5, reasoningTokens: 3, cachedInputTokens: 4, source: 'upstream' },
+        parts: [
+          { type: 'reasoning', text: 'capital of France' },
+          { type: 'text', text: 'Paris' },
+        ],
+        usage: { input: { total: 10, cacheRead: 4 }, output: { total: 5, reasoning: 3 }, source: 'upstream' },
       },
       'my-alias',
     );
@@ -44,7 +46,7 @@ describe('convertChatResponseToOpenAI', () => {
 
   it('gives null content and finish_reason tool_calls for a tool-only turn', () => {
     const completion = convertChatResponseToOpenAI(
-      { ...base, toolCalls: [{ id: 'call_1', name: 'f', arguments: '{"a":1}' }], usage: { inputTokens: 1, outputTokens: 2, source: 'counted' } },
+      { ...base, parts: [{ type: 'tool-call', id: 'call_1', name: 'f', arguments: '{"a":1}' }], usage: { input: { total: 1 }, output: { total: 2 }, source: 'counted' } },
       'm',
     );
     const choice = completion.choices[0];
@@ -58,12 +60,23 @@ describe('convertChatResponseToOpenAI', () => {
 
   it('maps finish reasons and appends produced files as Markdown', () => {
     const completion = convertChatResponseToOpenAI(
-      { ...base, text: 'Here', finishReason: 'content-filter', files: [{ url: 'https://cdn.example/x.png', mediaType: 'image/png', name: 'x' }] },
+      { ...base, finishReason: 'content-filter', parts: [{ type: 'text', text: 'Here' }, { type: 'generated-file', url: 'https://cdn.example/x.png', mediaType: 'image/png', name: 'x' }] },
       'm',
     );
     assert.equal(completion.choices[0]?.message.content, 'Here\n\n![x](https://cdn.example/x.png)');
     assert.equal(completion.choices[0]?.finish_reason, 'content_filter');
     assert.equal(convertChatResponseToOpenAI({ ...base, finishReason: 'length' }, 'm').choices[0]?.finish_reason, 'length');
     assert.equal(convertChatResponseToOpenAI({ ...base, finishReason: 'other' }, 'm').choices[0]?.finish_reason, 'stop');
+  });
+
+  it('returns token log probabilities in the chat shape when the answer has them', () => {
+    const completion = convertChatResponseToOpenAI(
+      { ...base, parts: [{ type: 'text', text: 'Hi', logprobs: [{ token: 'Hi', logprob: -0.25, bytes: [72, 105], top: [{ token: 'Hello', logprob: -1.5 }] }] }] },
+      'm',
+    );
+    assert.deepEqual(completion.choices[0]?.logprobs, {
+      content: [{ token: 'Hi', logprob: -0.25, bytes: [72, 105], top_logprobs: [{ token: 'Hello', logprob: -1.5, bytes: null }] }],
+      refusal: null,
+    });
   });
 });

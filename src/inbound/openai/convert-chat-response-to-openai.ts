@@ -1,6 +1,8 @@
 import type { ChatResponse } from '../../canonical/chat-response.ts';
+import type { TokenLogprob } from '../../canonical/logprobs.ts';
 import { fileAsMarkdown } from './file-as-markdown.ts';
 import { newOpenAIId } from './new-openai-id.ts';
+import { toOpenAIChatLogprobs, type OpenAIChatLogprobs } from './to-openai-logprobs.ts';
 import { toOpenAIFinishReason, type OpenAIFinishReason } from './to-openai-finish-reason.ts';
 import { toOpenAIUsage, type OpenAIUsage } from './to-openai-usage.ts';
 
@@ -24,7 +26,7 @@ export interface OpenAIChatCompletion {
       reasoning_content?: string;
       tool_calls?: OpenAIToolCall[];
     };
-    logprobs: null;
+    logprobs: OpenAIChatLogprobs | null;
     finish_reason: OpenAIFinishReason;
   }[];
   usage: OpenAIUsage;
@@ -35,25 +37,37 @@ export interface OpenAIChatCompletion {
  * for, so clients see the model they chose rather than the upstream id behind an alias.
  */
 export function convertChatResponseToOpenAI(response: ChatResponse, model: string): OpenAIChatCompletion {
-  let text = response.text;
-  for (const file of response.files) text += (text.length === 0 ? '' : '\n\n') + fileAsMarkdown(file);
-  const hasToolCalls = response.toolCalls.length > 0;
+  let text = '';
+  let reasoning = '';
+  const toolCalls: OpenAIToolCall[] = [];
+  const logprobs: TokenLogprob[] = [];
+  let wantsLogprobs = false;
+  for (const part of response.parts) {
+    if (part.type === 'text') {
+      text += part.text;
+      if (part.logprobs !== undefined) {
+        wantsLogprobs = true;
+        logprobs.push(...part.logprobs);
+      }
+    } else if (part.type === 'reasoning') reasoning += part.text;
+    else if (part.type === 'tool-call') toolCalls.push({ id: part.id, type: 'function', function: { name: part.name, arguments: part.arguments } });
+    else text += (text.length === 0 ? '' : '\n\n') + fileAsMarkdown(part);
+  }
+  const hasToolCalls = toolCalls.length > 0;
   const message: OpenAIChatCompletion['choices'][number]['message'] = {
     role: 'assistant',
     // OpenAI sends null content for a turn that only calls tools; clients test for it.
     content: text.length === 0 && hasToolCalls ? null : text,
     refusal: null,
   };
-  if (response.reasoning.length > 0) message.reasoning_content = response.reasoning;
-  if (hasToolCalls) {
-    message.tool_calls = response.toolCalls.map((call) => ({ id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } }));
-  }
+  if (reasoning.length > 0) message.reasoning_content = reasoning;
+  if (hasToolCalls) message.tool_calls = toolCalls;
   return {
     id: response.id ?? newOpenAIId('chatcmpl-'),
     object: 'chat.completion',
     created: response.created ?? Math.floor(Date.now() / 1000),
     model,
-    choices: [{ index: 0, message, logprobs: null, finish_reason: toOpenAIFinishReason(response.finishReason, hasToolCalls) }],
+    choices: [{ index: 0, message, logprobs: wantsLogprobs ? toOpenAIChatLogprobs(logprobs) : null, finish_reason: toOpenAIFinishReason(response.finishReason, hasToolCalls) }],
     usage: toOpenAIUsage(response.usage),
   };
 }

@@ -32,12 +32,15 @@ describe('convertOpenAICompletionRequestToChatRequest', () => {
       temperature: 0,
       logprobs: true,
       topLogprobs: 2,
-      extra: { foo: 1 },
+      unmappedFields: { foo: 1 },
     });
   });
 
+  it('carries a suffix for the provider to honour or refuse', () => {
+    assert.equal(convert({ model: 'm', prompt: 'a', suffix: 'b' }).suffix, 'b');
+  });
+
   it('refuses what a chat model cannot answer faithfully', () => {
-    assert.equal(refusedParam({ model: 'm', prompt: 'a', suffix: 'b' }), 'suffix');
     assert.equal(refusedParam({ model: 'm', prompt: 'a', echo: true }), 'echo');
     assert.equal(refusedParam({ model: 'm', prompt: 'a', best_of: 3 }), 'best_of');
     assert.equal(refusedParam({ model: 'm', prompt: 'a', n: 2 }), 'n');

@@ -1,6 +1,6 @@
 import { GatewayError } from '../../canonical/gateway-error.ts';
 import type { ImageGenerationRequest } from '../../canonical/image-generation.ts';
-import { collectOpenAIExtras } from './convert-openai-sampling-fields.ts';
+import { collectOpenAIUnmappedFields } from './convert-openai-sampling-fields.ts';
 import { KNOWN_OPENAI_IMAGE_FIELDS, type OpenAIImageRequest } from './openai-image-request-schema.ts';
 
 /**
@@ -16,7 +16,6 @@ export function convertOpenAIImageRequest(body: OpenAIImageRequest, defaultModel
   if (body.size != null) request.size = body.size;
   if (body.quality != null) request.quality = body.quality;
   if (body.style != null) request.style = body.style;
-  const extra = collectOpenAIExtras(body, KNOWN_OPENAI_IMAGE_FIELDS);
-  if (extra !== undefined) request.extra = extra;
+  collectOpenAIUnmappedFields(body, KNOWN_OPENAI_IMAGE_FIELDS, request);
   return request;
 }

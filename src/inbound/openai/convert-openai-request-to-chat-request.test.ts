@@ -117,7 +117,7 @@ describe('convertOpenAIRequestToChatRequest', () => {
       topK: 40,
       minP: 0.05,
       repeatPenalty: 1.1,
-      extra: { metadata: { trace: 'yes' }, chat_template_kwargs: { enable_thinking: false } },
+      unmappedFields: { metadata: { trace: 'yes' }, chat_template_kwargs: { enable_thinking: false } },
     });
   });
 
@@ -140,11 +140,19 @@ describe('convertOpenAIRequestToChatRequest', () => {
     assert.deepEqual(legacy.messages[1]?.parts, [{ type: 'tool-call', id: 'f', name: 'f', arguments: '{}' }]);
   });
 
-  it('opens a literal extra_body object into extras, never copying __proto__', () => {
-    assert.deepEqual(convert({ model: 'm', messages: [user], extra_body: { parameters: { aspect: '1:1' } } }).extra, { parameters: { aspect: '1:1' } });
+  it('opens a literal extra_body object into the unmapped fields, never copying __proto__', () => {
+    assert.deepEqual(convert({ model: 'm', messages: [user], extra_body: { parameters: { aspect: '1:1' } } }).unmappedFields, { parameters: { aspect: '1:1' } });
     const polluted = convert(JSON.parse('{"model":"m","messages":[{"role":"user","content":"hi"}],"__proto__":{"x":1},"extra_body":{"__proto__":{"y":2},"top":3}}') as Record<string, unknown>);
-    assert.deepEqual(polluted.extra, { top: 3 });
-    assert.equal(Object.getPrototypeOf(polluted.extra), Object.prototype);
+    assert.deepEqual(polluted.unmappedFields, { top: 3 });
+    assert.equal(Object.getPrototypeOf(polluted.unmappedFields), Object.prototype);
+  });
+
+  it('takes provider_options as options keyed by provider type, and refuses a malformed one', () => {
+    const request = convert({ model: 'm', messages: [user], provider_options: { poe: { parameters: { aspect: '1:1' } } } });
+    assert.deepEqual(request.providerOptions, { poe: { parameters: { aspect: '1:1' } } });
+    assert.equal(request.unmappedFields, undefined);
+    assert.throws(() => convert({ model: 'm', messages: [user], provider_options: 'poe' }), /provider_options: expected an object keyed by provider type/);
+    assert.throws(() => convert({ model: 'm', messages: [user], provider_options: { poe: 1 } }), /provider_options\.poe: expected an object/);
   });
 
   it('refuses n > 1, audio input and output, unknown tool names, and tool messages without an id', () => {

@@ -5,7 +5,7 @@ import type { ReasoningEffort } from '../../canonical/reasoning-options.ts';
 import type { ResponseFormat } from '../../canonical/response-format.ts';
 import type { ToolChoice, ToolDefinition } from '../../canonical/tool-definition.ts';
 import { convertOpenAIContentPart } from './convert-openai-content-part.ts';
-import { applyOpenAISamplingFields, collectOpenAIExtras } from './convert-openai-sampling-fields.ts';
+import { applyOpenAISamplingFields, collectOpenAIUnmappedFields } from './convert-openai-sampling-fields.ts';
 import { KNOWN_OPENAI_CHAT_FIELDS, type OpenAIChatMessage, type OpenAIChatRequest } from './openai-chat-request-schema.ts';
 import { clipText, MAX_QUOTED_CHARS } from '../../canonical/quote-client-text.ts';
 
@@ -32,8 +32,7 @@ export function convertOpenAIRequestToChatRequest(body: OpenAIChatRequest): Chat
   const effort = body.reasoning_effort ?? body.reasoning?.effort;
   if (effort != null) request.reasoning = { effort: toReasoningEffort(effort) };
 
-  const extra = collectOpenAIExtras(body, KNOWN_OPENAI_CHAT_FIELDS);
-  if (extra !== undefined) request.extra = extra;
+  collectOpenAIUnmappedFields(body, KNOWN_OPENAI_CHAT_FIELDS, request);
   return request;
 }
 

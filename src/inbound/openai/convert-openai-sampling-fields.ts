@@ -27,26 +27,53 @@ export function applyOpenAISamplingFields(body: OpenAISamplingFields, request: C
   if (body.repetition_penalty != null) request.repeatPenalty = body.repetition_penalty;
 }
 
+/** Where a request's fields with no canonical home go. */
+export interface OpenAIUnmappedFields {
+  unmappedFields?: Record<string, unknown>;
+  providerOptions?: Record<string, Record<string, unknown>>;
+}
+
 /**
- * Top-level fields OpenAI does not define are provider-specific extras: the Python SDK merges
- * `extra_body` into the top level, so that is where they arrive. A literal `extra_body` object
- * (sent by clients that do not merge it) is opened up the same way. A `__proto__` key (which
- * JSON.parse keeps as an own field) is never copied: assigning it would set a prototype.
+ * Top-level fields OpenAI does not define have no canonical home: the Python SDK merges
+ * `extra_body` into the top level, so that is where they arrive, and a literal `extra_body` object
+ * (sent by clients that do not merge it) is opened up the same way. They become
+ * `unmappedFields`, which each provider sends only where it knows them (or its config passes them
+ * through) and declares otherwise. `provider_options` (`{"poe": {...}}`) are options for one
+ * provider type. A `__proto__` key (which JSON.parse keeps as an own field) is never copied:
+ * assigning it would set a prototype.
  */
-export function collectOpenAIExtras(body: Record<string, unknown>, known: ReadonlySet<string>): Record<string, unknown> | undefined {
-  let extra: Record<string, unknown> | undefined;
-  for (const key of Object.keys(body)) {
-    if (known.has(key) || key === '__proto__') continue;
-    extra ??= {};
-    extra[key] = body[key];
-  }
-  const extraBody = body.extra_body;
-  if (typeof extraBody === 'object' && extraBody !== null && !Array.isArray(extraBody)) {
-    for (const [key, value] of Object.entries(extraBody)) {
-      if (key === '__proto__') continue;
-      extra ??= {};
-      extra[key] = value;
+export function collectOpenAIUnmappedFields(body: Record<string, unknown>, known: ReadonlySet<string>, into: OpenAIUnmappedFields): void {
+  const fields: Record<string, unknown> = {};
+  let any = false;
+  const take = (key: string, value: unknown): void => {
+    if (key === '__proto__') return;
+    if (key === 'provider_options') {
+      const options = providerOptions(value);
+      if (options !== undefined) into.providerOptions = { ...into.providerOptions, ...options };
+      return;
     }
+    fields[key] = value;
+    any = true;
+  };
+  for (const key of Object.keys(body)) if (!known.has(key)) take(key, body[key]);
+  const extraBody = body.extra_body;
+  if (isRecord(extraBody)) for (const [key, value] of Object.entries(extraBody)) take(key, value);
+  if (any) into.unmappedFields = fields;
+}
+
+function providerOptions(value: unknown): Record<string, Record<string, unknown>> | undefined {
+  if (!isRecord(value)) {
+    throw new GatewayError('invalid_request', 'provider_options: expected an object keyed by provider type, e.g. {"poe": {"parameters": {…}}}', { param: 'provider_options' });
   }
-  return extra;
+  const options: Record<string, Record<string, unknown>> = {};
+  for (const [type, entry] of Object.entries(value)) {
+    if (type === '__proto__') continue;
+    if (!isRecord(entry)) throw new GatewayError('invalid_request', `provider_options.${type}: expected an object`, { param: `provider_options.${type}` });
+    options[type] = entry;
+  }
+  return options;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

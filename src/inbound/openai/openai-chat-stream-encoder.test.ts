@@ -24,11 +24,11 @@ describe('OpenAIChatStreamEncoder', () => {
   it('encodes a text stream byte for byte', async () => {
     const text = await encode([
       start,
-      { type: 'text-start' },
-      { type: 'text-delta', text: 'Hel' },
-      { type: 'text-delta', text: 'lo "☃"\n' },
-      { type: 'text-end' },
-      { type: 'finish', finishReason: 'stop', usage: { inputTokens: 5, outputTokens: 2, source: 'upstream' } },
+      { type: 'text-start', id: 't' },
+      { type: 'text-delta', id: 't', text: 'Hel' },
+      { type: 'text-delta', id: 't', text: 'lo "☃"\n' },
+      { type: 'text-end', id: 't' },
+      { type: 'finish', finishReason: 'stop', usage: { input: { total: 5 }, output: { total: 2 }, source: 'upstream' } },
     ]);
     assert.equal(
       text,
@@ -43,12 +43,12 @@ describe('OpenAIChatStreamEncoder', () => {
   it('encodes reasoning as delta.reasoning_content before the answer', async () => {
     const text = await encode([
       start,
-      { type: 'reasoning-start' },
-      { type: 'reasoning-delta', text: 'think' },
-      { type: 'reasoning-end' },
-      { type: 'text-start' },
-      { type: 'text-delta', text: 'ok' },
-      { type: 'text-end' },
+      { type: 'reasoning-start', id: 'r' },
+      { type: 'reasoning-delta', id: 'r', text: 'think' },
+      { type: 'reasoning-end', id: 'r' },
+      { type: 'text-start', id: 't' },
+      { type: 'text-delta', id: 't', text: 'ok' },
+      { type: 'text-end', id: 't' },
       { type: 'finish', finishReason: 'length' },
     ]);
     assert.equal(
@@ -64,13 +64,13 @@ describe('OpenAIChatStreamEncoder', () => {
   it('streams tool calls as OpenAI does, numbering them from 0, and reports tool_calls', async () => {
     const text = await encode([
       start,
-      { type: 'tool-call-start', index: 3, id: 'call_a', name: 'get_weather' },
-      { type: 'tool-call-delta', index: 3, argumentsDelta: '{"city":' },
-      { type: 'tool-call-delta', index: 3, argumentsDelta: '"Paris"}' },
-      { type: 'tool-call-start', index: 7, id: 'call_b', name: 'get_time' },
-      { type: 'tool-call-delta', index: 7, argumentsDelta: '{}' },
-      { type: 'tool-call-end', index: 3 },
-      { type: 'tool-call-end', index: 7 },
+      { type: 'tool-call-start', id: 'b3', toolCallId: 'call_a', name: 'get_weather' },
+      { type: 'tool-call-delta', id: 'b3', argumentsDelta: '{"city":' },
+      { type: 'tool-call-delta', id: 'b3', argumentsDelta: '"Paris"}' },
+      { type: 'tool-call-start', id: 'b7', toolCallId: 'call_b', name: 'get_time' },
+      { type: 'tool-call-delta', id: 'b7', argumentsDelta: '{}' },
+      { type: 'tool-call-end', id: 'b3' },
+      { type: 'tool-call-end', id: 'b7' },
       { type: 'finish', finishReason: 'stop' },
     ]);
     assert.equal(
@@ -90,10 +90,10 @@ describe('OpenAIChatStreamEncoder', () => {
     const text = await encode(
       [
         start,
-        { type: 'text-start' },
-        { type: 'text-delta', text: 'hi' },
-        { type: 'text-end' },
-        { type: 'finish', finishReason: 'stop', usage: { inputTokens: 11, outputTokens: 4, reasoningTokens: 2, cachedInputTokens: 3, source: 'upstream' } },
+        { type: 'text-start', id: 't' },
+        { type: 'text-delta', id: 't', text: 'hi' },
+        { type: 'text-end', id: 't' },
+        { type: 'finish', finishReason: 'stop', usage: { input: { total: 11, cacheRead: 3 }, output: { total: 4, reasoning: 2 }, source: 'upstream' } },
       ],
       true,
     );
@@ -112,10 +112,10 @@ describe('OpenAIChatStreamEncoder', () => {
   it('ends with an error chunk and no [DONE] when the stream fails midway', async () => {
     const text = await encode([
       start,
-      { type: 'text-start' },
-      { type: 'text-delta', text: 'par' },
+      { type: 'text-start', id: 't' },
+      { type: 'text-delta', id: 't', text: 'par' },
       { type: 'error', error: new GatewayError('rate_limit', 'slow down', { code: 'rate_limited' }) },
-      { type: 'text-delta', text: 'ignored' },
+      { type: 'text-delta', id: 't', text: 'ignored' },
     ]);
     assert.equal(
       text,
@@ -134,14 +134,14 @@ describe('OpenAIChatStreamEncoder', () => {
     for await (const chunk of encodeOpenAIChatStream(throwing(), { model: 'my-model', includeUsage: false })) text += chunk;
     assert.equal(text, ROLE + 'data: {"error":{"message":"boom","type":"api_error","param":null,"code":null}}\n\n');
 
-    const unfinished = await encode([start, { type: 'text-start' }, { type: 'text-delta', text: 'a' }]);
+    const unfinished = await encode([start, { type: 'text-start', id: 't' }, { type: 'text-delta', id: 't', text: 'a' }]);
     assert.match(unfinished, /data: \{"error":\{"message":"the upstream stream ended before the response was complete","type":"api_error"/);
     assert.ok(!unfinished.includes('[DONE]'));
   });
 
   it('gives files as Markdown content and makes up an id when the upstream gave none', () => {
     const encoder = new OpenAIChatStreamEncoder({ model: 'm', includeUsage: false });
-    const first = encoder.encode({ type: 'text-delta', text: 'Here:' });
+    const first = encoder.encode({ type: 'text-delta', id: 't', text: 'Here:' });
     assert.match(first, /^data: \{"id":"chatcmpl-[A-Za-z0-9]{20}","object":"chat.completion.chunk","created":\d+,"model":"m"/);
     const file = encoder.encode({ type: 'file', url: 'https://cdn.example/cat.png', mediaType: 'image/png', name: 'cat.png' });
     assert.ok(file.endsWith('"delta":{"content":"\\n\\n![cat.png](https://cdn.example/cat.png)"},"logprobs":null,"finish_reason":null}]}\n\n'));

@@ -4,6 +4,7 @@ import type { Usage } from '../../canonical/usage.ts';
 import { fileAsMarkdown } from './file-as-markdown.ts';
 import { newOpenAIId } from './new-openai-id.ts';
 import { openAIErrorBody } from './openai-error-response.ts';
+import { toOpenAIChatLogprobs } from './to-openai-logprobs.ts';
 import { toOpenAIFinishReason } from './to-openai-finish-reason.ts';
 import { toOpenAIUsage } from './to-openai-usage.ts';
 
@@ -37,12 +38,14 @@ export class OpenAIChatStreamEncoder {
   private prefix = '';
   /** `,"logprobs":null,"finish_reason":null}]…}\n\n` */
   private suffix = '';
+  /** The same without the logprobs: `,"finish_reason":null}]…}\n\n` */
+  private suffixTail = '';
   private readonly usageNull: string;
   private started = false;
   private ended = false;
   private wroteContent = false;
-  /** Canonical tool-call index → OpenAI's, which counts calls from 0 in the order they start. */
-  private readonly toolIndexes = new Map<number, number>();
+  /** How many tool calls have started: OpenAI numbers calls from 0 in the order they start. */
+  private toolCalls = 0;
 
   constructor(options: OpenAIChatStreamOptions) {
     this.model = options.model;
@@ -65,29 +68,29 @@ export class OpenAIChatStreamEncoder {
           if (event.created !== undefined) this.created = event.created;
         }
         return this.start();
-      case 'text-delta':
+      case 'text-delta': {
         this.wroteContent = true;
-        return this.start() + this.prefix + '{"content":' + JSON.stringify(event.text) + '}' + this.suffix;
+        const suffix = event.logprobs === undefined ? this.suffix : ',"logprobs":' + JSON.stringify(toOpenAIChatLogprobs(event.logprobs)) + this.suffixTail;
+        return this.start() + this.prefix + '{"content":' + JSON.stringify(event.text) + '}' + suffix;
+      }
       case 'reasoning-delta':
         return this.start() + this.prefix + '{"reasoning_content":' + JSON.stringify(event.text) + '}' + this.suffix;
       case 'tool-call-start': {
-        const index = this.toolIndexes.size;
-        this.toolIndexes.set(event.index, index);
-        const call = '{"index":' + index + ',"id":' + JSON.stringify(event.id) + ',"type":"function","function":{"name":' + JSON.stringify(event.name) + ',"arguments":""}}';
+        const index = this.toolCalls++;
+        const call = '{"index":' + index + ',"id":' + JSON.stringify(event.toolCallId) + ',"type":"function","function":{"name":' + JSON.stringify(event.name) + ',"arguments":""}}';
         return this.start() + this.prefix + '{"tool_calls":[' + call + ']}' + this.suffix;
       }
-      case 'tool-call-delta': {
-        const index = this.toolIndexes.get(event.index);
-        if (index === undefined) return '';
-        return this.prefix + '{"tool_calls":[{"index":' + index + ',"function":{"arguments":' + JSON.stringify(event.argumentsDelta) + '}}]}' + this.suffix;
-      }
+      case 'tool-call-delta':
+        // Blocks are sequential: arguments belong to the call started last.
+        if (this.toolCalls === 0) return '';
+        return this.prefix + '{"tool_calls":[{"index":' + (this.toolCalls - 1) + ',"function":{"arguments":' + JSON.stringify(event.argumentsDelta) + '}}]}' + this.suffix;
       case 'file': {
         const markdown = (this.wroteContent ? '\n\n' : '') + fileAsMarkdown(event);
         this.wroteContent = true;
         return this.start() + this.prefix + '{"content":' + JSON.stringify(markdown) + '}' + this.suffix;
       }
       case 'finish':
-        return this.finish(toOpenAIFinishReason(event.finishReason, this.toolIndexes.size > 0), event.usage);
+        return this.finish(toOpenAIFinishReason(event.finishReason, this.toolCalls > 0), event.usage);
       case 'error':
         this.ended = true;
         return 'data: ' + JSON.stringify(openAIErrorBody(event.error)) + '\n\n';
@@ -109,7 +112,8 @@ export class OpenAIChatStreamEncoder {
     const created = this.created ?? Math.floor(Date.now() / 1000);
     this.head = 'data: {"id":' + JSON.stringify(id) + ',"object":"chat.completion.chunk","created":' + created + ',"model":' + JSON.stringify(this.model);
     this.prefix = this.head + ',"choices":[{"index":0,"delta":';
-    this.suffix = ',"logprobs":null,"finish_reason":null}]' + this.usageNull + '}\n\n';
+    this.suffixTail = ',"finish_reason":null}]' + this.usageNull + '}\n\n';
+    this.suffix = ',"logprobs":null' + this.suffixTail;
     return this.prefix + '{"role":"assistant","content":""}' + this.suffix;
   }
 

@@ -21,13 +21,13 @@ describe('encodeOpenAICompletionStream', () => {
     const text = await encode(
       [
         { type: 'response-start' },
-        { type: 'reasoning-start' },
-        { type: 'reasoning-delta', text: 'hmm' },
-        { type: 'reasoning-end' },
-        { type: 'text-start' },
-        { type: 'text-delta', text: 'Once ☃' },
-        { type: 'text-end' },
-        { type: 'finish', finishReason: 'length', usage: { inputTokens: 2, outputTokens: 3, source: 'upstream' } },
+        { type: 'reasoning-start', id: 'r' },
+        { type: 'reasoning-delta', id: 'r', text: 'hmm' },
+        { type: 'reasoning-end', id: 'r' },
+        { type: 'text-start', id: 't' },
+        { type: 'text-delta', id: 't', text: 'Once ☃' },
+        { type: 'text-end', id: 't' },
+        { type: 'finish', finishReason: 'length', usage: { input: { total: 2 }, output: { total: 3 }, source: 'upstream' } },
       ],
       true,
     );
@@ -41,7 +41,7 @@ describe('encodeOpenAICompletionStream', () => {
   });
 
   it('ends with an error chunk on an error event', async () => {
-    const text = await encode([{ type: 'text-delta', text: 'a' }, { type: 'error', error: new GatewayError('upstream', 'gone') }], false);
+    const text = await encode([{ type: 'text-delta', id: 't', text: 'a' }, { type: 'error', error: new GatewayError('upstream', 'gone') }], false);
     assert.equal(
       text,
       HEAD + ',"choices":[{"text":"a","index":0,"logprobs":null,"finish_reason":null}]}\n\n' +

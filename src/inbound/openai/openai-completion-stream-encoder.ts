@@ -3,6 +3,7 @@ import { GatewayError, toGatewayError } from '../../canonical/gateway-error.ts';
 import { fileAsMarkdown } from './file-as-markdown.ts';
 import { newOpenAIId } from './new-openai-id.ts';
 import { openAIErrorBody } from './openai-error-response.ts';
+import { toOpenAICompletionLogprobs } from './to-openai-logprobs.ts';
 import { toOpenAIFinishReason } from './to-openai-finish-reason.ts';
 import { toOpenAIUsage } from './to-openai-usage.ts';
 
@@ -19,19 +20,28 @@ export async function* encodeOpenAICompletionStream(
   const head = 'data: {"id":"' + newOpenAIId('cmpl-') + '","object":"text_completion","created":' + Math.floor(Date.now() / 1000) + ',"model":' + JSON.stringify(options.model);
   const prefix = head + ',"choices":[{"text":';
   const usageNull = options.includeUsage ? ',"usage":null' : '';
-  const suffix = ',"index":0,"logprobs":null,"finish_reason":null}]' + usageNull + '}\n\n';
+  const suffixTail = ',"finish_reason":null}]' + usageNull + '}\n\n';
+  const suffix = ',"index":0,"logprobs":null' + suffixTail;
   let wroteText = false;
+  /** Where the next token starts in the completion's text (legacy `text_offset`). */
+  let offset = 0;
   try {
     for await (const event of events) {
       switch (event.type) {
-        case 'text-delta':
+        case 'text-delta': {
           wroteText = true;
-          yield prefix + JSON.stringify(event.text) + suffix;
+          const logprobs = event.logprobs === undefined ? suffix : ',"index":0,"logprobs":' + JSON.stringify(toOpenAICompletionLogprobs(event.logprobs, offset)) + suffixTail;
+          offset += event.text.length;
+          yield prefix + JSON.stringify(event.text) + logprobs;
           break;
-        case 'file':
-          yield prefix + JSON.stringify((wroteText ? '\n\n' : '') + fileAsMarkdown(event)) + suffix;
+        }
+        case 'file': {
+          const text = (wroteText ? '\n\n' : '') + fileAsMarkdown(event);
+          offset += text.length;
+          yield prefix + JSON.stringify(text) + suffix;
           wroteText = true;
           break;
+        }
         case 'finish': {
           const reason = toOpenAIFinishReason(event.finishReason, false);
           let text = prefix + '"","index":0,"logprobs":null,"finish_reason":"' + reason + '"}]' + usageNull + '}\n\n';

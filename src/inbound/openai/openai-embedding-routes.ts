@@ -19,7 +19,7 @@ export function registerOpenAIEmbeddingRoutes(scope: FastifyInstance, services: 
       throw new GatewayError('upstream', `the upstream returned ${response.embeddings.length} embeddings for ${input.length} inputs`);
     }
     const base64 = body.encoding_format === 'base64';
-    const promptTokens = response.usage?.inputTokens ?? (await countInputTokens(input, request.llmux.controller.signal));
+    const promptTokens = response.usage?.input.total ?? (await countInputTokens(input, request.llmux.controller.signal));
     return reply.send({
       object: 'list',
       data: response.embeddings.map((embedding, index) => ({ object: 'embedding', embedding: base64 ? float32Base64(embedding) : embedding, index })),

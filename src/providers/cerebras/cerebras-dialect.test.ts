@@ -62,10 +62,10 @@ describe('Cerebras dialect: requests', () => {
     assert.deepEqual(body.stream_options, { include_usage: true });
   });
 
-  it('drops OpenAI fields Cerebras does not know, with a warning, and keeps its own', () => {
-    const { body, warnings } = convertChatRequestToOpenAICompatible(
+  it('drops OpenAI fields Cerebras does not know, declaring them, and keeps its own', () => {
+    const { body, degraded } = convertChatRequestToOpenAICompatible(
       request({
-        extra: {
+        unmappedFields: {
           store: true,
           metadata: { a: '1' },
           modalities: ['text'],
@@ -83,20 +83,20 @@ describe('Cerebras dialect: requests', () => {
       cerebras,
     );
     assert.deepEqual(
-      warnings,
-      ['store', 'metadata', 'modalities', 'audio', 'verbosity', 'prediction', 'service_tier', 'n'].map((field) => `field '${field}' dropped: this upstream does not take it`),
+      degraded.map((entry) => entry.field),
+      ['store', 'metadata', 'modalities', 'audio', 'verbosity', 'prediction', 'service_tier', 'n'],
     );
     assert.equal(body.reasoning_format, 'parsed');
     assert.equal(body.disable_reasoning, false);
     assert.equal(body.clear_thinking, true);
     assert.equal(body.prompt_cache_key, 'conv-1');
-    assert.equal(convertChatRequestToOpenAICompatible(request({ extra: { service_tier: 'flex' } }), cerebras).body.service_tier, 'flex');
+    assert.equal(convertChatRequestToOpenAICompatible(request({ unmappedFields: { service_tier: 'flex' } }), cerebras).body.service_tier, 'flex');
   });
 
   it('sends earlier reasoning back in `reasoning`, and refuses file inputs', () => {
     const pdf = { role: 'user' as const, parts: [{ type: 'file' as const, source: { kind: 'base64' as const, mediaType: 'application/pdf', data: 'JVBERi0=' }, filename: 'a.pdf' }] };
     assert.throws(() => convertChatRequestToOpenAICompatible(request({ messages: [pdf] }), cerebras), /file 'a\.pdf' cannot be sent/);
-    const { body, warnings } = convertChatRequestToOpenAICompatible(
+    const { body, degraded } = convertChatRequestToOpenAICompatible(
       request({
         messages: [
           { role: 'user', parts: [{ type: 'text', text: 'Sum up' }] },
@@ -109,7 +109,7 @@ describe('Cerebras dialect: requests', () => {
       { role: 'user', content: 'Sum up' },
       { role: 'assistant', content: 'I cannot read it.', reasoning: 'It is a PDF.' },
     ]);
-    assert.deepEqual(warnings, []);
+    assert.deepEqual(degraded, []);
   });
 
   it('defaults to the Cerebras API and adds /v1 to a bare origin', () => {
@@ -125,17 +125,22 @@ describe('Cerebras dialect: recorded-style streams', () => {
   it('decodes gpt-oss reasoning, text, usage and time_info, whatever byte the body is split at', async () => {
     const expected: ChatStreamEvent[] = [
       { type: 'response-start', id: 'chatcmpl-5f1c2e0a-8d7b-4c39-9a51-0b6a2f4e7d13', model: 'gpt-oss-120b', created: 1754550000 },
-      { type: 'reasoning-start' },
-      ...['The user', ' greets in German', ' and Chinese.', ' Answer', ' briefly', ' in both.'].map((text): ChatStreamEvent => ({ type: 'reasoning-delta', text })),
-      { type: 'reasoning-end' },
-      { type: 'text-start' },
-      ...['Hallo', ' 👋', ' —', ' 你好', '！', ' Schön,', ' dass du', ' da bist.'].map((text): ChatStreamEvent => ({ type: 'text-delta', text })),
-      { type: 'text-end' },
+      { type: 'reasoning-start', id: '0' },
+      ...['The user', ' greets in German', ' and Chinese.', ' Answer', ' briefly', ' in both.'].map((text): ChatStreamEvent => ({ type: 'reasoning-delta', id: '0', text })),
+      { type: 'reasoning-end', id: '0' },
+      { type: 'text-start', id: '1' },
+      ...['Hallo', ' 👋', ' —', ' 你好', '！', ' Schön,', ' dass du', ' da bist.'].map((text): ChatStreamEvent => ({ type: 'text-delta', id: '1', text })),
+      { type: 'text-end', id: '1' },
       {
         type: 'finish',
         finishReason: 'stop',
         rawFinishReason: 'stop',
-        usage: { inputTokens: 81, outputTokens: 34, reasoningTokens: 14, cachedInputTokens: 64, source: 'upstream' },
+        usage: {
+          input: { total: 81, cacheRead: 64 },
+          output: { total: 34, reasoning: 14 },
+          source: 'upstream',
+          raw: { prompt_tokens: 81, completion_tokens: 34, total_tokens: 115, completion_tokens_details: { reasoning_tokens: 14 }, prompt_tokens_details: { cached_tokens: 64 } },
+        },
         timing: { queueMs: 0.000211736 * 1000, promptMs: 0.002133931 * 1000, completionMs: 0.016402917 * 1000, totalMs: 0.020383358047485352 * 1000, source: 'upstream' },
       },
     ];
@@ -155,7 +160,7 @@ describe('Cerebras dialect: recorded-style streams', () => {
       type: 'finish',
       finishReason: 'stop',
       rawFinishReason: 'stop',
-      usage: { inputTokens: 19, outputTokens: 42, cachedInputTokens: 0, source: 'upstream' },
+      usage: { input: { total: 19, cacheRead: 0 }, output: { total: 42 }, source: 'upstream', raw: { prompt_tokens: 19, completion_tokens: 42, total_tokens: 61, prompt_tokens_details: { cached_tokens: 0 } } },
       timing: { queueMs: 0.000187201 * 1000, promptMs: 0.000903114 * 1000, completionMs: 0.021655305 * 1000, totalMs: 0.02404618263244629 * 1000, source: 'upstream' },
     });
     await assertEverySplit(body, events);
@@ -164,11 +169,11 @@ describe('Cerebras dialect: recorded-style streams', () => {
   it('assembles tool calls whose arguments come in fragments, at every byte split', async () => {
     const body = cerebrasSseBody(loadCerebrasFixture('tool-calls'));
     const events = await decode([body]);
-    const calls = new Map<number, { id: string; name: string; arguments: string }>();
+    const calls = new Map<string, { id: string; name: string; arguments: string }>();
     for (const event of events) {
-      if (event.type === 'tool-call-start') calls.set(event.index, { id: event.id, name: event.name, arguments: '' });
+      if (event.type === 'tool-call-start') calls.set(event.id, { id: event.toolCallId, name: event.name, arguments: '' });
       if (event.type === 'tool-call-delta') {
-        const call = calls.get(event.index);
+        const call = calls.get(event.id);
         if (call !== undefined) call.arguments += event.argumentsDelta;
       }
     }
@@ -179,10 +184,11 @@ describe('Cerebras dialect: recorded-style streams', () => {
     assert.equal(joined(events, 'reasoning-delta'), 'Need weather for Paris and Tokyo; call the tool twice.');
     const finish = events.at(-1);
     assert.equal(finish?.type === 'finish' && finish.finishReason, 'tool-calls');
-    assert.deepEqual(events.filter((event) => event.type === 'tool-call-end'), [
-      { type: 'tool-call-end', index: 0 },
-      { type: 'tool-call-end', index: 1 },
-    ]);
+    // Blocks are sequential: the first call ends before the second starts.
+    assert.deepEqual(
+      events.filter((event) => event.type.startsWith('tool-call-') && event.type !== 'tool-call-delta').map((event) => event.type),
+      ['tool-call-start', 'tool-call-end', 'tool-call-start', 'tool-call-end'],
+    );
     await assertEverySplit(body, events);
   });
 

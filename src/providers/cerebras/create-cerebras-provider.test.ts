@@ -11,6 +11,7 @@ import { FakeCerebrasUpstream } from '../../../test-support/fake-cerebras-upstre
 import { collectChatResponse } from '../collect-chat-response.ts';
 import type { CallContext, ProviderAdapter } from '../provider-adapter.ts';
 import { createCerebrasProvider } from './create-cerebras-provider.ts';
+import { responseReasoning, responseText, responseToolCalls } from '../../canonical/chat-response.ts';
 
 const log = createLogger('silent');
 
@@ -69,7 +70,12 @@ describe('cerebras provider against a fake Cerebras', () => {
       type: 'finish',
       finishReason: 'stop',
       rawFinishReason: 'stop',
-      usage: { inputTokens: 24, outputTokens: 4, reasoningTokens: 2, cachedInputTokens: 0, source: 'upstream' },
+      usage: {
+        input: { total: 24, cacheRead: 0 },
+        output: { total: 4, reasoning: 2 },
+        source: 'upstream',
+        raw: { prompt_tokens: 24, completion_tokens: 4, total_tokens: 28, completion_tokens_details: { reasoning_tokens: 2 }, prompt_tokens_details: { cached_tokens: 0 } },
+      },
       timing: { queueMs: 1, promptMs: 2, completionMs: 4, totalMs: 7.5, source: 'upstream' },
     });
     const call = cerebras.server.lastCall('/v1/chat/completions');
@@ -87,10 +93,15 @@ describe('cerebras provider against a fake Cerebras', () => {
   it('completes without streaming, reading reasoning, usage and time_info from the body', async () => {
     cerebras.answer({ text: 'Hello!', reasoning: 'User greets.' });
     const response = await provider.completeChat({ ...REQUEST, stream: false }, callContext());
-    assert.equal(response.text, 'Hello!');
-    assert.equal(response.reasoning, 'User greets.');
+    assert.equal(responseText(response), 'Hello!');
+    assert.equal(responseReasoning(response), 'User greets.');
     assert.equal(response.model, 'gpt-oss-120b');
-    assert.deepEqual(response.usage, { inputTokens: 24, outputTokens: 3, reasoningTokens: 2, cachedInputTokens: 0, source: 'upstream' });
+    assert.deepEqual(response.usage, {
+      input: { total: 24, cacheRead: 0 },
+      output: { total: 3, reasoning: 2 },
+      source: 'upstream',
+      raw: { prompt_tokens: 24, completion_tokens: 3, total_tokens: 27, completion_tokens_details: { reasoning_tokens: 2 }, prompt_tokens_details: { cached_tokens: 0 } },
+    });
     assert.equal(response.timing?.source, 'upstream');
     assert.equal(response.timing?.totalMs, 20.383);
     assert.equal((cerebras.chatRequests()[0] as { stream?: unknown }).stream, undefined);
@@ -99,20 +110,20 @@ describe('cerebras provider against a fake Cerebras', () => {
   it('splits Qwen <think> content into reasoning, streamed or not', async () => {
     cerebras.answer({ model: 'qwen-3-32b', thinkTags: 'Short poem.', text: 'Leaves fall.' });
     const streamed = await collectChatResponse(await provider.streamChat({ ...REQUEST, model: 'qwen-3-32b' }, callContext()));
-    assert.equal(streamed.reasoning, 'Short poem.');
-    assert.equal(streamed.text, 'Leaves fall.');
+    assert.equal(responseReasoning(streamed), 'Short poem.');
+    assert.equal(responseText(streamed), 'Leaves fall.');
     const whole = await provider.completeChat({ ...REQUEST, model: 'qwen-3-32b', stream: false }, callContext());
-    assert.equal(whole.reasoning, 'Short poem.');
-    assert.equal(whole.text, 'Leaves fall.');
+    assert.equal(responseReasoning(whole), 'Short poem.');
+    assert.equal(responseText(whole), 'Leaves fall.');
   });
 
   it('assembles streamed tool calls', async () => {
     cerebras.answer({ toolCalls: [{ name: 'get_weather', arguments: '{"city":"Paris","unit":"celsius"}' }, { name: 'get_time', arguments: '{"tz":"Europe/Paris"}' }] });
     const response = await collectChatResponse(await provider.streamChat(REQUEST, callContext()));
     assert.equal(response.finishReason, 'tool-calls');
-    assert.deepEqual(response.toolCalls, [
-      { id: 'call_fake00000000000000000', name: 'get_weather', arguments: '{"city":"Paris","unit":"celsius"}' },
-      { id: 'call_fake00000000000000001', name: 'get_time', arguments: '{"tz":"Europe/Paris"}' },
+    assert.deepEqual(responseToolCalls(response), [
+      { type: 'tool-call', id: 'call_fake00000000000000000', name: 'get_weather', arguments: '{"city":"Paris","unit":"celsius"}' },
+      { type: 'tool-call', id: 'call_fake00000000000000001', name: 'get_time', arguments: '{"tz":"Europe/Paris"}' },
     ]);
   });
 
@@ -170,7 +181,7 @@ describe('cerebras provider against a fake Cerebras', () => {
       );
     });
     const response = await provider.completeChat({ ...REQUEST, stream: false, frequencyPenalty: 0.5 }, callContext());
-    assert.equal(response.text, 'ok');
+    assert.equal(responseText(response), 'ok');
     assert.equal(cerebras.chatRequests().length, 2);
   });
 
@@ -203,8 +214,8 @@ describe('cerebras provider against a fake Cerebras', () => {
     cerebras.answer({ text: 'Routed.' });
     const gateway = await buildGateway(gatewayConfigSchema.parse({ providers: [cerebras.providerConfig('cb')] }), log);
     try {
-      const routed = await gateway.services.dispatcher.complete({ ...REQUEST, model: 'cb/gpt-oss-120b', stream: false }, { ...callContext(), upstreamMs: 0 });
-      assert.equal(routed.response.text, 'Routed.');
+      const routed = await gateway.services.dispatcher.complete({ ...REQUEST, model: 'cb/gpt-oss-120b', stream: false }, { ...callContext(), upstreamMs: 0, degraded: [] });
+      assert.equal(responseText(routed.response), 'Routed.');
       assert.equal(routed.target.provider.type, 'cerebras');
     } finally {
       await gateway.close();

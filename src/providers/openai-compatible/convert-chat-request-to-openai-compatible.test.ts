@@ -13,7 +13,7 @@ function request(fields: Partial<ChatRequest>): ChatRequest {
 
 describe('convertChatRequestToOpenAICompatible', () => {
   it('converts every sampling and control field', () => {
-    const { body, warnings } = convertChatRequestToOpenAICompatible(
+    const { body, degraded } = convertChatRequestToOpenAICompatible(
       request({
         stream: true,
         tools: [{ name: 'get_weather', description: 'Weather now', parameters: { type: 'object', properties: { city: { type: 'string' } } }, strict: true }],
@@ -35,7 +35,7 @@ describe('convertChatRequestToOpenAICompatible', () => {
       }),
       generic,
     );
-    assert.deepEqual(warnings, []);
+    assert.deepEqual(degraded, []);
     assert.deepEqual(body, {
       model: 'm',
       messages: [{ role: 'user', content: 'hi' }],
@@ -74,7 +74,7 @@ describe('convertChatRequestToOpenAICompatible', () => {
   });
 
   it('converts a whole conversation: roles, names, images, tool calls and results', () => {
-    const { body, warnings } = convertChatRequestToOpenAICompatible(
+    const { body, degraded } = convertChatRequestToOpenAICompatible(
       request({
         messages: [
           { role: 'system', parts: [{ type: 'text', text: 'Be ' }, { type: 'text', text: 'terse.' }] },
@@ -109,7 +109,7 @@ describe('convertChatRequestToOpenAICompatible', () => {
       }),
       generic,
     );
-    assert.deepEqual(warnings, []);
+    assert.deepEqual(degraded, []);
     assert.deepEqual(body.messages, [
       { role: 'system', content: 'Be terse.' },
       { role: 'developer', content: 'Use tools.' },
@@ -181,12 +181,12 @@ describe('convertChatRequestToOpenAICompatible', () => {
     assert.equal(effort(32000), 'high');
   });
 
-  it('drops with a warning what the upstream cannot take', () => {
+  it('declares what the upstream cannot take, refuses what would change the answer, and sends only known fields', () => {
     const dialect = resolveOpenAICompatibleDialect({ fileParts: false, reasoningEffort: () => undefined, acceptExtraField: (field) => field !== 'store' });
-    const { body, warnings } = convertChatRequestToOpenAICompatible(
+    const { body, degraded } = convertChatRequestToOpenAICompatible(
       request({
         messages: [
-          { role: 'system', parts: [{ type: 'text', text: 'S' }, { type: 'image', source: { kind: 'url', url: 'https://example.test/x.png' } }] },
+          { role: 'system', parts: [{ type: 'text', text: 'S' }] },
           { role: 'user', parts: [{ type: 'text', text: 'Read' }] },
           { role: 'assistant', parts: [{ type: 'image', source: { kind: 'url', url: 'https://example.test/y.png' } }] },
           { role: 'tool', parts: [{ type: 'tool-result', toolCallId: 'c', content: 'boom', isError: true }] },
@@ -196,28 +196,46 @@ describe('convertChatRequestToOpenAICompatible', () => {
         repeatPenalty: 1.1,
         contextLength: 8192,
         reasoning: { effort: 'low' },
-        extra: { store: true, service_tier: 'flex', model: 'other', temperature: 2 },
+        unmappedFields: { store: true, service_tier: 'flex', model: 'other', temperature: 2 },
       }),
       dialect,
     );
-    assert.deepEqual(warnings, [
-      'messages[0]: image part in a system message dropped (only text is allowed there)',
-      'messages[2]: image part in an assistant message dropped',
-      'messages[3]: tool result c is an error; OpenAI tool messages cannot mark it, sent as plain content',
-      "reasoning effort 'low' dropped: this upstream does not take it",
-      'topK (40) dropped: this upstream does not take top_k',
-      'minP (0.05) dropped: this upstream does not take min_p',
-      'repeatPenalty (1.1) dropped: this upstream does not take repetition_penalty',
-      'contextLength (8192) dropped: the upstream sets its own context window',
-      "field 'store' dropped: this upstream does not take it",
-      "extra field 'model' ignored: llmux sets it from the request",
-    ]);
+    assert.deepEqual(
+      degraded.map((entry) => entry.field),
+      ['messages', 'is_error', 'reasoning_effort', 'top_k', 'min_p', 'repetition_penalty', 'num_ctx', 'store', 'model'],
+    );
+    assert.equal(degraded[0]?.reason, 'messages[2]: image part in an assistant message dropped');
     assert.equal(body.service_tier, 'flex');
     assert.equal(body.store, undefined);
     assert.equal(body.model, 'm');
     assert.equal(body.temperature, 2);
     assert.equal(body.reasoning_effort, undefined);
     assert.deepEqual(body.messages[1], { role: 'user', content: 'Read' });
+
+    const imageInSystem = request({ messages: [{ role: 'system', parts: [{ type: 'text', text: 'S' }, { type: 'image', source: { kind: 'url', url: 'https://example.test/x.png' } }] }] });
+    assert.throws(() => convertChatRequestToOpenAICompatible(imageInSystem, dialect), /messages\[0\]: a system message can hold only text; send the image in a user message/);
+    const fim = request({ messages: [{ role: 'user', parts: [{ type: 'text', text: 'def f(' }] }], suffix: 'return x' });
+    assert.throws(() => convertChatRequestToOpenAICompatible(fim, dialect, { id: 'up' }), /suffix \(fill-in-the-middle\) is not supported by provider 'up'/);
+    const raw = request({ messages: [{ role: 'user', parts: [{ type: 'text', text: '<s>x' }] }], rawPrompt: true });
+    assert.throws(() => convertChatRequestToOpenAICompatible(raw, dialect, { id: 'up' }), (error: unknown) => error instanceof GatewayError && error.status === 400 && error.param === 'raw');
+  });
+
+  it('sends OpenAI fields and configured pass-through fields, declaring other unknown fields', () => {
+    const generic = resolveOpenAICompatibleDialect({});
+    const unmappedFields = { service_tier: 'flex', chat_template_kwargs: { enable_thinking: false }, guided_json: { type: 'object' } };
+    const plain = convertChatRequestToOpenAICompatible(request({ unmappedFields }), generic);
+    assert.equal(plain.body.service_tier, 'flex');
+    assert.equal(plain.body.chat_template_kwargs, undefined);
+    assert.deepEqual(
+      plain.degraded.map((entry) => entry.field),
+      ['chat_template_kwargs', 'guided_json'],
+    );
+    const passed = convertChatRequestToOpenAICompatible(request({ unmappedFields }), generic, { id: 'vllm', passThroughFields: new Set(['chat_template_kwargs']) });
+    assert.deepEqual(passed.body.chat_template_kwargs, { enable_thinking: false });
+    assert.deepEqual(
+      passed.degraded.map((entry) => entry.field),
+      ['guided_json'],
+    );
   });
 
   it('refuses files it cannot send (a dropped file would change the answer), and sends extended sampling where allowed', () => {
@@ -231,8 +249,8 @@ describe('convertChatRequestToOpenAICompatible', () => {
     const pdf = request({ messages: [{ role: 'user', parts: [{ type: 'file', source: { kind: 'base64', mediaType: 'application/pdf', data: 'JVBERi0=' }, filename: 'a.pdf' }] }] });
     assert.throws(() => convertChatRequestToOpenAICompatible(pdf, resolveOpenAICompatibleDialect({ fileParts: false })), /file 'a\.pdf' cannot be sent: this provider takes no file inputs/);
     const dialect = resolveOpenAICompatibleDialect({ extendedSampling: true });
-    const { body, warnings } = convertChatRequestToOpenAICompatible(request({ messages: [{ role: 'user', parts: [{ type: 'text', text: 'x' }] }], topK: 40, minP: 0.05, repeatPenalty: 1.1 }), dialect);
-    assert.deepEqual(warnings, []);
+    const { body, degraded } = convertChatRequestToOpenAICompatible(request({ messages: [{ role: 'user', parts: [{ type: 'text', text: 'x' }] }], topK: 40, minP: 0.05, repeatPenalty: 1.1 }), dialect);
+    assert.deepEqual(degraded, []);
     assert.equal(body.top_k, 40);
     assert.equal(body.min_p, 0.05);
     assert.equal(body.repetition_penalty, 1.1);
@@ -240,13 +258,13 @@ describe('convertChatRequestToOpenAICompatible', () => {
 
   it('lets the dialect have the last word on the body', () => {
     const dialect = resolveOpenAICompatibleDialect({
-      transformRequestBody: (body, canonical, warnings) => {
-        warnings.push('seed dropped');
+      transformRequestBody: (body, canonical, degraded) => {
+        degraded.push({ field: 'seed', reason: 'dropped' });
         return { ...body, route: canonical.model + '!' };
       },
     });
     const converted = convertChatRequestToOpenAICompatible(request({}), dialect);
     assert.equal(converted.body.route, 'm!');
-    assert.deepEqual(converted.warnings, ['seed dropped']);
+    assert.deepEqual(converted.degraded, [{ field: 'seed', reason: 'dropped' }]);
   });
 });

@@ -1,5 +1,6 @@
 import type { ChatMessage, ImagePart, FilePart, MediaSource } from '../../canonical/chat-message.ts';
 import type { ChatRequest } from '../../canonical/chat-request.ts';
+import type { DegradedField } from '../../canonical/degraded-field.ts';
 import { GatewayError } from '../../canonical/gateway-error.ts';
 import type { ReasoningOptions } from '../../canonical/reasoning-options.ts';
 import type { ResponseFormat } from '../../canonical/response-format.ts';
@@ -16,17 +17,28 @@ import type {
 
 export interface ConvertedOpenAICompatibleRequest {
   body: OpenAICompatibleRequestBody;
-  /** What could not be sent, one line each, for the adapter to log. */
-  warnings: string[];
+  /** What could not be sent and was dropped without changing what the answer is about. */
+  degraded: DegradedField[];
 }
 
 /** Fields llmux sets itself; a client extra never overrides them. */
 const RESERVED_FIELDS = new Set(['model', 'messages', 'stream', 'stream_options']);
 
-/** Canonical ChatRequest → chat-completions body for one dialect; what it cannot take is listed in `warnings`. */
-export function convertChatRequestToOpenAICompatible(request: ChatRequest, dialect: OpenAICompatibleDialect): ConvertedOpenAICompatibleRequest {
-  const warnings: string[] = [];
-  const body: OpenAICompatibleRequestBody = { model: request.model, messages: convertMessages(request.messages, dialect, warnings) };
+/**
+ * Canonical ChatRequest → chat-completions body for one dialect. What the upstream cannot take is
+ * refused (a GatewayError 400 naming the field) where dropping it would change the answer, and
+ * otherwise listed in `degraded`. `passThroughFields` are client fields the provider's config
+ * allows through as they are.
+ */
+export function convertChatRequestToOpenAICompatible(
+  request: ChatRequest,
+  dialect: OpenAICompatibleDialect,
+  provider: { id?: string; passThroughFields?: ReadonlySet<string> } = {},
+): ConvertedOpenAICompatibleRequest {
+  const degraded: DegradedField[] = [];
+  const passThroughFields = provider.passThroughFields ?? NO_FIELDS;
+  refuseWhatChatCannotCarry(request, provider.id === undefined ? 'this provider' : `provider '${provider.id}'`);
+  const body: OpenAICompatibleRequestBody = { model: request.model, messages: convertMessages(request.messages, dialect, degraded) };
   if (request.stream) {
     body.stream = true;
     body.stream_options = { include_usage: true };
@@ -53,18 +65,41 @@ export function convertChatRequestToOpenAICompatible(request: ChatRequest, diale
   if (request.logprobs !== undefined) body.logprobs = request.logprobs;
   if (request.topLogprobs !== undefined) body.top_logprobs = request.topLogprobs;
   if (request.user !== undefined) body.user = request.user;
-  if (request.reasoning !== undefined) addReasoning(body, request.reasoning, dialect, warnings);
-  addExtendedSampling(body, request, dialect, warnings);
+  if (request.reasoning !== undefined) addReasoning(body, request.reasoning, dialect, degraded);
+  addExtendedSampling(body, request, dialect, degraded);
   if (request.contextLength !== undefined) {
-    warnings.push(`contextLength (${request.contextLength}) dropped: the upstream sets its own context window`);
+    degraded.push({ field: 'num_ctx', reason: `the upstream sets its own context window (${request.contextLength} asked)` });
   }
-  if (request.extra !== undefined) addExtras(body, request.extra, dialect, warnings);
-  return { body: dialect.transformRequestBody(body, request, warnings), warnings };
+  if (request.unmappedFields !== undefined) addUnmappedFields(body, request.unmappedFields, dialect, passThroughFields, degraded);
+  return { body: dialect.transformRequestBody(body, request, degraded), degraded };
+}
+
+const NO_FIELDS: ReadonlySet<string> = new Set();
+
+/**
+ * Chat completions have no fill-in-the-middle and always apply the model's chat template, so a
+ * suffix or a raw prompt sent as a plain message would get an answer to another question.
+ */
+function refuseWhatChatCannotCarry(request: ChatRequest, provider: string): void {
+  if (request.suffix !== undefined && request.suffix.length > 0) {
+    throw new GatewayError('invalid_request', `suffix (fill-in-the-middle) is not supported by ${provider}: its chat API has no insertion point`, {
+      param: 'suffix',
+      code: 'unsupported_parameter',
+      retryable: false,
+    });
+  }
+  if (request.rawPrompt === true) {
+    throw new GatewayError('invalid_request', `raw prompts are not supported by ${provider}: its chat API always applies the model's template`, {
+      param: 'raw',
+      code: 'unsupported_parameter',
+      retryable: false,
+    });
+  }
 }
 
 type OpenAICompatibleTool = NonNullable<OpenAICompatibleRequestBody['tools']>[number];
 
-function convertMessages(messages: readonly ChatMessage[], dialect: OpenAICompatibleDialect, warnings: string[]): OpenAICompatibleMessage[] {
+function convertMessages(messages: readonly ChatMessage[], dialect: OpenAICompatibleDialect, degraded: DegradedField[]): OpenAICompatibleMessage[] {
   const converted: OpenAICompatibleMessage[] = [];
   messages.forEach((message, position) => {
     const where = `messages[${position}]`;
@@ -72,23 +107,23 @@ function convertMessages(messages: readonly ChatMessage[], dialect: OpenAICompat
     // (Anthropic-style clients put results and text in one user turn).
     for (const part of message.parts) {
       if (part.type !== 'tool-result') continue;
-      if (part.isError === true) warnings.push(`${where}: tool result ${part.toolCallId} is an error; OpenAI tool messages cannot mark it, sent as plain content`);
+      if (part.isError === true) degraded.push({ field: 'is_error', reason: `${where}: tool result ${part.toolCallId} is an error; OpenAI tool messages cannot mark it, sent as plain content` });
       converted.push({ role: 'tool', tool_call_id: part.toolCallId, content: part.content });
     }
     const converter = MESSAGE_CONVERTERS[message.role];
-    const result = converter(message, dialect, warnings, where);
+    const result = converter(message, dialect, degraded, where);
     if (result !== undefined) converted.push(result);
   });
   return converted;
 }
 
-type MessageConverter = (message: ChatMessage, dialect: OpenAICompatibleDialect, warnings: string[], where: string) => OpenAICompatibleMessage | undefined;
+type MessageConverter = (message: ChatMessage, dialect: OpenAICompatibleDialect, degraded: DegradedField[], where: string) => OpenAICompatibleMessage | undefined;
 
 const MESSAGE_CONVERTERS: Record<ChatMessage['role'], MessageConverter> = {
-  system: (message, _dialect, warnings, where) => withName({ role: 'system', content: instructionText(message, warnings, where) }, message),
-  developer: (message, dialect, warnings, where) =>
-    withName({ role: dialect.developerRole, content: instructionText(message, warnings, where) }, message),
-  user: (message, dialect, warnings, where) => {
+  system: (message, _dialect, degraded, where) => withName({ role: 'system', content: instructionText(message, degraded, where) }, message),
+  developer: (message, dialect, degraded, where) =>
+    withName({ role: dialect.developerRole, content: instructionText(message, degraded, where) }, message),
+  user: (message, dialect, degraded, where) => {
     if (message.parts.length > 0 && message.parts.every((part) => part.type === 'tool-result')) return undefined;
     const parts: OpenAICompatibleContentPart[] = [];
     let onlyText = true;
@@ -100,13 +135,13 @@ const MESSAGE_CONVERTERS: Record<ChatMessage['role'], MessageConverter> = {
       } else if (part.type === 'file') {
         parts.push(convertFile(part, dialect, where));
         onlyText = false;
-      } else if (part.type !== 'tool-result') warnings.push(`${where}: ${part.type} part in a user message dropped`);
+      } else if (part.type !== 'tool-result') degraded.push({ field: 'messages', reason: `${where}: ${part.type} part in a user message dropped` });
     }
     // Plain string content is what every OpenAI-compatible server accepts; parts only when needed.
     const content = onlyText ? parts.map((part) => (part.type === 'text' ? part.text : '')).join('') : parts;
     return withName({ role: 'user', content }, message);
   },
-  assistant: (message, dialect, warnings, where) => {
+  assistant: (message, dialect, degraded, where) => {
     let text = '';
     let reasoning = '';
     const toolCalls: OpenAICompatibleToolCall[] = [];
@@ -114,7 +149,7 @@ const MESSAGE_CONVERTERS: Record<ChatMessage['role'], MessageConverter> = {
       if (part.type === 'text') text += part.text;
       else if (part.type === 'reasoning') reasoning += part.text;
       else if (part.type === 'tool-call') toolCalls.push({ id: part.id, type: 'function', function: { name: part.name, arguments: part.arguments } });
-      else if (part.type !== 'tool-result') warnings.push(`${where}: ${part.type} part in an assistant message dropped`);
+      else if (part.type !== 'tool-result') degraded.push({ field: 'messages', reason: `${where}: ${part.type} part in an assistant message dropped` });
     }
     const converted: OpenAICompatibleMessage = { role: 'assistant', content: toolCalls.length > 0 && text.length === 0 ? null : text };
     if (toolCalls.length > 0) converted.tool_calls = toolCalls;
@@ -123,8 +158,8 @@ const MESSAGE_CONVERTERS: Record<ChatMessage['role'], MessageConverter> = {
     if (reasoning.length > 0 && dialect.historyReasoningField !== undefined) converted[dialect.historyReasoningField] = reasoning;
     return withName(converted, message);
   },
-  tool: (message, _dialect, warnings, where) => {
-    if (message.parts.some((part) => part.type !== 'tool-result')) warnings.push(`${where}: non-result parts of a tool message dropped`);
+  tool: (message, _dialect, degraded, where) => {
+    if (message.parts.some((part) => part.type !== 'tool-result')) degraded.push({ field: 'messages', reason: `${where}: non-result parts of a tool message dropped` });
     return undefined;
   },
 };
@@ -134,11 +169,17 @@ function withName<T extends OpenAICompatibleMessage>(converted: T, message: Chat
   return converted;
 }
 
-function instructionText(message: ChatMessage, warnings: string[], where: string): string {
+/** System and developer messages carry text only; an image or file there cannot be dropped unseen. */
+function instructionText(message: ChatMessage, degraded: DegradedField[], where: string): string {
   let text = '';
   for (const part of message.parts) {
     if (part.type === 'text') text += part.text;
-    else warnings.push(`${where}: ${part.type} part in a ${message.role} message dropped (only text is allowed there)`);
+    else if (part.type === 'image' || part.type === 'file') {
+      throw new GatewayError('invalid_request', `${where}: a ${message.role} message can hold only text; send the ${part.type} in a user message`, {
+        param: 'messages',
+        retryable: false,
+      });
+    } else degraded.push({ field: 'messages', reason: `${where}: ${part.type} part in a ${message.role} message dropped (only text is allowed there)` });
   }
   return text;
 }
@@ -184,12 +225,12 @@ function convertResponseFormat(format: ResponseFormat): OpenAICompatibleResponse
   return { type: 'json_schema', json_schema: jsonSchema };
 }
 
-function addReasoning(body: OpenAICompatibleRequestBody, reasoning: ReasoningOptions, dialect: OpenAICompatibleDialect, warnings: string[]): void {
+function addReasoning(body: OpenAICompatibleRequestBody, reasoning: ReasoningOptions, dialect: OpenAICompatibleDialect, degraded: DegradedField[]): void {
   // A token budget (Anthropic `thinking.budget_tokens`) has no OpenAI field; the nearest effort stands in.
   const effort = reasoning.effort ?? (reasoning.budgetTokens === undefined ? undefined : effortForBudget(reasoning.budgetTokens));
   if (effort === undefined) return;
   const value = dialect.reasoningEffort(effort);
-  if (value === undefined) warnings.push(`reasoning effort '${effort}' dropped: this upstream does not take it`);
+  if (value === undefined) degraded.push({ field: 'reasoning_effort', reason: `reasoning effort '${effort}' dropped: this upstream does not take it` });
   else body.reasoning_effort = value;
 }
 
@@ -200,28 +241,38 @@ function effortForBudget(budgetTokens: number): 'none' | 'low' | 'medium' | 'hig
   return 'high';
 }
 
-function addExtendedSampling(body: OpenAICompatibleRequestBody, request: ChatRequest, dialect: OpenAICompatibleDialect, warnings: string[]): void {
-  const fields: [string, string, number | undefined][] = [
-    ['topK', 'top_k', request.topK],
-    ['minP', 'min_p', request.minP],
-    ['repeatPenalty', 'repetition_penalty', request.repeatPenalty],
+function addExtendedSampling(body: OpenAICompatibleRequestBody, request: ChatRequest, dialect: OpenAICompatibleDialect, degraded: DegradedField[]): void {
+  const fields: [string, number | undefined][] = [
+    ['top_k', request.topK],
+    ['min_p', request.minP],
+    ['repetition_penalty', request.repeatPenalty],
   ];
-  for (const [name, field, value] of fields) {
+  for (const [field, value] of fields) {
     if (value === undefined) continue;
     if (dialect.extendedSampling) body[field] = value;
-    else warnings.push(`${name} (${value}) dropped: this upstream does not take ${field}`);
+    else degraded.push({ field, reason: `${field} (${value}) dropped: this upstream does not take it` });
   }
 }
 
-function addExtras(body: OpenAICompatibleRequestBody, extra: Record<string, unknown>, dialect: OpenAICompatibleDialect, warnings: string[]): void {
-  for (const [field, value] of Object.entries(extra)) {
+/**
+ * Client fields with no canonical home go out only where the dialect knows them or the provider's
+ * config passes them through (`pass_through_fields`); the rest are declared, never sent blindly.
+ */
+function addUnmappedFields(
+  body: OpenAICompatibleRequestBody,
+  fields: Record<string, unknown>,
+  dialect: OpenAICompatibleDialect,
+  passThroughFields: ReadonlySet<string>,
+  degraded: DegradedField[],
+): void {
+  for (const [field, value] of Object.entries(fields)) {
     if (value === undefined) continue;
     if (RESERVED_FIELDS.has(field) || field in body) {
-      warnings.push(`extra field '${field}' ignored: llmux sets it from the request`);
-    } else if (!dialect.acceptExtraField(field, value)) {
-      warnings.push(`field '${field}' dropped: this upstream does not take it`);
-    } else {
+      degraded.push({ field, reason: 'llmux sets it from the request' });
+    } else if (passThroughFields.has(field) || dialect.acceptExtraField(field, value)) {
       body[field] = value;
+    } else {
+      degraded.push({ field, reason: "this upstream does not take it (list it in the provider's pass_through_fields to send it)" });
     }
   }
 }

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { convertOpenAICompatibleCompletion } from './convert-openai-compatible-completion.ts';
 import { resolveOpenAICompatibleDialect } from './openai-compatible-dialect.ts';
-import { replayChatResponse } from './replay-chat-response.ts';
+import { replayChatResponse } from '../replay-chat-response.ts';
+import { responseReasoning, responseText, responseToolCalls } from '../../canonical/chat-response.ts';
 
 const generic = resolveOpenAICompatibleDialect({});
 
@@ -25,15 +26,20 @@ describe('convertOpenAICompatibleCompletion', () => {
       },
       generic,
     );
-    assert.equal(response.text, '');
-    assert.equal(response.reasoning, 'Use the tool.');
+    assert.equal(responseText(response), '');
+    assert.equal(responseReasoning(response), 'Use the tool.');
     assert.equal(response.finishReason, 'tool-calls');
     assert.equal(response.rawFinishReason, 'tool_calls');
-    assert.deepEqual(response.toolCalls[0], { id: 'call_1', name: 'f', arguments: '{}' });
-    assert.equal(response.toolCalls[1]?.name, 'g');
-    assert.equal(response.toolCalls[1]?.arguments, '');
-    assert.match(response.toolCalls[1]?.id ?? '', /^call_[0-9a-f]{24}$/);
-    assert.deepEqual(response.usage, { inputTokens: 12, outputTokens: 25, reasoningTokens: 15, cachedInputTokens: 4, source: 'upstream' });
+    assert.deepEqual(responseToolCalls(response)[0], { type: 'tool-call', id: 'call_1', name: 'f', arguments: '{}' });
+    assert.equal(responseToolCalls(response)[1]?.name, 'g');
+    assert.equal(responseToolCalls(response)[1]?.arguments, '');
+    assert.match(responseToolCalls(response)[1]?.id ?? '', /^call_[0-9a-f]{24}$/);
+    assert.deepEqual(response.usage, {
+      input: { total: 12, cacheRead: 4 },
+      output: { total: 25, reasoning: 15 },
+      source: 'upstream',
+      raw: { prompt_tokens: 12, completion_tokens: 25, total_tokens: 37, completion_tokens_details: { reasoning_tokens: 15 }, prompt_tokens_details: { cached_tokens: 4 } },
+    });
   });
 
   it('splits <think> content where the dialect asks, and reads dialect extras', () => {
@@ -42,10 +48,10 @@ describe('convertOpenAICompatibleCompletion', () => {
       decodeExtra: () => ({ timing: { queueMs: 1, promptMs: 2, completionMs: 3, totalMs: 6, source: 'upstream' } }),
     });
     const response = convertOpenAICompatibleCompletion({ choices: [{ finish_reason: 'stop', message: { content: '<think>\nplan\n</think>\n\nAnswer' } }] }, dialect);
-    assert.equal(response.reasoning, 'plan');
-    assert.equal(response.text, 'Answer');
+    assert.equal(responseReasoning(response), 'plan');
+    assert.equal(responseText(response), 'Answer');
     assert.deepEqual(response.timing, { queueMs: 1, promptMs: 2, completionMs: 3, totalMs: 6, source: 'upstream' });
-    assert.equal(convertOpenAICompatibleCompletion({ choices: [{ finish_reason: 'stop', message: { content: '<think>x</think>y' } }] }, generic).text, '<think>x</think>y');
+    assert.equal(responseText(convertOpenAICompatibleCompletion({ choices: [{ finish_reason: 'stop', message: { content: '<think>x</think>y' } }] }, generic)), '<think>x</think>y');
   });
 
   it('picks the first choice, counts a missing finish with tool calls as tool-calls, and reads refusals', () => {
@@ -53,7 +59,7 @@ describe('convertOpenAICompatibleCompletion', () => {
       { choices: [{ index: 1, message: { content: 'other' } }, { index: 0, message: { content: '', refusal: 'I cannot.', tool_calls: [{ id: 'c', function: { name: 'f', arguments: '{}' } }] } }] },
       generic,
     );
-    assert.equal(response.text, 'I cannot.');
+    assert.equal(responseText(response), 'I cannot.');
     assert.equal(response.finishReason, 'tool-calls');
     assert.equal(response.rawFinishReason, undefined);
   });
@@ -70,26 +76,27 @@ describe('replayChatResponse', () => {
       replayChatResponse({
         id: 'r',
         model: 'm',
-        text: 'Hi',
-        reasoning: 'think',
-        toolCalls: [{ id: 'c', name: 'f', arguments: '{}' }],
-        files: [],
+        parts: [
+          { type: 'reasoning', text: 'think' },
+          { type: 'text', text: 'Hi' },
+          { type: 'tool-call', id: 'c', name: 'f', arguments: '{}' },
+        ],
         finishReason: 'tool-calls',
         rawFinishReason: 'tool_calls',
-        usage: { inputTokens: 1, outputTokens: 2, source: 'upstream' },
+        usage: { input: { total: 1 }, output: { total: 2 }, source: 'upstream' },
       }),
       [
         { type: 'response-start', id: 'r', model: 'm' },
-        { type: 'reasoning-start' },
-        { type: 'reasoning-delta', text: 'think' },
-        { type: 'reasoning-end' },
-        { type: 'text-start' },
-        { type: 'text-delta', text: 'Hi' },
-        { type: 'text-end' },
-        { type: 'tool-call-start', index: 0, id: 'c', name: 'f' },
-        { type: 'tool-call-delta', index: 0, argumentsDelta: '{}' },
-        { type: 'tool-call-end', index: 0 },
-        { type: 'finish', finishReason: 'tool-calls', rawFinishReason: 'tool_calls', usage: { inputTokens: 1, outputTokens: 2, source: 'upstream' } },
+        { type: 'reasoning-start', id: '0' },
+        { type: 'reasoning-delta', id: '0', text: 'think' },
+        { type: 'reasoning-end', id: '0' },
+        { type: 'text-start', id: '1' },
+        { type: 'text-delta', id: '1', text: 'Hi' },
+        { type: 'text-end', id: '1' },
+        { type: 'tool-call-start', id: '2', toolCallId: 'c', name: 'f' },
+        { type: 'tool-call-delta', id: '2', argumentsDelta: '{}' },
+        { type: 'tool-call-end', id: '2' },
+        { type: 'finish', finishReason: 'tool-calls', rawFinishReason: 'tool_calls', usage: { input: { total: 1 }, output: { total: 2 }, source: 'upstream' } },
       ],
     );
   });

@@ -1,7 +1,9 @@
+import type { TextPart } from '../../canonical/chat-message.ts';
 import type { ChatResponse } from '../../canonical/chat-response.ts';
 import { GatewayError } from '../../canonical/gateway-error.ts';
 import { contentText } from './content-text.ts';
 import { mapOpenAICompatibleFinishReason } from './map-openai-compatible-finish-reason.ts';
+import { mapOpenAICompatibleLogprobs } from './map-openai-compatible-logprobs.ts';
 import { mapOpenAICompatibleUsage } from './map-openai-compatible-usage.ts';
 import type { OpenAICompatibleDialect } from './openai-compatible-dialect.ts';
 import { openAICompatibleCompletionSchema } from './openai-compatible-response-schemas.ts';
@@ -18,24 +20,33 @@ export function convertOpenAICompatibleCompletion(payload: unknown, dialect: Com
   const choice = completion.choices.find((candidate) => (candidate.index ?? 0) === 0) ?? completion.choices[0];
   if (choice === undefined) throw new GatewayError('upstream', 'the upstream answered with no choices');
   const message = choice.message;
-  const response: ChatResponse = { text: '', reasoning: message?.reasoning ?? message?.reasoning_content ?? '', toolCalls: [], files: [], finishReason: 'stop' };
+  const response: ChatResponse = { parts: [], finishReason: 'stop' };
   if (completion.id) response.id = completion.id;
   if (completion.model) response.model = completion.model;
   if (typeof completion.created === 'number') response.created = completion.created;
+  let reasoning = message?.reasoning ?? message?.reasoning_content ?? '';
   let content = contentText(message?.content);
   if (dialect.splitThinkTags && content.length > 0) {
     const splitter = new ThinkTagSplitter();
     content = '';
     for (const segment of [...splitter.push(contentText(message?.content)), ...splitter.flush()]) {
       if (segment.kind === 'text') content += segment.text;
-      else response.reasoning += segment.text;
+      else reasoning += segment.text;
     }
   }
-  response.text = content + (message?.refusal ?? '');
-  for (const call of message?.tool_calls ?? []) {
-    response.toolCalls.push({ id: call.id || generateToolCallId(), name: call.function?.name ?? '', arguments: call.function?.arguments ?? '' });
+  const text = content + (message?.refusal ?? '');
+  if (reasoning.length > 0) response.parts.push({ type: 'reasoning', text: reasoning });
+  if (text.length > 0) {
+    const part: TextPart = { type: 'text', text };
+    const logprobs = mapOpenAICompatibleLogprobs(choice.logprobs);
+    if (logprobs !== undefined) part.logprobs = logprobs;
+    response.parts.push(part);
   }
-  const madeToolCalls = response.toolCalls.length > 0;
+  let madeToolCalls = false;
+  for (const call of message?.tool_calls ?? []) {
+    madeToolCalls = true;
+    response.parts.push({ type: 'tool-call', id: call.id || generateToolCallId(), name: call.function?.name ?? '', arguments: call.function?.arguments ?? '' });
+  }
   if (choice.finish_reason) {
     response.rawFinishReason = choice.finish_reason;
     response.finishReason = mapOpenAICompatibleFinishReason(choice.finish_reason, madeToolCalls);

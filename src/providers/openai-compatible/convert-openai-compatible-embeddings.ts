@@ -21,7 +21,7 @@ export function convertOpenAICompatibleEmbeddings(payload: unknown, inputCount: 
   const response: EmbeddingResponse = { embeddings };
   if (model) response.model = model;
   const inputTokens = usage?.prompt_tokens ?? usage?.total_tokens;
-  if (typeof inputTokens === 'number') response.usage = { inputTokens, outputTokens: 0, source: 'upstream' };
+  if (typeof inputTokens === 'number') response.usage = { input: { total: inputTokens }, output: { total: 0 }, source: 'upstream', raw: usage };
   return response;
 }
 

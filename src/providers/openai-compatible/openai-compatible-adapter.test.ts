@@ -12,6 +12,7 @@ import type { CallContext, ProviderAdapter } from '../provider-adapter.ts';
 import { createOpenAICompatibleProvider } from './create-openai-compatible-provider.ts';
 import { OpenAICompatibleAdapter } from './openai-compatible-adapter.ts';
 import { resolveOpenAICompatibleDialect, type OpenAICompatibleDialect } from './openai-compatible-dialect.ts';
+import { responseText } from '../../canonical/chat-response.ts';
 
 interface Captured {
   context: CallContext;
@@ -88,13 +89,14 @@ describe('OpenAICompatibleAdapter', () => {
       id: 'chatcmpl-1',
       model: 'local-model',
       created: 1700000000,
-      text: 'Checking.',
-      reasoning: 'Need data.',
-      toolCalls: [{ id: 'call_1', name: 'lookup', arguments: '{"q":1}' }],
-      files: [],
+      parts: [
+        { type: 'reasoning', text: 'Need data.' },
+        { type: 'text', text: 'Checking.' },
+        { type: 'tool-call', id: 'call_1', name: 'lookup', arguments: '{"q":1}' },
+      ],
       finishReason: 'tool-calls',
       rawFinishReason: 'tool_calls',
-      usage: { inputTokens: 10, outputTokens: 5, source: 'upstream' },
+      usage: { input: { total: 10 }, output: { total: 5 }, source: 'upstream', raw: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 } },
     });
     const call = upstream.lastCall('/v1/chat/completions');
     assert.equal(call?.headers.authorization, 'Bearer sk-one');
@@ -112,11 +114,11 @@ describe('OpenAICompatibleAdapter', () => {
     const events = await collect(await adapter().streamChat(REQUEST, callContext().context));
     assert.deepEqual(events, [
       { type: 'response-start', id: 'c', model: 'local-model' },
-      { type: 'text-start' },
-      { type: 'text-delta', text: 'Hel' },
-      { type: 'text-delta', text: 'lo' },
-      { type: 'text-end' },
-      { type: 'finish', finishReason: 'stop', rawFinishReason: 'stop', usage: { inputTokens: 3, outputTokens: 2, source: 'upstream' } },
+      { type: 'text-start', id: '0' },
+      { type: 'text-delta', id: '0', text: 'Hel' },
+      { type: 'text-delta', id: '0', text: 'lo' },
+      { type: 'text-end', id: '0' },
+      { type: 'finish', finishReason: 'stop', rawFinishReason: 'stop', usage: { input: { total: 3 }, output: { total: 2 }, source: 'upstream', raw: { prompt_tokens: 3, completion_tokens: 2 } } },
     ]);
     const body = upstream.lastCall('/v1/chat/completions')?.json as Record<string, unknown>;
     assert.equal(body.stream, true);
@@ -129,14 +131,14 @@ describe('OpenAICompatibleAdapter', () => {
     const events = await collect(await adapter().streamChat(REQUEST, callContext().context));
     assert.deepEqual(events, [
       { type: 'response-start', id: 'j' },
-      { type: 'text-start' },
-      { type: 'text-delta', text: 'Whole.' },
-      { type: 'text-end' },
+      { type: 'text-start', id: '0' },
+      { type: 'text-delta', id: '0', text: 'Whole.' },
+      { type: 'text-end', id: '0' },
       { type: 'finish', finishReason: 'stop', rawFinishReason: 'stop' },
     ]);
     upstream.chunks('POST', '/v1/chat/completions', ['data: {"id":"s","choices":[{"index":0,"delta":{"content":"Streamed."},"finish_reason":"stop"}]}\n\n', 'data: [DONE]\n\n']);
     const response = await adapter().completeChat(REQUEST, callContext().context);
-    assert.equal(response.text, 'Streamed.');
+    assert.equal(responseText(response), 'Streamed.');
     assert.equal(response.id, 's');
   });
 
@@ -191,13 +193,13 @@ describe('OpenAICompatibleAdapter', () => {
     assert.equal(error.retryable, false);
   });
 
-  it('logs the fields it could not send', async () => {
+  it('declares the fields it could not send on the answer, streamed or not', async () => {
     upstream.json('POST', '/v1/chat/completions', 200, { choices: [{ index: 0, finish_reason: 'stop', message: { content: 'ok' } }] });
-    const captured = callContext();
-    await adapter().completeChat({ ...REQUEST, topK: 5 }, captured.context);
-    assert.equal(captured.lines.length, 1);
-    assert.equal(captured.lines[0]?.msg, "request fields not sent to provider 'local'");
-    assert.deepEqual(captured.lines[0]?.dropped, ['topK (5) dropped: this upstream does not take top_k']);
+    const whole = await adapter().completeChat({ ...REQUEST, topK: 5 }, callContext().context);
+    assert.deepEqual(whole.degraded, [{ field: 'top_k', reason: 'top_k (5) dropped: this upstream does not take it' }]);
+    upstream.chunks('POST', '/v1/chat/completions', ['data: {"id":"s","choices":[{"index":0,"delta":{"content":"ok"},"finish_reason":"stop"}]}\n\n', 'data: [DONE]\n\n']);
+    const events = await collect(await adapter().streamChat({ ...REQUEST, topK: 5 }, callContext().context));
+    assert.deepEqual(events[0], { type: 'response-start', id: 's', degraded: [{ field: 'top_k', reason: 'top_k (5) dropped: this upstream does not take it' }] });
   });
 
   it('sends once more without a field a 400 names, where the dialect allows', async () => {
@@ -209,9 +211,10 @@ describe('OpenAICompatibleAdapter', () => {
     });
     const captured = callContext();
     const response = await adapter({}, { retryWithoutRejectedParam: true }).completeChat({ ...REQUEST, logitBias: { '1': 5 } }, captured.context);
-    assert.equal(response.text, 'ok');
+    assert.equal(responseText(response), 'ok');
     assert.equal(upstream.calls.length, 2);
     assert.match(String(captured.lines[0]?.msg), /refused 'logit_bias'; sending the request again without it/);
+    assert.deepEqual(response.degraded, [{ field: 'logit_bias', reason: "provider 'local' refused it for this model" }]);
     upstream.calls.length = 0;
     const strict = await rejection(adapter().completeChat({ ...REQUEST, logitBias: { '1': 5 } }, callContext().context));
     assert.equal(strict.param, 'logit_bias');
@@ -249,7 +252,7 @@ describe('OpenAICompatibleAdapter', () => {
     const provider = adapter();
     assert.ok(provider.embed !== undefined);
     const response = await provider.embed({ model: 'text-embedding-3-small', input: ['a', 'b'], dimensions: 2 }, callContext().context);
-    assert.deepEqual(response, { model: 'text-embedding-3-small', embeddings: [[0.25, 2], [0.5, -1]], usage: { inputTokens: 6, outputTokens: 0, source: 'upstream' } });
+    assert.deepEqual(response, { model: 'text-embedding-3-small', embeddings: [[0.25, 2], [0.5, -1]], usage: { input: { total: 6 }, output: { total: 0 }, source: 'upstream', raw: { prompt_tokens: 6, total_tokens: 6 } } });
     assert.deepEqual(upstream.lastCall('/v1/embeddings')?.json, { model: 'text-embedding-3-small', input: ['a', 'b'], encoding_format: 'float', dimensions: 2 });
     assert.equal(adapter({}, { embeddings: false }).embed, undefined);
   });

@@ -1,6 +1,7 @@
 import type { ChatRequest } from '../../canonical/chat-request.ts';
 import type { ChatResponse } from '../../canonical/chat-response.ts';
 import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
+import type { DegradedField } from '../../canonical/degraded-field.ts';
 import type { EmbeddingRequest, EmbeddingResponse } from '../../canonical/embedding.ts';
 import { GatewayError } from '../../canonical/gateway-error.ts';
 import type { ProviderModel } from '../../canonical/model-info.ts';
@@ -16,7 +17,7 @@ import { mapOpenAICompatibleError, mapOpenAICompatibleStreamError } from './map-
 import type { OpenAICompatibleDialect } from './openai-compatible-dialect.ts';
 import type { OpenAICompatibleRequestBody } from './openai-compatible-request-body.ts';
 import { decodeOpenAICompatibleStream } from './openai-compatible-stream-decoder.ts';
-import { replayChatResponse } from './replay-chat-response.ts';
+import { replayChatResponse } from '../replay-chat-response.ts';
 
 /** Body fields that are never retried away: without them the request means something else. */
 const ESSENTIAL_FIELDS = new Set(['model', 'messages', 'stream', 'stream_options', 'tools', 'tool_choice', 'response_format']);
@@ -38,6 +39,7 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   private readonly extraHeaders: Record<string, string>;
   private readonly httpClient: UpstreamHttpClient;
   private readonly dialect: OpenAICompatibleDialect;
+  private readonly passThroughFields: ReadonlySet<string>;
 
   constructor(input: ProviderFactoryInput, dialect: OpenAICompatibleDialect) {
     const { config } = input;
@@ -52,21 +54,23 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     this.extraHeaders = config.headers ?? {};
     this.httpClient = input.httpClient;
     this.dialect = dialect;
+    this.passThroughFields = new Set(config.pass_through_fields ?? []);
     this.embed = dialect.embeddings ? (request, context) => this.embedTexts(request, context) : undefined;
   }
 
   async streamChat(request: ChatRequest, context: CallContext): Promise<AsyncIterable<ChatStreamEvent>> {
     const url = this.url('/chat/completions');
-    const response = await this.postChat({ ...request, stream: true }, context);
-    if (isJson(response)) return replayEvents(replayChatResponse(await this.readCompletion(response, url)));
-    return this.streamEvents(response, url);
+    const { response, degraded } = await this.postChat({ ...request, stream: true }, context);
+    if (isJson(response)) return replayEvents(replayChatResponse({ ...(await this.readCompletion(response, url)), degraded }));
+    return this.streamEvents(response, url, degraded);
   }
 
   async completeChat(request: ChatRequest, context: CallContext): Promise<ChatResponse> {
     const url = this.url('/chat/completions');
-    const response = await this.postChat({ ...request, stream: false }, context);
-    if (isEventStream(response)) return collectChatResponse(this.streamEvents(response, url));
-    return this.readCompletion(response, url);
+    const { response, degraded } = await this.postChat({ ...request, stream: false }, context);
+    const answer = isEventStream(response) ? await collectChatResponse(this.streamEvents(response, url, degraded)) : await this.readCompletion(response, url);
+    if (degraded.length > 0) answer.degraded = degraded;
+    return answer;
   }
 
   async listModels(context: CallContext): Promise<ProviderModel[]> {
@@ -92,17 +96,17 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
    * it where the dialect allows: Cerebras refuses some OpenAI fields per model
    * (https://inference-docs.cerebras.ai/resources/openai).
    */
-  private async postChat(request: ChatRequest, context: CallContext): Promise<UpstreamResponse> {
-    const { body, warnings } = convertChatRequestToOpenAICompatible(request, this.dialect);
-    if (warnings.length > 0) context.log.warn({ provider: this.id, model: request.model, dropped: warnings }, `request fields not sent to provider '${this.id}'`);
+  private async postChat(request: ChatRequest, context: CallContext): Promise<{ response: UpstreamResponse; degraded: DegradedField[] }> {
+    const { body, degraded } = convertChatRequestToOpenAICompatible(request, this.dialect, { id: this.id, passThroughFields: this.passThroughFields });
     const url = this.url('/chat/completions');
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.send('POST', url, JSON.stringify(body), context);
+        return { response: await this.send('POST', url, JSON.stringify(body), context), degraded };
       } catch (error) {
         const field = attempt === 0 && this.dialect.retryWithoutRejectedParam ? rejectedField(error, body) : undefined;
         if (field === undefined) throw error;
         context.log.warn({ provider: this.id, model: request.model, field }, `provider '${this.id}' refused '${field}'; sending the request again without it`);
+        degraded.push({ field, reason: `provider '${this.id}' refused it for this model` });
         delete body[field];
       }
     }
@@ -140,10 +144,10 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
    * keep-alive connection is reused; if the consumer stops early (client gone), the body is
    * destroyed, which closes the upstream connection and ends generation there.
    */
-  private async *streamEvents(response: UpstreamResponse, url: string): AsyncGenerator<ChatStreamEvent> {
+  private async *streamEvents(response: UpstreamResponse, url: string, degraded: DegradedField[]): AsyncGenerator<ChatStreamEvent> {
     let finished = false;
     try {
-      for await (const event of decodeOpenAICompatibleStream(response.body.iterator({ destroyOnReturn: false }), this.dialect, url)) {
+      for await (const event of decodeOpenAICompatibleStream(response.body.iterator({ destroyOnReturn: false }), this.dialect, url, degraded)) {
         if (event.type === 'finish') finished = true;
         yield event;
       }

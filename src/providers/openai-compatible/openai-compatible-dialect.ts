@@ -1,4 +1,5 @@
 import type { ChatRequest } from '../../canonical/chat-request.ts';
+import type { DegradedField } from '../../canonical/degraded-field.ts';
 import type { GatewayError } from '../../canonical/gateway-error.ts';
 import type { ReasoningEffort } from '../../canonical/reasoning-options.ts';
 import type { Timing } from '../../canonical/timing.ts';
@@ -41,10 +42,10 @@ export interface OpenAICompatibleDialect {
   extendedSampling: boolean;
   /** The upstream's `reasoning_effort` value for a canonical effort; undefined drops it with a warning. */
   reasoningEffort(effort: ReasoningEffort): string | undefined;
-  /** Whether a client extra (`ChatRequest.extra`) may be sent as a top-level body field. */
+  /** Whether a client field with no canonical home (`ChatRequest.unmappedFields`) is one this upstream knows. */
   acceptExtraField(field: string, value: unknown): boolean;
-  /** Last look at the body before it is sent; what it drops belongs in `warnings` (logged once per request). */
-  transformRequestBody(body: OpenAICompatibleRequestBody, request: ChatRequest, warnings: string[]): OpenAICompatibleRequestBody;
+  /** Last look at the body before it is sent; what it drops belongs in `degraded`. */
+  transformRequestBody(body: OpenAICompatibleRequestBody, request: ChatRequest, degraded: DegradedField[]): OpenAICompatibleRequestBody;
   /** Whether `<think>…</think>` at the start of content is reasoning (Qwen/GLM raw reasoning format). */
   splitThinkTags: boolean;
   /** Reads dialect-specific fields of a stream chunk or a non-stream body. */
@@ -66,6 +67,26 @@ const OPENAI_EFFORT: Record<ReasoningEffort, string> = {
   max: 'high',
 };
 
+/**
+ * Chat-completions fields OpenAI defines that have no canonical home
+ * (https://platform.openai.com/docs/api-reference/chat/create): an OpenAI-compatible upstream is
+ * sent these when a client gives them; anything else only through the provider's
+ * `pass_through_fields`.
+ */
+const OPENAI_CHAT_FIELDS = new Set([
+  'service_tier',
+  'store',
+  'metadata',
+  'prediction',
+  'modalities',
+  'audio',
+  'web_search_options',
+  'prompt_cache_key',
+  'prompt_cache_retention',
+  'safety_identifier',
+  'verbosity',
+]);
+
 export const DEFAULT_OPENAI_COMPATIBLE_DIALECT: OpenAICompatibleDialect = {
   defaultBaseUrl: undefined,
   normalizeBaseUrl: (url) => url.replace(/\/+$/, ''),
@@ -75,7 +96,7 @@ export const DEFAULT_OPENAI_COMPATIBLE_DIALECT: OpenAICompatibleDialect = {
   fileParts: true,
   extendedSampling: false,
   reasoningEffort: (effort) => OPENAI_EFFORT[effort],
-  acceptExtraField: () => true,
+  acceptExtraField: (field) => OPENAI_CHAT_FIELDS.has(field),
   transformRequestBody: (body) => body,
   splitThinkTags: false,
   decodeExtra: () => undefined,

@@ -26,6 +26,14 @@ export const openAICompatibleToolCallDeltaSchema = z.looseObject({
 });
 export type OpenAICompatibleToolCallDelta = z.infer<typeof openAICompatibleToolCallDeltaSchema>;
 
+const topLogprobSchema = z.looseObject({ token: z.string(), logprob: z.number(), bytes: z.array(z.number()).nullish() });
+
+/** `choices[].logprobs` (chat): one entry per sampled token of `content`. */
+export const openAICompatibleLogprobsSchema = z.looseObject({
+  content: z.array(topLogprobSchema.extend({ top_logprobs: z.array(topLogprobSchema).nullish() })).nullish(),
+});
+export type OpenAICompatibleLogprobs = z.infer<typeof openAICompatibleLogprobsSchema>;
+
 /** `content` is a string almost everywhere; a few servers send an array of `{type:'text',text}` parts. */
 const contentSchema = z.union([z.string(), z.array(z.unknown())]).nullish();
 
@@ -50,6 +58,7 @@ export const openAICompatibleChunkSchema = z.looseObject({
         index: z.number().nullish(),
         delta: deltaSchema.nullish(),
         finish_reason: z.string().nullish(),
+        logprobs: openAICompatibleLogprobsSchema.nullish(),
       }),
     )
     .nullish(),
@@ -65,6 +74,7 @@ export const openAICompatibleCompletionSchema = z.looseObject({
     z.looseObject({
       index: z.number().nullish(),
       finish_reason: z.string().nullish(),
+      logprobs: openAICompatibleLogprobsSchema.nullish(),
       message: z
         .looseObject({
           role: z.string().nullish(),

@@ -48,15 +48,21 @@ describe('decodeOpenAICompatibleStream', () => {
   );
   const expected: ChatStreamEvent[] = [
     { type: 'response-start', id: 'c1', model: 'm1', created: 1700000000 },
-    { type: 'reasoning-start' },
-    { type: 'reasoning-delta', text: 'Think ' },
-    { type: 'reasoning-delta', text: 'more.' },
-    { type: 'reasoning-end' },
-    { type: 'text-start' },
-    { type: 'text-delta', text: 'Grüße ' },
-    { type: 'text-delta', text: '🌍!' },
-    { type: 'text-end' },
-    { type: 'finish', finishReason: 'stop', rawFinishReason: 'stop', usage: { inputTokens: 9, outputTokens: 4, reasoningTokens: 2, cachedInputTokens: 2, source: 'upstream' } },
+    { type: 'reasoning-start', id: '0' },
+    { type: 'reasoning-delta', id: '0', text: 'Think ' },
+    { type: 'reasoning-delta', id: '0', text: 'more.' },
+    { type: 'reasoning-end', id: '0' },
+    { type: 'text-start', id: '1' },
+    { type: 'text-delta', id: '1', text: 'Grüße ' },
+    { type: 'text-delta', id: '1', text: '🌍!' },
+    { type: 'text-end', id: '1' },
+    { type: 'finish', finishReason: 'stop', rawFinishReason: 'stop', usage: {
+        input: { total: 9, cacheRead: 2 },
+        output: { total: 4, reasoning: 2 },
+        source: 'upstream',
+        raw: { prompt_tokens: 9, completion_tokens: 4, total_tokens: 13, completion_tokens_details: { reasoning_tokens: 2 }, prompt_tokens_details: { cached_tokens: 2 } },
+      },
+    },
   ];
 
   it('decodes text, reasoning and usage sent after the finish chunk', async () => {
@@ -74,41 +80,60 @@ describe('decodeOpenAICompatibleStream', () => {
   it('reads `reasoning` (Cerebras, OpenRouter) and content given as text parts', async () => {
     const events = await decode([sse(chunk({ reasoning: 'R' }), chunk({ content: [{ type: 'text', text: 'A' }, { type: 'image_url' }, { type: 'text', text: 'B' }] }), finishChunk('length'), '[DONE]')]);
     assert.deepEqual(events.slice(1), [
-      { type: 'reasoning-start' },
-      { type: 'reasoning-delta', text: 'R' },
-      { type: 'reasoning-end' },
-      { type: 'text-start' },
-      { type: 'text-delta', text: 'AB' },
-      { type: 'text-end' },
+      { type: 'reasoning-start', id: '0' },
+      { type: 'reasoning-delta', id: '0', text: 'R' },
+      { type: 'reasoning-end', id: '0' },
+      { type: 'text-start', id: '1' },
+      { type: 'text-delta', id: '1', text: 'AB' },
+      { type: 'text-end', id: '1' },
       { type: 'finish', finishReason: 'length', rawFinishReason: 'length' },
     ]);
   });
 
-  it('assembles tool calls by index, holding fragments until the name arrives', async () => {
+  it('assembles tool calls by index, holding fragments until the name arrives, one block after another', async () => {
     const events = await decode([
       sse(
         chunk({ content: 'Let me check.' }),
         chunk({ tool_calls: [{ index: 0, id: 'call_a', type: 'function', function: { arguments: '' } }] }),
         chunk({ tool_calls: [{ index: 0, function: { name: 'lookup', arguments: '{"q":' } }] }),
-        chunk({ tool_calls: [{ index: 1, id: 'call_b', function: { name: 'other', arguments: '{}' } }] }),
         chunk({ tool_calls: [{ index: 0, function: { arguments: '"x"}' } }] }),
+        chunk({ tool_calls: [{ index: 1, id: 'call_b', function: { name: 'other', arguments: '{}' } }] }),
+        chunk({ content: 'Done.' }),
         finishChunk('tool_calls'),
         '[DONE]',
       ),
     ]);
     assert.deepEqual(events.slice(1), [
-      { type: 'text-start' },
-      { type: 'text-delta', text: 'Let me check.' },
-      { type: 'text-end' },
-      { type: 'tool-call-start', index: 0, id: 'call_a', name: 'lookup' },
-      { type: 'tool-call-delta', index: 0, argumentsDelta: '{"q":' },
-      { type: 'tool-call-start', index: 1, id: 'call_b', name: 'other' },
-      { type: 'tool-call-delta', index: 1, argumentsDelta: '{}' },
-      { type: 'tool-call-delta', index: 0, argumentsDelta: '"x"}' },
-      { type: 'tool-call-end', index: 0 },
-      { type: 'tool-call-end', index: 1 },
+      { type: 'text-start', id: '0' },
+      { type: 'text-delta', id: '0', text: 'Let me check.' },
+      { type: 'text-end', id: '0' },
+      { type: 'tool-call-start', id: '1', toolCallId: 'call_a', name: 'lookup' },
+      { type: 'tool-call-delta', id: '1', argumentsDelta: '{"q":' },
+      { type: 'tool-call-delta', id: '1', argumentsDelta: '"x"}' },
+      { type: 'tool-call-end', id: '1' },
+      { type: 'tool-call-start', id: '2', toolCallId: 'call_b', name: 'other' },
+      { type: 'tool-call-delta', id: '2', argumentsDelta: '{}' },
+      { type: 'tool-call-end', id: '2' },
+      { type: 'text-start', id: '3' },
+      { type: 'text-delta', id: '3', text: 'Done.' },
+      { type: 'text-end', id: '3' },
       { type: 'finish', finishReason: 'tool-calls', rawFinishReason: 'tool_calls' },
     ]);
+  });
+
+  it('ends the stream with an error when arguments arrive for a call that has already ended', async () => {
+    const events = await decode([
+      sse(
+        chunk({ tool_calls: [{ index: 0, id: 'call_a', function: { name: 'lookup', arguments: '{"q":' } }] }),
+        chunk({ tool_calls: [{ index: 1, id: 'call_b', function: { name: 'other', arguments: '{}' } }] }),
+        chunk({ tool_calls: [{ index: 0, function: { arguments: '"x"}' } }] }),
+        finishChunk('tool_calls'),
+      ),
+    ]);
+    const last = events.at(-1);
+    assert.equal(last?.type, 'error');
+    assert.match(last?.type === 'error' ? last.error.message : '', /more arguments for tool call 'lookup' after another block had started/);
+    assert.equal(events.filter((event) => event.type === 'error' || event.type === 'finish').length, 1);
   });
 
   it('tolerates tool calls without index or id, and a server that numbers every call 0', async () => {
@@ -122,15 +147,10 @@ describe('decodeOpenAICompatibleStream', () => {
     ]);
     const starts = events.filter((event) => event.type === 'tool-call-start');
     assert.equal(starts.length, 4);
-    assert.match((starts[0] as { id: string }).id, /^call_[0-9a-f]{24}$/);
+    assert.match((starts[0] as { toolCallId: string }).toolCallId, /^call_[0-9a-f]{24}$/);
     assert.deepEqual(
-      starts.map((event) => [(event as { index: number }).index, (event as { name: string }).name]),
-      [
-        [0, 'first'],
-        [1, 'second'],
-        [2, 'third'],
-        [3, 'fourth'],
-      ],
+      starts.map((event) => (event as { name: string }).name),
+      ['first', 'second', 'third', 'fourth'],
     );
     // `stop` after tool calls (Ollama, some vLLM parsers) still reads as a tool-call finish.
     assert.deepEqual(events.at(-1), { type: 'finish', finishReason: 'tool-calls', rawFinishReason: 'stop' });
@@ -139,8 +159,8 @@ describe('decodeOpenAICompatibleStream', () => {
   it('starts a tool call that never got a name at the end rather than losing it', async () => {
     const events = await decode([sse(chunk({ tool_calls: [{ index: 0, id: 'call_x', function: { arguments: '{}' } }] }), finishChunk('tool_calls'))]);
     assert.deepEqual(events.slice(1, 3), [
-      { type: 'tool-call-start', index: 0, id: 'call_x', name: '' },
-      { type: 'tool-call-delta', index: 0, argumentsDelta: '{}' },
+      { type: 'tool-call-start', id: '0', toolCallId: 'call_x', name: '' },
+      { type: 'tool-call-delta', id: '0', argumentsDelta: '{}' },
     ]);
   });
 
@@ -221,8 +241,8 @@ describe('decodeOpenAICompatibleStream', () => {
       sse({ id: 'c', choices: [{ index: 1, delta: { content: 'other' } }, { index: 0, delta: { content: 'mine' } }] }, ' ', { id: 'c', choices: [{ index: 0, delta: { refusal: ' no' }, finish_reason: 'stop' }] }),
     ]);
     assert.deepEqual(events.filter((event) => event.type === 'text-delta'), [
-      { type: 'text-delta', text: 'mine' },
-      { type: 'text-delta', text: ' no' },
+      { type: 'text-delta', id: '0', text: 'mine' },
+      { type: 'text-delta', id: '0', text: ' no' },
     ]);
   });
 
@@ -233,12 +253,12 @@ describe('decodeOpenAICompatibleStream', () => {
     });
     const events = await decode([sse(chunk({ content: '<thi' }), chunk({ content: 'nk>plan</think>' }), chunk({ content: 'Answer' }), { ...finishChunk('stop'), elapsed: 5 })], dialect);
     assert.deepEqual(events.slice(1), [
-      { type: 'reasoning-start' },
-      { type: 'reasoning-delta', text: 'plan' },
-      { type: 'reasoning-end' },
-      { type: 'text-start' },
-      { type: 'text-delta', text: 'Answer' },
-      { type: 'text-end' },
+      { type: 'reasoning-start', id: '0' },
+      { type: 'reasoning-delta', id: '0', text: 'plan' },
+      { type: 'reasoning-end', id: '0' },
+      { type: 'text-start', id: '1' },
+      { type: 'text-delta', id: '1', text: 'Answer' },
+      { type: 'text-end', id: '1' },
       { type: 'finish', finishReason: 'stop', rawFinishReason: 'stop', timing: { queueMs: 0, promptMs: 0, completionMs: 5, totalMs: 5, source: 'upstream' } },
     ]);
   });

@@ -1,4 +1,5 @@
 import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
+import type { DegradedField } from '../../canonical/degraded-field.ts';
 import { GatewayError } from '../../canonical/gateway-error.ts';
 import type { Timing } from '../../canonical/timing.ts';
 import type { Usage } from '../../canonical/usage.ts';
@@ -8,6 +9,7 @@ import { ChatStreamBuilder } from '../chat-stream-builder.ts';
 import { contentText } from './content-text.ts';
 import { mapOpenAICompatibleStreamError } from './map-openai-compatible-error.ts';
 import { mapOpenAICompatibleFinishReason } from './map-openai-compatible-finish-reason.ts';
+import { mapOpenAICompatibleLogprobs } from './map-openai-compatible-logprobs.ts';
 import { mapOpenAICompatibleUsage } from './map-openai-compatible-usage.ts';
 import type { OpenAICompatibleDialect } from './openai-compatible-dialect.ts';
 import { openAICompatibleChunkSchema, type OpenAICompatibleChunk } from './openai-compatible-response-schemas.ts';
@@ -25,12 +27,14 @@ const SHOWN_CHUNK_CHARS = 200;
  * src/streaming.ts). Usage may come in any chunk (often a last one with `choices: []`), so the
  * finish is sent at `[DONE]` or at the end of the body. A body that ends with neither a
  * `finish_reason` nor `[DONE]` was cut off: that is an error, never a quiet success. `url` only
- * names the upstream in transport errors.
+ * names the upstream in transport errors; `degraded` (what the request lost on the way) goes on
+ * the response start.
  */
 export async function* decodeOpenAICompatibleStream(
   body: AsyncIterable<Uint8Array | string>,
   dialect: StreamDecoderDialect,
   url: string,
+  degraded: DegradedField[] = [],
 ): AsyncGenerator<ChatStreamEvent> {
   const builder = new ChatStreamBuilder();
   const toolCalls = new OpenAICompatibleToolCallAssembler();
@@ -67,7 +71,7 @@ export async function* decodeOpenAICompatibleStream(
       const chunk = parsed.data;
       if (!started) {
         started = true;
-        yield responseStart(chunk);
+        yield* builder.start(responseStart(chunk, degraded));
       }
       for (const choice of chunk.choices ?? []) {
         // n > 1 has no canonical form; only the first choice is read.
@@ -78,7 +82,7 @@ export async function* decodeOpenAICompatibleStream(
           if (reasoning) yield* builder.reasoning(reasoning);
           const content = contentText(delta.content);
           if (content.length > 0) {
-            if (splitter === undefined || splitter.isPassthrough) yield* builder.text(content);
+            if (splitter === undefined || splitter.isPassthrough) yield* builder.text(content, mapOpenAICompatibleLogprobs(choice.logprobs));
             else for (const segment of splitter.push(content)) yield* segment.kind === 'text' ? builder.text(segment.text) : builder.reasoning(segment.text);
           }
           if (delta.refusal) yield* builder.text(delta.refusal);
@@ -88,6 +92,7 @@ export async function* decodeOpenAICompatibleStream(
               const fragment = fragments[position];
               if (fragment !== undefined) yield* toolCalls.push(fragment, position, builder);
             }
+            if (builder.isEnded) return;
           }
         }
         if (choice.finish_reason) rawFinish = choice.finish_reason;
@@ -126,12 +131,12 @@ export async function* decodeOpenAICompatibleStream(
   yield* builder.finish(finishReason, details);
 }
 
-function responseStart(chunk: OpenAICompatibleChunk): ChatStreamEvent {
-  const event: ChatStreamEvent = { type: 'response-start' };
-  if (chunk.id) event.id = chunk.id;
-  if (chunk.model) event.model = chunk.model;
-  if (typeof chunk.created === 'number') event.created = chunk.created;
-  return event;
+function responseStart(chunk: OpenAICompatibleChunk, degraded: DegradedField[]): { id?: string; model?: string; created?: number; degraded: DegradedField[] } {
+  const start: { id?: string; model?: string; created?: number; degraded: DegradedField[] } = { degraded };
+  if (chunk.id) start.id = chunk.id;
+  if (chunk.model) start.model = chunk.model;
+  if (typeof chunk.created === 'number') start.created = chunk.created;
+  return start;
 }
 
 function hasErrorField(payload: unknown): boolean {

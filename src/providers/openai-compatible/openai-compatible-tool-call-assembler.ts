@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
+import { GatewayError } from '../../canonical/gateway-error.ts';
 import type { ChatStreamBuilder } from '../chat-stream-builder.ts';
 import type { OpenAICompatibleToolCallDelta } from './openai-compatible-response-schemas.ts';
 
 interface PendingToolCall {
-  index: number;
+  /** The id the call started with (the upstream's, or one made up for it). */
   id: string;
   name: string;
   /** Arguments that arrived before the name, sent once the call can start. */
@@ -18,17 +19,21 @@ export function generateToolCallId(): string {
 }
 
 /**
- * `delta.tool_calls` fragments → canonical tool-call events. A call starts once its name is known
- * (some providers send the id, or even argument text, in a fragment before the name); fragments
- * without `index` use their position in the array; a fragment at a used index with a new id and
- * name is a new call (servers that number every call 0).
+ * `delta.tool_calls` fragments → canonical tool-call blocks. A call starts once its name is known
+ * (some providers send the id, or even argument text, in a fragment before the name), and ends
+ * when the next block starts: canonical blocks are sequential. Fragments without `index` use their
+ * position in the array; a fragment at a used index with a new id and name is a new call (servers
+ * that number every call 0). Arguments for a call that has already ended (an upstream that
+ * interleaves two calls' arguments) cannot be placed in order and end the stream with an error
+ * rather than a call with half its arguments.
  */
 export class OpenAICompatibleToolCallAssembler {
   private readonly calls = new Map<number, PendingToolCall>();
-  private nextIndex = 0;
+  private started = 0;
 
+  /** How many calls have started. */
   get count(): number {
-    return this.nextIndex;
+    return this.started;
   }
 
   push(fragment: OpenAICompatibleToolCallDelta, position: number, builder: ChatStreamBuilder): ChatStreamEvent[] {
@@ -37,11 +42,15 @@ export class OpenAICompatibleToolCallAssembler {
     const id = fragment.id ?? '';
     let call = this.calls.get(key);
     if (call === undefined || (call.started && id !== '' && id !== call.id && name !== '')) {
-      call = { index: this.nextIndex++, id: '', name: '', heldArguments: '', started: false };
+      call = { id: '', name: '', heldArguments: '', started: false };
       this.calls.set(key, call);
     }
     const argumentsDelta = fragment.function?.arguments ?? '';
-    if (call.started) return builder.toolCallDelta(call.index, argumentsDelta);
+    if (call.started) {
+      if (argumentsDelta.length === 0) return [];
+      if (builder.openToolCallId === call.id) return builder.toolCallDelta(argumentsDelta);
+      return builder.error(new GatewayError('upstream', `the upstream sent more arguments for tool call '${call.name}' after another block had started`));
+    }
     if (id !== '') call.id = id;
     if (name !== '') call.name = name;
     call.heldArguments += argumentsDelta;
@@ -57,8 +66,10 @@ export class OpenAICompatibleToolCallAssembler {
 
   private start(call: PendingToolCall, builder: ChatStreamBuilder): ChatStreamEvent[] {
     call.started = true;
-    const events = builder.toolCallStart(call.index, call.id === '' ? generateToolCallId() : call.id, call.name);
-    if (call.heldArguments.length > 0) events.push(...builder.toolCallDelta(call.index, call.heldArguments));
+    this.started++;
+    if (call.id === '') call.id = generateToolCallId();
+    const events = builder.toolCallStart(call.id, call.name);
+    if (call.heldArguments.length > 0) events.push(...builder.toolCallDelta(call.heldArguments));
     call.heldArguments = '';
     return events;
   }

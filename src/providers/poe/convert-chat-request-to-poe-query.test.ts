@@ -21,9 +21,9 @@ describe('convertChatRequestToPoeQuery', () => {
       temperature: 0.3,
       stop: ['END'],
       logitBias: { '50256': -100 },
-      extra: { skip_system_prompt: true, parameters: { aspect: '1:1' } },
+      unmappedFields: { skip_system_prompt: true, parameters: { aspect: '1:1' } },
     };
-    const { body, warnings } = await convertChatRequestToPoeQuery(request, noUploads);
+    const { body, degraded } = await convertChatRequestToPoeQuery(request, noUploads);
     assert.deepEqual(body, {
       version: '1.2',
       type: 'query',
@@ -45,7 +45,7 @@ describe('convertChatRequestToPoeQuery', () => {
       tool_calls: null,
       tool_results: null,
     });
-    assert.deepEqual(warnings, []);
+    assert.deepEqual(degraded, []);
   });
 
   it('moves tool calls and results to the top-level fields and sends tool definitions', async () => {
@@ -107,15 +107,38 @@ describe('convertChatRequestToPoeQuery', () => {
       maxTokens: 100,
       seed: 7,
       topP: 0.9,
-      responseFormat: { type: 'json' },
       tools: [{ name: 'f', parameters: {} }],
       toolChoice: 'none',
-      extra: { web_search: true },
+      unmappedFields: { web_search: true },
     };
-    const { body, warnings } = await convertChatRequestToPoeQuery(request, noUploads);
+    const { body, degraded } = await convertChatRequestToPoeQuery(request, noUploads);
     assert.equal(body.tools, null);
     assert.equal(body.temperature, null);
-    assert.ok(warnings.some((warning) => warning.includes("tool_choice is 'none'")));
-    assert.ok(warnings.some((warning) => /max_tokens, top_p, seed, response_format, extra\.web_search/.test(warning)), warnings.join('\n'));
+    assert.deepEqual(
+      degraded.map((entry) => entry.field),
+      ['tools', 'max_tokens', 'top_p', 'seed', 'web_search'],
+    );
+  });
+
+  it('refuses what a bot would answer differently: JSON output, logprobs, fill-in-the-middle, raw prompts', async () => {
+    const base: ChatRequest = { model: 'Bot', stream: false, messages: [{ role: 'user', parts: [{ type: 'text', text: 'x' }] }] };
+    await assert.rejects(convertChatRequestToPoeQuery({ ...base, responseFormat: { type: 'json' } }, noUploads, 'poe'), /response_format 'json' is not supported by provider 'poe'/);
+    await assert.rejects(convertChatRequestToPoeQuery({ ...base, logprobs: true }, noUploads, 'poe'), /logprobs is not supported by provider 'poe'/);
+    await assert.rejects(convertChatRequestToPoeQuery({ ...base, suffix: 'end' }, noUploads, 'poe'), /suffix .* not supported by provider 'poe'/);
+    await assert.rejects(convertChatRequestToPoeQuery({ ...base, rawPrompt: true }, noUploads, 'poe'), /raw prompt is not supported by provider 'poe'/);
+  });
+
+  it('takes bot parameters from provider_options.poe before unmapped fields', async () => {
+    const { body } = await convertChatRequestToPoeQuery(
+      {
+        model: 'Bot',
+        stream: false,
+        messages: [{ role: 'user', parts: [{ type: 'text', text: 'x' }] }],
+        providerOptions: { poe: { parameters: { aspect: '4:3' } } },
+        unmappedFields: { parameters: { aspect: '1:1' } },
+      },
+      noUploads,
+    );
+    assert.deepEqual(body.query[0]?.parameters, { aspect: '4:3' });
   });
 });

@@ -1,5 +1,7 @@
 import type { ChatMessage, MediaSource } from '../../canonical/chat-message.ts';
 import type { ChatRequest } from '../../canonical/chat-request.ts';
+import type { DegradedField } from '../../canonical/degraded-field.ts';
+import { GatewayError } from '../../canonical/gateway-error.ts';
 import type { PoeAttachment } from './poe-attachment-uploader.ts';
 import { POE_ENDPOINTS } from './poe-endpoints.ts';
 import type { PoeProtocolMessage, PoeQueryRequest, PoeToolCallDefinition, PoeToolResultDefinition } from './poe-query-request.ts';
@@ -9,8 +11,8 @@ export type UploadMedia = (source: MediaSource, filename: string | undefined) =>
 
 export interface ConvertedPoeQuery {
   body: PoeQueryRequest;
-  /** What the bot protocol cannot take, one line each, for the adapter to log. */
-  warnings: string[];
+  /** What the bot protocol cannot take and was dropped without changing what the answer is about. */
+  degraded: DegradedField[];
 }
 
 /**
@@ -18,11 +20,14 @@ export interface ConvertedPoeQuery {
  * (the protocol knows only system/user/bot/tool); tool results leave the message list for the
  * top-level `tool_results`, and earlier assistant tool calls go to the top-level `tool_calls`, as
  * fastapi_poe's client sends them on its second request (client.py `_stream_request_with_tools`).
- * Images and files are uploaded and referenced as attachments. `extra.parameters` become the
- * last user message's bot parameters, `extra.skip_system_prompt` is passed on.
+ * Images and files are uploaded and referenced as attachments. The client's `parameters` (or
+ * `providerOptions.poe.parameters`) become the last user message's bot parameters,
+ * `skip_system_prompt` is passed on. What the protocol cannot carry is refused where it would
+ * change the answer (see refuseWhatBotsCannotCarry) and declared otherwise.
  */
-export async function convertChatRequestToPoeQuery(request: ChatRequest, upload: UploadMedia): Promise<ConvertedPoeQuery> {
-  const warnings: string[] = [];
+export async function convertChatRequestToPoeQuery(request: ChatRequest, upload: UploadMedia, providerId = 'poe'): Promise<ConvertedPoeQuery> {
+  refuseWhatBotsCannotCarry(request, providerId);
+  const warnings: DegradedField[] = [];
   const toolNames = new Map<string, string>();
   const toolCalls: PoeToolCallDefinition[] = [];
   const toolResults: PoeToolResultDefinition[] = [];
@@ -42,19 +47,19 @@ export async function convertChatRequestToPoeQuery(request: ChatRequest, upload:
   }
   const query = (await Promise.all(pending)).filter((message): message is PoeProtocolMessage => message !== undefined);
 
-  const parameters = request.extra?.['parameters'];
+  const parameters = request.providerOptions?.['poe']?.['parameters'] ?? request.unmappedFields?.['parameters'];
   if (parameters !== undefined) {
     const lastUser = query.findLast((message) => message.role === 'user');
     if (isRecord(parameters) && lastUser !== undefined) lastUser.parameters = parameters;
-    else warnings.push('extra.parameters dropped: expected an object and a user message to carry it');
+    else warnings.push({ field: 'parameters', reason: 'expected an object and a user message to carry it' });
   }
 
   let tools: PoeQueryRequest['tools'] = null;
   if (request.tools !== undefined && request.tools.length > 0) {
     if (request.toolChoice === 'none') {
-      warnings.push("tools not sent: tool_choice is 'none'");
+      warnings.push({ field: 'tools', reason: "not sent: tool_choice is 'none'" });
     } else {
-      if (request.toolChoice !== undefined && request.toolChoice !== 'auto') warnings.push('tool_choice dropped: the Poe bot protocol has no way to force a tool');
+      if (request.toolChoice !== undefined && request.toolChoice !== 'auto') warnings.push({ field: 'tool_choice', reason: 'the Poe bot protocol has no way to force a tool' });
       tools = request.tools.map((tool) => ({
         type: 'function',
         function: { name: tool.name, description: tool.description ?? '', parameters: { type: 'object', properties: {}, ...tool.parameters } },
@@ -62,7 +67,7 @@ export async function convertChatRequestToPoeQuery(request: ChatRequest, upload:
     }
   }
 
-  const skipSystemPrompt = request.extra?.['skip_system_prompt'];
+  const skipSystemPrompt = request.providerOptions?.['poe']?.['skip_system_prompt'] ?? request.unmappedFields?.['skip_system_prompt'];
   const body: PoeQueryRequest = {
     version: POE_ENDPOINTS.botProtocolVersion,
     type: 'query',
@@ -79,7 +84,26 @@ export async function convertChatRequestToPoeQuery(request: ChatRequest, upload:
     tool_results: toolResults.length > 0 ? toolResults : null,
   };
   noteDropped(request, warnings);
-  return { body, warnings };
+  return { body, degraded: warnings };
+}
+
+/**
+ * A bot answers free text from a chat query: asking it for JSON matching a schema, for log
+ * probabilities, for a fill-in-the-middle insertion or for an untemplated raw prompt would return
+ * something other than what was asked, with a 200. Those are refused.
+ */
+function refuseWhatBotsCannotCarry(request: ChatRequest, providerId: string): void {
+  const refuse = (param: string, what: string): never => {
+    throw new GatewayError('invalid_request', `${what} is not supported by provider '${providerId}' (Poe bot protocol)`, {
+      param,
+      code: 'unsupported_parameter',
+      retryable: false,
+    });
+  };
+  if (request.responseFormat !== undefined && request.responseFormat.type !== 'text') refuse('response_format', `response_format '${request.responseFormat.type}'`);
+  if (request.logprobs === true) refuse('logprobs', 'logprobs');
+  if (request.suffix !== undefined && request.suffix.length > 0) refuse('suffix', 'suffix (fill-in-the-middle)');
+  if (request.rawPrompt === true) refuse('raw', 'a raw prompt');
 }
 
 const ROLES: Record<ChatMessage['role'], PoeProtocolMessage['role']> = {
@@ -105,7 +129,7 @@ async function convertMessage(message: ChatMessage, upload: UploadMedia): Promis
   return { role: ROLES[message.role], content, content_type: 'text/markdown', attachments };
 }
 
-function noteDropped(request: ChatRequest, warnings: string[]): void {
+function noteDropped(request: ChatRequest, warnings: DegradedField[]): void {
   const dropped: string[] = [];
   if (request.maxTokens !== undefined) dropped.push('max_tokens');
   if (request.topP !== undefined) dropped.push('top_p');
@@ -115,15 +139,13 @@ function noteDropped(request: ChatRequest, warnings: string[]): void {
   if (request.frequencyPenalty !== undefined) dropped.push('frequency_penalty');
   if (request.presencePenalty !== undefined) dropped.push('presence_penalty');
   if (request.repeatPenalty !== undefined) dropped.push('repeat_penalty');
-  if (request.responseFormat !== undefined && request.responseFormat.type !== 'text') dropped.push('response_format');
   if (request.reasoning !== undefined) dropped.push('reasoning');
-  if (request.logprobs !== undefined) dropped.push('logprobs');
   if (request.topLogprobs !== undefined) dropped.push('top_logprobs');
   if (request.contextLength !== undefined) dropped.push('num_ctx');
   if (request.user !== undefined) dropped.push('user');
   if (request.parallelToolCalls !== undefined) dropped.push('parallel_tool_calls');
-  for (const field of Object.keys(request.extra ?? {})) if (field !== 'parameters' && field !== 'skip_system_prompt') dropped.push(`extra.${field}`);
-  if (dropped.length > 0) warnings.push(`dropped (the Poe bot protocol has no such parameter): ${dropped.join(', ')}`);
+  for (const field of Object.keys(request.unmappedFields ?? {})) if (field !== 'parameters' && field !== 'skip_system_prompt') dropped.push(field);
+  for (const field of dropped) warnings.push({ field, reason: 'the Poe bot protocol has no such parameter' });
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,4 +1,4 @@
-import type { ChatResponse } from '../../canonical/chat-response.ts';
+import { responseFiles, responseText, type ChatResponse } from '../../canonical/chat-response.ts';
 
 export interface FoundImage {
   url: string;
@@ -15,19 +15,21 @@ const REFERENCE_DEFINITION = /^ {0,3}\[([^\]]+)\]:\s*<?(\S+?)>?(?:\s+.*)?$/gm;
  * of its final text — inline `![alt](url)` and reference-style `![alt][ref]`, resolved through the
  * link definitions (the Poe decoder adds them for `inline_ref`s).
  */
-export function extractGeneratedImages(response: Pick<ChatResponse, 'files' | 'text'>): FoundImage[] {
-  const files = response.files.filter((file) => file.mediaType === undefined || file.mediaType.startsWith('image/'));
-  const chosen = files.length > 0 ? files : response.files;
+export function extractGeneratedImages(response: Pick<ChatResponse, 'parts'>): FoundImage[] {
+  const all = responseFiles(response);
+  const files = all.filter((file) => file.mediaType === undefined || file.mediaType.startsWith('image/'));
+  const chosen = files.length > 0 ? files : all;
   if (chosen.length > 0) {
     return dedupe(chosen.map((file) => (file.mediaType === undefined ? { url: file.url } : { url: file.url, mediaType: file.mediaType })));
   }
   const found: FoundImage[] = [];
+  const text = responseText(response);
   const definitions = new Map<string, string>();
-  for (const match of response.text.matchAll(REFERENCE_DEFINITION)) definitions.set(normalizeLabel(match[1] ?? ''), match[2] ?? '');
+  for (const match of text.matchAll(REFERENCE_DEFINITION)) definitions.set(normalizeLabel(match[1] ?? ''), match[2] ?? '');
   // Keep the order in which the images appear in the text.
   const positioned: { at: number; url: string }[] = [];
-  for (const match of response.text.matchAll(INLINE_IMAGE)) positioned.push({ at: match.index, url: match[1] ?? '' });
-  for (const match of response.text.matchAll(REFERENCE_IMAGE)) {
+  for (const match of text.matchAll(INLINE_IMAGE)) positioned.push({ at: match.index, url: match[1] ?? '' });
+  for (const match of text.matchAll(REFERENCE_IMAGE)) {
     const label = normalizeLabel(match[2] === '' || match[2] === undefined ? (match[1] ?? '') : match[2]);
     const url = definitions.get(label);
     if (url !== undefined) positioned.push({ at: match.index, url });

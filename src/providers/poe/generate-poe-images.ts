@@ -5,6 +5,7 @@ import type { GeneratedImage, ImageGenerationRequest, ImageGenerationResponse } 
 import { headerValue, type UpstreamHttpClient } from '../../wire/upstream-http-client.ts';
 import type { CallContext } from '../provider-adapter.ts';
 import { aspectRatioForSize } from './aspect-ratio-for-size.ts';
+import { responseText } from '../../canonical/chat-response.ts';
 import { extractGeneratedImages, type FoundImage } from './extract-generated-images.ts';
 
 export interface PoeImageOptions {
@@ -29,7 +30,7 @@ export interface PoeImageBackend {
  */
 export async function generatePoeImages(request: ImageGenerationRequest, context: CallContext, backend: PoeImageBackend): Promise<ImageGenerationResponse> {
   const aspect = aspectRatioForSize(request.size);
-  const parameters: Record<string, unknown> = { ...request.extra };
+  const parameters: Record<string, unknown> = { ...request.unmappedFields, ...poeParameters(request) };
   if (aspect !== undefined) parameters['aspect'] = aspect;
   if (request.quality !== undefined) parameters['quality'] = request.quality;
   if (request.style !== undefined) parameters['style'] = request.style;
@@ -40,7 +41,7 @@ export async function generatePoeImages(request: ImageGenerationRequest, context
     const response = await backend.complete(backend.chatRequest(request.model, prompt, { parameters }), context);
     const found = extractGeneratedImages(response)[0];
     if (found === undefined) {
-      const said = response.text.trim().slice(0, 300);
+      const said = responseText(response).trim().slice(0, 300);
       throw new GatewayError('upstream', `Poe bot '${request.model}' answered without an image${said === '' ? '' : `: "${said}"`}`, { retryable: false });
     }
     images.push(request.responseFormat === 'b64_json' ? await download(found, backend.httpClient, context) : toUrlImage(found));
@@ -69,4 +70,14 @@ async function download(found: FoundImage, httpClient: UpstreamHttpClient, conte
   const bytes = Buffer.from(await response.body.arrayBuffer());
   const mediaType = headerValue(response.headers, 'content-type')?.split(';')[0] ?? found.mediaType ?? 'image/png';
   return { b64Json: bytes.toString('base64'), mediaType };
+}
+
+/** `provider_options.poe.parameters`, where the client gave them. */
+function poeParameters(request: ImageGenerationRequest): Record<string, unknown> {
+  const parameters = request.providerOptions?.['poe']?.['parameters'];
+  return isRecord(parameters) ? { ...parameters } : {};
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -7,6 +7,7 @@ import { createLogger } from '../../observability/create-logger.ts';
 import { createProvider } from '../../server/build-gateway.ts';
 import { FakePoeServer } from '../../../test-support/fake-poe-server.ts';
 import type { CallContext, ProviderAdapter } from '../provider-adapter.ts';
+import { responseText } from '../../canonical/chat-response.ts';
 
 const log = createLogger('silent');
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
@@ -82,7 +83,7 @@ describe('Poe bot protocol provider against a fake Poe', () => {
   it('reads streams split into 3-byte pieces and \\n-separated events', async () => {
     poe.bot('TestBot', { events: [{ event: 'text', data: { text: 'Ünïcödé ✓ 🎉' } }], chunkBytes: 3, separator: '\n' });
     const response = await provider.completeChat(ask('x', { stream: false }), context());
-    assert.equal(response.text, 'Ünïcödé ✓ 🎉');
+    assert.equal(responseText(response), 'Ünïcödé ✓ 🎉');
   });
 
   it('a non-streamed answer is the final text after replace_response', async () => {
@@ -91,7 +92,7 @@ describe('Poe bot protocol provider against a fake Poe', () => {
       { event: 'replace_response', data: { text: 'The final text' } },
     ]);
     const response = await provider.completeChat(ask('x', { stream: false }), context());
-    assert.equal(response.text, 'The final text');
+    assert.equal(responseText(response), 'The final text');
   });
 
   it('maps HTTP errors of the bot endpoint: unknown bot → 404, bad key → 401, no points → 402', async () => {

@@ -69,7 +69,7 @@ export class PoeBotAdapter implements ProviderAdapter {
         model,
         stream: false,
         messages: [{ role: 'user', parts: [{ type: 'text', text: prompt }] }],
-        extra: { parameters },
+        providerOptions: { poe: { parameters } },
       }),
       complete: (chatRequest, callContext) => this.completeChat(chatRequest, callContext),
     });
@@ -109,8 +109,7 @@ export class PoeBotAdapter implements ProviderAdapter {
     const botName = request.model;
     const key = keys.next();
     try {
-      const { body, warnings } = await convertChatRequestToPoeQuery(request, (source, filename) => uploader.upload(source, filename, key, context.signal));
-      for (const warning of warnings) context.log.warn({ provider: this.id, bot: botName }, warning);
+      const { body, degraded } = await convertChatRequestToPoeQuery(request, (source, filename) => uploader.upload(source, filename, key, context.signal), this.id);
       const url = this.options.botBaseUrl + encodeURIComponent(botName);
       const headers: Record<string, string> = {
         ...this.options.headers,
@@ -129,7 +128,7 @@ export class PoeBotAdapter implements ProviderAdapter {
         const text = await response.body.text().catch(() => '');
         throw new GatewayError('upstream', `Poe bot '${botName}' answered ${contentType || 'without a content type'} instead of an event stream: ${text.slice(0, 200)}`);
       }
-      return this.events(response, { botName, mode, log: context.log, url }, key);
+      return this.events(response, { botName, mode, log: context.log, url, degraded }, key);
     } catch (error) {
       throw error instanceof GatewayError ? keys.reportFailure(key, error) : error;
     }

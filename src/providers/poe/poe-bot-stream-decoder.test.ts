@@ -6,6 +6,7 @@ import { decodeSse } from '../../wire/sse-decoder.ts';
 import { pythonJsonDumps } from '../../../test-support/fake-poe-server.ts';
 import { collectChatResponse } from '../collect-chat-response.ts';
 import { decodePoeBotStream } from './poe-bot-stream-decoder.ts';
+import { responseText } from '../../canonical/chat-response.ts';
 
 const log = createLogger('silent');
 const META = 'event: meta\r\ndata: {"content_type": "text/markdown", "refetch_settings": false, "linkify": true, "suggested_replies": false}\r\n\r\n';
@@ -40,10 +41,10 @@ describe('decodePoeBotStream', () => {
     const bytes = Buffer.from(wire.replace('Grüß', 'Grüß'), 'utf8');
     const expected: ChatStreamEvent[] = [
       { type: 'response-start', model: 'TestBot' },
-      { type: 'text-start' },
-      { type: 'text-delta', text: 'Grüß ' },
-      { type: 'text-delta', text: 'dich 👋' },
-      { type: 'text-end' },
+      { type: 'text-start', id: '0' },
+      { type: 'text-delta', id: '0', text: 'Grüß ' },
+      { type: 'text-delta', id: '0', text: 'dich 👋' },
+      { type: 'text-end', id: '0' },
       { type: 'finish', finishReason: 'stop' },
     ];
     for (let at = 1; at < bytes.length; at++) {
@@ -82,7 +83,7 @@ describe('decodePoeBotStream', () => {
   it('a non-streamed answer gets only the final text, even after text that was replaced', async () => {
     const wire = META + event('text', { text: 'Draft answer' }) + event('replace_response', { text: 'Final answer' }) + DONE;
     const response = await collectChatResponse(decodePoeBotStream(decodeSse(chunksOf([Buffer.from(wire)])), { botName: 'TestBot', mode: 'final', log, url: 'x' }));
-    assert.equal(response.text, 'Final answer');
+    assert.equal(responseText(response), 'Final answer');
     // Streamed, the draft already went out: the replacement follows after a blank line.
     assert.equal(textOf(await decode(wire)), 'Draft answer\n\nFinal answer');
   });
@@ -108,13 +109,13 @@ describe('decodePoeBotStream', () => {
     const events = await decode(wire);
     assert.deepEqual(events, [
       { type: 'response-start', model: 'TestBot' },
-      { type: 'text-start' },
-      { type: 'text-delta', text: 'Checking.' },
-      { type: 'text-end' },
-      { type: 'tool-call-start', index: 0, id: 'call_123', name: 'get_weather' },
-      { type: 'tool-call-delta', index: 0, argumentsDelta: '{"city":' },
-      { type: 'tool-call-delta', index: 0, argumentsDelta: '"Paris"}' },
-      { type: 'tool-call-end', index: 0 },
+      { type: 'text-start', id: '0' },
+      { type: 'text-delta', id: '0', text: 'Checking.' },
+      { type: 'text-end', id: '0' },
+      { type: 'tool-call-start', id: '1', toolCallId: 'call_123', name: 'get_weather' },
+      { type: 'tool-call-delta', id: '1', argumentsDelta: '{"city":' },
+      { type: 'tool-call-delta', id: '1', argumentsDelta: '"Paris"}' },
+      { type: 'tool-call-end', id: '1' },
       { type: 'finish', finishReason: 'tool-calls', rawFinishReason: 'tool_calls' },
     ]);
   });

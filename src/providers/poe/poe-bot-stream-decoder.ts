@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
+import type { DegradedField } from '../../canonical/degraded-field.ts';
 import type { FinishReason } from '../../canonical/finish-reason.ts';
 import { GatewayError } from '../../canonical/gateway-error.ts';
 import type { SseEvent } from '../../wire/sse-decoder.ts';
@@ -19,12 +20,16 @@ export interface PoeBotStreamOptions {
   log: FastifyBaseLogger;
   /** The bot URL, for transport error messages. */
   url: string;
+  /** Request fields the bot protocol could not carry, declared on the response start. */
+  degraded?: DegradedField[];
 }
 
 interface PendingToolCall {
   id: string | undefined;
   name: string | undefined;
+  /** Arguments held until the name arrived. */
   arguments: string;
+  started: boolean;
 }
 
 /**
@@ -60,7 +65,7 @@ export async function* decodePoeBotStream(events: AsyncIterable<SseEvent>, optio
     if (out.length === 0) return;
     if (!started && out[0]?.type !== 'error') {
       started = true;
-      yield { type: 'response-start', model: botName };
+      yield* builder.start({ model: botName, degraded: options.degraded ?? [] });
     }
     for (const event of out) yield event;
     out.length = 0;
@@ -99,7 +104,10 @@ export async function* decodePoeBotStream(events: AsyncIterable<SseEvent>, optio
           const parsed = poeFileEventSchema.safeParse(data);
           if (!parsed.success) break;
           const file = parsed.data;
-          pushAll(out, builder.file(file.url, file.content_type ?? undefined, file.name ?? undefined));
+          const details: { mediaType?: string; name?: string } = {};
+          if (file.content_type !== undefined && file.content_type !== null) details.mediaType = file.content_type;
+          if (file.name !== undefined && file.name !== null) details.name = file.name;
+          pushAll(out, builder.file(file.url, details));
           if (file.inline_ref !== undefined && file.inline_ref !== null && file.inline_ref !== '') inlineRefs.set(file.inline_ref, file.url);
           break;
         }
@@ -168,12 +176,16 @@ function pushAll(target: ChatStreamEvent[], events: ChatStreamEvent[]): void {
 function addToolCallDelta(call: PoeToolCallDelta, pending: Map<number, PendingToolCall>, builder: ChatStreamBuilder, out: ChatStreamEvent[]): boolean {
   const index = call.index ?? 0;
   const argumentsDelta = call.function?.arguments ?? '';
-  if (builder.isToolCallOpen(index)) {
-    pushAll(out, builder.toolCallDelta(index, argumentsDelta));
+  const known = pending.get(index);
+  if (known?.started === true) {
+    if (builder.openToolCallId === known.id) pushAll(out, builder.toolCallDelta(argumentsDelta));
+    else if (argumentsDelta.length > 0) {
+      pushAll(out, builder.error(new GatewayError('upstream', `the Poe bot sent more arguments for tool call '${known.name ?? ''}' after another block had started`)));
+    }
     return true;
   }
   // The first delta of a call should carry its id and name; until the name arrives, collect.
-  const entry = pending.get(index) ?? { id: undefined, name: undefined, arguments: '' };
+  const entry = known ?? { id: undefined, name: undefined, arguments: '', started: false };
   entry.id ??= call.id ?? undefined;
   entry.name ??= call.function?.name ?? undefined;
   entry.arguments += argumentsDelta;
@@ -181,9 +193,10 @@ function addToolCallDelta(call: PoeToolCallDelta, pending: Map<number, PendingTo
     pending.set(index, entry);
     return false;
   }
-  pending.delete(index);
-  pushAll(out, builder.toolCallStart(index, entry.id ?? `call_${randomUUID().replaceAll('-', '').slice(0, 24)}`, entry.name));
-  pushAll(out, builder.toolCallDelta(index, entry.arguments));
+  const id = entry.id ?? `call_${randomUUID().replaceAll('-', '').slice(0, 24)}`;
+  pending.set(index, { id, name: entry.name, arguments: '', started: true });
+  pushAll(out, builder.toolCallStart(id, entry.name));
+  pushAll(out, builder.toolCallDelta(entry.arguments));
   return true;
 }
 

@@ -10,6 +10,7 @@ import { createLogger } from '../../observability/create-logger.ts';
 import { createProvider } from '../../server/build-gateway.ts';
 import { FakePoeServer } from '../../../test-support/fake-poe-server.ts';
 import type { CallContext, ProviderAdapter } from '../provider-adapter.ts';
+import { responseReasoning, responseText } from '../../canonical/chat-response.ts';
 
 const log = createLogger('silent');
 
@@ -53,12 +54,12 @@ describe("Poe's OpenAI-compatible API provider against a fake Poe", () => {
       user: 'alice',
       logitBias: { '1': 2 },
       responseFormat: { type: 'json-schema', schema: { type: 'object' } },
-      extra: { store: true, metadata: { a: 1 }, web_search: true },
+      unmappedFields: { store: true, metadata: { a: 1 }, web_search: true },
     };
     const events = await drain(await provider.streamChat(request, context()));
     assert.equal(events.map((event) => (event.type === 'text-delta' ? event.text : '')).join(''), 'Bonjour le monde');
     const finish = events.at(-1);
-    assert.deepEqual(finish?.type === 'finish' ? finish.usage : undefined, { inputTokens: 21, outputTokens: 4, source: 'upstream' });
+    assert.deepEqual(finish?.type === 'finish' ? finish.usage : undefined, { input: { total: 21 }, output: { total: 4 }, source: 'upstream', raw: { prompt_tokens: 21, completion_tokens: 4, total_tokens: 25 } });
     const body = poe.openaiCalls[0]?.body ?? {};
     assert.deepEqual(body['messages'], [
       { role: 'system', content: 'Answer in French.' },
@@ -82,13 +83,13 @@ describe("Poe's OpenAI-compatible API provider against a fake Poe", () => {
     );
     assert.equal(events.at(-1)?.type, 'finish');
     const whole = await provider.completeChat({ ...request, stream: false }, context());
-    assert.deepEqual([whole.reasoning, whole.text], ['*Thinking...*\nThe user asks for a colour.\n', 'Blue, with a > sign.']);
+    assert.deepEqual([responseReasoning(whole), responseText(whole)], ['*Thinking...*\nThe user asks for a colour.\n', 'Blue, with a > sign.']);
   });
 
   it('answers non-streamed requests', async () => {
     poe.openai('GPT-4o', { text: 'Plain answer' });
     const response = await provider.completeChat({ model: 'GPT-4o', stream: false, messages: [{ role: 'user', parts: [{ type: 'text', text: 'q' }] }] }, context());
-    assert.equal(response.text, 'Plain answer');
+    assert.equal(responseText(response), 'Plain answer');
     assert.equal(poe.openaiCalls[0]?.body['stream'], undefined);
   });
 
@@ -134,18 +135,12 @@ describe("Poe's OpenAI-compatible API provider against a fake Poe", () => {
     assert.deepEqual(body['messages'], [{ role: 'user', content: 'a fox --aspect 2:3' }]);
   });
 
-  it('logs a warning naming the fields Poe would ignore', async () => {
-    const lines: string[] = [];
-    const sink = new Writable({ write: (chunk: Buffer, _encoding, done) => (lines.push(chunk.toString()), done()) });
-    const logged = pino({ level: 'warn' }, sink) as unknown as FastifyBaseLogger;
-    const watched = await createProvider({ id: 'poe', type: 'poe', api_key: 'poe-test-key', base_url: poe.openaiBaseUrl }, logged);
-    try {
-      poe.openai('GPT-4o', { text: 'ok' });
-      await watched.completeChat({ model: 'GPT-4o', stream: false, messages: [{ role: 'user', parts: [{ type: 'text', text: 'q' }] }], seed: 1, frequencyPenalty: 1 }, { ...context(), log: logged });
-      const warning = lines.map((line) => JSON.parse(line) as { msg: string; dropped?: string[] }).find((entry) => entry.msg.includes('Poe ignores'));
-      assert.deepEqual(warning?.dropped, ['frequency_penalty', 'seed']);
-    } finally {
-      await watched.close();
-    }
+  it('declares the fields Poe would ignore on the answer', async () => {
+    poe.openai('GPT-4o', { text: 'ok' });
+    const answer = await provider.completeChat({ model: 'GPT-4o', stream: false, messages: [{ role: 'user', parts: [{ type: 'text', text: 'q' }] }], seed: 1, frequencyPenalty: 1 }, context());
+    assert.deepEqual(
+      answer.degraded?.map((entry) => entry.field),
+      ['frequency_penalty', 'seed'],
+    );
   });
 });

@@ -29,7 +29,7 @@ export class PoeOpenAIAdapter implements ProviderAdapter {
 
   constructor(input: ProviderFactoryInput, modelsUrl: string) {
     this.id = input.config.id;
-    this.chat = new OpenAICompatibleAdapter(input, createPoeOpenAIDialect(input.log));
+    this.chat = new OpenAICompatibleAdapter(input, createPoeOpenAIDialect());
     this.httpClient = input.httpClient;
     this.modelsUrl = modelsUrl;
     this.headers = input.config.headers ?? {};
@@ -54,7 +54,7 @@ export class PoeOpenAIAdapter implements ProviderAdapter {
         model,
         stream: false,
         messages: [{ role: 'user', parts: [{ type: 'text', text: prompt }] }],
-        extra: parameters,
+        unmappedFields: parameters,
       }),
       complete: (chatRequest, callContext) => this.chat.completeChat(chatRequest, callContext),
     });

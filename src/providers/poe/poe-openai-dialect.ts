@@ -1,4 +1,3 @@
-import type { FastifyBaseLogger } from 'fastify';
 import { resolveOpenAICompatibleDialect, type OpenAICompatibleDialect } from '../openai-compatible/openai-compatible-dialect.ts';
 import type { OpenAICompatibleRequestBody } from '../openai-compatible/openai-compatible-request-body.ts';
 import { POE_ENDPOINTS } from './poe-endpoints.ts';
@@ -29,7 +28,7 @@ const IGNORED_FIELDS = [
  * or 'bot'`), `n` must be 1, `response_format` json_schema is not supported, no embeddings, and
  * its own error shape `{"error":{code,type,message}}` (code a number or a string).
  */
-export function createPoeOpenAIDialect(log: FastifyBaseLogger): OpenAICompatibleDialect {
+export function createPoeOpenAIDialect(): OpenAICompatibleDialect {
   return resolveOpenAICompatibleDialect({
     defaultBaseUrl: POE_ENDPOINTS.openaiBaseUrl,
     developerRole: 'system',
@@ -37,26 +36,26 @@ export function createPoeOpenAIDialect(log: FastifyBaseLogger): OpenAICompatible
     fileParts: true,
     embeddings: false,
     retryWithoutRejectedParam: false,
-    transformRequestBody: (body, request) => dropIgnoredFields(body, (dropped) => log.warn({ model: request.model, dropped }, 'Poe ignores these request fields; not sent')),
+    // Bots take their own parameters (`aspect`, `quality`, …) as top-level fields.
+    acceptExtraField: () => true,
+    transformRequestBody: (body, _request, degraded) => dropIgnoredFields(body, (field, reason) => degraded.push({ field, reason })),
     parseErrorBody: (input) => parsePoeErrorBody(input, { nameKind: 'model' }),
   });
 }
 
-export function dropIgnoredFields(body: OpenAICompatibleRequestBody, warn: (dropped: string[]) => void): OpenAICompatibleRequestBody {
-  const dropped: string[] = [];
+export function dropIgnoredFields(body: OpenAICompatibleRequestBody, drop: (field: string, reason: string) => void): OpenAICompatibleRequestBody {
   for (const field of IGNORED_FIELDS) {
     if (body[field] === undefined) continue;
     delete body[field];
-    dropped.push(field);
+    drop(field, 'Poe ignores it');
   }
   if (body.response_format?.type === 'json_schema') {
     delete body.response_format;
-    dropped.push('response_format (json_schema)');
+    drop('response_format', 'Poe does not support json_schema');
   }
   if (body['n'] !== undefined) {
-    if (body['n'] !== 1) dropped.push(`n (${String(body['n'])}; Poe answers with one choice)`);
+    if (body['n'] !== 1) drop('n', `${String(body['n'])} asked; Poe answers with one choice`);
     delete body['n'];
   }
-  if (dropped.length > 0) warn(dropped);
   return body;
 }

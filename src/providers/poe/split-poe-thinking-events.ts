@@ -1,4 +1,4 @@
-import type { ChatResponse } from '../../canonical/chat-response.ts';
+import { responseText, type ChatResponse, type ResponsePart } from '../../canonical/chat-response.ts';
 import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
 import { ChatStreamBuilder } from '../chat-stream-builder.ts';
 import { PoeThinkingSplitter } from './poe-thinking-splitter.ts';
@@ -24,13 +24,18 @@ export async function* splitPoeThinkingEvents(events: AsyncIterable<ChatStreamEv
         push(builder.reasoning(event.text));
         break;
       case 'tool-call-start':
-        push(builder.toolCallStart(event.index, event.id, event.name));
+        push(builder.toolCallStart(event.toolCallId, event.name, event.metadata));
         break;
       case 'tool-call-delta':
-        push(builder.toolCallDelta(event.index, event.argumentsDelta));
+        push(builder.toolCallDelta(event.argumentsDelta));
         break;
-      case 'file':
-        push(builder.file(event.url, event.mediaType, event.name));
+      case 'file': {
+        const { url, type: _type, ...details } = event;
+        push(builder.file(url, details));
+        break;
+      }
+      case 'input-usage':
+        out.push(event);
         break;
       case 'finish': {
         splitter.end();
@@ -57,13 +62,22 @@ export async function* splitPoeThinkingEvents(events: AsyncIterable<ChatStreamEv
   }
 }
 
-/** The same split for a whole answer: leading thinking moves from `text` to `reasoning`. */
+/** The same split for a whole answer: leading thinking in its text moves into a reasoning part before it. */
 export function splitPoeThinkingResponse(response: ChatResponse): ChatResponse {
   let reasoning = '';
   let text = '';
   const splitter = new PoeThinkingSplitter({ reasoning: (delta) => (reasoning += delta), text: (delta) => (text += delta) });
-  splitter.push(response.text);
+  splitter.push(responseText(response));
   splitter.end();
   if (reasoning === '') return response;
-  return { ...response, text, reasoning: response.reasoning + reasoning };
+  const parts: ResponsePart[] = [{ type: 'reasoning', text: reasoning }];
+  let textPlaced = false;
+  for (const part of response.parts) {
+    if (part.type !== 'text') parts.push(part);
+    else if (!textPlaced) {
+      textPlaced = true;
+      if (text.length > 0) parts.push({ type: 'text', text });
+    }
+  }
+  return { ...response, parts };
 }
