@@ -1,6 +1,6 @@
-import { readdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -76,6 +76,8 @@ try {
   let fdHolding = Number.NaN;
   let upstreamOpen = Number.NaN;
   const held = await session.holdStreams(streaming, streamCount, async () => {
+    // On a busy machine not every stream flows within the generator's 5 s: wait for them (up to 20 s).
+    for (let poll = 0; poll < 200 && (await session.upstreamStats()).openStreams < streamCount; poll++) await sleep(100);
     await sleep(1500);
     holding = await steadyRss(llmux.pid);
     fdHolding = openDescriptors(llmux.pid);
@@ -164,3 +166,13 @@ try {
   await session.stop();
   rmSync(workDirectory, { recursive: true, force: true });
 }
+// The last run's figures, with what the machine was doing meanwhile.
+const header = [
+  '# llmux soak and streams',
+  '',
+  `${new Date().toISOString()}, Node ${process.version}, ${cpus().length} CPUs, load average ${(loadavg()[0] ?? Number.NaN).toFixed(1)} at the end.`,
+  `\`npm run bench:soak -- ${process.argv.slice(2).join(' ')}\``,
+  '',
+];
+mkdirSync(join(benchDirectory, 'results'), { recursive: true });
+writeFileSync(join(benchDirectory, 'results', 'soak.md'), [...header, ...lines.map((line) => `- ${line}`), ''].join('\n'));

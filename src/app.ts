@@ -1,6 +1,5 @@
-import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { clipText, MAX_QUOTED_CHARS } from './canonical/quote-client-text.ts';
-import { GatewayError } from './canonical/gateway-error.ts';
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import { CORS_ALLOWED_HEADERS, CORS_ALLOWED_METHODS, CORS_MAX_AGE_SECONDS } from './server/cors-policy.ts';
@@ -8,7 +7,8 @@ import type { GatewayServices } from './server/gateway-services.ts';
 import { registerHealthRoutes } from './server/health-routes.ts';
 import { isAllowedHost, isLoopbackHost } from './server/host-guard.ts';
 import { redactQueryString } from './observability/redact-query-string.ts';
-import { protocolForPath } from './server/protocol-for-path.ts';
+import { clientRequestId } from './server/client-request-id.ts';
+import { refuseBeforeRouting } from './server/refuse-before-routing.ts';
 import { registerProtocolScope, type InboundProtocol } from './server/register-protocol-scope.ts';
 import { attachRequestContext, llmuxHeaders } from './server/request-context.ts';
 
@@ -41,14 +41,6 @@ export function createApp(options: AppOptions): FastifyInstance {
     exposeHeadRoutes: true,
   }) as unknown as FastifyInstance;
   const guardHost = isLoopbackHost(options.listenHost);
-  /** A 403 before routing, in the error shape of the protocol the path belongs to, logged with its reason. */
-  const refuse = (request: FastifyRequest, reply: FastifyReply, message: string, code: string): void => {
-    const error = new GatewayError('permission', message, { code });
-    request.log.info({ status: 403, kind: error.kind, code }, `refused: ${message}`);
-    const protocol = protocolForPath(options.protocols, request.url);
-    const formatted = protocol?.formatError(error) ?? { status: 403, body: { error: message } };
-    reply.code(formatted.status).headers({ ...formatted.headers }).send(formatted.body);
-  };
 
   // Hooks are callback-style, not async: on a request path this short, each promise hop shows.
   // A hook that answers the request itself (403, preflight) does not call `done`.
@@ -57,7 +49,7 @@ export function createApp(options: AppOptions): FastifyInstance {
     if (guardHost && !isAllowedHost(request.headers.host)) {
       // Ollama answers a bare 403; llmux says why, in the answer and the log (a reverse proxy must pass a local Host).
       const host = clipText(request.headers.host ?? '', MAX_QUOTED_CHARS);
-      refuse(request, reply, `Host '${host}' is not this machine: llmux listens on loopback and answers only local names and addresses (DNS-rebinding guard); listen on another address to serve other names`, 'host_not_allowed');
+      refuseBeforeRouting(request, reply, options.protocols, `Host '${host}' is not this machine: llmux listens on loopback and answers only local names and addresses (DNS-rebinding guard); listen on another address to serve other names`, 'host_not_allowed');
       return;
     }
     const origin = request.headers.origin;
@@ -66,7 +58,7 @@ export function createApp(options: AppOptions): FastifyInstance {
       return;
     }
     if (!services.cors.allows(origin, request.headers.host)) {
-      refuse(request, reply, `browser origin '${clipText(origin, MAX_QUOTED_CHARS)}' is not allowed: add it to cors.origins in the config or to OLLAMA_ORIGINS`, 'origin_not_allowed');
+      refuseBeforeRouting(request, reply, options.protocols, `browser origin '${clipText(origin, MAX_QUOTED_CHARS)}' is not allowed: add it to cors.origins in the config or to OLLAMA_ORIGINS`, 'origin_not_allowed');
       return;
     }
     reply.header('access-control-allow-origin', services.cors.allowAll ? '*' : origin);
@@ -99,7 +91,7 @@ export function createApp(options: AppOptions): FastifyInstance {
         url: redactQueryString(request.url),
         status: reply.statusCode,
         provider: target?.provider.id,
-        model: target?.upstreamModel,
+        model: target === undefined ? undefined : clipText(target.upstreamModel, MAX_QUOTED_CHARS),
         ms: Math.round((performance.now() - request.llmux.receivedAt) * 100) / 100,
       },
       'request',
@@ -115,10 +107,4 @@ export function createApp(options: AppOptions): FastifyInstance {
   registerHealthRoutes(app);
   for (const protocol of options.protocols) registerProtocolScope(app, protocol, services);
   return app;
-}
-
-const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
-function clientRequestId(header: string | string[] | undefined): string | undefined {
-  return typeof header === 'string' && CLIENT_REQUEST_ID.test(header) ? header : undefined;
 }

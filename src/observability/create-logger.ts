@@ -1,5 +1,7 @@
 import { pino } from 'pino';
 import type { FastifyBaseLogger } from 'fastify';
+import { boundLogFields, MAX_LOG_STRING } from './bound-log-fields.ts';
+import { clipText } from '../canonical/quote-client-text.ts';
 import { secretScrubbingStream, type LineSink } from './secret-scrubbing-stream.ts';
 
 type Destination = ReturnType<typeof pino.destination>;
@@ -18,6 +20,14 @@ export function createLogger(level: string, secrets: readonly string[] = [], sin
   return pino(
     {
       level,
+      // No field or message grows with what a client sent (see boundLogFields).
+      formatters: { log: boundLogFields },
+      hooks: {
+        logMethod(args, method) {
+          const bounded = args.map((arg) => (typeof arg === 'string' && arg.length > MAX_LOG_STRING ? clipText(arg, MAX_LOG_STRING) : arg));
+          method.apply(this, bounded as Parameters<typeof method>);
+        },
+      },
       redact: {
         paths: ['headers.authorization', 'headers["x-api-key"]', 'config.providers[*].api_key', 'config.providers[*].api_keys', 'config.keys[*].key'],
         censor: '[redacted]',
