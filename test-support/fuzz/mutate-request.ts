@@ -53,6 +53,11 @@ function setOwn(target: Json[] | Record<string, Json>, key: string | number, val
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
+function removeAt(list: Json[], index: number): void {
+  for (let at = index; at < list.length - 1; at++) list[at] = list[at + 1] as Json;
+  list.length -= 1;
+}
+
 const MARKER = '"@@llmux-fuzz-deep@@"';
 
 /**
@@ -92,7 +97,8 @@ export function mutateRequest(seed: Record<string, unknown>, random: SeededRando
       root = kind === 'type' ? extremeValue(random) : root;
       mutations.push(`(body)=${kind}`);
     } else if (kind === 'delete') {
-      if (Array.isArray(place.parent)) place.parent.splice(place.key as number, 1);
+      // No splice: an array may carry an own `constructor` from an earlier mutation.
+      if (Array.isArray(place.parent)) removeAt(place.parent, place.key as number);
       else delete place.parent[place.key as string];
       mutations.push(`delete ${where}`);
     } else if (kind === 'long') {
