@@ -21,6 +21,11 @@ const ERROR_SHAPES: Record<FuzzProtocol, (body: unknown) => boolean> = {
     return isRecord(error) && typeof error.message === 'string' && error.message.length > 0 && typeof error.type === 'string' && error.message.length <= 2_100;
   },
   ollama: (body) => isRecord(body) && typeof body.error === 'string' && body.error.length > 0 && body.error.length <= 2_100,
+  // {"type":"error","error":{"type":"invalid_request_error","message":"…"}}
+  anthropic: (body) => {
+    const error = isRecord(body) ? body.error : undefined;
+    return isRecord(body) && body.type === 'error' && isRecord(error) && typeof error.type === 'string' && typeof error.message === 'string' && error.message.length <= 2_100;
+  },
 };
 
 function isRecord(value: unknown): value is Record<string, unknown> {

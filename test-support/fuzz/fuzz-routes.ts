@@ -6,7 +6,8 @@ export const FUZZ_MODELS = {
   show: ['scripted/m', 'cerebras/llama3.1-8b'],
 } as const;
 
-export type FuzzProtocol = 'openai' | 'ollama';
+/** Whose error shape a route answers in (check-fuzz-answer.ts knows each). */
+export type FuzzProtocol = 'openai' | 'ollama' | 'anthropic';
 
 export interface FuzzRoute {
   path: string;
@@ -32,8 +33,9 @@ const ollamaMessages = [
 ];
 
 /**
- * Every ingress route the fuzz suite drives, one line each: a new route (Anthropic `/v1/messages`,
- * `/v1/responses`) is one more entry here with its protocol's error shape in check-fuzz-answer.ts.
+ * Every ingress route the fuzz suite drives, one line each: a new route is one more entry, e.g.
+ *   { path: '/v1/messages', protocol: 'anthropic', models: FUZZ_MODELS.chat, seeds: [{ max_tokens: 64, messages: [{ role: 'user', content: 'hi' }] }] },
+ *   { path: '/v1/responses', protocol: 'openai', models: FUZZ_MODELS.chat, seeds: [{ input: 'hi' }] },
  */
 export const FUZZ_ROUTES: readonly FuzzRoute[] = [
   { path: '/v1/chat/completions', protocol: 'openai', models: FUZZ_MODELS.chat, seeds: [{ messages: [{ role: 'user', content: 'hi' }] }, { messages: openAIMessages, tools: [tool], tool_choice: 'auto', stream: true, stream_options: { include_usage: true }, temperature: 0.2, max_tokens: 50 }, { messages: [{ role: 'user', content: 'json' }], response_format: { type: 'json_schema', json_schema: { name: 'x', schema: { type: 'object', properties: { a: { type: 'number' } } } } }, seed: 1, stop: ['\n'] }] },
