@@ -6,6 +6,8 @@ export interface BenchContext {
   /** Undefined when llmux could not be started; `llmuxMissing` says why. */
   llmux: { origin: string; pid: number } | undefined;
   llmuxMissing: string;
+  /** The bare node:http + undici proxy (bench/bare-proxy.ts): the ceiling llmux is held to. */
+  bare: { origin: string; pid: number } | undefined;
   /** Rounds per comparison and the length of one closed-loop round. */
   rounds: number;
   roundMs: number;

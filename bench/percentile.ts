@@ -30,3 +30,9 @@ export function pairedMedian<T>(a: readonly T[], b: readonly T[], combine: (a: T
   const count = Math.min(a.length, b.length);
   return median(Array.from({ length: count }, (_, index) => combine(a[index] as T, b[index] as T)));
 }
+
+/** The interquartile range (p25 – p75) of unsorted values, for showing the spread over rounds. */
+export function interquartileRange(values: readonly number[]): { low: number; high: number } {
+  const finite = values.filter(Number.isFinite).sort((a, b) => a - b);
+  return { low: percentile(finite, 0.25), high: percentile(finite, 0.75) };
+}

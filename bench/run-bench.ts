@@ -4,10 +4,13 @@ import { cpus, loadavg, release, tmpdir, type } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { z } from 'zod';
 import type { BenchContext } from './bench-context.ts';
 import { renderConsoleReport, renderMarkdownReport, type BenchRow } from './bench-report.ts';
+import { BenchChild } from './bench-child.ts';
 import { BenchSession } from './bench-session.ts';
 import { startLlmux, type LlmuxProcess } from './llmux-process.ts';
+import { measureCeiling } from './measure-ceiling.ts';
 import { measureFinalMemory, measureIdleMemory, measureOpenStreamMemory } from './measure-memory.ts';
 import { measureLatency } from './measure-latency.ts';
 import { measureStreaming } from './measure-streaming.ts';
@@ -54,16 +57,18 @@ async function main(): Promise<void> {
   const workDirectory = mkdtempSync(join(tmpdir(), 'llmux-bench-'));
   const session = await BenchSession.start(benchDirectory);
   let llmux: LlmuxProcess | undefined;
+  let bare: BenchChild | undefined;
   let logLines = 0;
   const stopAll = async (): Promise<void> => {
     await llmux?.stop();
+    await bare?.stop();
     if (llmux !== undefined) logLines = readFileSync(llmux.logFile, 'utf8').split('\n').length - 1;
     await session.stop();
     rmSync(workDirectory, { recursive: true, force: true });
   };
   process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
 
-  const context: BenchContext = { session, llmux: undefined, llmuxMissing: '', rounds, roundMs, notes: [] };
+  const context: BenchContext = { session, llmux: undefined, llmuxMissing: '', bare: undefined, rounds, roundMs, notes: [] };
   const rows: BenchRow[] = [];
   try {
     if (selfCheck) {
@@ -79,6 +84,15 @@ async function main(): Promise<void> {
         context.notes.push(`llmux not measured: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
+    if (!selfCheck) {
+      try {
+        bare = new BenchChild('bare proxy', join(benchDirectory, 'bare-proxy.ts'), ['--upstream-port', String(session.upstreamPort)]);
+        const { port } = await bare.receive(z.object({ type: z.literal('ready'), port: z.number().int() }), 10_000);
+        context.bare = { origin: `http://127.0.0.1:${port}`, pid: bare.pid };
+      } catch (error) {
+        context.notes.push(`bare proxy not measured: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
     const log = (step: string): void => console.error(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${step}`);
     if (!selfCheck) {
       log('memory: idle RSS');
@@ -88,6 +102,10 @@ async function main(): Promise<void> {
     }
     log(`throughput: ${rounds} rounds × ${roundMs} ms per path`);
     rows.push(...(await measureThroughput(context)));
+    if (!selfCheck) {
+      log('ceiling: llmux against the bare proxy');
+      rows.push(...(await measureCeiling(context)));
+    }
     log('latency: 1 connection');
     rows.push(...(await measureLatency(context)));
     log('streaming: first byte, first line, last byte; chunk throughput');
@@ -111,7 +129,7 @@ async function main(): Promise<void> {
       ['Commit', commitDescription()],
       ['llmux', llmux === undefined ? (selfCheck ? 'not started (self-check)' : 'not available') : `provider type ${llmux.providerType}; default log level, ${logLines} log lines written to a file`],
       ['Rounds', `${rounds} interleaved rounds per comparison, ${roundMs} ms per closed-loop round; medians over rounds`],
-      ['Processes', 'orchestrator, fake upstream, load generator, llmux: each its own Node process'],
+      ['Processes', 'orchestrator, fake upstream, load generator, bare proxy, llmux: each its own Node process'],
       ['Duration', `${((performance.now() - started) / 1000).toFixed(0)} s`],
     ] as const,
     rows: grouped,

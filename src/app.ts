@@ -6,7 +6,6 @@ import { CORS_ALLOWED_HEADERS, CORS_ALLOWED_METHODS, CORS_MAX_AGE_SECONDS } from
 import type { GatewayServices } from './server/gateway-services.ts';
 import { registerHealthRoutes } from './server/health-routes.ts';
 import { isAllowedHost, isLoopbackHost } from './server/host-guard.ts';
-import { redactQueryString } from './observability/redact-query-string.ts';
 import { clientRequestId } from './server/client-request-id.ts';
 import { refuseBeforeRouting } from './server/refuse-before-routing.ts';
 import { registerProtocolScope, type InboundProtocol } from './server/register-protocol-scope.ts';
@@ -34,7 +33,7 @@ export function createApp(options: AppOptions): FastifyInstance {
     // anything else gets a fresh id.
     requestIdHeader: false,
     genReqId: (raw) => clientRequestId(raw.headers['x-request-id']) ?? randomUUID(),
-    // One line per request is written by our own onResponse hook, with routing and usage.
+    // One line per request is written from the request's outcome when its socket closes.
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
     forceCloseConnections: false,
@@ -45,7 +44,7 @@ export function createApp(options: AppOptions): FastifyInstance {
   // Hooks are callback-style, not async: on a request path this short, each promise hop shows.
   // A hook that answers the request itself (403, preflight) does not call `done`.
   app.addHook('onRequest', (request, reply, done) => {
-    attachRequestContext(request, reply);
+    attachRequestContext(request, reply, services.outcomes);
     if (guardHost && !isAllowedHost(request.headers.host)) {
       // Ollama answers a bare 403; llmux says why, in the answer and the log (a reverse proxy must pass a local Host).
       const host = clipText(request.headers.host ?? '', MAX_QUOTED_CHARS);
@@ -80,23 +79,8 @@ export function createApp(options: AppOptions): FastifyInstance {
 
   app.addHook('onSend', (request, reply, payload, done) => {
     reply.headers(llmuxHeaders(request));
+    if (typeof payload === 'string' || Buffer.isBuffer(payload)) request.llmux.outcome.noteBytesWritten(Buffer.byteLength(payload));
     done(null, payload);
-  });
-
-  app.addHook('onResponse', (request, reply, done) => {
-    const target = request.llmux.dispatch.target;
-    request.log.info(
-      {
-        method: request.method,
-        url: redactQueryString(request.url),
-        status: reply.statusCode,
-        provider: target?.provider.id,
-        model: target === undefined ? undefined : clipText(target.upstreamModel, MAX_QUOTED_CHARS),
-        ms: Math.round((performance.now() - request.llmux.receivedAt) * 100) / 100,
-      },
-      'request',
-    );
-    done();
   });
 
   // Preflight for any path (a 204 needs a route to hang on; the hook above answers it).

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { createApp } from '../src/app.ts';
 import { gatewayConfigSchema, type GatewayConfigInput } from '../src/config/gateway-config-schema.ts';
 import { INBOUND_PROTOCOLS } from '../src/inbound/inbound-protocols.ts';
@@ -23,15 +23,16 @@ export const TEST_RETRY_POLICY: RetryPolicy = { attempts: 2, baseDelayMs: 5, max
 /** llmux on a loopback port with the given config (validated as a real config file would be). */
 export async function startTestGateway(
   config: GatewayConfigInput,
-  options: { retryPolicy?: RetryPolicy; ollamaOrigins?: string; logLevel?: string; adapters?: ProviderAdapter[]; logLines?: string[] } = {},
+  options: { retryPolicy?: RetryPolicy; ollamaOrigins?: string; logLevel?: string; logger?: FastifyBaseLogger; adapters?: ProviderAdapter[]; logLines?: string[] } = {},
 ): Promise<TestGateway> {
   const parsed = gatewayConfigSchema.parse(config);
   const lines = options.logLines;
   const log =
-    lines === undefined
+    options.logger ??
+    (lines === undefined
       ? createLogger(options.logLevel ?? process.env.LLMUX_TEST_LOG ?? 'silent')
       : // Captured lines, with the config's keys scrubbed as `llmux serve` does.
-        createLogger(options.logLevel ?? 'info', configuredSecrets(parsed), { write: (line: string) => lines.push(line) });
+        createLogger(options.logLevel ?? 'info', configuredSecrets(parsed), { write: (line: string) => lines.push(line) }));
   const gateway = await buildGateway(parsed, log, {
     retryPolicy: options.retryPolicy ?? TEST_RETRY_POLICY,
     ...(options.ollamaOrigins === undefined ? {} : { ollamaOrigins: options.ollamaOrigins }),

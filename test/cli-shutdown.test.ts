@@ -83,7 +83,7 @@ describe('llmux shutdown', () => {
       await stream.done;
       assert.match(stream.received(), /"content":"Hel".*"content":"lo".*"finish_reason":"stop".*\n\ndata: \[DONE\]\n\n$/s);
       assert.deepEqual(await llmux.exited, { code: 0, signal: null });
-      assert.match(llmux.stdout, /"url":"\/v1\/chat\/completions","status":200/, 'the request log line is written out before exit');
+      assert.match(llmux.stdout, /"url":"\/v1\/chat\/completions","protocol":"openai","status":200,"result":"success","model":"local\/m1"/, 'the request log line is written out before exit');
     } finally {
       await llmux.stop();
     }
@@ -115,6 +115,7 @@ describe('llmux shutdown', () => {
       assert.doesNotMatch(stream.received(), /\[DONE\]/);
       assert.equal(await upstreamCall.aborted, true);
       assert.deepEqual(await llmux.exited, { code: 0, signal: null });
+      assert.match(llmux.stdout, /"url":"\/v1\/chat\/completions","protocol":"openai","status":200,"result":"drain_cut"/, 'the cut request is logged as such');
     } finally {
       await llmux.stop();
     }

@@ -74,7 +74,7 @@ describe('OpenAI chat completions through the openai SDK', () => {
     assert.match(response.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
     assert.equal(response.headers.get('x-llmux-provider'), 'scripted');
     assert.equal(response.headers.get('x-llmux-model'), 'model-a');
-    assert.ok(Number(response.headers.get('x-llmux-overhead-ms')) >= 0);
+    assert.match(response.headers.get('x-llmux-overhead-ms') ?? '', /^\d+\.\d{3}$/);
 
     assert.deepEqual(provider.requests[0], {
       model: 'model-a',

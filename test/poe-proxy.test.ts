@@ -5,7 +5,7 @@ import { createLogger } from '../src/observability/create-logger.ts';
 import { createPoeProvider } from '../src/providers/poe/create-poe-provider.ts';
 import type { CallContext } from '../src/providers/provider-adapter.ts';
 import { LOOPBACK_CA, LOOPBACK_KEY } from '../src/wire/fixtures/start-loopback-https-server.ts';
-import { createUpstreamHttpClient } from '../src/wire/upstream-http-client.ts';
+import { createUpstreamHttpClient } from '../src/providers/shared/upstream-http-client.ts';
 import { FakeHttpProxy } from '../test-support/fake-http-proxy.ts';
 import { FakePoeServer } from '../test-support/fake-poe-server.ts';
 import { FakeSocks5Proxy } from '../test-support/fake-socks5-proxy.ts';

@@ -24,9 +24,9 @@ describe('ClientRateLimiter', () => {
     const alice = { name: 'alice', tpm: 100 };
     const bob = { name: 'bob', tpm: 100 };
     assert.equal(limiter.admit(alice).allowed, true);
-    limiter.recordTokens(alice, 60);
+    limiter.recordTokens('alice', 60);
     assert.equal(limiter.admit(alice).allowed, true);
-    limiter.recordTokens(alice, 40);
+    limiter.recordTokens('alice', 40);
     assert.deepEqual(limiter.admit(alice), { allowed: false, limit: 'tpm', retryAfterSeconds: 60 });
     assert.equal(limiter.admit(bob).allowed, true);
   });

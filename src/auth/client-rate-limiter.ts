@@ -1,3 +1,5 @@
+import { totalTokens } from '../canonical/usage.ts';
+import type { RequestOutcome } from '../observability/request-outcome.ts';
 import type { AuthenticatedClient } from './client-key-authenticator.ts';
 
 const WINDOW_MS = 60_000;
@@ -14,8 +16,8 @@ export type RateDecision = { allowed: true } | { allowed: false; limit: 'rpm' | 
 /**
  * Per-key rpm/tpm limits in memory, with a sliding-window counter: the previous minute's count is
  * weighted by how much of it still overlaps the last 60 seconds. O(1) per request, no timers.
- * Tokens are recorded when an answer finishes, so a request is refused once the last minute's
- * tokens have reached the key's tpm.
+ * Tokens are recorded from each request's outcome when it is over (an aborted stream is charged
+ * what it streamed), so a request is refused once the last minute's tokens reached the key's tpm.
  */
 export class ClientRateLimiter {
   private readonly requests = new Map<string, WindowCounter>();
@@ -41,9 +43,15 @@ export class ClientRateLimiter {
     return { allowed: true };
   }
 
-  recordTokens(client: AuthenticatedClient, tokens: number): void {
-    if (client.tpm === undefined || tokens <= 0) return;
-    this.add(this.tokens, client.name, this.now(), tokens);
+  /** Charges a finished request's tokens to its key (keys without a tpm are never checked). */
+  recordOutcome(outcome: RequestOutcome): void {
+    if (outcome.keyName === undefined || outcome.usage === undefined) return;
+    this.recordTokens(outcome.keyName, totalTokens(outcome.usage));
+  }
+
+  recordTokens(keyName: string, tokens: number): void {
+    if (tokens <= 0) return;
+    this.add(this.tokens, keyName, this.now(), tokens);
   }
 
   private estimate(counters: Map<string, WindowCounter>, name: string, now: number): number {

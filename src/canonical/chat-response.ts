@@ -1,6 +1,7 @@
 import type { ReasoningPart, TextPart, ToolCallPart } from './chat-message.ts';
 import type { DegradedField } from './degraded-field.ts';
 import type { FinishReason } from './finish-reason.ts';
+import type { TokenLogprob } from './logprobs.ts';
 import type { ProviderMetadata } from './provider-metadata.ts';
 import type { Timing } from './timing.ts';
 import type { Usage } from './usage.ts';
@@ -44,6 +45,13 @@ export function responseReasoning(response: Pick<ChatResponse, 'parts'>): string
   let text = '';
   for (const part of response.parts) if (part.type === 'reasoning') text += part.text;
   return text;
+}
+
+/** The token log probabilities of the answer's text, in order; undefined when none were returned. */
+export function responseLogprobs(response: Pick<ChatResponse, 'parts'>): TokenLogprob[] | undefined {
+  let tokens: TokenLogprob[] | undefined;
+  for (const part of response.parts) if (part.type === 'text' && part.logprobs !== undefined) (tokens ??= []).push(...part.logprobs);
+  return tokens;
 }
 
 export function responseToolCalls(response: Pick<ChatResponse, 'parts'>): ToolCallPart[] {

@@ -50,6 +50,7 @@ providers:
   #   base_url: https://api.openai.com/v1
   #   api_keys: [\${OPENAI_KEY_1}, \${OPENAI_KEY_2}]   # several keys are balanced in turn
   #   headers: { X-Title: llmux }                      # extra headers on every upstream request
+  #   pass_through_fields: [chat_template_kwargs]      # client fields sent as they are
   #   models: [gpt-4o-mini]                            # listed even if the server lists none
 
 # The model names clients see. Each routes to one target, or to several tried in order
@@ -81,7 +82,7 @@ keys: []
 #    name: alice                           # shown in logs and usage
 #    models: [qwen3, gpt-4o]               # optional allow-list
 #    rpm: 60                               # optional: requests per minute
-#    tpm: 100000                           # optional: tokens per minute
+#    tpm: 100000                           # optional: tokens per minute (aborted streams count what they streamed)
 
 # Browser origins allowed to call llmux, besides Ollama's defaults (localhost, app://, …).
 # OLLAMA_ORIGINS adds more, as it does for Ollama.

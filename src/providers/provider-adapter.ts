@@ -6,7 +6,7 @@ import type { EmbeddingRequest, EmbeddingResponse } from '../canonical/embedding
 import type { ImageGenerationRequest, ImageGenerationResponse } from '../canonical/image-generation.ts';
 import type { ProviderModel } from '../canonical/model-info.ts';
 import type { ProviderConfig } from '../config/gateway-config-schema.ts';
-import type { UpstreamHttpClient } from '../wire/upstream-http-client.ts';
+import type { UpstreamHttpClient } from './shared/upstream-http-client.ts';
 
 /** What every upstream call gets: the client's abort signal and where to log. */
 export interface CallContext {

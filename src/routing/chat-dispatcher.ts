@@ -5,7 +5,7 @@ import type { ChatStreamEvent } from '../canonical/chat-stream-event.ts';
 import type { EmbeddingRequest, EmbeddingResponse } from '../canonical/embedding.ts';
 import { GatewayError, toGatewayError } from '../canonical/gateway-error.ts';
 import type { ImageGenerationRequest, ImageGenerationResponse } from '../canonical/image-generation.ts';
-import type { Usage } from '../canonical/usage.ts';
+import type { AttemptHandle, RequestOutcomeRecorder } from '../observability/request-outcome-recorder.ts';
 import type { CallContext } from '../providers/provider-adapter.ts';
 import { InMemoryReasoningStateStore } from '../state/in-memory-reasoning-state-store.ts';
 import type { ReasoningStateStore } from '../state/reasoning-state-store.ts';
@@ -21,8 +21,8 @@ import { DEFAULT_RETRY_POLICY, retryDelayMs, waitBeforeRetry, type RetryPolicy }
 export interface DispatchContext extends CallContext {
   /** Milliseconds spent inside upstream calls, for `x-llmux-overhead-ms`. */
   upstreamMs: number;
-  /** Called once with the final usage of a chat answer (per-key token limits). */
-  onUsage?: (usage: Usage) => void;
+  /** The request's outcome: every upstream attempt, the usage and the upstream's timing go there. */
+  outcome?: RequestOutcomeRecorder;
   /** Model names the client key may use; undefined means all. */
   allowedModels?: ReadonlySet<string>;
   /** Where the request went, once known (for `x-llmux-provider` / `x-llmux-model`). */
@@ -63,14 +63,15 @@ export class ChatDispatcher {
 
   async stream(request: ChatRequest, context: DispatchContext): Promise<RoutedStream> {
     const model = await this.resolve(request.model, context);
-    return this.withFallback(model, context, async (target) => {
+    return this.withFallback(model, context, async (target, attempt) => {
       const upstreamRequest = this.upstreamRequest(request, target, true);
       const startedAt = performance.now();
       try {
         const held = await holdUntilOutput(await target.provider.streamChat(upstreamRequest, context));
         for (const event of held.held) if (event.type === 'response-start' && event.degraded !== undefined) declareDegraded(context, target, event.degraded);
-        const recorder = new ReasoningStateRecorder(this.reasoningState, target.provider.type, target.upstreamModel);
-        return { events: measureChatStream(held, upstreamRequest, startedAt, context.onUsage, recorder), target, model };
+        const reasoningState = new ReasoningStateRecorder(this.reasoningState, target.provider.type, target.upstreamModel);
+        const report = context.outcome === undefined ? { reasoningState } : { outcome: context.outcome, attempt, reasoningState };
+        return { events: measureChatStream(held, upstreamRequest, startedAt, report), target, model };
       } finally {
         context.upstreamMs += performance.now() - startedAt;
       }
@@ -79,16 +80,18 @@ export class ChatDispatcher {
 
   async complete(request: ChatRequest, context: DispatchContext): Promise<RoutedResponse> {
     const model = await this.resolve(request.model, context);
-    return this.withFallback(model, context, async (target) => {
+    return this.withFallback(model, context, async (target, attempt) => {
       const upstreamRequest = this.upstreamRequest(request, target, false);
       const startedAt = performance.now();
       try {
         const response = await target.provider.completeChat(upstreamRequest, context);
+        attempt?.succeed();
+        if (response.timing !== undefined) context.outcome?.setUpstreamTiming(response.timing);
         response.timing ??= measuredTiming(startedAt, undefined);
         response.usage ??= await countChatUsage(upstreamRequest.messages, upstreamRequest.tools, responseOutputText(response), context.signal);
         if (response.degraded !== undefined) declareDegraded(context, target, response.degraded);
         new ReasoningStateRecorder(this.reasoningState, target.provider.type, target.upstreamModel).observeResponse(response);
-        context.onUsage?.(response.usage);
+        context.outcome?.setUsage(response.usage);
         return { response, target, model };
       } finally {
         context.upstreamMs += performance.now() - startedAt;
@@ -98,7 +101,7 @@ export class ChatDispatcher {
 
   async embed(request: EmbeddingRequest, context: DispatchContext): Promise<{ response: EmbeddingResponse; target: RouteTarget }> {
     const model = await this.resolve(request.model, context);
-    return this.withFallback(model, context, async (target) => {
+    return this.withFallback(model, context, async (target, attempt) => {
       const embed = target.provider.embed?.bind(target.provider);
       if (embed === undefined) {
         throw new GatewayError('invalid_request', `model '${model.name}' does not support embeddings (provider '${target.provider.id}')`, {
@@ -106,13 +109,13 @@ export class ChatDispatcher {
           retryable: false,
         });
       }
-      return this.timed(context, async () => ({ response: await embed({ ...request, model: target.upstreamModel }, context), target }));
+      return this.timed(context, attempt, async () => ({ response: await embed({ ...request, model: target.upstreamModel }, context), target }));
     });
   }
 
   async generateImages(request: ImageGenerationRequest, context: DispatchContext): Promise<{ response: ImageGenerationResponse; target: RouteTarget }> {
     const model = await this.resolve(request.model, context);
-    return this.withFallback(model, context, async (target) => {
+    return this.withFallback(model, context, async (target, attempt) => {
       const generate = target.provider.generateImages?.bind(target.provider);
       if (generate === undefined) {
         throw new GatewayError('invalid_request', `model '${model.name}' cannot generate images (provider '${target.provider.id}')`, {
@@ -120,7 +123,7 @@ export class ChatDispatcher {
           retryable: false,
         });
       }
-      return this.timed(context, async () => ({ response: await generate({ ...request, model: target.upstreamModel }, context), target }));
+      return this.timed(context, attempt, async () => ({ response: await generate({ ...request, model: target.upstreamModel }, context), target }));
     });
   }
 
@@ -132,22 +135,33 @@ export class ChatDispatcher {
 
   /** Resolve a model name, refusing names the client's key may not use. */
   async resolve(name: string, context: DispatchContext): Promise<ResolvedModel> {
+    if (context.outcome !== undefined) context.outcome.requestedModel ??= name;
     if (context.allowedModels !== undefined && !context.allowedModels.has(name)) {
       throw new GatewayError('permission', `this API key may not use model '${name}'`, { param: 'model', code: 'model_not_allowed' });
     }
     return this.router.resolve(name);
   }
 
-  private async timed<T>(context: DispatchContext, call: () => Promise<T>): Promise<T> {
+  private async timed<T>(context: DispatchContext, attempt: AttemptHandle | undefined, call: () => Promise<T>): Promise<T> {
     const startedAt = performance.now();
     try {
-      return await call();
+      const result = await call();
+      attempt?.succeed();
+      return result;
     } finally {
       context.upstreamMs += performance.now() - startedAt;
     }
   }
 
-  private async withFallback<T>(model: ResolvedModel, context: DispatchContext, call: (target: RouteTarget) => Promise<T>): Promise<T> {
+  /**
+   * Each call is one attempt in the request's outcome: `call` marks it a success when the answer
+   * is whole (a stream: when it ends); a throw marks it failed here.
+   */
+  private async withFallback<T>(
+    model: ResolvedModel,
+    context: DispatchContext,
+    call: (target: RouteTarget, attempt: AttemptHandle | undefined) => Promise<T>,
+  ): Promise<T> {
     if (model.targets.length === 0) {
       throw new GatewayError('not_found', `model '${model.name}' has no usable target; check its providers in the config`, { param: 'model' });
     }
@@ -156,10 +170,12 @@ export class ChatDispatcher {
       context.target = target;
       for (let attempt = 0; ; attempt++) {
         if (context.signal.aborted) throw new GatewayError('canceled', 'request canceled');
+        const recorded = context.outcome?.beginAttempt(target.provider.id, target.provider.type, target.upstreamModel);
         try {
-          return await call(target);
+          return await call(target, recorded);
         } catch (thrown) {
           const error = toGatewayError(thrown);
+          recorded?.fail(error);
           if (error.kind === 'canceled' || context.signal.aborted) throw error;
           lastError = error;
           const delay = retryDelayMs(this.retryPolicy, error, attempt);
@@ -168,7 +184,9 @@ export class ChatDispatcher {
             `upstream call failed: ${error.message}`,
           );
           if (delay === undefined) break;
+          const waitStartedAt = performance.now();
           await waitBeforeRetry(delay, context.signal);
+          context.outcome?.addRetryWait(performance.now() - waitStartedAt);
         }
       }
       if (!lastError.retryable) throw lastError;
@@ -186,6 +204,7 @@ function responseOutputText(response: ChatResponse): string {
 function declareDegraded(context: DispatchContext, target: RouteTarget, fields: readonly DegradedField[]): void {
   if (fields.length === 0) return;
   context.degraded.push(...fields);
+  context.outcome?.addDegraded(fields);
   context.log.warn(
     { provider: target.provider.id, model: target.upstreamModel, degraded: fields },
     `request fields not honoured by provider '${target.provider.id}': ${fields.map((entry) => entry.field).join(', ')}`,

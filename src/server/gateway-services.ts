@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { ClientKeyAuthenticator } from '../auth/client-key-authenticator.ts';
 import type { ClientRateLimiter } from '../auth/client-rate-limiter.ts';
 import type { GatewayConfig } from '../config/gateway-config-schema.ts';
+import type { OutcomeHub } from '../observability/outcome-hub.ts';
 import type { ChatDispatcher } from '../routing/chat-dispatcher.ts';
 import type { ModelRouter } from '../routing/model-router.ts';
 import type { CorsPolicy } from './cors-policy.ts';
@@ -14,5 +15,7 @@ export interface GatewayServices {
   auth: ClientKeyAuthenticator;
   rateLimiter: ClientRateLimiter;
   cors: CorsPolicy;
+  /** Every request's outcome, delivered to its listeners once the request is over. */
+  outcomes: OutcomeHub;
   log: FastifyBaseLogger;
 }

@@ -35,6 +35,10 @@ export interface InboundProtocol {
  */
 export function registerProtocolScope(app: FastifyInstance, protocol: InboundProtocol, services: GatewayServices): void {
   void app.register(async (scope) => {
+    scope.addHook('onRequest', (request, _reply, done) => {
+      request.llmux.outcome.protocol = protocol.name;
+      done();
+    });
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
       const text = typeof body === 'string' ? body : body.toString('utf8');
@@ -48,6 +52,13 @@ export function registerProtocolScope(app: FastifyInstance, protocol: InboundPro
         const detail = error instanceof Error ? error.message : String(error);
         done(new GatewayError('invalid_request', `request body is not valid JSON: ${detail}`, { code: 'invalid_json' }), undefined);
       }
+    });
+
+    // The model the client asked for, as it wrote it, before anything can refuse the request.
+    scope.addHook('preValidation', (request, _reply, done) => {
+      const body = request.body;
+      if (typeof body === 'object' && body !== null && 'model' in body && typeof body.model === 'string') request.llmux.outcome.requestedModel = body.model;
+      done();
     });
 
     // With no client keys configured, access is open: no per-request check at all.
@@ -82,6 +93,7 @@ function admitClient(request: FastifyRequest, services: GatewayServices): Gatewa
   }
   const client = result.client;
   request.llmux.client = client;
+  request.llmux.outcome.keyName = client.name;
   if (client.models !== undefined) request.llmux.dispatch.allowedModels = client.models;
   // Limits are for model calls: listing models (clients poll /api/tags, /v1/models) is free.
   if ((client.rpm === undefined && client.tpm === undefined) || request.method !== 'POST') return undefined;
@@ -93,11 +105,11 @@ function admitClient(request: FastifyRequest, services: GatewayServices): Gatewa
       code: 'rate_limit_exceeded',
     });
   }
-  if (client.tpm !== undefined) request.llmux.dispatch.onUsage = (usage) => services.rateLimiter.recordTokens(client, totalTokens(usage));
   return undefined;
 }
 
 export function sendProtocolError(request: FastifyRequest, reply: FastifyReply, protocol: InboundProtocol, error: GatewayError): FastifyReply {
+  request.llmux.outcome.noteError(error);
   // Only a fault of llmux itself earns a stack trace; an upstream that failed or a client
   // mistake is logged as what it is, in one line.
   if (error.kind === 'internal') request.log.error({ err: error }, error.message);

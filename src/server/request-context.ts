@@ -1,6 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticatedClient } from '../auth/client-key-authenticator.ts';
 import { degradedHeaderValue } from '../canonical/degraded-field.ts';
+import { accessLogLine } from '../observability/access-log-line.ts';
+import { redactQueryString } from '../observability/redact-query-string.ts';
+import type { OutcomeHub } from '../observability/outcome-hub.ts';
+import type { RequestOutcomeRecorder } from '../observability/request-outcome-recorder.ts';
 import type { DispatchContext } from '../routing/chat-dispatcher.ts';
 import { safeHeaderValue } from './safe-header-value.ts';
 
@@ -16,23 +20,32 @@ export interface RequestContext {
   receivedAt: number;
   controller: AbortController;
   dispatch: DispatchContext;
+  /** The request's outcome as it forms; finalised when the socket closes. */
+  outcome: RequestOutcomeRecorder;
   client?: AuthenticatedClient;
 }
 
 /**
  * Gives the request its context: an abort signal that fires when the client goes away before the
- * response is finished (so the upstream call is cancelled at once), and the upstream-time counter.
+ * response is finished (so the upstream call is cancelled at once), the upstream-time counter,
+ * and its outcome — finalised once when the socket closes, then written as the access-log line.
  */
-export function attachRequestContext(request: FastifyRequest, reply: FastifyReply): void {
+export function attachRequestContext(request: FastifyRequest, reply: FastifyReply, outcomes: OutcomeHub): void {
   const controller = new AbortController();
+  const outcome = outcomes.begin({ requestId: String(request.id), protocol: 'none', route: request.routeOptions.url ?? pathOf(request.url) });
   const context: RequestContext = {
     receivedAt: performance.now(),
     controller,
-    dispatch: { signal: controller.signal, requestId: String(request.id), log: request.log, upstreamMs: 0, degraded: [] },
+    outcome,
+    dispatch: { signal: controller.signal, requestId: String(request.id), log: request.log, upstreamMs: 0, degraded: [], outcome },
   };
   request.llmux = context;
   reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) controller.abort();
+    const raw = reply.raw;
+    if (!raw.writableFinished) controller.abort();
+    void outcome.close({ finished: raw.writableFinished, headersSent: raw.headersSent, status: raw.statusCode }).then((final) => {
+      if (final !== undefined) request.log.info(accessLogLine(final, request.method, redactQueryString(request.url)), 'request');
+    });
   });
 }
 
@@ -51,4 +64,9 @@ export function llmuxHeaders(request: FastifyRequest): Record<string, string> {
   // Field names are the client's own: bounded, so a client cannot make the answer's headers too large to read.
   if (degraded.length > 0) headers['x-llmux-degraded'] = safeHeaderValue(degradedHeaderValue(degraded), 2048);
   return headers;
+}
+
+function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
 }

@@ -79,7 +79,10 @@ async function drainAndClose(app: FastifyInstance, gateway: BuiltGateway, drainT
   // Connections left idle by finished keep-alive requests would hold close() open until their
   // keep-alive timeout; reap them as they come, and cut whatever is still busy at the deadline.
   const reaper = setInterval(() => app.server.closeIdleConnections(), 50);
-  const deadline = setTimeout(() => app.server.closeAllConnections(), drainTimeoutMs);
+  const deadline = setTimeout(() => {
+    gateway.services.outcomes.markDrainCut();
+    app.server.closeAllConnections();
+  }, drainTimeoutMs);
   try {
     await app.close();
   } finally {

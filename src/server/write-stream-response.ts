@@ -7,12 +7,17 @@ import { llmuxHeaders } from './request-context.ts';
  * on the reply, CORS included), then each chunk written at once with no buffering, honouring
  * backpressure. Stops reading `chunks` as soon as the client goes away, which ends the upstream call.
  */
-export async function writeStreamResponse(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  contentType: string,
-  chunks: AsyncIterable<string>,
-): Promise<void> {
+export function writeStreamResponse(request: FastifyRequest, reply: FastifyReply, contentType: string, chunks: AsyncIterable<string>): Promise<void> {
+  const outcome = request.llmux.outcome;
+  outcome.streamed = true;
+  // The outcome waits for this to end: an aborted stream reports what it streamed on its way out.
+  const written = writeChunks(request, reply, contentType, chunks);
+  outcome.hold(written);
+  return written;
+}
+
+async function writeChunks(request: FastifyRequest, reply: FastifyReply, contentType: string, chunks: AsyncIterable<string>): Promise<void> {
+  const outcome = request.llmux.outcome;
   reply.hijack();
   const raw = reply.raw;
   const headers: Record<string, string | number | string[]> = {};
@@ -35,7 +40,9 @@ export async function writeStreamResponse(
   try {
     for await (const chunk of chunks) {
       if (raw.destroyed) break;
-      if (!raw.write(chunk)) {
+      const flowing = raw.write(chunk);
+      outcome.noteBytesWritten(Buffer.byteLength(chunk));
+      if (!flowing) {
         await Promise.race([once(raw, 'drain'), once(raw, 'close')]);
         if (raw.destroyed) break;
       }

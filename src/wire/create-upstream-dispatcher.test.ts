@@ -4,7 +4,7 @@ import { GatewayError } from '../canonical/gateway-error.ts';
 import { FakeHttpProxy } from '../../test-support/fake-http-proxy.ts';
 import { FakeUpstreamServer } from '../../test-support/fake-upstream-server.ts';
 import { LOOPBACK_CA, LOOPBACK_KEY, startLoopbackHttpsServer, type LoopbackHttpsServer } from './fixtures/start-loopback-https-server.ts';
-import { createUpstreamHttpClient, type UpstreamHttpClient, type UpstreamHttpClientOptions } from './upstream-http-client.ts';
+import { createUpstreamHttpClient, type UpstreamHttpClient, type UpstreamHttpClientOptions } from '../providers/shared/upstream-http-client.ts';
 
 function assertGatewayError(kind: GatewayError['kind'], message: RegExp): (error: unknown) => true {
   return (error: unknown) => {

@@ -2,7 +2,20 @@ import type { ConnectionOptions } from 'node:tls';
 import { Agent, Pool, ProxyAgent, errors as undiciErrors, type Dispatcher } from 'undici';
 import { GatewayError } from '../canonical/gateway-error.ts';
 import { createSocks5Connector } from './socks5-connector.ts';
-import type { UpstreamTimeouts } from './upstream-http-client.ts';
+
+/**
+ * How long to wait for the upstream, per phase. undici checks the connect, first-byte and idle
+ * deadlines on a coarse clock (about half a second per tick), so they fire up to a second late;
+ * the SOCKS5 handshake deadline is exact.
+ */
+export interface UpstreamTimeouts {
+  /** TCP connect, plus the proxy handshake and TLS when there are any. */
+  connectMs: number;
+  /** Request sent → response headers. */
+  firstByteMs: number;
+  /** Longest silence between two body chunks. */
+  idleMs: number;
+}
 
 export interface UpstreamDispatcherSettings {
   timeouts: UpstreamTimeouts;

@@ -4,7 +4,7 @@ import { FakeHttpProxy } from '../../test-support/fake-http-proxy.ts';
 import { FakeSocks5Proxy } from '../../test-support/fake-socks5-proxy.ts';
 import { FakeUpstreamServer } from '../../test-support/fake-upstream-server.ts';
 import { EnvironmentProxySettings } from './environment-proxy-settings.ts';
-import { createUpstreamHttpClient } from './upstream-http-client.ts';
+import { createUpstreamHttpClient } from '../providers/shared/upstream-http-client.ts';
 
 function proxyFor(environment: Record<string, string | undefined>, url: string): string | undefined {
   return new EnvironmentProxySettings(environment).proxyFor(new URL(url));
@@ -95,7 +95,7 @@ describe('upstream HTTP client, proxies from the environment', () => {
     const client = createUpstreamHttpClient(options);
     try {
       const response = await client.request({ url: `${upstream.baseUrl}/v1/models`, method: 'GET', signal: new AbortController().signal });
-      await response.body.dump();
+      await response.body.drain();
       return response.status;
     } finally {
       await client.close();

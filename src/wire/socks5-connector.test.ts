@@ -5,7 +5,7 @@ import { GatewayError } from '../canonical/gateway-error.ts';
 import { FakeSocks5Proxy } from '../../test-support/fake-socks5-proxy.ts';
 import { FakeUpstreamServer } from '../../test-support/fake-upstream-server.ts';
 import { LOOPBACK_CA, startLoopbackHttpsServer, type LoopbackHttpsServer } from './fixtures/start-loopback-https-server.ts';
-import { createUpstreamHttpClient, type UpstreamHttpClient, type UpstreamHttpClientOptions } from './upstream-http-client.ts';
+import { createUpstreamHttpClient, type UpstreamHttpClient, type UpstreamHttpClientOptions } from '../providers/shared/upstream-http-client.ts';
 
 function assertGatewayError(kind: GatewayError['kind'], message: RegExp): (error: unknown) => true {
   return (error: unknown) => {

@@ -1,5 +1,4 @@
-import type { ChatResponse } from '../../canonical/chat-response.ts';
-import type { TokenLogprob } from '../../canonical/logprobs.ts';
+import { responseLogprobs, type ChatResponse } from '../../canonical/chat-response.ts';
 import { ollamaFileMarkdown } from './ollama-file-markdown.ts';
 import { ollamaMetrics } from './ollama-metrics.ts';
 import { ollamaDoneReason } from './ollama-stream-encoder.ts';
@@ -22,19 +21,13 @@ export function buildOllamaFinalResponse(
   let text = '';
   let reasoning = '';
   const toolCalls: OllamaToolCallOut[] = [];
-  const logprobs: TokenLogprob[] = [];
-  let wantsLogprobs = false;
   for (const part of response.parts) {
-    if (part.type === 'text') {
-      text += part.text;
-      if (part.logprobs !== undefined) {
-        wantsLogprobs = true;
-        logprobs.push(...part.logprobs);
-      }
-    } else if (part.type === 'reasoning') reasoning += part.text;
+    if (part.type === 'text') text += part.text;
+    else if (part.type === 'reasoning') reasoning += part.text;
     else if (part.type === 'tool-call') toolCalls.push(toOllamaToolCall(ollamaToolCallId(), part.name, part.arguments, toolCalls.length));
     else text += ollamaFileMarkdown(part.url, part.mediaType, part.name);
   }
+  const logprobs = responseLogprobs(response);
   const result: Record<string, unknown> = { model, created_at: ollamaNow() };
   if (kind === 'chat') {
     const message: Record<string, unknown> = { role: 'assistant', content: text };
@@ -48,10 +41,10 @@ export function buildOllamaFinalResponse(
   result.done = true;
   result.done_reason = ollamaDoneReason(response.finishReason);
   // Field order as Ollama's encoder writes them (api/types.go ChatResponse / GenerateResponse).
-  if (kind === 'chat' && wantsLogprobs) result.logprobs = toOllamaLogprobs(logprobs);
+  if (kind === 'chat' && logprobs !== undefined) result.logprobs = toOllamaLogprobs(logprobs);
   if (context !== undefined) result.context = context;
   Object.assign(result, ollamaMetrics(response.usage, response.timing));
   if (kind === 'generate' && toolCalls.length > 0) result.tool_calls = toolCalls;
-  if (kind === 'generate' && wantsLogprobs) result.logprobs = toOllamaLogprobs(logprobs);
+  if (kind === 'generate' && logprobs !== undefined) result.logprobs = toOllamaLogprobs(logprobs);
   return result;
 }

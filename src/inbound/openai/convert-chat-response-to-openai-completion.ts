@@ -1,5 +1,4 @@
-import type { ChatResponse } from '../../canonical/chat-response.ts';
-import type { TokenLogprob } from '../../canonical/logprobs.ts';
+import { responseLogprobs, type ChatResponse } from '../../canonical/chat-response.ts';
 import { fileAsMarkdown } from './file-as-markdown.ts';
 import { newOpenAIId } from './new-openai-id.ts';
 import { toOpenAICompletionLogprobs, type OpenAICompletionLogprobs } from './to-openai-logprobs.ts';
@@ -18,23 +17,17 @@ export interface OpenAITextCompletion {
 /** A whole canonical answer → the legacy `text_completion` object. Reasoning has no place in it. */
 export function convertChatResponseToOpenAICompletion(response: ChatResponse, model: string): OpenAITextCompletion {
   let text = '';
-  const logprobs: TokenLogprob[] = [];
-  let wantsLogprobs = false;
   for (const part of response.parts) {
-    if (part.type === 'text') {
-      text += part.text;
-      if (part.logprobs !== undefined) {
-        wantsLogprobs = true;
-        logprobs.push(...part.logprobs);
-      }
-    } else if (part.type === 'generated-file') text += (text.length === 0 ? '' : '\n\n') + fileAsMarkdown(part);
+    if (part.type === 'text') text += part.text;
+    else if (part.type === 'generated-file') text += (text.length === 0 ? '' : '\n\n') + fileAsMarkdown(part);
   }
+  const logprobs = responseLogprobs(response);
   return {
     id: newOpenAIId('cmpl-'),
     object: 'text_completion',
     created: response.created ?? Math.floor(Date.now() / 1000),
     model,
-    choices: [{ text, index: 0, logprobs: wantsLogprobs ? toOpenAICompletionLogprobs(logprobs) : null, finish_reason: toOpenAIFinishReason(response.finishReason, false) }],
+    choices: [{ text, index: 0, logprobs: logprobs === undefined ? null : toOpenAICompletionLogprobs(logprobs), finish_reason: toOpenAIFinishReason(response.finishReason, false) }],
     usage: toOpenAIUsage(response.usage),
   };
 }

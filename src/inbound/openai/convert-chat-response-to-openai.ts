@@ -1,5 +1,4 @@
-import type { ChatResponse } from '../../canonical/chat-response.ts';
-import type { TokenLogprob } from '../../canonical/logprobs.ts';
+import { responseLogprobs, type ChatResponse } from '../../canonical/chat-response.ts';
 import { fileAsMarkdown } from './file-as-markdown.ts';
 import { newOpenAIId } from './new-openai-id.ts';
 import { toOpenAIChatLogprobs, type OpenAIChatLogprobs } from './to-openai-logprobs.ts';
@@ -40,16 +39,9 @@ export function convertChatResponseToOpenAI(response: ChatResponse, model: strin
   let text = '';
   let reasoning = '';
   const toolCalls: OpenAIToolCall[] = [];
-  const logprobs: TokenLogprob[] = [];
-  let wantsLogprobs = false;
   for (const part of response.parts) {
-    if (part.type === 'text') {
-      text += part.text;
-      if (part.logprobs !== undefined) {
-        wantsLogprobs = true;
-        logprobs.push(...part.logprobs);
-      }
-    } else if (part.type === 'reasoning') reasoning += part.text;
+    if (part.type === 'text') text += part.text;
+    else if (part.type === 'reasoning') reasoning += part.text;
     else if (part.type === 'tool-call') toolCalls.push({ id: part.id, type: 'function', function: { name: part.name, arguments: part.arguments } });
     else text += (text.length === 0 ? '' : '\n\n') + fileAsMarkdown(part);
   }
@@ -62,12 +54,13 @@ export function convertChatResponseToOpenAI(response: ChatResponse, model: strin
   };
   if (reasoning.length > 0) message.reasoning_content = reasoning;
   if (hasToolCalls) message.tool_calls = toolCalls;
+  const logprobs = responseLogprobs(response);
   return {
     id: response.id ?? newOpenAIId('chatcmpl-'),
     object: 'chat.completion',
     created: response.created ?? Math.floor(Date.now() / 1000),
     model,
-    choices: [{ index: 0, message, logprobs: wantsLogprobs ? toOpenAIChatLogprobs(logprobs) : null, finish_reason: toOpenAIFinishReason(response.finishReason, hasToolCalls) }],
+    choices: [{ index: 0, message, logprobs: logprobs === undefined ? null : toOpenAIChatLogprobs(logprobs), finish_reason: toOpenAIFinishReason(response.finishReason, hasToolCalls) }],
     usage: toOpenAIUsage(response.usage),
   };
 }

@@ -6,7 +6,7 @@ import { GatewayError } from '../../canonical/gateway-error.ts';
 import { gatewayConfigSchema } from '../../config/gateway-config-schema.ts';
 import { createLogger } from '../../observability/create-logger.ts';
 import { buildGateway } from '../../server/build-gateway.ts';
-import { createUpstreamHttpClient } from '../../wire/upstream-http-client.ts';
+import { createUpstreamHttpClient } from '../shared/upstream-http-client.ts';
 import { FakeCerebrasUpstream } from '../../../test-support/fake-cerebras-upstream.ts';
 import { collectChatResponse } from '../collect-chat-response.ts';
 import type { CallContext, ProviderAdapter } from '../provider-adapter.ts';

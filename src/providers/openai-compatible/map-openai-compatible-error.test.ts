@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { mapOpenAICompatibleError, mapOpenAICompatibleStreamError, retryAfterSeconds } from './map-openai-compatible-error.ts';
+import { mapOpenAICompatibleError, mapOpenAICompatibleStreamError } from './map-openai-compatible-error.ts';
 
 function map(status: number, body: unknown, headers: Record<string, string> = {}) {
   return mapOpenAICompatibleError({ status, headers, text: typeof body === 'string' ? body : JSON.stringify(body) });
@@ -86,19 +86,6 @@ describe('mapOpenAICompatibleError', () => {
     assert.equal(map(500, {}, { 'x-should-retry': 'false' }).retryable, false);
     assert.equal(map(409, {}, { 'x-should-retry': 'true' }).retryable, true);
     assert.equal(map(429, { error: { message: 'You exceeded your current quota', type: 'insufficient_quota', code: 'insufficient_quota' } }).retryable, false);
-  });
-});
-
-describe('retryAfterSeconds', () => {
-  it('reads seconds, milliseconds and HTTP dates, and ignores junk', () => {
-    assert.equal(retryAfterSeconds({ 'retry-after': '0' }), 0);
-    assert.equal(retryAfterSeconds({ 'retry-after': ['3', '4'] }), 3);
-    const inOneMinute = new Date(Date.now() + 60_000).toUTCString();
-    const fromDate = retryAfterSeconds({ 'retry-after': inOneMinute }) ?? -1;
-    assert.ok(fromDate > 0 && fromDate <= 60, String(fromDate));
-    assert.equal(retryAfterSeconds({ 'retry-after': 'soon' }), undefined);
-    assert.equal(retryAfterSeconds({ 'retry-after': '' }), undefined);
-    assert.equal(retryAfterSeconds({}), undefined);
   });
 });
 

@@ -1,6 +1,8 @@
 import { GatewayError, gatewayErrorKindForUpstreamStatus } from '../../canonical/gateway-error.ts';
-import { headerValue, type UpstreamResponse } from '../../wire/upstream-http-client.ts';
-import type { UpstreamErrorInput } from './openai-compatible-dialect.ts';
+import type { UpstreamErrorInput } from '../shared/check-upstream-status.ts';
+import { keyRefusalMessage } from '../shared/key-refusal-message.ts';
+import { retryAfterSeconds } from '../shared/retry-after-seconds.ts';
+import { headerValue } from '../shared/upstream-http-client.ts';
 import { openAICompatibleErrorFieldsSchema } from './openai-compatible-response-schemas.ts';
 
 interface ErrorFields {
@@ -23,7 +25,7 @@ export function mapOpenAICompatibleError(input: UpstreamErrorInput): GatewayErro
   const fields = parseErrorText(input.text);
   const kind = gatewayErrorKindForUpstreamStatus(input.status);
   const upstreamMessage = fields.message ?? plainTextMessage(input.text) ?? `the upstream answered HTTP ${input.status} with no message`;
-  const message = keyRefusalMessage(input, upstreamMessage) ?? upstreamMessage;
+  const message = (input.providerId === undefined ? undefined : keyRefusalMessage(input.status, input.providerId, upstreamMessage)) ?? upstreamMessage;
   const options: ConstructorParameters<typeof GatewayError>[2] = { upstreamStatus: input.status };
   if (fields.param !== undefined) options.param = fields.param;
   const code = machineCode(fields);
@@ -36,17 +38,6 @@ export function mapOpenAICompatibleError(input: UpstreamErrorInput): GatewayErro
   // OpenAI answers an exhausted quota with 429, but waiting will not help.
   if (fields.code === 'insufficient_quota' || fields.type === 'insufficient_quota') options.retryable = false;
   return new GatewayError(kind, message, options);
-}
-
-/**
- * An upstream 401/403 is about the key llmux holds for the provider, not the client's own key;
- * passed on bare ("Wrong API Key"), it sends the client hunting for a fault in its own setup.
- */
-function keyRefusalMessage(input: UpstreamErrorInput, upstreamMessage: string): string | undefined {
-  if (input.providerId === undefined) return undefined;
-  if (input.status === 401) return `provider '${input.providerId}' rejected the API key llmux is configured with: ${upstreamMessage} (check its api_key)`;
-  if (input.status === 403) return `provider '${input.providerId}' refused the request made with the API key llmux is configured with: ${upstreamMessage}`;
-  return undefined;
 }
 
 /**
@@ -64,19 +55,6 @@ export function mapOpenAICompatibleStreamError(payload: unknown): GatewayError {
   if (code !== undefined) options.code = code;
   const kind = status === undefined ? 'upstream' : gatewayErrorKindForUpstreamStatus(status);
   return new GatewayError(kind, fields.message ?? 'the upstream reported an error in the middle of the stream', options);
-}
-
-/** `retry-after-ms`, else `retry-after` in seconds or as an HTTP date. */
-export function retryAfterSeconds(headers: UpstreamResponse['headers']): number | undefined {
-  const milliseconds = Number.parseFloat(headerValue(headers, 'retry-after-ms') ?? '');
-  if (Number.isFinite(milliseconds) && milliseconds >= 0) return milliseconds / 1000;
-  const value = headerValue(headers, 'retry-after');
-  if (value === undefined) return undefined;
-  const seconds = Number(value);
-  if (value.trim() !== '' && Number.isFinite(seconds) && seconds >= 0) return seconds;
-  const date = Date.parse(value);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, (date - Date.now()) / 1000);
 }
 
 /** `code`, unless it only repeats the HTTP status (Poe sends `"code":401`); then `type`. */

@@ -6,7 +6,7 @@ import type { ChatRequest } from '../../canonical/chat-request.ts';
 import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
 import { GatewayError } from '../../canonical/gateway-error.ts';
 import type { ProviderConfig } from '../../config/gateway-config-schema.ts';
-import { createUpstreamHttpClient } from '../../wire/upstream-http-client.ts';
+import { createUpstreamHttpClient } from '../shared/upstream-http-client.ts';
 import { FakeUpstreamServer } from '../../../test-support/fake-upstream-server.ts';
 import type { CallContext, ProviderAdapter } from '../provider-adapter.ts';
 import { createOpenAICompatibleProvider } from './create-openai-compatible-provider.ts';
@@ -152,12 +152,18 @@ describe('OpenAICompatibleAdapter', () => {
     });
     const provider = adapter({ api_key: 'k1', api_keys: ['k2', 'k3'] });
     const used: string[] = [];
+    const outcomes: string[] = [];
     for (let i = 0; i < 6; i++) {
-      await provider.completeChat(REQUEST, callContext().context).catch((error: unknown) => assert.equal((error as GatewayError).kind, 'authentication'));
+      const outcome = await provider.completeChat(REQUEST, callContext().context).then(
+        () => 'ok',
+        (error: unknown) => (error instanceof GatewayError ? error.kind : String(error)),
+      );
+      outcomes.push(outcome);
       used.push(String(upstream.calls.at(-1)?.headers.authorization).replace('Bearer ', ''));
     }
     assert.equal(calls, 6);
     assert.deepEqual(used, ['k1', 'k2', 'k3', 'k1', 'k3', 'k1']);
+    assert.deepEqual(outcomes, ['ok', 'authentication', 'ok', 'ok', 'ok', 'ok']);
   });
 
   it('throws upstream errors before the stream starts, with status, message and retry-after', async () => {

@@ -5,10 +5,13 @@ import type { DegradedField } from '../../canonical/degraded-field.ts';
 import type { EmbeddingRequest, EmbeddingResponse } from '../../canonical/embedding.ts';
 import { GatewayError } from '../../canonical/gateway-error.ts';
 import type { ProviderModel } from '../../canonical/model-info.ts';
-import { headerValue, mapTransportError, type UpstreamHttpClient, type UpstreamResponse } from '../../wire/upstream-http-client.ts';
 import { collectChatResponse } from '../collect-chat-response.ts';
 import type { CallContext, ProviderAdapter, ProviderFactoryInput } from '../provider-adapter.ts';
-import { ApiKeyPool, apiKeysFromConfig } from '../api-key-pool.ts';
+import { ApiKeyPool, apiKeysFromConfig } from '../shared/api-key-pool.ts';
+import { checkUpstreamStatus } from '../shared/check-upstream-status.ts';
+import { readUpstreamJson } from '../shared/read-upstream-body.ts';
+import { streamUpstreamEvents } from '../shared/stream-upstream-events.ts';
+import { headerValue, type UpstreamHttpClient, type UpstreamResponse } from '../shared/upstream-http-client.ts';
 import { convertChatRequestToOpenAICompatible } from './convert-chat-request-to-openai-compatible.ts';
 import { convertOpenAICompatibleCompletion } from './convert-openai-compatible-completion.ts';
 import { convertOpenAICompatibleEmbeddings } from './convert-openai-compatible-embeddings.ts';
@@ -23,7 +26,6 @@ import { replayChatResponse } from '../replay-chat-response.ts';
 const ESSENTIAL_FIELDS = new Set(['model', 'messages', 'stream', 'stream_options', 'tools', 'tool_choice', 'response_format']);
 /** How much of a body left unread after `[DONE]` is drained so the connection can be reused. */
 const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
-const SHOWN_BODY_CHARS = 200;
 
 /**
  * Any upstream speaking OpenAI chat completions. What differs between upstreams is in the
@@ -76,7 +78,7 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   async listModels(context: CallContext): Promise<ProviderModel[]> {
     const url = this.url('/models');
     const response = await this.send('GET', url, undefined, context);
-    return convertOpenAICompatibleModels(await readJson(response, url));
+    return convertOpenAICompatibleModels(await readUpstreamJson(response, url));
   }
 
   async close(): Promise<void> {
@@ -88,7 +90,7 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     const body: Record<string, unknown> = { model: request.model, input: request.input, encoding_format: 'float' };
     if (request.dimensions !== undefined) body.dimensions = request.dimensions;
     const response = await this.send('POST', url, JSON.stringify(body), context);
-    return convertOpenAICompatibleEmbeddings(await readJson(response, url), request.input.length);
+    return convertOpenAICompatibleEmbeddings(await readUpstreamJson(response, url), request.input.length);
   }
 
   /**
@@ -113,52 +115,33 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   }
 
   /** One upstream call with the next key; any status outside 2xx is thrown as a GatewayError. */
-  private async send(method: 'GET' | 'POST', url: string, body: string | undefined, context: CallContext): Promise<UpstreamResponse> {
-    const key = this.keys.next();
-    const headers: Record<string, string> = { accept: 'application/json, text/event-stream', 'user-agent': 'llmux' };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    if (key !== undefined) headers.authorization = `Bearer ${key}`;
-    Object.assign(headers, this.extraHeaders);
-    const response = await this.httpClient.request(body === undefined ? { url, method, headers, signal: context.signal } : { url, method, headers, body, signal: context.signal });
-    if (response.status >= 200 && response.status < 300) return response;
-    let error: GatewayError;
-    if (response.status >= 300 && response.status < 400) {
-      await response.body.dump().catch(() => undefined);
-      const location = headerValue(response.headers, 'location') ?? 'elsewhere';
-      error = new GatewayError('upstream', `provider '${this.id}' redirected ${url} to ${location}; check its base_url`, { upstreamStatus: response.status, retryable: false });
-    } else {
-      const input = { status: response.status, headers: response.headers, text: await readText(response, url), providerId: this.id };
-      error = this.dialect.parseErrorBody(input) ?? mapOpenAICompatibleError(input);
-    }
-    throw this.keys.reportFailure(key, error);
+  private send(method: 'GET' | 'POST', url: string, body: string | undefined, context: CallContext): Promise<UpstreamResponse> {
+    return this.keys.withKey(async (key) => {
+      const headers: Record<string, string> = { accept: 'application/json, text/event-stream', 'user-agent': 'llmux' };
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      if (key !== undefined) headers.authorization = `Bearer ${key}`;
+      Object.assign(headers, this.extraHeaders);
+      const response = await this.httpClient.request(body === undefined ? { url, method, headers, signal: context.signal } : { url, method, headers, body, signal: context.signal });
+      return checkUpstreamStatus(response, {
+        url,
+        providerId: this.id,
+        parseError: (input) => this.dialect.parseErrorBody(input) ?? mapOpenAICompatibleError(input),
+      });
+    });
   }
 
   private async readCompletion(response: UpstreamResponse, url: string): Promise<ChatResponse> {
-    const payload = await readJson(response, url);
+    const payload = await readUpstreamJson(response, url);
     if (typeof payload === 'object' && payload !== null && 'error' in payload && payload.error != null) throw mapOpenAICompatibleStreamError(payload);
     return convertOpenAICompatibleCompletion(payload, this.dialect);
   }
 
-  /**
-   * Decodes a stream body. Once the stream finished, the rest of the body is drained so the
-   * keep-alive connection is reused; if the consumer stops early (client gone), the body is
-   * destroyed, which closes the upstream connection and ends generation there.
-   */
-  private async *streamEvents(response: UpstreamResponse, url: string, degraded: DegradedField[]): AsyncGenerator<ChatStreamEvent> {
-    let finished = false;
-    try {
-      for await (const event of decodeOpenAICompatibleStream(response.body.iterator({ destroyOnReturn: false }), this.dialect, url, degraded)) {
-        if (event.type === 'finish') finished = true;
-        yield event;
-      }
-    } finally {
-      if (finished) void response.body.dump({ limit: DRAIN_LIMIT_BYTES }).catch(() => undefined);
-      else {
-        // Destroying an unfinished undici body emits an abort error; nobody is reading any more.
-        response.body.on('error', () => undefined);
-        response.body.destroy();
-      }
-    }
+  /** Decodes a stream body; the connection is drained after `finish`, closed otherwise. */
+  private streamEvents(response: UpstreamResponse, url: string, degraded: DegradedField[]): AsyncGenerator<ChatStreamEvent> {
+    return streamUpstreamEvents(response.body, (chunks) => decodeOpenAICompatibleStream(chunks, this.dialect, url, degraded), {
+      isEnd: (event) => event.type === 'finish',
+      drainLimitBytes: DRAIN_LIMIT_BYTES,
+    });
   }
 
   private url(path: string): string {
@@ -176,25 +159,6 @@ function isEventStream(response: UpstreamResponse): boolean {
 
 async function* replayEvents(events: ChatStreamEvent[]): AsyncGenerator<ChatStreamEvent> {
   yield* events;
-}
-
-async function readText(response: UpstreamResponse, url: string): Promise<string> {
-  try {
-    return await response.body.text();
-  } catch (error) {
-    throw mapTransportError(error, url);
-  }
-}
-
-/** A 2xx body as JSON; a body that is not JSON is the upstream's fault. */
-async function readJson(response: UpstreamResponse, url: string): Promise<unknown> {
-  const text = await readText(response, url);
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    const shown = text.length > SHOWN_BODY_CHARS ? text.slice(0, SHOWN_BODY_CHARS) + '…' : text;
-    throw new GatewayError('upstream', `the upstream answered HTTP ${response.status} with a body that is not JSON: ${shown}`, { upstreamStatus: response.status });
-  }
 }
 
 /** The body field a 400 blames, when it is one llmux may leave out. */

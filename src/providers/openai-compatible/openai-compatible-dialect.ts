@@ -4,22 +4,13 @@ import type { GatewayError } from '../../canonical/gateway-error.ts';
 import type { ReasoningEffort } from '../../canonical/reasoning-options.ts';
 import type { Timing } from '../../canonical/timing.ts';
 import type { Usage } from '../../canonical/usage.ts';
-import type { UpstreamResponse } from '../../wire/upstream-http-client.ts';
+import type { UpstreamErrorInput } from '../shared/check-upstream-status.ts';
 import type { OpenAICompatibleRequestBody } from './openai-compatible-request-body.ts';
 
 /** What a dialect reads from a chunk's (or a whole response's) own fields beyond OpenAI's. */
 export interface OpenAICompatibleExtras {
   timing?: Timing;
   usage?: Usage;
-}
-
-export interface UpstreamErrorInput {
-  status: number;
-  headers: UpstreamResponse['headers'];
-  /** The response body as text (possibly empty). */
-  text: string;
-  /** The provider's configured id, to say whose key an upstream 401/403 refused. */
-  providerId?: string;
 }
 
 /**

@@ -4,7 +4,7 @@ import { GatewayError } from '../../canonical/gateway-error.ts';
 import type { Timing } from '../../canonical/timing.ts';
 import type { Usage } from '../../canonical/usage.ts';
 import { decodeSse } from '../../wire/sse-decoder.ts';
-import { mapTransportError } from '../../wire/upstream-http-client.ts';
+import { mapTransportError } from '../shared/map-transport-error.ts';
 import { ChatStreamBuilder } from '../chat-stream-builder.ts';
 import { contentText } from './content-text.ts';
 import { mapOpenAICompatibleStreamError } from './map-openai-compatible-error.ts';

@@ -4,7 +4,7 @@ import type { ChatRequest } from '../../canonical/chat-request.ts';
 import { GatewayError } from '../../canonical/gateway-error.ts';
 import type { ProviderConfig } from '../../config/gateway-config-schema.ts';
 import { createLogger } from '../../observability/create-logger.ts';
-import type { UpstreamHttpClient, UpstreamRequest } from '../../wire/upstream-http-client.ts';
+import type { UpstreamHttpClient, UpstreamRequest } from '../shared/upstream-http-client.ts';
 import type { CallContext } from '../provider-adapter.ts';
 import { createPoeProvider } from './create-poe-provider.ts';
 

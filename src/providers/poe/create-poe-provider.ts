@@ -2,7 +2,7 @@ import type { ProviderFactory } from '../provider-adapter.ts';
 import { PoeAttachmentUploader } from './poe-attachment-uploader.ts';
 import { PoeBotAdapter } from './poe-bot-adapter.ts';
 import { normalizePoeBotBaseUrl, POE_ENDPOINTS, poeModelsUrlForBotBase } from './poe-endpoints.ts';
-import { ApiKeyPool, apiKeysFromConfig } from '../api-key-pool.ts';
+import { ApiKeyPool, apiKeysFromConfig } from '../shared/api-key-pool.ts';
 import { PoeOpenAIAdapter } from './poe-openai-adapter.ts';
 
 /**
@@ -20,7 +20,7 @@ export const createPoeProvider: ProviderFactory = (input) => {
       botBaseUrl,
       modelsUrl: config.models_url ?? poeModelsUrlForBotBase(botBaseUrl),
       keys: new ApiKeyPool(apiKeysFromConfig(config)),
-      uploader: new PoeAttachmentUploader(input.httpClient, config.upload_url ?? POE_ENDPOINTS.uploadUrl),
+      uploader: new PoeAttachmentUploader(input.httpClient, config.upload_url ?? POE_ENDPOINTS.uploadUrl, config.id),
       httpClient: input.httpClient,
       headers: config.headers ?? {},
       log: input.log,

@@ -2,7 +2,7 @@ import type { ChatRequest } from '../../canonical/chat-request.ts';
 import type { ChatResponse } from '../../canonical/chat-response.ts';
 import { GatewayError } from '../../canonical/gateway-error.ts';
 import type { GeneratedImage, ImageGenerationRequest, ImageGenerationResponse } from '../../canonical/image-generation.ts';
-import { headerValue, type UpstreamHttpClient } from '../../wire/upstream-http-client.ts';
+import { headerValue, type UpstreamHttpClient } from '../shared/upstream-http-client.ts';
 import type { CallContext } from '../provider-adapter.ts';
 import { aspectRatioForSize } from './aspect-ratio-for-size.ts';
 import { responseText } from '../../canonical/chat-response.ts';
@@ -61,13 +61,13 @@ async function download(found: FoundImage, httpClient: UpstreamHttpClient, conte
   }
   const response = await httpClient.request({ url: found.url, method: 'GET', headers: { accept: 'image/*' }, signal: context.signal });
   if (response.status !== 200) {
-    await response.body.dump();
+    await response.body.drain();
     throw new GatewayError('upstream', `could not download the generated image from ${new URL(found.url).host} (${response.status})`, {
       upstreamStatus: response.status,
       retryable: response.status >= 500,
     });
   }
-  const bytes = Buffer.from(await response.body.arrayBuffer());
+  const bytes = Buffer.from(await response.body.bytes());
   const mediaType = headerValue(response.headers, 'content-type')?.split(';')[0] ?? found.mediaType ?? 'image/png';
   return { b64Json: bytes.toString('base64'), mediaType };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { GatewayError, gatewayErrorKindForUpstreamStatus, type GatewayErrorKind } from '../../canonical/gateway-error.ts';
-import { headerValue, type UpstreamResponse } from '../../wire/upstream-http-client.ts';
+import type { UpstreamErrorInput } from '../shared/check-upstream-status.ts';
+import { retryAfterSeconds as readRetryAfter } from '../shared/retry-after-seconds.ts';
 
 /**
  * Poe's error bodies, read leniently. The OpenAI-compatible API answers
@@ -43,11 +44,7 @@ const KIND_BY_TYPE: Record<string, GatewayErrorKind> = {
 /** What a 5xx may be refined to: never to a 4xx kind, which would stop retries of a server failure. */
 const SERVER_REFINEMENTS = new Set<GatewayErrorKind>(['overloaded', 'timeout', 'rate_limit']);
 
-export interface PoeErrorInput {
-  status: number;
-  headers: UpstreamResponse['headers'];
-  text: string;
-}
+export type PoeErrorInput = Pick<UpstreamErrorInput, 'status' | 'headers' | 'text'>;
 
 /** What failed, for the message: `bot 'GPT-4o'`, `model 'GPT-4o'`, `the image upload`. */
 export interface PoeErrorSubject {
@@ -62,7 +59,7 @@ export interface PoeErrorSubject {
 export function parsePoeErrorBody(input: PoeErrorInput, subject: PoeErrorSubject = {}): GatewayError {
   const { detail, code, type } = readBody(input.text);
   const kind = chooseKind(input.status, code, type);
-  const retryAfterSeconds = parseRetryAfter(headerValue(input.headers, 'retry-after'));
+  const retryAfterSeconds = readRetryAfter(input.headers);
   const summary = summarize(kind, input.status, subject);
   const message = detail === undefined || detail === '' ? summary : `${summary}: ${detail}`;
   return new GatewayError(kind, message, {
@@ -138,14 +135,4 @@ function readBody(text: string): { detail: string | undefined; code: string | un
 
 function clip(text: string): string {
   return text.length > 500 ? text.slice(0, 497) + '...' : text;
-}
-
-/** `Retry-After` as seconds (delta-seconds or an HTTP date). */
-export function parseRetryAfter(value: string | undefined): number | undefined {
-  if (value === undefined || value.trim() === '') return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds);
-  const date = Date.parse(value);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, (date - Date.now()) / 1000);
 }

@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { MediaSource } from '../../canonical/chat-message.ts';
 import { GatewayError } from '../../canonical/gateway-error.ts';
-import type { UpstreamHttpClient } from '../../wire/upstream-http-client.ts';
+import { checkUpstreamStatus } from '../shared/check-upstream-status.ts';
+import { readUpstreamText } from '../shared/read-upstream-body.ts';
+import type { UpstreamHttpClient } from '../shared/upstream-http-client.ts';
 import { multipartFormBody } from './multipart-form-body.ts';
 import { parsePoeErrorBody } from './parse-poe-error-body.ts';
 
@@ -27,11 +29,13 @@ const CACHE_SIZE = 256;
 export class PoeAttachmentUploader {
   private readonly httpClient: UpstreamHttpClient;
   private readonly uploadUrl: string;
+  private readonly providerId: string;
   private readonly cache = new Map<string, PoeAttachment>();
 
-  constructor(httpClient: UpstreamHttpClient, uploadUrl: string) {
+  constructor(httpClient: UpstreamHttpClient, uploadUrl: string, providerId: string) {
     this.httpClient = httpClient;
     this.uploadUrl = uploadUrl;
+    this.providerId = providerId;
   }
 
   async upload(source: MediaSource, filename: string | undefined, key: string | undefined, signal: AbortSignal): Promise<PoeAttachment> {
@@ -60,16 +64,20 @@ export class PoeAttachmentUploader {
       body: request.body,
       signal,
     });
-    const text = await response.body.text();
-    if (response.status !== 200) {
-      const error = parsePoeErrorBody({ status: response.status, headers: response.headers, text }, { call: 'upload' });
-      throw new GatewayError(error.kind, `could not upload '${media.name}' to Poe: ${error.message}`, {
-        retryable: error.retryable,
-        upstreamStatus: response.status,
-        cause: error,
-        ...(error.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: error.retryAfterSeconds }),
-      });
-    }
+    await checkUpstreamStatus(response, {
+      url: this.uploadUrl,
+      providerId: this.providerId,
+      parseError: (input) => {
+        const error = parsePoeErrorBody(input, { call: 'upload' });
+        return new GatewayError(error.kind, `could not upload '${media.name}' to Poe: ${error.message}`, {
+          retryable: error.retryable,
+          upstreamStatus: input.status,
+          cause: error,
+          ...(error.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: error.retryAfterSeconds }),
+        });
+      },
+    });
+    const text = await readUpstreamText(response, this.uploadUrl);
     let json: unknown;
     try {
       json = JSON.parse(text);

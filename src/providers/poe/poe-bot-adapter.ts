@@ -6,14 +6,17 @@ import { GatewayError } from '../../canonical/gateway-error.ts';
 import type { ImageGenerationRequest, ImageGenerationResponse } from '../../canonical/image-generation.ts';
 import type { ProviderModel } from '../../canonical/model-info.ts';
 import { decodeSse } from '../../wire/sse-decoder.ts';
-import { headerValue, type UpstreamHttpClient, type UpstreamResponse } from '../../wire/upstream-http-client.ts';
+import { checkUpstreamStatus } from '../shared/check-upstream-status.ts';
+import { readUpstreamText } from '../shared/read-upstream-body.ts';
+import { streamUpstreamEvents } from '../shared/stream-upstream-events.ts';
+import { headerValue, type UpstreamHttpClient, type UpstreamResponse } from '../shared/upstream-http-client.ts';
 import { collectChatResponse } from '../collect-chat-response.ts';
 import type { CallContext, ProviderAdapter } from '../provider-adapter.ts';
 import { convertChatRequestToPoeQuery } from './convert-chat-request-to-poe-query.ts';
 import { generatePoeImages } from './generate-poe-images.ts';
 import type { PoeAttachmentUploader } from './poe-attachment-uploader.ts';
 import { decodePoeBotStream, type PoeBotStreamOptions } from './poe-bot-stream-decoder.ts';
-import type { ApiKeyPool } from '../api-key-pool.ts';
+import type { ApiKeyPool } from '../shared/api-key-pool.ts';
 import { fetchPoeModelList } from './poe-model-list.ts';
 import { parsePoeErrorBody } from './parse-poe-error-body.ts';
 
@@ -59,7 +62,7 @@ export class PoeBotAdapter implements ProviderAdapter {
   }
 
   listModels(context: CallContext): Promise<ProviderModel[]> {
-    return fetchPoeModelList(this.options.httpClient, this.options.modelsUrl, this.options.headers, context);
+    return fetchPoeModelList(this.options.httpClient, this.options.modelsUrl, this.options.headers, { ...context, providerId: this.id });
   }
 
   generateImages(request: ImageGenerationRequest, context: CallContext): Promise<ImageGenerationResponse> {
@@ -80,35 +83,25 @@ export class PoeBotAdapter implements ProviderAdapter {
   }
 
   /**
-   * Decodes the body. Once the bot is done, the little that is left of the body is read so the
-   * keep-alive connection is reused (the stream ends when that is done); if the consumer stops early (the client went away), the
-   * body is destroyed, which closes the connection and ends the bot's work. An in-band refusal
-   * of the key (`insufficient_fund`) cools the key down as an HTTP 402 does.
+   * Decodes the body. Poe ends the body right after `done`; a server that does not is cut off
+   * after a moment. An in-band refusal of the key (`insufficient_fund`) rests the key as an HTTP
+   * 402 does.
    */
   private async *events(response: UpstreamResponse, options: PoeBotStreamOptions, key: string | undefined): AsyncGenerator<ChatStreamEvent> {
-    let ended = false;
-    try {
-      for await (const event of decodePoeBotStream(decodeSse(response.body.iterator({ destroyOnReturn: false })), options)) {
-        if (event.type === 'finish') ended = true;
-        if (event.type === 'error') {
-          ended = true;
-          yield { type: 'error', error: this.options.keys.reportFailure(key, event.error) };
-        } else {
-          yield event;
-        }
-      }
-    } finally {
-      // Poe ends the body right after `done`; a server that does not is cut off after a moment.
-      if (ended) await response.body.dump({ limit: DRAIN_LIMIT_BYTES, signal: AbortSignal.timeout(DRAIN_WAIT_MS) }).catch(() => undefined);
-      else response.body.destroy();
+    const decoded = streamUpstreamEvents(response.body, (chunks) => decodePoeBotStream(decodeSse(chunks), options), {
+      isEnd: (event) => event.type === 'finish' || event.type === 'error',
+      drainLimitBytes: DRAIN_LIMIT_BYTES,
+      drainWaitMs: DRAIN_WAIT_MS,
+    });
+    for await (const event of decoded) {
+      yield event.type === 'error' ? { type: 'error', error: this.options.keys.reportFailure(key, event.error) } : event;
     }
   }
 
-  private async query(request: ChatRequest, context: CallContext, mode: 'stream' | 'final'): Promise<AsyncIterable<ChatStreamEvent>> {
+  private query(request: ChatRequest, context: CallContext, mode: 'stream' | 'final'): Promise<AsyncIterable<ChatStreamEvent>> {
     const { keys, uploader, httpClient } = this.options;
     const botName = request.model;
-    const key = keys.next();
-    try {
+    return keys.withKey(async (key) => {
       const { body, degraded } = await convertChatRequestToPoeQuery(request, (source, filename) => uploader.upload(source, filename, key, context.signal), this.id);
       const url = this.options.botBaseUrl + encodeURIComponent(botName);
       const headers: Record<string, string> = {
@@ -119,19 +112,13 @@ export class PoeBotAdapter implements ProviderAdapter {
       };
       if (key !== undefined) headers['authorization'] = `Bearer ${key}`;
       const response = await httpClient.request({ url, method: 'POST', headers, body: JSON.stringify(body), signal: context.signal });
-      if (response.status < 200 || response.status >= 300) {
-        const text = await response.body.text().catch(() => '');
-        throw parsePoeErrorBody({ status: response.status, headers: response.headers, text }, { nameKind: 'bot', name: botName });
-      }
+      await checkUpstreamStatus(response, { url, providerId: this.id, parseError: (input) => parsePoeErrorBody(input, { nameKind: 'bot', name: botName }) });
       const contentType = headerValue(response.headers, 'content-type') ?? '';
       if (!contentType.includes('text/event-stream')) {
-        const text = await response.body.text().catch(() => '');
+        const text = await readUpstreamText(response, url).catch(() => '');
         throw new GatewayError('upstream', `Poe bot '${botName}' answered ${contentType || 'without a content type'} instead of an event stream: ${text.slice(0, 200)}`);
       }
       return this.events(response, { botName, mode, log: context.log, url, degraded }, key);
-    } catch (error) {
-      throw error instanceof GatewayError ? keys.reportFailure(key, error) : error;
-    }
+    });
   }
 }
-

@@ -5,7 +5,7 @@ import type { DegradedField } from '../../canonical/degraded-field.ts';
 import type { FinishReason } from '../../canonical/finish-reason.ts';
 import { GatewayError } from '../../canonical/gateway-error.ts';
 import type { SseEvent } from '../../wire/sse-decoder.ts';
-import { mapTransportError } from '../../wire/upstream-http-client.ts';
+import { mapTransportError } from '../shared/map-transport-error.ts';
 import { ChatStreamBuilder } from '../chat-stream-builder.ts';
 import { mapPoeErrorEvent } from './map-poe-error-event.ts';
 import { PoeAnswerText } from './poe-answer-text.ts';

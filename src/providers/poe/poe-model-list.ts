@@ -2,7 +2,9 @@ import { z } from 'zod';
 import type { ModelCapability, ProviderModel } from '../../canonical/model-info.ts';
 import { findKnownModelFamily } from '../../routing/known-model-families.ts';
 import type { CallContext } from '../provider-adapter.ts';
-import type { UpstreamHttpClient } from '../../wire/upstream-http-client.ts';
+import { checkUpstreamStatus } from '../shared/check-upstream-status.ts';
+import { readUpstreamText } from '../shared/read-upstream-body.ts';
+import type { UpstreamHttpClient } from '../shared/upstream-http-client.ts';
 import { parsePoeErrorBody } from './parse-poe-error-body.ts';
 
 /**
@@ -77,11 +79,11 @@ export async function fetchPoeModelList(
   httpClient: UpstreamHttpClient,
   url: string,
   headers: Record<string, string>,
-  context: CallContext,
+  context: CallContext & { providerId: string },
 ): Promise<ProviderModel[]> {
   const response = await httpClient.request({ url, method: 'GET', headers: { accept: 'application/json', ...headers }, signal: context.signal });
-  const text = await response.body.text();
-  if (response.status !== 200) throw parsePoeErrorBody({ status: response.status, headers: response.headers, text }, { call: 'model list request' });
+  await checkUpstreamStatus(response, { url, providerId: context.providerId, parseError: (input) => parsePoeErrorBody(input, { call: 'model list request' }) });
+  const text = await readUpstreamText(response, url);
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -3,7 +3,7 @@ import type { ChatResponse } from '../../canonical/chat-response.ts';
 import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
 import type { ImageGenerationRequest, ImageGenerationResponse } from '../../canonical/image-generation.ts';
 import type { ProviderModel } from '../../canonical/model-info.ts';
-import type { UpstreamHttpClient } from '../../wire/upstream-http-client.ts';
+import type { UpstreamHttpClient } from '../shared/upstream-http-client.ts';
 import { OpenAICompatibleAdapter } from '../openai-compatible/openai-compatible-adapter.ts';
 import type { CallContext, ProviderAdapter, ProviderFactoryInput } from '../provider-adapter.ts';
 import { generatePoeImages } from './generate-poe-images.ts';
@@ -44,7 +44,7 @@ export class PoeOpenAIAdapter implements ProviderAdapter {
   }
 
   listModels(context: CallContext): Promise<ProviderModel[]> {
-    return fetchPoeModelList(this.httpClient, this.modelsUrl, this.headers, context);
+    return fetchPoeModelList(this.httpClient, this.modelsUrl, this.headers, { ...context, providerId: this.id });
   }
 
   generateImages(request: ImageGenerationRequest, context: CallContext): Promise<ImageGenerationResponse> {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { errors as undiciErrors } from 'undici';
-import { GatewayError } from '../canonical/gateway-error.ts';
+import { GatewayError } from '../../canonical/gateway-error.ts';
 import { mapTransportError } from './map-transport-error.ts';
 
 const UPSTREAM_URL = 'https://api.example.com/v1/chat/completions';

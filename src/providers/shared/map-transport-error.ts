@@ -1,6 +1,6 @@
-import { GatewayError } from '../canonical/gateway-error.ts';
+import { GatewayError } from '../../canonical/gateway-error.ts';
 import { errors as undiciErrors } from 'undici';
-import type { UpstreamTimeouts } from './upstream-http-client.ts';
+import type { UpstreamTimeouts } from '../../wire/create-upstream-dispatcher.ts';
 
 /** What the caller knows about the failed request, for a more precise error. */
 export interface TransportErrorContext {

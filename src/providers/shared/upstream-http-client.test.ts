@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { GatewayError } from '../canonical/gateway-error.ts';
-import { FakeUpstreamServer } from '../../test-support/fake-upstream-server.ts';
+import { GatewayError } from '../../canonical/gateway-error.ts';
+import { FakeUpstreamServer } from '../../../test-support/fake-upstream-server.ts';
 import { createUpstreamHttpClient, headerValue, type UpstreamHttpClient } from './upstream-http-client.ts';
 
 const NO_ENVIRONMENT = {};

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { GatewayError } from '../canonical/gateway-error.ts';
+import { GatewayError } from '../../canonical/gateway-error.ts';
 import { ApiKeyPool, apiKeysFromConfig } from './api-key-pool.ts';
 
 describe('ApiKeyPool', () => {
@@ -44,5 +44,20 @@ describe('ApiKeyPool', () => {
 
   it('merges api_key and api_keys', () => {
     assert.deepEqual(apiKeysFromConfig({ api_key: 'x', api_keys: ['y'] }), ['x', 'y']);
+  });
+});
+
+describe('ApiKeyPool.withKey', () => {
+  it('runs the call with the next key and rests that key when the call was refused', async () => {
+    const pool = new ApiKeyPool(['a', 'b']);
+    const refused = await pool
+      .withKey(async (key) => {
+        assert.equal(key, 'a');
+        throw new GatewayError('authentication', 'bad key', { upstreamStatus: 401 });
+      })
+      .catch((error: unknown) => error);
+    assert.ok(refused instanceof GatewayError);
+    assert.equal(refused.retryable, true, 'retryable while the other key is healthy');
+    assert.deepEqual([await pool.withKey(async (key) => key), await pool.withKey(async (key) => key)], ['b', 'b']);
   });
 });

@@ -1,25 +1,10 @@
 import { getCACertificates, type ConnectionOptions } from 'node:tls';
 import type { Dispatcher } from 'undici';
-import { GatewayError } from '../canonical/gateway-error.ts';
-import { createUpstreamDispatcher, type UpstreamDispatcherSettings } from './create-upstream-dispatcher.ts';
-import { EnvironmentProxySettings } from './environment-proxy-settings.ts';
+import { GatewayError } from '../../canonical/gateway-error.ts';
+import { createUpstreamDispatcher, type UpstreamDispatcherSettings, type UpstreamTimeouts } from '../../wire/create-upstream-dispatcher.ts';
+import { EnvironmentProxySettings } from '../../wire/environment-proxy-settings.ts';
 import { mapTransportError, type TransportErrorContext } from './map-transport-error.ts';
-
-export { mapTransportError, type TransportErrorContext } from './map-transport-error.ts';
-
-/**
- * How long to wait for the upstream, per phase. undici checks the connect, first-byte and idle
- * deadlines on a coarse clock (about half a second per tick), so they fire up to a second late;
- * the SOCKS5 handshake deadline is exact.
- */
-export interface UpstreamTimeouts {
-  /** TCP connect, plus the proxy handshake and TLS when there are any. */
-  connectMs: number;
-  /** Request sent → response headers. */
-  firstByteMs: number;
-  /** Longest silence between two body chunks. */
-  idleMs: number;
-}
+import { wrapUndiciBody, type UpstreamBody } from './upstream-body.ts';
 
 export const DEFAULT_UPSTREAM_TIMEOUTS: UpstreamTimeouts = { connectMs: 10_000, firstByteMs: 60_000, idleMs: 60_000 };
 
@@ -50,15 +35,10 @@ export interface UpstreamRequest {
   signal: AbortSignal;
 }
 
-export type UpstreamBody = Dispatcher.ResponseData['body'];
-
 export interface UpstreamResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
-  /**
-   * Async-iterable bytes with `text()`, `json()` and `dump()`; always consume or dump it. Errors
-   * while reading it (idle timeout, abort, broken connection) are already GatewayErrors.
-   */
+  /** Always read, drain or destroy it. */
   body: UpstreamBody;
 }
 
@@ -121,7 +101,7 @@ export function createUpstreamHttpClient(options: UpstreamHttpClientOptions = {}
           bodyTimeout: timeouts.idleMs,
         });
         mapBodyErrors(response.body, request.url, context);
-        return { status: response.statusCode, headers: response.headers, body: response.body };
+        return { status: response.statusCode, headers: response.headers, body: wrapUndiciBody(response.body) };
       } catch (error) {
         throw mapTransportError(error, request.url, context);
       }
@@ -144,7 +124,7 @@ function tlsOptions(ca: string | string[] | undefined): ConnectionOptions | unde
  * errors); every body error passes through the stream's `_destroy`, so it is mapped there once
  * for all readers (`for await`, `text()`, `json()`).
  */
-function mapBodyErrors(body: UpstreamBody, url: string, context: TransportErrorContext): void {
+function mapBodyErrors(body: Dispatcher.ResponseData['body'], url: string, context: TransportErrorContext): void {
   const destroy = body._destroy;
   body._destroy = (error, callback) => {
     destroy.call(body, error, (cause?: Error | null) => callback(cause === null || cause === undefined ? cause : mapTransportError(cause, url, context)));

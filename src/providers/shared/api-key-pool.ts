@@ -1,4 +1,4 @@
-import { GatewayError } from '../canonical/gateway-error.ts';
+import { GatewayError } from '../../canonical/gateway-error.ts';
 
 /** How long a key the upstream refused (revoked, no credits, forbidden) is passed over. */
 const REFUSED_KEY_REST_MS = 5 * 60_000;
@@ -36,6 +36,19 @@ export class ApiKeyPool {
       if ((this.restingUntil.get(key) ?? 0) <= now) return key;
     }
     return this.take();
+  }
+
+  /**
+   * Runs one upstream call with the next key; a GatewayError it throws is reported against that
+   * key (see reportFailure) and thrown on.
+   */
+  async withKey<T>(call: (key: string | undefined) => Promise<T>): Promise<T> {
+    const key = this.next();
+    try {
+      return await call(key);
+    } catch (error) {
+      throw error instanceof GatewayError ? this.reportFailure(key, error) : error;
+    }
   }
 
   /**

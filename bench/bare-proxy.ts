@@ -1,0 +1,90 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseArgs } from 'node:util';
+import { Pool } from 'undici';
+
+/**
+ * The ceiling llmux is measured against: a bare `node:http` server that forwards
+ * `POST /v1/chat/completions` to the upstream through one keep-alive undici `Pool`, doing the same
+ * JSON work a translating gateway cannot avoid — the request body parsed and re-serialised once,
+ * a whole answer parsed and re-serialised once, each streamed SSE `data:` line parsed and
+ * re-serialised once — and nothing else: no logging, no validation, no routing, no headers of
+ * its own. Whatever llmux costs above this is what its features cost.
+ *
+ * Run by `run-bench.ts` as its own process (`--upstream-port`), answering `{type:'ready', port}`
+ * over IPC once it listens.
+ */
+
+const { values } = parseArgs({ options: { 'upstream-port': { type: 'string' }, port: { type: 'string', default: '0' } } });
+const upstreamPort = Number(values['upstream-port']);
+if (!Number.isInteger(upstreamPort) || upstreamPort <= 0) throw new Error('--upstream-port is required');
+
+const pool = new Pool(`http://127.0.0.1:${upstreamPort}`, { connections: 128, pipelining: 1, keepAliveTimeout: 60_000 });
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.once('error', reject);
+  });
+}
+
+/** Each complete `data:` line of an SSE text parsed and re-serialised; the incomplete tail is returned. */
+function reencodeLines(text: string, write: (line: string) => void): string {
+  let start = 0;
+  for (let end = text.indexOf('\n', start); end !== -1; end = text.indexOf('\n', start)) {
+    const line = text.slice(start, end);
+    start = end + 1;
+    if (line.startsWith('data: {')) write('data: ' + JSON.stringify(JSON.parse(line.slice(6)) as unknown) + '\n');
+    else write(line + '\n');
+  }
+  return text.slice(start);
+}
+
+async function forward(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const body = JSON.parse(await readBody(request)) as Record<string, unknown>;
+  const upstream = await pool.request({
+    path: request.url ?? '/',
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: 'Bearer bench-not-a-real-key' },
+    body: JSON.stringify(body),
+  });
+  if (body.stream !== true) {
+    const answer = JSON.stringify(await upstream.body.json());
+    response.writeHead(upstream.statusCode, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(answer) });
+    response.end(answer);
+    return;
+  }
+  response.writeHead(upstream.statusCode, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  let pending = '';
+  upstream.body.setEncoding('utf8');
+  for await (const chunk of upstream.body) {
+    let out = '';
+    pending = reencodeLines(pending + (chunk as string), (line) => (out += line));
+    if (out.length > 0) response.write(out);
+  }
+  response.end(pending);
+}
+
+const server = createServer((request, response) => {
+  if (request.method !== 'POST') {
+    response.writeHead(404).end();
+    return;
+  }
+  forward(request, response).catch((error: unknown) => {
+    if (!response.headersSent) response.writeHead(502, { 'content-type': 'text/plain' });
+    response.end(error instanceof Error ? error.message : String(error));
+  });
+});
+server.keepAliveTimeout = 60_000;
+server.listen(Number(values.port), '127.0.0.1', () => {
+  const { port } = server.address() as AddressInfo;
+  if (process.send !== undefined) process.send({ type: 'ready', port });
+  else console.log(`bare proxy on http://127.0.0.1:${port} → upstream :${upstreamPort}`);
+});
+process.on('disconnect', () => {
+  server.close();
+  void pool.close();
+  process.exit(0);
+});

@@ -1,0 +1,162 @@
+import { noteErrors, type BenchContext } from './bench-context.ts';
+import { ollamaChatEndpoint, openaiChatEndpoint, probeEndpoint, type BenchEndpoint } from './bench-endpoint.ts';
+import type { BenchRow } from './bench-report.ts';
+import { interleaveRounds } from './bench-session.ts';
+import { atLeast, atMost, formatMicros, formatRate, formatRatio, unavailableRow } from './format-figure.ts';
+import type { ClosedLoopResult, StreamProbeResult } from './load-job.ts';
+import { interquartileRange, median, pairedMedian } from './percentile.ts';
+import { processCpuMicros } from './process-cpu.ts';
+
+const SECTION = 'Ceiling: llmux against a bare node:http + undici proxy doing the same JSON work';
+const CONNECTIONS = 50;
+const MIN_RPS_TO_BARE = 0.9;
+const MAX_CPU_TO_BARE = 1.15;
+const MAX_P50_OVER_BARE_US = 30;
+const MAX_FIRST_BYTE_OVER_BARE_US = 100;
+const STREAM_CHUNKS = 20;
+const STREAM_CHUNK_DELAY_MS = 1;
+
+interface Measured {
+  result: ClosedLoopResult;
+  /** CPU µs the serving process spent per request in this round (NaN for the direct path). */
+  cpuPerRequestUs: number;
+}
+
+/**
+ * The figures of the hot-path issue, all in the same interleaved rounds: requests/s and CPU per
+ * request of llmux's `/v1/chat/completions` and `/api/chat` against the bare proxy at 50
+ * connections, added p50 at 1 connection, and added time to first streamed byte. Ratios are medians
+ * of per-round pairs, with the interquartile range over rounds.
+ */
+export async function measureCeiling(context: BenchContext): Promise<BenchRow[]> {
+  const { session, llmux, bare } = context;
+  if (llmux === undefined) return [unavailableRow(SECTION, 'llmux against the bare proxy', context.llmuxMissing)];
+  if (bare === undefined) return [unavailableRow(SECTION, 'llmux against the bare proxy', 'the bare proxy did not start')];
+  await session.configureUpstream({ latencyMs: 0, streamChunks: 16, chunkDelayMs: 0 });
+  const direct = openaiChatEndpoint('direct', session.upstreamOrigin, false);
+  const viaBare = openaiChatEndpoint('bare proxy', bare.origin, false);
+  const viaOpenai = openaiChatEndpoint('llmux /v1/chat/completions', llmux.origin, false);
+  const viaOllama = ollamaChatEndpoint('llmux /api/chat', llmux.origin, false);
+  for (const endpoint of [viaBare, viaOpenai, viaOllama]) {
+    const missing = await probeEndpoint(endpoint);
+    if (missing !== undefined) return [unavailableRow(SECTION, endpoint.label, missing)];
+  }
+  const pidOf = (endpoint: BenchEndpoint): number | undefined => (endpoint === viaBare ? bare.pid : endpoint === direct ? undefined : llmux.pid);
+  const measured = (connections: number) => async (endpoint: BenchEndpoint): Promise<Measured> => {
+    const pid = pidOf(endpoint);
+    const before = pid === undefined ? Number.NaN : processCpuMicros(pid);
+    const result = await session.closedLoop(endpoint, connections, context.roundMs);
+    const after = pid === undefined ? Number.NaN : processCpuMicros(pid);
+    return { result, cpuPerRequestUs: (after - before) / Math.max(1, result.requests) };
+  };
+
+  const rows: BenchRow[] = [];
+  const loaded = [direct, viaBare, viaOpenai, viaOllama];
+  const run = measured(CONNECTIONS);
+  for (const endpoint of loaded) await run(endpoint);
+  const results = await interleaveRounds(context.rounds, loaded, run);
+  const of = (endpoint: BenchEndpoint): Measured[] => results[loaded.indexOf(endpoint)] ?? [];
+  for (const endpoint of loaded) noteErrors(context, `ceiling, ${endpoint.label}`, of(endpoint).map((entry) => entry.result));
+  const rps = (endpoint: BenchEndpoint): number => median(of(endpoint).map((entry) => entry.result.requestsPerSecond));
+  const cpu = (endpoint: BenchEndpoint): number => median(of(endpoint).map((entry) => entry.cpuPerRequestUs));
+  const spread = (values: number[]): string => {
+    const { low, high } = interquartileRange(values);
+    return Number.isFinite(low) ? ` (IQR ${low.toFixed(2)}–${high.toFixed(2)})` : '';
+  };
+  const perRound = (a: BenchEndpoint, b: BenchEndpoint, pick: (entry: Measured) => number): number[] =>
+    of(a).map((entry, index) => pick(entry) / pick(of(b)[index] ?? entry));
+
+  rows.push({
+    section: SECTION,
+    figure: `req/s at ${CONNECTIONS} connections: bare proxy ÷ direct`,
+    baseline: formatRate(rps(direct), 'req/s'),
+    measured: formatRate(rps(viaBare), 'req/s'),
+    result: formatRatio(median(perRound(viaBare, direct, (entry) => entry.result.requestsPerSecond))),
+    target: '—',
+    status: 'info',
+  });
+  for (const endpoint of [viaOpenai, viaOllama]) {
+    const ratios = perRound(endpoint, viaBare, (entry) => entry.result.requestsPerSecond);
+    const ratio = median(ratios);
+    rows.push({
+      section: SECTION,
+      figure: `req/s ${endpoint.label} ÷ bare proxy (÷ direct: ${formatRatio(median(perRound(endpoint, direct, (entry) => entry.result.requestsPerSecond)))})`,
+      baseline: formatRate(rps(viaBare), 'req/s'),
+      measured: formatRate(rps(endpoint), 'req/s'),
+      result: formatRatio(ratio) + spread(ratios),
+      target: `≥ ${MIN_RPS_TO_BARE.toFixed(2)}×`,
+      status: atLeast(ratio, MIN_RPS_TO_BARE),
+    });
+    const cpuRatios = perRound(endpoint, viaBare, (entry) => entry.cpuPerRequestUs);
+    const cpuRatio = median(cpuRatios);
+    rows.push({
+      section: SECTION,
+      figure: `CPU per request ${endpoint.label} ÷ bare proxy (/proc)`,
+      baseline: formatMicros(cpu(viaBare)),
+      measured: formatMicros(cpu(endpoint)),
+      result: formatRatio(cpuRatio) + spread(cpuRatios),
+      target: `≤ ${MAX_CPU_TO_BARE.toFixed(2)}×`,
+      status: atMost(cpuRatio, MAX_CPU_TO_BARE),
+    });
+  }
+
+  // One connection: the added p50 of each proxy over direct, and llmux's excess over the bare proxy.
+  const single = measured(1);
+  const latencyEndpoints = [direct, viaBare, viaOpenai];
+  for (const endpoint of latencyEndpoints) await single(endpoint);
+  const latency = await interleaveRounds(context.rounds, latencyEndpoints, single);
+  const p50 = (index: number): ClosedLoopResult[] => (latency[index] ?? []).map((entry) => entry.result);
+  const bareAdded = pairedMedian(p50(1), p50(0), (a, b) => a.latencyUs.p50 - b.latencyUs.p50);
+  const llmuxAdded = pairedMedian(p50(2), p50(0), (a, b) => a.latencyUs.p50 - b.latencyUs.p50);
+  const reported = median(p50(2).map((result) => result.reportedOverheadMs ?? Number.NaN)) * 1000;
+  rows.push(
+    {
+      section: SECTION,
+      figure: 'added p50 at 1 connection: bare proxy / llmux (over direct)',
+      baseline: formatMicros(bareAdded, true),
+      measured: formatMicros(llmuxAdded, true),
+      result: formatMicros(llmuxAdded - bareAdded, true) + ' over bare',
+      target: `≤ +${MAX_P50_OVER_BARE_US} µs`,
+      status: atMost(llmuxAdded - bareAdded, MAX_P50_OVER_BARE_US),
+    },
+    {
+      section: SECTION,
+      figure: 'x-llmux-overhead-ms (median) against the measured added p50',
+      baseline: formatMicros(llmuxAdded),
+      measured: Number.isFinite(reported) ? formatMicros(reported) : 'header absent',
+      result: Number.isFinite(reported) && llmuxAdded > 0 ? `${Math.round((reported / llmuxAdded) * 100)} % of it` : '—',
+      target: '—',
+      status: 'info',
+    },
+  );
+
+  // Streaming: time to first byte over the bare proxy's.
+  await session.configureUpstream({ latencyMs: 0, streamChunks: STREAM_CHUNKS, chunkDelayMs: STREAM_CHUNK_DELAY_MS });
+  const streamEndpoints = [openaiChatEndpoint('direct', session.upstreamOrigin, true), openaiChatEndpoint('bare proxy', bare.origin, true), openaiChatEndpoint('llmux', llmux.origin, true)];
+  const probe = (endpoint: BenchEndpoint): Promise<StreamProbeResult> => session.streamProbe(endpoint, 25, 20_000);
+  for (const endpoint of streamEndpoints) await probe(endpoint);
+  const streams = await interleaveRounds(context.rounds, streamEndpoints, probe);
+  const firstByte = (index: number, other: number): number => pairedMedian(streams[index] ?? [], streams[other] ?? [], (a, b) => a.firstByteUs.p50 - b.firstByteUs.p50);
+  const lastByte = (index: number, other: number): number => pairedMedian(streams[index] ?? [], streams[other] ?? [], (a, b) => a.lastByteUs.p50 - b.lastByteUs.p50);
+  rows.push(
+    {
+      section: SECTION,
+      figure: `stream of ${STREAM_CHUNKS} chunks: added time to first byte, bare proxy / llmux (over direct)`,
+      baseline: formatMicros(firstByte(1, 0), true),
+      measured: formatMicros(firstByte(2, 0), true),
+      result: formatMicros(firstByte(2, 1), true) + ' over bare',
+      target: `≤ +${MAX_FIRST_BYTE_OVER_BARE_US} µs`,
+      status: atMost(firstByte(2, 1), MAX_FIRST_BYTE_OVER_BARE_US),
+    },
+    {
+      section: SECTION,
+      figure: 'stream: added time to last byte, bare proxy / llmux (over direct)',
+      baseline: formatMicros(lastByte(1, 0), true),
+      measured: formatMicros(lastByte(2, 0), true),
+      result: formatMicros(lastByte(2, 1), true) + ' over bare',
+      target: '—',
+      status: 'info',
+    },
+  );
+  return rows;
+}

@@ -1,0 +1,189 @@
+import type { GatewayError } from '../canonical/gateway-error.ts';
+import type { Timing } from '../canonical/timing.ts';
+import type { Usage } from '../canonical/usage.ts';
+import type { DegradedField } from '../canonical/degraded-field.ts';
+import type { OutcomeResult, RequestOutcome, UpstreamAttempt } from './request-outcome.ts';
+
+export interface OutcomeStart {
+  requestId: string;
+  protocol: string;
+  route: string;
+  /** A monotonic clock in ms (performance.now by default). */
+  clock?: () => number;
+}
+
+/** What the socket said when it closed. */
+export interface ClosedSocket {
+  /** The whole response was handed to the OS. */
+  finished: boolean;
+  headersSent: boolean;
+  /** The status the response has (sent when headersSent). */
+  status: number;
+}
+
+/** One upstream attempt under way; the first `succeed` or `fail` fixes its status and time. */
+export interface AttemptHandle {
+  succeed(): void;
+  fail(error: GatewayError): void;
+}
+
+/** How long finalisation waits for a stream's own end (partial usage) after its socket closed. */
+const SETTLE_WAIT_MS = 2_000;
+
+/** Status of a request that never got a response: the client left, or a drain cut it. */
+const CLIENT_ABORT_STATUS = 499;
+const DRAIN_CUT_STATUS = 503;
+
+/**
+ * Collects one request's outcome while it runs (routing, the server and the stream writer report
+ * to it) and builds the RequestOutcome once, when the socket closes — after the stream being
+ * written, if any, has settled, so that what an aborted stream streamed is counted.
+ */
+export class RequestOutcomeRecorder {
+  protocol: string;
+  route: string;
+  requestedModel: string | undefined;
+  keyName: string | undefined;
+  streamed = false;
+  private readonly requestId: string;
+  private readonly startedAt = Date.now();
+  private readonly clock: () => number;
+  private readonly arrivedAt: number;
+  private readonly attempts: { record: UpstreamAttempt; startedAt: number; open: boolean }[] = [];
+  private readonly degraded: DegradedField[] = [];
+  private readonly pending: Promise<unknown>[] = [];
+  private readonly deliver: (outcome: RequestOutcome) => void;
+  private usage: Usage | undefined;
+  private upstreamTiming: Timing | undefined;
+  private error: GatewayError | undefined;
+  private firstByteAt: number | undefined;
+  private bytesOut = 0;
+  private retryWaitMs = 0;
+  private drainCut = false;
+  private closed = false;
+
+  constructor(start: OutcomeStart, deliver: (outcome: RequestOutcome) => void) {
+    this.requestId = start.requestId;
+    this.protocol = start.protocol;
+    this.route = start.route;
+    this.requestedModel = undefined;
+    this.keyName = undefined;
+    this.clock = start.clock ?? (() => performance.now());
+    this.arrivedAt = this.clock();
+    this.deliver = deliver;
+  }
+
+  /** An upstream call begins. */
+  beginAttempt(provider: string, providerType: string, model: string): AttemptHandle {
+    const attempt = { record: { provider, providerType, model, status: 0, ms: 0 } as UpstreamAttempt, startedAt: this.clock(), open: true };
+    this.attempts.push(attempt);
+    const end = (status: number, error?: GatewayError): void => {
+      if (!attempt.open) return;
+      attempt.open = false;
+      attempt.record.status = status;
+      attempt.record.ms = this.clock() - attempt.startedAt;
+      if (error !== undefined) attempt.record.errorKind = error.kind;
+    };
+    return { succeed: () => end(200), fail: (error) => end(error.upstreamStatus ?? error.status, error) };
+  }
+
+  /** The answer's usage: final, or partial (counted from what was streamed) when it ended early. */
+  setUsage(usage: Usage): void {
+    this.usage = usage;
+  }
+
+  /** The upstream's own timing, kept beside what llmux measured. */
+  setUpstreamTiming(timing: Timing): void {
+    this.upstreamTiming = timing;
+  }
+
+  /** The error the client was answered with (as a status or in-band); the first one counts. */
+  noteError(error: GatewayError): void {
+    this.error ??= error;
+  }
+
+  addDegraded(fields: readonly DegradedField[]): void {
+    this.degraded.push(...fields);
+  }
+
+  addRetryWait(ms: number): void {
+    this.retryWaitMs += ms;
+  }
+
+  /** Body bytes written to the client; the first write is the time to first token. */
+  noteBytesWritten(bytes: number): void {
+    if (bytes <= 0) return;
+    this.firstByteAt ??= this.clock();
+    this.bytesOut += bytes;
+  }
+
+  /** Work that must end before the outcome is final (the stream writer, with its partial usage). */
+  hold(work: Promise<unknown>): void {
+    this.pending.push(work.catch(() => undefined));
+  }
+
+  markDrainCut(): void {
+    this.drainCut = true;
+  }
+
+  /** Finalises the outcome, once; later calls resolve to undefined. */
+  async close(socket: ClosedSocket): Promise<RequestOutcome | undefined> {
+    if (this.closed) return undefined;
+    this.closed = true;
+    const result: OutcomeResult = this.drainCut ? 'drain_cut' : !socket.finished ? 'client_abort' : this.error !== undefined || socket.status >= 400 ? 'error' : 'success';
+    if (this.pending.length > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, SETTLE_WAIT_MS);
+      });
+      await Promise.race([Promise.all(this.pending), deadline]);
+      clearTimeout(timer);
+    }
+    const outcome = this.build(result, socket);
+    this.deliver(outcome);
+    return outcome;
+  }
+
+  private build(result: OutcomeResult, socket: ClosedSocket): RequestOutcome {
+    const now = this.clock();
+    for (const attempt of this.attempts) {
+      if (!attempt.open) continue;
+      attempt.open = false;
+      attempt.record.ms = now - attempt.startedAt;
+      attempt.record.status = result === 'client_abort' ? CLIENT_ABORT_STATUS : result === 'drain_cut' ? DRAIN_CUT_STATUS : 200;
+    }
+    const attempts = this.attempts.map((attempt) => attempt.record);
+    const upstreamMs = attempts.reduce((sum, attempt) => sum + attempt.ms, 0);
+    const totalMs = now - this.arrivedAt;
+    const status = result === 'client_abort' ? CLIENT_ABORT_STATUS : result === 'drain_cut' && !socket.headersSent ? DRAIN_CUT_STATUS : socket.status;
+    const outcome: RequestOutcome = {
+      requestId: this.requestId,
+      startedAt: this.startedAt,
+      protocol: this.protocol,
+      route: this.route,
+      attempts,
+      status,
+      result,
+      streamed: this.streamed,
+      totalMs,
+      overheadMs: Math.max(0, totalMs - upstreamMs - this.retryWaitMs),
+      bytesOut: this.bytesOut,
+      degraded: this.degraded,
+    };
+    if (this.requestedModel !== undefined) outcome.requestedModel = this.requestedModel;
+    if (this.keyName !== undefined) outcome.keyName = this.keyName;
+    const last = attempts.at(-1);
+    if (last !== undefined) {
+      outcome.provider = last.provider;
+      outcome.upstreamModel = last.model;
+    }
+    if (this.error !== undefined) {
+      outcome.errorKind = this.error.kind;
+      outcome.errorMessage = this.error.message;
+    }
+    if (this.usage !== undefined) outcome.usage = this.usage;
+    if (this.firstByteAt !== undefined && socket.status < 400) outcome.ttftMs = this.firstByteAt - this.arrivedAt;
+    if (this.upstreamTiming !== undefined) outcome.upstreamTiming = this.upstreamTiming;
+    return outcome;
+  }
+}
