@@ -16,6 +16,12 @@ export function openaiChatEndpoint(label: string, origin: string, stream: boolea
   return { label, origin, path: '/v1/chat/completions', body: openaiBody(stream), expect: stream ? 'data: [DONE]' : '"choices"' };
 }
 
+/** `/v1/responses` as Codex sends it: `store: false`, so the comparison with chat is like for like. */
+export function responsesEndpoint(label: string, origin: string, stream: boolean): BenchEndpoint {
+  const body = JSON.stringify({ model: FAKE_MODEL, input: 'Say hello.', max_output_tokens: 32, store: false, stream });
+  return { label, origin, path: '/v1/responses', body, expect: stream ? 'event: response.completed' : '"status":"completed"' };
+}
+
 export function ollamaChatEndpoint(label: string, origin: string, stream: boolean): BenchEndpoint {
   return { label, origin, path: '/api/chat', body: ollamaBody(stream), expect: '"done":true' };
 }

@@ -14,6 +14,7 @@ import { measureCeiling } from './measure-ceiling.ts';
 import { measureFinalMemory, measureIdleMemory, measureOpenStreamMemory } from './measure-memory.ts';
 import { measureLatency } from './measure-latency.ts';
 import { measureStreaming } from './measure-streaming.ts';
+import { measureResponses } from './measure-responses.ts';
 import { measureThroughput } from './measure-throughput.ts';
 
 /**
@@ -110,7 +111,11 @@ async function main(): Promise<void> {
     rows.push(...(await measureLatency(context)));
     log('streaming: first byte, first line, last byte; chunk throughput');
     rows.push(...(await measureStreaming(context)));
-    if (!selfCheck) rows.push(await measureFinalMemory(context));
+    if (!selfCheck) {
+      log('responses: /v1/responses vs /v1/chat/completions');
+      rows.push(...(await measureResponses(context)));
+      rows.push(await measureFinalMemory(context));
+    }
   } finally {
     await stopAll();
   }

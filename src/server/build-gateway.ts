@@ -12,6 +12,7 @@ import { ModelRouter } from '../routing/model-router.ts';
 import type { RetryPolicy } from '../routing/retry-policy.ts';
 import { createUpstreamHttpClient } from '../providers/shared/upstream-http-client.ts';
 import type { UpstreamTimeouts } from '../wire/create-upstream-dispatcher.ts';
+import { MemoryResponseStore } from '../state/memory-response-store.ts';
 import { CorsPolicy } from './cors-policy.ts';
 import type { GatewayServices } from './gateway-services.ts';
 
@@ -55,6 +56,7 @@ export async function buildGateway(config: GatewayConfig, log: FastifyBaseLogger
     rateLimiter,
     outcomes,
     cors: new CorsPolicy(config.cors.origins, options.ollamaOrigins),
+    responses: new MemoryResponseStore(),
     log,
   };
   return {

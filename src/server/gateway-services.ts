@@ -5,6 +5,7 @@ import type { GatewayConfig } from '../config/gateway-config-schema.ts';
 import type { OutcomeHub } from '../observability/outcome-hub.ts';
 import type { ChatDispatcher } from '../routing/chat-dispatcher.ts';
 import type { ModelRouter } from '../routing/model-router.ts';
+import type { ResponseStore } from '../state/response-store.ts';
 import type { CorsPolicy } from './cors-policy.ts';
 
 /** What inbound protocols are given to do their work; built once in main.ts. */
@@ -15,6 +16,8 @@ export interface GatewayServices {
   auth: ClientKeyAuthenticator;
   rateLimiter: ClientRateLimiter;
   cors: CorsPolicy;
+  /** Responses API responses created with `store: true`. */
+  responses: ResponseStore;
   /** Every request's outcome, delivered to its listeners once the request is over. */
   outcomes: OutcomeHub;
   log: FastifyBaseLogger;

@@ -98,7 +98,7 @@ const MEDIA_TYPES_BY_EXTENSION: Record<string, string> = {
   webp: 'image/webp',
 };
 
-function mediaTypeFromFilename(filename: string | null | undefined): string | undefined {
+export function mediaTypeFromFilename(filename: string | null | undefined): string | undefined {
   const extension = filename?.split('.').pop()?.toLowerCase();
   return extension === undefined ? undefined : MEDIA_TYPES_BY_EXTENSION[extension];
 }

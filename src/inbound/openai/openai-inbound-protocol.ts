@@ -6,8 +6,9 @@ import { formatOpenAIError } from './openai-error-response.ts';
 import { registerOpenAIImageRoutes } from './openai-image-routes.ts';
 import { registerOpenAIModelRoutes } from './openai-model-routes.ts';
 import { registerOpenAIUnknownRoutes } from './openai-unknown-routes.ts';
+import { registerResponsesRoutes } from './responses/register-responses-routes.ts';
 
-/** The OpenAI API under `/v1` (chat, legacy completions, models, embeddings, images). */
+/** The OpenAI API under `/v1` (chat, legacy completions, models, embeddings, images, responses). */
 export const OPENAI_INBOUND_PROTOCOL: InboundProtocol = {
   name: 'openai',
   pathPrefixes: ['/v1/'],
@@ -18,6 +19,7 @@ export const OPENAI_INBOUND_PROTOCOL: InboundProtocol = {
     registerOpenAIModelRoutes(scope, services);
     registerOpenAIEmbeddingRoutes(scope, services);
     registerOpenAIImageRoutes(scope, services);
+    registerResponsesRoutes(scope, services);
     registerOpenAIUnknownRoutes(scope);
   },
 };
