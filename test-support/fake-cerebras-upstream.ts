@@ -20,49 +20,46 @@
  *   cerebras.garbage('text/html', '<html>Bad gateway</html>');     // a 200 whose body is not what was asked for
  *   cerebras.fixture('gpt-oss-reasoning');                         // replay src/providers/cerebras/__fixtures__/<name>.chunks.txt
  *   cerebras.fail(429, { message: 'Too many requests', type: 'too_many_requests_error' }, { 'retry-after': '2' });
+ *   cerebras.budget('csk-test-key', { tokensPerMinute: 60000 });   // reserve tokens per key; 429 when short
+ *   cerebras.queueExceeded(1);                                     // the next chat request: 429 queue_exceeded
  *   cerebras.chatRequests();                                       // the JSON bodies received, oldest first
+ *
+ * Every chat request is judged first as Cerebras judges it (test-support/fake-cerebras-rules.ts):
+ * unknown properties and parameters the model refuses get the real 400 `wrong_api_format`, a
+ * `reasoning_effort` the model does not take is refused, tokens are reserved against the key's
+ * budget, and every answer carries the `x-ratelimit-*` headers.
  *   cerebras.server.calls;                                         // every RecordedCall (headers, `aborted` promise)
  *   await cerebras.close();
  *
  * `cerebrasStreamChunks(answer)`, `cerebrasCompletionBody(answer)`, `loadCerebrasFixture(name)` and
  * `cerebrasSseBody(lines)` build the same bytes for tests that drive a decoder without a server.
  */
-import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import type { ProviderConfig } from '../src/config/gateway-config-schema.ts';
-import { FakeUpstreamServer, type RecordedCall } from './fake-upstream-server.ts';
+import {
+  FAKE_CEREBRAS_MODELS,
+  type FakeCerebrasModel,
+  type FakeKeyBudget,
+  promptTokens,
+  QUEUE_EXCEEDED_BODY,
+  rateLimitHeaders,
+  refusedEffort,
+  refusedPaths,
+  REQUEST_QUOTA_BODY,
+  TOKEN_QUOTA_BODY,
+  unsupportedBody,
+} from './fake-cerebras-rules.ts';
+import {
+  type FakeCerebrasAnswer,
+  withReasoningFormat,
+  withRequestedLogprobs,
+  cerebrasCompletionBody,
+  cerebrasStreamChunks,
+  loadCerebrasFixture,
+} from './cerebras-answer-bodies.ts';
+import { FakeUpstreamServer, type FakeHandler, type RecordedCall } from './fake-upstream-server.ts';
 
-export interface FakeCerebrasToolCall {
-  name: string;
-  /** JSON text; streamed in fragments of a few characters. */
-  arguments: string;
-  id?: string;
-}
-
-export interface FakeCerebrasAnswer {
-  text?: string;
-  /** Sent in `delta.reasoning` / `message.reasoning` (the `parsed` reasoning format). */
-  reasoning?: string;
-  /** Sent as `<think>…</think>` at the start of the content instead (Qwen's `raw` format). */
-  thinkTags?: string;
-  toolCalls?: FakeCerebrasToolCall[];
-  /** Defaults to `tool_calls` when there are tool calls, else `stop`. */
-  finishReason?: string;
-  model?: string;
-  id?: string;
-  /** Overrides the computed usage; `null` leaves it out. */
-  usage?: Record<string, unknown> | null;
-  /** Overrides the default `time_info`; `null` leaves it out. */
-  timeInfo?: Record<string, unknown> | null;
-  /** Streaming only: stop after the content, with no finish chunk and no `[DONE]`. */
-  cut?: boolean;
-  /** Streaming only: after the content, keep the response open until the client disconnects. */
-  holdOpen?: boolean;
-  /** Streaming only: after the content, once this settles, reset the connection (TCP RST) with no finish chunk. */
-  resetAfter?: Promise<unknown>;
-  /** Streaming only: pause between chunks. */
-  delayMs?: number;
-}
+export * from './cerebras-answer-bodies.ts';
 
 export interface CerebrasErrorBody {
   message: string;
@@ -71,12 +68,12 @@ export interface CerebrasErrorBody {
   code?: string | null;
 }
 
-const FIXTURE_DIRECTORY = new URL('../src/providers/cerebras/__fixtures__/', import.meta.url);
-const CREATED = 1754550000;
-export const DEFAULT_TIME_INFO = { queue_time: 0.000211, prompt_time: 0.002134, completion_time: 0.016403, total_time: 0.020383, created: 1754550000.41 };
-
 export class FakeCerebrasUpstream {
   readonly server: FakeUpstreamServer;
+  /** The models served, with their limits; requests for others are not judged per model. */
+  private catalog: FakeCerebrasModel[] = FAKE_CEREBRAS_MODELS;
+  private readonly budgets = new Map<string, FakeKeyBudget>();
+  private queueRefusals = 0;
 
   private constructor(server: FakeUpstreamServer) {
     this.server = server;
@@ -84,8 +81,22 @@ export class FakeCerebrasUpstream {
 
   static async start(): Promise<FakeCerebrasUpstream> {
     const fake = new FakeCerebrasUpstream(await FakeUpstreamServer.start());
-    fake.models(['gpt-oss-120b', 'llama3.1-8b', 'qwen-3-235b-a22b-instruct-2507']);
+    fake.models(FAKE_CEREBRAS_MODELS.map((model) => model.id));
     return fake;
+  }
+
+  /** A key's per-minute token and per-day request budget (default: plenty). */
+  budget(key: string, limits: { tokensPerMinute?: number; requestsPerDay?: number }): this {
+    const tokensPerMinute = limits.tokensPerMinute ?? 1_000_000;
+    const requestsPerDay = limits.requestsPerDay ?? 14_400;
+    this.budgets.set(key, { tokensPerMinute, requestsPerDay, tokensLeft: tokensPerMinute, requestsLeft: requestsPerDay });
+    return this;
+  }
+
+  /** The next `count` chat requests are refused as Cerebras refuses them under platform load. */
+  queueExceeded(count: number): this {
+    this.queueRefusals = count;
+    return this;
   }
 
   /** The `base_url` to configure: `http://127.0.0.1:<port>/v1`. */
@@ -98,23 +109,81 @@ export class FakeCerebrasUpstream {
     return { id, type: 'cerebras', api_key: 'csk-test-key', base_url: this.baseUrl, ...extra };
   }
 
+  /**
+   * `GET /v1/models` (the default format: id, created, owned_by) and, for models the fake knows,
+   * `GET /v1/models/<id>` in the SDK's `PublicModel` shape (limits, capabilities, pricing,
+   * `deprecated`; github:Cerebras/cerebras-cloud-sdk-node src/resources/models.ts).
+   */
   models(ids: readonly string[]): this {
     this.server.json('GET', '/v1/models', 200, {
       object: 'list',
       data: ids.map((id) => ({ id, object: 'model', created: 1721692800, owned_by: id.startsWith('llama') ? 'Meta' : 'Cerebras' })),
+    });
+    for (const model of this.catalog) {
+      if (!ids.includes(model.id)) continue;
+      this.server.json('GET', `/v1/models/${model.id}`, 200, {
+        id: model.id,
+        object: 'model',
+        created: 1721692800,
+        owned_by: 'Cerebras',
+        name: model.id,
+        description: `${model.id} on Cerebras`,
+        architecture: { modality: model.capabilities?.vision === true ? 'text+vision' : 'text', tokenizer: 'fake' },
+        capabilities: model.capabilities ?? {},
+        limits: { max_completion_tokens: model.maxCompletionTokens, max_context_length: model.contextLength },
+        pricing: model.pricing ?? { prompt: '0', completion: '0' },
+        supported_parameters: { temperature: true, top_p: true, seed: true, stop: true },
+        ...(model.deprecated === true ? { deprecated: true } : {}),
+      });
+    }
+    return this;
+  }
+
+  /**
+   * Registers a chat handler behind Cerebras's own checks: a refused body, platform load or a
+   * spent key budget is answered as Cerebras answers it, and every answer carries the
+   * rate-limit headers of the key.
+   */
+  private chat(handler: FakeHandler): this {
+    this.server.on('POST', '/v1/chat/completions', async (call, response) => {
+      const body = (typeof call.json === 'object' && call.json !== null ? call.json : {}) as Record<string, unknown>;
+      const model = this.catalog.find((entry) => entry.id === body.model);
+      const key = String(call.headers.authorization ?? '').replace(/^Bearer /, '');
+      if (!this.budgets.has(key)) this.budget(key, {});
+      const budget = this.budgets.get(key) as FakeKeyBudget;
+      const refuse = (status: number, errorBody: unknown): void => {
+        response.writeHead(status, { 'content-type': 'application/json', ...rateLimitHeaders(budget) });
+        response.end(JSON.stringify(errorBody));
+      };
+      const refused = refusedPaths(body, model);
+      if (refused.length > 0) return refuse(400, unsupportedBody(refused));
+      const effort = refusedEffort(body, model);
+      if (effort !== undefined) return refuse(400, effort);
+      if (this.queueRefusals > 0) {
+        this.queueRefusals--;
+        return refuse(429, QUEUE_EXCEEDED_BODY);
+      }
+      if (budget.requestsLeft <= 0) return refuse(429, REQUEST_QUOTA_BODY);
+      const maxOutput = typeof body.max_completion_tokens === 'number' ? body.max_completion_tokens : (model?.maxCompletionTokens ?? 8192);
+      const reserved = promptTokens(body) + maxOutput;
+      if (reserved > budget.tokensLeft) return refuse(429, TOKEN_QUOTA_BODY);
+      budget.tokensLeft -= reserved;
+      budget.requestsLeft -= 1;
+      for (const [name, value] of Object.entries(rateLimitHeaders(budget))) response.setHeader(name, value);
+      await handler(call, response);
     });
     return this;
   }
 
   /** Answers chat requests, streaming when the request says `stream: true`. */
   answer(answer: FakeCerebrasAnswer): this {
-    this.server.on('POST', '/v1/chat/completions', async (call, response) => {
+    return this.chat(async (call, response) => {
       if (!isStreamRequest(call)) {
         response.writeHead(200, { 'content-type': 'application/json' });
-        response.end(JSON.stringify(cerebrasCompletionBody(answer)));
+        response.end(JSON.stringify(cerebrasCompletionBody(withRequestedLogprobs(withReasoningFormat(answer, call), call))));
         return;
       }
-      const chunks = cerebrasStreamChunks(answer).map((chunk) => JSON.stringify(chunk));
+      const chunks = cerebrasStreamChunks(withRequestedLogprobs(withReasoningFormat(answer, call), call)).map((chunk) => JSON.stringify(chunk));
       if (answer.cut === true || answer.holdOpen === true || answer.resetAfter !== undefined) chunks.pop();
       else chunks.push('[DONE]');
       await writeSse(response, chunks, answer.delayMs);
@@ -129,17 +198,15 @@ export class FakeCerebrasUpstream {
       }
       response.end();
     });
-    return this;
   }
 
   /** Replays a fixture (one JSON chunk or `[DONE]` per line) to streaming requests. */
   fixture(name: string, options: { delayMs?: number } = {}): this {
     const lines = loadCerebrasFixture(name);
-    this.server.on('POST', '/v1/chat/completions', async (_call, response) => {
+    return this.chat(async (_call, response) => {
       await writeSse(response, lines, options.delayMs);
       response.end();
     });
-    return this;
   }
 
   /** Answers chat requests by resetting the connection (TCP RST) before sending anything. */
@@ -177,8 +244,10 @@ export class FakeCerebrasUpstream {
   /** Answers chat requests with an error in Cerebras' top-level shape. */
   fail(status: number, body: CerebrasErrorBody, headers: Record<string, string> = {}): this {
     const errorBody = { message: body.message, type: body.type ?? 'invalid_request_error', param: body.param ?? null, code: body.code ?? null };
-    this.server.json('POST', '/v1/chat/completions', status, errorBody, headers);
-    return this;
+    return this.chat((_call, response) => {
+      response.writeHead(status, { 'content-type': 'application/json', ...headers });
+      response.end(JSON.stringify(errorBody));
+    });
   }
 
   /** The chat request bodies received, oldest first. */
@@ -202,94 +271,4 @@ async function writeSse(response: ServerResponse, lines: readonly string[], dela
     response.write(`data: ${line}\n\n`);
     if (delayMs !== undefined) await new Promise((resolve) => setTimeout(resolve, delayMs));
   }
-}
-
-/** A fixture's lines: JSON chunks, possibly a last `[DONE]`. */
-export function loadCerebrasFixture(name: string): string[] {
-  const text = readFileSync(new URL(`${name}.chunks.txt`, FIXTURE_DIRECTORY), 'utf8');
-  return text.split('\n').filter((line) => line.length > 0);
-}
-
-/** SSE framing as Cerebras sends it: `data: <line>\n\n` per line. */
-export function cerebrasSseBody(lines: readonly string[]): string {
-  let body = '';
-  for (const line of lines) body += `data: ${line}\n\n`;
-  return body;
-}
-
-/** Words with their leading spaces: roughly how a tokenizer cuts text. */
-function pieces(text: string): string[] {
-  return text.match(/\s*\S+|\s+$/g) ?? [];
-}
-
-function fragments(text: string, size: number): string[] {
-  const parts: string[] = [];
-  for (let start = 0; start < text.length; start += size) parts.push(text.slice(start, start + size));
-  return parts;
-}
-
-function toolCallId(call: FakeCerebrasToolCall, index: number): string {
-  return call.id ?? `call_fake${String(index).padStart(17, '0')}`;
-}
-
-function finishReasonOf(answer: FakeCerebrasAnswer): string {
-  return answer.finishReason ?? ((answer.toolCalls?.length ?? 0) > 0 ? 'tool_calls' : 'stop');
-}
-
-function contentOf(answer: FakeCerebrasAnswer): string {
-  return (answer.thinkTags === undefined ? '' : `<think>\n${answer.thinkTags}\n</think>\n\n`) + (answer.text ?? '');
-}
-
-function usageOf(answer: FakeCerebrasAnswer): Record<string, unknown> | undefined {
-  if (answer.usage === null) return undefined;
-  if (answer.usage !== undefined) return answer.usage;
-  const reasoning = pieces(answer.reasoning ?? answer.thinkTags ?? '').length;
-  const completion = reasoning + pieces(answer.text ?? '').length + (answer.toolCalls ?? []).reduce((sum, call) => sum + fragments(call.arguments, 6).length + 1, 0);
-  return {
-    prompt_tokens: 24,
-    completion_tokens: completion,
-    total_tokens: 24 + completion,
-    completion_tokens_details: { reasoning_tokens: reasoning },
-    prompt_tokens_details: { cached_tokens: 0 },
-  };
-}
-
-/** The chunk objects of a streamed answer, ending with the finish chunk (no `[DONE]`). */
-export function cerebrasStreamChunks(answer: FakeCerebrasAnswer): Record<string, unknown>[] {
-  const head = { id: answer.id ?? 'chatcmpl-fake-1', object: 'chat.completion.chunk', created: CREATED, model: answer.model ?? 'gpt-oss-120b', system_fingerprint: 'fp_fake' };
-  const chunk = (delta: Record<string, unknown>): Record<string, unknown> => ({ ...head, choices: [{ delta, index: 0 }] });
-  const chunks = [chunk({ role: 'assistant' })];
-  for (const piece of pieces(answer.reasoning ?? '')) chunks.push(chunk({ reasoning: piece }));
-  for (const piece of pieces(contentOf(answer))) chunks.push(chunk({ content: piece }));
-  (answer.toolCalls ?? []).forEach((call, index) => {
-    chunks.push(chunk({ tool_calls: [{ index, id: toolCallId(call, index), type: 'function', function: { name: call.name, arguments: '' } }] }));
-    for (const part of fragments(call.arguments, 6)) chunks.push(chunk({ tool_calls: [{ index, type: 'function', function: { arguments: part } }] }));
-  });
-  const last: Record<string, unknown> = { ...head, choices: [{ delta: {}, finish_reason: finishReasonOf(answer), index: 0 }] };
-  const usage = usageOf(answer);
-  if (usage !== undefined) last.usage = usage;
-  if (answer.timeInfo !== null) last.time_info = answer.timeInfo ?? DEFAULT_TIME_INFO;
-  chunks.push(last);
-  return chunks;
-}
-
-/** The body of a non-streamed answer. */
-export function cerebrasCompletionBody(answer: FakeCerebrasAnswer): Record<string, unknown> {
-  const message: Record<string, unknown> = { role: 'assistant', content: contentOf(answer) };
-  if (answer.reasoning !== undefined) message.reasoning = answer.reasoning;
-  if ((answer.toolCalls?.length ?? 0) > 0) {
-    message.tool_calls = (answer.toolCalls ?? []).map((call, index) => ({ id: toolCallId(call, index), type: 'function', function: { name: call.name, arguments: call.arguments } }));
-  }
-  const body: Record<string, unknown> = {
-    id: answer.id ?? 'chatcmpl-fake-1',
-    object: 'chat.completion',
-    created: CREATED,
-    model: answer.model ?? 'gpt-oss-120b',
-    system_fingerprint: 'fp_fake',
-    choices: [{ index: 0, finish_reason: finishReasonOf(answer), message }],
-  };
-  const usage = usageOf(answer);
-  if (usage !== undefined) body.usage = usage;
-  if (answer.timeInfo !== null) body.time_info = answer.timeInfo ?? DEFAULT_TIME_INFO;
-  return body;
 }

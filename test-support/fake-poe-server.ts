@@ -33,6 +33,8 @@ export interface PoeBotBehaviour {
   httpError?: PoeHttpError | ((call: PoeBotCall) => PoeHttpError | undefined);
   /** After the events, keep the response open (a bot still generating) until the client leaves. */
   holdOpen?: boolean;
+  /** `parameter_controls` of the bot's `SettingsResponse` (types.py `ParameterControls`); null by default. */
+  parameterControls?: unknown;
 }
 
 export interface PoeHttpError {
@@ -64,6 +66,24 @@ export type PoeOpenAIReply =
   | { text: string; usage?: { prompt_tokens: number; completion_tokens: number } }
   | { error: { status: number; body: unknown } }
   | ((body: Record<string, unknown>) => { status: number; body: unknown });
+
+/** fastapi_poe's `SettingsResponse()` defaults (types.py), as `model_dump()` writes them. */
+const DEFAULT_SETTINGS = {
+  response_version: 2,
+  context_clear_window_secs: null,
+  allow_user_context_clear: null,
+  custom_rate_card: null,
+  server_bot_dependencies: {},
+  allow_attachments: null,
+  introduction_message: null,
+  expand_text_attachments: null,
+  enable_image_comprehension: null,
+  enforce_author_role_alternation: null,
+  enable_multi_bot_chat_prompting: null,
+  enable_multi_entity_prompting: null,
+  rate_card: null,
+  cost_label: null,
+};
 
 const META = { content_type: 'text/markdown', refetch_settings: false, linkify: true, suggested_replies: false };
 
@@ -198,6 +218,8 @@ export class FakePoeServer {
     if (key === undefined || !this.keys.has(key)) return sendJson(response, 401, { detail: 'Invalid API key' });
     const behaviour = this.bots.get(bot);
     if (behaviour === undefined) return sendJson(response, 404, { detail: `Bot '${bot}' does not exist` });
+    // base.py: `type: "settings"` is answered with the bot's SettingsResponse as JSON.
+    if (body.type === 'settings') return sendJson(response, 200, { ...DEFAULT_SETTINGS, parameter_controls: behaviour.parameterControls ?? null });
     const invalid = poeQueryRequestSchema.safeParse(body);
     if (!invalid.success) {
       return sendJson(response, 422, { detail: invalid.error.issues.map((issue) => ({ loc: ['body', ...issue.path], msg: issue.message })) });

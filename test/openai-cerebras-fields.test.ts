@@ -100,6 +100,9 @@ describe('OpenAI requests as Cerebras receives them', () => {
       messages: [{ role: 'user', content: 'Hi' }],
       stream: true,
       stream_options: { include_usage: true },
+      // Sent by default: Cerebras reserves the model's whole maximum against the key's budget otherwise.
+      max_completion_tokens: 8192,
+      prediction: { type: 'content', content: 'ok' },
       service_tier: 'auto',
       reasoning_format: 'parsed',
       clear_thinking: true,
@@ -167,8 +170,9 @@ describe('Cerebras models as OpenAI clients list them', () => {
     assert.deepEqual(
       first.data.map((model) => ({ ...model })),
       [
-        { id: 'fast', object: 'model', created: 1721692800, owned_by: 'cerebras' },
-        { id: 'gpt-oss-120b', object: 'model', created: 1721692800, owned_by: 'cerebras' },
+        // Context and capabilities from gpt-oss-120b's own entry at Cerebras (GET /v1/models/gpt-oss-120b).
+        { id: 'fast', object: 'model', created: 1721692800, owned_by: 'cerebras', context_length: 131072, capabilities: ['completion', 'tools', 'thinking'] },
+        { id: 'gpt-oss-120b', object: 'model', created: 1721692800, owned_by: 'cerebras', context_length: 131072, capabilities: ['completion', 'tools', 'thinking'] },
         { id: 'zai-glm-4.7', object: 'model', created: 1721692800, owned_by: 'cerebras' },
       ],
     );

@@ -19,7 +19,7 @@ describe('ollama-js against llmux serving Poe bots (bot protocol)', () => {
       { id: 'Llama-3-70b', object: 'model', created: 1713398400000, owned_by: 'Meta', architecture: { input_modalities: ['text'], output_modalities: ['text'] } },
     ];
     gateway = await startTestGateway({
-      providers: [{ id: 'poe', type: 'poe', protocol: 'bot', api_key: 'poe-test-key', base_url: poe.botBaseUrl, upload_url: poe.uploadUrl }],
+      providers: [{ id: 'poe', type: 'poe', protocol: 'bot', api_key: 'poe-test-key', base_url: poe.botBaseUrl }],
     });
     ollama = new Ollama({ host: gateway.baseUrl });
   });

@@ -22,7 +22,7 @@ describe('the openai SDK against llmux serving Poe bots (bot protocol)', () => {
     poe = await FakePoeServer.start();
     poe.models = BOTS.map((id) => ({ id, object: 'model', created: 1715644800000, owned_by: 'Poe', architecture: { input_modalities: ['text', 'image'], output_modalities: ['text'] } }));
     gateway = await startTestGateway({
-      providers: [{ id: 'poe', type: 'poe', protocol: 'bot', api_key: 'poe-test-key', base_url: poe.botBaseUrl, upload_url: poe.uploadUrl }],
+      providers: [{ id: 'poe', type: 'poe', protocol: 'bot', api_key: 'poe-test-key', base_url: poe.botBaseUrl }],
     });
     client = new OpenAI({ baseURL: `${gateway.baseUrl}/v1`, apiKey: 'unused', maxRetries: 0 });
   });
@@ -276,7 +276,8 @@ describe('the openai SDK against llmux serving Poe bots (bot protocol)', () => {
     ]);
     const byUrl = await client.images.generate({ model: 'ImageBot', prompt: 'a red fox', n: 2, size: '1792x1024' });
     assert.deepEqual(byUrl.data?.map((image) => image.url), [url, url]);
-    assert.equal(poe.botCalls.length, 2);
+    // One settings request (the bot's parameter controls; it declares none), then one query per image.
+    assert.deepEqual(poe.botCalls.map((call) => call.body['type']), ['settings', 'query', 'query']);
     const message = (poe.lastBotCall().body['query'] as { content: string; parameters: unknown }[])[0];
     assert.equal(message?.content, 'a red fox --aspect 16:9');
     assert.deepEqual(message?.parameters, { aspect: '16:9' });

@@ -147,7 +147,8 @@ describe('Poe over https through the configured proxy', () => {
     }
     assert.deepEqual(
       poe.requests.map((request) => `${request.method} ${request.path}`),
-      ['POST /poe_api/file_upload_3RD_PARTY_POST', 'POST /bot/ProxyBot', 'POST /bot/ProxyImageBot', `GET ${new URL(url).pathname}`],
+      // The image bot is asked for its settings (parameter controls) once, then queried.
+      ['POST /poe_api/file_upload_3RD_PARTY_POST', 'POST /bot/ProxyBot', 'POST /bot/ProxyImageBot', 'POST /bot/ProxyImageBot', `GET ${new URL(url).pathname}`],
     );
   }
 

@@ -1,3 +1,5 @@
+import type { DegradedField } from './degraded-field.ts';
+
 export interface ImageGenerationRequest {
   model: string;
   prompt: string;
@@ -23,4 +25,6 @@ export interface GeneratedImage {
 export interface ImageGenerationResponse {
   created: number;
   images: GeneratedImage[];
+  /** Request fields the provider could not send and dropped (`x-llmux-degraded`). */
+  degraded?: DegradedField[];
 }

@@ -10,4 +10,10 @@ export interface ProviderModel {
   contextLength?: number;
   capabilities?: ModelCapability[];
   description?: string;
+  /** The most output tokens one answer may have. */
+  maxOutputTokens?: number;
+  /** The provider says the model is deprecated (to be retired). */
+  deprecated?: boolean;
+  /** USD per million tokens, as the provider lists them. */
+  pricing?: { input: number; output: number };
 }

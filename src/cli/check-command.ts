@@ -43,6 +43,7 @@ export async function checkCommand(flags: CheckFlags, context: CliContext): Prom
   const gateway = await buildGateway(loaded.config, log);
   const unbuilt = unbuiltProviders(loaded.config);
   let rows: ProviderRow[];
+  const deprecatedNotices: string[] = [];
   try {
     const probes = loaded.config.providers.map(async (config): Promise<ProviderRow> => {
       const baseUrl = config.base_url === undefined ? '(default)' : withoutUrlCredentials(config.base_url);
@@ -54,6 +55,7 @@ export async function checkCommand(flags: CheckFlags, context: CliContext): Prom
       const startedAt = performance.now();
       try {
         const models = await adapter.listModels({ signal: AbortSignal.timeout(PROBE_TIMEOUT_MS), requestId: 'llmux-check', log });
+        for (const model of models.filter((listed) => listed.deprecated === true)) deprecatedNotices.push(deprecationNotice(config.id, model.id, loaded.config.models));
         return { cells: [config.id, config.type, baseUrl, 'ok', String(models.length), formatLatency(performance.now() - startedAt)], ok: true, failing: false };
       } catch (error) {
         const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
@@ -75,10 +77,19 @@ export async function checkCommand(flags: CheckFlags, context: CliContext): Prom
       rows.map((row) => row.cells),
     ),
   );
+  for (const notice of deprecatedNotices.sort()) context.notice(notice);
   const failures = rows.filter((row) => row.failing).length;
   const usable = rows.filter((row) => row.ok || row.failing).length;
   if (failures > 0) throw new CliFailure(`${failures} of ${usable} provider${usable === 1 ? '' : 's'} failing`);
   if (usable === 0) throw new CliFailure(noProvidersHint(loaded));
+}
+
+/** A model its provider marks deprecated, and the configured names that route to it. */
+function deprecationNotice(providerId: string, modelId: string, aliases: readonly { name: string; target?: string | undefined; targets?: string[] | undefined }[]): string {
+  const target = `${providerId}/${modelId}`;
+  const users = aliases.filter((alias) => alias.target === target || alias.targets?.includes(target) === true).map((alias) => alias.name);
+  const used = users.length === 0 ? '' : `; used by ${users.map((name) => `'${name}'`).join(', ')} — point them at a current model`;
+  return `llmux: warning: ${target} is deprecated by its provider and will be retired${used}`;
 }
 
 function formatLatency(milliseconds: number): string {

@@ -33,6 +33,9 @@ export async function modelsCommand(flags: ModelsFlags, context: CliContext): Pr
         upstream_model: model.target.upstreamModel,
         ...(model.contextLength === undefined ? {} : { context_length: model.contextLength }),
         ...(model.capabilities === undefined ? {} : { capabilities: model.capabilities }),
+        ...(model.upstream?.maxOutputTokens === undefined ? {} : { max_output_tokens: model.upstream.maxOutputTokens }),
+        ...(model.upstream?.pricing === undefined ? {} : { price_per_million: model.upstream.pricing }),
+        ...(model.upstream?.deprecated === true ? { deprecated: true } : {}),
       }));
       context.print(JSON.stringify(listed, null, 2));
     } else if (models.length > 0) {

@@ -41,6 +41,10 @@ export const providerConfigSchema = z
     models_url: httpUrl.optional(),
     /** Models to list when the upstream has no model list of its own (or to add to it). */
     models: z.array(z.string()).optional(),
+    /** Output tokens asked for when the client sets none (Cerebras: 8192 unless set). */
+    default_max_tokens: z.number().int().positive().optional(),
+    /** Largest output limit sent; a client asking for more is capped (declared). */
+    max_tokens_cap: z.number().int().positive().optional(),
   })
   .strict();
 

@@ -8,7 +8,7 @@ import type { Environment } from './config-from-environment.ts';
 import { PROVIDER_FACTORIES } from '../providers/provider-registry.ts';
 import { gatewayConfigSchema, PROVIDER_TYPES } from './gateway-config-schema.ts';
 import { loadGatewayConfig, type LoadedGatewayConfig } from './load-gateway-config.ts';
-import { SAMPLE_GATEWAY_CONFIG } from './sample-gateway-config.ts';
+import { SAMPLE_GATEWAY_CONFIG, sampleGatewayConfig } from './sample-gateway-config.ts';
 
 describe('the llmux init sample', () => {
   let directory: string;
@@ -31,10 +31,13 @@ describe('the llmux init sample', () => {
       ],
     );
     assert.deepEqual(
-      loaded.config.models.map((alias) => alias.name),
-      ['qwen3', 'gpt-4o', 'claude'],
+      loaded.config.models.map((alias) => [alias.name, alias.target]),
+      [
+        ['cerebras-*', 'cerebras/*'],
+        ['poe-*', 'poe/*'],
+      ],
     );
-    assert.equal(loaded.config.default_model, 'qwen3');
+    assert.equal(loaded.config.default_model, undefined);
     assert.deepEqual(loaded.config.listen, { host: '127.0.0.1', port: 11434 });
   });
 
@@ -44,9 +47,27 @@ describe('the llmux init sample', () => {
     assert.equal(loaded.warnings.length, 2);
   });
 
-  it('spells out every top-level setting of the schema', () => {
-    const written = Object.keys(parseDocument(SAMPLE_GATEWAY_CONFIG).toJS() as Record<string, unknown>).sort();
-    assert.deepEqual(written, Object.keys(gatewayConfigSchema.shape).sort());
+  it('spells out every top-level setting of the schema (default_model commented: it would name a model)', () => {
+    const written = Object.keys(parseDocument(SAMPLE_GATEWAY_CONFIG).toJS() as Record<string, unknown>);
+    assert.deepEqual([...written, 'default_model'].sort(), Object.keys(gatewayConfigSchema.shape).sort());
+    assert.match(SAMPLE_GATEWAY_CONFIG, /^# default_model: /m);
+  });
+
+  it('names no upstream model id in a target: ids are retired, discovery finds the current ones', () => {
+    const targets = [...SAMPLE_GATEWAY_CONFIG.matchAll(/^\s+targets?: (.+)$/gm)].map((match) => match[1]);
+    assert.deepEqual(targets, ['cerebras/*', 'poe/*']);
+  });
+
+  it('writes discovered aliases, the default model and moved base URLs into a config that loads', async () => {
+    const text = sampleGatewayConfig({
+      aliases: [{ name: 'fast', target: 'cerebras/gpt-oss-120b', note: 'listed' }],
+      defaultModel: 'fast',
+      baseUrls: { cerebras: 'http://127.0.0.1:9/v1' },
+    });
+    const config = gatewayConfigSchema.parse(parseDocument(text.replaceAll('${CEREBRAS_API_KEY}', 'k').replaceAll('${POE_API_KEY}', 'k')).toJS());
+    assert.deepEqual(config.models[0], { name: 'fast', target: 'cerebras/gpt-oss-120b' });
+    assert.equal(config.default_model, 'fast');
+    assert.equal(config.providers[0]?.base_url, 'http://127.0.0.1:9/v1');
   });
 
   it('offers exactly the provider types this build has, and names the others as not built yet', () => {
@@ -59,7 +80,7 @@ describe('the llmux init sample', () => {
   });
 
   it('explains every provider, model and key setting, at least in a comment', () => {
-    for (const key of ['id', 'type', 'api_key', 'api_keys', 'base_url', 'proxy', 'timeout', 'connect_ms', 'first_byte_ms', 'idle_ms', 'headers', 'protocol', 'upload_url', 'models']) {
+    for (const key of ['id', 'type', 'api_key', 'api_keys', 'base_url', 'proxy', 'timeout', 'connect_ms', 'first_byte_ms', 'idle_ms', 'headers', 'protocol', 'upload_url', 'models', 'default_max_tokens', 'max_tokens_cap']) {
       assert.match(SAMPLE_GATEWAY_CONFIG, new RegExp(`\\b${key}:`), key);
     }
     for (const key of ['name', 'target', 'targets', 'context_length', 'capabilities', 'key', 'rpm', 'tpm', 'origins']) {

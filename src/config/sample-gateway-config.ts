@@ -1,8 +1,29 @@
+/** What `llmux init` learnt from the providers it could ask. */
+export interface DiscoveredSetup {
+  /** Aliases for models that exist, with a note on where they came from. */
+  aliases: { name: string; target: string; note: string }[];
+  defaultModel?: string;
+  /** Where a provider was asked, when the environment moved it (`CEREBRAS_BASE_URL`, `POE_BASE_URL`). */
+  baseUrls: Record<string, string>;
+}
+
 /**
  * The commented `llmux.yaml` that `llmux init` writes. It loads as it is: a provider whose key
- * variable is unset is skipped with a warning, so it works with whichever keys the user has.
+ * variable is unset is skipped with a warning, so it works with whichever keys the user has. It
+ * names no upstream model id (ids are retired); with `discovered`, it adds aliases for the models
+ * the providers listed.
  */
-export const SAMPLE_GATEWAY_CONFIG = `# llmux.yaml — one endpoint for OpenAI and Ollama clients, served by upstream providers.
+export function sampleGatewayConfig(discovered?: DiscoveredSetup): string {
+  let text = TEMPLATE.replace('${ALIASES}', (discovered?.aliases ?? []).map((alias) => `  - name: ${alias.name}\n    target: ${alias.target}  # ${alias.note}\n`).join(''));
+  text = text.replace('${DEFAULT_MODEL}', discovered?.defaultModel === undefined ? '# default_model: fast' : `default_model: ${discovered.defaultModel}`);
+  for (const [id, url] of Object.entries(discovered?.baseUrls ?? {})) {
+    const keyLine = new RegExp(`(  - id: ${id}\\n(?:    .*\\n)*?    api_key: [^\\n]*\\n)`);
+    text = text.replace(keyLine, `$1    base_url: ${url}  # where llmux init found the models\n`);
+  }
+  return text;
+}
+
+const TEMPLATE = `# llmux.yaml — one endpoint for OpenAI and Ollama clients, served by upstream providers.
 #
 # Where llmux reads its config: --config FILE, else $LLMUX_CONFIG, else ./llmux.yaml (this file),
 # else the environment alone (CEREBRAS_API_KEY=… npm start works with no file at all).
@@ -35,6 +56,10 @@ providers:
     #   connect_ms: 10000                  #   to open the connection
     #   first_byte_ms: 60000               #   until the first byte of the answer
     #   idle_ms: 60000                     #   longest silence inside a streamed answer
+    # default_max_tokens: 8192             # output limit sent when a client sets none; Cerebras
+    #                                      # reserves it (else the model's whole maximum) against
+    #                                      # the key's tokens per minute. Default 8192 for cerebras.
+    # max_tokens_cap: 32768                # a larger client limit is cut to this (declared)
 
   - id: poe
     type: poe
@@ -43,6 +68,7 @@ providers:
                                            # bot: api.poe.com/bot/<BOT>, the fastapi_poe protocol
     # proxy: socks5://user:pass@127.0.0.1:1080   # optional: http://, https:// or socks5://
     # upload_url: https://www.quora.com/poe_api/file_upload_3RD_PARTY_POST  # bot protocol: attachments
+    #                                      (default: Poe's, or the same path on base_url's origin)
 
   # Any OpenAI-compatible server (OpenAI, vLLM, LM Studio, llama.cpp, OpenRouter, …):
   # - id: openai
@@ -53,26 +79,28 @@ providers:
   #   pass_through_fields: [chat_template_kwargs]      # client fields sent as they are
   #   models: [gpt-4o-mini]                            # listed even if the server lists none
 
-# The model names clients see. Each routes to one target, or to several tried in order
+# The model names clients see. Every model a provider lists is routable by its own name
+# (e.g. gpt-oss-120b) and as "<provider>/<model>" with no entry here. \`llmux init\` run with
+# CEREBRAS_API_KEY or POE_API_KEY set asks those providers for their models and writes aliases
+# here for models that exist. A name routes to one target, or to several tried in order
 # (fallback on rate limits, timeouts and upstream failures, before any output was sent).
-# "<provider>/<model>" (e.g. cerebras/gpt-oss-120b) always works without an entry here.
 models:
-  - name: qwen3
-    target: cerebras/qwen-3-235b-a22b-instruct-2507
-  - name: gpt-4o
-    targets: [poe/GPT-4o, cerebras/gpt-oss-120b]
-    context_length: 128000                 # optional, shown in /api/show and /v1/models
-    capabilities: [tools, vision]          # optional: completion, tools, vision, embedding,
-                                           # thinking, insert, image
-  - name: claude
-    target: poe/Claude-Sonnet-4
-  # One "*" in a name matches any text, and a "*" in its targets repeats it; such patterns are
-  # tried after every exact name (here: any name starting "poe-" is a Poe bot of the rest).
-  # - name: "poe-*"
-  #   target: poe/*
+\${ALIASES}  # One "*" in a name matches any text, and a "*" in its targets repeats it; such patterns are
+  # tried after every exact name, and resolve through the providers' own model lists
+  # (here: "cerebras-gpt-oss-120b" is Cerebras's gpt-oss-120b, "poe-GPT-4o" the Poe bot GPT-4o).
+  - name: "cerebras-*"
+    target: cerebras/*
+  - name: "poe-*"
+    target: poe/*
+  # An alias of your own, with fallbacks:
+  # - name: smart
+  #   targets: [poe/<bot>, cerebras/<model>]
+  #   context_length: 128000               # optional, shown in /api/show and /v1/models
+  #   capabilities: [tools, vision]        # optional: completion, tools, vision, embedding,
+  #                                        # thinking, insert, image
 
 # Optional: unknown model names route here instead of a 404 (a name above or "<provider>/<model>").
-default_model: qwen3
+\${DEFAULT_MODEL}
 
 # Client keys. With none, access is open, which llmux only allows on a loopback listen.
 # Clients send a key as "Authorization: Bearer <key>" or "x-api-key: <key>".
@@ -80,7 +108,7 @@ default_model: qwen3
 keys: []
 #  - key: \${LLMUX_KEY_ALICE}
 #    name: alice                           # shown in logs and usage
-#    models: [qwen3, gpt-4o]               # optional allow-list
+#    models: [fast, "cerebras-*"]        # optional allow-list
 #    rpm: 60                               # optional: requests per minute
 #    tpm: 100000                           # optional: tokens per minute (aborted streams count what they streamed)
 
@@ -112,3 +140,5 @@ allow_open: false
 # fatal | error | warn | info | debug | trace | silent (LLMUX_LOG_LEVEL overrides).
 log_level: info
 `;
+
+export const SAMPLE_GATEWAY_CONFIG = sampleGatewayConfig();

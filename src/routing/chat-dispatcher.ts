@@ -123,7 +123,9 @@ export class ChatDispatcher {
           retryable: false,
         });
       }
-      return this.timed(context, attempt, async () => ({ response: await generate({ ...request, model: target.upstreamModel }, context), target }));
+      const response = await this.timed(context, attempt, () => generate({ ...request, model: target.upstreamModel }, context));
+      if (response.degraded !== undefined) declareDegraded(context, target, response.degraded);
+      return { response, target };
     });
   }
 

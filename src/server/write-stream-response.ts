@@ -1,11 +1,15 @@
 import { once } from 'node:events';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { escapeLineSeparators } from '../wire/escape-line-separators.ts';
 import { llmuxHeaders } from './request-context.ts';
 
 /**
  * Streams `chunks` to the client as they come: headers first (with the llmux headers and any set
  * on the reply, CORS included), then each chunk written at once with no buffering, honouring
  * backpressure. Stops reading `chunks` as soon as the client goes away, which ends the upstream call.
+ * Every stream llmux writes (NDJSON, SSE) carries JSON, so U+2028/U+2029 are escaped here, once
+ * for every encoder: Ollama's server (Go's encoder) never writes them raw, and clients that split
+ * lines like Python's `str.splitlines()` break on them.
  */
 export function writeStreamResponse(request: FastifyRequest, reply: FastifyReply, contentType: string, chunks: AsyncIterable<string>): Promise<void> {
   const outcome = request.llmux.outcome;
@@ -40,8 +44,9 @@ async function writeChunks(request: FastifyRequest, reply: FastifyReply, content
   try {
     for await (const chunk of chunks) {
       if (raw.destroyed) break;
-      const flowing = raw.write(chunk);
-      outcome.noteBytesWritten(Buffer.byteLength(chunk));
+      const escaped = escapeLineSeparators(chunk);
+      const flowing = raw.write(escaped);
+      outcome.noteBytesWritten(Buffer.byteLength(escaped));
       if (!flowing) {
         await Promise.race([once(raw, 'drain'), once(raw, 'close')]);
         if (raw.destroyed) break;

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { InboundProtocol } from '../../server/register-protocol-scope.ts';
 import type { GatewayServices } from '../../server/gateway-services.ts';
 import { formatOllamaError } from './format-ollama-error.ts';
@@ -55,6 +55,23 @@ export const OLLAMA_PROTOCOL: InboundProtocol = {
         url,
         handler: async (_request, reply) => reply.code(405).type('text/plain; charset=utf-8').send('405 method not allowed'),
       });
+      scope.route({ method: allowed.filter((method) => method !== 'HEAD'), url: url + '/', handler: redirectTrailingSlash });
     }
   },
 };
+
+/**
+ * `/api/tags/` → `/api/tags`, as gin's router does with `RedirectTrailingSlash` (on in
+ * `gin.Default()`, which github:ollama/ollama server/routes.go uses): 301 for GET, 307 for every
+ * other method so a POST is repeated with its body; the query string is kept, and a GET gets
+ * net/http's `http.Redirect` HTML line.
+ */
+async function redirectTrailingSlash(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const queryAt = request.url.indexOf('?');
+  const path = queryAt === -1 ? request.url : request.url.slice(0, queryAt);
+  const location = path.replace(/\/+$/, '') + (queryAt === -1 ? '' : request.url.slice(queryAt));
+  reply.code(request.method === 'GET' ? 301 : 307).header('location', location);
+  if (request.method === 'POST' || request.method === 'DELETE') return reply.send();
+  const escaped = location.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&#34;').replace(/'/g, '&#39;');
+  return reply.type('text/html; charset=utf-8').send(request.method === 'GET' ? `<a href="${escaped}">Moved Permanently</a>.\n\n` : '');
+}

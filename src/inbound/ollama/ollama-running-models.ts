@@ -1,8 +1,5 @@
-import { DEFAULT_KEEP_ALIVE_MS } from './parse-keep-alive.ts';
+import { DEFAULT_KEEP_ALIVE_MS, LONGEST_KEEP_ALIVE_MS } from './parse-keep-alive.ts';
 import type { OllamaModelEntry } from './ollama-model-directory.ts';
-
-/** Go's largest duration (2^63-1 ns), which Ollama uses for "keep loaded forever". */
-const FOREVER_MS = 9_223_372_036_854.775;
 
 export interface RunningModel {
   entry: OllamaModelEntry;
@@ -25,7 +22,8 @@ export class OllamaRunningModels {
       this.loaded.delete(entry.servedName);
       return;
     }
-    const expiresAt = now + (keepAlive === Number.POSITIVE_INFINITY ? FOREVER_MS : keepAlive);
+    // Forever, or anything longer than Go's longest duration, is that duration (Ollama's MaxInt64).
+    const expiresAt = now + Math.min(keepAlive, LONGEST_KEEP_ALIVE_MS);
     this.loaded.set(entry.servedName, { entry, expiresAt });
   }
 

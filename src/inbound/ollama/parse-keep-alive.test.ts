@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GatewayError } from '../../canonical/gateway-error.ts';
-import { parseKeepAlive } from './parse-keep-alive.ts';
+import { LONGEST_KEEP_ALIVE_MS, parseKeepAlive } from './parse-keep-alive.ts';
 
 describe('parseKeepAlive', () => {
   it('reads numbers as seconds', () => {
@@ -25,6 +25,12 @@ describe('parseKeepAlive', () => {
     assert.equal(parseKeepAlive(-1), Number.POSITIVE_INFINITY);
     assert.equal(parseKeepAlive('-1'), Number.POSITIVE_INFINITY);
     assert.equal(parseKeepAlive('-1m'), Number.POSITIVE_INFINITY);
+  });
+
+  it('caps a huge number of seconds at Go\'s longest duration, and refuses a duration string beyond it as Go does', () => {
+    assert.equal(parseKeepAlive(1e13), LONGEST_KEEP_ALIVE_MS);
+    assert.equal(parseKeepAlive(9_223_372_036), 9_223_372_036_000);
+    assert.throws(() => parseKeepAlive('10000000000000s'), /time: invalid duration "10000000000000s"/);
   });
 
   it('leaves absent and null to the default', () => {

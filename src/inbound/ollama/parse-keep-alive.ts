@@ -4,6 +4,14 @@ import { quoteClientText } from '../../canonical/quote-client-text.ts';
 /** How long a model stays "loaded" after a request when the client does not say: Ollama's 5m. */
 export const DEFAULT_KEEP_ALIVE_MS = 5 * 60_000;
 
+/**
+ * Go's largest `time.Duration` (2^63-1 ns, about 292 years) in ms: the longest keep_alive Ollama
+ * can hold. It stands for "forever" (a negative keep_alive) and caps any larger number of
+ * seconds, as Ollama's `time.Duration(t * float64(time.Second))` saturates there; beyond it,
+ * `expires_at` would leave the range a date can be written in and `/api/ps` would fail.
+ */
+export const LONGEST_KEEP_ALIVE_MS = 9_223_372_036_854.775;
+
 const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, 'μs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /**
@@ -11,6 +19,8 @@ const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, 'μs'
  * `"1h30m"`, `"300ms"`); anything negative means forever (Infinity) and 0 means unload now.
  * Ollama refuses the string `"-1"` (`time: missing unit in duration`); clients send it anyway, so
  * a unitless numeric string counts as seconds. Absent or null: undefined (the default applies).
+ * A number of seconds beyond Go's longest duration is capped there; a duration string beyond it is
+ * refused as Go's `time.ParseDuration` refuses it (`time: invalid duration`).
  * https://github.com/ollama/ollama/blob/main/api/types.go (Duration.UnmarshalJSON)
  */
 export function parseKeepAlive(value: unknown): number | undefined {
@@ -22,14 +32,14 @@ export function parseKeepAlive(value: unknown): number | undefined {
   const text = value.trim();
   if (/^[-+]?(\d+\.?\d*|\.\d+)$/.test(text)) return fromSeconds(Number(text));
   const ms = parseGoDuration(text);
-  if (ms === undefined) {
+  if (ms === undefined || Math.abs(ms) > LONGEST_KEEP_ALIVE_MS) {
     throw new GatewayError('invalid_request', `time: invalid duration ${quoteClientText(value)}`, { param: 'keep_alive' });
   }
   return ms < 0 ? Number.POSITIVE_INFINITY : ms;
 }
 
 function fromSeconds(seconds: number): number {
-  return seconds < 0 ? Number.POSITIVE_INFINITY : seconds * 1000;
+  return seconds < 0 ? Number.POSITIVE_INFINITY : Math.min(seconds * 1000, LONGEST_KEEP_ALIVE_MS);
 }
 
 /** Go's time.ParseDuration: `[-+]` then one or more `<decimal><unit>`, e.g. `1h30m`, `1.5s`. */

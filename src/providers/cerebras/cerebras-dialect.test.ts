@@ -53,9 +53,17 @@ function joined(events: ChatStreamEvent[], type: 'text-delta' | 'reasoning-delta
 
 describe('Cerebras dialect: requests', () => {
   it('sends max_completion_tokens and Cerebras reasoning efforts', () => {
-    const effort = (value: NonNullable<ChatRequest['reasoning']>['effort']): unknown =>
-      convertChatRequestToOpenAICompatible(request({ reasoning: { effort: value } }), cerebras).body.reasoning_effort;
-    assert.deepEqual([effort('none'), effort('minimal'), effort('low'), effort('medium'), effort('high'), effort('max')], ['none', 'low', 'low', 'medium', 'high', 'high']);
+    const effort = (value: NonNullable<ChatRequest['reasoning']>['effort'], model = 'gpt-oss-120b'): unknown =>
+      convertChatRequestToOpenAICompatible(request({ model, reasoning: { effort: value } }), cerebras).body.reasoning_effort;
+    // gpt-oss takes low|medium|high only: it cannot stop reasoning, so `none` is sent as `low`.
+    assert.deepEqual([effort('none'), effort('minimal'), effort('low'), effort('medium'), effort('high'), effort('max')], ['low', 'low', 'low', 'medium', 'high', 'high']);
+    assert.deepEqual([effort('none', 'zai-glm-4.7'), effort('none', 'qwen-3.8-27b'), effort('high', 'some-new-model')], ['none', 'none', 'high']);
+    assert.deepEqual([effort('high', 'llama3.1-8b'), effort('none', 'qwen-3-235b-a22b-instruct-2507')], [undefined, undefined], 'models that do not reason get none');
+    const declared = convertChatRequestToOpenAICompatible(request({ reasoning: { effort: 'none' } }), cerebras).degraded;
+    assert.deepEqual(declared, [{ field: 'reasoning_effort', reason: "'none' sent as 'low': gpt-oss-120b takes low|medium|high" }]);
+    assert.deepEqual(convertChatRequestToOpenAICompatible(request({ model: 'llama3.1-8b', reasoning: { effort: 'high' } }), cerebras).degraded, [
+      { field: 'reasoning_effort', reason: "'high' dropped: llama3.1-8b does not reason" },
+    ]);
     const { body } = convertChatRequestToOpenAICompatible(request({ maxTokens: 1024 }), cerebras);
     assert.equal(body.max_completion_tokens, 1024);
     assert.equal(body.max_tokens, undefined);
@@ -84,8 +92,10 @@ describe('Cerebras dialect: requests', () => {
     );
     assert.deepEqual(
       degraded.map((entry) => entry.field),
-      ['store', 'metadata', 'modalities', 'audio', 'verbosity', 'prediction', 'service_tier', 'n'],
+      ['store', 'metadata', 'modalities', 'audio', 'verbosity', 'service_tier', 'n'],
     );
+    // Predicted outputs are Cerebras's too (SDK 1.91 `prediction`).
+    assert.deepEqual(body.prediction, { type: 'content', content: 'x' });
     assert.equal(body.reasoning_format, 'parsed');
     assert.equal(body.disable_reasoning, false);
     assert.equal(body.clear_thinking, true);

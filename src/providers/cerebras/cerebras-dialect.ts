@@ -1,8 +1,13 @@
 import type { ReasoningEffort } from '../../canonical/reasoning-options.ts';
 import type { OpenAICompatibleDialect } from '../openai-compatible/openai-compatible-dialect.ts';
+import { fitCerebrasReasoningEffort } from './cerebras-reasoning-efforts.ts';
+import { cerebrasRejectedFieldPaths } from './cerebras-rejected-field-paths.ts';
 import { mapCerebrasTimeInfo } from './map-cerebras-time-info.ts';
+import { readCerebrasModelDetails } from './read-cerebras-model-details.ts';
+import { readCerebrasRateLimits } from './read-cerebras-rate-limits.ts';
 
 export const CEREBRAS_DEFAULT_BASE_URL = 'https://api.cerebras.ai/v1';
+export const CEREBRAS_DEFAULT_MAX_TOKENS = 8192;
 
 /** Cerebras takes `none|low|medium|high` (SDK `reasoning_effort`); the rest map to the nearest. */
 const CEREBRAS_EFFORT: Record<ReasoningEffort, string> = {
@@ -18,8 +23,9 @@ const SERVICE_TIERS = new Set(['auto', 'default', 'flex', 'priority']);
 const REASONING_FORMATS = new Set(['none', 'parsed', 'text_parsed', 'raw', 'hidden']);
 
 /**
- * Client extras Cerebras knows (SDK 1.91 `ChatCompletionCreateParams`). Anything else —
- * OpenAI's `store`, `metadata`, `modalities`, `audio`, `verbosity`, `prediction`, `n` — is
+ * Client extras Cerebras knows (SDK 1.91 `ChatCompletionCreateParams`, which has `prediction`:
+ * predicted outputs `{type: 'content', content}`). Anything else — OpenAI's `store`, `metadata`,
+ * `modalities`, `audio`, `verbosity`, `n` — is
  * dropped with a warning rather than sent: Cerebras does not implement them and may refuse the
  * request (https://inference-docs.cerebras.ai/resources/openai).
  */
@@ -32,6 +38,7 @@ const EXTRA_FIELDS: Record<string, (value: unknown) => boolean> = {
   prompt_cache_key: (value) => typeof value === 'string',
   service_tier: (value) => typeof value === 'string' && SERVICE_TIERS.has(value),
   model_parameters: (value) => typeof value === 'object' && value !== null,
+  prediction: (value) => typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'content',
 };
 
 /**
@@ -54,6 +61,11 @@ export const CEREBRAS_DIALECT: Partial<OpenAICompatibleDialect> = {
   extendedSampling: false,
   reasoningEffort: (effort) => CEREBRAS_EFFORT[effort],
   acceptExtraField: (field, value) => EXTRA_FIELDS[field]?.(value) ?? false,
+  // Accepted efforts differ per model family (gpt-oss refuses `none`): fitted per model, declared.
+  transformRequestBody: (body, _request, degraded) => {
+    fitCerebrasReasoningEffort(body, degraded);
+    return body;
+  },
   // Qwen3 answers in the `raw` reasoning format by default: `<think>…</think>` leads the content.
   splitThinkTags: true,
   decodeExtra: (chunk) => {
@@ -62,5 +74,13 @@ export const CEREBRAS_DIALECT: Partial<OpenAICompatibleDialect> = {
   },
   // Support for penalties, logit_bias, parallel_tool_calls… varies per model; a 400 naming one is retried without it.
   retryWithoutRejectedParam: true,
+  rejectedFieldPaths: cerebrasRejectedFieldPaths,
+  readKeyBudget: readCerebrasRateLimits,
+  // Cerebras reserves max_completion_tokens — or the model's whole maximum when none is sent —
+  // against the key's tokens per minute before generating (inference-docs support/rate-limits);
+  // its own integrations default to 8192 (Cerebras/vscode-cerebras-chat v0.1.18).
+  defaultMaxTokens: CEREBRAS_DEFAULT_MAX_TOKENS,
+  // Context length, capabilities, prices and deprecation come from each model's own entry.
+  readModelDetails: readCerebrasModelDetails,
   embeddings: false,
 };

@@ -127,10 +127,20 @@ describe('cerebras provider against a fake Cerebras', () => {
     ]);
   });
 
-  it('lists models and offers no embeddings', async () => {
+  it('lists models with the facts of their own entries, and offers no embeddings', async () => {
     cerebras.models(['gpt-oss-120b', 'zai-glm-4.7']);
     assert.deepEqual(await provider.listModels(callContext()), [
-      { id: 'gpt-oss-120b', created: 1721692800, ownedBy: 'Cerebras' },
+      {
+        id: 'gpt-oss-120b',
+        created: 1721692800,
+        ownedBy: 'Cerebras',
+        description: 'gpt-oss-120b on Cerebras',
+        contextLength: 131072,
+        maxOutputTokens: 65536,
+        capabilities: ['completion', 'tools', 'thinking'],
+        pricing: { input: 0.25, output: 0.69 },
+      },
+      // No entry of its own at the fake (GET /v1/models/zai-glm-4.7 is a 404): kept as listed.
       { id: 'zai-glm-4.7', created: 1721692800, ownedBy: 'Cerebras' },
     ]);
     assert.equal(provider.embed, undefined);
@@ -168,21 +178,29 @@ describe('cerebras provider against a fake Cerebras', () => {
     assert.equal(error.code, 'token_quota_exceeded');
   });
 
-  it('retries once without a field Cerebras refuses for the model', async () => {
-    cerebras.server.on('POST', '/v1/chat/completions', (call, response) => {
-      const refused = 'frequency_penalty' in (call.json as Record<string, unknown>);
-      response.writeHead(refused ? 400 : 200, { 'content-type': 'application/json' });
-      response.end(
-        JSON.stringify(
-          refused
-            ? { message: 'frequency_penalty is not supported for this model', type: 'invalid_request_error', param: 'frequency_penalty', code: 'wrong_api_format' }
-            : { id: 'x', choices: [{ index: 0, finish_reason: 'stop', message: { content: 'ok' } }] },
-        ),
-      );
-    });
-    const response = await provider.completeChat({ ...REQUEST, stream: false, frequencyPenalty: 0.5 }, callContext());
+  it('retries without the fields a real Cerebras 400 names only in its message, and says so', async () => {
+    cerebras.answer({ text: 'ok', model: 'llama3.1-8b' });
+    const lines: Record<string, unknown>[] = [];
+    const capture = { ...log, warn: (fields: Record<string, unknown>, msg: string) => lines.push({ ...fields, msg }) } as unknown as CallContext['log'];
+    const response = await provider.completeChat({ ...REQUEST, model: 'llama3.1-8b', reasoning: undefined, stream: false, logitBias: { '1': 5 }, parallelToolCalls: false }, { ...callContext(), log: capture });
     assert.equal(responseText(response), 'ok');
-    assert.equal(cerebras.chatRequests().length, 2);
+    assert.deepEqual(response.degraded, [
+      { field: 'parallel_tool_calls', reason: "provider 'cerebras' refused it for this model" },
+      { field: 'logit_bias', reason: "provider 'cerebras' refused it for this model" },
+    ]);
+    const [first, second] = cerebras.chatRequests() as Record<string, unknown>[];
+    assert.ok(first !== undefined && 'logit_bias' in first && 'parallel_tool_calls' in first);
+    assert.ok(second !== undefined && !('logit_bias' in second) && !('parallel_tool_calls' in second));
+    assert.equal(second.max_completion_tokens, 500);
+    assert.deepEqual(lines.at(-1)?.fields, ['parallel_tool_calls', 'logit_bias']);
+  });
+
+  it('keeps a refusal of an essential field as the 400 it is', async () => {
+    cerebras.fail(400, { message: "body.tools: property 'body.tools' is unsupported", param: 'validation_error', code: 'wrong_api_format' });
+    const error = await rejection(provider.completeChat({ ...REQUEST, stream: false, tools: [{ name: 'f', parameters: { type: 'object' } }] }, callContext()));
+    assert.equal(error.status, 400);
+    assert.equal(error.code, 'wrong_api_format');
+    assert.equal(cerebras.chatRequests().length, 1);
   });
 
   it('ends a mid-stream error and a cut stream with an error event', async () => {

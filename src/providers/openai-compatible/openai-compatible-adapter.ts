@@ -18,12 +18,13 @@ import { convertOpenAICompatibleEmbeddings } from './convert-openai-compatible-e
 import { convertOpenAICompatibleModels } from './convert-openai-compatible-models.ts';
 import { mapOpenAICompatibleError, mapOpenAICompatibleStreamError } from './map-openai-compatible-error.ts';
 import type { OpenAICompatibleDialect } from './openai-compatible-dialect.ts';
-import type { OpenAICompatibleRequestBody } from './openai-compatible-request-body.ts';
 import { decodeOpenAICompatibleStream } from './openai-compatible-stream-decoder.ts';
+import type { OpenAICompatibleRequestBody } from './openai-compatible-request-body.ts';
+import { removeRejectedFields } from './remove-rejected-fields.ts';
 import { replayChatResponse } from '../replay-chat-response.ts';
 
-/** Body fields that are never retried away: without them the request means something else. */
-const ESSENTIAL_FIELDS = new Set(['model', 'messages', 'stream', 'stream_options', 'tools', 'tool_choice', 'response_format']);
+/** How many times a request is sent again without fields the upstream refused. */
+const FIELD_RETRIES = 2;
 /** How much of a body left unread after `[DONE]` is drained so the connection can be reused. */
 const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
 
@@ -41,6 +42,8 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   private readonly extraHeaders: Record<string, string>;
   private readonly httpClient: UpstreamHttpClient;
   private readonly dialect: OpenAICompatibleDialect;
+  private readonly defaultMaxTokens: number | undefined;
+  private readonly maxTokensCap: number | undefined;
   private readonly passThroughFields: ReadonlySet<string>;
 
   constructor(input: ProviderFactoryInput, dialect: OpenAICompatibleDialect) {
@@ -56,6 +59,9 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     this.extraHeaders = config.headers ?? {};
     this.httpClient = input.httpClient;
     this.dialect = dialect;
+    this.maxTokensCap = config.max_tokens_cap;
+    const defaultMaxTokens = config.default_max_tokens ?? dialect.defaultMaxTokens;
+    this.defaultMaxTokens = defaultMaxTokens === undefined || this.maxTokensCap === undefined ? defaultMaxTokens : Math.min(defaultMaxTokens, this.maxTokensCap);
     this.passThroughFields = new Set(config.pass_through_fields ?? []);
     this.embed = dialect.embeddings ? (request, context) => this.embedTexts(request, context) : undefined;
   }
@@ -78,7 +84,20 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   async listModels(context: CallContext): Promise<ProviderModel[]> {
     const url = this.url('/models');
     const response = await this.send('GET', url, undefined, context);
-    return convertOpenAICompatibleModels(await readUpstreamJson(response, url));
+    const models = convertOpenAICompatibleModels(await readUpstreamJson(response, url));
+    const readDetails = this.dialect.readModelDetails;
+    if (readDetails === undefined) return models;
+    // One model's detail missing or failing leaves that model as listed.
+    return Promise.all(
+      models.map(async (model) => {
+        const detailUrl = this.url(`/models/${encodeURIComponent(model.id)}`);
+        try {
+          return readDetails(await readUpstreamJson(await this.send('GET', detailUrl, undefined, context), detailUrl), model);
+        } catch {
+          return model;
+        }
+      }),
+    );
   }
 
   async close(): Promise<void> {
@@ -94,40 +113,64 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   }
 
   /**
-   * Sends a chat request. A 400 naming an optional field in `param` is sent once more without
-   * it where the dialect allows: Cerebras refuses some OpenAI fields per model
-   * (https://inference-docs.cerebras.ai/resources/openai).
+   * Sends a chat request. A 400/422 naming optional fields is sent again without them where the
+   * dialect allows: Cerebras refuses some OpenAI fields per model
+   * (https://inference-docs.cerebras.ai/resources/openai), naming them only in its message.
+   * What was left out is returned in `dropped`, by wire name.
    */
   private async postChat(request: ChatRequest, context: CallContext): Promise<{ response: UpstreamResponse; degraded: DegradedField[] }> {
-    const { body, degraded } = convertChatRequestToOpenAICompatible(request, this.dialect, { id: this.id, passThroughFields: this.passThroughFields });
+    const capped: DegradedField[] = [];
+    const { body, degraded } = convertChatRequestToOpenAICompatible(this.limitMaxTokens(request, capped), this.dialect, { id: this.id, passThroughFields: this.passThroughFields });
+    degraded.unshift(...capped);
     const url = this.url('/chat/completions');
     for (let attempt = 0; ; attempt++) {
       try {
-        return { response: await this.send('POST', url, JSON.stringify(body), context), degraded };
+        const text = JSON.stringify(body);
+        return { response: await this.send('POST', url, text, context, reservedTokens(body, text)), degraded };
       } catch (error) {
-        const field = attempt === 0 && this.dialect.retryWithoutRejectedParam ? rejectedField(error, body) : undefined;
-        if (field === undefined) throw error;
-        context.log.warn({ provider: this.id, model: request.model, field }, `provider '${this.id}' refused '${field}'; sending the request again without it`);
-        degraded.push({ field, reason: `provider '${this.id}' refused it for this model` });
-        delete body[field];
+        const removed = attempt < FIELD_RETRIES && this.dialect.retryWithoutRejectedParam && isFieldRefusal(error) ? removeRejectedFields(body, this.dialect.rejectedFieldPaths(error)) : [];
+        if (removed.length === 0) throw error;
+        const fields = removed.map((field) => `'${field}'`).join(', ');
+        context.log.warn({ provider: this.id, model: request.model, fields: removed }, `provider '${this.id}' refused ${fields}; sending the request again without it`);
+        for (const field of removed) degraded.push({ field, reason: `provider '${this.id}' refused it for this model` });
       }
     }
   }
 
-  /** One upstream call with the next key; any status outside 2xx is thrown as a GatewayError. */
-  private send(method: 'GET' | 'POST', url: string, body: string | undefined, context: CallContext): Promise<UpstreamResponse> {
+  /**
+   * The output limit sent: the client's, else the provider's default (`default_max_tokens`;
+   * Cerebras 8192), never above `max_tokens_cap` — a client limit cut down is declared.
+   */
+  private limitMaxTokens(request: ChatRequest, degraded: DegradedField[]): ChatRequest {
+    if (request.maxTokens === undefined) return this.defaultMaxTokens === undefined ? request : { ...request, maxTokens: this.defaultMaxTokens };
+    if (this.maxTokensCap === undefined || request.maxTokens <= this.maxTokensCap) return request;
+    degraded.push({ field: 'max_tokens', reason: `${request.maxTokens} capped at ${this.maxTokensCap} by provider '${this.id}' (max_tokens_cap)` });
+    return { ...request, maxTokens: this.maxTokensCap };
+  }
+
+  /**
+   * One upstream call with the next key (one with `cost` tokens of budget left, where the upstream
+   * reports budgets: Cerebras's `x-ratelimit-*` headers, read on every answer, errors included);
+   * any status outside 2xx is thrown as a GatewayError.
+   */
+  private send(method: 'GET' | 'POST', url: string, body: string | undefined, context: CallContext, cost = 0): Promise<UpstreamResponse> {
     return this.keys.withKey(async (key) => {
       const headers: Record<string, string> = { accept: 'application/json, text/event-stream', 'user-agent': 'llmux' };
       if (body !== undefined) headers['content-type'] = 'application/json';
       if (key !== undefined) headers.authorization = `Bearer ${key}`;
       Object.assign(headers, this.extraHeaders);
       const response = await this.httpClient.request(body === undefined ? { url, method, headers, signal: context.signal } : { url, method, headers, body, signal: context.signal });
+      const budget = this.dialect.readKeyBudget(response.headers, Date.now());
+      if (budget !== undefined) {
+        this.keys.noteBudget(key, budget);
+        context.log.debug({ provider: this.id, key: this.keys.label(key), tokensLeftThisMinute: budget.tokensLeft, requestsLeftToday: budget.requestsLeft }, 'upstream rate-limit budget');
+      }
       return checkUpstreamStatus(response, {
         url,
         providerId: this.id,
         parseError: (input) => this.dialect.parseErrorBody(input) ?? mapOpenAICompatibleError(input),
       });
-    });
+    }, cost);
   }
 
   private async readCompletion(response: UpstreamResponse, url: string): Promise<ChatResponse> {
@@ -161,10 +204,13 @@ async function* replayEvents(events: ChatStreamEvent[]): AsyncGenerator<ChatStre
   yield* events;
 }
 
-/** The body field a 400 blames, when it is one llmux may leave out. */
-function rejectedField(error: unknown, body: OpenAICompatibleRequestBody): string | undefined {
-  if (!(error instanceof GatewayError) || error.upstreamStatus !== 400 || error.param === undefined) return undefined;
-  const field = error.param.replace(/^body\./, '').split(/[.[]/)[0] ?? '';
-  if (field === '' || ESSENTIAL_FIELDS.has(field) || !(field in body)) return undefined;
-  return field;
+/** What the upstream will reserve against the key's budget: the output limit plus the prompt (4 characters a token). */
+function reservedTokens(body: OpenAICompatibleRequestBody, text: string): number {
+  const output = body.max_completion_tokens ?? body.max_tokens ?? 0;
+  return output + Math.ceil(text.length / 4);
+}
+
+/** A 400, or a 422 (Cerebras answers `body.store: property 'body.store' is unsupported` with either). */
+function isFieldRefusal(error: unknown): error is GatewayError {
+  return error instanceof GatewayError && (error.upstreamStatus === 400 || error.upstreamStatus === 422);
 }

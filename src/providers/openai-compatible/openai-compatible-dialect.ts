@@ -1,10 +1,13 @@
 import type { ChatRequest } from '../../canonical/chat-request.ts';
 import type { DegradedField } from '../../canonical/degraded-field.ts';
 import type { GatewayError } from '../../canonical/gateway-error.ts';
+import type { ProviderModel } from '../../canonical/model-info.ts';
 import type { ReasoningEffort } from '../../canonical/reasoning-options.ts';
 import type { Timing } from '../../canonical/timing.ts';
 import type { Usage } from '../../canonical/usage.ts';
 import type { UpstreamErrorInput } from '../shared/check-upstream-status.ts';
+import type { UpstreamResponse } from '../shared/upstream-http-client.ts';
+import type { KeyBudget } from '../shared/api-key-pool.ts';
 import type { OpenAICompatibleRequestBody } from './openai-compatible-request-body.ts';
 
 /** What a dialect reads from a chunk's (or a whole response's) own fields beyond OpenAI's. */
@@ -43,10 +46,27 @@ export interface OpenAICompatibleDialect {
   decodeExtra(chunk: Record<string, unknown>): OpenAICompatibleExtras | undefined;
   /** A dialect's own error parsing; undefined falls back to the generic OpenAI/top-level parsing. */
   parseErrorBody(input: UpstreamErrorInput): GatewayError | undefined;
-  /** On a 400 naming an optional body field in `param`, send once more without it (logged). */
+  /** On a 400/422 naming optional body fields, send once more without them (logged, declared). */
   retryWithoutRejectedParam: boolean;
+  /**
+   * The body paths a refusal names: by default its `param`; Cerebras names them only in the
+   * message (`messages.2.assistant.reasoning_content: property '…' is unsupported`).
+   */
+  rejectedFieldPaths(error: GatewayError): string[];
   /** Whether `POST /embeddings` exists. */
   embeddings: boolean;
+  /** What an answer's headers say is left of the key's budget (Cerebras `x-ratelimit-*`). */
+  readKeyBudget(headers: UpstreamResponse['headers'], now: number): KeyBudget | undefined;
+  /**
+   * The output limit sent when the client sets none (config `default_max_tokens` overrides):
+   * Cerebras reserves the model's whole maximum against the key's per-minute budget otherwise.
+   */
+  defaultMaxTokens: number | undefined;
+  /**
+   * Where a model's own detail lives (`GET /models/{id}`) and what it adds to the listed model;
+   * undefined when the list says all there is.
+   */
+  readModelDetails: ((payload: unknown, model: ProviderModel) => ProviderModel) | undefined;
 }
 
 const OPENAI_EFFORT: Record<ReasoningEffort, string> = {
@@ -93,7 +113,11 @@ export const DEFAULT_OPENAI_COMPATIBLE_DIALECT: OpenAICompatibleDialect = {
   decodeExtra: () => undefined,
   parseErrorBody: () => undefined,
   retryWithoutRejectedParam: false,
+  rejectedFieldPaths: (error) => (error.param === undefined ? [] : [error.param]),
   embeddings: true,
+  readKeyBudget: () => undefined,
+  defaultMaxTokens: undefined,
+  readModelDetails: undefined,
 };
 
 export function resolveOpenAICompatibleDialect(overrides: Partial<OpenAICompatibleDialect>): OpenAICompatibleDialect {

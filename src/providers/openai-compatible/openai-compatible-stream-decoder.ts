@@ -9,6 +9,7 @@ import { ChatStreamBuilder } from '../chat-stream-builder.ts';
 import { contentText } from './content-text.ts';
 import { mapOpenAICompatibleStreamError } from './map-openai-compatible-error.ts';
 import { mapOpenAICompatibleFinishReason } from './map-openai-compatible-finish-reason.ts';
+import type { TokenLogprob } from '../../canonical/logprobs.ts';
 import { mapOpenAICompatibleLogprobs } from './map-openai-compatible-logprobs.ts';
 import { mapOpenAICompatibleUsage } from './map-openai-compatible-usage.ts';
 import type { OpenAICompatibleDialect } from './openai-compatible-dialect.ts';
@@ -39,6 +40,17 @@ export async function* decodeOpenAICompatibleStream(
   const builder = new ChatStreamBuilder();
   const toolCalls = new OpenAICompatibleToolCallAssembler();
   const splitter = dialect.splitThinkTags ? new ThinkTagSplitter() : undefined;
+  // Logprobs of content the think-tag splitter holds back until it knows what the content is:
+  // given to the text it lets out, dropped with reasoning (which has no logprobs on the canonical stream).
+  const heldLogprobs: TokenLogprob[] = [];
+  const splitSegments = function* (segments: Iterable<{ kind: 'text' | 'reasoning'; text: string }>): Generator<ChatStreamEvent> {
+    for (const segment of segments) {
+      if (segment.kind === 'reasoning') {
+        heldLogprobs.length = 0;
+        yield* builder.reasoning(segment.text);
+      } else yield* builder.text(segment.text, heldLogprobs.splice(0));
+    }
+  };
   let started = false;
   let rawFinish: string | undefined;
   let usage: Usage | undefined;
@@ -83,7 +95,10 @@ export async function* decodeOpenAICompatibleStream(
           const content = contentText(delta.content);
           if (content.length > 0) {
             if (splitter === undefined || splitter.isPassthrough) yield* builder.text(content, mapOpenAICompatibleLogprobs(choice.logprobs));
-            else for (const segment of splitter.push(content)) yield* segment.kind === 'text' ? builder.text(segment.text) : builder.reasoning(segment.text);
+            else {
+              heldLogprobs.push(...(mapOpenAICompatibleLogprobs(choice.logprobs) ?? []));
+              yield* splitSegments(splitter.push(content));
+            }
           }
           if (delta.refusal) yield* builder.text(delta.refusal);
           const fragments = delta.tool_calls;
@@ -114,9 +129,7 @@ export async function* decodeOpenAICompatibleStream(
       return;
     }
   }
-  if (splitter !== undefined) {
-    for (const segment of splitter.flush()) yield* segment.kind === 'text' ? builder.text(segment.text) : builder.reasoning(segment.text);
-  }
+  if (splitter !== undefined) yield* splitSegments(splitter.flush());
   yield* toolCalls.flush(builder);
   if (rawFinish === undefined && !sawDone) {
     yield* builder.error(new GatewayError('upstream', 'the upstream stream ended before the response was complete (no finish_reason, no [DONE])'));

@@ -99,6 +99,44 @@ describe('convertChatRequestToPoeQuery', () => {
     ]);
   });
 
+  it('keeps earlier tool rounds in the query, in order, and sends only the last round top-level', async () => {
+    const call = (id: string, city: string) => ({ type: 'tool-call' as const, id, name: 'get_weather', arguments: `{"city":"${city}"}` });
+    const result = (id: string, temp: number) => ({ type: 'tool-result' as const, toolCallId: id, content: `{"temp":${temp}}` });
+    const request: ChatRequest = {
+      model: 'GPT-4o',
+      stream: true,
+      messages: [
+        { role: 'user', parts: [{ type: 'text', text: 'Weather in Paris, then Rome?' }] },
+        { role: 'assistant', parts: [call('call_1', 'Paris')] },
+        { role: 'tool', parts: [result('call_1', 21)] },
+        { role: 'assistant', parts: [{ type: 'text', text: 'Paris is 21. Now Rome.' }, call('call_2', 'Rome')] },
+        { role: 'tool', parts: [result('call_2', 25)] },
+      ],
+      tools: [{ name: 'get_weather', description: 'Weather by city', parameters: { type: 'object', properties: { city: { type: 'string' } } } }],
+    };
+    const { body } = await convertChatRequestToPoeQuery(request, noUploads);
+    assert.deepEqual(
+      body.query.map((message) => [message.role, message.message_type ?? null, message.content]),
+      [
+        ['user', null, 'Weather in Paris, then Rome?'],
+        ['bot', 'function_call', '[{"id":"call_1","type":"function","function":{"name":"get_weather","arguments":"{\\"city\\":\\"Paris\\"}"}}]'],
+        ['tool', null, '{"tool_call_id":"call_1","name":"get_weather","content":"{\\"temp\\":21}"}'],
+        ['bot', null, 'Paris is 21. Now Rome.'],
+      ],
+    );
+    assert.deepEqual(body.tool_calls, [{ id: 'call_2', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Rome"}' } }]);
+    assert.deepEqual(body.tool_results, [{ role: 'tool', name: 'get_weather', tool_call_id: 'call_2', content: '{"temp":25}' }]);
+
+    // A user turn after the last round: every round is history, nothing top-level.
+    const followUp = await convertChatRequestToPoeQuery({ ...request, messages: [...request.messages, { role: 'user', parts: [{ type: 'text', text: 'Thanks' }] }] }, noUploads);
+    assert.equal(followUp.body.tool_calls, null);
+    assert.equal(followUp.body.tool_results, null);
+    assert.deepEqual(
+      followUp.body.query.map((message) => message.role),
+      ['user', 'bot', 'tool', 'bot', 'bot', 'tool', 'user'],
+    );
+  });
+
   it("lists what the bot protocol cannot take, and honours tool_choice 'none'", async () => {
     const request: ChatRequest = {
       model: 'GPT-4o',

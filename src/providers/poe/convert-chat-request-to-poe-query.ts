@@ -17,9 +17,10 @@ export interface ConvertedPoeQuery {
 
 /**
  * Canonical ChatRequest → bot-protocol query. Roles: `assistant` → `bot`, `developer` → `system`
- * (the protocol knows only system/user/bot/tool); tool results leave the message list for the
- * top-level `tool_results`, and earlier assistant tool calls go to the top-level `tool_calls`, as
- * fastapi_poe's client sends them on its second request (client.py `_stream_request_with_tools`).
+ * (the protocol knows only system/user/bot/tool). The round of tool calls being answered goes in
+ * the top-level `tool_calls`/`tool_results`, as fastapi_poe's client sends them on its second
+ * request (client.py `_stream_request_with_tools`); earlier rounds stay in the query, in order, as
+ * `bot` function-call messages and `tool` messages.
  * Images and files are uploaded and referenced as attachments. The client's `parameters` (or
  * `providerOptions.poe.parameters`) become the last user message's bot parameters,
  * `skip_system_prompt` is passed on. What the protocol cannot carry is refused where it would
@@ -29,23 +30,43 @@ export async function convertChatRequestToPoeQuery(request: ChatRequest, upload:
   refuseWhatBotsCannotCarry(request, providerId);
   const warnings: DegradedField[] = [];
   const toolNames = new Map<string, string>();
+  for (const message of request.messages) for (const part of message.parts) if (part.type === 'tool-call') toolNames.set(part.id, part.name);
+  const resultOf = (part: Extract<ChatMessage['parts'][number], { type: 'tool-result' }>): PoeToolResultDefinition => ({
+    role: 'tool',
+    name: part.toolName ?? toolNames.get(part.toolCallId) ?? '',
+    tool_call_id: part.toolCallId,
+    content: part.content,
+  });
+  const openRound = findOpenToolRound(request.messages);
   const toolCalls: PoeToolCallDefinition[] = [];
   const toolResults: PoeToolResultDefinition[] = [];
-  const pending: Promise<PoeProtocolMessage | undefined>[] = [];
+  const pending: Promise<PoeProtocolMessage[]>[] = [];
 
-  for (const message of request.messages) {
+  request.messages.forEach((message, index) => {
+    const inOpenRound = openRound !== undefined && index >= openRound;
+    const calls: PoeToolCallDefinition[] = [];
+    const results: PoeToolResultDefinition[] = [];
     for (const part of message.parts) {
-      if (part.type === 'tool-call') {
-        toolNames.set(part.id, part.name);
-        toolCalls.push({ id: part.id, type: 'function', function: { name: part.name, arguments: part.arguments } });
-      } else if (part.type === 'tool-result') {
-        toolResults.push({ role: 'tool', name: part.toolName ?? toolNames.get(part.toolCallId) ?? '', tool_call_id: part.toolCallId, content: part.content });
-      }
+      if (part.type === 'tool-call') calls.push({ id: part.id, type: 'function', function: { name: part.name, arguments: part.arguments } });
+      else if (part.type === 'tool-result') results.push(resultOf(part));
     }
-    if (message.role === 'tool') continue;
-    pending.push(convertMessage(message, upload));
-  }
-  const query = (await Promise.all(pending)).filter((message): message is PoeProtocolMessage => message !== undefined);
+    if (inOpenRound) {
+      // The round the bot is to answer now: the top-level fields, as fastapi_poe sends them.
+      toolCalls.push(...calls);
+      toolResults.push(...results);
+      if (message.role !== 'tool') pending.push(convertMessage(message, upload).then((converted) => (converted === undefined ? [] : [converted])));
+      return;
+    }
+    // An earlier round: rendered into the query where it happened, so the bot sees the order.
+    pending.push(
+      (message.role === 'tool' ? Promise.resolve(undefined) : convertMessage(message, upload)).then((converted) => [
+        ...(converted === undefined ? [] : [converted]),
+        ...(calls.length === 0 ? [] : [historyMessage('bot', JSON.stringify(calls), 'function_call')]),
+        ...results.map((result) => historyMessage('tool', JSON.stringify({ tool_call_id: result.tool_call_id, name: result.name, content: result.content }))),
+      ]),
+    );
+  });
+  const query = (await Promise.all(pending)).flat();
 
   const parameters = request.providerOptions?.['poe']?.['parameters'] ?? request.unmappedFields?.['parameters'];
   if (parameters !== undefined) {
@@ -127,6 +148,27 @@ async function convertMessage(message: ChatMessage, upload: UploadMedia): Promis
   const onlyTools = message.parts.some((part) => part.type === 'tool-call' || part.type === 'tool-result');
   if ((message.role === 'assistant' || onlyTools) && content === '' && attachments.length === 0) return undefined;
   return { role: ROLES[message.role], content, content_type: 'text/markdown', attachments };
+}
+
+/**
+ * Where the round of tool calls the bot is to answer now starts: the last message with tool
+ * calls, when everything after it is their results. fastapi_poe's client carries exactly one
+ * round per query (client.py `_stream_request_with_tools`: the same query re-sent with
+ * `tool_calls` and `tool_results`), so earlier rounds can only travel inside the query.
+ */
+function findOpenToolRound(messages: readonly ChatMessage[]): number | undefined {
+  const last = messages.findLastIndex((message) => message.parts.some((part) => part.type === 'tool-call'));
+  if (last === -1) return undefined;
+  const after = messages.slice(last + 1);
+  const onlyResults = after.every((message) => message.parts.length > 0 && message.parts.every((part) => part.type === 'tool-result'));
+  return onlyResults && after.length > 0 ? last : undefined;
+}
+
+/** An earlier tool call (`message_type: function_call`, types.py `MessageType`) or result, as a query message. */
+function historyMessage(role: 'bot' | 'tool', content: string, messageType?: 'function_call'): PoeProtocolMessage {
+  const message: PoeProtocolMessage = { role, content, content_type: 'text/plain', attachments: [] };
+  if (messageType !== undefined) message.message_type = messageType;
+  return message;
 }
 
 function noteDropped(request: ChatRequest, warnings: DegradedField[]): void {

@@ -44,7 +44,8 @@ async function urlsOf(requests: UpstreamRequest[], call: () => Promise<unknown>)
 describe('createPoeProvider: where each protocol goes', () => {
   it('speaks the OpenAI-compatible API at https://api.poe.com/v1 by default', async () => {
     const { adapter, requests } = provider({});
-    assert.deepEqual(await urlsOf(requests, () => adapter.streamChat(ask(), context)), ['POST https://api.poe.com/v1/chat/completions']);
+    // A first stream reads the model list to know whether the bot is a media bot (called unstreamed).
+    assert.deepEqual(await urlsOf(requests, () => adapter.streamChat(ask(), context)), ['GET https://api.poe.com/v1/models', 'POST https://api.poe.com/v1/chat/completions']);
     assert.deepEqual(await urlsOf(requests, () => adapter.listModels(context)), ['GET https://api.poe.com/v1/models']);
   });
 
@@ -63,11 +64,17 @@ describe('createPoeProvider: where each protocol goes', () => {
     const image = ask([{ type: 'image', source: { kind: 'url', url: 'https://example.com/cat.png' } }]);
     assert.deepEqual(await urlsOf(bot.requests, () => bot.adapter.streamChat(image, context)), ['POST https://files.example/upload']);
 
+    // Without upload_url, attachments follow base_url to its origin rather than to the real Poe host.
+    const derived = provider({ protocol: 'bot', base_url: 'https://poe.example:8443/custom/bot' });
+    assert.deepEqual(await urlsOf(derived.requests, () => derived.adapter.streamChat(image, context)), ['POST https://poe.example:8443/poe_api/file_upload_3RD_PARTY_POST']);
+    const real = provider({ protocol: 'bot', base_url: 'https://api.poe.com/bot' });
+    assert.deepEqual(await urlsOf(real.requests, () => real.adapter.streamChat(image, context)), ['POST https://www.quora.com/poe_api/file_upload_3RD_PARTY_POST']);
+
     const listed = provider({ protocol: 'bot', models_url: 'https://models.example/list' });
     assert.deepEqual(await urlsOf(listed.requests, () => listed.adapter.listModels(context)), ['GET https://models.example/list']);
 
     const openai = provider({ base_url: 'https://proxy.example/poe/v1/' });
-    assert.deepEqual(await urlsOf(openai.requests, () => openai.adapter.streamChat(ask(), context)), ['POST https://proxy.example/poe/v1/chat/completions']);
+    assert.deepEqual(await urlsOf(openai.requests, () => openai.adapter.streamChat(ask(), context)), ['GET https://proxy.example/poe/v1/models', 'POST https://proxy.example/poe/v1/chat/completions']);
     assert.deepEqual(await urlsOf(openai.requests, () => openai.adapter.listModels(context)), ['GET https://proxy.example/poe/v1/models']);
   });
 });

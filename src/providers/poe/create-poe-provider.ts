@@ -1,7 +1,7 @@
 import type { ProviderFactory } from '../provider-adapter.ts';
 import { PoeAttachmentUploader } from './poe-attachment-uploader.ts';
 import { PoeBotAdapter } from './poe-bot-adapter.ts';
-import { normalizePoeBotBaseUrl, POE_ENDPOINTS, poeModelsUrlForBotBase } from './poe-endpoints.ts';
+import { normalizePoeBotBaseUrl, POE_ENDPOINTS, poeModelsUrlForBotBase, poeUploadUrlForBotBase } from './poe-endpoints.ts';
 import { ApiKeyPool, apiKeysFromConfig } from '../shared/api-key-pool.ts';
 import { PoeOpenAIAdapter } from './poe-openai-adapter.ts';
 
@@ -9,7 +9,9 @@ import { PoeOpenAIAdapter } from './poe-openai-adapter.ts';
  * Provider type `poe`. `protocol: openai` (default) uses Poe's OpenAI-compatible API at
  * `https://api.poe.com/v1`; `protocol: bot` speaks the bot query protocol at
  * `https://api.poe.com/bot/<BOT_NAME>`. `base_url` overrides either; `api_keys` are balanced
- * round-robin; the model list comes from Poe's `/v1/models` (`models_url` overrides where).
+ * round-robin; the model list comes from Poe's `/v1/models` (`models_url` overrides where), and
+ * attachments go to Poe's upload endpoint, or to the same path on `base_url`'s origin when it
+ * points elsewhere (`upload_url` overrides where).
  */
 export const createPoeProvider: ProviderFactory = (input) => {
   const { config } = input;
@@ -20,7 +22,7 @@ export const createPoeProvider: ProviderFactory = (input) => {
       botBaseUrl,
       modelsUrl: config.models_url ?? poeModelsUrlForBotBase(botBaseUrl),
       keys: new ApiKeyPool(apiKeysFromConfig(config)),
-      uploader: new PoeAttachmentUploader(input.httpClient, config.upload_url ?? POE_ENDPOINTS.uploadUrl, config.id),
+      uploader: new PoeAttachmentUploader(input.httpClient, config.upload_url ?? poeUploadUrlForBotBase(botBaseUrl), config.id),
       httpClient: input.httpClient,
       headers: config.headers ?? {},
       log: input.log,

@@ -1,3 +1,4 @@
+import type { DegradedField } from '../../canonical/degraded-field.ts';
 import type { ChatRequest } from '../../canonical/chat-request.ts';
 import type { ChatResponse } from '../../canonical/chat-response.ts';
 import { GatewayError } from '../../canonical/gateway-error.ts';
@@ -11,6 +12,8 @@ import { extractGeneratedImages, type FoundImage } from './extract-generated-ima
 export interface PoeImageOptions {
   /** Custom bot parameters to send along (`aspect`, `quality`, …) */
   parameters: Record<string, unknown>;
+  /** Where the backend declares the parameters it cannot send. */
+  degraded: DegradedField[];
 }
 
 export interface PoeImageBackend {
@@ -37,8 +40,9 @@ export async function generatePoeImages(request: ImageGenerationRequest, context
   const prompt = aspect === undefined || /--(aspect|ar)\s/.test(request.prompt) ? request.prompt : `${request.prompt} --aspect ${aspect}`;
 
   const images: GeneratedImage[] = [];
+  const degraded: DegradedField[] = [];
   for (let call = 0; call < Math.max(1, request.n); call++) {
-    const response = await backend.complete(backend.chatRequest(request.model, prompt, { parameters }), context);
+    const response = await backend.complete(backend.chatRequest(request.model, prompt, { parameters, degraded }), context);
     const found = extractGeneratedImages(response)[0];
     if (found === undefined) {
       const said = responseText(response).trim().slice(0, 300);
@@ -46,7 +50,11 @@ export async function generatePoeImages(request: ImageGenerationRequest, context
     }
     images.push(request.responseFormat === 'b64_json' ? await download(found, backend.httpClient, context) : toUrlImage(found));
   }
-  return { created: Math.floor(Date.now() / 1000), images };
+  const result: ImageGenerationResponse = { created: Math.floor(Date.now() / 1000), images };
+  // Each of the n calls declares the same fields: once each is enough.
+  const declared = [...new Map(degraded.map((entry) => [entry.field, entry])).values()];
+  if (declared.length > 0) result.degraded = declared;
+  return result;
 }
 
 function toUrlImage(found: FoundImage): GeneratedImage {

@@ -168,7 +168,7 @@ describe('Poe bot protocol provider against a fake Poe', () => {
     assert.ok(generate);
     const byUrl = await generate({ model: 'ImageBot', prompt: 'a cat', n: 2, size: '1792x1024', responseFormat: 'url' }, context());
     assert.deepEqual(byUrl.images, [{ url, mediaType: 'image/png' }, { url, mediaType: 'image/png' }]);
-    assert.equal(poe.botCalls.length, 2);
+    assert.deepEqual(poe.botCalls.map((call) => call.body['type']), ['settings', 'query', 'query']);
     const query = poe.lastBotCall().body['query'] as { content: string; parameters?: Record<string, unknown> }[];
     assert.equal(query[0]?.content, 'a cat --aspect 16:9');
     assert.deepEqual(query[0]?.parameters, { aspect: '16:9' });

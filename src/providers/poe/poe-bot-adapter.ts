@@ -19,6 +19,8 @@ import { decodePoeBotStream, type PoeBotStreamOptions } from './poe-bot-stream-d
 import type { ApiKeyPool } from '../shared/api-key-pool.ts';
 import { fetchPoeModelList } from './poe-model-list.ts';
 import { parsePoeErrorBody } from './parse-poe-error-body.ts';
+import { fitPoeParameters, readPoeParameterControls, type PoeParameterControl } from './poe-parameter-controls.ts';
+import { POE_ENDPOINTS } from './poe-endpoints.ts';
 
 /** How much of a body left unread after `done` is read so that its connection can be reused. */
 const DRAIN_LIMIT_BYTES = 1024 * 1024;
@@ -47,6 +49,7 @@ export class PoeBotAdapter implements ProviderAdapter {
   readonly id: string;
   readonly type = 'poe';
   private readonly options: PoeBotAdapterOptions;
+  private readonly controls = new Map<string, Promise<PoeParameterControl[] | undefined>>();
 
   constructor(options: PoeBotAdapterOptions) {
     this.id = options.id;
@@ -65,21 +68,54 @@ export class PoeBotAdapter implements ProviderAdapter {
     return fetchPoeModelList(this.options.httpClient, this.options.modelsUrl, this.options.headers, { ...context, providerId: this.id });
   }
 
-  generateImages(request: ImageGenerationRequest, context: CallContext): Promise<ImageGenerationResponse> {
+  /**
+   * Image bots through the bot protocol, the one that carries custom parameters (`aspect`,
+   * `quality`, `style`) on the message (https://creator.poe.com/api-reference/client-sdks:
+   * "Custom Parameters … Poe Python Library ✅, OpenAI-compatible API ❌"), fitted to the controls
+   * the bot declares in its settings where it declares any.
+   */
+  async generateImages(request: ImageGenerationRequest, context: CallContext): Promise<ImageGenerationResponse> {
+    const controls = await this.parameterControls(request.model, context);
     return generatePoeImages(request, context, {
       httpClient: this.options.httpClient,
-      chatRequest: (model, prompt, { parameters }) => ({
-        model,
-        stream: false,
-        messages: [{ role: 'user', parts: [{ type: 'text', text: prompt }] }],
-        providerOptions: { poe: { parameters } },
-      }),
+      chatRequest: (model, prompt, { parameters, degraded }) => {
+        const fitted = fitPoeParameters(parameters, controls, degraded);
+        return { model, stream: false, messages: [{ role: 'user', parts: [{ type: 'text', text: prompt }] }], providerOptions: { poe: { parameters: fitted } } };
+      },
       complete: (chatRequest, callContext) => this.completeChat(chatRequest, callContext),
     });
   }
 
   async close(): Promise<void> {
     await this.options.httpClient.close();
+  }
+
+  /**
+   * The parameter controls a bot declares, asked with a `settings` request as fastapi_poe's
+   * server answers it (base.py: `type: "settings"` → `SettingsResponse`, `parameter_controls`);
+   * kept per bot. Undefined when the bot declares none or does not answer.
+   */
+  private parameterControls(bot: string, context: CallContext): Promise<PoeParameterControl[] | undefined> {
+    let known = this.controls.get(bot);
+    if (known === undefined) {
+      known = this.fetchSettings(bot, context).then(readPoeParameterControls, () => undefined);
+      this.controls.set(bot, known);
+    }
+    return known;
+  }
+
+  private async fetchSettings(bot: string, context: CallContext): Promise<unknown> {
+    const key = this.options.keys.next();
+    const headers: Record<string, string> = { ...this.options.headers, accept: 'application/json', 'content-type': 'application/json' };
+    if (key !== undefined) headers['authorization'] = `Bearer ${key}`;
+    const body = JSON.stringify({ version: POE_ENDPOINTS.botProtocolVersion, type: 'settings' });
+    const response = await this.options.httpClient.request({ url: this.options.botBaseUrl + encodeURIComponent(bot), method: 'POST', headers, body, signal: context.signal });
+    const url = this.options.botBaseUrl + encodeURIComponent(bot);
+    if (response.status !== 200) {
+      await response.body.drain();
+      throw new Error(`settings of ${bot}: HTTP ${response.status}`);
+    }
+    return JSON.parse(await readUpstreamText(response, url)) as unknown;
   }
 
   /**

@@ -74,6 +74,18 @@ function poeCapabilities(entry: PoeModelEntry): ModelCapability[] {
   return capabilities;
 }
 
+/**
+ * The bots whose answers are images, video or audio (`architecture.output_modalities`): Poe asks
+ * for those to be called with `stream: false` on its OpenAI-compatible API
+ * (https://creator.poe.com/docs/external-applications/openai-compatible-api).
+ */
+export function poeMediaBotIds(json: unknown): Set<string> {
+  const parsed = poeModelListSchema.safeParse(json);
+  if (!parsed.success) return new Set();
+  const media = parsed.data.data.filter((entry) => (entry.architecture?.output_modalities ?? []).some((modality) => modality === 'image' || modality === 'video' || modality === 'audio'));
+  return new Set(media.map((entry) => entry.id));
+}
+
 /** Fetches and parses the list; failures are thrown (the catalog keeps its last good list). */
 export async function fetchPoeModelList(
   httpClient: UpstreamHttpClient,
@@ -81,14 +93,22 @@ export async function fetchPoeModelList(
   headers: Record<string, string>,
   context: CallContext & { providerId: string },
 ): Promise<ProviderModel[]> {
+  return parsePoeModelList(await fetchPoeModelJson(httpClient, url, headers, context));
+}
+
+/** `GET /v1/models` as JSON; a non-200 or a body that is not JSON is thrown. */
+export async function fetchPoeModelJson(
+  httpClient: UpstreamHttpClient,
+  url: string,
+  headers: Record<string, string>,
+  context: CallContext & { providerId: string },
+): Promise<unknown> {
   const response = await httpClient.request({ url, method: 'GET', headers: { accept: 'application/json', ...headers }, signal: context.signal });
   await checkUpstreamStatus(response, { url, providerId: context.providerId, parseError: (input) => parsePoeErrorBody(input, { call: 'model list request' }) });
   const text = await readUpstreamText(response, url);
-  let json: unknown;
   try {
-    json = JSON.parse(text);
+    return JSON.parse(text) as unknown;
   } catch {
     throw new Error(`Poe's model list at ${url} is not JSON`);
   }
-  return parsePoeModelList(json);
 }

@@ -53,7 +53,6 @@ describe("Poe's OpenAI-compatible API provider against a fake Poe", () => {
       presencePenalty: 0.5,
       user: 'alice',
       logitBias: { '1': 2 },
-      responseFormat: { type: 'json-schema', schema: { type: 'object' } },
       unmappedFields: { store: true, metadata: { a: 1 }, web_search: true },
     };
     const events = await drain(await provider.streamChat(request, context()));
@@ -120,10 +119,10 @@ describe("Poe's OpenAI-compatible API provider against a fake Poe", () => {
     assert.deepEqual(poe.requests.map((request) => [request.path, request.headers.authorization]), [['/v1/models', undefined]]);
   });
 
-  it('generates images with stream:false, top-level aspect and the markdown of the answer', async () => {
-    poe.openai('GPT-Image-1', (body) => ({
+  it('generates images with stream:false, the aspect in the prompt, no custom parameters (Poe takes none there), and the markdown of the answer', async () => {
+    poe.openai('GPT-Image-1', () => ({
       status: 200,
-      body: { id: 'x', object: 'chat.completion', created: 1, model: 'GPT-Image-1', choices: [{ index: 0, message: { role: 'assistant', content: `![image](https://pfst.cf2.poecdn.net/base/image/${String(body['aspect'])})` }, finish_reason: 'stop' }] },
+      body: { id: 'x', object: 'chat.completion', created: 1, model: 'GPT-Image-1', choices: [{ index: 0, message: { role: 'assistant', content: '![image](https://pfst.cf2.poecdn.net/base/image/2:3)' }, finish_reason: 'stop' }] },
     }));
     const generate = provider.generateImages?.bind(provider);
     assert.ok(generate);
@@ -131,7 +130,8 @@ describe("Poe's OpenAI-compatible API provider against a fake Poe", () => {
     assert.deepEqual(result.images, [{ url: 'https://pfst.cf2.poecdn.net/base/image/2:3' }]);
     const body = poe.openaiCalls[0]?.body ?? {};
     assert.equal(body['stream'], undefined);
-    assert.equal(body['quality'], 'high');
+    // https://creator.poe.com/api-reference/client-sdks: custom parameters are not supported on this API.
+    assert.equal('quality' in body || 'aspect' in body, false);
     assert.deepEqual(body['messages'], [{ role: 'user', content: 'a fox --aspect 2:3' }]);
   });
 

@@ -7,17 +7,19 @@ import type { UpstreamHttpClient } from '../shared/upstream-http-client.ts';
 import { OpenAICompatibleAdapter } from '../openai-compatible/openai-compatible-adapter.ts';
 import type { CallContext, ProviderAdapter, ProviderFactoryInput } from '../provider-adapter.ts';
 import { generatePoeImages } from './generate-poe-images.ts';
-import { fetchPoeModelList } from './poe-model-list.ts';
+import { fetchPoeModelJson, fetchPoeModelList, poeMediaBotIds } from './poe-model-list.ts';
+import { PoeMediaBots } from './poe-media-bots.ts';
+import { replayChatResponse } from '../replay-chat-response.ts';
 import { createPoeOpenAIDialect } from './poe-openai-dialect.ts';
+import { refusePoeJsonSchema } from './refuse-poe-json-schema.ts';
 import { splitPoeThinkingEvents, splitPoeThinkingResponse } from './split-poe-thinking-events.ts';
 
 /**
  * Poe through its OpenAI-compatible API (`protocol: openai`): chat goes through the generic
  * OpenAI-compatible adapter with Poe's dialect; what is Poe's own is added here — the thinking
  * progress of reasoning bots split from their answer (as on the bot protocol), the model list
- * with its modalities and millisecond timestamps, and image generation by image bots (called
- * with `stream: false`, as Poe asks for media bots; custom parameters such as `aspect` travel as
- * top-level fields).
+ * with its modalities and millisecond timestamps, media bots (image, video, audio output) called
+ * with `stream: false` as Poe asks, and image generation by image bots.
  */
 export class PoeOpenAIAdapter implements ProviderAdapter {
   readonly id: string;
@@ -26,6 +28,7 @@ export class PoeOpenAIAdapter implements ProviderAdapter {
   private readonly httpClient: UpstreamHttpClient;
   private readonly modelsUrl: string;
   private readonly headers: Record<string, string>;
+  private readonly mediaBots: PoeMediaBots;
 
   constructor(input: ProviderFactoryInput, modelsUrl: string) {
     this.id = input.config.id;
@@ -33,13 +36,19 @@ export class PoeOpenAIAdapter implements ProviderAdapter {
     this.httpClient = input.httpClient;
     this.modelsUrl = modelsUrl;
     this.headers = input.config.headers ?? {};
+    this.mediaBots = new PoeMediaBots((context) => fetchPoeModelJson(this.httpClient, this.modelsUrl, this.headers, { ...context, providerId: this.id }).then(poeMediaBotIds));
   }
 
   async streamChat(request: ChatRequest, context: CallContext): Promise<AsyncIterable<ChatStreamEvent>> {
+    refusePoeJsonSchema(request, this.id);
+    // Image, video and audio bots are called with `stream: false`, as Poe asks; the whole answer
+    // then reaches the client as a stream all the same.
+    if (await this.mediaBots.has(request.model, context)) return replay(replayChatResponse(await this.completeChat({ ...request, stream: false }, context)));
     return splitPoeThinkingEvents(await this.chat.streamChat(request, context));
   }
 
   async completeChat(request: ChatRequest, context: CallContext): Promise<ChatResponse> {
+    refusePoeJsonSchema(request, this.id);
     return splitPoeThinkingResponse(await this.chat.completeChat(request, context));
   }
 
@@ -50,12 +59,17 @@ export class PoeOpenAIAdapter implements ProviderAdapter {
   generateImages(request: ImageGenerationRequest, context: CallContext): Promise<ImageGenerationResponse> {
     return generatePoeImages(request, context, {
       httpClient: this.httpClient,
-      chatRequest: (model, prompt, { parameters }) => ({
-        model,
-        stream: false,
-        messages: [{ role: 'user', parts: [{ type: 'text', text: prompt }] }],
-        unmappedFields: parameters,
-      }),
+      // Poe's OpenAI-compatible API takes no custom parameters
+      // (https://creator.poe.com/api-reference/client-sdks: "Custom Parameters … ❌ Not
+      // supported"): the aspect ratio reaches the bot as the `--aspect` prompt suffix image bots
+      // read; the rest is declared as not sent (the bot protocol, `protocol: bot`, carries them).
+      chatRequest: (model, prompt, { parameters, degraded }) => {
+        for (const name of Object.keys(parameters)) {
+          if (name === 'aspect' && /--(aspect|ar)\s/.test(prompt)) continue;
+          degraded.push({ field: name, reason: `Poe's OpenAI-compatible API takes no custom bot parameters (protocol: bot carries them)` });
+        }
+        return { model, stream: false, messages: [{ role: 'user', parts: [{ type: 'text', text: prompt }] }] };
+      },
       complete: (chatRequest, callContext) => this.chat.completeChat(chatRequest, callContext),
     });
   }
@@ -63,4 +77,8 @@ export class PoeOpenAIAdapter implements ProviderAdapter {
   close(): Promise<void> {
     return this.chat.close();
   }
+}
+
+async function* replay(events: ChatStreamEvent[]): AsyncGenerator<ChatStreamEvent> {
+  yield* events;
 }

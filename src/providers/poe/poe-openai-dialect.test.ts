@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { dropIgnoredFields } from './poe-openai-dialect.ts';
 
 describe('dropIgnoredFields', () => {
-  it("drops the fields Poe ignores, json_schema and n, and says which", () => {
+  it("drops the fields Poe ignores and n, and says which", () => {
     const warned: string[] = [];
     const body = dropIgnoredFields(
       {
@@ -16,13 +16,12 @@ describe('dropIgnoredFields', () => {
         presence_penalty: 1,
         store: true,
         n: 2,
-        response_format: { type: 'json_schema', json_schema: { name: 'x', schema: {} } },
         aspect: '16:9',
       },
       (field) => warned.push(field),
     );
     assert.deepEqual(body, { model: 'GPT-4o', messages: [], temperature: 0.5, aspect: '16:9' });
-    assert.deepEqual(warned, ['store', 'presence_penalty', 'seed', 'logit_bias', 'user', 'response_format', 'n']);
+    assert.deepEqual(warned, ['store', 'presence_penalty', 'seed', 'logit_bias', 'user', 'n']);
   });
 
   it('keeps json_object and says nothing when nothing was dropped', () => {

@@ -25,7 +25,7 @@ const IGNORED_FIELDS = [
 /**
  * Poe's OpenAI-compatible API as a dialect of the generic adapter: its default base URL,
  * `developer` → `system` (some Poe paths answer `Invalid 'role': Input should be 'system', 'user'
- * or 'bot'`), `n` must be 1, `response_format` json_schema is not supported, no embeddings, and
+ * or 'bot'`), `n` must be 1, `response_format` json_schema is refused (see refusePoeJsonSchema), no embeddings, and
  * its own error shape `{"error":{code,type,message}}` (code a number or a string).
  */
 export function createPoeOpenAIDialect(): OpenAICompatibleDialect {
@@ -49,10 +49,7 @@ export function dropIgnoredFields(body: OpenAICompatibleRequestBody, drop: (fiel
     delete body[field];
     drop(field, 'Poe ignores it');
   }
-  if (body.response_format?.type === 'json_schema') {
-    delete body.response_format;
-    drop('response_format', 'Poe does not support json_schema');
-  }
+  // A json_schema never gets here: the adapter refuses it with a 400 (refusePoeJsonSchema).
   if (body['n'] !== undefined) {
     if (body['n'] !== 1) drop('n', `${String(body['n'])} asked; Poe answers with one choice`);
     delete body['n'];

@@ -7,6 +7,8 @@ import type { PoeAttachment } from './poe-attachment-uploader.ts';
  */
 export interface PoeProtocolMessage {
   role: 'system' | 'user' | 'bot' | 'tool';
+  /** `function_call` marks a bot message that called tools (types.py `MessageType`). */
+  message_type?: 'function_call';
   content: string;
   content_type: 'text/markdown' | 'text/plain';
   attachments: PoeAttachment[];

@@ -42,6 +42,35 @@ describe('ApiKeyPool', () => {
     assert.deepEqual([keys.next(), keys.next()], ['a', 'b']);
   });
 
+  it('passes over a key without the budget for a request, and takes the estimate off at once', () => {
+    let now = 0;
+    const keys = new ApiKeyPool(['a', 'b'], () => now);
+    keys.noteBudget('a', { tokensLeft: 5_000, tokensResetAt: 60_000 });
+    assert.deepEqual([keys.next(3_000), keys.next(3_000), keys.next(3_000)], ['a', 'b', 'b'], 'a has 2K left after the first');
+    now = 60_000;
+    assert.equal(keys.next(3_000), 'a', 'after its reset the old figure no longer counts');
+    assert.equal(keys.label('b'), '#2');
+  });
+
+  it('rests a key with no requests left until their reset, and a rate-limited key until the reported reset', () => {
+    let now = 0;
+    const keys = new ApiKeyPool(['a', 'b'], () => now);
+    keys.noteBudget('a', { requestsLeft: 0, requestsResetAt: 10_000 });
+    assert.deepEqual([keys.next(), keys.next()], ['b', 'b']);
+    now = 10_000;
+    keys.noteBudget('b', { tokensLeft: 0, tokensResetAt: 40_000 });
+    keys.reportFailure('b', new GatewayError('rate_limit', 'Tokens per minute limit exceeded', { code: 'token_quota_exceeded' }));
+    assert.deepEqual([keys.next(), keys.next()], ['a', 'a']);
+    now = 40_000;
+    assert.deepEqual([keys.next(), keys.next()], ['b', 'a']);
+  });
+
+  it('keeps a key in use after a queue_exceeded 429 (platform load, not the key)', () => {
+    const keys = new ApiKeyPool(['a', 'b'], () => 0);
+    keys.reportFailure('a', new GatewayError('rate_limit', "We're experiencing high traffic right now!", { code: 'queue_exceeded' }));
+    assert.deepEqual([keys.next(), keys.next()], ['a', 'b']);
+  });
+
   it('merges api_key and api_keys', () => {
     assert.deepEqual(apiKeysFromConfig({ api_key: 'x', api_keys: ['y'] }), ['x', 'y']);
   });
