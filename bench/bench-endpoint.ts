@@ -1,5 +1,5 @@
 import { request } from 'undici';
-import { FAKE_MODEL } from './fake-upstream.ts';
+import { BENCH_CLIENT_KEY, FAKE_MODEL } from './fake-upstream.ts';
 import type { BenchRequest } from './load-job.ts';
 
 /** A route the bench loads: where, what body, and a text every good answer contains. */
@@ -14,6 +14,12 @@ const ollamaBody = (stream: boolean): string => JSON.stringify({ model: FAKE_MOD
 
 export function openaiChatEndpoint(label: string, origin: string, stream: boolean): BenchEndpoint {
   return { label, origin, path: '/v1/chat/completions', body: openaiBody(stream), expect: stream ? 'data: [DONE]' : '"choices"' };
+}
+
+const anthropicBody = (stream: boolean): string => JSON.stringify({ model: FAKE_MODEL, messages, max_tokens: 32, stream });
+
+export function anthropicMessagesEndpoint(label: string, origin: string, stream: boolean): BenchEndpoint {
+  return { label, origin, path: '/v1/messages', body: anthropicBody(stream), expect: stream ? 'event: message_stop' : '"stop_reason"' };
 }
 
 /** `/v1/responses` as Codex sends it: `store: false`, so the comparison with chat is like for like. */
@@ -31,7 +37,7 @@ export async function probeEndpoint(endpoint: BenchEndpoint): Promise<string | u
   try {
     const response = await request(endpoint.origin + endpoint.path, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_CLIENT_KEY}` },
       body: endpoint.body,
       headersTimeout: 10_000,
       bodyTimeout: 10_000,

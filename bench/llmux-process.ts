@@ -3,7 +3,7 @@ import { existsSync, openSync, closeSync, readFileSync, writeFileSync } from 'no
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { request } from 'undici';
-import { FAKE_MODEL } from './fake-upstream.ts';
+import { BENCH_CLIENT_KEY, FAKE_MODEL } from './fake-upstream.ts';
 
 export interface LlmuxProcess {
   readonly origin: string;
@@ -56,6 +56,10 @@ async function startWithProviderType(options: StartLlmuxOptions, entry: string, 
       'models:',
       `  - name: ${FAKE_MODEL}`,
       `    target: bench/${FAKE_MODEL}`,
+      // A client key, as a deployment beyond loopback has: its check is part of the measured path.
+      'keys:',
+      '  - name: bench',
+      `    key: ${BENCH_CLIENT_KEY}`,
       '',
     ].join('\n'),
   );

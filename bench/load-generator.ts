@@ -1,4 +1,5 @@
 import { Pool } from 'undici';
+import { BENCH_CLIENT_KEY } from './fake-upstream.ts';
 import { median, summarizeLatencies } from './percentile.ts';
 import {
   loadGeneratorCommandSchema,
@@ -14,7 +15,7 @@ import {
  * Every job is bounded in time and stops by itself; see load-job.ts for the jobs.
  */
 
-const JSON_HEADERS = { 'content-type': 'application/json' };
+const JSON_HEADERS = { 'content-type': 'application/json', authorization: `Bearer ${BENCH_CLIENT_KEY}` };
 /** Slack after a job's own duration before everything still in flight is aborted. */
 const HARD_STOP_GRACE_MS = 15_000;
 const NEWLINE = 10;

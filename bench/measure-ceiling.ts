@@ -1,5 +1,5 @@
 import { noteErrors, type BenchContext } from './bench-context.ts';
-import { ollamaChatEndpoint, openaiChatEndpoint, probeEndpoint, type BenchEndpoint } from './bench-endpoint.ts';
+import { anthropicMessagesEndpoint, ollamaChatEndpoint, openaiChatEndpoint, probeEndpoint, type BenchEndpoint } from './bench-endpoint.ts';
 import type { BenchRow } from './bench-report.ts';
 import { interleaveRounds } from './bench-session.ts';
 import { atLeast, atMost, formatMicros, formatRate, formatRatio, unavailableRow } from './format-figure.ts';
@@ -37,11 +37,15 @@ export async function measureCeiling(context: BenchContext): Promise<BenchRow[]>
   const viaBare = openaiChatEndpoint('bare proxy', bare.origin, false);
   const viaOpenai = openaiChatEndpoint('llmux /v1/chat/completions', llmux.origin, false);
   const viaOllama = ollamaChatEndpoint('llmux /api/chat', llmux.origin, false);
-  for (const endpoint of [viaBare, viaOpenai, viaOllama]) {
+  const viaAnthropic = anthropicMessagesEndpoint('llmux /v1/messages', llmux.origin, false);
+  const nginx = context.nginx;
+  const viaNginx = nginx === undefined ? undefined : openaiChatEndpoint('nginx', nginx.origin, false);
+  for (const endpoint of [viaBare, viaOpenai, viaOllama, viaAnthropic]) {
     const missing = await probeEndpoint(endpoint);
     if (missing !== undefined) return [unavailableRow(SECTION, endpoint.label, missing)];
   }
-  const pidOf = (endpoint: BenchEndpoint): number | undefined => (endpoint === viaBare ? bare.pid : endpoint === direct ? undefined : llmux.pid);
+  const pidOf = (endpoint: BenchEndpoint): number | undefined =>
+    endpoint === viaBare ? bare.pid : endpoint === direct ? undefined : endpoint === viaNginx ? nginx?.pid : llmux.pid;
   const measured = (connections: number) => async (endpoint: BenchEndpoint): Promise<Measured> => {
     const pid = pidOf(endpoint);
     const before = pid === undefined ? Number.NaN : processCpuMicros(pid);
@@ -51,7 +55,7 @@ export async function measureCeiling(context: BenchContext): Promise<BenchRow[]>
   };
 
   const rows: BenchRow[] = [];
-  const loaded = [direct, viaBare, viaOpenai, viaOllama];
+  const loaded = [direct, viaBare, viaOpenai, viaOllama, viaAnthropic, ...(viaNginx === undefined ? [] : [viaNginx])];
   const run = measured(CONNECTIONS);
   for (const endpoint of loaded) await run(endpoint);
   const results = await interleaveRounds(context.rounds, loaded, run);
@@ -75,6 +79,17 @@ export async function measureCeiling(context: BenchContext): Promise<BenchRow[]>
     target: '—',
     status: 'info',
   });
+  if (viaNginx !== undefined) {
+    rows.push({
+      section: SECTION,
+      figure: `req/s at ${CONNECTIONS} connections: nginx proxy_pass ÷ direct (CPU per request, /proc: ${formatMicros(cpu(viaNginx))})`,
+      baseline: formatRate(rps(direct), 'req/s'),
+      measured: formatRate(rps(viaNginx), 'req/s'),
+      result: formatRatio(median(perRound(viaNginx, direct, (entry) => entry.result.requestsPerSecond))),
+      target: '—',
+      status: 'info',
+    });
+  }
   for (const endpoint of [viaOpenai, viaOllama]) {
     const ratios = perRound(endpoint, viaBare, (entry) => entry.result.requestsPerSecond);
     const ratio = median(ratios);
@@ -100,15 +115,50 @@ export async function measureCeiling(context: BenchContext): Promise<BenchRow[]>
     });
   }
 
+  // The Anthropic ingress against the OpenAI one, same upstream: the issue's ≥ 0.9 ratio.
+  const anthropicRatios = perRound(viaAnthropic, viaOpenai, (entry) => entry.result.requestsPerSecond);
+  const anthropicCpuRatios = perRound(viaAnthropic, viaOpenai, (entry) => entry.cpuPerRequestUs);
+  rows.push(
+    {
+      section: SECTION,
+      figure: 'req/s llmux /v1/messages ÷ llmux /v1/chat/completions',
+      baseline: formatRate(rps(viaOpenai), 'req/s'),
+      measured: formatRate(rps(viaAnthropic), 'req/s'),
+      result: formatRatio(median(anthropicRatios)) + spread(anthropicRatios),
+      target: `≥ ${MIN_RPS_TO_BARE.toFixed(2)}×`,
+      status: atLeast(median(anthropicRatios), MIN_RPS_TO_BARE),
+    },
+    {
+      section: SECTION,
+      figure: 'CPU per request llmux /v1/messages ÷ llmux /v1/chat/completions (/proc)',
+      baseline: formatMicros(cpu(viaOpenai)),
+      measured: formatMicros(cpu(viaAnthropic)),
+      result: formatRatio(median(anthropicCpuRatios)) + spread(anthropicCpuRatios),
+      target: `≤ ${(1 / MIN_RPS_TO_BARE).toFixed(2)}×`,
+      status: atMost(median(anthropicCpuRatios), 1 / MIN_RPS_TO_BARE),
+    },
+  );
+
   // One connection: the added p50 of each proxy over direct, and llmux's excess over the bare proxy.
   const single = measured(1);
-  const latencyEndpoints = [direct, viaBare, viaOpenai];
+  const latencyEndpoints = [direct, viaBare, viaOpenai, ...(viaNginx === undefined ? [] : [viaNginx])];
   for (const endpoint of latencyEndpoints) await single(endpoint);
   const latency = await interleaveRounds(context.rounds, latencyEndpoints, single);
   const p50 = (index: number): ClosedLoopResult[] => (latency[index] ?? []).map((entry) => entry.result);
   const bareAdded = pairedMedian(p50(1), p50(0), (a, b) => a.latencyUs.p50 - b.latencyUs.p50);
   const llmuxAdded = pairedMedian(p50(2), p50(0), (a, b) => a.latencyUs.p50 - b.latencyUs.p50);
   const reported = median(p50(2).map((result) => result.reportedOverheadMs ?? Number.NaN)) * 1000;
+  if (viaNginx !== undefined) {
+    rows.push({
+      section: SECTION,
+      figure: 'added p50 at 1 connection: nginx (over direct)',
+      baseline: '—',
+      measured: formatMicros(pairedMedian(p50(3), p50(0), (a, b) => a.latencyUs.p50 - b.latencyUs.p50), true),
+      result: '',
+      target: '—',
+      status: 'info',
+    });
+  }
   rows.push(
     {
       section: SECTION,
@@ -132,12 +182,28 @@ export async function measureCeiling(context: BenchContext): Promise<BenchRow[]>
 
   // Streaming: time to first byte over the bare proxy's.
   await session.configureUpstream({ latencyMs: 0, streamChunks: STREAM_CHUNKS, chunkDelayMs: STREAM_CHUNK_DELAY_MS });
-  const streamEndpoints = [openaiChatEndpoint('direct', session.upstreamOrigin, true), openaiChatEndpoint('bare proxy', bare.origin, true), openaiChatEndpoint('llmux', llmux.origin, true)];
+  const streamEndpoints = [
+    openaiChatEndpoint('direct', session.upstreamOrigin, true),
+    openaiChatEndpoint('bare proxy', bare.origin, true),
+    openaiChatEndpoint('llmux', llmux.origin, true),
+    ...(nginx === undefined ? [] : [openaiChatEndpoint('nginx', nginx.origin, true)]),
+  ];
   const probe = (endpoint: BenchEndpoint): Promise<StreamProbeResult> => session.streamProbe(endpoint, 25, 20_000);
   for (const endpoint of streamEndpoints) await probe(endpoint);
   const streams = await interleaveRounds(context.rounds, streamEndpoints, probe);
   const firstByte = (index: number, other: number): number => pairedMedian(streams[index] ?? [], streams[other] ?? [], (a, b) => a.firstByteUs.p50 - b.firstByteUs.p50);
   const lastByte = (index: number, other: number): number => pairedMedian(streams[index] ?? [], streams[other] ?? [], (a, b) => a.lastByteUs.p50 - b.lastByteUs.p50);
+  if (nginx !== undefined) {
+    rows.push({
+      section: SECTION,
+      figure: `stream of ${STREAM_CHUNKS} chunks: added time to first / last byte, nginx (over direct)`,
+      baseline: '—',
+      measured: `${formatMicros(firstByte(3, 0), true)} / ${formatMicros(lastByte(3, 0), true)}`,
+      result: '',
+      target: '—',
+      status: 'info',
+    });
+  }
   rows.push(
     {
       section: SECTION,

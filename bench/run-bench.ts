@@ -16,6 +16,7 @@ import { measureLatency } from './measure-latency.ts';
 import { measureStreaming } from './measure-streaming.ts';
 import { measureResponses } from './measure-responses.ts';
 import { measureThroughput } from './measure-throughput.ts';
+import { findNginx, startNginxProxy, type NginxProxy } from './nginx-proxy.ts';
 
 /**
  * `npm run bench`: fake upstream, llmux and the load generator as separate processes; measures
@@ -59,10 +60,12 @@ async function main(): Promise<void> {
   const session = await BenchSession.start(benchDirectory);
   let llmux: LlmuxProcess | undefined;
   let bare: BenchChild | undefined;
+  let nginx: NginxProxy | undefined;
   let logLines = 0;
   const stopAll = async (): Promise<void> => {
     await llmux?.stop();
     await bare?.stop();
+    await nginx?.stop();
     if (llmux !== undefined) logLines = readFileSync(llmux.logFile, 'utf8').split('\n').length - 1;
     await session.stop();
     rmSync(workDirectory, { recursive: true, force: true });
@@ -92,6 +95,18 @@ async function main(): Promise<void> {
         context.bare = { origin: `http://127.0.0.1:${port}`, pid: bare.pid };
       } catch (error) {
         context.notes.push(`bare proxy not measured: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    if (!selfCheck) {
+      const binary = findNginx();
+      if (binary === undefined) context.notes.push('nginx not measured: not installed (apt-get install nginx-light adds it to the ceiling section)');
+      else {
+        try {
+          nginx = await startNginxProxy(binary, join(workDirectory, 'nginx'), session.upstreamPort);
+          context.nginx = { origin: nginx.origin, pid: nginx.pid };
+        } catch (error) {
+          context.notes.push(`nginx not measured: ${error instanceof Error ? error.message : String(error)}`);
+        }
       }
     }
     const log = (step: string): void => console.error(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${step}`);
@@ -134,7 +149,7 @@ async function main(): Promise<void> {
       ['Commit', commitDescription()],
       ['llmux', llmux === undefined ? (selfCheck ? 'not started (self-check)' : 'not available') : `provider type ${llmux.providerType}; default log level, ${logLines} log lines written to a file`],
       ['Rounds', `${rounds} interleaved rounds per comparison, ${roundMs} ms per closed-loop round; medians over rounds`],
-      ['Processes', 'orchestrator, fake upstream, load generator, bare proxy, llmux: each its own Node process'],
+      ['Processes', `orchestrator, fake upstream, load generator, bare proxy, llmux: each its own Node process${nginx === undefined ? '' : '; nginx, one worker'}`],
       ['Duration', `${((performance.now() - started) / 1000).toFixed(0)} s`],
     ] as const,
     rows: grouped,

@@ -6,6 +6,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export interface RecordedCall {
   method: string;
   path: string;
+  /** The path with its query, as sent. */
+  url: string;
   headers: IncomingMessage['headers'];
   body: string;
   /** The body parsed as JSON, or undefined when it is not JSON. */
@@ -97,7 +99,7 @@ export class FakeUpstreamServer {
     const aborted = new Promise<boolean>((resolve) => {
       response.once('close', () => resolve(!response.writableFinished));
     });
-    const call: RecordedCall = { method: request.method ?? 'GET', path, headers: request.headers, body, json, aborted };
+    const call: RecordedCall = { method: request.method ?? 'GET', path, url: request.url ?? '/', headers: request.headers, body, json, aborted };
     this.calls.push(call);
     const handler = this.handlers.get(`${call.method} ${path}`);
     if (handler === undefined) {

@@ -4,6 +4,7 @@ import { createApp } from '../src/app.ts';
 import { gatewayConfigSchema, type GatewayConfigInput } from '../src/config/gateway-config-schema.ts';
 import { INBOUND_PROTOCOLS } from '../src/inbound/inbound-protocols.ts';
 import { configuredSecrets } from '../src/config/configured-secrets.ts';
+import type { InboundProtocol } from '../src/server/register-protocol-scope.ts';
 import { createLogger } from '../src/observability/create-logger.ts';
 import { buildGateway, type BuiltGateway } from '../src/server/build-gateway.ts';
 import type { RetryPolicy } from '../src/routing/retry-policy.ts';
@@ -23,7 +24,7 @@ export const TEST_RETRY_POLICY: RetryPolicy = { attempts: 2, baseDelayMs: 5, max
 /** llmux on a loopback port with the given config (validated as a real config file would be). */
 export async function startTestGateway(
   config: GatewayConfigInput,
-  options: { retryPolicy?: RetryPolicy; ollamaOrigins?: string; logLevel?: string; logger?: FastifyBaseLogger; adapters?: ProviderAdapter[]; logLines?: string[] } = {},
+  options: { retryPolicy?: RetryPolicy; ollamaOrigins?: string; logLevel?: string; logger?: FastifyBaseLogger; adapters?: ProviderAdapter[]; protocols?: InboundProtocol[]; logLines?: string[] } = {},
 ): Promise<TestGateway> {
   const parsed = gatewayConfigSchema.parse(config);
   const lines = options.logLines;
@@ -38,7 +39,7 @@ export async function startTestGateway(
     ...(options.ollamaOrigins === undefined ? {} : { ollamaOrigins: options.ollamaOrigins }),
     ...(options.adapters === undefined ? {} : { adapters: options.adapters }),
   });
-  const app = createApp({ services: gateway.services, protocols: INBOUND_PROTOCOLS, listenHost: '127.0.0.1', logger: log });
+  const app = createApp({ services: gateway.services, protocols: options.protocols ?? INBOUND_PROTOCOLS, listenHost: '127.0.0.1', logger: log });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const port = (app.server.address() as AddressInfo).port;
   return {

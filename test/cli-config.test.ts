@@ -161,16 +161,15 @@ describe('llmux --help', () => {
   it('claims only the client APIs and provider types this build has', async () => {
     const result = await runLlmux(['--help'], { cwd: directory.path });
     assert.equal(result.code, 0);
-    assert.match(result.stdout, /speaks the OpenAI and Ollama APIs/);
-    assert.doesNotMatch(result.stdout, /Anthropic/);
+    assert.match(result.stdout, /speaks the OpenAI, Ollama and Anthropic APIs/);
     const unbuilt = PROVIDER_TYPES.filter((type) => PROVIDER_FACTORIES[type] === undefined);
     const named = /recognised, but the (.+) provider\s+types are not built in this version yet/.exec(result.stdout)?.[1];
     assert.equal(named, unbuilt.length > 1 ? `${unbuilt.slice(0, -1).join(', ')} and ${unbuilt.at(-1)}` : unbuilt[0]);
-    assert.match(result.stdout, /\n  ANTHROPIC_API_KEY, GEMINI_API_KEY, OLLAMA_HOST\n +recognised, but/);
+    assert.match(result.stdout, /\n  GEMINI_API_KEY, OLLAMA_HOST\n +recognised, but/);
   });
 
   it('shares its description with package.json, which names no client API this build lacks', () => {
-    assert.equal(packageJson.description, 'One endpoint that speaks the OpenAI and Ollama APIs and serves them from upstream providers: Cerebras, Poe and any OpenAI-compatible server.');
+    assert.equal(packageJson.description, 'One endpoint that speaks the OpenAI, Ollama and Anthropic APIs and serves them from upstream providers: Cerebras, Poe, Anthropic and any OpenAI-compatible server.');
   });
 });
 

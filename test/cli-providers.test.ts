@@ -156,7 +156,9 @@ describe('llmux check', () => {
     const result = await runLlmux(['check', '--config', config], { cwd: directory.path });
     assert.equal(result.code, 1);
     assert.match(result.stdout, /\nlater +\S+ +\(default\) +skipped: type '\S+' is not built in this version yet +- +-\n$/);
-    assert.match(result.stderr, /^llmux: no provider is available \(see the lines above\); edit .* to use a provider type this version has \(openai-compatible, cerebras, poe\)\n$/);
+    const built = Object.keys(PROVIDER_FACTORIES).join(', ');
+    assert.ok(result.stderr.startsWith('llmux: no provider is available (see the lines above); edit '), result.stderr);
+    assert.ok(result.stderr.endsWith(` to use a provider type this version has (${built})\n`), result.stderr);
   });
 
   it('exits 0 when every provider answers', async () => {

@@ -131,13 +131,13 @@ describe('llmux serve', () => {
   });
 
   it('says in plain lines that an env-only provider of a type not built yet is skipped, and asks for nothing already set', async () => {
-    const llmux = new LlmuxProcess(['--port', '0'], { cwd: directory.path, env: { ANTHROPIC_API_KEY: 'sk-ant', LLMUX_LOG_LEVEL: 'silent' } });
+    const llmux = new LlmuxProcess(['--port', '0'], { cwd: directory.path, env: { GEMINI_API_KEY: 'g-key', LLMUX_LOG_LEVEL: 'silent' } });
     try {
       await llmux.listening();
       assert.equal(
         llmux.stderr.replace(/:\d+ \(/, ':PORT ('),
-        "llmux: provider 'anthropic' skipped: type 'anthropic' is not built in this version yet\n" +
-          'llmux: no provider is available (see the lines above); set CEREBRAS_API_KEY, POE_API_KEY or OPENAI_API_KEY instead (this version has the provider types openai-compatible, cerebras, poe only)\n' +
+        "llmux: provider 'gemini' skipped: type 'gemini' is not built in this version yet\n" +
+          'llmux: no provider is available (see the lines above); set CEREBRAS_API_KEY, POE_API_KEY, OPENAI_API_KEY or ANTHROPIC_API_KEY instead (this version has the provider types openai-compatible, cerebras, poe, anthropic only)\n' +
           'llmux listening on http://127.0.0.1:PORT (providers: none; models: 0)\n',
       );
     } finally {

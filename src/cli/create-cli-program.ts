@@ -77,10 +77,11 @@ With no config file, llmux is configured from the environment:
   POE_UPLOAD_URL                  where the bot protocol uploads attachments
   CEREBRAS_API_KEY                enable provider cerebras
   OPENAI_API_KEY                  enable provider openai (https://api.openai.com/v1)
-  POE_BASE_URL, CEREBRAS_BASE_URL, OPENAI_BASE_URL
+  ANTHROPIC_API_KEY               enable provider anthropic (https://api.anthropic.com)
+  POE_BASE_URL, CEREBRAS_BASE_URL, OPENAI_BASE_URL, ANTHROPIC_BASE_URL
                                   move a provider
-  ANTHROPIC_API_KEY, GEMINI_API_KEY, OLLAMA_HOST
-                                  recognised, but the anthropic, gemini and ollama provider
+  GEMINI_API_KEY, OLLAMA_HOST
+                                  recognised, but the gemini and ollama provider
                                   types are not built in this version yet: they are skipped
   CUSTOM_TOKEN, LLMUX_API_KEYS    client keys (LLMUX_API_KEYS is a comma list)
   MODEL_MAPPING                   {"client-name":"upstream-name"}; a bare upstream name goes to

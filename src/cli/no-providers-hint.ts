@@ -10,7 +10,7 @@ import { unsetKeyVariables } from './unset-key-variables.ts';
 export function noProvidersHint(loaded: LoadedGatewayConfig): string {
   const configured = loaded.config.providers.length + loaded.skippedProviders.length;
   if (configured === 0) {
-    return "no providers configured; add one with CEREBRAS_API_KEY=… npm start (or POE_API_KEY, OPENAI_API_KEY, …), or write a config with 'npx llmux init'";
+    return "no providers configured; add one with CEREBRAS_API_KEY=… npm start (or POE_API_KEY, OPENAI_API_KEY, ANTHROPIC_API_KEY, …), or write a config with 'npx llmux init'";
   }
   const unsetVariables = loaded.skippedProviders.flatMap((skipped) => unsetKeyVariables(skipped) ?? []);
   const unbuilt = unbuiltProviders(loaded.config).length > 0;
@@ -21,7 +21,7 @@ export function noProvidersHint(loaded: LoadedGatewayConfig): string {
   if (loaded.source.kind === 'file') {
     remedies.push(unbuilt ? `edit ${loaded.source.path} to use a provider type this version has (${builtTypes})` : `edit ${loaded.source.path}`);
   } else if (unbuilt) {
-    remedies.push(`set CEREBRAS_API_KEY, POE_API_KEY or OPENAI_API_KEY instead (this version has the provider types ${builtTypes} only)`);
+    remedies.push(`set CEREBRAS_API_KEY, POE_API_KEY, OPENAI_API_KEY or ANTHROPIC_API_KEY instead (this version has the provider types ${builtTypes} only)`);
   }
   const last = remedies.pop();
   if (last === undefined) return 'no provider is available (see the lines above)';

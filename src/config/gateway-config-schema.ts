@@ -33,6 +33,10 @@ export const providerConfigSchema = z
     headers: z.record(z.string(), z.string()).optional(),
     /** Client body fields with no canonical home that are sent to this upstream as they are (vLLM `chat_template_kwargs`, …). */
     pass_through_fields: z.array(z.string().min(1)).optional(),
+    /** Anthropic: the `anthropic-version` header (default 2023-06-01). */
+    anthropic_version: z.string().min(1).optional(),
+    /** Anthropic: `anthropic-beta` flags sent with every request, besides those a client sends. */
+    betas: z.array(z.string().min(1)).optional(),
     /** Poe: `openai` (its OpenAI-compatible API, default) or `bot` (the fastapi_poe bot protocol). */
     protocol: z.enum(['openai', 'bot']).optional(),
     /** Poe bot protocol: where attachments are uploaded. */

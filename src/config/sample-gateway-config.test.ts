@@ -76,11 +76,11 @@ describe('the llmux init sample', () => {
     const unbuilt = PROVIDER_TYPES.filter((type) => PROVIDER_FACTORIES[type] === undefined);
     const named = /^# \(The types (.+) are recognised but not built in this version yet:$/m.exec(SAMPLE_GATEWAY_CONFIG)?.[1];
     assert.equal(named, unbuilt.length > 1 ? `${unbuilt.slice(0, -1).join(', ')} and ${unbuilt.at(-1)}` : unbuilt[0]);
-    assert.match(SAMPLE_GATEWAY_CONFIG, /^# llmux\.yaml — one endpoint for OpenAI and Ollama clients,/);
+    assert.match(SAMPLE_GATEWAY_CONFIG, /^# llmux\.yaml — one endpoint for OpenAI, Ollama and Anthropic clients,/);
   });
 
   it('explains every provider, model and key setting, at least in a comment', () => {
-    for (const key of ['id', 'type', 'api_key', 'api_keys', 'base_url', 'proxy', 'timeout', 'connect_ms', 'first_byte_ms', 'idle_ms', 'headers', 'protocol', 'upload_url', 'models', 'default_max_tokens', 'max_tokens_cap']) {
+    for (const key of ['id', 'type', 'api_key', 'api_keys', 'base_url', 'proxy', 'timeout', 'connect_ms', 'first_byte_ms', 'idle_ms', 'headers', 'protocol', 'upload_url', 'models', 'default_max_tokens', 'max_tokens_cap', 'anthropic_version', 'betas']) {
       assert.match(SAMPLE_GATEWAY_CONFIG, new RegExp(`\\b${key}:`), key);
     }
     for (const key of ['name', 'target', 'targets', 'context_length', 'capabilities', 'key', 'rpm', 'tpm', 'origins']) {

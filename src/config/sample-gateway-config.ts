@@ -23,7 +23,7 @@ export function sampleGatewayConfig(discovered?: DiscoveredSetup): string {
   return text;
 }
 
-const TEMPLATE = `# llmux.yaml — one endpoint for OpenAI and Ollama clients, served by upstream providers.
+const TEMPLATE = `# llmux.yaml — one endpoint for OpenAI, Ollama and Anthropic clients, served by upstream providers.
 #
 # Where llmux reads its config: --config FILE, else $LLMUX_CONFIG, else ./llmux.yaml (this file),
 # else the environment alone (CEREBRAS_API_KEY=… npm start works with no file at all).
@@ -42,10 +42,10 @@ listen:
   port: 11434
 
 # Upstream providers. Each has an id (used in targets as "<id>/<model>") and a type:
-#   openai-compatible | cerebras | poe
-# (The types anthropic, gemini and ollama are recognised but not built in this version yet:
+#   openai-compatible | cerebras | poe | anthropic
+# (The types gemini and ollama are recognised but not built in this version yet:
 # a provider of one of them is skipped with a warning.)
-# cerebras and poe have their real default base_url (openai-compatible needs one); each
+# cerebras, poe and anthropic have their real default base_url (openai-compatible needs one); each
 # provider's own model list (its /models) is discovered, cached, and routable by name.
 providers:
   - id: cerebras
@@ -69,6 +69,14 @@ providers:
     # proxy: socks5://user:pass@127.0.0.1:1080   # optional: http://, https:// or socks5://
     # upload_url: https://www.quora.com/poe_api/file_upload_3RD_PARTY_POST  # bot protocol: attachments
     #                                      (default: Poe's, or the same path on base_url's origin)
+
+  # The Anthropic API, or any server that speaks it (Ollama >= 0.14, LM Studio, llama.cpp, …):
+  # - id: anthropic
+  #   type: anthropic
+  #   api_key: \${ANTHROPIC_API_KEY}       # sent as x-api-key
+  #   # base_url: https://api.anthropic.com
+  #   # anthropic_version: "2023-06-01"    # the anthropic-version header
+  #   # betas: [context-1m-2025-08-07]     # anthropic-beta flags on every request (clients add theirs)
 
   # Any OpenAI-compatible server (OpenAI, vLLM, LM Studio, llama.cpp, OpenRouter, …):
   # - id: openai
@@ -98,6 +106,12 @@ models:
   #   context_length: 128000               # optional, shown in /api/show and /v1/models
   #   capabilities: [tools, vision]        # optional: completion, tools, vision, embedding,
   #                                        # thinking, insert, image
+  # Claude Code on other models: it asks for Claude model names, a main one and a small/fast one.
+  #   ANTHROPIC_BASE_URL=http://127.0.0.1:11434 ANTHROPIC_AUTH_TOKEN=<a client key> claude
+  # - name: "claude-haiku-*"               # the small/fast model (titles, quota probes)
+  #   target: cerebras/<a fast model>
+  # - name: "claude-*"                     # the main model
+  #   targets: [cerebras/<a strong model>, poe/<a Claude bot>]
 
 # Optional: unknown model names route here instead of a 404 (a name above or "<provider>/<model>").
 \${DEFAULT_MODEL}

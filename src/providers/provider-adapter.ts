@@ -25,6 +25,8 @@ export interface ProviderAdapter {
   readonly type: string;
   streamChat(request: ChatRequest, context: CallContext): Promise<AsyncIterable<ChatStreamEvent>>;
   completeChat(request: ChatRequest, context: CallContext): Promise<ChatResponse>;
+  /** The prompt's input tokens as the upstream counts them (Anthropic `count_tokens`), where it can. */
+  countTokens?(request: ChatRequest, context: CallContext): Promise<number>;
   /** The upstream's own model list (`GET /models` or equivalent). */
   listModels(context: CallContext): Promise<ProviderModel[]>;
   embed?(request: EmbeddingRequest, context: CallContext): Promise<EmbeddingResponse>;

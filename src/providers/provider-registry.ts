@@ -10,4 +10,5 @@ export const PROVIDER_FACTORIES: Partial<Record<ProviderType, () => Promise<Prov
   'openai-compatible': async () => (await import('./openai-compatible/create-openai-compatible-provider.ts')).createOpenAICompatibleProvider,
   cerebras: async () => (await import('./cerebras/create-cerebras-provider.ts')).createCerebrasProvider,
   poe: async () => (await import('./poe/create-poe-provider.ts')).createPoeProvider,
+  anthropic: async () => (await import('./anthropic/create-anthropic-provider.ts')).createAnthropicProvider,
 };

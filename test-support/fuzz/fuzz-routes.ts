@@ -33,8 +33,8 @@ const ollamaMessages = [
 ];
 
 /**
- * Every ingress route the fuzz suite drives, one line each: a new route is one more entry, e.g.
- *   { path: '/v1/messages', protocol: 'anthropic', models: FUZZ_MODELS.chat, seeds: [{ max_tokens: 64, messages: [{ role: 'user', content: 'hi' }] }] },
+ * Every ingress route the fuzz suite drives, one line each: a new route is one more entry, with
+ * its protocol's error shape in check-fuzz-answer.ts.
  */
 export const FUZZ_ROUTES: readonly FuzzRoute[] = [
   { path: '/v1/chat/completions', protocol: 'openai', models: FUZZ_MODELS.chat, seeds: [{ messages: [{ role: 'user', content: 'hi' }] }, { messages: openAIMessages, tools: [tool], tool_choice: 'auto', stream: true, stream_options: { include_usage: true }, temperature: 0.2, max_tokens: 50 }, { messages: [{ role: 'user', content: 'json' }], response_format: { type: 'json_schema', json_schema: { name: 'x', schema: { type: 'object', properties: { a: { type: 'number' } } } } }, seed: 1, stop: ['\n'] }] },
@@ -42,6 +42,7 @@ export const FUZZ_ROUTES: readonly FuzzRoute[] = [
   { path: '/v1/embeddings', protocol: 'openai', models: FUZZ_MODELS.embed, seeds: [{ input: 'hello' }, { input: ['a', 'b'], encoding_format: 'base64', dimensions: 2 }] },
   { path: '/v1/images/generations', protocol: 'openai', models: FUZZ_MODELS.image, seeds: [{ prompt: 'a cat', size: '1024x1024', n: 1 }, { prompt: 'a dog', response_format: 'url', quality: 'high' }] },
   { path: '/v1/responses', protocol: 'openai', models: FUZZ_MODELS.chat, seeds: [{ input: 'hi' }, { input: [{ role: 'user', content: [{ type: 'input_text', text: 'Weather in Paris?' }] }], instructions: 'Be brief.', tools: [{ type: 'function', name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } }], stream: true, max_output_tokens: 50 }, { input: 'json', text: { format: { type: 'json_schema', name: 'x', schema: { type: 'object', properties: { a: { type: 'number' } } } } }, store: false }] },
+  { path: '/v1/messages', protocol: 'anthropic', models: FUZZ_MODELS.chat, seeds: [{ max_tokens: 64, messages: [{ role: 'user', content: 'hi' }] }, { max_tokens: 100, system: 'Be brief.', messages: [{ role: 'user', content: [{ type: 'text', text: 'Weather?' }] }, { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: { city: 'Paris' } }] }, { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'sunny' }] }], tools: [{ name: 'get_weather', input_schema: { type: 'object', properties: { city: { type: 'string' } } } }], stream: true, temperature: 0.5 }] },
   { path: '/api/chat', protocol: 'ollama', models: FUZZ_MODELS.chat, seeds: [{ messages: [{ role: 'user', content: 'hi' }], stream: false }, { messages: ollamaMessages, tools: [tool], options: { temperature: 0.1, num_predict: 20, stop: ['x'] }, think: true, keep_alive: '5m' }, { messages: [{ role: 'user', content: 'json' }], format: { type: 'object', properties: { a: { type: 'string' } } }, stream: false }] },
   { path: '/api/generate', protocol: 'ollama', models: FUZZ_MODELS.chat, seeds: [{ prompt: 'Why is the sky blue?', stream: false }, { prompt: 'continue', system: 'Be brief.', context: [1, 2, 3], options: { seed: 3, top_k: 5 }, format: 'json' }, { prompt: 'raw', raw: true, stream: true, suffix: 'x' }] },
   { path: '/api/embed', protocol: 'ollama', models: FUZZ_MODELS.embed, seeds: [{ input: 'hello' }, { input: ['a', 'b'], truncate: true, dimensions: 2, keep_alive: 0 }] },

@@ -37,8 +37,9 @@ export function convertChatRequestToOpenAICompatible(
 ): ConvertedOpenAICompatibleRequest {
   const degraded: DegradedField[] = [];
   const passThroughFields = provider.passThroughFields ?? NO_FIELDS;
-  refuseWhatChatCannotCarry(request, provider.id === undefined ? 'this provider' : `provider '${provider.id}'`);
-  const body: OpenAICompatibleRequestBody = { model: request.model, messages: convertMessages(request.messages, dialect, degraded) };
+  const providerLabel = provider.id === undefined ? 'this provider' : `provider '${provider.id}'`;
+  refuseWhatChatCannotCarry(request, providerLabel);
+  const body: OpenAICompatibleRequestBody = { model: request.model, messages: convertMessages(request.messages, dialect, degraded, providerLabel) };
   if (request.stream) {
     body.stream = true;
     body.stream_options = { include_usage: true };
@@ -99,7 +100,7 @@ function refuseWhatChatCannotCarry(request: ChatRequest, provider: string): void
 
 type OpenAICompatibleTool = NonNullable<OpenAICompatibleRequestBody['tools']>[number];
 
-function convertMessages(messages: readonly ChatMessage[], dialect: OpenAICompatibleDialect, degraded: DegradedField[]): OpenAICompatibleMessage[] {
+function convertMessages(messages: readonly ChatMessage[], dialect: OpenAICompatibleDialect, degraded: DegradedField[], providerLabel = 'this provider'): OpenAICompatibleMessage[] {
   const converted: OpenAICompatibleMessage[] = [];
   messages.forEach((message, position) => {
     const where = `messages[${position}]`;
@@ -111,19 +112,19 @@ function convertMessages(messages: readonly ChatMessage[], dialect: OpenAICompat
       converted.push({ role: 'tool', tool_call_id: part.toolCallId, content: part.content });
     }
     const converter = MESSAGE_CONVERTERS[message.role];
-    const result = converter(message, dialect, degraded, where);
+    const result = converter(message, dialect, degraded, where, providerLabel);
     if (result !== undefined) converted.push(result);
   });
   return converted;
 }
 
-type MessageConverter = (message: ChatMessage, dialect: OpenAICompatibleDialect, degraded: DegradedField[], where: string) => OpenAICompatibleMessage | undefined;
+type MessageConverter = (message: ChatMessage, dialect: OpenAICompatibleDialect, degraded: DegradedField[], where: string, providerLabel: string) => OpenAICompatibleMessage | undefined;
 
 const MESSAGE_CONVERTERS: Record<ChatMessage['role'], MessageConverter> = {
   system: (message, _dialect, degraded, where) => withName({ role: 'system', content: instructionText(message, degraded, where) }, message),
   developer: (message, dialect, degraded, where) =>
     withName({ role: dialect.developerRole, content: instructionText(message, degraded, where) }, message),
-  user: (message, dialect, degraded, where) => {
+  user: (message, dialect, degraded, where, providerLabel) => {
     if (message.parts.length > 0 && message.parts.every((part) => part.type === 'tool-result')) return undefined;
     const parts: OpenAICompatibleContentPart[] = [];
     let onlyText = true;
@@ -133,7 +134,7 @@ const MESSAGE_CONVERTERS: Record<ChatMessage['role'], MessageConverter> = {
         parts.push(convertImage(part));
         onlyText = false;
       } else if (part.type === 'file') {
-        parts.push(convertFile(part, dialect, where));
+        parts.push(convertFile(part, dialect, where, providerLabel));
         onlyText = false;
       } else if (part.type !== 'tool-result') degraded.push({ field: 'messages', reason: `${where}: ${part.type} part in a user message dropped` });
     }
@@ -198,10 +199,10 @@ function convertImage(part: ImagePart): OpenAICompatibleContentPart {
  * A file the model is asked about cannot be dropped quietly — the answer would be about nothing —
  * so one this upstream cannot take is refused with a 400 before any call.
  */
-function convertFile(part: FilePart, dialect: OpenAICompatibleDialect, where: string): OpenAICompatibleContentPart {
+function convertFile(part: FilePart, dialect: OpenAICompatibleDialect, where: string, providerLabel: string): OpenAICompatibleContentPart {
   const label = part.filename ?? 'file';
   if (!dialect.fileParts) {
-    throw new GatewayError('invalid_request', `${where}: file '${label}' cannot be sent: this provider takes no file inputs`, { param: 'messages', retryable: false });
+    throw new GatewayError('invalid_request', `${where}: file '${label}' cannot be sent: ${providerLabel} takes no file inputs`, { param: 'messages', retryable: false });
   }
   const data = dataUrl(part.source);
   // Chat completions take files only inline (`file_data`) or as uploaded ids, never by URL.

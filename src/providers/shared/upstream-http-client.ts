@@ -8,6 +8,16 @@ import { wrapUndiciBody, type UpstreamBody } from './upstream-body.ts';
 
 export const DEFAULT_UPSTREAM_TIMEOUTS: UpstreamTimeouts = { connectMs: 10_000, firstByteMs: 60_000, idleMs: 60_000 };
 
+/** A parsed upstream URL and the proxy it goes through. */
+interface UpstreamRoute {
+  origin: string;
+  path: string;
+  proxy: string | undefined;
+}
+
+/** URLs with per-request parts (ids in the path) would grow the route cache without end; it starts over at this size. */
+const MAX_CACHED_ROUTES = 256;
+
 export interface UpstreamHttpClientOptions {
   timeouts?: Partial<UpstreamTimeouts>;
   /** `http://`, `https://`, `socks5://` or `socks5h://` proxy URL, credentials inline. Used for every request. */
@@ -73,6 +83,22 @@ export function createUpstreamHttpClient(options: UpstreamHttpClientOptions = {}
     }
     return dispatcher;
   };
+  // Providers call a handful of fixed URLs: each is parsed, and its proxy chosen, once.
+  const routes = new Map<string, UpstreamRoute>();
+  const routeFor = (target: string): UpstreamRoute => {
+    let route = routes.get(target);
+    if (route !== undefined) return route;
+    let url: URL;
+    try {
+      url = new URL(target);
+    } catch {
+      throw new GatewayError('internal', `invalid upstream URL: ${target}`);
+    }
+    route = { origin: url.origin, path: url.pathname + url.search, proxy: explicitProxy ?? environmentProxies?.proxyFor(url) };
+    if (routes.size >= MAX_CACHED_ROUTES) routes.clear();
+    routes.set(target, route);
+    return route;
+  };
   // Build proxied dispatchers now so a malformed proxy URL fails at startup, not on a request.
   if (explicitProxy !== undefined) dispatcherFor(explicitProxy);
   for (const proxy of environmentProxies?.configuredProxies ?? []) dispatcherFor(proxy);
@@ -80,19 +106,13 @@ export function createUpstreamHttpClient(options: UpstreamHttpClientOptions = {}
   return {
     async request(request) {
       if (closed) throw new GatewayError('internal', 'the upstream HTTP client is closed');
-      let url: URL;
-      try {
-        url = new URL(request.url);
-      } catch {
-        throw new GatewayError('internal', `invalid upstream URL: ${request.url}`);
-      }
-      const proxy = explicitProxy ?? environmentProxies?.proxyFor(url);
+      const { origin, path, proxy } = routeFor(request.url);
       const context: TransportErrorContext = { signal: request.signal, timeouts };
       if (proxy !== undefined) context.proxy = proxy;
       try {
         const response = await dispatcherFor(proxy).request({
-          origin: url.origin,
-          path: url.pathname + url.search,
+          origin,
+          path,
           method: request.method,
           headers: request.headers,
           body: request.body,

@@ -1,0 +1,89 @@
+import type { FastifyInstance } from 'fastify';
+import { GatewayError } from '../../canonical/gateway-error.ts';
+import type { InputUsage } from '../../canonical/usage.ts';
+import { countPromptTokens } from '../../routing/count-prompt-tokens.ts';
+import { loadPromptTokenCounter } from '../../routing/prompt-token-counter.ts';
+import type { GatewayServices } from '../../server/gateway-services.ts';
+import { writeStreamResponse } from '../../server/write-stream-response.ts';
+import { SSE_CONTENT_TYPE } from '../../wire/sse-encoder.ts';
+import { parseOpenAIRequestBody as parseRequestBody } from '../openai/parse-openai-request-body.ts';
+import { anthropicCountTokensRequestSchema, anthropicMessagesRequestSchema } from './anthropic-messages-request-schema.ts';
+import { DEFAULT_PING_INTERVAL_MS, encodeAnthropicStream } from './anthropic-stream-encoder.ts';
+import { convertAnthropicCountRequestToChatRequest, convertAnthropicRequestToChatRequest } from './convert-anthropic-request-to-chat-request.ts';
+import { convertChatResponseToAnthropic } from './convert-chat-response-to-anthropic.ts';
+
+export interface AnthropicRouteOptions {
+  /** Silence on a stream, in ms, after which a `ping` is sent. */
+  pingIntervalMs?: number;
+}
+
+/**
+ * `POST /v1/messages` and `POST /v1/messages/count_tokens` (Claude Code adds `?beta=true`, which is
+ * accepted like any query). Errors before the first byte are answered by the protocol scope in
+ * Anthropic's shape; once streaming, they arrive as an `error` event.
+ */
+export function registerAnthropicMessagesRoutes(scope: FastifyInstance, services: GatewayServices, options: AnthropicRouteOptions = {}): void {
+  const pingIntervalMs = options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS;
+
+  scope.post('/v1/messages', async (request, reply) => {
+    const body = parseRequestBody(anthropicMessagesRequestSchema, request.body);
+    const chatRequest = convertAnthropicRequestToChatRequest(body, request.headers);
+    const context = request.llmux.dispatch;
+    // The tokenizer loads while the upstream works; it counts only if the upstream does not say.
+    const counter = loadPromptTokenCounter();
+    if (chatRequest.stream) {
+      const routing = services.dispatcher.stream(chatRequest, context).then((routed) => routed.events);
+      // Errors that come quickly are HTTP errors with their status (routing may still retry or fall
+      // back); an upstream that stays silent longer gets the stream opened and pinged meanwhile.
+      const waitStarted = performance.now();
+      const events = await settledWithin(routing, pingIntervalMs);
+      if (events === undefined) {
+        // The stream opens while routing still waits on the upstream: that wait is the upstream's
+        // time in the overhead header sent now; the dispatcher counts the whole wait once it ends.
+        const waited = performance.now() - waitStarted;
+        context.upstreamMs += waited;
+        void routing.then(
+          () => (context.upstreamMs -= waited),
+          () => (context.upstreamMs -= waited),
+        );
+      }
+      const count = await counter;
+      const countInput = (): InputUsage => ({ total: count(chatRequest.messages, chatRequest.tools) });
+      await writeStreamResponse(request, reply, SSE_CONTENT_TYPE, encodeAnthropicStream(events ?? routing, { model: body.model, countInput }, pingIntervalMs));
+      return reply;
+    }
+    const { response } = await services.dispatcher.complete(chatRequest, context);
+    const countedInput = response.usage === undefined ? { total: (await counter)(chatRequest.messages, chatRequest.tools) } : undefined;
+    return reply.send(convertChatResponseToAnthropic(response, body.model, countedInput));
+  });
+
+  scope.post('/v1/messages/count_tokens', async (request, reply) => {
+    const body = parseRequestBody(anthropicCountTokensRequestSchema, request.body);
+    const chatRequest = convertAnthropicCountRequestToChatRequest(body, request.headers);
+    const count = await countPromptTokens(services.dispatcher, chatRequest, request.llmux.dispatch);
+    return reply.header('x-llmux-token-count', count.source).send({ input_tokens: count.inputTokens });
+  });
+
+  // Other Messages API paths (batches) are not served: a 404 in Anthropic's shape, not OpenAI's.
+  scope.route({
+    method: ['GET', 'POST', 'DELETE'],
+    url: '/v1/messages/*',
+    handler: async (request) => {
+      const path = request.url.split('?')[0] ?? request.url;
+      throw new GatewayError('not_found', `${request.method} ${path} is not served by llmux (the Message Batches API is not supported)`);
+    },
+  });
+}
+
+/** The promise's value if it settles within `ms` (its rejection is thrown); undefined if not yet. */
+async function settledWithin<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
+import { GatewayError } from '../../canonical/gateway-error.ts';
+import { ANTHROPIC_PING, AnthropicStreamEncoder, encodeAnthropicStream } from './anthropic-stream-encoder.ts';
+
+const sse = (type: string, data: unknown) => `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
+
+function encodeAll(events: ChatStreamEvent[]): string {
+  const encoder = new AnthropicStreamEncoder({ model: 'claude-sonnet-4-6', countInput: () => ({ total: 99 }) });
+  return events.map((event) => encoder.encode(event)).join('') + encoder.end();
+}
+
+describe('AnthropicStreamEncoder', () => {
+  it('writes the exact sequence: message_start, blocks one after another, message_delta, message_stop', () => {
+    const text = encodeAll([
+      { type: 'response-start', id: 'msg_01abc' },
+      { type: 'input-usage', input: { total: 120, cacheRead: 100, cacheWrite: 0 } },
+      { type: 'reasoning-start', id: 'r' },
+      { type: 'reasoning-delta', id: 'r', text: 'Think.' },
+      { type: 'reasoning-end', id: 'r', metadata: { provider: 'anthropic', signature: 'sig==' } },
+      { type: 'text-start', id: 't' },
+      { type: 'text-delta', id: 't', text: 'Hé' },
+      { type: 'text-end', id: 't' },
+      { type: 'tool-call-start', id: 'c', toolCallId: 'toolu_1', name: 'get_weather' },
+      { type: 'tool-call-delta', id: 'c', argumentsDelta: '{"city":' },
+      { type: 'tool-call-delta', id: 'c', argumentsDelta: '"Paris"}' },
+      { type: 'tool-call-end', id: 'c' },
+      { type: 'finish', finishReason: 'tool-calls', usage: { input: { total: 120, cacheRead: 100, cacheWrite: 0 }, output: { total: 7 }, source: 'upstream' } },
+    ]);
+    const usage = { input_tokens: 20, cache_creation_input_tokens: 0, cache_read_input_tokens: 100 };
+    assert.equal(
+      text,
+      sse('message_start', { type: 'message_start', message: { id: 'msg_01abc', type: 'message', role: 'assistant', model: 'claude-sonnet-4-6', content: [], stop_reason: null, stop_sequence: null, usage: { ...usage, output_tokens: 0 } } }) +
+        sse('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'thinking', thinking: '', signature: '' } }) +
+        sse('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'thinking_delta', thinking: 'Think.' } }) +
+        sse('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'signature_delta', signature: 'sig==' } }) +
+        sse('content_block_stop', { type: 'content_block_stop', index: 0 }) +
+        sse('content_block_start', { type: 'content_block_start', index: 1, content_block: { type: 'text', text: '' } }) +
+        sse('content_block_delta', { type: 'content_block_delta', index: 1, delta: { type: 'text_delta', text: 'Hé' } }) +
+        sse('content_block_stop', { type: 'content_block_stop', index: 1 }) +
+        sse('content_block_start', { type: 'content_block_start', index: 2, content_block: { type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: {} } }) +
+        sse('content_block_delta', { type: 'content_block_delta', index: 2, delta: { type: 'input_json_delta', partial_json: '{"city":' } }) +
+        sse('content_block_delta', { type: 'content_block_delta', index: 2, delta: { type: 'input_json_delta', partial_json: '"Paris"}' } }) +
+        sse('content_block_stop', { type: 'content_block_stop', index: 2 }) +
+        sse('message_delta', { type: 'message_delta', delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { ...usage, output_tokens: 7 } }) +
+        sse('message_stop', { type: 'message_stop' }),
+    );
+  });
+
+  it('counts the prompt for message_start when the upstream has not said, and names the id after the upstream', () => {
+    const text = encodeAll([{ type: 'response-start', id: 'chatcmpl-9' }, { type: 'text-start', id: '0' }, { type: 'text-delta', id: '0', text: 'x' }]);
+    assert.match(text, /^event: message_start\ndata: \{"type":"message_start","message":\{"id":"msg_chatcmpl-9",.*"usage":\{"input_tokens":99,/);
+  });
+
+  it('never puts a thinking delta inside a text block: a block that starts closes the open one', () => {
+    const text = encodeAll([
+      { type: 'text-start', id: 't' },
+      { type: 'text-delta', id: 't', text: 'a' },
+      { type: 'reasoning-delta', id: 'r', text: 'b' },
+      { type: 'finish', finishReason: 'stop' },
+    ]);
+    const types = [...text.matchAll(/"type":"(content_block_\w+|\w+_delta)","index":(\d)/g)].map((match) => `${match[1]}@${match[2]}`);
+    assert.deepEqual(types, ['content_block_start@0', 'content_block_delta@0', 'content_block_stop@0', 'content_block_start@1', 'content_block_delta@1', 'content_block_stop@1']);
+    assert.match(text, /"index":1,"content_block":\{"type":"thinking"/);
+  });
+
+  it('sends redacted thinking whole, and marks another provider\'s signature as llmux\'s', () => {
+    const text = encodeAll([
+      { type: 'reasoning-start', id: 'a', redacted: true },
+      { type: 'reasoning-end', id: 'a', metadata: { provider: 'anthropic', encrypted: 'EnCrYpTeD' } },
+      { type: 'reasoning-start', id: 'b' },
+      { type: 'reasoning-delta', id: 'b', text: 'Gemini thought.' },
+      { type: 'reasoning-end', id: 'b', metadata: { provider: 'gemini', signature: 'g-sig' } },
+      { type: 'finish', finishReason: 'stop' },
+    ]);
+    assert.match(text, /"index":0,"content_block":\{"type":"redacted_thinking","data":"EnCrYpTeD"\}\}\n\nevent: content_block_stop\ndata: \{"type":"content_block_stop","index":0\}/);
+    assert.match(text, /"signature_delta","signature":"llmux\.gemini\.g-sig"/);
+  });
+
+  it('maps stop reasons: length → max_tokens, content filter → refusal, an Anthropic word as it is', () => {
+    const reason = (event: ChatStreamEvent) => /"stop_reason":"(\w+)"/.exec(encodeAll([event]))?.[1];
+    assert.equal(reason({ type: 'finish', finishReason: 'length' }), 'max_tokens');
+    assert.equal(reason({ type: 'finish', finishReason: 'content-filter' }), 'refusal');
+    assert.equal(reason({ type: 'finish', finishReason: 'stop', rawFinishReason: 'stop_sequence' }), 'stop_sequence');
+    assert.equal(reason({ type: 'finish', finishReason: 'other', rawFinishReason: 'pause_turn' }), 'pause_turn');
+    assert.equal(reason({ type: 'finish', finishReason: 'stop' }), 'end_turn');
+  });
+
+  it('ends a failed stream with an error event in Anthropic\'s shape, never a silent message_stop', () => {
+    const failed = encodeAll([{ type: 'text-delta', id: '0', text: 'Once' }, { type: 'error', error: new GatewayError('overloaded', 'Overloaded') }]);
+    assert.ok(failed.endsWith(sse('error', { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } })));
+    assert.doesNotMatch(failed, /message_stop/);
+    const cut = encodeAll([{ type: 'text-delta', id: '0', text: 'Once' }]);
+    assert.match(cut, /event: error\ndata: \{"type":"error","error":\{"type":"api_error","message":"the upstream stream ended before the response was complete"\}\}\n\n$/);
+  });
+});
+
+describe('encodeAnthropicStream', () => {
+  it('sends ping events while the upstream is silent, and loses no event to them', async () => {
+    let release: (() => void) | undefined;
+    const silence = new Promise<void>((resolve) => (release = resolve));
+    async function* upstream(): AsyncGenerator<ChatStreamEvent> {
+      yield { type: 'text-start', id: '0' };
+      yield { type: 'text-delta', id: '0', text: 'Hello' };
+      await silence;
+      yield { type: 'text-delta', id: '0', text: ' world' };
+      yield { type: 'finish', finishReason: 'stop' };
+    }
+    const stream = encodeAnthropicStream(upstream(), { model: 'm' }, 1);
+    const chunks: string[] = [];
+    for await (const chunk of stream) {
+      chunks.push(chunk);
+      if (chunk === ANTHROPIC_PING && chunks.filter((entry) => entry === ANTHROPIC_PING).length === 2) release?.();
+    }
+    const text = chunks.join('');
+    assert.ok(chunks.filter((chunk) => chunk === ANTHROPIC_PING).length >= 2);
+    assert.match(text, /"text":"Hello"[\s\S]*event: ping\ndata: \{"type": "ping"\}\n\n[\s\S]*"text":" world"[\s\S]*event: message_stop/);
+  });
+
+  it('turns a thrown upstream failure into the error event', async () => {
+    async function* upstream(): AsyncGenerator<ChatStreamEvent> {
+      yield { type: 'text-delta', id: '0', text: 'partial' };
+      throw new GatewayError('upstream', 'connection reset');
+    }
+    const chunks: string[] = [];
+    for await (const chunk of encodeAnthropicStream(upstream(), { model: 'm' })) chunks.push(chunk);
+    assert.equal(chunks.at(-1), sse('error', { type: 'error', error: { type: 'api_error', message: 'connection reset' } }));
+  });
+});

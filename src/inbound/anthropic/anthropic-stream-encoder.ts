@@ -1,0 +1,254 @@
+import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
+import { GatewayError, toGatewayError } from '../../canonical/gateway-error.ts';
+import type { ProviderMetadata } from '../../canonical/provider-metadata.ts';
+import type { InputUsage } from '../../canonical/usage.ts';
+import { anthropicErrorBody } from './anthropic-error-response.ts';
+import { encodeAnthropicSignature } from './anthropic-signature.ts';
+import { anthropicMessageId } from './anthropic-message-id.ts';
+import { fileAsAnthropicText } from './file-as-anthropic-text.ts';
+import { toAnthropicStopReason } from './to-anthropic-stop-reason.ts';
+import { toAnthropicUsage } from './to-anthropic-usage.ts';
+
+export interface AnthropicStreamOptions {
+  /** The model name the client asked for. */
+  model: string;
+  /**
+   * Counts the prompt with llmux's tokenizer, for `message_start` when the upstream reports its
+   * count only at the end (chat-completions upstreams); called only then.
+   */
+  countInput?: () => InputUsage;
+}
+
+/** Anthropic's keep-alive event, byte for byte as api.anthropic.com sends it. */
+export const ANTHROPIC_PING = 'event: ping\ndata: {"type": "ping"}\n\n';
+
+type OpenBlock = { kind: 'text' | 'thinking' | 'tool_use'; id: string };
+
+/**
+ * Canonical events → the Messages API's server-sent events, in the exact sequence Anthropic sends
+ * (docs.anthropic.com "Streaming Messages"; anthropic-sdk-typescript MessageStream accumulates
+ * them): `message_start` with the prompt's usage; per block `content_block_start`, its deltas
+ * (`text_delta`, `thinking_delta` then `signature_delta`, `input_json_delta`) and
+ * `content_block_stop`, one block after another with indexes from 0; `message_delta` with the stop
+ * reason and usage; `message_stop`. A failure becomes `event: error` in Anthropic's shape, never a
+ * silent `message_stop`.
+ */
+export class AnthropicStreamEncoder {
+  private readonly options: AnthropicStreamOptions;
+  private id: string | undefined;
+  private input: InputUsage | undefined;
+  private started = false;
+  private ended = false;
+  private open: OpenBlock | undefined;
+  private nextIndex = 0;
+  /** Prefix of every delta of the open block: `event: content_block_delta\ndata: {…,"index":N,"delta":` */
+  private deltaHead = '';
+  private redactedId: string | undefined;
+  private calledTools = false;
+
+  constructor(options: AnthropicStreamOptions) {
+    this.options = options;
+  }
+
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  encode(event: ChatStreamEvent): string {
+    if (this.ended) return '';
+    switch (event.type) {
+      case 'response-start':
+        if (!this.started && event.id !== undefined && event.id.length > 0) this.id = event.id;
+        return '';
+      case 'input-usage':
+        if (!this.started) this.input = event.input;
+        return '';
+      case 'text-start':
+        return this.start() + this.openBlock('text', event.id, '{"type":"text","text":""}');
+      case 'text-delta':
+        return this.start() + this.ensure('text', event.id, '{"type":"text","text":""}') + this.deltaHead + '{"type":"text_delta","text":' + JSON.stringify(event.text) + '}}\n\n';
+      case 'text-end':
+        return this.closeBlock(event.id);
+      case 'reasoning-start':
+        if (event.redacted === true) {
+          this.redactedId = event.id;
+          return this.start() + this.closeOpen();
+        }
+        return this.start() + this.openBlock('thinking', event.id, '{"type":"thinking","thinking":"","signature":""}');
+      case 'reasoning-delta':
+        return this.start() + this.ensure('thinking', event.id, '{"type":"thinking","thinking":"","signature":""}') + this.deltaHead + '{"type":"thinking_delta","thinking":' + JSON.stringify(event.text) + '}}\n\n';
+      case 'reasoning-end':
+        return this.start() + this.endReasoning(event.id, event.metadata);
+      case 'tool-call-start':
+        this.calledTools = true;
+        return this.start() + this.openBlock('tool_use', event.id, '{"type":"tool_use","id":' + JSON.stringify(event.toolCallId) + ',"name":' + JSON.stringify(event.name) + ',"input":{}}');
+      case 'tool-call-delta':
+        if (this.open?.id !== event.id) return '';
+        return this.deltaHead + '{"type":"input_json_delta","partial_json":' + JSON.stringify(event.argumentsDelta) + '}}\n\n';
+      case 'tool-call-end':
+        return this.closeBlock(event.id);
+      case 'file': {
+        const text = this.start() + this.openBlock('text', `file-${this.nextIndex}`, '{"type":"text","text":""}');
+        return text + this.deltaHead + '{"type":"text_delta","text":' + JSON.stringify(fileAsAnthropicText(event)) + '}}\n\n' + this.closeOpen();
+      }
+      case 'finish': {
+        const head = this.start() + this.closeOpen();
+        this.ended = true;
+        const stopReason = toAnthropicStopReason(event.finishReason, event.rawFinishReason, this.calledTools);
+        const usage = toAnthropicUsage(event.usage?.input ?? this.input, event.usage?.output.total ?? 0);
+        return (
+          head +
+          'event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"' +
+          stopReason +
+          '","stop_sequence":null},"usage":' +
+          JSON.stringify(usage) +
+          '}\n\nevent: message_stop\ndata: {"type":"message_stop"}\n\n'
+        );
+      }
+      case 'error':
+        this.ended = true;
+        return 'event: error\ndata: ' + JSON.stringify(anthropicErrorBody(event.error)) + '\n\n';
+      default:
+        return '';
+    }
+  }
+
+  /** A keep-alive while the upstream is silent; nothing once the stream has ended. */
+  ping(): string {
+    return this.ended ? '' : this.start() + ANTHROPIC_PING;
+  }
+
+  /** What to send when the events ran out with no terminal event: an error, never a silent end. */
+  end(): string {
+    if (this.ended) return '';
+    return this.encode({ type: 'error', error: new GatewayError('upstream', 'the upstream stream ended before the response was complete') });
+  }
+
+  private start(): string {
+    if (this.started) return '';
+    this.started = true;
+    const usage = toAnthropicUsage(this.input ?? this.options.countInput?.(), 0);
+    const message = {
+      id: anthropicMessageId(this.id),
+      type: 'message',
+      role: 'assistant',
+      model: this.options.model,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage,
+    };
+    return 'event: message_start\ndata: {"type":"message_start","message":' + JSON.stringify(message) + '}\n\n';
+  }
+
+  private openBlock(kind: OpenBlock['kind'], id: string, contentBlock: string): string {
+    const closed = this.closeOpen();
+    const index = this.nextIndex++;
+    this.open = { kind, id };
+    this.deltaHead = 'event: content_block_delta\ndata: {"type":"content_block_delta","index":' + index + ',"delta":';
+    return closed + 'event: content_block_start\ndata: {"type":"content_block_start","index":' + index + ',"content_block":' + contentBlock + '}\n\n';
+  }
+
+  /** A delta for a block that was never started (a provider that skipped the start) opens it. */
+  private ensure(kind: OpenBlock['kind'], id: string, contentBlock: string): string {
+    if (this.open?.kind === kind && this.open.id === id) return '';
+    return this.openBlock(kind, id, contentBlock);
+  }
+
+  private closeBlock(id: string): string {
+    if (this.open?.id !== id) return '';
+    return this.closeOpen();
+  }
+
+  private closeOpen(): string {
+    if (this.open === undefined) return '';
+    this.open = undefined;
+    return 'event: content_block_stop\ndata: {"type":"content_block_stop","index":' + (this.nextIndex - 1) + '}\n\n';
+  }
+
+  /** A thinking block ends with its signature; a redacted one is sent whole, as the API sends it. */
+  private endReasoning(id: string, metadata: ProviderMetadata | undefined): string {
+    if (this.redactedId === id) {
+      this.redactedId = undefined;
+      const data = encodeAnthropicSignature(metadata, 'encrypted');
+      if (data.length === 0) return '';
+      return this.openBlock('thinking', id, '{"type":"redacted_thinking","data":' + JSON.stringify(data) + '}') + this.closeOpen();
+    }
+    if (this.open?.id !== id) return '';
+    const signature = encodeAnthropicSignature(metadata);
+    const delta = signature.length === 0 ? '' : this.deltaHead + '{"type":"signature_delta","signature":' + JSON.stringify(signature) + '}}\n\n';
+    return delta + this.closeOpen();
+  }
+}
+
+/** Anthropic sends a `ping` when a stream has been quiet; clients and proxies then keep it open. */
+export const DEFAULT_PING_INTERVAL_MS = 10_000;
+
+const PING = Symbol('ping');
+
+/**
+ * Encodes a whole canonical stream, with a `ping` whenever the upstream has been silent for
+ * `pingIntervalMs` (a long thinking pause, a slow tool-call argument). One timer serves the whole
+ * stream, re-armed on every event; the pending read is never lost to a ping. `events` may still be
+ * on its way (routing has not found an upstream that answered yet): then the stream opens at once
+ * with `message_start` and a ping and keeps pinging, and a routing failure becomes its error event.
+ */
+export async function* encodeAnthropicStream(
+  events: AsyncIterable<ChatStreamEvent> | Promise<AsyncIterable<ChatStreamEvent>>,
+  options: AnthropicStreamOptions,
+  pingIntervalMs = DEFAULT_PING_INTERVAL_MS,
+): AsyncGenerator<string> {
+  const encoder = new AnthropicStreamEncoder(options);
+  let wake: (() => void) | undefined;
+  let quiet: Promise<typeof PING> = new Promise((resolve) => (wake = () => resolve(PING)));
+  const timer = setTimeout(() => wake?.(), pingIntervalMs);
+  timer.unref();
+  const rearm = (): void => {
+    quiet = new Promise((resolve) => (wake = () => resolve(PING)));
+    timer.refresh();
+  };
+  let iterator: AsyncIterator<ChatStreamEvent> | undefined;
+  try {
+    let source: AsyncIterable<ChatStreamEvent>;
+    if (events instanceof Promise) {
+      // The caller has waited one interval already: open the stream at once.
+      yield encoder.ping();
+      for (;;) {
+        const settled = await Promise.race([events, quiet]);
+        if (settled !== PING) {
+          source = settled;
+          break;
+        }
+        rearm();
+        yield encoder.ping();
+      }
+    } else source = events;
+    iterator = source[Symbol.asyncIterator]();
+    let pending = iterator.next();
+    for (;;) {
+      const next = await Promise.race([pending, quiet]);
+      if (next === PING) {
+        rearm();
+        const ping = encoder.ping();
+        if (ping.length > 0) yield ping;
+        continue;
+      }
+      timer.refresh();
+      if (next.done === true) break;
+      const text = encoder.encode(next.value);
+      if (text.length > 0) yield text;
+      if (encoder.isEnded) return;
+      pending = iterator.next();
+    }
+  } catch (error) {
+    const text = encoder.encode({ type: 'error', error: toGatewayError(error) });
+    if (text.length > 0) yield text;
+    return;
+  } finally {
+    clearTimeout(timer);
+    // A read may still be pending (the client left during a silence); the abort signal ends it.
+    void iterator?.return?.()?.catch(() => undefined);
+  }
+  const tail = encoder.end();
+  if (tail.length > 0) yield tail;
+}

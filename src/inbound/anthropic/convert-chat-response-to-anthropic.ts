@@ -1,0 +1,74 @@
+import type { ChatResponse } from '../../canonical/chat-response.ts';
+import type { InputUsage } from '../../canonical/usage.ts';
+import { anthropicMessageId } from './anthropic-message-id.ts';
+import { encodeAnthropicSignature } from './anthropic-signature.ts';
+import { fileAsAnthropicText } from './file-as-anthropic-text.ts';
+import { toAnthropicStopReason } from './to-anthropic-stop-reason.ts';
+import { toAnthropicUsage, type AnthropicUsageBody } from './to-anthropic-usage.ts';
+
+export type AnthropicResponseBlock =
+  | { type: 'text'; text: string }
+  | { type: 'thinking'; thinking: string; signature: string }
+  | { type: 'redacted_thinking'; data: string }
+  | { type: 'tool_use'; id: string; name: string; input: unknown };
+
+export interface AnthropicMessageBody {
+  id: string;
+  type: 'message';
+  role: 'assistant';
+  model: string;
+  content: AnthropicResponseBlock[];
+  stop_reason: string;
+  stop_sequence: string | null;
+  usage: AnthropicUsageBody;
+}
+
+/**
+ * A canonical answer → the Messages API's `Message`, its blocks in the order the model produced
+ * them. Tool arguments are parsed into `input`; text that is not JSON (a model that wrote broken
+ * JSON) is kept as a string rather than dropped.
+ */
+export function convertChatResponseToAnthropic(response: ChatResponse, model: string, countedInput?: InputUsage): AnthropicMessageBody {
+  const content: AnthropicResponseBlock[] = [];
+  let calledTools = false;
+  for (const part of response.parts) {
+    switch (part.type) {
+      case 'text':
+        content.push({ type: 'text', text: part.text });
+        break;
+      case 'reasoning':
+        if (part.redacted === true) {
+          const data = encodeAnthropicSignature(part.metadata, 'encrypted');
+          if (data.length > 0) content.push({ type: 'redacted_thinking', data });
+        } else content.push({ type: 'thinking', thinking: part.text, signature: encodeAnthropicSignature(part.metadata) });
+        break;
+      case 'tool-call':
+        calledTools = true;
+        content.push({ type: 'tool_use', id: part.id, name: part.name, input: toolInput(part.arguments) });
+        break;
+      case 'generated-file':
+        content.push({ type: 'text', text: fileAsAnthropicText(part) });
+        break;
+    }
+  }
+  return {
+    id: anthropicMessageId(response.id),
+    type: 'message',
+    role: 'assistant',
+    model,
+    content,
+    stop_reason: toAnthropicStopReason(response.finishReason, response.rawFinishReason, calledTools),
+    stop_sequence: null,
+    usage: toAnthropicUsage(response.usage?.input ?? countedInput, response.usage?.output.total ?? 0),
+  };
+}
+
+/** Tool arguments as the object Anthropic's `input` is; empty arguments are `{}`. */
+export function toolInput(text: string): unknown {
+  if (text.trim().length === 0) return {};
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,28 @@
+import type { InputUsage, Usage } from '../../canonical/usage.ts';
+
+export interface AnthropicUsageBody {
+  input_tokens: number;
+  cache_creation_input_tokens: number;
+  cache_read_input_tokens: number;
+  output_tokens: number;
+}
+
+/**
+ * Canonical usage → Anthropic's: its `input_tokens` leave out cache reads and writes, which have
+ * their own fields (canonical `input.total` includes them).
+ */
+export function toAnthropicUsage(input: InputUsage | undefined, outputTokens: number): AnthropicUsageBody {
+  const total = input?.total ?? 0;
+  const cacheRead = input?.cacheRead ?? 0;
+  const cacheWrite = input?.cacheWrite ?? 0;
+  return {
+    input_tokens: Math.max(0, total - cacheRead - cacheWrite),
+    cache_creation_input_tokens: cacheWrite,
+    cache_read_input_tokens: cacheRead,
+    output_tokens: outputTokens,
+  };
+}
+
+export function toAnthropicFinalUsage(usage: Usage | undefined, fallbackInput: InputUsage | undefined): AnthropicUsageBody {
+  return toAnthropicUsage(usage?.input ?? fallbackInput, usage?.output.total ?? 0);
+}

@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
+import { anthropicStreamBlocks, anthropicStreamEnd, anthropicStreamHead, fakeThinkingSignature, sseEvent, type FakeAnthropicAnswer } from '../../../test-support/fake-anthropic-answer.ts';
+import { decodeAnthropicStream } from './anthropic-stream-decoder.ts';
+
+const usage = { input_tokens: 12, output_tokens: 30, cache_creation_input_tokens: 5, cache_read_input_tokens: 100 };
+const answer: FakeAnthropicAnswer = {
+  blocks: [
+    { type: 'thinking', thinking: 'Der Nutzer möchte 天気.' },
+    { type: 'redacted_thinking', data: 'EmwKAhgBEgy3va3pzix' },
+    { type: 'text', text: 'Prüfe 🌦 jetzt.' },
+    { type: 'tool_use', id: 'toolu_01A', name: 'get_weather', input: { city: 'Zürich' } },
+  ],
+};
+const body = [...anthropicStreamHead(answer, 'claude-sonnet-4-6', usage), ...anthropicStreamBlocks(answer), ...anthropicStreamEnd(answer, usage)].join('');
+
+async function decode(chunks: (string | Uint8Array)[]): Promise<ChatStreamEvent[]> {
+  const events: ChatStreamEvent[] = [];
+  async function* source() {
+    yield* chunks;
+  }
+  for await (const event of decodeAnthropicStream(source())) events.push(event);
+  return events;
+}
+
+describe('decodeAnthropicStream', () => {
+  it('turns the API\'s events into canonical blocks with signatures, redacted data, tool arguments and usage', async () => {
+    const events = await decode([body]);
+    assert.deepEqual(events[0], { type: 'response-start', id: 'msg_01FakeAnthropicMessage0001', model: 'claude-sonnet-4-6' });
+    assert.deepEqual(events[1], { type: 'input-usage', input: { total: 117, cacheRead: 100, cacheWrite: 5 } });
+    const ends = events.filter((event) => event.type === 'reasoning-end');
+    assert.deepEqual(ends, [
+      { type: 'reasoning-end', id: '0', metadata: { provider: 'anthropic', signature: fakeThinkingSignature('Der Nutzer möchte 天気.') } },
+      { type: 'reasoning-end', id: '1', metadata: { provider: 'anthropic', encrypted: 'EmwKAhgBEgy3va3pzix' } },
+    ]);
+    const text = events.filter((event) => event.type === 'text-delta').map((event) => (event.type === 'text-delta' ? event.text : '')).join('');
+    assert.equal(text, 'Prüfe 🌦 jetzt.');
+    const args = events.filter((event) => event.type === 'tool-call-delta').map((event) => (event.type === 'tool-call-delta' ? event.argumentsDelta : '')).join('');
+    assert.deepEqual(JSON.parse(args), { city: 'Zürich' });
+    const finish = events.at(-1);
+    assert.ok(finish?.type === 'finish');
+    assert.equal(finish.finishReason, 'tool-calls');
+    assert.equal(finish.rawFinishReason, 'tool_use');
+    assert.deepEqual({ input: finish.usage?.input, output: finish.usage?.output }, { input: { total: 117, cacheRead: 100, cacheWrite: 5 }, output: { total: 30 } });
+    // Blocks strictly one after another.
+    let open: string | undefined;
+    for (const event of events) {
+      if (event.type.endsWith('-start') && event.type !== 'response-start') {
+        assert.equal(open, undefined);
+        open = (event as { id: string }).id;
+      } else if (event.type.endsWith('-end')) {
+        assert.equal((event as { id: string }).id, open);
+        open = undefined;
+      }
+    }
+  });
+
+  it('gives the same events for every split of the bytes, mid-line and mid-character', async () => {
+    const bytes = Buffer.from(body, 'utf8');
+    const expected = await decode([body]);
+    for (let cut = 1; cut < bytes.length; cut += 7) {
+      assert.deepEqual(await decode([bytes.subarray(0, cut), bytes.subarray(cut)]), expected, `split at byte ${cut}`);
+    }
+  });
+
+  it('ends with an error: an error event, a stream cut before message_stop, a body that is not SSE JSON', async () => {
+    const failed = await decode([anthropicStreamHead(answer, 'm', usage).join(''), sseEvent({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } })]);
+    const last = failed.at(-1);
+    assert.ok(last?.type === 'error');
+    assert.equal(last.error.kind, 'overloaded');
+    const cut = await decode([anthropicStreamHead(answer, 'm', usage).join('') + anthropicStreamBlocks(answer).join('')]);
+    assert.equal(cut.at(-1)?.type, 'error');
+    assert.equal(cut.filter((event) => event.type === 'finish').length, 0);
+    const garbage = await decode(['event: message_start\ndata: {"type":"message_start"\n\n']);
+    assert.equal(garbage.at(-1)?.type, 'error');
+  });
+});

@@ -1,0 +1,27 @@
+import type { ChatResponse, ResponsePart } from '../../canonical/chat-response.ts';
+import type { AnthropicMessageResponse } from './anthropic-response-schemas.ts';
+import { mapAnthropicStopReason } from './map-anthropic-stop-reason.ts';
+import { mapAnthropicUsage } from './map-anthropic-usage.ts';
+
+const PROVIDER = 'anthropic';
+
+/** A non-streamed `Message` → canonical answer, its blocks in order (unknown block types are reported, not kept). */
+export function convertAnthropicMessage(message: AnthropicMessageResponse, onUnknownBlock?: (type: string) => void): ChatResponse {
+  const parts: ResponsePart[] = [];
+  for (const block of message.content) {
+    const value = block as { type: string; text?: unknown; thinking?: unknown; signature?: unknown; data?: unknown; id?: unknown; name?: unknown; input?: unknown };
+    if (value.type === 'text' && typeof value.text === 'string') parts.push({ type: 'text', text: value.text });
+    else if (value.type === 'thinking' && typeof value.thinking === 'string') {
+      const signature = typeof value.signature === 'string' && value.signature.length > 0 ? value.signature : undefined;
+      parts.push(signature === undefined ? { type: 'reasoning', text: value.thinking } : { type: 'reasoning', text: value.thinking, metadata: { provider: PROVIDER, signature } });
+    } else if (value.type === 'redacted_thinking' && typeof value.data === 'string') {
+      parts.push({ type: 'reasoning', text: '', redacted: true, metadata: { provider: PROVIDER, encrypted: value.data } });
+    } else if (value.type === 'tool_use') {
+      parts.push({ type: 'tool-call', id: String(value.id), name: String(value.name), arguments: JSON.stringify(value.input ?? {}) });
+    } else onUnknownBlock?.(value.type);
+  }
+  const response: ChatResponse = { id: message.id, parts, finishReason: mapAnthropicStopReason(message.stop_reason), usage: mapAnthropicUsage(message.usage ?? undefined, undefined) };
+  if (message.model !== undefined) response.model = message.model;
+  if (message.stop_reason !== undefined && message.stop_reason !== null) response.rawFinishReason = message.stop_reason;
+  return response;
+}

@@ -1,0 +1,32 @@
+import type { ChatMessage } from '../canonical/chat-message.ts';
+import type { ToolDefinition } from '../canonical/tool-definition.ts';
+
+export type PromptTokenCounter = (messages: readonly ChatMessage[], tools: readonly ToolDefinition[] | undefined) => number;
+
+let loading: Promise<PromptTokenCounter> | undefined;
+
+/**
+ * Counts a prompt's tokens with the o200k tokenizer (exact for OpenAI models, an estimate for
+ * others): what `count_tokens` answers for upstreams that cannot count, and what a stream's first
+ * event reports before an upstream that tells its count only at the end has done so. Loaded on
+ * first use; the counter itself is synchronous.
+ */
+export function loadPromptTokenCounter(): Promise<PromptTokenCounter> {
+  loading ??= import('gpt-tokenizer').then((module) => (messages, tools) => module.countTokens(promptText(messages, tools)));
+  return loading;
+}
+
+function promptText(messages: readonly ChatMessage[], tools: readonly ToolDefinition[] | undefined): string {
+  let prompt = '';
+  for (const message of messages) {
+    prompt += message.role + '\n';
+    for (const part of message.parts) {
+      if (part.type === 'text' || part.type === 'reasoning') prompt += part.text;
+      else if (part.type === 'tool-call') prompt += part.name + part.arguments;
+      else if (part.type === 'tool-result') prompt += part.content;
+      prompt += '\n';
+    }
+  }
+  if (tools !== undefined && tools.length > 0) prompt += JSON.stringify(tools);
+  return prompt;
+}
