@@ -20,6 +20,8 @@ export const fakeUpstreamStatsSchema = z.object({
   requests: z.number(),
   openStreams: z.number(),
   abortedStreams: z.number(),
+  /** Bytes of streamed answers written so far (a slow reader through llmux must make it stop growing). */
+  bytesStreamed: z.number(),
 });
 
 export type FakeUpstreamStats = z.infer<typeof fakeUpstreamStatsSchema>;

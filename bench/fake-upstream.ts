@@ -69,7 +69,7 @@ export interface FakeUpstream {
 
 export async function startFakeUpstream(initial: FakeUpstreamSettings, port = 0): Promise<FakeUpstream> {
   let settings = initial;
-  const stats: FakeUpstreamStats = { type: 'stats', requests: 0, openStreams: 0, abortedStreams: 0 };
+  const stats: FakeUpstreamStats = { type: 'stats', requests: 0, openStreams: 0, abortedStreams: 0, bytesStreamed: 0 };
 
   function streamChat(response: ServerResponse): void {
     const { streamChunks, chunkDelayMs } = settings;
@@ -83,9 +83,21 @@ export async function startFakeUpstream(initial: FakeUpstreamSettings, port = 0)
     });
     response.writeHead(200, SSE_HEADERS);
     response.write(FIRST_CHUNKS);
+    stats.bytesStreamed += FIRST_CHUNKS.length;
     if (chunkDelayMs === 0) {
-      for (; sent < streamChunks; sent += 1) response.write(CONTENT_CHUNK);
-      response.end(FINAL_CHUNKS);
+      // As fast as the reader takes them: a full socket buffer pauses the writing until `drain`.
+      const flood = (): void => {
+        while (sent < streamChunks) {
+          sent += 1;
+          stats.bytesStreamed += CONTENT_CHUNK.length;
+          if (!response.write(CONTENT_CHUNK)) {
+            if (!response.destroyed) response.once('drain', flood);
+            return;
+          }
+        }
+        response.end(FINAL_CHUNKS);
+      };
+      flood();
       return;
     }
     const next = (): void => {
@@ -96,6 +108,7 @@ export async function startFakeUpstream(initial: FakeUpstreamSettings, port = 0)
         return;
       }
       response.write(CONTENT_CHUNK);
+      stats.bytesStreamed += CONTENT_CHUNK.length;
       sent += 1;
       timer = setTimeout(next, chunkDelayMs);
     };

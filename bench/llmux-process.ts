@@ -26,6 +26,8 @@ export interface StartLlmuxOptions {
   name?: string;
   /** Usage records and metrics on (the default) or off. */
   recording?: boolean;
+  /** Node flags before the entry point (`--max-old-space-size=64`), to compare settings. */
+  nodeArgs?: readonly string[];
 }
 
 /**
@@ -74,7 +76,7 @@ async function startWithProviderType(options: StartLlmuxOptions, entry: string, 
   const port = await findFreePort();
   const logFile = join(options.workDirectory, `${name}.log`);
   const logFd = openSync(logFile, 'w');
-  const child = spawn(process.execPath, [entry, 'serve', '--config', configFile, '--port', String(port)], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), entry, 'serve', '--config', configFile, '--port', String(port)], {
     cwd: options.repoRoot,
     stdio: ['ignore', logFd, logFd],
     env: { ...process.env, NODE_ENV: 'production' },

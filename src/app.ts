@@ -1,4 +1,5 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { clipText, MAX_QUOTED_CHARS } from './canonical/quote-client-text.ts';
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import { DASHBOARD_ROUTE_DOCS } from './dashboard/dashboard-route-docs.ts';
@@ -13,6 +14,8 @@ import { CORS_ALLOWED_HEADERS, CORS_ALLOWED_METHODS, CORS_MAX_AGE_SECONDS } from
 import type { GatewayServices } from './server/gateway-services.ts';
 import { registerHealthRoutes } from './server/health-routes.ts';
 import { isAllowedHost, isLoopbackHost } from './server/host-guard.ts';
+import { clientRequestId } from './server/client-request-id.ts';
+import { refuseBeforeRouting } from './server/refuse-before-routing.ts';
 import { registerProtocolScope, type InboundProtocol } from './server/register-protocol-scope.ts';
 import { attachRequestContext, llmuxHeaders } from './server/request-context.ts';
 
@@ -39,8 +42,14 @@ export function createApp(options: AppOptions): FastifyInstance {
   const app = Fastify({
     loggerInstance: options.logger,
     bodyLimit: services.config.body_limit,
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    // Slow clients (headers or body trickling in) are cut off, checked every second; a request
+    // that has arrived is not timed, so long streams flow as long as they need.
+    requestTimeout: services.config.client_timeout.request_ms,
+    http: { headersTimeout: services.config.client_timeout.headers_ms, connectionsCheckingInterval: 1000 },
+    // A client's own x-request-id is kept when it is a plain token (it is logged and echoed);
+    // anything else gets a fresh id.
+    requestIdHeader: false,
+    genReqId: (raw) => clientRequestId(raw.headers['x-request-id']) ?? randomUUID(),
     // One line per request is written from the request's outcome when its socket closes.
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
@@ -65,9 +74,9 @@ export function createApp(options: AppOptions): FastifyInstance {
       reply.raw.once('close', () => inFlight.delete(controller));
     }
     if (guardHost && !isAllowedHost(request.headers.host)) {
-      // Ollama answers a bare 403; the log says why (a reverse proxy must pass a local Host).
-      request.log.info({ host: request.headers.host }, `refused: Host '${request.headers.host}' is not this machine (DNS-rebinding guard on a loopback listen; listen on another address to serve other names)`);
-      reply.code(403).type('text/plain; charset=utf-8').send('403 Forbidden');
+      // Ollama answers a bare 403; llmux says why, in the answer and the log (a reverse proxy must pass a local Host).
+      const host = clipText(request.headers.host ?? '', MAX_QUOTED_CHARS);
+      refuseBeforeRouting(request, reply, options.protocols, `Host '${host}' is not this machine: llmux listens on loopback and answers only local names and addresses (DNS-rebinding guard); listen on another address to serve other names`, 'host_not_allowed');
       return;
     }
     const origin = request.headers.origin;
@@ -76,8 +85,7 @@ export function createApp(options: AppOptions): FastifyInstance {
       return;
     }
     if (!services.cors.allows(origin, request.headers.host)) {
-      request.log.info({ origin }, `refused: browser origin '${origin}' is not allowed (add it to cors.origins or OLLAMA_ORIGINS)`);
-      reply.code(403).type('text/plain; charset=utf-8').send('403 Forbidden');
+      refuseBeforeRouting(request, reply, options.protocols, `browser origin '${clipText(origin, MAX_QUOTED_CHARS)}' is not allowed: add it to cors.origins in the config or to OLLAMA_ORIGINS`, 'origin_not_allowed');
       return;
     }
     reply.header('access-control-allow-origin', services.cors.allowAll ? '*' : origin);

@@ -3,6 +3,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { createApp } from '../src/app.ts';
 import { gatewayConfigSchema, type GatewayConfigInput } from '../src/config/gateway-config-schema.ts';
 import { INBOUND_PROTOCOLS } from '../src/inbound/inbound-protocols.ts';
+import { configuredSecrets } from '../src/config/configured-secrets.ts';
 import type { InboundProtocol } from '../src/server/register-protocol-scope.ts';
 import { createLogger } from '../src/observability/create-logger.ts';
 import { buildGateway, type BuiltGateway } from '../src/server/build-gateway.ts';
@@ -25,10 +26,26 @@ export const TEST_RETRY_POLICY: RetryPolicy = { attempts: 2, baseDelayMs: 5, max
 /** llmux on a loopback port with the given config (validated as a real config file would be). */
 export async function startTestGateway(
   config: GatewayConfigInput,
-  options: { retryPolicy?: RetryPolicy; ollamaOrigins?: string; logLevel?: string; logger?: FastifyBaseLogger; adapters?: ProviderAdapter[]; protocols?: InboundProtocol[]; state?: StateStore; tracing?: OtlpSettings } = {},
+  options: {
+    retryPolicy?: RetryPolicy;
+    ollamaOrigins?: string;
+    logLevel?: string;
+    logger?: FastifyBaseLogger;
+    adapters?: ProviderAdapter[];
+    protocols?: InboundProtocol[];
+    state?: StateStore;
+    tracing?: OtlpSettings;
+    logLines?: string[];
+  } = {},
 ): Promise<TestGateway> {
   const parsed = gatewayConfigSchema.parse(config);
-  const log = options.logger ?? createLogger(options.logLevel ?? process.env.LLMUX_TEST_LOG ?? 'silent');
+  const lines = options.logLines;
+  const log =
+    options.logger ??
+    (lines === undefined
+      ? createLogger(options.logLevel ?? process.env.LLMUX_TEST_LOG ?? 'silent')
+      : // Captured lines, with the config's keys scrubbed as `llmux serve` does.
+        createLogger(options.logLevel ?? 'info', 'json', configuredSecrets(parsed), { write: (line: string) => lines.push(line) }));
   const gateway = await buildGateway(parsed, log, {
     retryPolicy: options.retryPolicy ?? TEST_RETRY_POLICY,
     ...(options.ollamaOrigins === undefined ? {} : { ollamaOrigins: options.ollamaOrigins }),

@@ -2,8 +2,6 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { PROVIDER_TYPES } from '../src/config/gateway-config-schema.ts';
-import { PROVIDER_FACTORIES } from '../src/providers/provider-registry.ts';
 import { FakeUpstreamServer } from '../test-support/fake-upstream-server.ts';
 import { makeTemporaryDirectory, runLlmux } from './cli-harness.ts';
 

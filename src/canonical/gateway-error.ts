@@ -1,3 +1,5 @@
+import { clipText, MAX_ERROR_MESSAGE_CHARS } from './quote-client-text.ts';
+
 /**
  * Every failure llmux reports, whatever its source. Inbound protocols turn it into their own
  * error shape and status; routing reads `retryable` to decide on retries and fallbacks.
@@ -61,7 +63,8 @@ export class GatewayError extends Error {
   readonly upstreamStatus: number | undefined;
 
   constructor(kind: GatewayErrorKind, message: string, options: GatewayErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    // Messages quote clients and upstreams; bounded, so no answer or log line grows with their input.
+    super(clipText(message, MAX_ERROR_MESSAGE_CHARS), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'GatewayError';
     this.kind = kind;
     this.status = options.status ?? STATUS_BY_KIND[kind];

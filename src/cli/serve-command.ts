@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { CommandLineOverrides } from '../config/apply-config-overrides.ts';
 import { loadGatewayConfig } from '../config/load-gateway-config.ts';
+import { configuredSecrets } from '../config/configured-secrets.ts';
 import { createLogger, flushLogs } from '../observability/create-logger.ts';
 import { chooseLogFormat } from '../observability/log-format.ts';
 import { otlpSettingsFromEnvironment } from '../observability/tracing/otlp-settings.ts';
@@ -35,7 +36,7 @@ export async function serveCommand(flags: ServeFlags, context: CliContext): Prom
   for (const warning of loaded.warnings) context.notice(`llmux: warning: ${warning}`);
   const format = chooseLogFormat(context.environment.LLMUX_LOG_FORMAT, process.stdout.isTTY === true);
   if (format === undefined) throw new CliFailure('LLMUX_LOG_FORMAT: expected pretty or json');
-  const log = createLogger(loaded.config.log_level, format);
+  const log = createLogger(loaded.config.log_level, format, configuredSecrets(loaded.config));
   const state = await openStateStore(loaded.config, context.cwd).catch((error: unknown) => {
     throw new CliFailure(error instanceof Error ? error.message : String(error));
   });

@@ -133,6 +133,18 @@ export const gatewayConfigSchema = z
       .default({ origins: [] }),
     /** Largest request body accepted, in bytes. */
     body_limit: z.number().int().positive().default(32 * 1024 * 1024),
+    /**
+     * How long a client may take to send its request: the headers, and the whole request with its
+     * body. A slow or stalled client is cut off (408) and its socket freed; once a request has
+     * arrived, its answer (a long stream included) is not limited by these.
+     */
+    client_timeout: z
+      .object({
+        headers_ms: z.number().int().positive().default(10_000),
+        request_ms: z.number().int().positive().default(60_000),
+      })
+      .strict()
+      .default({ headers_ms: 10_000, request_ms: 60_000 }),
     /** How long shutdown waits for in-flight requests and streams. */
     drain_timeout_ms: z.number().int().nonnegative().default(10_000),
     /** The version `/api/version` reports; must be a numeric semver ≥ 0.6.4 for Ollama clients. */

@@ -153,6 +153,13 @@ cors:
 # Largest request body accepted, in bytes (images inside requests count).
 body_limit: 33554432
 
+# How long a client may take to send its headers, and its whole request with the body; a slow or
+# stalled client is cut off (408) and its connection freed. Answers, long streams included, are
+# not limited by these.
+client_timeout:
+  headers_ms: 10000
+  request_ms: 60000
+
 # On Ctrl-C / SIGTERM, how long in-flight requests and streams may take to finish.
 drain_timeout_ms: 10000
 

@@ -90,7 +90,7 @@ export class ChatDispatcher {
         attempt?.succeed();
         if (response.timing !== undefined) context.outcome?.setUpstreamTiming(response.timing);
         response.timing ??= measuredTiming(startedAt, undefined);
-        response.usage ??= await countChatUsage(upstreamRequest.messages, upstreamRequest.tools, responseOutputText(response));
+        response.usage ??= await countChatUsage(upstreamRequest.messages, upstreamRequest.tools, responseOutputText(response), context.signal);
         if (response.degraded !== undefined) declareDegraded(context, target, response.degraded);
         new ReasoningStateRecorder(this.reasoningState, target.provider.type, target.upstreamModel).observeResponse(response);
         context.outcome?.setUsage(response.usage);

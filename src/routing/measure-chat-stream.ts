@@ -7,6 +7,7 @@ import type { AttemptHandle, RequestOutcomeRecorder } from '../observability/req
 import { countChatUsage } from './count-chat-usage.ts';
 import type { HeldStream } from './hold-until-output.ts';
 import type { ReasoningStateRecorder } from './reasoning-state-recorder.ts';
+import { StreamedText } from './streamed-text.ts';
 
 /** Who is told about the stream: the request's outcome, the upstream attempt it came from, the reasoning-state store. */
 export interface StreamReport {
@@ -28,7 +29,7 @@ export interface StreamReport {
 export async function* measureChatStream(stream: HeldStream, request: ChatRequest, startedAt: number, report: StreamReport = {}): AsyncGenerator<ChatStreamEvent> {
   const iterator = stream.rest;
   let firstOutputAt = stream.firstOutputAt;
-  let output = '';
+  const output = new StreamedText();
   let ended = false;
   let finished = false;
   let failure: GatewayError | undefined;
@@ -43,14 +44,14 @@ export async function* measureChatStream(stream: HeldStream, request: ChatReques
         case 'text-delta':
         case 'reasoning-delta':
           firstOutputAt ??= performance.now();
-          output += event.text;
+          output.append(event.text);
           break;
         case 'tool-call-start':
           firstOutputAt ??= performance.now();
-          output += event.name;
+          output.append(event.name);
           break;
         case 'tool-call-delta':
-          output += event.argumentsDelta;
+          output.append(event.argumentsDelta);
           break;
         case 'input-usage':
           reportedInput = event.input;
@@ -61,7 +62,7 @@ export async function* measureChatStream(stream: HeldStream, request: ChatReques
           const finish = { ...event };
           if (finish.timing !== undefined) report.outcome?.setUpstreamTiming(finish.timing);
           finish.timing ??= measuredTiming(startedAt, firstOutputAt);
-          finish.usage ??= await countChatUsage(request.messages, request.tools, output);
+          finish.usage ??= await countChatUsage(request.messages, request.tools, output.toString());
           report.outcome?.setUsage(finish.usage);
           report.attempt?.succeed();
           yield finish;
@@ -89,7 +90,7 @@ export async function* measureChatStream(stream: HeldStream, request: ChatReques
     }
   } finally {
     if (!ended) await iterator.return?.();
-    if (!finished) await reportPartial(report, request, output, failure, reportedInput);
+    if (!finished) await reportPartial(report, request, output.toString(), failure, reportedInput);
   }
 }
 

@@ -3,6 +3,7 @@ import { GatewayError } from '../canonical/gateway-error.ts';
 import type { GatewayConfig, ModelAliasConfig } from '../config/gateway-config-schema.ts';
 import type { ProviderAdapter } from '../providers/provider-adapter.ts';
 import type { ModelCatalog } from './model-catalog.ts';
+import { clipText, MAX_QUOTED_CHARS } from '../canonical/quote-client-text.ts';
 
 /** One place a request can go: a provider and the model id it knows. */
 export interface RouteTarget {
@@ -198,7 +199,7 @@ export class ModelRouter {
   }
 
   private async notFound(name: string): Promise<GatewayError> {
-    return new GatewayError('not_found', `model '${name}' not found; ${await this.knownModelsHint()}`, { param: 'model', code: 'model_not_found' });
+    return new GatewayError('not_found', `model '${clipText(name, MAX_QUOTED_CHARS)}' not found; ${await this.knownModelsHint()}`, { param: 'model', code: 'model_not_found' });
   }
 
   /**

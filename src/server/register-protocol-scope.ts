@@ -1,8 +1,18 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError, toGatewayError } from '../canonical/gateway-error.ts';
+import { jsonNestingDepth, MAX_JSON_DEPTH } from '../wire/json-nesting-depth.ts';
 import type { GatewayServices } from './gateway-services.ts';
 import type { RouteDoc } from '../openapi/route-doc.ts';
 import { llmuxHeaders } from './request-context.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Answered without a client key even when keys are configured (`/api/version`); see README "Public routes". */
+    public?: boolean;
+    /** False hides the route from /openapi.json (redirects, catch-alls). */
+    openapi?: boolean;
+  }
+}
 
 /** How an inbound protocol spells an error. */
 export interface ProtocolErrorBody {
@@ -13,6 +23,8 @@ export interface ProtocolErrorBody {
 
 export interface InboundProtocol {
   name: string;
+  /** Paths whose refusals before routing (Host, CORS) take this protocol's error shape: `/v1/`, `/api/`. */
+  pathPrefixes?: readonly string[];
   formatError(error: GatewayError): ProtocolErrorBody;
   /** What /openapi.json says of each of its routes (a route without one shows as undocumented). */
   routeDocs?: readonly RouteDoc[];
@@ -35,6 +47,9 @@ export function registerProtocolScope(app: FastifyInstance, protocol: InboundPro
     scope.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
       const text = typeof body === 'string' ? body : body.toString('utf8');
       if (text.trim().length === 0) return done(null, undefined);
+      if (jsonNestingDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+        return done(new GatewayError('invalid_request', `request body nests arrays and objects deeper than the limit of ${MAX_JSON_DEPTH} levels`, { code: 'invalid_json' }), undefined);
+      }
       try {
         done(null, JSON.parse(text));
       } catch (error) {
@@ -54,6 +69,10 @@ export function registerProtocolScope(app: FastifyInstance, protocol: InboundPro
     // to keep, access is open: no per-request check at all.
     if (!services.auth.isOpen || services.auth.isDynamic || services.budgets !== undefined) {
       scope.addHook('preHandler', (request, reply, done) => {
+        if (request.routeOptions.config.public === true) {
+          done();
+          return;
+        }
         const refusal = admitClient(request, services);
         if (refusal === undefined) done();
         else sendProtocolError(request, reply, protocol, refusal);

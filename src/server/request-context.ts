@@ -2,9 +2,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticatedClient } from '../auth/client-key-authenticator.ts';
 import { degradedHeaderValue } from '../canonical/degraded-field.ts';
 import { accessLogLine } from '../observability/access-log-line.ts';
+import { redactQueryString } from '../observability/redact-query-string.ts';
 import type { OutcomeHub } from '../observability/outcome-hub.ts';
 import type { RequestOutcomeRecorder } from '../observability/request-outcome-recorder.ts';
 import type { DispatchContext } from '../routing/chat-dispatcher.ts';
+import { safeHeaderValue } from './safe-header-value.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -46,7 +48,7 @@ export function attachRequestContext(request: FastifyRequest, reply: FastifyRepl
     void outcome.close({ finished: raw.writableFinished, headersSent: raw.headersSent, status: raw.statusCode }).then((final) => {
       // Health polls (load balancers, Ollama clients' heartbeat) would drown the requests that matter.
       const quiet = final !== undefined && (final.route === '/health' || final.route === '/') && final.status < 400;
-      if (final !== undefined) request.log[quiet ? 'debug' : 'info'](accessLogLine(final, request.method, request.url), 'request');
+      if (final !== undefined) request.log[quiet ? 'debug' : 'info'](accessLogLine(final, request.method, redactQueryString(request.url)), 'request');
     });
   });
 }
@@ -59,11 +61,13 @@ export function llmuxHeaders(request: FastifyRequest): Record<string, string> {
   const headers: Record<string, string> = { 'x-request-id': String(request.id), 'x-llmux-overhead-ms': overhead.toFixed(3) };
   const target = context.dispatch.target;
   if (target !== undefined) {
-    headers['x-llmux-provider'] = target.provider.id;
-    headers['x-llmux-model'] = target.upstreamModel;
+    // Model names come from clients and upstream model lists: never written raw into a header.
+    headers['x-llmux-provider'] = safeHeaderValue(target.provider.id);
+    headers['x-llmux-model'] = safeHeaderValue(target.upstreamModel);
   }
   const degraded = context.dispatch.degraded;
-  if (degraded.length > 0) headers['x-llmux-degraded'] = degradedHeaderValue(degraded);
+  // Field names are the client's own: bounded, so a client cannot make the answer's headers too large to read.
+  if (degraded.length > 0) headers['x-llmux-degraded'] = safeHeaderValue(degradedHeaderValue(degraded), 2048);
   return headers;
 }
 

@@ -9,6 +9,7 @@ import { buildGateway, type BuiltGateway } from './build-gateway.ts';
 import type { OtlpSettings } from '../observability/tracing/otlp-settings.ts';
 import type { StateStore } from '../state/state-store.ts';
 import { isLoopbackHost } from './host-guard.ts';
+import { preloadTextTokenizer } from '../tokens/text-tokenizer.ts';
 
 export interface StartServerOptions {
   config: GatewayConfig;
@@ -71,6 +72,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     await gateway.close();
     throw listenError(error, host, port);
   }
+  // The tokenizer (Ollama's generate context, usage for upstreams that report none) loads in the
+  // background once clients can connect, not on the first request that needs it.
+  setImmediate(preloadTextTokenizer);
   const address = app.server.address() as AddressInfo;
   const urlHost = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
   let closing: Promise<void> | undefined;

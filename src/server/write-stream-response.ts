@@ -33,7 +33,14 @@ async function writeChunks(request: FastifyRequest, reply: FastifyReply, content
   });
   // No flushHeaders(): the dispatcher hands over a stream once its first output is there, so the
   // headers leave in the same packet as the first chunk — one wake-up for the client, not two.
-  raw.writeHead(200, headers);
+  try {
+    raw.writeHead(200, headers);
+  } catch (error) {
+    // The reply is hijacked: nothing else will answer. Cut the connection rather than leave the client waiting.
+    request.log.error({ err: error }, 'stream headers could not be written');
+    raw.destroy();
+    return;
+  }
   const streams = request.llmux.streams;
   streams?.streamOpened();
   try {

@@ -13,6 +13,7 @@ import { ANTHROPIC_ROUTE_DOCS } from './anthropic-route-docs.ts';
 export function createAnthropicInboundProtocol(options: AnthropicRouteOptions = {}): InboundProtocol {
   return {
     name: 'anthropic',
+    pathPrefixes: ['/v1/messages'],
     formatError: formatAnthropicError,
     routeDocs: ANTHROPIC_ROUTE_DOCS,
     register(scope, services) {

@@ -1,5 +1,6 @@
 import { GatewayError } from '../../canonical/gateway-error.ts';
 import { ollamaFullName, type OllamaModelFacts } from './describe-ollama-model.ts';
+import { quoteClientText } from '../../canonical/quote-client-text.ts';
 
 export interface WantedCapabilities {
   /** `chat` or `generate`: the route, named in Ollama's "does not support" message. */
@@ -19,9 +20,9 @@ export interface WantedCapabilities {
  */
 export function checkOllamaCapabilities(facts: OllamaModelFacts, requestedName: string, wanted: WantedCapabilities): void {
   const has = (capability: OllamaModelFacts['capabilities'][number]): boolean => facts.capabilities.includes(capability);
-  if (!has('completion')) throw refusal(`${JSON.stringify(requestedName)} does not support ${wanted.route}`);
+  if (!has('completion')) throw refusal(`${quoteClientText(requestedName)} does not support ${wanted.route}`);
   if (wanted.tools === true && facts.capabilitiesDeclared && !has('tools')) throw refusal(`${ollamaFullName(requestedName)} does not support tools`);
-  if (wanted.thinking === true && facts.capabilitiesDeclared && !has('thinking')) throw refusal(`${JSON.stringify(requestedName)} does not support thinking`);
+  if (wanted.thinking === true && facts.capabilitiesDeclared && !has('thinking')) throw refusal(`${quoteClientText(requestedName)} does not support thinking`);
   if (wanted.insert === true && !has('insert')) throw refusal(`${ollamaFullName(requestedName)} does not support insert`);
 }
 

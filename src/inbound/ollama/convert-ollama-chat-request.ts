@@ -6,6 +6,7 @@ import { convertOllamaGenerationSettings } from './convert-ollama-generation-set
 import { decodeOllamaImage } from './decode-ollama-image.ts';
 import type { OllamaChatRequest, OllamaMessage, OllamaTool } from './ollama-chat-request-schema.ts';
 import { ollamaToolCallId } from './ollama-tool-call-id.ts';
+import { quoteClientText } from '../../canonical/quote-client-text.ts';
 
 const ROLES = new Set<ChatRole>(['system', 'developer', 'user', 'assistant', 'tool']);
 
@@ -34,7 +35,7 @@ function convertOllamaMessages(messages: OllamaMessage[]): ChatMessage[] {
 function convertMessage(message: OllamaMessage, index: number, unanswered: ToolCallPart[]): ChatMessage {
   const role = message.role.toLowerCase();
   if (!ROLES.has(role as ChatRole)) {
-    throw new GatewayError('invalid_request', `invalid role ${JSON.stringify(message.role)} in messages[${index}]: expected system, user, assistant or tool`, {
+    throw new GatewayError('invalid_request', `invalid role ${quoteClientText(message.role)} in messages[${index}]: expected system, user, assistant or tool`, {
       param: `messages[${index}].role`,
     });
   }
@@ -94,7 +95,7 @@ function argumentsText(value: unknown, param: string): string {
       // refused below
     }
   }
-  throw new GatewayError('invalid_request', `invalid tool call arguments in ${param}: expected a JSON object, got ${JSON.stringify(value)}`, { param });
+  throw new GatewayError('invalid_request', `invalid tool call arguments in ${param}: expected a JSON object, got ${quoteClientText(value)}`, { param });
 }
 
 function convertTool(tool: OllamaTool): ToolDefinition {

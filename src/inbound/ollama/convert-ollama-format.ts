@@ -1,5 +1,6 @@
 import { GatewayError } from '../../canonical/gateway-error.ts';
 import type { ResponseFormat } from '../../canonical/response-format.ts';
+import { quoteClientText } from '../../canonical/quote-client-text.ts';
 
 /**
  * Ollama `format` → canonical structured output: `"json"` is any JSON object, an object is a JSON
@@ -13,7 +14,7 @@ export function convertOllamaFormat(format: unknown): ResponseFormat | undefined
     return { type: 'json-schema', schema: format as Record<string, unknown> };
   }
   // Go prints the raw JSON bytes with %q, hence the doubly quoted value.
-  throw new GatewayError('invalid_request', `invalid format: ${JSON.stringify(JSON.stringify(format))}; expected "json" or a valid JSON Schema object`, {
+  throw new GatewayError('invalid_request', `invalid format: ${quoteClientText(JSON.stringify(format))}; expected "json" or a valid JSON Schema object`, {
     param: 'format',
   });
 }

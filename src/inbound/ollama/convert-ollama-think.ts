@@ -1,5 +1,6 @@
 import { GatewayError } from '../../canonical/gateway-error.ts';
 import type { ReasoningOptions } from '../../canonical/reasoning-options.ts';
+import { quoteClientText } from '../../canonical/quote-client-text.ts';
 
 const LEVELS = new Set(['low', 'medium', 'high', 'max']);
 
@@ -14,7 +15,7 @@ export function convertOllamaThink(think: unknown): ReasoningOptions | undefined
   if (think === true) return { effort: 'medium' };
   if (typeof think === 'string') {
     if (think === 'low' || think === 'medium' || think === 'high' || think === 'max') return { effort: think };
-    throw new GatewayError('invalid_request', `invalid think value: ${JSON.stringify(think)} (must be "high", "medium", "low", "max", true, or false)`, {
+    throw new GatewayError('invalid_request', `invalid think value: ${quoteClientText(think)} (must be "high", "medium", "low", "max", true, or false)`, {
       param: 'think',
     });
   }

@@ -1,18 +1,8 @@
 import type { ChatMessage } from '../../canonical/chat-message.ts';
 
+import { loadTextTokenizer } from '../../tokens/text-tokenizer.ts';
+
 type Turn = ['user' | 'assistant', string];
-
-interface Tokenizer {
-  encode(text: string): number[];
-  decode(tokens: number[]): string;
-}
-
-let tokenizer: Promise<Tokenizer> | undefined;
-
-function loadTokenizer(): Promise<Tokenizer> {
-  tokenizer ??= import('gpt-tokenizer').then((module) => ({ encode: module.encode, decode: module.decode }));
-  return tokenizer;
-}
 
 const MARK = 'llmux-context-v1';
 
@@ -23,7 +13,7 @@ const MARK = 'llmux-context-v1';
  * turns them back into messages when they come back. Tokens from a real Ollama are not ours and
  * are ignored.
  */
-export async function encodeGenerateContext(previous: ChatMessage[], prompt: string, answer: string): Promise<number[]> {
+export async function encodeGenerateContext(previous: ChatMessage[], prompt: string, answer: string, signal?: AbortSignal): Promise<number[]> {
   const turns: Turn[] = [];
   for (const message of previous) {
     if (message.role !== 'user' && message.role !== 'assistant') continue;
@@ -32,7 +22,7 @@ export async function encodeGenerateContext(previous: ChatMessage[], prompt: str
     turns.push([message.role, text]);
   }
   turns.push(['user', prompt], ['assistant', answer]);
-  return (await loadTokenizer()).encode(JSON.stringify({ [MARK]: turns }));
+  return (await loadTextTokenizer()).encode(JSON.stringify({ [MARK]: turns }), signal);
 }
 
 /** The conversation a `context` holds, or [] when it is not one llmux made. */
@@ -40,7 +30,7 @@ export async function decodeGenerateContext(tokens: readonly number[]): Promise<
   if (tokens.length === 0) return [];
   let document: unknown;
   try {
-    document = JSON.parse((await loadTokenizer()).decode([...tokens]));
+    document = JSON.parse((await loadTextTokenizer()).decode(tokens));
   } catch {
     return [];
   }

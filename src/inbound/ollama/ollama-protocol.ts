@@ -37,6 +37,7 @@ const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
  */
 export const OLLAMA_PROTOCOL: InboundProtocol = {
   name: 'ollama',
+  pathPrefixes: ['/api/'],
   formatError: formatOllamaError,
   routeDocs: OLLAMA_ROUTE_DOCS,
   register(scope: FastifyInstance, services: GatewayServices): void {

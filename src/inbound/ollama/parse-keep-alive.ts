@@ -1,4 +1,5 @@
 import { GatewayError } from '../../canonical/gateway-error.ts';
+import { quoteClientText } from '../../canonical/quote-client-text.ts';
 
 /** How long a model stays "loaded" after a request when the client does not say: Ollama's 5m. */
 export const DEFAULT_KEEP_ALIVE_MS = 5 * 60_000;
@@ -32,7 +33,7 @@ export function parseKeepAlive(value: unknown): number | undefined {
   if (/^[-+]?(\d+\.?\d*|\.\d+)$/.test(text)) return fromSeconds(Number(text));
   const ms = parseGoDuration(text);
   if (ms === undefined || Math.abs(ms) > LONGEST_KEEP_ALIVE_MS) {
-    throw new GatewayError('invalid_request', `time: invalid duration ${JSON.stringify(value)}`, { param: 'keep_alive' });
+    throw new GatewayError('invalid_request', `time: invalid duration ${quoteClientText(value)}`, { param: 'keep_alive' });
   }
   return ms < 0 ? Number.POSITIVE_INFINITY : ms;
 }

@@ -70,7 +70,7 @@ export function registerOllamaChatRoutes(scope: FastifyInstance, context: Ollama
     if (raw) chatRequest.rawPrompt = true;
     if (suffix.length > 0) chatRequest.suffix = suffix;
     if ((body.template ?? '') !== '') request.log.warn('ignoring the generate `template`: prompt templates are applied upstream');
-    const memory = raw ? undefined : (answer: string) => encodeGenerateContext(history, prompt, answer);
+    const memory = raw ? undefined : (answer: string) => encodeGenerateContext(history, prompt, answer, request.llmux.controller.signal);
     return dispatch(request, reply, context, memory === undefined ? { entry, keepAliveMs, chatRequest, kind: 'generate', name } : { entry, keepAliveMs, chatRequest, kind: 'generate', name, memory });
   });
 }

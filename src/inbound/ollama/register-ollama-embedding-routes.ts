@@ -7,8 +7,7 @@ import type { OllamaRouteContext } from './ollama-route-context.ts';
 import { parseKeepAlive } from './parse-keep-alive.ts';
 import { parseOllamaBody } from './parse-ollama-body.ts';
 import { resolveOllamaModel } from './resolve-ollama-model.ts';
-
-let tokenCounter: Promise<(text: string) => number> | undefined;
+import { loadTextTokenizer } from '../../tokens/text-tokenizer.ts';
 
 /**
  * `POST /api/embed` (L2-normalized vectors; `dimensions` truncates, then normalizes again) and the
@@ -40,7 +39,7 @@ export function registerOllamaEmbeddingRoutes(scope: FastifyInstance, context: O
       embeddings,
       total_duration: Math.round((performance.now() - request.llmux.receivedAt) * 1e6),
       load_duration: Math.round(loadMs * 1e6),
-      prompt_eval_count: response.usage?.input.total ?? (await countTokens(input)),
+      prompt_eval_count: response.usage?.input.total ?? (await countTokens(input, request.llmux.controller.signal)),
     };
   });
 
@@ -86,8 +85,9 @@ function normalize(vector: number[]): number[] {
 }
 
 /** Prompt tokens when the upstream reported none, counted with the o200k tokenizer. */
-async function countTokens(input: string[]): Promise<number> {
-  tokenCounter ??= import('gpt-tokenizer').then((module) => (text: string) => module.countTokens(text));
-  const count = await tokenCounter;
-  return input.reduce((total, text) => total + count(text), 0);
+async function countTokens(input: string[], signal: AbortSignal): Promise<number> {
+  const tokenizer = await loadTextTokenizer();
+  let total = 0;
+  for (const text of input) total += await tokenizer.count(text, signal);
+  return total;
 }

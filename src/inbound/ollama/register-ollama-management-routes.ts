@@ -3,6 +3,7 @@ import { GatewayError } from '../../canonical/gateway-error.ts';
 import { ollamaCopyRequestSchema, ollamaCreateRequestSchema, ollamaDeleteRequestSchema, ollamaPullRequestSchema } from './ollama-model-request-schemas.ts';
 import type { OllamaRouteContext } from './ollama-route-context.ts';
 import { parseOllamaBody } from './parse-ollama-body.ts';
+import { clipText, MAX_QUOTED_CHARS, quoteClientText } from '../../canonical/quote-client-text.ts';
 
 const NOT_SUPPORTED = 'model management is not supported by this server: llmux serves the models of its configured providers';
 
@@ -23,7 +24,7 @@ export function registerOllamaManagementRoutes(scope: FastifyInstance, context: 
   scope.post('/api/copy', async (request) => {
     const body = parseOllamaBody(ollamaCopyRequestSchema, request.body, 'CopyRequest');
     const source = body.source ?? '';
-    if (!(await exists(request, context, source))) throw new GatewayError('not_found', `model ${JSON.stringify(source)} not found`);
+    if (!(await exists(request, context, source))) throw new GatewayError('not_found', `model ${quoteClientText(source)} not found`);
     throw notSupported();
   });
 
@@ -31,15 +32,15 @@ export function registerOllamaManagementRoutes(scope: FastifyInstance, context: 
     const body = parseOllamaBody(ollamaPullRequestSchema, request.body, 'PushRequest');
     const name = body.model || body.name || '';
     if (name === '') throw new GatewayError('invalid_request', 'model is required', { param: 'model' });
-    if (!(await exists(request, context, name))) throw new GatewayError('not_found', `model '${name}' not found`);
+    if (!(await exists(request, context, name))) throw new GatewayError('not_found', `model '${clipText(name, MAX_QUOTED_CHARS)}' not found`);
     throw notSupported();
   });
 
   scope.delete('/api/delete', async (request) => {
     const body = parseOllamaBody(ollamaDeleteRequestSchema, request.body, 'DeleteRequest');
     const name = body.model || body.name || '';
-    if (name === '') throw new GatewayError('invalid_request', `name ${JSON.stringify(name)} is invalid`, { param: 'model' });
-    if (!(await exists(request, context, name))) throw new GatewayError('not_found', `model '${name}' not found`);
+    if (name === '') throw new GatewayError('invalid_request', `name ${quoteClientText(name)} is invalid`, { param: 'model' });
+    if (!(await exists(request, context, name))) throw new GatewayError('not_found', `model '${clipText(name, MAX_QUOTED_CHARS)}' not found`);
     throw notSupported();
   });
 

@@ -9,6 +9,7 @@ import { buildOllamaPsEntry, buildOllamaTagsEntry } from './ollama-model-listing
 import type { OllamaRouteContext } from './ollama-route-context.ts';
 import { ollamaErrorLine } from './ollama-stream-encoder.ts';
 import { parseOllamaBody } from './parse-ollama-body.ts';
+import { clipText, MAX_QUOTED_CHARS } from '../../canonical/quote-client-text.ts';
 
 /** https://github.com/ollama/ollama/blob/main/server/routes.go (copilotChatUserAgentPrefix) */
 const COPILOT_USER_AGENT = 'GitHubCopilotChat/';
@@ -22,7 +23,9 @@ const PULL_NOT_FOUND = 'pull model manifest: file does not exist';
  * llmux serves (ollama run, Open WebUI and ollama-js need its terminal `success`).
  */
 export function registerOllamaModelRoutes(scope: FastifyInstance, context: OllamaRouteContext): void {
-  scope.get('/api/version', async () => ({ version: context.services.config.ollama_version }));
+  // Public like `/` and `/health`: keyless Ollama clients probe it before anything else, and
+  // Ollama answers it to anyone. It says nothing but the version.
+  scope.get('/api/version', { config: { public: true } }, async () => ({ version: context.services.config.ollama_version }));
 
   // A client key limited to some models sees only those, here as on /v1/models.
   scope.get('/api/tags', async (request) => {
@@ -44,7 +47,7 @@ export function registerOllamaModelRoutes(scope: FastifyInstance, context: Ollam
     const entry = await context.directory.findAllowed(name, request.llmux.dispatch.allowedModels);
     if (entry === undefined) {
       const hint = await context.services.router.knownModelsHint(request.llmux.dispatch.allowedModels);
-      throw new GatewayError('not_found', `model '${name}' not found; ${hint}`, { param: 'model', code: 'model_not_found' });
+      throw new GatewayError('not_found', `model '${clipText(name, MAX_QUOTED_CHARS)}' not found; ${hint}`, { param: 'model', code: 'model_not_found' });
     }
     const shown = buildOllamaShowResponse(describeOllamaModel(entry, context.startedAt), body.system ?? undefined);
     // Copilot shows `general.basename` as the model's name; Ollama echoes the requested name to it.

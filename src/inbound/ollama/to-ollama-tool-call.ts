@@ -1,4 +1,5 @@
 import { GatewayError } from '../../canonical/gateway-error.ts';
+import { jsonNestingDepth, MAX_JSON_DEPTH } from '../../wire/json-nesting-depth.ts';
 
 export interface OllamaToolCallOut {
   id: string;
@@ -12,6 +13,9 @@ export interface OllamaToolCallOut {
  */
 export function toOllamaToolCall(id: string, name: string, argumentsText: string, index: number): OllamaToolCallOut {
   let parsed: unknown = {};
+  if (jsonNestingDepth(argumentsText, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+    throw new GatewayError('upstream', `the model called tool '${name}' with arguments nested deeper than ${MAX_JSON_DEPTH} levels`, { retryable: false });
+  }
   if (argumentsText.trim().length > 0) {
     try {
       parsed = JSON.parse(argumentsText);

@@ -7,6 +7,7 @@ import type { ToolChoice, ToolDefinition } from '../../canonical/tool-definition
 import { convertOpenAIContentPart } from './convert-openai-content-part.ts';
 import { applyOpenAISamplingFields, collectOpenAIUnmappedFields } from './convert-openai-sampling-fields.ts';
 import { KNOWN_OPENAI_CHAT_FIELDS, type OpenAIChatMessage, type OpenAIChatRequest } from './openai-chat-request-schema.ts';
+import { clipText, MAX_QUOTED_CHARS } from '../../canonical/quote-client-text.ts';
 
 /** A validated `/v1/chat/completions` body → the canonical request. */
 export function convertOpenAIRequestToChatRequest(body: OpenAIChatRequest): ChatRequest {
@@ -112,7 +113,7 @@ function convertToolChoice(body: OpenAIChatRequest, tools: ToolDefinition[] | un
   const name = 'function' in choice ? choice.function.name : choice.name;
   const param = body.tool_choice != null ? 'tool_choice.function.name' : 'function_call.name';
   if (tools?.some((tool) => tool.name === name) !== true) {
-    throw new GatewayError('invalid_request', `${param}: no tool named '${name}' is defined in tools`, { param });
+    throw new GatewayError('invalid_request', `${param}: no tool named '${clipText(name, MAX_QUOTED_CHARS)}' is defined in tools`, { param });
   }
   return { name };
 }

@@ -5,8 +5,7 @@ import type { GatewayServices } from '../../server/gateway-services.ts';
 import { float32Base64 } from './float32-base64.ts';
 import { openAIEmbeddingRequestSchema, type OpenAIEmbeddingRequest } from './openai-embedding-request-schema.ts';
 import { parseOpenAIRequestBody } from './parse-openai-request-body.ts';
-
-let countTokens: Promise<(text: string) => number> | undefined;
+import { loadTextTokenizer } from '../../tokens/text-tokenizer.ts';
 
 /** `POST /v1/embeddings` → `dispatcher.embed`, answered as OpenAI's embedding list. */
 export function registerOpenAIEmbeddingRoutes(scope: FastifyInstance, services: GatewayServices): void {
@@ -20,7 +19,7 @@ export function registerOpenAIEmbeddingRoutes(scope: FastifyInstance, services: 
       throw new GatewayError('upstream', `the upstream returned ${response.embeddings.length} embeddings for ${input.length} inputs`);
     }
     const base64 = body.encoding_format === 'base64';
-    const promptTokens = response.usage?.input.total ?? (await countInputTokens(input));
+    const promptTokens = response.usage?.input.total ?? (await countInputTokens(input, request.llmux.controller.signal));
     return reply.send({
       object: 'list',
       data: response.embeddings.map((embedding, index) => ({ object: 'embedding', embedding: base64 ? float32Base64(embedding) : embedding, index })),
@@ -46,10 +45,9 @@ function textInputs(input: OpenAIEmbeddingRequest['input']): string[] {
 }
 
 /** Upstreams that report no usage are counted with the o200k tokenizer, never given a constant. */
-async function countInputTokens(input: readonly string[]): Promise<number> {
-  countTokens ??= import('gpt-tokenizer').then((module) => (text: string) => module.countTokens(text));
-  const count = await countTokens;
+async function countInputTokens(input: readonly string[], signal: AbortSignal): Promise<number> {
+  const tokenizer = await loadTextTokenizer();
   let total = 0;
-  for (const text of input) total += count(text);
+  for (const text of input) total += await tokenizer.count(text, signal);
   return total;
 }

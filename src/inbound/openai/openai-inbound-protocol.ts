@@ -12,6 +12,7 @@ import { registerResponsesRoutes } from './responses/register-responses-routes.t
 /** The OpenAI API under `/v1` (chat, legacy completions, models, embeddings, images, responses). */
 export const OPENAI_INBOUND_PROTOCOL: InboundProtocol = {
   name: 'openai',
+  pathPrefixes: ['/v1/'],
   formatError: formatOpenAIError,
   routeDocs: OPENAI_ROUTE_DOCS,
   register(scope, services) {

@@ -4,6 +4,7 @@ import { GatewayError } from '../../canonical/gateway-error.ts';
 import { describeModel } from '../../routing/describe-model.ts';
 import type { ListedModel } from '../../routing/model-router.ts';
 import type { GatewayServices } from '../../server/gateway-services.ts';
+import { clipText, MAX_QUOTED_CHARS } from '../../canonical/quote-client-text.ts';
 
 export interface OpenAIModel {
   id: string;
@@ -55,6 +56,6 @@ export function registerOpenAIModelRoutes(scope: FastifyInstance, services: Gate
     }
     const known = listed.map((model) => model.name);
     const hint = known.length === 0 ? 'no models are available' : `known models: ${known.slice(0, KNOWN_MODELS_SHOWN).join(', ')}${known.length > KNOWN_MODELS_SHOWN ? ', …' : ''}`;
-    throw new GatewayError('not_found', `model '${id}' not found; ${hint}`, { param: 'model', code: 'model_not_found' });
+    throw new GatewayError('not_found', `model '${clipText(id, MAX_QUOTED_CHARS)}' not found; ${hint}`, { param: 'model', code: 'model_not_found' });
   });
 }

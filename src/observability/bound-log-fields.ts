@@ -1,0 +1,38 @@
+import { clipText } from '../canonical/quote-client-text.ts';
+
+/** The longest string a log line keeps in any one field (a model name, a message). */
+export const MAX_LOG_STRING = 1_000;
+
+/**
+ * A log record's fields with every long string cut (two levels deep: `degraded: [{ field }]`):
+ * client text reaches the log in many places — model names, field names, error messages — and a
+ * client's 1 MB string must not become a 1 MB log line.
+ */
+export function boundLogFields(record: Record<string, unknown>): Record<string, unknown> {
+  let bounded: Record<string, unknown> | undefined;
+  for (const [key, value] of Object.entries(record)) {
+    const clipped = bound(value, 1);
+    if (clipped !== value) {
+      bounded ??= { ...record };
+      bounded[key] = clipped;
+    }
+  }
+  return bounded ?? record;
+}
+
+function bound(value: unknown, depth: number): unknown {
+  if (typeof value === 'string') return value.length > MAX_LOG_STRING ? clipText(value, MAX_LOG_STRING) : value;
+  if (depth > 2 || value === null || typeof value !== 'object' || value instanceof Error) return value;
+  if (Array.isArray(value)) {
+    const items = value.slice(0, 100).map((item) => bound(item, depth + 1));
+    return items.some((item, index) => item !== value[index]) || value.length > 100 ? items : value;
+  }
+  const entries = Object.entries(value);
+  let changed = false;
+  const copy: Record<string, unknown> = {};
+  for (const [key, item] of entries) {
+    copy[key] = bound(item, depth + 1);
+    if (copy[key] !== item) changed = true;
+  }
+  return changed ? copy : value;
+}

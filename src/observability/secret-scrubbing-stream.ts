@@ -1,0 +1,32 @@
+/** Where log lines go: anything with pino's `write(line)`. */
+export interface LineSink {
+  write(line: string): unknown;
+}
+
+/** Secrets shorter than this are not scrubbed: they would blank out ordinary words. */
+const MIN_SECRET_LENGTH = 6;
+
+/**
+ * A log destination that replaces every known secret (client keys, provider keys) with
+ * `[redacted]` in each line before it is written, wherever it appears: a header, a URL's query
+ * string, a quoted request value in an error message. The last line of defence behind the
+ * redaction of known fields; costs one substring search per secret per line.
+ */
+export function secretScrubbingStream(sink: LineSink, secrets: readonly string[]): LineSink {
+  const needles = new Set<string>();
+  for (const secret of secrets) {
+    if (secret.length < MIN_SECRET_LENGTH) continue;
+    needles.add(secret);
+    // As it appears inside a JSON string in the log line.
+    needles.add(JSON.stringify(secret).slice(1, -1));
+  }
+  if (needles.size === 0) return sink;
+  const list = [...needles].sort((a, b) => b.length - a.length);
+  return {
+    write(line: string) {
+      let clean = line;
+      for (const needle of list) if (clean.includes(needle)) clean = clean.replaceAll(needle, '[redacted]');
+      return sink.write(clean);
+    },
+  };
+}

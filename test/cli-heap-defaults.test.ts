@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { makeTemporaryDirectory } from './cli-harness.ts';
+
+const BIN = fileURLToPath(new URL('../bin/llmux.js', import.meta.url));
+
+/** `node bin/llmux.js serve` until it listens; the Node flags its process runs with (from /proc). */
+async function servingFlags(config: string, env: Record<string, string>): Promise<string[]> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--config', config, '--port', '0'], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  try {
+    let stderr = '';
+    await new Promise<void>((resolve, reject) => {
+      child.stderr.on('data', (data: Buffer) => {
+        stderr += data.toString();
+        if (stderr.includes('llmux listening on')) resolve();
+      });
+      child.once('exit', () => reject(new Error(`llmux exited before listening: ${stderr}`)));
+    });
+    // The same pid throughout: the process replaced itself rather than starting a child.
+    const args = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0');
+    return args.filter((arg) => arg.startsWith('--max-'));
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
+
+describe('llmux serve runs Node with smaller heap defaults', { skip: !existsSync('/proc/self/cmdline') && 'needs /proc' }, () => {
+  let directory: { path: string; remove(): Promise<void> };
+  let config: string;
+  before(async () => {
+    directory = await makeTemporaryDirectory();
+    config = join(directory.path, 'heap.yaml');
+    await writeFile(config, 'log_level: silent\n');
+  });
+  after(() => directory.remove());
+
+  it('starts with 2 MB semi-spaces and a 1 GB old generation', async () => {
+    assert.deepEqual(await servingFlags(config, {}), ['--max-semi-space-size=2', '--max-old-space-size=1024']);
+  });
+
+  it("leaves the heap alone when the user set a heap flag, or LLMUX_NODE_DEFAULTS=off", async () => {
+    assert.deepEqual(await servingFlags(config, { NODE_OPTIONS: '--max-old-space-size=300' }), []);
+    assert.deepEqual(await servingFlags(config, { LLMUX_NODE_DEFAULTS: 'off' }), []);
+  });
+});
