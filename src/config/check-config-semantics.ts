@@ -1,4 +1,4 @@
-import type { GatewayConfig, ProviderConfig } from './gateway-config-schema.ts';
+import type { GatewayConfig } from './gateway-config-schema.ts';
 
 /**
  * What the schema cannot see: names that must be unique, and references that must name
@@ -11,7 +11,6 @@ export function checkConfigSemantics(config: GatewayConfig): string[] {
     const first = providerIndex.get(provider.id);
     if (first === undefined) providerIndex.set(provider.id, index);
     else problems.push(`providers[${index}].id: '${provider.id}' is already used by providers[${first}]; provider ids must be unique`);
-    problems.push(...typeSpecificProblems(provider, index));
   });
   const knownProviders = [...providerIndex.keys()];
   const describeKnown = knownProviders.length === 0 ? 'no providers are configured' : `configured providers: ${knownProviders.join(', ')}`;
@@ -46,20 +45,5 @@ export function checkConfigSemantics(config: GatewayConfig): string[] {
     if (first === undefined) keyIndex.set(key.key, index);
     else problems.push(`keys[${index}].key: the same key as keys[${first}]; each client needs its own key`);
   });
-  return problems;
-}
-
-/** Fields that only some provider types read: set on another type they would be silently ignored. */
-function typeSpecificProblems(provider: ProviderConfig, index: number): string[] {
-  const problems: string[] = [];
-  if (provider.api_version !== undefined && provider.type !== 'gemini') {
-    problems.push(`providers[${index}].api_version: only type 'gemini' has an API version in its path; '${provider.type}' takes it in base_url`);
-  }
-  if (provider.protocol !== undefined && provider.type !== 'poe') {
-    problems.push(`providers[${index}].protocol: only type 'poe' has a choice of protocol`);
-  }
-  if (provider.upload_url !== undefined && provider.type !== 'poe') {
-    problems.push(`providers[${index}].upload_url: only type 'poe' (bot protocol) uploads attachments`);
-  }
   return problems;
 }

@@ -25,6 +25,9 @@ export function checkProviderSettings(config: Pick<GatewayConfig, 'providers'>, 
     if (KEY_REQUIRED.has(provider.type) && provider.api_key === undefined && (provider.api_keys ?? []).length === 0) {
       problems.push(`${at}.api_key: missing; type '${provider.type}' needs a key (api_key: \${VARIABLE}, or api_keys: [...])`);
     }
+    if (provider.api_version !== undefined && provider.type !== 'gemini') {
+      problems.push(`${at}.api_version: only type 'gemini' has an API version in its path; '${provider.type}' takes it in base_url`);
+    }
     if (provider.protocol !== undefined && provider.type !== 'poe') {
       problems.push(`${at}.protocol: only type 'poe' has a protocol choice (this provider is type '${provider.type}')`);
     }
