@@ -12,12 +12,14 @@ export interface ProviderModel {
   contextLength?: number;
   capabilities?: ModelCapability[];
   description?: string;
-  /** The price the provider publishes in its model list, per million tokens (cache and reasoning prices where given). */
+  /**
+   * The price the provider publishes for the model, in US dollars per million tokens (cache and
+   * reasoning prices where given): from its model list (OpenRouter-style `pricing`, Poe) or its
+   * model details (Cerebras). The price table prefers the config's `prices` over it.
+   */
   price?: ModelPrice;
   /** The most output tokens one answer may have. */
   maxOutputTokens?: number;
   /** The provider says the model is deprecated (to be retired). */
   deprecated?: boolean;
-  /** USD per million tokens, as the provider lists them. */
-  pricing?: { input: number; output: number };
 }

@@ -7,6 +7,7 @@ import type { RouteTarget } from '../routing/model-router.ts';
 import { formatTable } from './format-table.ts';
 import { noProvidersHint } from './no-providers-hint.ts';
 import { unbuiltProviders } from './unbuilt-providers.ts';
+import type { ModelPrice } from '../usage/model-price.ts';
 
 export interface ModelsFlags {
   config?: string;
@@ -42,7 +43,7 @@ export async function modelsCommand(flags: ModelsFlags, context: CliContext): Pr
         ...(model.fallbacks === undefined ? {} : { fallbacks: model.fallbacks.map(targetName) }),
         ...(model.name === defaultModel ? { default: true } : {}),
         ...(model.upstream?.maxOutputTokens === undefined ? {} : { max_output_tokens: model.upstream.maxOutputTokens }),
-        ...(model.upstream?.pricing === undefined ? {} : { price_per_million: model.upstream.pricing }),
+        ...(model.upstream?.price === undefined ? {} : { price_per_million: pricePerMillion(model.upstream.price) }),
         ...(model.upstream?.deprecated === true ? { deprecated: true } : {}),
       }));
       context.print(JSON.stringify(listed, null, 2));
@@ -69,4 +70,13 @@ export async function modelsCommand(flags: ModelsFlags, context: CliContext): Pr
   } finally {
     await gateway.close();
   }
+}
+
+/** A published price as `llmux models --json` shows it: the config's `prices` spelling. */
+function pricePerMillion(price: ModelPrice): Record<string, number> {
+  const shown: Record<string, number> = { input: price.input, output: price.output };
+  if (price.cachedInput !== undefined) shown.cached_input = price.cachedInput;
+  if (price.cacheWrite !== undefined) shown.cache_write = price.cacheWrite;
+  if (price.reasoning !== undefined) shown.reasoning = price.reasoning;
+  return shown;
 }

@@ -74,10 +74,7 @@ export async function buildGateway(config: GatewayConfig, log: FastifyBaseLogger
     cors: new CorsPolicy(config.cors.origins, options.ollamaOrigins),
     responses: new MemoryResponseStore(),
     log,
-    prices: new PriceTable(config.prices, (providerId, model) => {
-      const listed = catalog.find(providerId, model);
-      return listed?.price ?? listed?.pricing;
-    }),
+    prices: new PriceTable(config.prices, (providerId, model) => catalog.find(providerId, model)?.price),
   };
   if (state !== undefined) services.state = state;
   if (config.metrics) {

@@ -138,7 +138,7 @@ describe('cerebras provider against a fake Cerebras', () => {
         contextLength: 131072,
         maxOutputTokens: 65536,
         capabilities: ['completion', 'tools', 'thinking'],
-        pricing: { input: 0.25, output: 0.69 },
+        price: { input: 0.25, output: 0.69 },
       },
       // No entry of its own at the fake (GET /v1/models/zai-glm-4.7 is a 404): kept as listed.
       { id: 'zai-glm-4.7', created: 1721692800, ownedBy: 'Cerebras' },

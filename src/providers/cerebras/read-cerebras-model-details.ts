@@ -45,7 +45,7 @@ export function readCerebrasModelDetails(payload: unknown, model: ProviderModel)
   const input = Number(detail.pricing?.prompt);
   const outputPrice = Number(detail.pricing?.completion);
   if (detail.pricing != null && Number.isFinite(input) && Number.isFinite(outputPrice)) {
-    result.pricing = { input: roundPrice(input * 1e6), output: roundPrice(outputPrice * 1e6) };
+    result.price = { input: roundPrice(input * 1e6), output: roundPrice(outputPrice * 1e6) };
   }
   return result;
 }

@@ -1,0 +1,237 @@
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, openSync, closeSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Pool, request } from 'undici';
+import { anthropicMessagesEndpoint, ollamaChatEndpoint, openaiChatEndpoint, type BenchEndpoint } from './bench-endpoint.ts';
+import { BENCH_CLIENT_KEY, FAKE_MODEL, startFakeUpstream } from './fake-upstream.ts';
+import { processCpuMicros } from './process-cpu.ts';
+
+/**
+ * A targeted look at the fixed cost of one non-streamed request: llmux started from the TypeScript
+ * sources of one or more checkouts (`--root A --root B` compares them in the same run), each with the
+ * bench's config (a client key, the default log level, recording on unless `--no-recording`), fed the
+ * same closed-loop load in interleaved rounds. Prints CPU µs per request (/proc) per route, p50 at one
+ * connection and the median `x-llmux-overhead-ms`. `--cpu-prof DIR` writes V8 CPU profiles.
+ *
+ *   node bench/measure-request-cost.ts --root . --root /tmp/baseline --rounds 4 --requests 3000
+ */
+
+const { values } = parseArgs({
+  options: {
+    root: { type: 'string', multiple: true, default: ['.'] },
+    rounds: { type: 'string', default: '3' },
+    requests: { type: 'string', default: '3000' },
+    connections: { type: 'string', default: '8' },
+    latency: { type: 'string', default: '400' },
+    routes: { type: 'string', default: 'openai,ollama,anthropic' },
+    'no-recording': { type: 'boolean', default: false },
+    'cpu-prof': { type: 'string' },
+    /** Also measures bench/bare-proxy.ts (the ceiling) on the OpenAI route. */
+    bare: { type: 'boolean', default: false },
+    /** Counts system calls (strace -c -f) during one extra round per target and route, into this directory. */
+    strace: { type: 'string' },
+    /** Samples on-CPU stacks (perf record, with V8's perf map) during one extra round per target and route, into this directory. */
+    perf: { type: 'string' },
+  },
+});
+
+interface Target {
+  label: string;
+  child: ChildProcess;
+  origin: string;
+  bare?: boolean;
+}
+
+const work = mkdtempSync(join(tmpdir(), 'llmux-request-cost-'));
+const fake = await startFakeUpstream({ latencyMs: 0, streamChunks: 20, chunkDelayMs: 0 });
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((done) => server.close(() => done()));
+  return port;
+}
+
+async function startBare(): Promise<Target> {
+  const child = fork(join(import.meta.dirname, 'bare-proxy.ts'), ['--upstream-port', String(fake.port)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const port = await new Promise<number>((done) => child.once('message', (message) => done((message as { port: number }).port)));
+  return { label: 'bare-proxy', child, origin: `http://127.0.0.1:${port}`, bare: true };
+}
+
+async function startTarget(root: string, index: number): Promise<Target> {
+  const name = `llmux-${index}`;
+  const config = join(work, `${name}.yaml`);
+  const recording = !values['no-recording'];
+  writeFileSync(
+    config,
+    [
+      'providers:',
+      '  - id: bench',
+      '    type: cerebras',
+      '    api_key: bench-not-a-real-key',
+      `    base_url: http://127.0.0.1:${fake.port}/v1`,
+      'models:',
+      `  - name: ${FAKE_MODEL}`,
+      `    target: bench/${FAKE_MODEL}`,
+      `state: { sqlite: ${JSON.stringify(join(work, `${name}.db`))}, usage: ${recording} }`,
+      `metrics: ${recording}`,
+      'keys:',
+      '  - name: bench',
+      `    key: ${BENCH_CLIENT_KEY}`,
+      '',
+    ].join('\n'),
+  );
+  const port = await freePort();
+  const log = openSync(join(work, `${name}.log`), 'w');
+  const profile = values.perf !== undefined ? ['--perf-basic-prof'] : values['cpu-prof'] === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${resolve(values['cpu-prof'])}`, `--cpu-prof-name=${name}.cpuprofile`];
+  const child = spawn(process.execPath, ['--max-old-space-size=1024', ...profile, join(resolve(root), 'src', 'main.ts'), 'serve', '--config', config, '--port', String(port)], {
+    cwd: resolve(root),
+    stdio: ['ignore', log, log],
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+  closeSync(log);
+  const origin = `http://127.0.0.1:${port}`;
+  for (let attempt = 0; attempt < 400; attempt += 1) {
+    try {
+      const answer = await request(`${origin}/health`);
+      await answer.body.dump();
+      if (answer.statusCode === 200) return { label: `${root}`, child, origin };
+    } catch {
+      // not yet listening
+    }
+    await new Promise((done) => setTimeout(done, 50));
+  }
+  throw new Error(`${root} did not start; see ${work}/${name}.log`);
+}
+
+function endpointsOf(target: Target): BenchEndpoint[] {
+  const { origin } = target;
+  if (target.bare === true) return [openaiChatEndpoint('openai', origin, false)];
+  const all: Record<string, BenchEndpoint> = {
+    openai: openaiChatEndpoint('openai', origin, false),
+    ollama: ollamaChatEndpoint('ollama', origin, false),
+    anthropic: anthropicMessagesEndpoint('anthropic', origin, false),
+  };
+  return values.routes.split(',').map((route) => {
+    const endpoint = all[route];
+    if (endpoint === undefined) throw new Error(`unknown route ${route}`);
+    return endpoint;
+  });
+}
+
+interface Figures {
+  cpuUs: number;
+  p50Us: number;
+  overheadUs: number;
+}
+
+async function load(target: Target, endpoint: BenchEndpoint, count: number, connections: number): Promise<Figures> {
+  const pool = new Pool(target.origin, { connections, pipelining: 1 });
+  const latencies: number[] = [];
+  const overheads: number[] = [];
+  let next = 0;
+  const before = processCpuMicros(target.child.pid ?? -1);
+  const worker = async (): Promise<void> => {
+    while (next < count) {
+      next += 1;
+      const start = performance.now();
+      const answer = await pool.request({
+        path: endpoint.path,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_CLIENT_KEY}` },
+        body: endpoint.body,
+      });
+      const text = await answer.body.text();
+      latencies.push((performance.now() - start) * 1000);
+      if (answer.statusCode !== 200 || !text.includes(endpoint.expect)) throw new Error(`${endpoint.path}: HTTP ${answer.statusCode} ${text.slice(0, 200)}`);
+      const overhead = answer.headers['x-llmux-overhead-ms'];
+      if (typeof overhead === 'string') overheads.push(Number(overhead) * 1000);
+    }
+  };
+  await Promise.all(Array.from({ length: connections }, worker));
+  const cpuUs = (processCpuMicros(target.child.pid ?? -1) - before) / count;
+  await pool.close();
+  return { cpuUs, p50Us: median(latencies), overheadUs: median(overheads) };
+}
+
+function median(list: number[]): number {
+  if (list.length === 0) return Number.NaN;
+  const sorted = [...list].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+const targets: Target[] = [];
+try {
+  for (const [index, root] of values.root.entries()) targets.push(await startTarget(root, index));
+  if (values.bare) targets.push(await startBare());
+  const requests = Number(values.requests);
+  const connections = Number(values.connections);
+  const latencyRequests = Number(values.latency);
+  const cpu = new Map<string, number[]>();
+  const p50 = new Map<string, number[]>();
+  const overhead = new Map<string, number[]>();
+  const push = (map: Map<string, number[]>, key: string, value: number): void => {
+    map.set(key, [...(map.get(key) ?? []), value]);
+  };
+  // Warm-up: JIT and keep-alive.
+  for (const target of targets) for (const endpoint of endpointsOf(target)) await load(target, endpoint, 1500, connections);
+  for (let round = 0; round < Number(values.rounds); round += 1) {
+    const order = round % 2 === 0 ? targets : [...targets].reverse();
+    for (const target of order) {
+      for (const endpoint of endpointsOf(target)) {
+        const key = `${target.label}\t${endpoint.label}`;
+        push(cpu, key, (await load(target, endpoint, requests, connections)).cpuUs);
+        const single = await load(target, endpoint, latencyRequests, 1);
+        push(p50, key, single.p50Us);
+        push(overhead, key, single.overheadUs);
+      }
+    }
+  }
+  const tracing = values.strace ?? values.perf;
+  if (tracing !== undefined) {
+    for (const target of targets) {
+      for (const endpoint of endpointsOf(target)) {
+        const file = join(resolve(tracing), `${target.label.replace(/\W+/g, '_')}-${endpoint.label}.${values.perf === undefined ? 'txt' : 'data'}`);
+        const command = values.perf === undefined ? ['strace', '-c', '-f', '-o', file] : ['perf', 'record', '-F', '2999', '-g', '-o', file];
+        const tracer = spawn(command[0] ?? '', [...command.slice(1), '-p', String(target.child.pid)], { stdio: 'ignore' });
+        await new Promise((done) => setTimeout(done, 1000));
+        await load(target, endpoint, requests, connections);
+        const stopped = new Promise((done) => tracer.once('exit', done));
+        tracer.kill('SIGINT');
+        await stopped;
+      }
+    }
+  }
+  console.log('root\troute\tCPU µs/req (median of rounds)\tp50 µs at 1 conn\tx-llmux-overhead-ms µs\trounds CPU');
+  for (const [key, list] of cpu) {
+    console.log(
+      `${key}\t${median(list).toFixed(0)}\t${median(p50.get(key) ?? []).toFixed(0)}\t${median(overhead.get(key) ?? []).toFixed(0)}\t${list.map((value) => value.toFixed(0)).join(' ')}`,
+    );
+  }
+  const direct = await (async () => {
+    const pool = new Pool(`http://127.0.0.1:${fake.port}`, { connections: 1 });
+    const latencies: number[] = [];
+    for (let index = 0; index < latencyRequests; index += 1) {
+      const start = performance.now();
+      const answer = await pool.request({ path: '/v1/chat/completions', method: 'POST', headers: { 'content-type': 'application/json' }, body: openaiChatEndpoint('', '', false).body });
+      await answer.body.text();
+      latencies.push((performance.now() - start) * 1000);
+    }
+    await pool.close();
+    return median(latencies);
+  })();
+  console.log(`direct p50 at 1 conn: ${direct.toFixed(0)} µs`);
+} finally {
+  for (const target of targets) {
+    const exited = new Promise((done) => target.child.once('exit', done));
+    if (target.bare === true) target.child.disconnect();
+    else target.child.kill('SIGTERM');
+    await exited;
+  }
+  await fake.close();
+  rmSync(work, { recursive: true, force: true });
+}
