@@ -18,6 +18,7 @@ import { clientRequestId } from './server/client-request-id.ts';
 import { refuseBeforeRouting } from './server/refuse-before-routing.ts';
 import { registerProtocolScope, type InboundProtocol } from './server/register-protocol-scope.ts';
 import { attachRequestContext, llmuxHeaders } from './server/request-context.ts';
+import { requestArrival } from './server/request-arrival.ts';
 
 export interface AppOptions {
   services: GatewayServices;
@@ -58,6 +59,7 @@ export function createApp(options: AppOptions): FastifyInstance {
     forceCloseConnections: false,
     exposeHeadRoutes: true,
   }) as unknown as FastifyInstance;
+  requestArrival.watch(app.server);
   const guardHost = isLoopbackHost(options.listenHost);
   // First, so that it sees every route registered after it.
   registerOpenApiRoute(app, () => [...LLMUX_ROUTE_DOCS, ...ADMIN_ROUTE_DOCS, ...DASHBOARD_ROUTE_DOCS, ...options.protocols.flatMap((protocol) => protocol.routeDocs ?? [])]);

@@ -10,6 +10,8 @@ export interface OutcomeStart {
   route: string;
   /** A monotonic clock in ms (performance.now by default). */
   clock?: () => number;
+  /** When the request arrived, on that clock; now by default. */
+  arrivedAt?: number;
 }
 
 /** What the socket said when it closed. */
@@ -59,6 +61,8 @@ export class RequestOutcomeRecorder {
   private firstByteAt: number | undefined;
   private bytesOut = 0;
   private retryWaitMs = 0;
+  /** Upstream waits as measured around the HTTP exchange (whole answers); streams use the attempts' times. */
+  private upstreamWaitMs: number | undefined;
   private drainCut = false;
   private closed = false;
 
@@ -69,7 +73,7 @@ export class RequestOutcomeRecorder {
     this.requestedModel = undefined;
     this.keyName = undefined;
     this.clock = start.clock ?? (() => performance.now());
-    this.arrivedAt = this.clock();
+    this.arrivedAt = start.arrivedAt ?? this.clock();
     this.deliver = deliver;
   }
 
@@ -104,6 +108,11 @@ export class RequestOutcomeRecorder {
 
   addDegraded(fields: readonly DegradedField[]): void {
     this.degraded.push(...fields);
+  }
+
+  /** Time an attempt spent waiting on its upstream (the rest of the attempt is llmux's own work). */
+  addUpstreamWait(ms: number): void {
+    this.upstreamWaitMs = (this.upstreamWaitMs ?? 0) + ms;
   }
 
   addRetryWait(ms: number): void {
@@ -153,7 +162,7 @@ export class RequestOutcomeRecorder {
       attempt.record.status = result === 'client_abort' ? CLIENT_ABORT_STATUS : result === 'drain_cut' ? DRAIN_CUT_STATUS : 200;
     }
     const attempts = this.attempts.map((attempt) => attempt.record);
-    const upstreamMs = attempts.reduce((sum, attempt) => sum + attempt.ms, 0);
+    const upstreamMs = this.upstreamWaitMs ?? attempts.reduce((sum, attempt) => sum + attempt.ms, 0);
     const totalMs = now - this.arrivedAt;
     const status = result === 'client_abort' ? CLIENT_ABORT_STATUS : result === 'drain_cut' && !socket.headersSent ? DRAIN_CUT_STATUS : socket.status;
     const outcome: RequestOutcome = {

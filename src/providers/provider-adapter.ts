@@ -9,12 +9,15 @@ import type { ProviderConfig } from '../config/gateway-config-schema.ts';
 import type { KeyHeadroom } from './shared/key-headroom.ts';
 import type { RestingKey } from './shared/resting-key.ts';
 import type { UpstreamHttpClient } from './shared/upstream-http-client.ts';
+import type { UpstreamWait } from '../providers/shared/upstream-wait.ts';
 
 /** What every upstream call gets: the client's abort signal and where to log. */
 export interface CallContext {
   signal: AbortSignal;
   requestId: string;
   log: FastifyBaseLogger;
+  /** Where the HTTP client adds the time spent waiting on the upstream (pass it on as the request's `wait`). */
+  upstreamWait?: UpstreamWait;
 }
 
 /**

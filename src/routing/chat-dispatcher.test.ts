@@ -42,6 +42,32 @@ describe('ChatDispatcher', () => {
     assert.ok(ctx.upstreamMs > 0, `the upstream call's time is counted: ${ctx.upstreamMs} ms`);
   });
 
+  it('counts as upstream time the wait the HTTP client reports, not the provider\'s own work around it', async () => {
+    const provider = new ScriptedProvider('a');
+    provider.completeChat = async (_request, callContext) => {
+      assert.ok(callContext.upstreamWait !== undefined, 'the provider is handed a wait clock');
+      callContext.upstreamWait.ms += 3;
+      callContext.upstreamWait.reported = true;
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      return { model: 'x', parts: [{ type: 'text', text: 'ok' }], finishReason: 'stop', usage: { input: { total: 1 }, output: { total: 1 }, source: 'upstream' } };
+    };
+    const ctx = context();
+    await setup([provider], ['a/x']).complete({ ...request, stream: false }, ctx);
+    assert.equal(ctx.upstreamMs, 3);
+    assert.equal(ctx.upstreamWait, undefined, 'the clock is taken back after the attempt');
+  });
+
+  it('counts the whole call as upstream time when the provider reports no wait', async () => {
+    const provider = new ScriptedProvider('a');
+    provider.completeChat = async () => {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      return { model: 'x', parts: [{ type: 'text', text: 'ok' }], finishReason: 'stop', usage: { input: { total: 1 }, output: { total: 1 }, source: 'upstream' } };
+    };
+    const ctx = context();
+    await setup([provider], ['a/x']).complete({ ...request, stream: false }, ctx);
+    assert.ok(ctx.upstreamMs >= 29, `${ctx.upstreamMs} ms`);
+  });
+
   it('retries a retryable failure, then succeeds on the same target', async () => {
     const provider = new ScriptedProvider('a');
     let calls = 0;

@@ -7,6 +7,7 @@ import { GatewayError, toGatewayError } from '../canonical/gateway-error.ts';
 import type { ImageGenerationRequest, ImageGenerationResponse } from '../canonical/image-generation.ts';
 import type { AttemptHandle, RequestOutcomeRecorder } from '../observability/request-outcome-recorder.ts';
 import type { CallContext } from '../providers/provider-adapter.ts';
+import type { UpstreamWait } from '../providers/shared/upstream-wait.ts';
 import { InMemoryReasoningStateStore } from '../state/in-memory-reasoning-state-store.ts';
 import type { ReasoningStateStore } from '../state/reasoning-state-store.ts';
 import { countChatUsage } from './count-chat-usage.ts';
@@ -19,7 +20,10 @@ import { DEFAULT_RETRY_POLICY, retryDelayMs, waitBeforeRetry, type RetryPolicy }
 
 /** Per-request bookkeeping shared with the server: time spent waiting on upstreams. */
 export interface DispatchContext extends CallContext {
-  /** Milliseconds spent inside upstream calls, for `x-llmux-overhead-ms`. */
+  /**
+   * Milliseconds spent waiting on upstreams, for `x-llmux-overhead-ms`: for whole answers, as the
+   * HTTP client measured it (dispatch → body read); for streams, the call until the first output.
+   */
   upstreamMs: number;
   /** The request's outcome: every upstream attempt, the usage and the upstream's timing go there. */
   outcome?: RequestOutcomeRecorder;
@@ -85,6 +89,7 @@ export class ChatDispatcher {
     return this.withFallback(model, context, async (target, attempt) => {
       const upstreamRequest = this.upstreamRequest(request, target, false);
       const startedAt = performance.now();
+      const wait = this.startWait(context);
       try {
         const response = await target.provider.completeChat(upstreamRequest, context);
         attempt?.succeed();
@@ -96,7 +101,7 @@ export class ChatDispatcher {
         context.outcome?.setUsage(response.usage);
         return { response, target, model };
       } finally {
-        context.upstreamMs += performance.now() - startedAt;
+        this.endWait(context, wait, startedAt);
       }
     });
   }
@@ -150,13 +155,32 @@ export class ChatDispatcher {
 
   private async timed<T>(context: DispatchContext, attempt: AttemptHandle | undefined, call: () => Promise<T>): Promise<T> {
     const startedAt = performance.now();
+    const wait = this.startWait(context);
     try {
       const result = await call();
       attempt?.succeed();
       return result;
     } finally {
-      context.upstreamMs += performance.now() - startedAt;
+      this.endWait(context, wait, startedAt);
     }
+  }
+
+  /** A fresh upstream-wait clock for one attempt, handed to the provider through the context. */
+  private startWait(context: DispatchContext): UpstreamWait {
+    const wait: UpstreamWait = { ms: 0, reported: false };
+    context.upstreamWait = wait;
+    return wait;
+  }
+
+  /**
+   * Adds the attempt's upstream wait as the HTTP client measured it (dispatch → answer read);
+   * for a provider that did not report one, the whole call counts as waiting.
+   */
+  private endWait(context: DispatchContext, wait: UpstreamWait, startedAt: number): void {
+    const ms = wait.reported ? wait.ms : performance.now() - startedAt;
+    context.upstreamMs += ms;
+    context.outcome?.addUpstreamWait(ms);
+    if (context.upstreamWait === wait) delete context.upstreamWait;
   }
 
   /**

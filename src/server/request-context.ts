@@ -6,6 +6,7 @@ import { redactQueryString } from '../observability/redact-query-string.ts';
 import type { OutcomeHub } from '../observability/outcome-hub.ts';
 import type { RequestOutcomeRecorder } from '../observability/request-outcome-recorder.ts';
 import type { DispatchContext } from '../routing/chat-dispatcher.ts';
+import { requestArrival } from './request-arrival.ts';
 import { safeHeaderValue } from './safe-header-value.ts';
 
 declare module 'fastify' {
@@ -16,7 +17,7 @@ declare module 'fastify' {
 }
 
 export interface RequestContext {
-  /** performance.now() when the request arrived. */
+  /** performance.now() when the request arrived (its headers parsed; see requestArrival). */
   receivedAt: number;
   controller: AbortController;
   dispatch: DispatchContext;
@@ -34,9 +35,10 @@ export interface RequestContext {
  */
 export function attachRequestContext(request: FastifyRequest, reply: FastifyReply, outcomes: OutcomeHub): void {
   const controller = new AbortController();
-  const outcome = outcomes.begin({ requestId: String(request.id), protocol: 'none', route: request.routeOptions.url ?? pathOf(request.url) });
+  const receivedAt = requestArrival.of(request.raw);
+  const outcome = outcomes.begin({ requestId: String(request.id), protocol: 'none', route: request.routeOptions.url ?? pathOf(request.url), arrivedAt: receivedAt });
   const context: RequestContext = {
-    receivedAt: performance.now(),
+    receivedAt,
     controller,
     outcome,
     dispatch: { signal: controller.signal, requestId: String(request.id), log: request.log, upstreamMs: 0, degraded: [], outcome },

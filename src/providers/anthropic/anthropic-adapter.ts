@@ -125,7 +125,7 @@ export class AnthropicAdapter implements ProviderAdapter {
       const betas = [...new Set([...this.betas, ...clientBetas])];
       if (betas.length > 0) headers['anthropic-beta'] = betas.join(',');
       Object.assign(headers, this.extraHeaders);
-      const response = await this.httpClient.request(body === undefined ? { url, method, headers, signal: context.signal } : { url, method, headers, body, signal: context.signal });
+      const response = await this.httpClient.request(body === undefined ? { url, method, headers, signal: context.signal, wait: context.upstreamWait } : { url, method, headers, body, signal: context.signal, wait: context.upstreamWait });
       return checkUpstreamStatus(response, { url, providerId: this.id, parseError: (input) => mapAnthropicError({ ...input, providerId: this.id }) });
     });
   }

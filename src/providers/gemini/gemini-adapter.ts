@@ -154,7 +154,7 @@ export class GeminiAdapter implements ProviderAdapter {
       if (body !== undefined) headers['content-type'] = 'application/json';
       if (key !== undefined) headers['x-goog-api-key'] = key;
       Object.assign(headers, this.extraHeaders);
-      const response = await this.httpClient.request(body === undefined ? { url, method, headers, signal: context.signal } : { url, method, headers, body, signal: context.signal });
+      const response = await this.httpClient.request(body === undefined ? { url, method, headers, signal: context.signal, wait: context.upstreamWait } : { url, method, headers, body, signal: context.signal, wait: context.upstreamWait });
       return checkUpstreamStatus(response, { url, providerId: this.id, parseError: (input) => mapGeminiError(input.status, input.text, this.id, retryAfterSeconds(input.headers)) });
     });
   }

@@ -139,7 +139,7 @@ export class OllamaAdapter implements ProviderAdapter {
       if (body !== undefined) headers['content-type'] = 'application/json';
       if (key !== undefined) headers.authorization = `Bearer ${key}`;
       Object.assign(headers, this.extraHeaders);
-      const response = await this.httpClient.request(body === undefined ? { url, method, headers, signal: context.signal } : { url, method, headers, body, signal: context.signal });
+      const response = await this.httpClient.request(body === undefined ? { url, method, headers, signal: context.signal, wait: context.upstreamWait } : { url, method, headers, body, signal: context.signal, wait: context.upstreamWait });
       return checkUpstreamStatus(response, { url, providerId: this.id, parseError: (input) => mapOllamaError(input.status, input.text, this.id, retryAfterSeconds(input.headers)) });
     });
   }

@@ -169,7 +169,7 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
       if (body !== undefined) headers['content-type'] = 'application/json';
       if (key !== undefined) headers.authorization = `Bearer ${key}`;
       Object.assign(headers, this.extraHeaders);
-      const response = await this.httpClient.request(body === undefined ? { url, method, headers, signal: context.signal } : { url, method, headers, body, signal: context.signal });
+      const response = await this.httpClient.request(body === undefined ? { url, method, headers, signal: context.signal, wait: context.upstreamWait } : { url, method, headers, body, signal: context.signal, wait: context.upstreamWait });
       const budget = this.dialect.readKeyBudget(response.headers, Date.now());
       if (budget !== undefined) {
         this.keys.noteBudget(key, budget);

@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import type { UpstreamWait } from './upstream-wait.ts';
 
 /**
  * An upstream response body as providers see it: llmux's own interface, so that no provider
@@ -27,14 +28,43 @@ type UndiciBody = Dispatcher.ResponseData['body'];
 /** undici's own default: past it, closing the connection is cheaper than reading on. */
 const DEFAULT_DRAIN_LIMIT_BYTES = 128 * 1024;
 
-/** undici's body behind llmux's interface. */
-export function wrapUndiciBody(body: UndiciBody): UpstreamBody {
+/**
+ * undici's body behind llmux's interface. With a `wait` clock, reading the body whole adds the time
+ * from `startedAt` (the request's dispatch) to the last byte; reading it as chunks, to the headers.
+ */
+export function wrapUndiciBody(body: UndiciBody, wait?: UpstreamWait, startedAt = 0): UpstreamBody {
+  let counted = wait === undefined;
+  const count = (): void => {
+    if (counted || wait === undefined) return;
+    counted = true;
+    wait.ms += performance.now() - startedAt;
+    wait.reported = true;
+  };
+  const whole = <T>(read: Promise<T>): Promise<T> =>
+    counted
+      ? read
+      : read.then(
+          (value) => {
+            count();
+            return value;
+          },
+          (error: unknown) => {
+            count();
+            throw error;
+          },
+        );
   return {
-    [Symbol.asyncIterator]: () => body[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>,
-    text: () => body.text(),
-    json: () => body.json(),
-    bytes: async () => new Uint8Array(await body.arrayBuffer()),
-    chunks: () => body.iterator({ destroyOnReturn: false }) as AsyncIterable<Uint8Array>,
+    [Symbol.asyncIterator]: () => {
+      count();
+      return body[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
+    },
+    text: () => whole(body.text()),
+    json: () => whole(body.json()),
+    bytes: async () => new Uint8Array(await whole(body.arrayBuffer())),
+    chunks: () => {
+      count();
+      return body.iterator({ destroyOnReturn: false }) as AsyncIterable<Uint8Array>;
+    },
     drain: async (options = {}) => {
       const dump: { limit: number; signal?: AbortSignal } = { limit: options.limitBytes ?? DEFAULT_DRAIN_LIMIT_BYTES };
       if (options.signal !== undefined) dump.signal = options.signal;

@@ -176,6 +176,45 @@ describe('upstream HTTP client, direct', () => {
       await raw.close();
     }
   });
+
+  it('adds to the wait clock from dispatch to the last body byte, and nothing of what the caller does after', async () => {
+    const BODY_DELAY_MS = 40;
+    const raw = await startRawServer((socket) => {
+      socket.once('data', () => {
+        socket.write('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n');
+        setTimeout(() => socket.write('2\r\n{}\r\n0\r\n\r\n'), BODY_DELAY_MS);
+      });
+    });
+    try {
+      const wait = { ms: 0, reported: false };
+      const startedAt = performance.now();
+      const response = await client.request({ url: `http://127.0.0.1:${raw.port}/x`, method: 'POST', body: '{}', signal: new AbortController().signal, wait });
+      assert.equal(wait.reported, false, 'the body is not read yet');
+      assert.deepEqual(await response.body.json(), {});
+      assert.equal(wait.reported, true);
+      // The body came BODY_DELAY_MS after the headers: that is waiting on the upstream.
+      assert.ok(wait.ms >= BODY_DELAY_MS - 1, `wait ${wait.ms} ms`);
+      // Work after the read (parsing, converting) is not: the clock stopped with the last byte.
+      const readAt = performance.now();
+      while (performance.now() - readAt < BODY_DELAY_MS) {
+        // busy, as a conversion would be
+      }
+      assert.ok(wait.ms <= performance.now() - startedAt - BODY_DELAY_MS, `wait ${wait.ms} ms`);
+    } finally {
+      await raw.close();
+    }
+  });
+
+  it('counts a streamed body only up to its headers', async () => {
+    upstream.chunks('GET', '/stream-wait', ['data: 1\n\n', 'data: 2\n\n'], { delayMs: 30 });
+    const wait = { ms: 0, reported: false };
+    const response = await client.request({ url: `${upstream.baseUrl}/stream-wait`, method: 'GET', signal: new AbortController().signal, wait });
+    const iterated = response.body.chunks();
+    assert.equal(wait.reported, true);
+    const atHeaders = wait.ms;
+    assert.equal(await readAll(iterated), 'data: 1\n\ndata: 2\n\n');
+    assert.equal(wait.ms, atHeaders, 'chunk waits are not added here (the dispatcher times streams to their first output)');
+  });
 });
 
 describe('upstream HTTP client, failures to connect', () => {

@@ -5,6 +5,7 @@ import { createUpstreamDispatcher, type UpstreamDispatcherSettings, type Upstrea
 import { EnvironmentProxySettings } from '../../wire/environment-proxy-settings.ts';
 import { mapTransportError, type TransportErrorContext } from './map-transport-error.ts';
 import { wrapUndiciBody, type UpstreamBody } from './upstream-body.ts';
+import type { UpstreamWait } from './upstream-wait.ts';
 
 export const DEFAULT_UPSTREAM_TIMEOUTS: UpstreamTimeouts = { connectMs: 10_000, firstByteMs: 60_000, idleMs: 60_000 };
 
@@ -43,6 +44,8 @@ export interface UpstreamRequest {
   headers?: Record<string, string>;
   body?: string | Buffer | Uint8Array;
   signal: AbortSignal;
+  /** Told the time spent waiting on the upstream (dispatch → body read whole; for a stream, → headers). */
+  wait?: UpstreamWait | undefined;
 }
 
 export interface UpstreamResponse {
@@ -109,6 +112,7 @@ export function createUpstreamHttpClient(options: UpstreamHttpClientOptions = {}
       const { origin, path, proxy } = routeFor(request.url);
       const context: TransportErrorContext = { signal: request.signal, timeouts };
       if (proxy !== undefined) context.proxy = proxy;
+      const startedAt = request.wait === undefined ? 0 : performance.now();
       try {
         const response = await dispatcherFor(proxy).request({
           origin,
@@ -121,7 +125,7 @@ export function createUpstreamHttpClient(options: UpstreamHttpClientOptions = {}
           bodyTimeout: timeouts.idleMs,
         });
         mapBodyErrors(response.body, request.url, context);
-        return { status: response.statusCode, headers: response.headers, body: wrapUndiciBody(response.body) };
+        return { status: response.statusCode, headers: response.headers, body: wrapUndiciBody(response.body, request.wait, startedAt) };
       } catch (error) {
         throw mapTransportError(error, request.url, context);
       }
