@@ -62,7 +62,10 @@ async function startBare(): Promise<Target> {
   return { label: 'bare-proxy', child, origin: `http://127.0.0.1:${port}`, bare: true };
 }
 
-async function startTarget(root: string, index: number): Promise<Target> {
+/** `--root DIR` or `--root DIR::--flag,--flag` (Node flags for that one). */
+async function startTarget(rootSpec: string, index: number): Promise<Target> {
+  const [root = '.', flagList = ''] = rootSpec.split('::');
+  const flags = flagList === '' ? [] : flagList.split(',');
   const name = `llmux-${index}`;
   const config = join(work, `${name}.yaml`);
   const recording = !values['no-recording'];
@@ -88,7 +91,7 @@ async function startTarget(root: string, index: number): Promise<Target> {
   const port = await freePort();
   const log = openSync(join(work, `${name}.log`), 'w');
   const profile = values.perf !== undefined ? ['--perf-basic-prof'] : values['cpu-prof'] === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${resolve(values['cpu-prof'])}`, `--cpu-prof-name=${name}.cpuprofile`];
-  const child = spawn(process.execPath, ['--max-old-space-size=1024', ...profile, join(resolve(root), 'src', 'main.ts'), 'serve', '--config', config, '--port', String(port)], {
+  const child = spawn(process.execPath, ['--max-old-space-size=1024', ...flags, ...profile, join(resolve(root), 'src', 'main.ts'), 'serve', '--config', config, '--port', String(port)], {
     cwd: resolve(root),
     stdio: ['ignore', log, log],
     env: { ...process.env, NODE_ENV: 'production' },
@@ -99,7 +102,7 @@ async function startTarget(root: string, index: number): Promise<Target> {
     try {
       const answer = await request(`${origin}/health`);
       await answer.body.dump();
-      if (answer.statusCode === 200) return { label: `${root}`, child, origin };
+      if (answer.statusCode === 200) return { label: rootSpec, child, origin };
     } catch {
       // not yet listening
     }

@@ -67,14 +67,8 @@ export function createApp(options: AppOptions): FastifyInstance {
   // Hooks are callback-style, not async: on a request path this short, each promise hop shows.
   // A hook that answers the request itself (403, preflight) does not call `done`.
   app.addHook('onRequest', (request, reply, done) => {
-    attachRequestContext(request, reply, services.outcomes);
+    attachRequestContext(request, reply, services.outcomes, options.inFlight);
     if (services.metrics !== undefined) request.llmux.streams = services.metrics;
-    const inFlight = options.inFlight;
-    if (inFlight !== undefined) {
-      const controller = request.llmux.controller;
-      inFlight.add(controller);
-      reply.raw.once('close', () => inFlight.delete(controller));
-    }
     if (guardHost && !isAllowedHost(request.headers.host)) {
       // Ollama answers a bare 403; llmux says why, in the answer and the log (a reverse proxy must pass a local Host).
       const host = clipText(request.headers.host ?? '', MAX_QUOTED_CHARS);

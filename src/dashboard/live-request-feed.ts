@@ -16,7 +16,9 @@ const RECENT_KEPT = 200;
  * the model calls still in flight, with a listener per open `/admin/events` stream.
  */
 export class LiveRequestFeed {
-  private readonly recentOutcomes: LiveOutcomeView[] = [];
+  /** The latest outcomes, oldest first once full: a ring, turned into views only when read. */
+  private readonly recentOutcomes: RequestOutcome[] = [];
+  private nextSlot = 0;
   private readonly inFlight = new Map<string, InFlightRequest>();
   private readonly listeners = new Set<LiveFeedListener>();
   private readonly now: () => number;
@@ -26,30 +28,33 @@ export class LiveRequestFeed {
     outcomes.subscribe((outcome) => this.finished(outcome));
   }
 
-  /** Follows model calls from arrival: hooks on the root instance, before any route is added. */
+  /**
+   * Follows model calls from arrival: a hook on the root instance, before any route is added. A
+   * call leaves the list with its outcome (every request has one from its first hook on).
+   */
   watch(app: FastifyInstance): void {
     app.addHook('preHandler', (request, _reply, done) => {
-      const route = request.url.split('?')[0] ?? request.url;
-      if (MODEL_CALL.test(route) && request.method === 'POST') {
-        const body = request.body;
-        const model = typeof body === 'object' && body !== null && 'model' in body && typeof body.model === 'string' ? body.model : undefined;
-        const started: InFlightRequest = { requestId: String(request.id), method: request.method, route, startedAt: this.now() };
-        if (model !== undefined) started.requestedModel = model;
-        this.inFlight.set(started.requestId, started);
-        this.emit({ type: 'start', request: started });
+      if (request.method === 'POST') {
+        const url = request.url;
+        const query = url.indexOf('?');
+        const route = query === -1 ? url : url.slice(0, query);
+        if (MODEL_CALL.test(route)) {
+          const body = request.body;
+          const model = typeof body === 'object' && body !== null && 'model' in body && typeof body.model === 'string' ? body.model : undefined;
+          const started: InFlightRequest = { requestId: String(request.id), method: request.method, route, startedAt: this.now() };
+          if (model !== undefined) started.requestedModel = model;
+          this.inFlight.set(started.requestId, started);
+          if (this.listeners.size > 0) this.emit({ type: 'start', request: started });
+        }
       }
-      done();
-    });
-    // A request that ended without an outcome (a route outside any protocol) leaves the list too.
-    app.addHook('onResponse', (request, _reply, done) => {
-      this.inFlight.delete(String(request.id));
       done();
     });
   }
 
   /** Newest first. */
   recent(): LiveOutcomeView[] {
-    return [...this.recentOutcomes].reverse();
+    const ordered = this.recentOutcomes.length < RECENT_KEPT ? this.recentOutcomes : [...this.recentOutcomes.slice(this.nextSlot), ...this.recentOutcomes.slice(0, this.nextSlot)];
+    return ordered.map(liveOutcomeView).reverse();
   }
 
   running(): InFlightRequest[] {
@@ -64,10 +69,10 @@ export class LiveRequestFeed {
   private finished(outcome: RequestOutcome): void {
     this.inFlight.delete(outcome.requestId);
     if (outcome.protocol === 'none' || outcome.protocol === 'llmux') return;
-    const view = liveOutcomeView(outcome);
-    this.recentOutcomes.push(view);
-    if (this.recentOutcomes.length > RECENT_KEPT) this.recentOutcomes.shift();
-    this.emit({ type: 'outcome', outcome: view });
+    if (this.recentOutcomes.length < RECENT_KEPT) this.recentOutcomes.push(outcome);
+    else this.recentOutcomes[this.nextSlot] = outcome;
+    this.nextSlot = (this.nextSlot + 1) % RECENT_KEPT;
+    if (this.listeners.size > 0) this.emit({ type: 'outcome', outcome: liveOutcomeView(outcome) });
   }
 
   private emit(event: LiveFeedEvent): void {

@@ -10,7 +10,11 @@ export const MAX_LOG_STRING = 1_000;
  */
 export function boundLogFields(record: Record<string, unknown>): Record<string, unknown> {
   let bounded: Record<string, unknown> | undefined;
-  for (const [key, value] of Object.entries(record)) {
+  for (const key in record) {
+    if (!Object.hasOwn(record, key)) continue;
+    const value = record[key];
+    // Numbers, booleans and short strings (most fields) pass without a call.
+    if (value === null || (typeof value !== 'object' && (typeof value !== 'string' || value.length <= MAX_LOG_STRING))) continue;
     const clipped = bound(value, 1);
     if (clipped !== value) {
       bounded ??= { ...record };
@@ -27,12 +31,17 @@ function bound(value: unknown, depth: number): unknown {
     const items = value.slice(0, 100).map((item) => bound(item, depth + 1));
     return items.some((item, index) => item !== value[index]) || value.length > 100 ? items : value;
   }
-  const entries = Object.entries(value);
-  let changed = false;
-  const copy: Record<string, unknown> = {};
-  for (const [key, item] of entries) {
-    copy[key] = bound(item, depth + 1);
-    if (copy[key] !== item) changed = true;
+  // Copied only when something in it was cut.
+  let copy: Record<string, unknown> | undefined;
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    if (!Object.hasOwn(record, key)) continue;
+    const item = record[key];
+    const clipped = bound(item, depth + 1);
+    if (clipped !== item) {
+      copy ??= { ...record };
+      copy[key] = clipped;
+    }
   }
-  return changed ? copy : value;
+  return copy ?? value;
 }

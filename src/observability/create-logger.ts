@@ -35,8 +35,16 @@ export function createLogger(level: string, format: LogFormat = 'json', secrets:
       formatters: { log: boundLogFields },
       hooks: {
         logMethod(args, method) {
-          const bounded = args.map((arg) => (typeof arg === 'string' && arg.length > MAX_LOG_STRING ? clipText(arg, MAX_LOG_STRING) : arg));
-          method.apply(this, bounded as Parameters<typeof method>);
+          // Copied only when a string is too long: most lines have none.
+          let bounded: typeof args | undefined;
+          for (let index = 0; index < args.length; index++) {
+            const arg: unknown = args[index];
+            if (typeof arg === 'string' && arg.length > MAX_LOG_STRING) {
+              bounded ??= [...args];
+              bounded[index] = clipText(arg, MAX_LOG_STRING);
+            }
+          }
+          method.apply(this, (bounded ?? args) as Parameters<typeof method>);
         },
       },
       redact: {

@@ -4,6 +4,8 @@ import type { RequestOutcome } from './request-outcome.ts';
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 const OVERHEAD_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1];
+/** Outcomes queued before they are counted without waiting for a scrape. */
+const METRICS_BATCH = 256;
 const TOKEN_KINDS = [
   ['input', (o: RequestOutcome) => o.usage?.input.total],
   ['cached_input', (o: RequestOutcome) => o.usage?.input.cacheRead],
@@ -30,6 +32,10 @@ export class GatewayMetrics {
   private readonly fallbacks: Counter;
   private readonly openStreams: Gauge;
   private readonly stopCooldowns: () => void;
+  private pending: RequestOutcome[] = [];
+  private flushScheduled = false;
+  /** Spend not yet added to its counter, by label set (kept, so a key's entry is made once). */
+  private readonly pendingCost = new Map<string, { labels: Record<string, string>; usd: number }>();
 
   /** `usageQueueDepth`: records waiting to be written, read at scrape time. */
   constructor(usageQueueDepth: () => number = () => 0) {
@@ -65,33 +71,79 @@ export class GatewayMetrics {
     this.openStreams.dec();
   }
 
-  /** The outcome listener. */
+  /**
+   * The outcome listener: queues the outcome and nothing else. The queue is counted in batches —
+   * when it fills, and before every scrape — so no request pays for label hashing on its path.
+   */
   readonly observe = (outcome: RequestOutcome): void => {
-    const provider = outcome.provider ?? '';
-    const model = outcome.provider === undefined ? '' : (outcome.requestedModel ?? '');
-    this.requests.inc({ protocol: outcome.protocol, route: outcome.route, model, provider, status: outcome.status });
-    this.duration.observe({ protocol: outcome.protocol, route: outcome.route, streamed: String(outcome.streamed) }, outcome.totalMs / 1000);
-    this.overhead.observe(outcome.overheadMs / 1000);
-    if (outcome.ttftMs !== undefined) this.ttft.observe({ protocol: outcome.protocol, model, provider }, outcome.ttftMs / 1000);
-    if (outcome.usage !== undefined) {
-      const key = outcome.keyName ?? '';
-      for (const [kind, read] of TOKEN_KINDS) {
-        const count = read(outcome);
-        if (count !== undefined && count > 0) this.tokens.inc({ key, model, provider, kind }, count);
-      }
-    }
-    let previous: string | undefined;
-    for (const attempt of outcome.attempts) {
-      if (attempt.status >= 400) this.upstreamErrors.inc({ provider: attempt.provider, status: attempt.status });
-      if (previous === attempt.provider) this.retries.inc({ provider: attempt.provider });
-      else if (previous !== undefined) this.fallbacks.inc({ from: previous, to: attempt.provider });
-      previous = attempt.provider;
+    this.pending.push(outcome);
+    if (this.pending.length >= METRICS_BATCH && !this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => {
+        this.flushScheduled = false;
+        this.flush();
+      });
     }
   };
 
+  /** The metrics in Prometheus' text format, every queued outcome counted. */
+  async text(): Promise<string> {
+    this.flush();
+    return this.registry.metrics();
+  }
+
+  /** Counts the queued outcomes: equal label sets of a batch become one counter increment. */
+  flush(): void {
+    for (const spent of this.pendingCost.values()) {
+      if (spent.usd > 0) this.cost.inc(spent.labels, spent.usd);
+      spent.usd = 0;
+    }
+    const batch = this.pending;
+    if (batch.length === 0) return;
+    this.pending = [];
+    const requests = new Map<string, { labels: Record<string, string | number>; count: number }>();
+    const tokens = new Map<string, { labels: Record<string, string>; count: number }>();
+    for (const outcome of batch) {
+      const provider = outcome.provider ?? '';
+      const model = outcome.provider === undefined ? '' : (outcome.requestedModel ?? '');
+      const requestKey = `${outcome.protocol}\u0000${outcome.route}\u0000${model}\u0000${provider}\u0000${outcome.status}`;
+      const counted = requests.get(requestKey);
+      if (counted === undefined) requests.set(requestKey, { labels: { protocol: outcome.protocol, route: outcome.route, model, provider, status: outcome.status }, count: 1 });
+      else counted.count += 1;
+      this.duration.observe({ protocol: outcome.protocol, route: outcome.route, streamed: String(outcome.streamed) }, outcome.totalMs / 1000);
+      this.overhead.observe(outcome.overheadMs / 1000);
+      if (outcome.ttftMs !== undefined) this.ttft.observe({ protocol: outcome.protocol, model, provider }, outcome.ttftMs / 1000);
+      if (outcome.usage !== undefined) {
+        const key = outcome.keyName ?? '';
+        for (const [kind, read] of TOKEN_KINDS) {
+          const count = read(outcome);
+          if (count === undefined || count <= 0) continue;
+          const tokenKey = `${key}\u0000${model}\u0000${provider}\u0000${kind}`;
+          const summed = tokens.get(tokenKey);
+          if (summed === undefined) tokens.set(tokenKey, { labels: { key, model, provider, kind }, count });
+          else summed.count += count;
+        }
+      }
+      let previous: string | undefined;
+      for (const attempt of outcome.attempts) {
+        if (attempt.status >= 400) this.upstreamErrors.inc({ provider: attempt.provider, status: attempt.status });
+        if (previous === attempt.provider) this.retries.inc({ provider: attempt.provider });
+        else if (previous !== undefined) this.fallbacks.inc({ from: previous, to: attempt.provider });
+        previous = attempt.provider;
+      }
+    }
+    for (const { labels, count } of requests.values()) this.requests.inc(labels, count);
+    for (const { labels, count } of tokens.values()) this.tokens.inc(labels, count);
+  }
+
   /** Adds a request's cost (from the usage recorder, which prices it). */
   addCost(keyName: string | undefined, requestedModel: string | undefined, provider: string, usd: number): void {
-    this.cost.inc({ key: keyName ?? '', model: requestedModel ?? '', provider }, usd);
+    const key = keyName ?? '';
+    const model = requestedModel ?? '';
+    const costKey = `${key}\u0000${model}\u0000${provider}`;
+    const summed = this.pendingCost.get(costKey);
+    if (summed === undefined) this.pendingCost.set(costKey, { labels: { key, model, provider }, usd });
+    else summed.usd += usd;
   }
 
   close(): void {

@@ -8,6 +8,6 @@ export function registerMetricsRoute(app: FastifyInstance, services: GatewayServ
   app.get('/metrics', async (request, reply) => {
     const refusal = checkAdminAccess(request, services);
     if (refusal !== undefined) return reply.code(refusal.status).type('text/plain; charset=utf-8').send(`${refusal.message}\n`);
-    return reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    return reply.type(metrics.registry.contentType).send(await metrics.text());
   });
 }

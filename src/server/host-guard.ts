@@ -12,14 +12,22 @@ import { hostname, networkInterfaces } from 'node:os';
 const MACHINE_NAME = hostname().toLowerCase();
 const LOCAL_SUFFIXES = ['.localhost', '.local', '.internal'];
 
+/** Host headers already found local by name or address class (not by this machine's own addresses, which can change): clients repeat theirs. */
+const knownLocal = new Set<string>();
+const MAX_KNOWN_LOCAL = 64;
+
 export function isAllowedHost(hostHeader: string | undefined): boolean {
-  if (hostHeader === undefined || hostHeader === '') return true;
+  if (hostHeader === undefined || hostHeader === '' || knownLocal.has(hostHeader)) return true;
   const host = stripPort(hostHeader).toLowerCase();
-  if (host === 'localhost' || host === MACHINE_NAME || host === MACHINE_NAME + '.') return true;
   const family = isIP(host);
-  if (family === 4) return isLocalIPv4(host) || isOwnAddress(host);
-  if (family === 6) return isLocalIPv6(host) || isOwnAddress(host);
-  return LOCAL_SUFFIXES.some((suffix) => host.endsWith(suffix));
+  const local =
+    host === 'localhost' || host === MACHINE_NAME || host === MACHINE_NAME + '.' || (family === 4 ? isLocalIPv4(host) : family === 6 ? isLocalIPv6(host) : LOCAL_SUFFIXES.some((suffix) => host.endsWith(suffix)));
+  if (local) {
+    if (knownLocal.size >= MAX_KNOWN_LOCAL) knownLocal.clear();
+    knownLocal.add(hostHeader);
+    return true;
+  }
+  return family !== 0 && isOwnAddress(host);
 }
 
 function stripPort(host: string): string {

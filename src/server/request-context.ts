@@ -32,8 +32,9 @@ export interface RequestContext {
  * Gives the request its context: an abort signal that fires when the client goes away before the
  * response is finished (so the upstream call is cancelled at once), the upstream-time counter,
  * and its outcome — finalised once when the socket closes, then written as the access-log line.
+ * `inFlight` holds the abort controller of every request until its socket closes (for the drain deadline).
  */
-export function attachRequestContext(request: FastifyRequest, reply: FastifyReply, outcomes: OutcomeHub): void {
+export function attachRequestContext(request: FastifyRequest, reply: FastifyReply, outcomes: OutcomeHub, inFlight?: Set<AbortController>): void {
   const controller = new AbortController();
   const receivedAt = requestArrival.of(request.raw);
   const outcome = outcomes.begin({ requestId: String(request.id), protocol: 'none', route: request.routeOptions.url ?? pathOf(request.url), arrivedAt: receivedAt });
@@ -44,7 +45,9 @@ export function attachRequestContext(request: FastifyRequest, reply: FastifyRepl
     dispatch: { signal: controller.signal, requestId: String(request.id), log: request.log, upstreamMs: 0, degraded: [], outcome },
   };
   request.llmux = context;
+  inFlight?.add(controller);
   reply.raw.once('close', () => {
+    inFlight?.delete(controller);
     const raw = reply.raw;
     if (!raw.writableFinished) controller.abort();
     void outcome.close({ finished: raw.writableFinished, headersSent: raw.headersSent, status: raw.statusCode }).then((final) => {

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { GatewayMetrics } from './gateway-metrics.ts';
+import type { RequestOutcome } from './request-outcome.ts';
+
+function outcome(route: string, status: number): RequestOutcome {
+  return {
+    requestId: `r-${route}-${status}`,
+    startedAt: 0,
+    protocol: 'openai',
+    route,
+    requestedModel: 'm',
+    keyName: 'alice',
+    provider: 'p',
+    upstreamModel: 'u',
+    attempts: [{ provider: 'p', providerType: 'cerebras', model: 'u', status: 200, ms: 5 }],
+    status,
+    result: status < 400 ? 'success' : 'error',
+    streamed: false,
+    totalMs: 7,
+    overheadMs: 0.4,
+    bytesOut: 10,
+    degraded: [],
+    usage: { input: { total: 12 }, output: { total: 3 }, source: 'upstream' },
+  };
+}
+
+function sample(text: string, line: string): number {
+  const found = text.split('\n').find((one) => one.startsWith(line));
+  return found === undefined ? Number.NaN : Number(found.slice(found.lastIndexOf(' ') + 1));
+}
+
+test('outcomes queued in batches are all counted by the next scrape, label sets kept apart', async () => {
+  const metrics = new GatewayMetrics();
+  try {
+    // More than one batch, so some are counted before the scrape and the rest by it.
+    for (let index = 0; index < 600; index++) metrics.observe(outcome('/v1/chat/completions', 200));
+    for (let index = 0; index < 5; index++) metrics.observe(outcome('/api/chat', 502));
+    metrics.addCost('alice', 'm', 'p', 0.25);
+    metrics.addCost('alice', 'm', 'p', 0.5);
+    await new Promise((resolve) => setImmediate(resolve));
+    const text = await metrics.text();
+    assert.equal(sample(text, 'llmux_requests_total{protocol="openai",route="/v1/chat/completions",model="m",provider="p",status="200"}'), 600);
+    assert.equal(sample(text, 'llmux_requests_total{protocol="openai",route="/api/chat",model="m",provider="p",status="502"}'), 5);
+    assert.equal(sample(text, 'llmux_tokens_total{key="alice",model="m",provider="p",kind="input"}'), 605 * 12);
+    assert.equal(sample(text, 'llmux_cost_usd_total{key="alice",model="m",provider="p"}'), 0.75);
+    assert.equal(sample(text, 'llmux_overhead_seconds_count'), 605);
+    // Counted once: a second scrape shows the same.
+    assert.equal(sample(await metrics.text(), 'llmux_overhead_seconds_count'), 605);
+  } finally {
+    metrics.close();
+  }
+});
