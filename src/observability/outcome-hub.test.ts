@@ -104,4 +104,25 @@ describe('OutcomeHub and the request outcome', () => {
     await closing;
     assert.deepEqual(seen[0]?.usage, { input: { total: 4 }, output: { total: 2 }, source: 'counted' });
   });
+
+  it('finish hands over the outcome at once when nothing is pending, and after the held work otherwise', async () => {
+    const hub = new OutcomeHub();
+    const plain = hub.begin({ requestId: 'a', protocol: 'openai', route: '/v1/chat/completions', arrivedAt: 5, clock: () => 12 });
+    const handed: RequestOutcome[] = [];
+    plain.finish({ finished: true, headersSent: true, status: 200 }, (outcome) => handed.push(outcome));
+    assert.equal(handed.length, 1, 'synchronously');
+    assert.equal(handed[0]?.totalMs, 7, 'counted from the arrival it was given');
+    plain.finish({ finished: true, headersSent: true, status: 200 }, (outcome) => handed.push(outcome));
+    assert.equal(handed.length, 1, 'once');
+
+    const held = hub.begin({ requestId: 'b', protocol: 'openai', route: '/v1/chat/completions' });
+    let release: () => void = () => undefined;
+    held.hold(new Promise<void>((resolve) => (release = resolve)));
+    held.finish({ finished: true, headersSent: true, status: 200 }, (outcome) => handed.push(outcome));
+    assert.equal(handed.length, 1, 'waits for the held work');
+    release();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(handed.length, 2);
+    assert.equal(handed[1]?.requestId, 'b');
+  });
 });

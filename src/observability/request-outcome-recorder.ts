@@ -139,7 +139,7 @@ export class RequestOutcomeRecorder {
   async close(socket: ClosedSocket): Promise<RequestOutcome | undefined> {
     if (this.closed) return undefined;
     this.closed = true;
-    const result: OutcomeResult = this.drainCut ? 'drain_cut' : !socket.finished ? 'client_abort' : this.error !== undefined || socket.status >= 400 ? 'error' : 'success';
+    const result = this.resultOf(socket);
     if (this.pending.length > 0) {
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<void>((resolve) => {
@@ -151,6 +151,28 @@ export class RequestOutcomeRecorder {
     const outcome = this.build(result, socket);
     this.deliver(outcome);
     return outcome;
+  }
+
+  /**
+   * As close, with the final outcome handed to `done`: synchronously when no work is pending
+   * (most requests: no promise and no extra turn per request), else once it has settled.
+   */
+  finish(socket: ClosedSocket, done: (outcome: RequestOutcome) => void): void {
+    if (this.pending.length > 0) {
+      void this.close(socket).then((outcome) => {
+        if (outcome !== undefined) done(outcome);
+      });
+      return;
+    }
+    if (this.closed) return;
+    this.closed = true;
+    const outcome = this.build(this.resultOf(socket), socket);
+    this.deliver(outcome);
+    done(outcome);
+  }
+
+  private resultOf(socket: ClosedSocket): OutcomeResult {
+    return this.drainCut ? 'drain_cut' : !socket.finished ? 'client_abort' : this.error !== undefined || socket.status >= 400 ? 'error' : 'success';
   }
 
   private build(result: OutcomeResult, socket: ClosedSocket): RequestOutcome {

@@ -50,10 +50,10 @@ export function attachRequestContext(request: FastifyRequest, reply: FastifyRepl
     inFlight?.delete(controller);
     const raw = reply.raw;
     if (!raw.writableFinished) controller.abort();
-    void outcome.close({ finished: raw.writableFinished, headersSent: raw.headersSent, status: raw.statusCode }).then((final) => {
+    outcome.finish({ finished: raw.writableFinished, headersSent: raw.headersSent, status: raw.statusCode }, (final) => {
       // Health polls (load balancers, Ollama clients' heartbeat) would drown the requests that matter.
-      const quiet = final !== undefined && (final.route === '/health' || final.route === '/') && final.status < 400;
-      if (final !== undefined) request.log[quiet ? 'debug' : 'info'](accessLogLine(final, request.method, redactQueryString(request.url)), 'request');
+      const quiet = (final.route === '/health' || final.route === '/') && final.status < 400;
+      request.log[quiet ? 'debug' : 'info'](accessLogLine(final, request.method, redactQueryString(request.url)), 'request');
     });
   });
 }

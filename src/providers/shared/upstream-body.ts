@@ -30,7 +30,8 @@ const DEFAULT_DRAIN_LIMIT_BYTES = 128 * 1024;
 
 /**
  * undici's body behind llmux's interface. With a `wait` clock, reading the body whole adds the time
- * from `startedAt` (the request's dispatch) to the last byte; reading it as chunks, to the headers.
+ * from `startedAt` (the request's dispatch) to its last byte; reading it as chunks, to the headers.
+ * A body destroyed before its end adds nothing (the caller then counts its whole call).
  */
 export function wrapUndiciBody(body: UndiciBody, wait?: UpstreamWait, startedAt = 0): UpstreamBody {
   let counted = wait === undefined;
@@ -40,27 +41,16 @@ export function wrapUndiciBody(body: UndiciBody, wait?: UpstreamWait, startedAt 
     wait.ms += performance.now() - startedAt;
     wait.reported = true;
   };
-  const whole = <T>(read: Promise<T>): Promise<T> =>
-    counted
-      ? read
-      : read.then(
-          (value) => {
-            count();
-            return value;
-          },
-          (error: unknown) => {
-            count();
-            throw error;
-          },
-        );
+  // The body's last byte: an event listener, not a promise hop on the way to the reader.
+  if (!counted) body.once('end', count);
   return {
     [Symbol.asyncIterator]: () => {
       count();
       return body[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
     },
-    text: () => whole(body.text()),
-    json: () => whole(body.json()),
-    bytes: async () => new Uint8Array(await whole(body.arrayBuffer())),
+    text: () => body.text(),
+    json: () => body.json(),
+    bytes: async () => new Uint8Array(await body.arrayBuffer()),
     chunks: () => {
       count();
       return body.iterator({ destroyOnReturn: false }) as AsyncIterable<Uint8Array>;
