@@ -58,26 +58,22 @@ export function registerProtocolScope(app: FastifyInstance, protocol: InboundPro
       }
     });
 
-    // The model the client asked for, as it wrote it, before anything can refuse the request.
-    scope.addHook('preValidation', (request, _reply, done) => {
-      const body = request.body;
-      if (typeof body === 'object' && body !== null && 'model' in body && typeof body.model === 'string') request.llmux.outcome.requestedModel = body.model;
-      done();
-    });
-
+    // The model the client asked for, as it wrote it, before anything can refuse the request;
+    // then, unless access is open, the client's key and limits — in one hook, one call per request.
     // With no client keys configured (and none that can be added while running) and no budget
     // to keep, access is open: no per-request check at all.
-    if (!services.auth.isOpen || services.auth.isDynamic || services.budgets !== undefined) {
-      scope.addHook('preHandler', (request, reply, done) => {
-        if (request.routeOptions.config.public === true) {
-          done();
-          return;
-        }
-        const refusal = admitClient(request, services);
-        if (refusal === undefined) done();
-        else sendProtocolError(request, reply, protocol, refusal);
-      });
-    }
+    const checksClients = !services.auth.isOpen || services.auth.isDynamic || services.budgets !== undefined;
+    scope.addHook('preValidation', (request, reply, done) => {
+      const body = request.body;
+      if (typeof body === 'object' && body !== null && 'model' in body && typeof body.model === 'string') request.llmux.outcome.requestedModel = body.model;
+      if (!checksClients || request.routeOptions.config.public === true) {
+        done();
+        return;
+      }
+      const refusal = admitClient(request, services);
+      if (refusal === undefined) done();
+      else sendProtocolError(request, reply, protocol, refusal);
+    });
 
     scope.setErrorHandler((error: FastifyError | GatewayError, request, reply) => {
       return sendProtocolError(request, reply, protocol, fromFastifyError(error, services.config.body_limit));
