@@ -62,13 +62,13 @@ async function startBare(): Promise<Target> {
   return { label: 'bare-proxy', child, origin: `http://127.0.0.1:${port}`, bare: true };
 }
 
-/** `--root DIR` or `--root DIR::--flag,--flag` (Node flags for that one). */
+/** `--root DIR`, `--root DIR::--flag,--flag` (Node flags for that one), `DIR::::off` (usage records and metrics off for that one). */
 async function startTarget(rootSpec: string, index: number): Promise<Target> {
-  const [root = '.', flagList = ''] = rootSpec.split('::');
+  const [root = '.', flagList = '', recordingSpec = ''] = rootSpec.split('::');
   const flags = flagList === '' ? [] : flagList.split(',');
   const name = `llmux-${index}`;
   const config = join(work, `${name}.yaml`);
-  const recording = !values['no-recording'];
+  const recording = !values['no-recording'] && recordingSpec !== 'off';
   writeFileSync(
     config,
     [

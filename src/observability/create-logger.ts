@@ -9,14 +9,14 @@ import { secretScrubbingStream, type LineSink } from './secret-scrubbing-stream.
 type Destination = ReturnType<typeof pino.destination>;
 const destinations = new Set<Destination>();
 
-/** Lines gather until this many bytes are waiting, then go out in one write. */
-const LOG_BATCH_BYTES = 4096;
+/** Lines gather until this many bytes are waiting (about 25 access lines), then go out in one write. */
+const LOG_BATCH_BYTES = 12 * 1024;
 /** Longest a line waits in the buffer when the server is quiet. */
 const LOG_FLUSH_MS = 100;
 
 /**
  * The process logger on stdout (pino): JSON lines, or readable ones (`format: 'pretty'`). Writes
- * are asynchronous and batched: lines gather until 4 KiB are waiting or 100 ms have passed, then
+ * are asynchronous and batched: lines gather until 12 KiB are waiting or 100 ms have passed, then
  * go out in one write, so a request costs no write of its own (a write per line, even
  * asynchronous, is a thread-pool hand-off and a wake-up: about 4 system calls per request).
  * Whatever is buffered is written out when the process exits.
