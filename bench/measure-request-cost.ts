@@ -62,9 +62,10 @@ async function startBare(): Promise<Target> {
   return { label: 'bare-proxy', child, origin: `http://127.0.0.1:${port}`, bare: true };
 }
 
-/** `--root DIR`, `--root DIR::--flag,--flag` (Node flags for that one), `DIR::::off` (usage records and metrics off for that one). */
+/** `--root DIR`, `--root DIR::--flag,--flag` (Node flags for that one), `DIR::::off` (usage records and metrics off for that one), `DIR::::::NAME=VALUE,…` (environment). */
 async function startTarget(rootSpec: string, index: number): Promise<Target> {
-  const [root = '.', flagList = '', recordingSpec = ''] = rootSpec.split('::');
+  const [root = '.', flagList = '', recordingSpec = '', environmentList = ''] = rootSpec.split('::');
+  const environment = Object.fromEntries(environmentList === '' ? [] : environmentList.split(',').map((pair) => pair.split('=') as [string, string]));
   const flags = flagList === '' ? [] : flagList.split(',');
   const name = `llmux-${index}`;
   const config = join(work, `${name}.yaml`);
@@ -94,7 +95,7 @@ async function startTarget(rootSpec: string, index: number): Promise<Target> {
   const child = spawn(process.execPath, ['--max-old-space-size=1024', ...flags, ...profile, join(resolve(root), 'src', 'main.ts'), 'serve', '--config', config, '--port', String(port)], {
     cwd: resolve(root),
     stdio: ['ignore', log, log],
-    env: { ...process.env, NODE_ENV: 'production' },
+    env: { ...process.env, NODE_ENV: 'production', ...environment },
   });
   closeSync(log);
   const origin = `http://127.0.0.1:${port}`;
