@@ -22,7 +22,7 @@ export interface AnthropicStreamOptions {
 /** Anthropic's keep-alive event, byte for byte as api.anthropic.com sends it. */
 export const ANTHROPIC_PING = 'event: ping\ndata: {"type": "ping"}\n\n';
 
-type OpenBlock = { kind: 'text' | 'thinking' | 'tool_use'; id: string };
+type OpenBlock = { kind: 'text' | 'thinking' | 'tool_use' | 'provider'; id: string };
 
 /**
  * Canonical events → the Messages API's server-sent events, in the exact sequence Anthropic sends
@@ -87,6 +87,13 @@ export class AnthropicStreamEncoder {
         return this.deltaHead + '{"type":"input_json_delta","partial_json":' + JSON.stringify(event.argumentsDelta) + '}}\n\n';
       case 'tool-call-end':
         return this.closeBlock(event.id);
+      case 'provider-block-start':
+        return this.start() + this.openBlock('provider', event.id, JSON.stringify(event.block));
+      case 'provider-block-delta':
+        if (this.open?.id !== event.id) return '';
+        return this.deltaHead + JSON.stringify(event.delta) + '}\n\n';
+      case 'provider-block-end':
+        return this.closeBlock(event.id);
       case 'file': {
         const text = this.start() + this.openBlock('text', `file-${this.nextIndex}`, '{"type":"text","text":""}');
         return text + this.deltaHead + '{"type":"text_delta","text":' + JSON.stringify(fileAsAnthropicText(event)) + '}}\n\n' + this.closeOpen();
@@ -94,13 +101,15 @@ export class AnthropicStreamEncoder {
       case 'finish': {
         const head = this.start() + this.closeOpen();
         this.ended = true;
-        const stopReason = toAnthropicStopReason(event.finishReason, event.rawFinishReason, this.calledTools);
+        const stopReason = toAnthropicStopReason(event.finishReason, event.rawFinishReason, this.calledTools, event.stopSequence);
         const usage = toAnthropicUsage(event.usage?.input ?? this.input, event.usage?.output.total ?? 0);
         return (
           head +
           'event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"' +
           stopReason +
-          '","stop_sequence":null},"usage":' +
+          '","stop_sequence":' +
+          (event.stopSequence === undefined ? 'null' : JSON.stringify(event.stopSequence)) +
+          '},"usage":' +
           JSON.stringify(usage) +
           '}\n\nevent: message_stop\ndata: {"type":"message_stop"}\n\n'
         );

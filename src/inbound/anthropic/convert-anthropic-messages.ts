@@ -1,4 +1,4 @@
-import type { ChatMessage, FilePart, ImagePart, MessagePart, TextPart } from '../../canonical/chat-message.ts';
+import type { ChatMessage, FilePart, ImagePart, MessagePart, ProviderBlockPart, TextPart, ToolResultContentPart, ToolResultPart } from '../../canonical/chat-message.ts';
 import { GatewayError } from '../../canonical/gateway-error.ts';
 import type { AnthropicContentBlock, AnthropicMessage } from './anthropic-messages-request-schema.ts';
 import { decodeAnthropicSignature } from './anthropic-signature.ts';
@@ -8,6 +8,8 @@ export interface CacheBreakpoint {
   /** Canonical message index and part index (system blocks are parts of message 0), or a tool index. */
   message?: number;
   part?: number;
+  /** The block inside a tool result's content. */
+  block?: number;
   tool?: number;
   cacheControl: Record<string, unknown>;
 }
@@ -27,9 +29,11 @@ function refuse(where: string, message: string): GatewayError {
 
 /**
  * Anthropic messages → canonical messages. A user turn's `tool_result` blocks become `tool`
- * messages (in order, before the rest of the turn's content), with images from a result following
- * as user content; thinking blocks keep their signature (or the provider state llmux encoded in
- * it); every `tool_result` must answer a `tool_use` from an earlier assistant turn.
+ * messages (in order, before the rest of the turn's content), their block content (text, images,
+ * documents, each block's `cache_control`) kept as the result's parts; thinking blocks keep their
+ * signature (or the provider state llmux encoded in it); every `tool_result` must answer a
+ * `tool_use` from an earlier assistant turn. Blocks of Anthropic's server tools
+ * (`server_tool_use`, `web_search_tool_result`…) are kept whole for an Anthropic upstream.
  */
 export function convertAnthropicMessages(system: string | { text: string; cache_control?: unknown }[] | null | undefined, input: AnthropicMessage[]): ConvertedMessages {
   const out: ConvertedMessages = { messages: [], breakpoints: [], cachePaths: [], anthropicOnly: [] };
@@ -90,12 +94,13 @@ function assistantPart(block: AnthropicContentBlock, at: string, toolNames: Map<
     case 'document':
       throw refuse(at, `${block.type} blocks are only allowed in user messages`);
     default:
-      throw serverBlock(at, block.type);
+      return serverBlock(block);
   }
 }
 
-function serverBlock(at: string, type: string): GatewayError {
-  return refuse(at, `'${type}' blocks record Anthropic's server-side tools, which llmux cannot run or replay`);
+/** A block of Anthropic's server-side tools, whole: only an Anthropic upstream takes it (others refuse it). */
+function serverBlock(block: AnthropicContentBlock): ProviderBlockPart {
+  return { type: 'provider-block', provider: 'anthropic', block: { ...block } };
 }
 
 type Mark = (value: unknown, where: string, position: Omit<CacheBreakpoint, 'cacheControl'>) => void;
@@ -123,11 +128,16 @@ function convertUserTurn(blocks: AnthropicContentBlock[], where: string, toolNam
       flush();
       const name = toolNames.get(block.tool_use_id);
       if (name === undefined) throw refuse(`${at}.tool_use_id`, `no tool_use with id '${block.tool_use_id}' in an earlier assistant message`);
-      const { text, media } = toolResultContent(block.content, at);
       const index = out.messages.length;
-      out.messages.push({ role: 'tool', parts: [{ type: 'tool-result', toolCallId: block.tool_use_id, toolName: name, content: text, ...(block.is_error === true ? { isError: true } : {}) }] });
+      const result: ToolResultPart = { type: 'tool-result', toolCallId: block.tool_use_id, toolName: name, content: '' };
+      if (typeof block.content === 'string') result.content = block.content;
+      else if (block.content !== undefined) {
+        result.parts = toolResultParts(block.content, at, (value, where, inner) => mark(value, where, { message: index, part: 0, block: inner }));
+        result.content = result.parts.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('\n');
+      }
+      if (block.is_error === true) result.isError = true;
+      out.messages.push({ role: 'tool', parts: [result] });
       mark(block.cache_control, at, { message: index, part: 0 });
-      if (media.length > 0) userMessage().message.parts.push(...media);
       return;
     }
     const target = userMessage().message;
@@ -155,7 +165,7 @@ function userPart(block: AnthropicContentBlock, at: string, out: ConvertedMessag
     case 'tool_result':
       throw refuse(at, 'unexpected tool_result');
     default:
-      throw serverBlock(at, block.type);
+      return [serverBlock(block)];
   }
 }
 
@@ -190,19 +200,20 @@ function documentParts(block: Extract<AnthropicContentBlock, { type: 'document' 
   }
 }
 
-/** A tool result's content: its text joined, and its images (which canonical tool results cannot hold) apart. */
-function toolResultContent(content: string | { type: string; [key: string]: unknown }[] | undefined, at: string): { text: string; media: MessagePart[] } {
-  if (content === undefined) return { text: '', media: [] };
-  if (typeof content === 'string') return { text: content, media: [] };
-  const texts: string[] = [];
-  const media: MessagePart[] = [];
+/** A tool result's blocks in order: text, images and documents (each with its own `cache_control`). */
+function toolResultParts(content: { type: string; [key: string]: unknown }[], at: string, markInner: (value: unknown, where: string, block: number) => void): ToolResultContentPart[] {
+  const parts: ToolResultContentPart[] = [];
   content.forEach((block, index) => {
     const where = `${at}.content[${index}]`;
-    if (block.type === 'text' && typeof block.text === 'string') texts.push(block.text);
-    else if (block.type === 'image' && typeof block.source === 'object' && block.source !== null) media.push(imagePart(block.source as { type: string }, where));
+    const before = parts.length;
+    if (block.type === 'text' && typeof block.text === 'string') parts.push({ type: 'text', text: block.text });
+    else if (block.type === 'image' && typeof block.source === 'object' && block.source !== null) parts.push(imagePart(block.source as { type: string }, where));
     else if (block.type === 'document' && typeof block.source === 'object' && block.source !== null) {
-      media.push(...documentParts(block as Extract<AnthropicContentBlock, { type: 'document' }>, where));
+      for (const part of documentParts(block as Extract<AnthropicContentBlock, { type: 'document' }>, where)) {
+        if (part.type === 'text' || part.type === 'image' || part.type === 'file') parts.push(part);
+      }
     } else throw refuse(where, `'${block.type}' blocks in a tool result cannot be passed on; send text, image or document blocks`);
+    if (parts.length === before + 1) markInner(block.cache_control, where, before);
   });
-  return { text: texts.join('\n'), media };
+  return parts;
 }

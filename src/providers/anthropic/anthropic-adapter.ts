@@ -133,16 +133,12 @@ export class AnthropicAdapter implements ProviderAdapter {
   private async readMessage(response: UpstreamResponse): Promise<ChatResponse> {
     const parsed = anthropicMessageResponseSchema.safeParse(await readUpstreamJson(response, this.baseUrl + '/v1/messages'));
     if (!parsed.success) throw new GatewayError('upstream', `provider '${this.id}' answered with something other than a message: ${parsed.error.issues[0]?.message ?? ''}`);
-    return convertAnthropicMessage(parsed.data, (type) => this.unknownBlock(type));
-  }
-
-  private unknownBlock(type: string): void {
-    this.log.warn({ provider: this.id, block: type }, `provider '${this.id}' answered with a '${type}' block, which llmux does not pass on`);
+    return convertAnthropicMessage(parsed.data);
   }
 
   /** Decodes a stream body; the connection is drained after the last event, closed otherwise. */
   private async *streamEvents(response: UpstreamResponse, degraded: DegradedField[]): AsyncGenerator<ChatStreamEvent> {
-    const events = streamUpstreamEvents(response.body, (chunks) => decodeAnthropicStream(chunks, (type) => this.unknownBlock(type)), {
+    const events = streamUpstreamEvents(response.body, (chunks) => decodeAnthropicStream(chunks), {
       isEnd: (event) => event.type === 'finish' || event.type === 'error',
       drainLimitBytes: DRAIN_LIMIT_BYTES,
     });

@@ -5,8 +5,11 @@ import { mapAnthropicUsage } from './map-anthropic-usage.ts';
 
 const PROVIDER = 'anthropic';
 
-/** A non-streamed `Message` → canonical answer, its blocks in order (unknown block types are reported, not kept). */
-export function convertAnthropicMessage(message: AnthropicMessageResponse, onUnknownBlock?: (type: string) => void): ChatResponse {
+/**
+ * A non-streamed `Message` → canonical answer, its blocks in order; blocks of Anthropic's server
+ * tools (and any block type this build does not know) are kept whole as provider blocks.
+ */
+export function convertAnthropicMessage(message: AnthropicMessageResponse): ChatResponse {
   const parts: ResponsePart[] = [];
   for (const block of message.content) {
     const value = block as { type: string; text?: unknown; thinking?: unknown; signature?: unknown; data?: unknown; id?: unknown; name?: unknown; input?: unknown };
@@ -18,10 +21,14 @@ export function convertAnthropicMessage(message: AnthropicMessageResponse, onUnk
       parts.push({ type: 'reasoning', text: '', redacted: true, metadata: { provider: PROVIDER, encrypted: value.data } });
     } else if (value.type === 'tool_use') {
       parts.push({ type: 'tool-call', id: String(value.id), name: String(value.name), arguments: JSON.stringify(value.input ?? {}) });
-    } else onUnknownBlock?.(value.type);
+    } else {
+      // Server tool calls and their results (server_tool_use, web_search_tool_result…) go back to Anthropic clients as they came.
+      parts.push({ type: 'provider-block', provider: PROVIDER, block: { ...value } });
+    }
   }
   const response: ChatResponse = { id: message.id, parts, finishReason: mapAnthropicStopReason(message.stop_reason), usage: mapAnthropicUsage(message.usage ?? undefined, undefined) };
   if (message.model !== undefined) response.model = message.model;
   if (message.stop_reason !== undefined && message.stop_reason !== null) response.rawFinishReason = message.stop_reason;
+  if (typeof message.stop_sequence === 'string') response.stopSequence = message.stop_sequence;
   return response;
 }

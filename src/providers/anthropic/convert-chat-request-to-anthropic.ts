@@ -1,4 +1,4 @@
-import type { ChatMessage, FilePart, ImagePart, MessagePart } from '../../canonical/chat-message.ts';
+import type { ChatMessage, FilePart, ImagePart, MessagePart, ToolResultContentPart } from '../../canonical/chat-message.ts';
 import type { ChatRequest } from '../../canonical/chat-request.ts';
 import type { DegradedField } from '../../canonical/degraded-field.ts';
 import { GatewayError } from '../../canonical/gateway-error.ts';
@@ -42,7 +42,7 @@ export function convertChatRequestToAnthropic(
   const breakpoints = new Map<string, Record<string, unknown>>();
   for (const mark of options.cacheControl ?? []) {
     if (mark.tool !== undefined) breakpoints.set(`tool:${mark.tool}`, mark.cacheControl);
-    else if (mark.message !== undefined && mark.part !== undefined) breakpoints.set(`${mark.message}:${mark.part}`, mark.cacheControl);
+    else if (mark.message !== undefined && mark.part !== undefined) breakpoints.set(`${mark.message}:${mark.part}` + (mark.block === undefined ? '' : `:${mark.block}`), mark.cacheControl);
   }
   const { system, messages } = convertMessages(request.messages, breakpoints, where);
   let maxTokens = request.maxTokens ?? provider.defaultMaxTokens ?? DEFAULT_MAX_TOKENS;
@@ -53,16 +53,19 @@ export function convertChatRequestToAnthropic(
   const body: AnthropicRequestBody = { model: request.model, max_tokens: maxTokens, messages };
   if (system.length > 0) body.system = system;
   if (request.stream) body.stream = true;
-  if (request.tools !== undefined && request.tools.length > 0) {
-    body.tools = request.tools.map((tool, index) => {
-      const definition: Record<string, unknown> = { name: tool.name, input_schema: tool.parameters };
-      if (tool.description !== undefined) definition.description = tool.description;
-      if (tool.strict !== undefined) definition.strict = tool.strict;
-      const cacheControl = breakpoints.get(`tool:${index}`);
-      if (cacheControl !== undefined) definition.cache_control = cacheControl;
-      return definition;
-    });
+  const tools = (request.tools ?? []).map((tool, index) => {
+    const definition: Record<string, unknown> = { name: tool.name, input_schema: tool.parameters };
+    if (tool.description !== undefined) definition.description = tool.description;
+    if (tool.strict !== undefined) definition.strict = tool.strict;
+    const cacheControl = breakpoints.get(`tool:${index}`);
+    if (cacheControl !== undefined) definition.cache_control = cacheControl;
+    return definition;
+  });
+  // Server tools go back where the client had them among its own (the order is part of the cached prefix).
+  for (const tool of [...(request.providerTools ?? [])].sort((a, b) => a.index - b.index)) {
+    if (tool.provider === 'anthropic') tools.splice(Math.min(tool.index, tools.length), 0, tool.definition);
   }
+  if (tools.length > 0) body.tools = tools;
   const toolChoice = convertToolChoice(request.toolChoice, request.parallelToolCalls);
   if (toolChoice !== undefined) body.tool_choice = toolChoice;
   const thinking = anthropicThinking(request, options.thinking, body.max_tokens);
@@ -125,7 +128,7 @@ function convertMessages(input: ChatMessage[], breakpoints: Map<string, Record<s
   input.forEach((message, messageIndex) => {
     const blocks: AnthropicBlock[] = [];
     message.parts.forEach((part, partIndex) => {
-      const block = convertPart(part, message.role, `messages[${messageIndex}]`, where);
+      const block = convertPart(part, message.role, `messages[${messageIndex}]`, where, (index) => breakpoints.get(`${messageIndex}:${partIndex}:${index}`));
       if (block === undefined) return;
       const cacheControl = breakpoints.get(`${messageIndex}:${partIndex}`);
       blocks.push(cacheControl === undefined ? block : { ...block, cache_control: cacheControl });
@@ -136,7 +139,13 @@ function convertMessages(input: ChatMessage[], breakpoints: Map<string, Record<s
   return { system, messages };
 }
 
-function convertPart(part: MessagePart, role: ChatMessage['role'], at: string, where: string): AnthropicBlock | undefined {
+function convertPart(
+  part: MessagePart,
+  role: ChatMessage['role'],
+  at: string,
+  where: string,
+  innerCacheControl: (index: number) => Record<string, unknown> | undefined,
+): AnthropicBlock | undefined {
   switch (part.type) {
     case 'text':
       return { type: 'text', text: part.text };
@@ -153,11 +162,26 @@ function convertPart(part: MessagePart, role: ChatMessage['role'], at: string, w
     case 'tool-call':
       return { type: 'tool_use', id: part.id, name: part.name, input: toolInput(part.arguments) };
     case 'tool-result': {
-      const block: AnthropicBlock = { type: 'tool_result', tool_use_id: part.toolCallId, content: part.content };
+      const content = part.parts === undefined ? part.content : part.parts.map((inner, index) => withCacheControl(resultBlock(inner), innerCacheControl(index)));
+      const block: AnthropicBlock = { type: 'tool_result', tool_use_id: part.toolCallId, content };
       if (part.isError === true) block.is_error = true;
       return block;
     }
+    case 'provider-block':
+      // Another provider type's blocks were refused before the request came here.
+      return part.provider === 'anthropic' ? { ...part.block } : undefined;
   }
+}
+
+/** A block of a tool result's content: text, image, or a document. */
+function resultBlock(part: ToolResultContentPart): AnthropicBlock {
+  if (part.type === 'text') return { type: 'text', text: part.text };
+  if (part.type === 'image') return { type: 'image', source: mediaSource(part) };
+  return documentBlock(part);
+}
+
+function withCacheControl(block: AnthropicBlock, cacheControl: Record<string, unknown> | undefined): AnthropicBlock {
+  return cacheControl === undefined ? block : { ...block, cache_control: cacheControl };
 }
 
 function mediaSource(part: ImagePart | FilePart): Record<string, unknown> {
