@@ -29,8 +29,9 @@ type OpenBlock = { kind: 'text' | 'thinking' | 'tool_use' | 'provider'; id: stri
  * (docs.anthropic.com "Streaming Messages"; anthropic-sdk-typescript MessageStream accumulates
  * them): `message_start` with the prompt's usage; per block `content_block_start`, its deltas
  * (`text_delta`, `thinking_delta` then `signature_delta`, `input_json_delta`) and
- * `content_block_stop`, one block after another with indexes from 0; `message_delta` with the stop
- * reason and usage; `message_stop`. A failure becomes `event: error` in Anthropic's shape, never a
+ * `content_block_stop`, one block after another with indexes from 0 (an Anthropic upstream's
+ * server tool blocks as they came); `message_delta` with the stop reason, the stop sequence that
+ * matched (null where the upstream did not say) and usage; `message_stop`. A failure becomes `event: error` in Anthropic's shape, never a
  * silent `message_stop`.
  */
 export class AnthropicStreamEncoder {

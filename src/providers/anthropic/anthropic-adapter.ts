@@ -42,7 +42,6 @@ export class AnthropicAdapter implements ProviderAdapter {
   private readonly passThroughFields: ReadonlySet<string>;
   private readonly limits: { defaultMaxTokens?: number; maxTokensCap?: number } = {};
   private readonly httpClient: UpstreamHttpClient;
-  private readonly log: ProviderFactoryInput['log'];
 
   constructor(input: ProviderFactoryInput) {
     const { config } = input;
@@ -57,7 +56,6 @@ export class AnthropicAdapter implements ProviderAdapter {
     if (config.default_max_tokens !== undefined) this.limits.defaultMaxTokens = config.default_max_tokens;
     if (config.max_tokens_cap !== undefined) this.limits.maxTokensCap = config.max_tokens_cap;
     this.httpClient = input.httpClient;
-    this.log = input.log;
   }
 
   async streamChat(request: ChatRequest, context: CallContext): Promise<AsyncIterable<ChatStreamEvent>> {

@@ -19,9 +19,12 @@ type OpenBlock =
  * The Messages API's server-sent events → canonical events. Anthropic's blocks are already strictly
  * sequential and indexed, so each becomes one canonical block with the index as its id: text,
  * thinking (its `signature_delta` kept as provider metadata on the block's end), redacted thinking
- * (its `data` as encrypted metadata), tool use (`input_json_delta` fragments as argument deltas).
+ * (its `data` as encrypted metadata), tool use (`input_json_delta` fragments as argument deltas);
+ * any other block (server tool calls and results: `server_tool_use`, `web_search_tool_result`…)
+ * passes through as a provider block, its deltas as they came and the whole block on its end.
  * `message_start` gives the prompt's usage at once (`input-usage`); `message_stop` ends with the
- * stop reason and the usage of `message_start` and `message_delta` together. An `event: error`, a
+ * stop reason, the stop sequence that matched and the usage of `message_start` and
+ * `message_delta` together. An `event: error`, a
  * body that is not the protocol, or a stream that stops before `message_stop` ends in an error.
  */
 export async function* decodeAnthropicStream(chunks: AsyncIterable<Uint8Array | string>): AsyncGenerator<ChatStreamEvent> {
