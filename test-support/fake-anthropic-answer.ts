@@ -9,7 +9,8 @@
 import { createHash } from 'node:crypto';
 
 export type FakeAnthropicBlock =
-  | { type: 'text'; text: string }
+  /** `citations`: where the text's claims come from (web search results, document locations); streamed as `citations_delta`s. */
+  | { type: 'text'; text: string; citations?: Record<string, unknown>[] }
   | { type: 'thinking'; thinking: string; signature?: string }
   | { type: 'redacted_thinking'; data: string }
   | { type: 'tool_use'; name: string; input: Record<string, unknown>; id?: string }
@@ -86,7 +87,7 @@ export function outputTokensOf(answer: FakeAnthropicAnswer): number {
 function finalBlock(block: FakeAnthropicBlock, index: number): Record<string, unknown> {
   switch (block.type) {
     case 'text':
-      return { type: 'text', text: block.text };
+      return block.citations === undefined ? { type: 'text', text: block.text } : { type: 'text', text: block.text, citations: block.citations };
     case 'thinking':
       return { type: 'thinking', thinking: block.thinking, signature: block.signature ?? fakeThinkingSignature(block.thinking) };
     case 'redacted_thinking':
@@ -136,6 +137,7 @@ export function anthropicStreamBlocks(answer: FakeAnthropicAnswer): string[] {
     switch (block.type) {
       case 'text':
         start({ type: 'text', text: '' });
+        for (const citation of block.citations ?? []) delta({ type: 'citations_delta', citation });
         for (const piece of textPieces(block.text)) delta({ type: 'text_delta', text: piece });
         break;
       case 'thinking':

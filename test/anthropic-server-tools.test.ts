@@ -27,7 +27,11 @@ const searchAnswer: FakeAnthropicAnswer = {
       tool_use_id: 'srvtoolu_01Search',
       content: [{ type: 'web_search_result', url: 'https://example.com/llmux', title: 'llmux — a gateway', encrypted_content: 'EqgfCioIARgBIiQ3YTAwMjY1', page_age: 'April 30, 2026' }],
     },
-    { type: 'text', text: 'llmux is a gateway in Zürich.' },
+    {
+      type: 'text',
+      text: 'llmux is a gateway in Zürich.',
+      citations: [{ type: 'web_search_result_location', url: 'https://example.com/llmux', title: 'llmux — a gateway', encrypted_index: 'Eo8BCioIAhgBIiQyYjQ0', cited_text: 'llmux is a gateway' }],
+    },
   ],
   writeBytes: 7,
 };

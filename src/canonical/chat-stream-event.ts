@@ -32,7 +32,9 @@ export type ChatStreamEvent =
   | { type: 'file'; url: string; mediaType?: string; name?: string; metadata?: ProviderMetadata }
   /**
    * A block only one provider type understands (see ProviderBlockPart): `block` as it starts,
-   * `delta`s in that provider's wire form, and the whole block on its end for collectors.
+   * `delta`s in that provider's wire form, and the whole block on its end for collectors. A
+   * `provider-block-delta` may also name an open text block: a delta of that provider's for it
+   * (an Anthropic `citations_delta`), whose content also arrives on the block's end as metadata.
    */
   | { type: 'provider-block-start'; id: string; provider: string; block: ProviderBlock }
   | { type: 'provider-block-delta'; id: string; delta: ProviderBlock }

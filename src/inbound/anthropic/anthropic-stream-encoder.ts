@@ -46,6 +46,8 @@ export class AnthropicStreamEncoder {
   private deltaHead = '';
   private redactedId: string | undefined;
   private calledTools = false;
+  /** Whether the open block got provider deltas as they came (an Anthropic upstream's `citations_delta`). */
+  private relayedDeltas = false;
 
   constructor(options: AnthropicStreamOptions) {
     this.options = options;
@@ -69,7 +71,7 @@ export class AnthropicStreamEncoder {
       case 'text-delta':
         return this.start() + this.ensure('text', event.id, '{"type":"text","text":""}') + this.deltaHead + '{"type":"text_delta","text":' + JSON.stringify(event.text) + '}}\n\n';
       case 'text-end':
-        return this.closeBlock(event.id);
+        return this.open?.id === event.id ? this.citationDeltas(event.metadata) + this.closeOpen() : '';
       case 'reasoning-start':
         if (event.redacted === true) {
           this.redactedId = event.id;
@@ -92,6 +94,7 @@ export class AnthropicStreamEncoder {
         return this.start() + this.openBlock('provider', event.id, JSON.stringify(event.block));
       case 'provider-block-delta':
         if (this.open?.id !== event.id) return '';
+        this.relayedDeltas = true;
         return this.deltaHead + JSON.stringify(event.delta) + '}\n\n';
       case 'provider-block-end':
         return this.closeBlock(event.id);
@@ -155,6 +158,7 @@ export class AnthropicStreamEncoder {
     const closed = this.closeOpen();
     const index = this.nextIndex++;
     this.open = { kind, id };
+    this.relayedDeltas = false;
     this.deltaHead = 'event: content_block_delta\ndata: {"type":"content_block_delta","index":' + index + ',"delta":';
     return closed + 'event: content_block_start\ndata: {"type":"content_block_start","index":' + index + ',"content_block":' + contentBlock + '}\n\n';
   }
@@ -174,6 +178,14 @@ export class AnthropicStreamEncoder {
     if (this.open === undefined) return '';
     this.open = undefined;
     return 'event: content_block_stop\ndata: {"type":"content_block_stop","index":' + (this.nextIndex - 1) + '}\n\n';
+  }
+
+  /** A text's citations, one `citations_delta` each, where they were not streamed as they came (a replayed answer). */
+  private citationDeltas(metadata: ProviderMetadata | undefined): string {
+    if (this.relayedDeltas || metadata?.citations === undefined) return '';
+    let text = '';
+    for (const citation of metadata.citations) text += this.deltaHead + '{"type":"citations_delta","citation":' + JSON.stringify(citation) + '}}\n\n';
+    return text;
   }
 
   /** A thinking block ends with its signature; a redacted one is sent whole, as the API sends it. */

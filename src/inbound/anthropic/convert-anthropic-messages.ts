@@ -77,8 +77,10 @@ export function convertAnthropicMessages(system: string | { text: string; cache_
 
 function assistantPart(block: AnthropicContentBlock, at: string, toolNames: Map<string, string>): MessagePart {
   switch (block.type) {
-    case 'text':
-      return { type: 'text', text: block.text };
+    case 'text': {
+      const citations = (block.citations ?? []).filter((entry): entry is Record<string, unknown> => typeof entry === 'object' && entry !== null);
+      return citations.length === 0 ? { type: 'text', text: block.text } : { type: 'text', text: block.text, metadata: { provider: 'anthropic', citations } };
+    }
     case 'thinking': {
       const metadata = block.signature === undefined || block.signature === null ? undefined : decodeAnthropicSignature(block.signature);
       return metadata === undefined ? { type: 'reasoning', text: block.thinking } : { type: 'reasoning', text: block.thinking, metadata };

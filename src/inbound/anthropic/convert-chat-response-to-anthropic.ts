@@ -8,7 +8,7 @@ import { toAnthropicStopReason } from './to-anthropic-stop-reason.ts';
 import { toAnthropicUsage, type AnthropicUsageBody } from './to-anthropic-usage.ts';
 
 export type AnthropicResponseBlock =
-  | { type: 'text'; text: string }
+  | { type: 'text'; text: string; citations?: Record<string, unknown>[] }
   | { type: 'thinking'; thinking: string; signature: string }
   | { type: 'redacted_thinking'; data: string }
   | { type: 'tool_use'; id: string; name: string; input: unknown }
@@ -37,7 +37,7 @@ export function convertChatResponseToAnthropic(response: ChatResponse, model: st
   for (const part of response.parts) {
     switch (part.type) {
       case 'text':
-        content.push({ type: 'text', text: part.text });
+        content.push(part.metadata?.citations === undefined ? { type: 'text', text: part.text } : { type: 'text', text: part.text, citations: part.metadata.citations });
         break;
       case 'reasoning':
         if (part.redacted === true) {

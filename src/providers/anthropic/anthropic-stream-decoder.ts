@@ -3,13 +3,14 @@ import { GatewayError, toGatewayError } from '../../canonical/gateway-error.ts';
 import { decodeSse } from '../../wire/sse-decoder.ts';
 import { anthropicStreamEventSchema, type AnthropicUsage } from './anthropic-response-schemas.ts';
 import { mapAnthropicStreamError } from './map-anthropic-error.ts';
+import { citationsOf } from './convert-anthropic-message.ts';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason.ts';
 import { mapAnthropicInputUsage, mapAnthropicUsage } from './map-anthropic-usage.ts';
 
 const PROVIDER = 'anthropic';
 
 type OpenBlock =
-  | { kind: 'text'; id: string }
+  | { kind: 'text'; id: string; citations: Record<string, unknown>[] }
   | { kind: 'thinking'; id: string; signature: string }
   | { kind: 'redacted'; id: string; data: string }
   | { kind: 'tool'; id: string }
@@ -37,7 +38,7 @@ export async function* decodeAnthropicStream(chunks: AsyncIterable<Uint8Array | 
     const block = open;
     open = undefined;
     if (block === undefined) return;
-    if (block.kind === 'text') yield { type: 'text-end', id: block.id };
+    if (block.kind === 'text') yield block.citations.length > 0 ? { type: 'text-end', id: block.id, metadata: { provider: PROVIDER, citations: block.citations } } : { type: 'text-end', id: block.id };
     else if (block.kind === 'thinking') yield block.signature.length > 0 ? { type: 'reasoning-end', id: block.id, metadata: { provider: PROVIDER, signature: block.signature } } : { type: 'reasoning-end', id: block.id };
     else if (block.kind === 'redacted') yield { type: 'reasoning-end', id: block.id, metadata: { provider: PROVIDER, encrypted: block.data } };
     else if (block.kind === 'tool') yield { type: 'tool-call-end', id: block.id };
@@ -74,7 +75,7 @@ export async function* decodeAnthropicStream(chunks: AsyncIterable<Uint8Array | 
           const id = String(event.index);
           const block = event.content_block as { type: string; text?: unknown; thinking?: unknown; data?: unknown; id?: unknown; name?: unknown };
           if (block.type === 'text') {
-            open = { kind: 'text', id };
+            open = { kind: 'text', id, citations: citationsOf((block as { citations?: unknown }).citations) ?? [] };
             yield { type: 'text-start', id };
             if (typeof block.text === 'string' && block.text.length > 0) yield { type: 'text-delta', id, text: block.text };
           } else if (block.type === 'thinking') {
@@ -103,7 +104,11 @@ export async function* decodeAnthropicStream(chunks: AsyncIterable<Uint8Array | 
           else if (delta.type === 'thinking_delta' && block.kind === 'thinking' && typeof delta.thinking === 'string' && delta.thinking.length > 0) yield { type: 'reasoning-delta', id: block.id, text: delta.thinking };
           else if (delta.type === 'signature_delta' && block.kind === 'thinking' && typeof delta.signature === 'string') block.signature += delta.signature;
           else if (delta.type === 'input_json_delta' && block.kind === 'tool' && typeof delta.partial_json === 'string' && delta.partial_json.length > 0) yield { type: 'tool-call-delta', id: block.id, argumentsDelta: delta.partial_json };
-          else if (block.kind === 'provider') {
+          else if (delta.type === 'citations_delta' && block.kind === 'text') {
+            const citation = (delta as { citation?: unknown }).citation;
+            if (typeof citation === 'object' && citation !== null) block.citations.push(citation as Record<string, unknown>);
+            yield { type: 'provider-block-delta', id: block.id, delta: { ...event.delta } };
+          } else if (block.kind === 'provider') {
             if (delta.type === 'input_json_delta' && typeof delta.partial_json === 'string') block.json += delta.partial_json;
             yield { type: 'provider-block-delta', id: block.id, delta: { ...event.delta } };
           }

@@ -13,7 +13,10 @@ export function convertAnthropicMessage(message: AnthropicMessageResponse): Chat
   const parts: ResponsePart[] = [];
   for (const block of message.content) {
     const value = block as { type: string; text?: unknown; thinking?: unknown; signature?: unknown; data?: unknown; id?: unknown; name?: unknown; input?: unknown };
-    if (value.type === 'text' && typeof value.text === 'string') parts.push({ type: 'text', text: value.text });
+    if (value.type === 'text' && typeof value.text === 'string') {
+      const citations = citationsOf((value as { citations?: unknown }).citations);
+      parts.push(citations === undefined ? { type: 'text', text: value.text } : { type: 'text', text: value.text, metadata: { provider: PROVIDER, citations } });
+    }
     else if (value.type === 'thinking' && typeof value.thinking === 'string') {
       const signature = typeof value.signature === 'string' && value.signature.length > 0 ? value.signature : undefined;
       parts.push(signature === undefined ? { type: 'reasoning', text: value.thinking } : { type: 'reasoning', text: value.thinking, metadata: { provider: PROVIDER, signature } });
@@ -31,4 +34,11 @@ export function convertAnthropicMessage(message: AnthropicMessageResponse): Chat
   if (message.stop_reason !== undefined && message.stop_reason !== null) response.rawFinishReason = message.stop_reason;
   if (typeof message.stop_sequence === 'string') response.stopSequence = message.stop_sequence;
   return response;
+}
+
+/** A text block's `citations`, when it has any. */
+export function citationsOf(value: unknown): Record<string, unknown>[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const citations = value.filter((entry): entry is Record<string, unknown> => typeof entry === 'object' && entry !== null);
+  return citations.length > 0 ? citations : undefined;
 }

@@ -148,7 +148,8 @@ function convertPart(
 ): AnthropicBlock | undefined {
   switch (part.type) {
     case 'text':
-      return { type: 'text', text: part.text };
+      // Citations Anthropic gave a text go back with it.
+      return part.metadata?.provider === 'anthropic' && part.metadata.citations !== undefined ? { type: 'text', text: part.text, citations: part.metadata.citations } : { type: 'text', text: part.text };
     case 'image':
       if (role === 'system' || role === 'developer') throw new GatewayError('invalid_request', `${at}: ${where} takes images in user messages only`, { param: 'messages' });
       return { type: 'image', source: mediaSource(part) };
