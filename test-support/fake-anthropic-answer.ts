@@ -24,6 +24,8 @@ export interface FakeAnthropicUsage {
   output_tokens: number;
   cache_creation_input_tokens: number;
   cache_read_input_tokens: number;
+  /** Server tool calls the answer made (`web_search_requests`…), billed apart. */
+  server_tool_use?: Record<string, number>;
 }
 
 export interface FakeAnthropicAnswer {

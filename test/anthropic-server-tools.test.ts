@@ -33,6 +33,7 @@ const searchAnswer: FakeAnthropicAnswer = {
       citations: [{ type: 'web_search_result_location', url: 'https://example.com/llmux', title: 'llmux — a gateway', encrypted_index: 'Eo8BCioIAhgBIiQyYjQ0', cited_text: 'llmux is a gateway' }],
     },
   ],
+  usage: { server_tool_use: { web_search_requests: 1 } },
   writeBytes: 7,
 };
 
@@ -73,6 +74,8 @@ describe('server tools with an Anthropic upstream', () => {
     const upstream = anthropicMessageBody(searchAnswer, 'claude-sonnet-4-6', { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 });
     assert.deepEqual(message.content, upstream.content);
     assert.equal(message.stop_reason, 'end_turn');
+    // Web searches are billed apart from tokens; the client sees how many there were.
+    assert.deepEqual(message.usage.server_tool_use, { web_search_requests: 1 });
   });
 
   it('streams the server tool call and its result byte for byte as the upstream sent them (split mid-line and mid-character)', async () => {
@@ -87,6 +90,7 @@ describe('server tools with an Anthropic upstream', () => {
     const blocks = text.slice(text.indexOf('event: content_block_start'), text.indexOf('event: message_delta'));
     // The upstream's blocks exactly, without its ping (llmux sends its own while the upstream is silent).
     assert.equal(blocks, anthropicStreamBlocks(searchAnswer).filter((event) => !event.startsWith('event: ping')).join(''));
+    assert.match(text, /event: message_delta\ndata: \{"type":"message_delta","delta":\{"stop_reason":"end_turn","stop_sequence":null\},"usage":\{[^}]*"server_tool_use":\{"web_search_requests":1\}\}\}/);
   });
 
   it('the SDK\'s stream accumulates the same message as the unstreamed answer', async () => {

@@ -106,7 +106,7 @@ export class AnthropicStreamEncoder {
         const head = this.start() + this.closeOpen();
         this.ended = true;
         const stopReason = toAnthropicStopReason(event.finishReason, event.rawFinishReason, this.calledTools, event.stopSequence);
-        const usage = toAnthropicUsage(event.usage?.input ?? this.input, event.usage?.output.total ?? 0);
+        const usage = toAnthropicUsage(event.usage?.input ?? this.input, event.usage?.output.total ?? 0, event.usage?.serverToolRequests);
         return (
           head +
           'event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"' +
