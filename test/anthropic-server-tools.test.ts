@@ -115,7 +115,7 @@ describe('server tools with another upstream', () => {
     await assert.rejects(client.messages.create({ ...question, model: 'chat-model' }), (error: unknown) => {
       assert.ok(error instanceof Anthropic.BadRequestError);
       assert.equal(error.type, 'invalid_request_error');
-      assert.match(error.message, /tools\[0\]: 'web_search' is the anthropic server tool 'web_search_20250305'.*provider 'cerebras'/);
+      assert.match(error.message, /tools\[0\]: 'web_search' is the server tool 'web_search_20250305' of provider type anthropic.*provider 'cerebras'/);
       return true;
     });
   });
@@ -128,7 +128,7 @@ describe('server tools with another upstream', () => {
     ];
     await assert.rejects(client.messages.create({ model: 'chat-model', max_tokens: 100, messages: history }), (error: unknown) => {
       assert.ok(error instanceof Anthropic.BadRequestError);
-      assert.match(error.message, /'server_tool_use' block records a anthropic server tool.*provider 'cerebras'/);
+      assert.match(error.message, /'server_tool_use' block is from a server tool of provider type anthropic.*provider 'cerebras'/);
       return true;
     });
     assert.equal(cerebras.chatRequests().length, 0);

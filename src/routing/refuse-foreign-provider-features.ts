@@ -13,7 +13,7 @@ export function refuseForeignProviderFeatures(request: ChatRequest, provider: { 
     if (tool.provider === provider.type) continue;
     throw new GatewayError(
       'invalid_request',
-      `tools[${tool.index}]: '${tool.name}' is the ${tool.provider} server tool '${tool.type}', which only a provider of type ${tool.provider} can run; ${where} cannot`,
+      `tools[${tool.index}]: '${tool.name}' is the server tool '${tool.type}' of provider type ${tool.provider}, which only a provider of that type can run; ${where} cannot`,
       { param: `tools[${tool.index}]`, code: 'unsupported_tool', retryable: false },
     );
   }
@@ -22,7 +22,7 @@ export function refuseForeignProviderFeatures(request: ChatRequest, provider: { 
       if (part.type !== 'provider-block' || part.provider === provider.type) continue;
       throw new GatewayError(
         'invalid_request',
-        `messages: a '${part.block.type}' block records a ${part.provider} server tool; only a provider of type ${part.provider} can take it back, ${where} cannot`,
+        `messages: a '${part.block.type}' block is from a server tool of provider type ${part.provider}; only a provider of that type can take it back, ${where} cannot`,
         { param: 'messages', code: 'unsupported_content', retryable: false },
       );
     }
