@@ -128,7 +128,7 @@ describe('server tools with another upstream', () => {
     ];
     await assert.rejects(client.messages.create({ model: 'chat-model', max_tokens: 100, messages: history }), (error: unknown) => {
       assert.ok(error instanceof Anthropic.BadRequestError);
-      assert.match(error.message, /'server_tool_use' block is from a server tool of provider type anthropic.*provider 'cerebras'/);
+      assert.match(error.message, /'server_tool_use' block is in the format of provider type anthropic.*provider 'cerebras'/);
       return true;
     });
     assert.equal(cerebras.chatRequests().length, 0);
@@ -189,6 +189,20 @@ describe('tool results with blocks', () => {
     const { response } = await client.messages.create(request).withResponse();
     assert.equal(response.headers.get('x-llmux-degraded'), null);
     assert.deepEqual((upstreamBody().messages as unknown[])[2], request.messages[2]);
+  });
+
+  it('a search_result block in a tool result reaches an Anthropic upstream whole, and is refused for any other', async () => {
+    const searchResult = { type: 'search_result', source: 'https://example.com/kb/42', title: 'Timeouts', content: [{ type: 'text', text: 'Raise the timeout to 30 s.' }], citations: { enabled: true } };
+    const request = conversation('claude-sonnet-4-6');
+    const withSearch = { ...request, messages: [...request.messages.slice(0, 2), { role: 'user' as const, content: [{ type: 'tool_result' as const, tool_use_id: 'toolu_01Shot', content: [searchResult] }] }] } as Anthropic.MessageCreateParamsNonStreaming;
+    anthropic.queue({ blocks: [{ type: 'text', text: 'Raise it.' }] });
+    await client.messages.create(withSearch);
+    assert.deepEqual((upstreamBody().messages as unknown[])[2], withSearch.messages[2]);
+    await assert.rejects(client.messages.create({ ...withSearch, model: 'chat-model' }), (error: unknown) => {
+      assert.ok(error instanceof Anthropic.BadRequestError);
+      assert.match(error.message, /'search_result' block is in the format of provider type anthropic.*provider 'cerebras'/);
+      return true;
+    });
   });
 
   it('reach a chat-completions upstream as the text result and the image after it, declared', async () => {

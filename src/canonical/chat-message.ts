@@ -59,8 +59,11 @@ export interface ToolCallPart {
   metadata?: ProviderMetadata;
 }
 
-/** What a structured tool result may hold, in the order the client gave it. */
-export type ToolResultContentPart = TextPart | ImagePart | FilePart;
+/**
+ * What a structured tool result may hold, in the order the client gave it; a provider block there
+ * is one only its provider takes (Anthropic `search_result`).
+ */
+export type ToolResultContentPart = TextPart | ImagePart | FilePart | ProviderBlockPart;
 
 export interface ToolResultPart {
   type: 'tool-result';
@@ -102,7 +105,7 @@ export interface ChatMessage {
 
 /** A tool result's images and files, which providers that take only text in results must place or refuse. */
 export function toolResultMedia(part: ToolResultPart): (ImagePart | FilePart)[] {
-  return (part.parts ?? []).filter((inner): inner is ImagePart | FilePart => inner.type !== 'text');
+  return (part.parts ?? []).filter((inner): inner is ImagePart | FilePart => inner.type === 'image' || inner.type === 'file');
 }
 
 /** The text of a message's text parts, joined. */

@@ -3,7 +3,8 @@ import { GatewayError } from '../canonical/gateway-error.ts';
 
 /**
  * Refuses, with a 400 naming them, what only another provider type can act on: its server-side
- * tools (`providerTools`) and the blocks they left in the history (`provider-block` parts).
+ * tools (`providerTools`) and the blocks they left in the history (`provider-block` parts, also
+ * inside tool results).
  * Dropping either would change the answer (the model would lack a tool it was given, or results it
  * already saw), so neither is ever dropped quietly.
  */
@@ -18,11 +19,11 @@ export function refuseForeignProviderFeatures(request: ChatRequest, provider: { 
     );
   }
   for (const message of request.messages) {
-    for (const part of message.parts) {
+    for (const part of message.parts.flatMap((outer) => (outer.type === 'tool-result' ? (outer.parts ?? []) : [outer]))) {
       if (part.type !== 'provider-block' || part.provider === provider.type) continue;
       throw new GatewayError(
         'invalid_request',
-        `messages: a '${part.block.type}' block is from a server tool of provider type ${part.provider}; only a provider of that type can take it back, ${where} cannot`,
+        `messages: a '${part.block.type}' block is in the format of provider type ${part.provider} (its server tools and their results); only a provider of that type can take it, ${where} cannot`,
         { param: 'messages', code: 'unsupported_content', retryable: false },
       );
     }

@@ -214,7 +214,8 @@ function toolResultParts(content: { type: string; [key: string]: unknown }[], at
       for (const part of documentParts(block as Extract<AnthropicContentBlock, { type: 'document' }>, where)) {
         if (part.type === 'text' || part.type === 'image' || part.type === 'file') parts.push(part);
       }
-    } else throw refuse(where, `'${block.type}' blocks in a tool result cannot be passed on; send text, image or document blocks`);
+    } else if (block.type === 'search_result') parts.push({ type: 'provider-block', provider: 'anthropic', block: { ...block } });
+    else throw refuse(where, `'${block.type}' blocks in a tool result cannot be passed on; send text, image, document or search_result blocks`);
     if (parts.length === before + 1) markInner(block.cache_control, where, before);
   });
   return parts;

@@ -174,10 +174,11 @@ function convertPart(
   }
 }
 
-/** A block of a tool result's content: text, image, or a document. */
+/** A block of a tool result's content: text, image, a document, or one of Anthropic's own (`search_result`). */
 function resultBlock(part: ToolResultContentPart): AnthropicBlock {
   if (part.type === 'text') return { type: 'text', text: part.text };
   if (part.type === 'image') return { type: 'image', source: mediaSource(part) };
+  if (part.type === 'provider-block') return { ...part.block };
   return documentBlock(part);
 }
 
