@@ -205,6 +205,23 @@ describe('tool results with blocks', () => {
     });
   });
 
+  it('documents keep their citations and context for an Anthropic upstream, in user content and in tool results', async () => {
+    const document = { type: 'document', source: { type: 'text', media_type: 'text/plain', data: 'Timeouts default to 5 s.' }, title: 'Runbook', context: 'Internal runbook, 2026', citations: { enabled: true } };
+    const request = conversation('claude-sonnet-4-6');
+    const withDocuments = {
+      ...request,
+      messages: [
+        { role: 'user' as const, content: [document, { type: 'text', text: 'Screenshot example.com' }] },
+        request.messages[1],
+        { role: 'user' as const, content: [{ type: 'tool_result' as const, tool_use_id: 'toolu_01Shot', content: [{ type: 'text', text: 'See the runbook.' }, { ...document, cache_control: { type: 'ephemeral' } }] }] },
+      ],
+    } as Anthropic.MessageCreateParamsNonStreaming;
+    anthropic.queue({ blocks: [{ type: 'text', text: 'Raise it.' }] });
+    const { response } = await client.messages.create(withDocuments).withResponse();
+    assert.equal(response.headers.get('x-llmux-degraded'), null);
+    assert.deepEqual(upstreamBody().messages, withDocuments.messages);
+  });
+
   it('reach a chat-completions upstream as the text result and the image after it, declared', async () => {
     cerebras.answer({ text: 'It timed out.' });
     const { response } = await client.messages.create(conversation('chat-model')).withResponse();

@@ -14,12 +14,24 @@ export interface CacheBreakpoint {
   cacheControl: Record<string, unknown>;
 }
 
+/** A document's own fields (`citations`, `context`) at a canonical position, for an Anthropic upstream to put back. */
+export interface DocumentFields {
+  message: number;
+  part: number;
+  /** The block inside a tool result's content. */
+  block?: number;
+  fields: Record<string, unknown>;
+  /** Their wire paths, also in `anthropicOnly`. */
+  paths: string[];
+}
+
 export interface ConvertedMessages {
   messages: ChatMessage[];
   breakpoints: CacheBreakpoint[];
+  documentFields: DocumentFields[];
   /** Wire paths of every `cache_control`, for declaring it where the upstream cannot cache. */
   cachePaths: string[];
-  /** Block features kept only by an Anthropic upstream (document citations), by wire path. */
+  /** Block features kept only by an Anthropic upstream (a document's citations and context), by wire path. */
   anthropicOnly: string[];
 }
 
@@ -36,7 +48,7 @@ function refuse(where: string, message: string): GatewayError {
  * (`server_tool_use`, `web_search_tool_result`…) are kept whole for an Anthropic upstream.
  */
 export function convertAnthropicMessages(system: string | { text: string; cache_control?: unknown }[] | null | undefined, input: AnthropicMessage[]): ConvertedMessages {
-  const out: ConvertedMessages = { messages: [], breakpoints: [], cachePaths: [], anthropicOnly: [] };
+  const out: ConvertedMessages = { messages: [], breakpoints: [], documentFields: [], cachePaths: [], anthropicOnly: [] };
   const mark = (value: unknown, where: string, position: Omit<CacheBreakpoint, 'cacheControl'>) => {
     if (value === undefined || value === null || typeof value !== 'object') return;
     out.breakpoints.push({ ...position, cacheControl: value as Record<string, unknown> });
@@ -120,9 +132,11 @@ function convertUserTurn(blocks: AnthropicContentBlock[], where: string, toolNam
     pending.index = out.messages.length;
     out.messages.push(pending.message);
     for (const late of lateMarks.splice(0)) mark(late.value, late.where, { message: pending.index, part: late.part });
+    for (const late of lateFields.splice(0)) out.documentFields.push({ ...late, message: pending.index });
     pending = undefined;
   };
   const lateMarks: { value: unknown; where: string; part: number }[] = [];
+  const lateFields: Omit<DocumentFields, 'message'>[] = [];
 
   blocks.forEach((block, blockIndex) => {
     const at = `${where}.content[${blockIndex}]`;
@@ -134,7 +148,9 @@ function convertUserTurn(blocks: AnthropicContentBlock[], where: string, toolNam
       const result: ToolResultPart = { type: 'tool-result', toolCallId: block.tool_use_id, toolName: name, content: '' };
       if (typeof block.content === 'string') result.content = block.content;
       else if (block.content !== undefined) {
-        result.parts = toolResultParts(block.content, at, (value, where, inner) => mark(value, where, { message: index, part: 0, block: inner }));
+        result.parts = toolResultParts(block.content, at, out, (value, where, inner) => mark(value, where, { message: index, part: 0, block: inner }), (extras, inner) =>
+          out.documentFields.push({ ...extras, message: index, part: 0, block: inner }),
+        );
         result.content = result.parts.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('\n');
       }
       if (block.is_error === true) result.isError = true;
@@ -144,6 +160,8 @@ function convertUserTurn(blocks: AnthropicContentBlock[], where: string, toolNam
     }
     const target = userMessage().message;
     const parts = userPart(block, at, out);
+    const extras = block.type === 'document' ? documentExtras(block, at, out) : undefined;
+    if (extras !== undefined && parts.length === 1) lateFields.push({ ...extras, part: target.parts.length });
     const cacheControl = (block as { cache_control?: unknown }).cache_control;
     if (cacheControl !== undefined && cacheControl !== null) lateMarks.push({ value: cacheControl, where: at, part: target.parts.length + parts.length - 1 });
     target.parts.push(...parts);
@@ -158,7 +176,6 @@ function userPart(block: AnthropicContentBlock, at: string, out: ConvertedMessag
     case 'image':
       return [imagePart(block.source, at)];
     case 'document':
-      if (block.citations !== undefined && block.citations !== null) out.anthropicOnly.push(`${at}.citations`);
       return documentParts(block, at);
     case 'tool_use':
     case 'thinking':
@@ -169,6 +186,20 @@ function userPart(block: AnthropicContentBlock, at: string, out: ConvertedMessag
     default:
       return [serverBlock(block)];
   }
+}
+
+/**
+ * A document's `citations` and `context`, which only an Anthropic upstream reads: listed for the
+ * others to declare, and returned for an Anthropic upstream to get back on the block.
+ */
+function documentExtras(block: Extract<AnthropicContentBlock, { type: 'document' }>, at: string, out: ConvertedMessages): Omit<DocumentFields, 'message' | 'part' | 'block'> | undefined {
+  const fields: Record<string, unknown> = {};
+  if (block.citations !== undefined && block.citations !== null) fields.citations = block.citations;
+  if (block.context !== undefined && block.context !== null) fields.context = block.context;
+  const paths = Object.keys(fields).map((field) => `${at}.${field}`);
+  if (paths.length === 0) return undefined;
+  out.anthropicOnly.push(...paths);
+  return { fields, paths };
 }
 
 function imagePart(source: { type: string; [key: string]: unknown }, at: string): ImagePart {
@@ -203,7 +234,13 @@ function documentParts(block: Extract<AnthropicContentBlock, { type: 'document' 
 }
 
 /** A tool result's blocks in order: text, images and documents (each with its own `cache_control`). */
-function toolResultParts(content: { type: string; [key: string]: unknown }[], at: string, markInner: (value: unknown, where: string, block: number) => void): ToolResultContentPart[] {
+function toolResultParts(
+  content: { type: string; [key: string]: unknown }[],
+  at: string,
+  out: ConvertedMessages,
+  markInner: (value: unknown, where: string, block: number) => void,
+  placeFields: (extras: Omit<DocumentFields, 'message' | 'part' | 'block'>, block: number) => void,
+): ToolResultContentPart[] {
   const parts: ToolResultContentPart[] = [];
   content.forEach((block, index) => {
     const where = `${at}.content[${index}]`;
@@ -211,9 +248,12 @@ function toolResultParts(content: { type: string; [key: string]: unknown }[], at
     if (block.type === 'text' && typeof block.text === 'string') parts.push({ type: 'text', text: block.text });
     else if (block.type === 'image' && typeof block.source === 'object' && block.source !== null) parts.push(imagePart(block.source as { type: string }, where));
     else if (block.type === 'document' && typeof block.source === 'object' && block.source !== null) {
-      for (const part of documentParts(block as Extract<AnthropicContentBlock, { type: 'document' }>, where)) {
+      const document = block as Extract<AnthropicContentBlock, { type: 'document' }>;
+      for (const part of documentParts(document, where)) {
         if (part.type === 'text' || part.type === 'image' || part.type === 'file') parts.push(part);
       }
+      const extras = documentExtras(document, where, out);
+      if (extras !== undefined && parts.length === before + 1) placeFields(extras, before);
     } else if (block.type === 'search_result') parts.push({ type: 'provider-block', provider: 'anthropic', block: { ...block } });
     else throw refuse(where, `'${block.type}' blocks in a tool result cannot be passed on; send text, image, document or search_result blocks`);
     if (parts.length === before + 1) markInner(block.cache_control, where, before);

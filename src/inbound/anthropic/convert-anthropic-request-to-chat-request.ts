@@ -15,14 +15,15 @@ import { convertAnthropicMessages } from './convert-anthropic-messages.ts';
 
 /**
  * What only an Anthropic upstream can use, under `providerOptions.anthropic`: the client's
- * `thinking` as sent (adaptive thinking has no canonical twin), its `anthropic-beta` flags, and its
- * `cache_control` breakpoints by canonical position. Other providers never read it; the
+ * `thinking` as sent (adaptive thinking has no canonical twin), its `anthropic-beta` flags, its
+ * `cache_control` breakpoints and its documents' `citations` and `context` by canonical position. Other providers never read it; the
  * breakpoints are also listed in `unmappedFields.cache_control` so those providers declare them.
  */
 export interface AnthropicProviderOptions {
   thinking?: AnthropicThinking;
   betas?: string[];
   cacheControl?: ReturnType<typeof convertAnthropicMessages>['breakpoints'];
+  blockFields?: ReturnType<typeof convertAnthropicMessages>['documentFields'];
 }
 
 const EFFORTS: Record<string, ReasoningEffort> = { low: 'low', medium: 'medium', high: 'high', max: 'max', xhigh: 'max' };
@@ -87,6 +88,7 @@ export function convertAnthropicRequestToChatRequest(body: AnthropicMessagesRequ
     unmapped.cache_control = converted.cachePaths;
   }
   for (const path of converted.anthropicOnly) unmapped[path] = true;
+  if (converted.documentFields.length > 0) anthropic.blockFields = converted.documentFields;
   const betas = betaFlags(headers['anthropic-beta']);
   if (betas.length > 0) anthropic.betas = betas;
   if (Object.keys(unmapped).length > 0) request.unmappedFields = unmapped;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /**
  * `providerOptions.anthropic`: what an Anthropic client sent that only an Anthropic upstream can
- * use — its `thinking` as sent, its `anthropic-beta` flags, and its `cache_control` breakpoints by
+ * use — its `thinking` as sent, its `anthropic-beta` flags, its documents' `citations` and `context`, and its `cache_control` breakpoints by
  * canonical position (message, part and block inside a tool result, or tool). Validated here, the only reader.
  */
 export const anthropicProviderOptionsSchema = z.looseObject({
@@ -17,6 +17,18 @@ export const anthropicProviderOptionsSchema = z.looseObject({
         block: z.number().int().optional(),
         tool: z.number().int().optional(),
         cacheControl: z.record(z.string(), z.unknown()),
+      }),
+    )
+    .optional(),
+  /** A document's own fields (`citations`, `context`) by canonical position, with the client's wire paths of them. */
+  blockFields: z
+    .array(
+      z.object({
+        message: z.number().int(),
+        part: z.number().int(),
+        block: z.number().int().optional(),
+        fields: z.record(z.string(), z.unknown()),
+        paths: z.array(z.string()),
       }),
     )
     .optional(),
