@@ -16,8 +16,9 @@ import { convertAnthropicMessages } from './convert-anthropic-messages.ts';
 /**
  * What only an Anthropic upstream can use, under `providerOptions.anthropic`: the client's
  * `thinking` as sent (adaptive thinking has no canonical twin), its `anthropic-beta` flags, its
- * `cache_control` breakpoints and its documents' `citations` and `context` by canonical position. Other providers never read it; the
- * breakpoints are also listed in `unmappedFields.cache_control` so those providers declare them.
+ * `cache_control` breakpoints and its documents' `citations` and `context` by canonical position.
+ * Other providers never read it; the breakpoints are also listed in `unmappedFields.cache_control`
+ * and the document fields by wire path, so those providers declare them.
  */
 export interface AnthropicProviderOptions {
   thinking?: AnthropicThinking;
