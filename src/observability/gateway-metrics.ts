@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { KeyHeadroom } from '../providers/shared/key-headroom.ts';
+import type { ProviderKeyHeadroom } from './provider-key-headroom.ts';
 import { keyCooldownEvents } from './key-cooldown-events.ts';
 import type { RequestOutcome } from './request-outcome.ts';
 
@@ -12,12 +13,6 @@ const TOKEN_KINDS = [
   ['output', (o: RequestOutcome) => o.usage?.output.total],
   ['reasoning', (o: RequestOutcome) => o.usage?.output.reasoning],
 ] as const;
-
-/** A provider's keys' rate-limit headroom, as its adapter reports it (`keyHeadroom()`). */
-export interface ProviderKeyHeadroom {
-  provider: string;
-  keys: KeyHeadroom[];
-}
 
 /**
  * llmux's Prometheus metrics (prom-client, a registry of its own), fed from request outcomes.

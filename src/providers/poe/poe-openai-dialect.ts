@@ -82,7 +82,7 @@ export function dropIgnoredFields(body: OpenAICompatibleRequestBody, drop: (fiel
  * name for them) or `provider_options.poe.parameters` — go top-level, where Poe's OpenAI-compatible
  * API reads them. One that would replace a field llmux sets (`model`, `messages`, …) is not sent.
  */
-export function addBotParameters(body: OpenAICompatibleRequestBody, request: ChatRequest, drop: (field: string, reason: string) => void): OpenAICompatibleRequestBody {
+function addBotParameters(body: OpenAICompatibleRequestBody, request: ChatRequest, drop: (field: string, reason: string) => void): OpenAICompatibleRequestBody {
   const given = body['parameters'];
   delete body['parameters'];
   const fromOptions = request.providerOptions?.['poe']?.['parameters'];
