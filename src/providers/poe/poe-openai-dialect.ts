@@ -35,7 +35,7 @@ const IGNORED_FIELDS = [
 const DOCUMENTED_BOT_PARAMETERS = new Set(['aspect', 'quality', 'web_search', 'thinking_level', 'thinking_budget']);
 
 const UNKNOWN_FIELD_REASON =
-  "Poe's OpenAI-compatible API does not take it, and it is not a custom bot parameter Poe documents (send it inside `parameters` to pass it to the bot as one)";
+  "Poe's OpenAI-compatible API does not take it, and it is not a custom bot parameter Poe documents (send it inside `parameters` to pass it to the bot as one, or list it in the provider's pass_through_fields)";
 
 /**
  * Poe's OpenAI-compatible API as a dialect of the generic adapter: its default base URL,
