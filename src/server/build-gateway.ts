@@ -67,7 +67,7 @@ export async function buildGateway(config: GatewayConfig, log: FastifyBaseLogger
   const { state } = options;
   // Stored responses live in the state database (written off the request path); without one, in memory.
   const retentionMs = parseDuration(config.responses.retention) ?? DEFAULT_RESPONSE_RETENTION.maxAgeMs;
-  const responses = state === undefined ? new MemoryResponseStore({ maxAgeMs: retentionMs }) : new WriteBehindResponseStore({ store: state.responses, maxAgeMs: retentionMs, log });
+  const writeBehind = state === undefined ? undefined : new WriteBehindResponseStore({ store: state.responses, maxAgeMs: retentionMs, log });
   const storedKeys = state === undefined ? undefined : new StoredKeyDirectory(state.keys, log);
   await storedKeys?.start();
   const services: GatewayServices = {
@@ -78,7 +78,7 @@ export async function buildGateway(config: GatewayConfig, log: FastifyBaseLogger
     rateLimiter,
     outcomes,
     cors: new CorsPolicy(config.cors.origins, options.ollamaOrigins),
-    responses,
+    responses: writeBehind ?? new MemoryResponseStore({ maxAgeMs: retentionMs }),
     log,
     prices: new PriceTable(config.prices, (providerId, model) => {
       const listed = catalog.find(providerId, model);
@@ -129,7 +129,7 @@ export async function buildGateway(config: GatewayConfig, log: FastifyBaseLogger
       storedKeys?.stop();
       services.metrics?.close();
       await services.usage?.close();
-      if (responses instanceof WriteBehindResponseStore) await responses.close();
+      await writeBehind?.close();
       await tracer?.close();
       await Promise.allSettled(providers.map((provider) => provider.close()));
     },
