@@ -85,6 +85,14 @@ const answers: Record<string, ChatResponse> = {
     finishReason: 'length',
   },
   'text cut by the length limit': { parts: [{ type: 'text', text: 'Once upon' }], finishReason: 'length', usage },
+  'a provider block between texts': {
+    parts: [
+      { type: 'text', text: 'Searching.' },
+      { type: 'provider-block', provider: 'anthropic', block: { type: 'server_tool_use', id: 'srv_1', name: 'web_search', input: {} } },
+      { type: 'text', text: 'Found.' },
+    ],
+    finishReason: 'stop',
+  },
   'a content filter stop': { parts: [{ type: 'tool-call', id: 'c', name: 'f', arguments: '{}' }], finishReason: 'content-filter' },
 };
 

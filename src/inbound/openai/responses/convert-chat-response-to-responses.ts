@@ -100,6 +100,13 @@ export function convertChatResponseToResponses(response: ChatResponse, envelope:
         message().text += separator + fileAsMarkdown(part);
         break;
       }
+      case 'provider-block':
+        // As in the stream: it ends the open block, and the Responses API has no item for it.
+        closeBlock();
+        break;
+      default:
+        // A new kind of part must be given its place here, as the stream encoder gives its events one.
+        part satisfies never;
     }
   }
   closeBlock();
