@@ -78,7 +78,7 @@ async function createResponse(request: FastifyRequest, reply: FastifyReply, serv
   const context = request.llmux.dispatch;
   if (chatRequest.stream) {
     const routed = await services.dispatcher.stream(chatRequest, context);
-    await writeStreamResponse(request, reply, SSE_CONTENT_TYPE, encodeResponsesStream(encoder, routed.events, save));
+    await writeStreamResponse(request, reply, SSE_CONTENT_TYPE, encodeResponsesStream(encoder, routed.batches, save));
     return reply;
   }
   const { response } = await services.dispatcher.complete(chatRequest, context);
