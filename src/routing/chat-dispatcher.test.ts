@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import type { ChatRequest } from '../canonical/chat-request.ts';
 import type { ChatStreamEvent } from '../canonical/chat-stream-event.ts';
 import { GatewayError } from '../canonical/gateway-error.ts';
+import { batchedChatStream } from '../canonical/chat-event-batches.ts';
 import { createLogger } from '../observability/create-logger.ts';
 import { ScriptedProvider, textScript } from '../../test-support/scripted-provider.ts';
 import { ChatDispatcher, type DispatchContext } from './chat-dispatcher.ts';
@@ -195,5 +196,22 @@ describe('ChatDispatcher', () => {
     controller.abort();
     await assert.rejects(dispatcher.stream(request, context({ signal: controller.signal })), /canceled/);
     assert.equal(provider.requests.length, 0);
+  });
+
+  it('keeps a provider’s batches (one per upstream network chunk) whole, the held opening with the first output', async () => {
+    const provider = new ScriptedProvider('a');
+    provider.streamChat = async () =>
+      batchedChatStream(async function* () {
+        yield [{ type: 'response-start', id: 'r' }];
+        yield [{ type: 'text-start', id: 't' }, { type: 'text-delta', id: 't', text: 'a' }, { type: 'text-delta', id: 't', text: 'b' }];
+        yield [{ type: 'text-delta', id: 't', text: 'c' }, { type: 'text-end', id: 't' }, { type: 'finish', finishReason: 'stop', usage: { input: { total: 1 }, output: { total: 3 }, source: 'upstream' } }, { type: 'text-delta', id: 't', text: 'never' }];
+      });
+    const routed = await setup([provider], ['a/x']).stream(request, context());
+    const batches: string[][] = [];
+    for await (const batch of routed.batches) batches.push(batch.map((event) => (event.type === 'text-delta' ? event.text : event.type)));
+    assert.deepEqual(batches, [
+      ['response-start', 'text-start', 'a', 'b'],
+      ['c', 'text-end', 'finish'],
+    ]);
   });
 });

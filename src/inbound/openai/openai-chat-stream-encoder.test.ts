@@ -149,3 +149,24 @@ describe('OpenAIChatStreamEncoder', () => {
     assert.equal(encoder.encode({ type: 'response-start', id: 'late' }), '');
   });
 });
+
+describe('encodeOpenAIChatStream', () => {
+  it('turns each batch (one upstream network chunk) into one string, the same bytes as event by event', async () => {
+    const events: ChatStreamEvent[] = [
+      start,
+      { type: 'text-start', id: 't' },
+      { type: 'text-delta', id: 't', text: 'Hel' },
+      { type: 'text-delta', id: 't', text: 'lo' },
+      { type: 'text-end', id: 't' },
+      { type: 'finish', finishReason: 'stop' },
+    ];
+    async function* batches(): AsyncGenerator<ChatStreamEvent[]> {
+      yield events.slice(0, 3);
+      yield events.slice(3);
+    }
+    const writes: string[] = [];
+    for await (const chunk of encodeOpenAIChatStream(batches(), { model: 'my-model', includeUsage: false })) writes.push(chunk);
+    assert.deepEqual(writes, [ROLE + PREFIX + '{"content":"Hel"}' + SUFFIX, PREFIX + '{"content":"lo"}' + SUFFIX + PREFIX + '{},"logprobs":null,"finish_reason":"stop"}]}\n\n' + 'data: [DONE]\n\n']);
+    assert.equal(writes.join(''), await encode(events));
+  });
+});
