@@ -16,6 +16,7 @@ import { mapOpenAICompatibleLogprobs } from './map-openai-compatible-logprobs.ts
 import { mapOpenAICompatibleUsage } from './map-openai-compatible-usage.ts';
 import type { OpenAICompatibleDialect } from './openai-compatible-dialect.ts';
 import { openAICompatibleChunkSchema, type OpenAICompatibleChunk } from './openai-compatible-response-schemas.ts';
+import { isPlainDeltaChunk } from './is-plain-delta-chunk.ts';
 import { OpenAICompatibleToolCallAssembler } from './openai-compatible-tool-call-assembler.ts';
 import { ThinkTagSplitter } from './think-tag-splitter.ts';
 
@@ -131,12 +132,16 @@ export class OpenAICompatibleStreamDecoder implements ChatStreamDecoder {
       push(out, builder.error(mapOpenAICompatibleStreamError(payload)));
       return;
     }
-    const parsed = openAICompatibleChunkSchema.safeParse(payload);
-    if (!parsed.success) {
-      push(out, builder.error(new GatewayError('upstream', `the upstream sent a stream chunk llmux cannot read: ${shorten(data)}`)));
-      return;
+    let chunk: OpenAICompatibleChunk;
+    if (isPlainDeltaChunk(payload)) chunk = payload;
+    else {
+      const parsed = openAICompatibleChunkSchema.safeParse(payload);
+      if (!parsed.success) {
+        push(out, builder.error(new GatewayError('upstream', `the upstream sent a stream chunk llmux cannot read: ${shorten(data)}`)));
+        return;
+      }
+      chunk = parsed.data;
     }
-    const chunk = parsed.data;
     if (!this.started) {
       this.started = true;
       push(out, builder.start(responseStart(chunk, this.degraded)));
