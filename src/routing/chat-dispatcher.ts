@@ -16,6 +16,7 @@ import { measureChatStream, measuredTiming } from './measure-chat-stream.ts';
 import type { ModelRouter, ResolvedModel, RouteTarget } from './model-router.ts';
 import { ReasoningStateRecorder } from './reasoning-state-recorder.ts';
 import { reattachReasoningState } from './reattach-reasoning-state.ts';
+import { refuseForeignProviderFeatures } from './refuse-foreign-provider-features.ts';
 import { DEFAULT_RETRY_POLICY, retryDelayMs, waitBeforeRetry, type RetryPolicy } from './retry-policy.ts';
 
 /** Per-request bookkeeping shared with the server: time spent waiting on upstreams. */
@@ -135,6 +136,7 @@ export class ChatDispatcher {
 
   /** The request as one target gets it: its model id, and the provider state it needs back. */
   private upstreamRequest(request: ChatRequest, target: RouteTarget, stream: boolean): ChatRequest {
+    refuseForeignProviderFeatures(request, target.provider);
     const messages = reattachReasoningState(request.messages, this.reasoningState, target.provider.type, target.upstreamModel);
     return { ...request, messages, model: target.upstreamModel, stream };
   }

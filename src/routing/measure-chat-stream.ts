@@ -102,6 +102,9 @@ function observeBatch(batch: readonly ChatStreamEvent[], state: MeasureState, re
       case 'tool-call-delta':
         state.output.append(event.argumentsDelta);
         break;
+      case 'provider-block-start':
+        state.firstOutputAt ??= performance.now();
+        break;
       case 'input-usage':
         state.reportedInput = event.input;
         break;

@@ -18,6 +18,8 @@ export function isPlainDeltaChunk(payload: unknown): payload is OpenAICompatible
   const choice: unknown = choices[0];
   if (!isRecord(choice)) return false;
   if (!optional(choice['index'], 'number') || !optional(choice['finish_reason'], 'string') || choice['logprobs'] != null) return false;
+  const stopReason = choice['stop_reason'];
+  if (stopReason != null && typeof stopReason !== 'string' && typeof stopReason !== 'number') return false;
   const delta = choice['delta'];
   if (delta == null) return true;
   if (!isRecord(delta)) return false;

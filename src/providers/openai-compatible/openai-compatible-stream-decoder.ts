@@ -7,7 +7,7 @@ import type { SseEvent } from '../../wire/sse-decoder.ts';
 import { SseParser } from '../../wire/sse-parser.ts';
 import type { ChatStreamDecoder } from '../shared/chat-stream-decoder.ts';
 import { mapTransportError } from '../shared/map-transport-error.ts';
-import { ChatStreamBuilder } from '../chat-stream-builder.ts';
+import { ChatStreamBuilder, type FinishDetails } from '../chat-stream-builder.ts';
 import { contentText } from './content-text.ts';
 import { mapOpenAICompatibleStreamError } from './map-openai-compatible-error.ts';
 import { mapOpenAICompatibleFinishReason } from './map-openai-compatible-finish-reason.ts';
@@ -50,6 +50,7 @@ export class OpenAICompatibleStreamDecoder implements ChatStreamDecoder {
   private readonly heldLogprobs: TokenLogprob[] = [];
   private started = false;
   private rawFinish: string | undefined;
+  private stopSequence: string | undefined;
   private usage: Usage | undefined;
   private timing: Timing | undefined;
   private sawDone = false;
@@ -173,6 +174,7 @@ export class OpenAICompatibleStreamDecoder implements ChatStreamDecoder {
         }
       }
       if (choice.finish_reason) this.rawFinish = choice.finish_reason;
+      if (typeof choice.stop_reason === 'string') this.stopSequence = choice.stop_reason;
     }
     this.usage = mapOpenAICompatibleUsage(chunk.usage) ?? this.usage;
     const extras = this.dialect.decodeExtra(chunk);
@@ -204,8 +206,9 @@ export class OpenAICompatibleStreamDecoder implements ChatStreamDecoder {
     }
     const madeToolCalls = this.toolCalls.count > 0;
     const finishReason = rawFinish === undefined ? (madeToolCalls ? 'tool-calls' : 'stop') : mapOpenAICompatibleFinishReason(rawFinish, madeToolCalls);
-    const details: { raw?: string; usage?: Usage; timing?: Timing } = {};
+    const details: FinishDetails = {};
     if (rawFinish !== undefined) details.raw = rawFinish;
+    if (rawFinish === 'stop' && this.stopSequence !== undefined) details.stopSequence = this.stopSequence;
     if (this.usage !== undefined) details.usage = this.usage;
     if (this.timing !== undefined) details.timing = this.timing;
     push(out, builder.finish(finishReason, details));
