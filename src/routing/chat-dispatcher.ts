@@ -104,7 +104,8 @@ export class ChatDispatcher {
     });
   }
 
-  async embed(request: EmbeddingRequest, context: DispatchContext): Promise<{ response: EmbeddingResponse; target: RouteTarget }> {
+  /** `model` is the name that answered (the default's when `default_model` stood in: see answeredModel). */
+  async embed(request: EmbeddingRequest, context: DispatchContext): Promise<{ response: EmbeddingResponse; target: RouteTarget; model: ResolvedModel }> {
     const model = await this.resolve(request.model, context);
     return this.withFallback(model, context, async (target, attempt) => {
       const embed = target.provider.embed?.bind(target.provider);
@@ -114,11 +115,11 @@ export class ChatDispatcher {
           retryable: false,
         });
       }
-      return this.timed(context, attempt, async () => ({ response: await embed({ ...request, model: target.upstreamModel }, context), target }));
+      return this.timed(context, attempt, async () => ({ response: await embed({ ...request, model: target.upstreamModel }, context), target, model }));
     });
   }
 
-  async generateImages(request: ImageGenerationRequest, context: DispatchContext): Promise<{ response: ImageGenerationResponse; target: RouteTarget }> {
+  async generateImages(request: ImageGenerationRequest, context: DispatchContext): Promise<{ response: ImageGenerationResponse; target: RouteTarget; model: ResolvedModel }> {
     const model = await this.resolve(request.model, context);
     return this.withFallback(model, context, async (target, attempt) => {
       const generate = target.provider.generateImages?.bind(target.provider);
@@ -130,7 +131,7 @@ export class ChatDispatcher {
       }
       const response = await this.timed(context, attempt, () => generate({ ...request, model: target.upstreamModel }, context));
       if (response.degraded !== undefined) declareDegraded(context, target, response.degraded);
-      return { response, target };
+      return { response, target, model };
     });
   }
 

@@ -290,7 +290,7 @@ function addUnmappedFields(
     } else if (passThroughFields.has(field) || dialect.acceptExtraField(field, value)) {
       body[field] = value;
     } else {
-      degraded.push({ field, reason: "this upstream does not take it (list it in the provider's pass_through_fields to send it)" });
+      degraded.push({ field, reason: dialect.unknownFieldReason });
     }
   }
 }
