@@ -35,8 +35,10 @@ describe('streamed answers: one client write per upstream network chunk', () => 
       response.end(SECOND);
     });
     gateway = await startTestGateway({ providers: [{ id: 'local', type: 'openai-compatible', base_url: `${upstream.baseUrl}/up/v1`, api_key: 'sk-local' }] });
+    const port = Number(new URL(gateway.baseUrl).port);
     ServerResponse.prototype.write = function (this: ServerResponse, chunk: unknown, ...rest: unknown[]) {
-      if (['/v1/chat/completions', '/api/chat', '/v1/messages', '/v1/responses'].includes(this.req.url ?? '')) {
+      // Only this file's gateway: other test files may run in the same process.
+      if (this.req.socket?.localPort === port && ['/v1/chat/completions', '/api/chat', '/v1/messages', '/v1/responses'].includes(this.req.url ?? '')) {
         writes.push(String(chunk));
         firstWritten();
       }
