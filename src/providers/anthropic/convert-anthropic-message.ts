@@ -36,7 +36,7 @@ export function convertAnthropicMessage(message: AnthropicMessageResponse): Chat
   return response;
 }
 
-/** A text block's `citations`, when it has any. */
+/** A text block's `citations`, when the block carries them. */
 export function citationsOf(value: unknown): Record<string, unknown>[] | undefined {
   if (!Array.isArray(value)) return undefined;
   const citations = value.filter((entry): entry is Record<string, unknown> => typeof entry === 'object' && entry !== null);
