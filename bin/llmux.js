@@ -5,9 +5,10 @@ import { fileURLToPath } from 'node:url';
 import { ensureBuilt } from '../scripts/ensure-built.js';
 
 const [major, minor] = process.versions.node.split('.').map(Number);
-if (major < 22 || (major === 22 && minor < 12)) {
+// undici 8 (the upstream HTTP client) supports Node 22.19 and newer (its `engines`).
+if (major < 22 || (major === 22 && minor < 19)) {
   process.stderr.write(
-    `llmux needs Node.js 22.12 or newer; this is ${process.version}.\n` +
+    `llmux needs Node.js 22.19 or newer; this is ${process.version}.\n` +
       'From the llmux checkout, run it as `npm start -- ARGS` or `npx llmux ARGS`: both use the Node 24 that `npm install` put in node_modules.\n',
   );
   process.exit(1);

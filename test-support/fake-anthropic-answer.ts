@@ -9,16 +9,23 @@
 import { createHash } from 'node:crypto';
 
 export type FakeAnthropicBlock =
-  | { type: 'text'; text: string }
+  /** `citations`: where the text's claims come from (web search results, document locations); streamed as `citations_delta`s. */
+  | { type: 'text'; text: string; citations?: Record<string, unknown>[] }
   | { type: 'thinking'; thinking: string; signature?: string }
   | { type: 'redacted_thinking'; data: string }
-  | { type: 'tool_use'; name: string; input: Record<string, unknown>; id?: string };
+  | { type: 'tool_use'; name: string; input: Record<string, unknown>; id?: string }
+  /** A call of one of Anthropic's server tools (web_search, code_execution…), streamed like a tool call. */
+  | { type: 'server_tool_use'; name: string; input: Record<string, unknown>; id: string }
+  /** A server tool's result (`web_search_tool_result`…): sent whole in its `content_block_start`. */
+  | { type: `${string}_tool_result`; tool_use_id: string; content: unknown };
 
 export interface FakeAnthropicUsage {
   input_tokens: number;
   output_tokens: number;
   cache_creation_input_tokens: number;
   cache_read_input_tokens: number;
+  /** Server tool calls the answer made (`web_search_requests`…), billed apart. */
+  server_tool_use?: Record<string, number>;
 }
 
 export interface FakeAnthropicAnswer {
@@ -73,7 +80,7 @@ export function outputTokensOf(answer: FakeAnthropicAnswer): number {
     if (block.type === 'text') count += textPieces(block.text).length;
     else if (block.type === 'thinking') count += textPieces(block.thinking).length;
     else if (block.type === 'redacted_thinking') count += 8;
-    else count += fragments(JSON.stringify(block.input), 8).length + 1;
+    else if ('input' in block) count += fragments(JSON.stringify(block.input), 8).length + 1;
   }
   return Math.max(1, count);
 }
@@ -82,13 +89,17 @@ export function outputTokensOf(answer: FakeAnthropicAnswer): number {
 function finalBlock(block: FakeAnthropicBlock, index: number): Record<string, unknown> {
   switch (block.type) {
     case 'text':
-      return { type: 'text', text: block.text };
+      return block.citations === undefined ? { type: 'text', text: block.text } : { type: 'text', text: block.text, citations: block.citations };
     case 'thinking':
       return { type: 'thinking', thinking: block.thinking, signature: block.signature ?? fakeThinkingSignature(block.thinking) };
     case 'redacted_thinking':
       return { type: 'redacted_thinking', data: block.data };
     case 'tool_use':
       return { type: 'tool_use', id: toolUseId(block, index), name: block.name, input: block.input };
+    case 'server_tool_use':
+      return { type: 'server_tool_use', id: block.id, name: block.name, input: block.input };
+    default:
+      return { ...block };
   }
 }
 
@@ -128,6 +139,7 @@ export function anthropicStreamBlocks(answer: FakeAnthropicAnswer): string[] {
     switch (block.type) {
       case 'text':
         start({ type: 'text', text: '' });
+        for (const citation of block.citations ?? []) delta({ type: 'citations_delta', citation });
         for (const piece of textPieces(block.text)) delta({ type: 'text_delta', text: piece });
         break;
       case 'thinking':
@@ -139,11 +151,14 @@ export function anthropicStreamBlocks(answer: FakeAnthropicAnswer): string[] {
         start({ type: 'redacted_thinking', data: block.data });
         break;
       case 'tool_use':
-        start({ type: 'tool_use', id: toolUseId(block, index), name: block.name, input: {} });
+      case 'server_tool_use':
+        start({ type: block.type, id: block.type === 'tool_use' ? toolUseId(block, index) : block.id, name: block.name, input: {} });
         // The API opens with an empty fragment, then the JSON text in pieces that split keys and values.
         delta({ type: 'input_json_delta', partial_json: '' });
         for (const part of fragments(JSON.stringify(block.input), 8)) delta({ type: 'input_json_delta', partial_json: part });
         break;
+      default:
+        start(finalBlock(block, index));
     }
     events.push(sseEvent({ type: 'content_block_stop', index }));
   });

@@ -68,17 +68,17 @@ function checkSequence(text: string): { type: string; [key: string]: unknown }[]
 }
 
 /**
- * The messages as llmux passes them on: a tool result's text blocks arrive as one text, and
- * `is_error: false` (the default) is left out — the same result, in the Messages API's shorter form.
+ * The messages as llmux passes them on: tool results keep their blocks (text, images, each block's
+ * cache_control); only `is_error: false` (the default) is left out — the same result, in the
+ * Messages API's shorter form.
  */
 function asCanonicalCarriesThem(messages: SessionStep['body']['messages']): unknown[] {
   return messages.map((message) => {
     if (!Array.isArray(message.content)) return message;
     const content = (message.content as Record<string, unknown>[]).map((block) => {
       if (block.type !== 'tool_result') return block;
-      const { is_error: isError, content: result, ...rest } = block;
-      const text = Array.isArray(result) ? (result as { text: string }[]).map((part) => part.text).join('\n') : result;
-      return isError === true ? { ...rest, content: text, is_error: true } : { ...rest, content: text };
+      const { is_error: isError, ...rest } = block;
+      return isError === true ? { ...rest, is_error: true } : rest;
     });
     return { ...message, content };
   });

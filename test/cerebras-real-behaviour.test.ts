@@ -83,6 +83,36 @@ describe('Cerebras budgets and keys', () => {
     assert.deepEqual([await chat(), await chat(), await chat(), await chat()], [200, 200, 200, 200]);
     assert.deepEqual(keysUsed(), ['key-a', 'key-b', 'key-a', 'key-b']);
   });
+
+  it('exports what each key has left to /metrics (labelled by position, never the key) and to /admin/models', async () => {
+    cerebras.budget('csk-first-secret', { tokensPerMinute: 100_000, requestsPerDay: 50 }).budget('csk-second-secret', { tokensPerMinute: 200_000, requestsPerDay: 10 });
+    await start({ api_key: 'csk-first-secret', api_keys: ['csk-second-secret'] });
+    const metricsBefore = await (await fetch(`${gateway?.baseUrl}/metrics`)).text();
+    assert.doesNotMatch(metricsBefore, /llmux_provider_key_tokens_remaining\{/, 'nothing is known before the first answer');
+    const sentAt = Date.now();
+    assert.deepEqual([await chat(), await chat()], [200, 200]);
+    const answeredAt = Date.now();
+    // Each request reserved 8192 output tokens plus 8 of prompt (the fake's count) and one request.
+    const metrics = await (await fetch(`${gateway?.baseUrl}/metrics`)).text();
+    assert.match(metrics, /\nllmux_provider_key_tokens_remaining\{provider="cerebras",key="#1"\} 91800\n/);
+    assert.match(metrics, /\nllmux_provider_key_tokens_remaining\{provider="cerebras",key="#2"\} 191800\n/);
+    assert.match(metrics, /\nllmux_provider_key_requests_remaining\{provider="cerebras",key="#1"\} 49\n/);
+    assert.match(metrics, /\nllmux_provider_key_requests_remaining\{provider="cerebras",key="#2"\} 9\n/);
+    const reset = Number(/\nllmux_provider_key_tokens_reset_timestamp_seconds\{provider="cerebras",key="#1"\} ([\d.e+]+)\n/.exec(metrics)?.[1]);
+    assert.ok(reset >= (sentAt + 49_500) / 1000 && reset <= (answeredAt + 49_500) / 1000, `tokens reset 49.5 s after the answer: ${reset}`);
+    assert.match(metrics, /\nllmux_provider_key_requests_reset_timestamp_seconds\{provider="cerebras",key="#2"\} [\d.e+]+\n/);
+    assert.doesNotMatch(metrics, /secret/);
+
+    const overview = (await (await fetch(`${gateway?.baseUrl}/admin/models`)).json()) as { providers: { id: string; headroom: { key: string; tokensLeft?: number; requestsLeft?: number }[] }[] };
+    const headroom = overview.providers.find((provider) => provider.id === 'cerebras')?.headroom;
+    assert.deepEqual(
+      headroom?.map((key) => [key.key, key.tokensLeft, key.requestsLeft]),
+      [
+        ['#1 …cret', 91_800, 49],
+        ['#2 …cret', 191_800, 9],
+      ],
+    );
+  });
 });
 
 describe('Cerebras reasoning efforts per model family', () => {

@@ -139,7 +139,7 @@ describe("the openai SDK and ollama-js against llmux serving Poe's OpenAI-compat
     assert.equal(poe.openaiCalls.length, 2);
     const body = poe.openaiCalls[0]?.body ?? {};
     assert.equal(body['stream'], undefined);
-    assert.equal('aspect' in body, false, 'no custom parameters on the OpenAI-compatible API');
+    assert.equal(body['aspect'], '16:9', 'custom bot parameters go top-level, as the OpenAI SDK sends extra_body');
     assert.deepEqual(body['messages'], [{ role: 'user', content: 'a fox --aspect 16:9' }]);
     const inline = await openai.images.generate({ model: 'GPT-Image-1', prompt: 'a fox', response_format: 'b64_json' });
     assert.equal(inline.data?.[0]?.b64_json, PNG.toString('base64'));

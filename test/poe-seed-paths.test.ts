@@ -101,14 +101,38 @@ describe('Poe seed paths', () => {
     assert.equal(message?.content, 'a fox --aspect 16:9');
   });
 
-  it('OpenAI API: no custom parameters top-level (Poe takes none there); the aspect goes in the prompt, quality and style are declared', async () => {
+  it("OpenAI API: custom bot parameters go top-level, where Poe's guide puts them (the OpenAI SDK's extra_body); the aspect stays in the prompt too", async () => {
     poe.openai('GPT-Image-1', { text: '![fox](https://pfst.cf2.poecdn.net/base/image/fox.png)' });
     const { data: generated, response } = await client.images.generate({ model: 'poe/GPT-Image-1', prompt: 'a fox', size: '1024x1536', quality: 'high', style: 'vivid' }).withResponse();
     assert.equal(generated.data?.[0]?.url, 'https://pfst.cf2.poecdn.net/base/image/fox.png');
-    assert.equal(response.headers.get('x-llmux-degraded'), 'quality, style');
+    assert.equal(response.headers.get('x-llmux-degraded'), null);
     const body = poe.openaiCalls[0]?.body ?? {};
-    assert.deepEqual(Object.keys(body).filter((key) => ['aspect', 'quality', 'style', 'parameters'].includes(key)), []);
+    assert.deepEqual([body['aspect'], body['quality'], body['style'], 'parameters' in body], ['2:3', 'high', 'vivid', false]);
     assert.deepEqual(body['messages'], [{ role: 'user', content: 'a fox --aspect 2:3' }]);
+  });
+
+  it('OpenAI API, chat: documented bot parameters and `parameters` go top-level; other unknown fields are declared, not sent', async () => {
+    poe.openai('Gemini-3-Pro', { text: 'Fresh news.' });
+    const request = {
+      model: 'poe/Gemini-3-Pro',
+      messages: [{ role: 'user' as const, content: 'News?' }],
+      // As the Python SDK sends extra_body={"web_search": True}: merged into the top level.
+      web_search: true,
+      // The Node SDK sends a literal extra_body object; llmux opens it up the same way.
+      extra_body: { thinking_level: 'high' },
+      parameters: { aspect: '1:1', model: 'Other-Bot' },
+      provider_options: { poe: { parameters: { seed_style: 'calm' } } },
+      frobnicate: 3,
+    };
+    const { data: answer, response } = await client.chat.completions.create(request as OpenAI.ChatCompletionCreateParamsNonStreaming).withResponse();
+    assert.equal(answer.choices[0]?.message.content, 'Fresh news.');
+    const body = poe.openaiCalls[0]?.body ?? {};
+    assert.deepEqual(
+      [body['model'], body['web_search'], body['thinking_level'], body['aspect'], body['seed_style']],
+      ['Gemini-3-Pro', true, 'high', '1:1', 'calm'],
+    );
+    for (const field of ['frobnicate', 'extra_body', 'parameters', 'provider_options']) assert.equal(field in body, false, field);
+    assert.equal(response.headers.get('x-llmux-degraded'), 'frobnicate, parameters.model');
   });
 
   it('bot protocol: a two-round tool loop reaches the bot with round one in the query, in order, and round two top-level', async () => {

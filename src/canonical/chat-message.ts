@@ -59,22 +59,53 @@ export interface ToolCallPart {
   metadata?: ProviderMetadata;
 }
 
+/**
+ * What a structured tool result may hold, in the order the client gave it; a provider block there
+ * is one only its provider takes (Anthropic `search_result`).
+ */
+export type ToolResultContentPart = TextPart | ImagePart | FilePart | ProviderBlockPart;
+
 export interface ToolResultPart {
   type: 'tool-result';
   toolCallId: string;
   /** The tool's name where the client said it (Ollama `tool_name`) or it was resolved from earlier calls. */
   toolName?: string;
+  /** The result's text; with `parts`, the text of its text parts joined by newlines. */
   content: string;
+  /**
+   * The result as blocks, where the client sent blocks (Anthropic `tool_result` content: text,
+   * images, documents, in order). A provider that takes only text in tool results uses `content`
+   * and must place the media elsewhere (declared) or refuse, never drop them.
+   */
+  parts?: ToolResultContentPart[];
   isError?: boolean;
 }
 
-export type MessagePart = TextPart | ImagePart | FilePart | ReasoningPart | ToolCallPart | ToolResultPart;
+/**
+ * A block only one provider type understands, kept as that provider's wire JSON (Anthropic
+ * `server_tool_use` and `web_search_tool_result` from its server-side tools). It goes back to that
+ * provider type unchanged; a request holding one is refused for any other provider (the history
+ * it records would be lost).
+ */
+export interface ProviderBlockPart {
+  type: 'provider-block';
+  /** The provider type whose wire format `block` is. */
+  provider: string;
+  block: { type: string; [key: string]: unknown };
+}
+
+export type MessagePart = TextPart | ImagePart | FilePart | ReasoningPart | ToolCallPart | ToolResultPart | ProviderBlockPart;
 
 export interface ChatMessage {
   role: ChatRole;
   parts: MessagePart[];
   /** Participant name (OpenAI `name`). */
   name?: string;
+}
+
+/** A tool result's images and files, which providers that take only text in results must place or refuse. */
+export function toolResultMedia(part: ToolResultPart): (ImagePart | FilePart)[] {
+  return (part.parts ?? []).filter((inner): inner is ImagePart | FilePart => inner.type === 'image' || inner.type === 'file');
 }
 
 /** The text of a message's text parts, joined. */

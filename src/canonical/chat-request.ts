@@ -1,4 +1,5 @@
 import type { ChatMessage } from './chat-message.ts';
+import type { ProviderTool } from './provider-tool.ts';
 import type { ReasoningOptions } from './reasoning-options.ts';
 import type { ResponseFormat } from './response-format.ts';
 import type { ToolChoice, ToolDefinition } from './tool-definition.ts';
@@ -12,6 +13,8 @@ export interface ChatRequest {
   messages: ChatMessage[];
   stream: boolean;
   tools?: ToolDefinition[];
+  /** Tools that only one provider type runs (Anthropic server tools); `tools` holds the client's own. */
+  providerTools?: ProviderTool[];
   toolChoice?: ToolChoice;
   parallelToolCalls?: boolean;
   responseFormat?: ResponseFormat;

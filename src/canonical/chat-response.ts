@@ -1,4 +1,4 @@
-import type { ReasoningPart, TextPart, ToolCallPart } from './chat-message.ts';
+import type { ProviderBlockPart, ReasoningPart, TextPart, ToolCallPart } from './chat-message.ts';
 import type { DegradedField } from './degraded-field.ts';
 import type { FinishReason } from './finish-reason.ts';
 import type { TokenLogprob } from './logprobs.ts';
@@ -16,7 +16,7 @@ export interface GeneratedFilePart {
 }
 
 /** What an answer holds, in the order the model produced it. */
-export type ResponsePart = TextPart | ReasoningPart | ToolCallPart | GeneratedFilePart;
+export type ResponsePart = TextPart | ReasoningPart | ToolCallPart | GeneratedFilePart | ProviderBlockPart;
 
 /** A whole (non-streamed) answer: its parts in order, as a stream's blocks would have come. */
 export interface ChatResponse {
@@ -27,6 +27,8 @@ export interface ChatResponse {
   parts: ResponsePart[];
   finishReason: FinishReason;
   rawFinishReason?: string;
+  /** The stop sequence that ended the answer, where the upstream said which (Anthropic `stop_sequence`). */
+  stopSequence?: string;
   usage?: Usage;
   timing?: Timing;
   /** Request fields the provider could not honour and dropped (x-llmux-degraded). */

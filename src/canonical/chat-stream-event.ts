@@ -1,3 +1,4 @@
+import type { ProviderBlockPart } from './chat-message.ts';
 import type { DegradedField } from './degraded-field.ts';
 import type { FinishReason } from './finish-reason.ts';
 import type { GatewayError } from './gateway-error.ts';
@@ -29,7 +30,19 @@ export type ChatStreamEvent =
   | { type: 'tool-call-end'; id: string }
   /** A file or image the model produced (Poe `file` events, image bots). */
   | { type: 'file'; url: string; mediaType?: string; name?: string; metadata?: ProviderMetadata }
-  | { type: 'finish'; finishReason: FinishReason; rawFinishReason?: string; usage?: Usage; timing?: Timing }
+  /**
+   * A block only one provider type understands (see ProviderBlockPart): `block` as it starts,
+   * `delta`s in that provider's wire form, and the whole block on its end for collectors. A
+   * `provider-block-delta` may also name an open text block: a delta of that provider's for it
+   * (an Anthropic `citations_delta`), whose content also arrives on the block's end as metadata.
+   */
+  | { type: 'provider-block-start'; id: string; provider: string; block: ProviderBlock }
+  | { type: 'provider-block-delta'; id: string; delta: ProviderBlock }
+  | { type: 'provider-block-end'; id: string; block: ProviderBlock }
+  /** `stopSequence`: the stop sequence that ended the answer, where the upstream said which. */
+  | { type: 'finish'; finishReason: FinishReason; rawFinishReason?: string; stopSequence?: string; usage?: Usage; timing?: Timing }
   | { type: 'error'; error: GatewayError };
+
+type ProviderBlock = ProviderBlockPart['block'];
 
 export type ChatStreamEventType = ChatStreamEvent['type'];

@@ -14,4 +14,6 @@ export interface ProviderMetadata {
   encrypted?: string;
   /** The provider's own id for the item (OpenAI Responses item ids). */
   itemId?: string;
+  /** Where a text's claims come from (Anthropic `citations`: document and web search locations), as the provider gave them. */
+  citations?: Record<string, unknown>[];
 }

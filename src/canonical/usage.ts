@@ -18,6 +18,11 @@ export interface Usage {
   input: InputUsage;
   output: OutputUsage;
   source: 'upstream' | 'counted';
+  /**
+   * Calls of the provider's server-side tools, billed apart from tokens, by the provider's own
+   * name for them (Anthropic `server_tool_use`: `web_search_requests`, `web_fetch_requests`…).
+   */
+  serverToolRequests?: Record<string, number>;
   raw?: unknown;
 }
 

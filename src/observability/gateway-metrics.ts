@@ -1,4 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { KeyHeadroom } from '../providers/shared/key-headroom.ts';
+import type { ProviderKeyHeadroom } from './provider-key-headroom.ts';
 import { keyCooldownEvents } from './key-cooldown-events.ts';
 import type { RequestOutcome } from './request-outcome.ts';
 
@@ -31,8 +33,11 @@ export class GatewayMetrics {
   private readonly openStreams: Gauge;
   private readonly stopCooldowns: () => void;
 
-  /** `usageQueueDepth`: records waiting to be written, read at scrape time. */
-  constructor(usageQueueDepth: () => number = () => 0) {
+  /**
+   * `usageQueueDepth`: records waiting to be written; `keyHeadroom`: what each provider key has
+   * left before its rate limit (Cerebras's `x-ratelimit-*` headers). Both are read at scrape time.
+   */
+  constructor(usageQueueDepth: () => number = () => 0, keyHeadroom: () => ProviderKeyHeadroom[] = () => []) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'llmux_process_' });
     this.requests = new Counter({ name: 'llmux_requests_total', help: 'Requests by inbound protocol, route, requested model, provider and status', labelNames: ['protocol', 'route', 'model', 'provider', 'status'], registers });
@@ -55,6 +60,7 @@ export class GatewayMetrics {
         this.set(usageQueueDepth());
       },
     });
+    registerKeyHeadroomGauges(registers, keyHeadroom);
   }
 
   streamOpened(): void {
@@ -97,4 +103,35 @@ export class GatewayMetrics {
   close(): void {
     this.stopCooldowns();
   }
+}
+
+/**
+ * Per provider key (labelled by its position, `#1`…, never by any part of the key): what the
+ * upstream last reported left, less what llmux has reserved since, and when it resets (Unix
+ * seconds). A series is absent while nothing is known, or once its reset has passed.
+ */
+function registerKeyHeadroomGauges(registers: Registry[], keyHeadroom: () => ProviderKeyHeadroom[]): void {
+  const labelNames = ['provider', 'key'];
+  const gauge = (name: string, help: string, read: (key: KeyHeadroom) => number | undefined): void => {
+    new Gauge({
+      name,
+      help,
+      labelNames,
+      registers,
+      collect() {
+        this.reset();
+        for (const { provider, keys } of keyHeadroom()) {
+          for (const key of keys) {
+            const value = read(key);
+            if (value !== undefined) this.set({ provider, key: `#${key.position}` }, value);
+          }
+        }
+      },
+    });
+  };
+  const seconds = (epochMs: number | undefined): number | undefined => (epochMs === undefined ? undefined : epochMs / 1000);
+  gauge('llmux_provider_key_tokens_remaining', "Tokens a provider key has left in the upstream's current window (Cerebras: per minute), as last reported less llmux's reservations since", (key) => key.tokensLeft);
+  gauge('llmux_provider_key_tokens_reset_timestamp_seconds', "When a provider key's token window resets (Unix time)", (key) => seconds(key.tokensResetAt));
+  gauge('llmux_provider_key_requests_remaining', "Requests a provider key has left in the upstream's current window (Cerebras: per day), as last reported", (key) => key.requestsLeft);
+  gauge('llmux_provider_key_requests_reset_timestamp_seconds', "When a provider key's request window resets (Unix time)", (key) => seconds(key.requestsResetAt));
 }

@@ -1,3 +1,4 @@
+import type { ProviderBlockPart } from '../canonical/chat-message.ts';
 import type { ChatStreamEvent } from '../canonical/chat-stream-event.ts';
 import type { DegradedField } from '../canonical/degraded-field.ts';
 import type { FinishReason } from '../canonical/finish-reason.ts';
@@ -14,6 +15,8 @@ type OpenBlock =
 
 export interface FinishDetails {
   raw?: string;
+  /** The stop sequence that ended the answer, where the upstream said which. */
+  stopSequence?: string;
   usage?: Usage;
   timing?: Timing;
 }
@@ -145,12 +148,23 @@ export class ChatStreamBuilder {
     return events;
   }
 
+  /** A whole block only one provider type understands (see ProviderBlockPart), closing the open block. */
+  providerBlock(provider: string, block: ProviderBlockPart['block']): ChatStreamEvent[] {
+    if (this.ended) return [];
+    this.hasOutput = true;
+    const events = this.closeOpen();
+    const id = this.newId();
+    events.push({ type: 'provider-block-start', id, provider, block }, { type: 'provider-block-end', id, block });
+    return events;
+  }
+
   finish(finishReason: FinishReason, details: FinishDetails = {}): ChatStreamEvent[] {
     if (this.ended) return [];
     const events = this.closeOpen();
     this.ended = true;
     const finish: ChatStreamEvent = { type: 'finish', finishReason };
     if (details.raw !== undefined) finish.rawFinishReason = details.raw;
+    if (details.stopSequence !== undefined) finish.stopSequence = details.stopSequence;
     if (details.usage !== undefined) finish.usage = details.usage;
     if (details.timing !== undefined) finish.timing = details.timing;
     events.push(finish);

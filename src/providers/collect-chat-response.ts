@@ -1,4 +1,4 @@
-import type { ReasoningPart, TextPart, ToolCallPart } from '../canonical/chat-message.ts';
+import type { ProviderBlockPart, ReasoningPart, TextPart, ToolCallPart } from '../canonical/chat-message.ts';
 import type { ChatResponse, GeneratedFilePart } from '../canonical/chat-response.ts';
 import type { ChatStreamEvent } from '../canonical/chat-stream-event.ts';
 import { GatewayError } from '../canonical/gateway-error.ts';
@@ -20,6 +20,7 @@ export class ChatResponseCollector {
   private text: TextPart | undefined;
   private reasoning: ReasoningPart | undefined;
   private toolCall: ToolCallPart | undefined;
+  private providerBlock: ProviderBlockPart | undefined;
   private finished = false;
 
   push(event: ChatStreamEvent): void {
@@ -66,6 +67,16 @@ export class ChatResponseCollector {
       case 'tool-call-end':
         this.toolCall = undefined;
         break;
+      case 'provider-block-start':
+        this.providerBlock = { type: 'provider-block', provider: event.provider, block: event.block };
+        response.parts.push(this.providerBlock);
+        break;
+      case 'provider-block-end':
+        if (this.providerBlock !== undefined) this.providerBlock.block = event.block;
+        this.providerBlock = undefined;
+        break;
+      case 'provider-block-delta':
+        break;
       case 'file': {
         const file: GeneratedFilePart = { type: 'generated-file', url: event.url };
         if (event.mediaType !== undefined) file.mediaType = event.mediaType;
@@ -78,6 +89,7 @@ export class ChatResponseCollector {
         this.finished = true;
         response.finishReason = event.finishReason;
         if (event.rawFinishReason !== undefined) response.rawFinishReason = event.rawFinishReason;
+        if (event.stopSequence !== undefined) response.stopSequence = event.stopSequence;
         if (event.usage !== undefined) response.usage = event.usage;
         if (event.timing !== undefined) response.timing = event.timing;
         break;

@@ -32,6 +32,9 @@ export function replayChatResponse(response: ChatResponse): ChatStreamEvent[] {
       case 'tool-call':
         events.push(...builder.toolCallStart(part.id, part.name, part.metadata), ...builder.toolCallDelta(part.arguments));
         break;
+      case 'provider-block':
+        events.push(...builder.providerBlock(part.provider, part.block));
+        break;
       case 'generated-file': {
         const details: { mediaType?: string; name?: string; metadata?: NonNullable<typeof part.metadata> } = {};
         if (part.mediaType !== undefined) details.mediaType = part.mediaType;
@@ -44,6 +47,7 @@ export function replayChatResponse(response: ChatResponse): ChatStreamEvent[] {
   }
   const details: FinishDetails = {};
   if (response.rawFinishReason !== undefined) details.raw = response.rawFinishReason;
+  if (response.stopSequence !== undefined) details.stopSequence = response.stopSequence;
   if (response.usage !== undefined) details.usage = response.usage;
   if (response.timing !== undefined) details.timing = response.timing;
   events.push(...builder.finish(response.finishReason, details));

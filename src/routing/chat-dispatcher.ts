@@ -15,6 +15,7 @@ import { measureChatStream, measuredTiming } from './measure-chat-stream.ts';
 import type { ModelRouter, ResolvedModel, RouteTarget } from './model-router.ts';
 import { ReasoningStateRecorder } from './reasoning-state-recorder.ts';
 import { reattachReasoningState } from './reattach-reasoning-state.ts';
+import { refuseForeignProviderFeatures } from './refuse-foreign-provider-features.ts';
 import { DEFAULT_RETRY_POLICY, retryDelayMs, waitBeforeRetry, type RetryPolicy } from './retry-policy.ts';
 
 /** Per-request bookkeeping shared with the server: time spent waiting on upstreams. */
@@ -101,7 +102,8 @@ export class ChatDispatcher {
     });
   }
 
-  async embed(request: EmbeddingRequest, context: DispatchContext): Promise<{ response: EmbeddingResponse; target: RouteTarget }> {
+  /** `model` is the name that answered (the default's when `default_model` stood in: see answeredModel). */
+  async embed(request: EmbeddingRequest, context: DispatchContext): Promise<{ response: EmbeddingResponse; target: RouteTarget; model: ResolvedModel }> {
     const model = await this.resolve(request.model, context);
     return this.withFallback(model, context, async (target, attempt) => {
       const embed = target.provider.embed?.bind(target.provider);
@@ -111,11 +113,11 @@ export class ChatDispatcher {
           retryable: false,
         });
       }
-      return this.timed(context, attempt, async () => ({ response: await embed({ ...request, model: target.upstreamModel }, context), target }));
+      return this.timed(context, attempt, async () => ({ response: await embed({ ...request, model: target.upstreamModel }, context), target, model }));
     });
   }
 
-  async generateImages(request: ImageGenerationRequest, context: DispatchContext): Promise<{ response: ImageGenerationResponse; target: RouteTarget }> {
+  async generateImages(request: ImageGenerationRequest, context: DispatchContext): Promise<{ response: ImageGenerationResponse; target: RouteTarget; model: ResolvedModel }> {
     const model = await this.resolve(request.model, context);
     return this.withFallback(model, context, async (target, attempt) => {
       const generate = target.provider.generateImages?.bind(target.provider);
@@ -127,12 +129,13 @@ export class ChatDispatcher {
       }
       const response = await this.timed(context, attempt, () => generate({ ...request, model: target.upstreamModel }, context));
       if (response.degraded !== undefined) declareDegraded(context, target, response.degraded);
-      return { response, target };
+      return { response, target, model };
     });
   }
 
   /** The request as one target gets it: its model id, and the provider state it needs back. */
   private upstreamRequest(request: ChatRequest, target: RouteTarget, stream: boolean): ChatRequest {
+    refuseForeignProviderFeatures(request, target.provider);
     const messages = reattachReasoningState(request.messages, this.reasoningState, target.provider.type, target.upstreamModel);
     return { ...request, messages, model: target.upstreamModel, stream };
   }

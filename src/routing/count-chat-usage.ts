@@ -16,6 +16,7 @@ export async function countChatUsage(messages: ChatMessage[], tools: ToolDefinit
       if (part.type === 'text' || part.type === 'reasoning') prompt += part.text;
       else if (part.type === 'tool-call') prompt += part.name + part.arguments;
       else if (part.type === 'tool-result') prompt += part.content;
+      else if (part.type === 'provider-block') prompt += JSON.stringify(part.block);
       prompt += '\n';
     }
   }

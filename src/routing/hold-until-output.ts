@@ -40,6 +40,7 @@ function isOutput(event: ChatStreamEvent): boolean {
     case 'reasoning-delta':
       return event.text.length > 0;
     case 'tool-call-start':
+    case 'provider-block-start':
     case 'file':
     case 'finish':
       return true;

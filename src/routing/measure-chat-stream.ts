@@ -53,6 +53,9 @@ export async function* measureChatStream(stream: HeldStream, request: ChatReques
         case 'tool-call-delta':
           output.append(event.argumentsDelta);
           break;
+        case 'provider-block-start':
+          firstOutputAt ??= performance.now();
+          break;
         case 'input-usage':
           reportedInput = event.input;
           break;

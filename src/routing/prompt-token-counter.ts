@@ -24,6 +24,7 @@ function promptText(messages: readonly ChatMessage[], tools: readonly ToolDefini
       if (part.type === 'text' || part.type === 'reasoning') prompt += part.text;
       else if (part.type === 'tool-call') prompt += part.name + part.arguments;
       else if (part.type === 'tool-result') prompt += part.content;
+      else if (part.type === 'provider-block') prompt += JSON.stringify(part.block);
       prompt += '\n';
     }
   }

@@ -81,7 +81,10 @@ export async function buildGateway(config: GatewayConfig, log: FastifyBaseLogger
   };
   if (state !== undefined) services.state = state;
   if (config.metrics) {
-    const metrics = new GatewayMetrics(() => services.usage?.queueDepth ?? 0);
+    const metrics = new GatewayMetrics(
+      () => services.usage?.queueDepth ?? 0,
+      () => router.providerList.map((provider) => ({ provider: provider.id, keys: provider.keyHeadroom?.() ?? [] })),
+    );
     services.metrics = metrics;
     services.outcomes.subscribe(metrics.observe);
   }

@@ -4,8 +4,9 @@ import { z } from 'zod';
  * `POST /v1/messages` (and `/v1/messages/count_tokens`) as the @anthropic-ai/sdk and Claude Code
  * send it (anthropic-sdk-typescript src/resources/messages/messages.ts, MessageCreateParamsBase).
  * Blocks llmux understands are typed; blocks that only Anthropic's own servers can act on (server
- * tool results, search results, container uploads) are recognised by type so they can be refused
- * by name. Every object is loose: fields a newer client adds are kept, never a 400 from llmux.
+ * tool calls and results, search results, container uploads) are recognised by type, passed whole
+ * to an Anthropic upstream and refused by name for any other. Every object is loose: fields a
+ * newer client adds are kept, never a 400 from llmux.
  */
 
 const cacheControlSchema = z.looseObject({ type: z.string(), ttl: z.string().optional() }).nullish();
@@ -73,7 +74,7 @@ const thinkingBlockSchema = z.looseObject({
 
 const redactedThinkingBlockSchema = z.looseObject({ type: z.literal('redacted_thinking'), data: z.string() });
 
-/** Blocks that record server-side tools and features only Anthropic's servers run. */
+/** Blocks that record server-side tools and features only Anthropic's servers run (kept whole for an Anthropic upstream). */
 export const ANTHROPIC_SERVER_BLOCK_TYPES = [
   'server_tool_use',
   'web_search_tool_result',

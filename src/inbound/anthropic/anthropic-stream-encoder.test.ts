@@ -12,6 +12,27 @@ function encodeAll(events: ChatStreamEvent[]): string {
 }
 
 describe('AnthropicStreamEncoder', () => {
+  it('replays a text\'s citations that were not streamed as they came, and names the stop sequence that matched', () => {
+    const citation = { type: 'char_location', cited_text: 'Paris', document_index: 0, start_char_index: 0, end_char_index: 5 };
+    const text = encodeAll([
+      { type: 'response-start', id: 'msg_01cite' },
+      { type: 'text-start', id: 't' },
+      { type: 'text-delta', id: 't', text: 'In Paris' },
+      { type: 'text-end', id: 't', metadata: { provider: 'anthropic', citations: [citation] } },
+      { type: 'finish', finishReason: 'stop', rawFinishReason: 'stop', stopSequence: '\n\nHuman:', usage: { input: { total: 10 }, output: { total: 2 }, source: 'upstream' } },
+    ]);
+    const body = text.slice(text.indexOf('event: content_block_start'));
+    assert.equal(
+      body,
+      sse('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }) +
+        sse('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'In Paris' } }) +
+        sse('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'citations_delta', citation } }) +
+        sse('content_block_stop', { type: 'content_block_stop', index: 0 }) +
+        sse('message_delta', { type: 'message_delta', delta: { stop_reason: 'stop_sequence', stop_sequence: '\n\nHuman:' }, usage: { input_tokens: 10, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 2 } }) +
+        sse('message_stop', { type: 'message_stop' }),
+    );
+  });
+
   it('writes the exact sequence: message_start, blocks one after another, message_delta, message_stop', () => {
     const text = encodeAll([
       { type: 'response-start', id: 'msg_01abc' },

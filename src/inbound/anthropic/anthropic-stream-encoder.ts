@@ -22,15 +22,16 @@ export interface AnthropicStreamOptions {
 /** Anthropic's keep-alive event, byte for byte as api.anthropic.com sends it. */
 export const ANTHROPIC_PING = 'event: ping\ndata: {"type": "ping"}\n\n';
 
-type OpenBlock = { kind: 'text' | 'thinking' | 'tool_use'; id: string };
+type OpenBlock = { kind: 'text' | 'thinking' | 'tool_use' | 'provider'; id: string };
 
 /**
  * Canonical events → the Messages API's server-sent events, in the exact sequence Anthropic sends
  * (docs.anthropic.com "Streaming Messages"; anthropic-sdk-typescript MessageStream accumulates
  * them): `message_start` with the prompt's usage; per block `content_block_start`, its deltas
  * (`text_delta`, `thinking_delta` then `signature_delta`, `input_json_delta`) and
- * `content_block_stop`, one block after another with indexes from 0; `message_delta` with the stop
- * reason and usage; `message_stop`. A failure becomes `event: error` in Anthropic's shape, never a
+ * `content_block_stop`, one block after another with indexes from 0 (an Anthropic upstream's
+ * server tool blocks as they came); `message_delta` with the stop reason, the stop sequence that
+ * matched (null where the upstream did not say) and usage; `message_stop`. A failure becomes `event: error` in Anthropic's shape, never a
  * silent `message_stop`.
  */
 export class AnthropicStreamEncoder {
@@ -45,6 +46,8 @@ export class AnthropicStreamEncoder {
   private deltaHead = '';
   private redactedId: string | undefined;
   private calledTools = false;
+  /** Whether the open block got provider deltas as they came (an Anthropic upstream's `citations_delta`). */
+  private relayedDeltas = false;
 
   constructor(options: AnthropicStreamOptions) {
     this.options = options;
@@ -68,7 +71,7 @@ export class AnthropicStreamEncoder {
       case 'text-delta':
         return this.start() + this.ensure('text', event.id, '{"type":"text","text":""}') + this.deltaHead + '{"type":"text_delta","text":' + JSON.stringify(event.text) + '}}\n\n';
       case 'text-end':
-        return this.closeBlock(event.id);
+        return this.open?.id === event.id ? this.citationDeltas(event.metadata) + this.closeOpen() : '';
       case 'reasoning-start':
         if (event.redacted === true) {
           this.redactedId = event.id;
@@ -87,6 +90,14 @@ export class AnthropicStreamEncoder {
         return this.deltaHead + '{"type":"input_json_delta","partial_json":' + JSON.stringify(event.argumentsDelta) + '}}\n\n';
       case 'tool-call-end':
         return this.closeBlock(event.id);
+      case 'provider-block-start':
+        return this.start() + this.openBlock('provider', event.id, JSON.stringify(event.block));
+      case 'provider-block-delta':
+        if (this.open?.id !== event.id) return '';
+        this.relayedDeltas = true;
+        return this.deltaHead + JSON.stringify(event.delta) + '}\n\n';
+      case 'provider-block-end':
+        return this.closeBlock(event.id);
       case 'file': {
         const text = this.start() + this.openBlock('text', `file-${this.nextIndex}`, '{"type":"text","text":""}');
         return text + this.deltaHead + '{"type":"text_delta","text":' + JSON.stringify(fileAsAnthropicText(event)) + '}}\n\n' + this.closeOpen();
@@ -94,13 +105,15 @@ export class AnthropicStreamEncoder {
       case 'finish': {
         const head = this.start() + this.closeOpen();
         this.ended = true;
-        const stopReason = toAnthropicStopReason(event.finishReason, event.rawFinishReason, this.calledTools);
-        const usage = toAnthropicUsage(event.usage?.input ?? this.input, event.usage?.output.total ?? 0);
+        const stopReason = toAnthropicStopReason(event.finishReason, event.rawFinishReason, this.calledTools, event.stopSequence);
+        const usage = toAnthropicUsage(event.usage?.input ?? this.input, event.usage?.output.total ?? 0, event.usage?.serverToolRequests);
         return (
           head +
           'event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"' +
           stopReason +
-          '","stop_sequence":null},"usage":' +
+          '","stop_sequence":' +
+          (event.stopSequence === undefined ? 'null' : JSON.stringify(event.stopSequence)) +
+          '},"usage":' +
           JSON.stringify(usage) +
           '}\n\nevent: message_stop\ndata: {"type":"message_stop"}\n\n'
         );
@@ -145,6 +158,7 @@ export class AnthropicStreamEncoder {
     const closed = this.closeOpen();
     const index = this.nextIndex++;
     this.open = { kind, id };
+    this.relayedDeltas = false;
     this.deltaHead = 'event: content_block_delta\ndata: {"type":"content_block_delta","index":' + index + ',"delta":';
     return closed + 'event: content_block_start\ndata: {"type":"content_block_start","index":' + index + ',"content_block":' + contentBlock + '}\n\n';
   }
@@ -164,6 +178,14 @@ export class AnthropicStreamEncoder {
     if (this.open === undefined) return '';
     this.open = undefined;
     return 'event: content_block_stop\ndata: {"type":"content_block_stop","index":' + (this.nextIndex - 1) + '}\n\n';
+  }
+
+  /** A text's citations, one `citations_delta` each, where they were not streamed as they came (a replayed answer). */
+  private citationDeltas(metadata: ProviderMetadata | undefined): string {
+    if (this.relayedDeltas || metadata?.citations === undefined) return '';
+    let text = '';
+    for (const citation of metadata.citations) text += this.deltaHead + '{"type":"citations_delta","citation":' + JSON.stringify(citation) + '}}\n\n';
+    return text;
   }
 
   /** A thinking block ends with its signature; a redacted one is sent whole, as the API sends it. */

@@ -1,4 +1,4 @@
-import type { ChatMessage, FilePart, ImagePart, MessagePart, TextPart } from '../../canonical/chat-message.ts';
+import type { ChatMessage, FilePart, ImagePart, MessagePart, ProviderBlockPart, TextPart, ToolResultContentPart, ToolResultPart } from '../../canonical/chat-message.ts';
 import { GatewayError } from '../../canonical/gateway-error.ts';
 import type { AnthropicContentBlock, AnthropicMessage } from './anthropic-messages-request-schema.ts';
 import { decodeAnthropicSignature } from './anthropic-signature.ts';
@@ -8,16 +8,30 @@ export interface CacheBreakpoint {
   /** Canonical message index and part index (system blocks are parts of message 0), or a tool index. */
   message?: number;
   part?: number;
+  /** The block inside a tool result's content. */
+  block?: number;
   tool?: number;
   cacheControl: Record<string, unknown>;
+}
+
+/** A document's own fields (`citations`, `context`) at a canonical position, for an Anthropic upstream to put back. */
+export interface DocumentFields {
+  message: number;
+  part: number;
+  /** The block inside a tool result's content. */
+  block?: number;
+  fields: Record<string, unknown>;
+  /** Their wire paths, also in `anthropicOnly`. */
+  paths: string[];
 }
 
 export interface ConvertedMessages {
   messages: ChatMessage[];
   breakpoints: CacheBreakpoint[];
+  documentFields: DocumentFields[];
   /** Wire paths of every `cache_control`, for declaring it where the upstream cannot cache. */
   cachePaths: string[];
-  /** Block features kept only by an Anthropic upstream (document citations), by wire path. */
+  /** Block features kept only by an Anthropic upstream (a document's citations and context), by wire path. */
   anthropicOnly: string[];
 }
 
@@ -27,12 +41,14 @@ function refuse(where: string, message: string): GatewayError {
 
 /**
  * Anthropic messages → canonical messages. A user turn's `tool_result` blocks become `tool`
- * messages (in order, before the rest of the turn's content), with images from a result following
- * as user content; thinking blocks keep their signature (or the provider state llmux encoded in
- * it); every `tool_result` must answer a `tool_use` from an earlier assistant turn.
+ * messages (in order, before the rest of the turn's content), their block content (text, images,
+ * documents, each block's `cache_control`) kept as the result's parts; thinking blocks keep their
+ * signature (or the provider state llmux encoded in it); every `tool_result` must answer a
+ * `tool_use` from an earlier assistant turn. Blocks of Anthropic's server tools
+ * (`server_tool_use`, `web_search_tool_result`…) are kept whole for an Anthropic upstream.
  */
 export function convertAnthropicMessages(system: string | { text: string; cache_control?: unknown }[] | null | undefined, input: AnthropicMessage[]): ConvertedMessages {
-  const out: ConvertedMessages = { messages: [], breakpoints: [], cachePaths: [], anthropicOnly: [] };
+  const out: ConvertedMessages = { messages: [], breakpoints: [], documentFields: [], cachePaths: [], anthropicOnly: [] };
   const mark = (value: unknown, where: string, position: Omit<CacheBreakpoint, 'cacheControl'>) => {
     if (value === undefined || value === null || typeof value !== 'object') return;
     out.breakpoints.push({ ...position, cacheControl: value as Record<string, unknown> });
@@ -73,8 +89,10 @@ export function convertAnthropicMessages(system: string | { text: string; cache_
 
 function assistantPart(block: AnthropicContentBlock, at: string, toolNames: Map<string, string>): MessagePart {
   switch (block.type) {
-    case 'text':
-      return { type: 'text', text: block.text };
+    case 'text': {
+      const citations = (block.citations ?? []).filter((entry): entry is Record<string, unknown> => typeof entry === 'object' && entry !== null);
+      return citations.length === 0 ? { type: 'text', text: block.text } : { type: 'text', text: block.text, metadata: { provider: 'anthropic', citations } };
+    }
     case 'thinking': {
       const metadata = block.signature === undefined || block.signature === null ? undefined : decodeAnthropicSignature(block.signature);
       return metadata === undefined ? { type: 'reasoning', text: block.thinking } : { type: 'reasoning', text: block.thinking, metadata };
@@ -90,12 +108,13 @@ function assistantPart(block: AnthropicContentBlock, at: string, toolNames: Map<
     case 'document':
       throw refuse(at, `${block.type} blocks are only allowed in user messages`);
     default:
-      throw serverBlock(at, block.type);
+      return serverBlock(block);
   }
 }
 
-function serverBlock(at: string, type: string): GatewayError {
-  return refuse(at, `'${type}' blocks record Anthropic's server-side tools, which llmux cannot run or replay`);
+/** A block of Anthropic's server-side tools, whole: only an Anthropic upstream takes it (others refuse it). */
+function serverBlock(block: AnthropicContentBlock): ProviderBlockPart {
+  return { type: 'provider-block', provider: 'anthropic', block: { ...block } };
 }
 
 type Mark = (value: unknown, where: string, position: Omit<CacheBreakpoint, 'cacheControl'>) => void;
@@ -113,9 +132,11 @@ function convertUserTurn(blocks: AnthropicContentBlock[], where: string, toolNam
     pending.index = out.messages.length;
     out.messages.push(pending.message);
     for (const late of lateMarks.splice(0)) mark(late.value, late.where, { message: pending.index, part: late.part });
+    for (const late of lateFields.splice(0)) out.documentFields.push({ ...late, message: pending.index });
     pending = undefined;
   };
   const lateMarks: { value: unknown; where: string; part: number }[] = [];
+  const lateFields: Omit<DocumentFields, 'message'>[] = [];
 
   blocks.forEach((block, blockIndex) => {
     const at = `${where}.content[${blockIndex}]`;
@@ -123,15 +144,24 @@ function convertUserTurn(blocks: AnthropicContentBlock[], where: string, toolNam
       flush();
       const name = toolNames.get(block.tool_use_id);
       if (name === undefined) throw refuse(`${at}.tool_use_id`, `no tool_use with id '${block.tool_use_id}' in an earlier assistant message`);
-      const { text, media } = toolResultContent(block.content, at);
       const index = out.messages.length;
-      out.messages.push({ role: 'tool', parts: [{ type: 'tool-result', toolCallId: block.tool_use_id, toolName: name, content: text, ...(block.is_error === true ? { isError: true } : {}) }] });
+      const result: ToolResultPart = { type: 'tool-result', toolCallId: block.tool_use_id, toolName: name, content: '' };
+      if (typeof block.content === 'string') result.content = block.content;
+      else if (block.content !== undefined) {
+        result.parts = toolResultParts(block.content, at, out, (value, where, inner) => mark(value, where, { message: index, part: 0, block: inner }), (extras, inner) =>
+          out.documentFields.push({ ...extras, message: index, part: 0, block: inner }),
+        );
+        result.content = result.parts.flatMap((part) => (part.type === 'text' ? [part.text] : [])).join('\n');
+      }
+      if (block.is_error === true) result.isError = true;
+      out.messages.push({ role: 'tool', parts: [result] });
       mark(block.cache_control, at, { message: index, part: 0 });
-      if (media.length > 0) userMessage().message.parts.push(...media);
       return;
     }
     const target = userMessage().message;
     const parts = userPart(block, at, out);
+    const extras = block.type === 'document' ? documentExtras(block, at, out) : undefined;
+    if (extras !== undefined && parts.length === 1) lateFields.push({ ...extras, part: target.parts.length });
     const cacheControl = (block as { cache_control?: unknown }).cache_control;
     if (cacheControl !== undefined && cacheControl !== null) lateMarks.push({ value: cacheControl, where: at, part: target.parts.length + parts.length - 1 });
     target.parts.push(...parts);
@@ -146,7 +176,6 @@ function userPart(block: AnthropicContentBlock, at: string, out: ConvertedMessag
     case 'image':
       return [imagePart(block.source, at)];
     case 'document':
-      if (block.citations !== undefined && block.citations !== null) out.anthropicOnly.push(`${at}.citations`);
       return documentParts(block, at);
     case 'tool_use':
     case 'thinking':
@@ -155,8 +184,22 @@ function userPart(block: AnthropicContentBlock, at: string, out: ConvertedMessag
     case 'tool_result':
       throw refuse(at, 'unexpected tool_result');
     default:
-      throw serverBlock(at, block.type);
+      return [serverBlock(block)];
   }
+}
+
+/**
+ * A document's `citations` and `context`, which only an Anthropic upstream reads: listed for the
+ * others to declare, and returned for an Anthropic upstream to get back on the block.
+ */
+function documentExtras(block: Extract<AnthropicContentBlock, { type: 'document' }>, at: string, out: ConvertedMessages): Omit<DocumentFields, 'message' | 'part' | 'block'> | undefined {
+  const fields: Record<string, unknown> = {};
+  if (block.citations !== undefined && block.citations !== null) fields.citations = block.citations;
+  if (block.context !== undefined && block.context !== null) fields.context = block.context;
+  const paths = Object.keys(fields).map((field) => `${at}.${field}`);
+  if (paths.length === 0) return undefined;
+  out.anthropicOnly.push(...paths);
+  return { fields, paths };
 }
 
 function imagePart(source: { type: string; [key: string]: unknown }, at: string): ImagePart {
@@ -190,19 +233,30 @@ function documentParts(block: Extract<AnthropicContentBlock, { type: 'document' 
   }
 }
 
-/** A tool result's content: its text joined, and its images (which canonical tool results cannot hold) apart. */
-function toolResultContent(content: string | { type: string; [key: string]: unknown }[] | undefined, at: string): { text: string; media: MessagePart[] } {
-  if (content === undefined) return { text: '', media: [] };
-  if (typeof content === 'string') return { text: content, media: [] };
-  const texts: string[] = [];
-  const media: MessagePart[] = [];
+/** A tool result's blocks in order: text, images and documents (each with its own `cache_control`). */
+function toolResultParts(
+  content: { type: string; [key: string]: unknown }[],
+  at: string,
+  out: ConvertedMessages,
+  markInner: (value: unknown, where: string, block: number) => void,
+  placeFields: (extras: Omit<DocumentFields, 'message' | 'part' | 'block'>, block: number) => void,
+): ToolResultContentPart[] {
+  const parts: ToolResultContentPart[] = [];
   content.forEach((block, index) => {
     const where = `${at}.content[${index}]`;
-    if (block.type === 'text' && typeof block.text === 'string') texts.push(block.text);
-    else if (block.type === 'image' && typeof block.source === 'object' && block.source !== null) media.push(imagePart(block.source as { type: string }, where));
+    const before = parts.length;
+    if (block.type === 'text' && typeof block.text === 'string') parts.push({ type: 'text', text: block.text });
+    else if (block.type === 'image' && typeof block.source === 'object' && block.source !== null) parts.push(imagePart(block.source as { type: string }, where));
     else if (block.type === 'document' && typeof block.source === 'object' && block.source !== null) {
-      media.push(...documentParts(block as Extract<AnthropicContentBlock, { type: 'document' }>, where));
-    } else throw refuse(where, `'${block.type}' blocks in a tool result cannot be passed on; send text, image or document blocks`);
+      const document = block as Extract<AnthropicContentBlock, { type: 'document' }>;
+      for (const part of documentParts(document, where)) {
+        if (part.type === 'text' || part.type === 'image' || part.type === 'file') parts.push(part);
+      }
+      const extras = documentExtras(document, where, out);
+      if (extras !== undefined && parts.length === before + 1) placeFields(extras, before);
+    } else if (block.type === 'search_result') parts.push({ type: 'provider-block', provider: 'anthropic', block: { ...block } });
+    else throw refuse(where, `'${block.type}' blocks in a tool result cannot be passed on; send text, image, document or search_result blocks`);
+    if (parts.length === before + 1) markInner(block.cache_control, where, before);
   });
-  return { text: texts.join('\n'), media };
+  return parts;
 }

@@ -1,6 +1,7 @@
 import type { ChatRequest } from '../../canonical/chat-request.ts';
 import { GatewayError } from '../../canonical/gateway-error.ts';
 import type { ReasoningEffort, ReasoningOptions } from '../../canonical/reasoning-options.ts';
+import type { ProviderTool } from '../../canonical/provider-tool.ts';
 import type { ToolChoice, ToolDefinition } from '../../canonical/tool-definition.ts';
 import {
   ANTHROPIC_KNOWN_REQUEST_FIELDS,
@@ -14,14 +15,16 @@ import { convertAnthropicMessages } from './convert-anthropic-messages.ts';
 
 /**
  * What only an Anthropic upstream can use, under `providerOptions.anthropic`: the client's
- * `thinking` as sent (adaptive thinking has no canonical twin), its `anthropic-beta` flags, and its
- * `cache_control` breakpoints by canonical position. Other providers never read it; the
- * breakpoints are also listed in `unmappedFields.cache_control` so those providers declare them.
+ * `thinking` as sent (adaptive thinking has no canonical twin), its `anthropic-beta` flags, its
+ * `cache_control` breakpoints and its documents' `citations` and `context` by canonical position.
+ * Other providers never read it; the breakpoints are also listed in `unmappedFields.cache_control`
+ * and the document fields by wire path, so those providers declare them.
  */
 export interface AnthropicProviderOptions {
   thinking?: AnthropicThinking;
   betas?: string[];
   cacheControl?: ReturnType<typeof convertAnthropicMessages>['breakpoints'];
+  blockFields?: ReturnType<typeof convertAnthropicMessages>['documentFields'];
 }
 
 const EFFORTS: Record<string, ReasoningEffort> = { low: 'low', medium: 'medium', high: 'high', max: 'max', xhigh: 'max' };
@@ -37,12 +40,23 @@ export function convertAnthropicRequestToChatRequest(body: AnthropicMessagesRequ
   const anthropic: AnthropicProviderOptions = {};
 
   if (body.tools !== undefined && body.tools !== null && body.tools.length > 0) {
-    request.tools = body.tools.map((tool, index) => convertTool(tool, index));
+    const tools: ToolDefinition[] = [];
+    const providerTools: ProviderTool[] = [];
     body.tools.forEach((tool, index) => {
-      if (tool.cache_control === undefined || tool.cache_control === null) return;
-      converted.breakpoints.push({ tool: index, cacheControl: tool.cache_control });
-      converted.cachePaths.push(`tools[${index}]`);
+      const type = tool.type ?? 'custom';
+      if (type !== 'custom' || tool.input_schema === undefined) {
+        // Anthropic's server and versioned tools (web_search_20250305, bash_20250124…): kept whole, with their cache_control.
+        providerTools.push({ provider: 'anthropic', type, name: tool.name, index, definition: { ...tool } });
+        return;
+      }
+      if (tool.cache_control !== undefined && tool.cache_control !== null) {
+        converted.breakpoints.push({ tool: tools.length, cacheControl: tool.cache_control });
+        converted.cachePaths.push(`tools[${index}]`);
+      }
+      tools.push(convertTool(tool));
     });
+    if (tools.length > 0) request.tools = tools;
+    if (providerTools.length > 0) request.providerTools = providerTools;
   }
   if (body.tool_choice !== undefined && body.tool_choice !== null) {
     const { choice, parallel } = convertToolChoice(body.tool_choice);
@@ -75,6 +89,7 @@ export function convertAnthropicRequestToChatRequest(body: AnthropicMessagesRequ
     unmapped.cache_control = converted.cachePaths;
   }
   for (const path of converted.anthropicOnly) unmapped[path] = true;
+  if (converted.documentFields.length > 0) anthropic.blockFields = converted.documentFields;
   const betas = betaFlags(headers['anthropic-beta']);
   if (betas.length > 0) anthropic.betas = betas;
   if (Object.keys(unmapped).length > 0) request.unmappedFields = unmapped;
@@ -86,16 +101,9 @@ function invalid(param: string, message: string): GatewayError {
   return new GatewayError('invalid_request', `${param}: ${message}`, { param, code: 'invalid_request_body' });
 }
 
-/** A client tool; Anthropic's server and versioned tools are refused by name. */
-function convertTool(tool: AnthropicTool, index: number): ToolDefinition {
-  const type = tool.type ?? 'custom';
-  if (type !== 'custom' || tool.input_schema === undefined) {
-    throw invalid(
-      `tools[${index}]`,
-      `'${tool.name}' is Anthropic's built-in tool '${type}', which only Anthropic's servers or model know; llmux passes on client tools with an input_schema only`,
-    );
-  }
-  const definition: ToolDefinition = { name: tool.name, parameters: tool.input_schema };
+/** A client tool (a `custom` tool with an `input_schema`). */
+function convertTool(tool: AnthropicTool): ToolDefinition {
+  const definition: ToolDefinition = { name: tool.name, parameters: tool.input_schema ?? {} };
   if (tool.description !== undefined && tool.description !== null) definition.description = tool.description;
   if (tool.strict !== undefined && tool.strict !== null) definition.strict = tool.strict;
   return definition;

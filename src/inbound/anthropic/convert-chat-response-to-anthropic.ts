@@ -1,3 +1,4 @@
+import type { ProviderBlockPart } from '../../canonical/chat-message.ts';
 import type { ChatResponse } from '../../canonical/chat-response.ts';
 import type { InputUsage } from '../../canonical/usage.ts';
 import { anthropicMessageId } from './anthropic-message-id.ts';
@@ -7,10 +8,12 @@ import { toAnthropicStopReason } from './to-anthropic-stop-reason.ts';
 import { toAnthropicUsage, type AnthropicUsageBody } from './to-anthropic-usage.ts';
 
 export type AnthropicResponseBlock =
-  | { type: 'text'; text: string }
+  | { type: 'text'; text: string; citations?: Record<string, unknown>[] }
   | { type: 'thinking'; thinking: string; signature: string }
   | { type: 'redacted_thinking'; data: string }
-  | { type: 'tool_use'; id: string; name: string; input: unknown };
+  | { type: 'tool_use'; id: string; name: string; input: unknown }
+  /** Anthropic's server tool calls and results (server_tool_use, web_search_tool_result…), as the upstream sent them. */
+  | ProviderBlockPart['block'];
 
 export interface AnthropicMessageBody {
   id: string;
@@ -34,7 +37,7 @@ export function convertChatResponseToAnthropic(response: ChatResponse, model: st
   for (const part of response.parts) {
     switch (part.type) {
       case 'text':
-        content.push({ type: 'text', text: part.text });
+        content.push(part.metadata?.citations === undefined ? { type: 'text', text: part.text } : { type: 'text', text: part.text, citations: part.metadata.citations });
         break;
       case 'reasoning':
         if (part.redacted === true) {
@@ -49,6 +52,9 @@ export function convertChatResponseToAnthropic(response: ChatResponse, model: st
       case 'generated-file':
         content.push({ type: 'text', text: fileAsAnthropicText(part) });
         break;
+      case 'provider-block':
+        if (part.provider === 'anthropic') content.push(part.block);
+        break;
     }
   }
   return {
@@ -57,9 +63,9 @@ export function convertChatResponseToAnthropic(response: ChatResponse, model: st
     role: 'assistant',
     model,
     content,
-    stop_reason: toAnthropicStopReason(response.finishReason, response.rawFinishReason, calledTools),
-    stop_sequence: null,
-    usage: toAnthropicUsage(response.usage?.input ?? countedInput, response.usage?.output.total ?? 0),
+    stop_reason: toAnthropicStopReason(response.finishReason, response.rawFinishReason, calledTools, response.stopSequence),
+    stop_sequence: response.stopSequence ?? null,
+    usage: toAnthropicUsage(response.usage?.input ?? countedInput, response.usage?.output.total ?? 0, response.usage?.serverToolRequests),
   };
 }
 

@@ -25,7 +25,8 @@ export function buildOllamaFinalResponse(
     if (part.type === 'text') text += part.text;
     else if (part.type === 'reasoning') reasoning += part.text;
     else if (part.type === 'tool-call') toolCalls.push(toOllamaToolCall(ollamaToolCallId(), part.name, part.arguments, toolCalls.length));
-    else text += ollamaFileMarkdown(part.url, part.mediaType, part.name);
+    else if (part.type === 'generated-file') text += ollamaFileMarkdown(part.url, part.mediaType, part.name);
+    // provider-block parts answer only Anthropic clients' server tools; Ollama has no shape for them.
   }
   const logprobs = responseLogprobs(response);
   const result: Record<string, unknown> = { model, created_at: ollamaNow() };

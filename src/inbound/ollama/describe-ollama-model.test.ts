@@ -11,12 +11,12 @@ describe('describeOllamaModel', () => {
     assert.equal(facts.architecture, 'gptoss');
   });
 
-  it('falls back to the known family, then to what Ollama itself assumes', () => {
+  it('falls back to the known family, and leaves an unknown context length unknown', () => {
     const known = describeOllamaModel({ servedName: 'llama3.1-8b', ollamaName: 'llama3.1-8b:latest', upstreamModel: 'llama3.1-8b', created: 1_721_692_800 }, 0);
     assert.deepEqual([known.architecture, known.contextLength, known.parameterSize, known.capabilitiesDeclared], ['llama', 131072, '8.0B', false]);
     assert.equal(known.modifiedAt, 1_721_692_800_000);
     const unknown = describeOllamaModel({ servedName: 'house-model', ollamaName: 'house-model:latest', upstreamModel: 'house-model-v2' }, 42);
-    assert.deepEqual([unknown.architecture, unknown.contextLength, unknown.capabilities, unknown.modifiedAt], ['house', 4096, ['completion'], 42]);
+    assert.deepEqual([unknown.architecture, unknown.contextLength, unknown.capabilities, unknown.modifiedAt], ['house', undefined, ['completion'], 42]);
   });
 
   it('gives a stable 64-hex digest per served name', () => {

@@ -3,13 +3,6 @@ import type { ModelCapability } from '../../canonical/model-info.ts';
 import { describeModel } from '../../routing/describe-model.ts';
 import type { OllamaModelEntry } from './ollama-model-directory.ts';
 
-/**
- * Ollama's default context window (`num_ctx`), reported only for a model that neither the config,
- * the provider nor the known families say anything about: it is what Ollama itself would assume.
- * https://github.com/ollama/ollama/blob/main/envconfig/config.go (ContextLength)
- */
-const OLLAMA_DEFAULT_CONTEXT_LENGTH = 4096;
-
 /** Ollama's order of capability names in /api/show. */
 const CAPABILITY_ORDER: ModelCapability[] = ['completion', 'tools', 'insert', 'vision', 'embedding', 'thinking', 'image'];
 
@@ -17,7 +10,12 @@ export interface OllamaModelFacts {
   entry: OllamaModelEntry;
   /** `general.architecture`, also the prefix of `<arch>.context_length`. */
   architecture: string;
-  contextLength: number;
+  /**
+   * From the config, the provider or the known families; undefined when none says, and then
+   * left out where Ollama leaves out what it does not know (`details.context_length`,
+   * `<arch>.context_length`), as `llmux models` shows '-'. Never a guess.
+   */
+  contextLength?: number;
   capabilities: ModelCapability[];
   /** Whether the capabilities come from the config or the provider (not a guess from the family). */
   capabilitiesDeclared: boolean;
@@ -39,13 +37,13 @@ export function describeOllamaModel(entry: OllamaModelEntry, startedAt: number):
   const facts: OllamaModelFacts = {
     entry,
     architecture: family?.architecture ?? architectureFromName(entry.upstreamModel),
-    contextLength: described.contextLength ?? OLLAMA_DEFAULT_CONTEXT_LENGTH,
     capabilities: CAPABILITY_ORDER.filter((capability) => described.capabilities.includes(capability)),
     capabilitiesDeclared: described.capabilitiesDeclared,
     parameterSize: family?.parameterSize ?? '',
     digest: ollamaDigest(entry.servedName),
     modifiedAt: entry.created === undefined ? startedAt : entry.created * 1000,
   };
+  if (described.contextLength !== undefined) facts.contextLength = described.contextLength;
   if (family?.embeddingLength !== undefined) facts.embeddingLength = family.embeddingLength;
   return facts;
 }

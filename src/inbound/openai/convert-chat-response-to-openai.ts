@@ -43,7 +43,8 @@ export function convertChatResponseToOpenAI(response: ChatResponse, model: strin
     if (part.type === 'text') text += part.text;
     else if (part.type === 'reasoning') reasoning += part.text;
     else if (part.type === 'tool-call') toolCalls.push({ id: part.id, type: 'function', function: { name: part.name, arguments: part.arguments } });
-    else text += (text.length === 0 ? '' : '\n\n') + fileAsMarkdown(part);
+    else if (part.type === 'generated-file') text += (text.length === 0 ? '' : '\n\n') + fileAsMarkdown(part);
+    // provider-block parts answer only Anthropic clients' server tools; chat completions have no shape for them.
   }
   const hasToolCalls = toolCalls.length > 0;
   const message: OpenAIChatCompletion['choices'][number]['message'] = {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { EmbeddingRequest } from '../../canonical/embedding.ts';
 import { GatewayError } from '../../canonical/gateway-error.ts';
+import { answeredModel } from '../../routing/answered-model.ts';
 import type { GatewayServices } from '../../server/gateway-services.ts';
 import { float32Base64 } from './float32-base64.ts';
 import { openAIEmbeddingRequestSchema, type OpenAIEmbeddingRequest } from './openai-embedding-request-schema.ts';
@@ -14,7 +15,7 @@ export function registerOpenAIEmbeddingRoutes(scope: FastifyInstance, services: 
     const input = textInputs(body.input);
     const embeddingRequest: EmbeddingRequest = { model: body.model, input };
     if (body.dimensions != null) embeddingRequest.dimensions = body.dimensions;
-    const { response } = await services.dispatcher.embed(embeddingRequest, request.llmux.dispatch);
+    const { response, model } = await services.dispatcher.embed(embeddingRequest, request.llmux.dispatch);
     if (response.embeddings.length !== input.length) {
       throw new GatewayError('upstream', `the upstream returned ${response.embeddings.length} embeddings for ${input.length} inputs`);
     }
@@ -23,7 +24,8 @@ export function registerOpenAIEmbeddingRoutes(scope: FastifyInstance, services: 
     return reply.send({
       object: 'list',
       data: response.embeddings.map((embedding, index) => ({ object: 'embedding', embedding: base64 ? float32Base64(embedding) : embedding, index })),
-      model: body.model,
+      // The client's name, or the default model's when default_model answered an unknown name.
+      model: answeredModel(model, body.model),
       usage: { prompt_tokens: promptTokens, total_tokens: promptTokens },
     });
   });

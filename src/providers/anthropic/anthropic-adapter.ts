@@ -42,7 +42,6 @@ export class AnthropicAdapter implements ProviderAdapter {
   private readonly passThroughFields: ReadonlySet<string>;
   private readonly limits: { defaultMaxTokens?: number; maxTokensCap?: number } = {};
   private readonly httpClient: UpstreamHttpClient;
-  private readonly log: ProviderFactoryInput['log'];
 
   constructor(input: ProviderFactoryInput) {
     const { config } = input;
@@ -57,7 +56,6 @@ export class AnthropicAdapter implements ProviderAdapter {
     if (config.default_max_tokens !== undefined) this.limits.defaultMaxTokens = config.default_max_tokens;
     if (config.max_tokens_cap !== undefined) this.limits.maxTokensCap = config.max_tokens_cap;
     this.httpClient = input.httpClient;
-    this.log = input.log;
   }
 
   async streamChat(request: ChatRequest, context: CallContext): Promise<AsyncIterable<ChatStreamEvent>> {
@@ -133,16 +131,12 @@ export class AnthropicAdapter implements ProviderAdapter {
   private async readMessage(response: UpstreamResponse): Promise<ChatResponse> {
     const parsed = anthropicMessageResponseSchema.safeParse(await readUpstreamJson(response, this.baseUrl + '/v1/messages'));
     if (!parsed.success) throw new GatewayError('upstream', `provider '${this.id}' answered with something other than a message: ${parsed.error.issues[0]?.message ?? ''}`);
-    return convertAnthropicMessage(parsed.data, (type) => this.unknownBlock(type));
-  }
-
-  private unknownBlock(type: string): void {
-    this.log.warn({ provider: this.id, block: type }, `provider '${this.id}' answered with a '${type}' block, which llmux does not pass on`);
+    return convertAnthropicMessage(parsed.data);
   }
 
   /** Decodes a stream body; the connection is drained after the last event, closed otherwise. */
   private async *streamEvents(response: UpstreamResponse, degraded: DegradedField[]): AsyncGenerator<ChatStreamEvent> {
-    const events = streamUpstreamEvents(response.body, (chunks) => decodeAnthropicStream(chunks, (type) => this.unknownBlock(type)), {
+    const events = streamUpstreamEvents(response.body, (chunks) => decodeAnthropicStream(chunks), {
       isEnd: (event) => event.type === 'finish' || event.type === 'error',
       drainLimitBytes: DRAIN_LIMIT_BYTES,
     });

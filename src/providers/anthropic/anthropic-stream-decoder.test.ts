@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
 import { anthropicStreamBlocks, anthropicStreamEnd, anthropicStreamHead, fakeThinkingSignature, sseEvent, type FakeAnthropicAnswer } from '../../../test-support/fake-anthropic-answer.ts';
+import { collectChatResponse } from '../collect-chat-response.ts';
 import { decodeAnthropicStream } from './anthropic-stream-decoder.ts';
 
 const usage = { input_tokens: 12, output_tokens: 30, cache_creation_input_tokens: 5, cache_read_input_tokens: 100 };
@@ -25,6 +26,37 @@ async function decode(chunks: (string | Uint8Array)[]): Promise<ChatStreamEvent[
 }
 
 describe('decodeAnthropicStream', () => {
+  it('keeps server tool blocks and citations whole, and the stop sequence that matched', async () => {
+    const citation = { type: 'web_search_result_location', url: 'https://example.com', title: 'Example', encrypted_index: 'Eo8B', cited_text: 'Example' };
+    const search: FakeAnthropicAnswer = {
+      blocks: [
+        { type: 'server_tool_use', id: 'srvtoolu_01', name: 'web_search', input: { query: 'Zürich weather' } },
+        { type: 'web_search_tool_result', tool_use_id: 'srvtoolu_01', content: [{ type: 'web_search_result', url: 'https://example.com', title: 'Example', encrypted_content: 'Eq', page_age: null }] },
+        { type: 'text', text: 'Sunny.', citations: [citation] },
+      ],
+      stopReason: 'stop_sequence',
+      stopSequence: 'END',
+    };
+    const stream = [...anthropicStreamHead(search, 'claude-sonnet-4-6', usage), ...anthropicStreamBlocks(search), ...anthropicStreamEnd(search, usage)].join('');
+    const bytes = Buffer.from(stream, 'utf8');
+    // Split every 5 bytes: lines and the ü are cut in the middle.
+    const chunks: Uint8Array[] = [];
+    for (let offset = 0; offset < bytes.length; offset += 5) chunks.push(bytes.subarray(offset, offset + 5));
+    const response = await collectChatResponse(
+      (async function* () {
+        yield* await decode(chunks);
+      })(),
+    );
+    assert.deepEqual(response.parts, [
+      { type: 'provider-block', provider: 'anthropic', block: { type: 'server_tool_use', id: 'srvtoolu_01', name: 'web_search', input: { query: 'Zürich weather' } } },
+      { type: 'provider-block', provider: 'anthropic', block: search.blocks[1] },
+      { type: 'text', text: 'Sunny.', metadata: { provider: 'anthropic', citations: [citation] } },
+    ]);
+    assert.equal(response.finishReason, 'stop');
+    assert.equal(response.rawFinishReason, 'stop_sequence');
+    assert.equal(response.stopSequence, 'END');
+  });
+
   it('turns the API\'s events into canonical blocks with signatures, redacted data, tool arguments and usage', async () => {
     const events = await decode([body]);
     assert.deepEqual(events[0], { type: 'response-start', id: 'msg_01FakeAnthropicMessage0001', model: 'claude-sonnet-4-6' });

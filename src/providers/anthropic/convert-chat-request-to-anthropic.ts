@@ -1,4 +1,4 @@
-import type { ChatMessage, FilePart, ImagePart, MessagePart } from '../../canonical/chat-message.ts';
+import type { ChatMessage, FilePart, ImagePart, MessagePart, ToolResultContentPart } from '../../canonical/chat-message.ts';
 import type { ChatRequest } from '../../canonical/chat-request.ts';
 import type { DegradedField } from '../../canonical/degraded-field.ts';
 import { GatewayError } from '../../canonical/gateway-error.ts';
@@ -27,8 +27,8 @@ export const DEFAULT_MAX_TOKENS = 8192;
  * Canonical ChatRequest → Messages API body. System and developer messages become the `system`
  * blocks; tool results join the user turn that follows the calls (Anthropic wants every result
  * in the next user message); reasoning is sent back only with the signature Anthropic gave it
- * (Anthropic refuses thinking it did not sign); `cache_control` breakpoints from an Anthropic
- * client are put back on the blocks they were on.
+ * (Anthropic refuses thinking it did not sign); `cache_control` breakpoints and documents'
+ * `citations` and `context` from an Anthropic client are put back on the blocks they were on.
  */
 export function convertChatRequestToAnthropic(
   request: ChatRequest,
@@ -39,12 +39,20 @@ export function convertChatRequestToAnthropic(
   if (request.rawPrompt === true) throw new GatewayError('invalid_request', `raw prompts are not supported by ${where}: the Messages API always applies the chat format`, { param: 'raw' });
   const options = readAnthropicProviderOptions(request.providerOptions);
   const degraded: DegradedField[] = [];
-  const breakpoints = new Map<string, Record<string, unknown>>();
+  // Wire fields to put back on blocks, by position: `tool:i`, `message:part`, `message:part:block` (inside a tool result).
+  const extras = new Map<string, Record<string, unknown>>();
+  const extrasAt = (key: string) => extras.get(key) ?? extras.set(key, {}).get(key) ?? {};
+  const position = (mark: { message?: number | undefined; part?: number | undefined; block?: number | undefined }) => `${mark.message}:${mark.part}` + (mark.block === undefined ? '' : `:${mark.block}`);
   for (const mark of options.cacheControl ?? []) {
-    if (mark.tool !== undefined) breakpoints.set(`tool:${mark.tool}`, mark.cacheControl);
-    else if (mark.message !== undefined && mark.part !== undefined) breakpoints.set(`${mark.message}:${mark.part}`, mark.cacheControl);
+    if (mark.tool !== undefined) extrasAt(`tool:${mark.tool}`).cache_control = mark.cacheControl;
+    else if (mark.message !== undefined && mark.part !== undefined) extrasAt(position(mark)).cache_control = mark.cacheControl;
   }
-  const { system, messages } = convertMessages(request.messages, breakpoints, where);
+  const placedPaths = new Set<string>();
+  for (const entry of options.blockFields ?? []) {
+    Object.assign(extrasAt(position(entry)), entry.fields);
+    for (const path of entry.paths) placedPaths.add(path);
+  }
+  const { system, messages } = convertMessages(request.messages, extras, where);
   let maxTokens = request.maxTokens ?? provider.defaultMaxTokens ?? DEFAULT_MAX_TOKENS;
   if (provider.maxTokensCap !== undefined && maxTokens > provider.maxTokensCap) {
     if (request.maxTokens !== undefined) degraded.push({ field: 'max_tokens', reason: `${request.maxTokens} capped at ${provider.maxTokensCap} by ${where} (max_tokens_cap)` });
@@ -53,16 +61,19 @@ export function convertChatRequestToAnthropic(
   const body: AnthropicRequestBody = { model: request.model, max_tokens: maxTokens, messages };
   if (system.length > 0) body.system = system;
   if (request.stream) body.stream = true;
-  if (request.tools !== undefined && request.tools.length > 0) {
-    body.tools = request.tools.map((tool, index) => {
-      const definition: Record<string, unknown> = { name: tool.name, input_schema: tool.parameters };
-      if (tool.description !== undefined) definition.description = tool.description;
-      if (tool.strict !== undefined) definition.strict = tool.strict;
-      const cacheControl = breakpoints.get(`tool:${index}`);
-      if (cacheControl !== undefined) definition.cache_control = cacheControl;
-      return definition;
-    });
+  const tools = (request.tools ?? []).map((tool, index) => {
+    const definition: Record<string, unknown> = { name: tool.name, input_schema: tool.parameters };
+    if (tool.description !== undefined) definition.description = tool.description;
+    if (tool.strict !== undefined) definition.strict = tool.strict;
+    const cacheControl = extras.get(`tool:${index}`)?.cache_control;
+    if (cacheControl !== undefined) definition.cache_control = cacheControl;
+    return definition;
+  });
+  // Server tools go back where the client had them among its own (the order is part of the cached prefix).
+  for (const tool of [...(request.providerTools ?? [])].sort((a, b) => a.index - b.index)) {
+    if (tool.provider === 'anthropic') tools.splice(Math.min(tool.index, tools.length), 0, tool.definition);
   }
+  if (tools.length > 0) body.tools = tools;
   const toolChoice = convertToolChoice(request.toolChoice, request.parallelToolCalls);
   if (toolChoice !== undefined) body.tool_choice = toolChoice;
   const thinking = anthropicThinking(request, options.thinking, body.max_tokens);
@@ -81,7 +92,7 @@ export function convertChatRequestToAnthropic(
   if (request.user !== undefined) body.metadata = { user_id: request.user };
   declareUnsupported(request, degraded, where);
   for (const [field, value] of Object.entries(request.unmappedFields ?? {})) {
-    if (field === 'cache_control') continue; // placed on its blocks above
+    if (field === 'cache_control' || placedPaths.has(field)) continue; // placed on their blocks above
     if (ANTHROPIC_BODY_FIELDS.has(field) || provider.passThroughFields?.has(field) === true) body[field] = value;
     else degraded.push({ field, reason: `not part of the Messages API of ${where}` });
   }
@@ -113,7 +124,7 @@ function convertToolChoice(choice: ToolChoice | undefined, parallel: boolean | u
   return { type: 'tool', name: choice.name, ...single };
 }
 
-function convertMessages(input: ChatMessage[], breakpoints: Map<string, Record<string, unknown>>, where: string): { system: AnthropicBlock[]; messages: AnthropicRequestMessage[] } {
+function convertMessages(input: ChatMessage[], extras: Map<string, Record<string, unknown>>, where: string): { system: AnthropicBlock[]; messages: AnthropicRequestMessage[] } {
   const system: AnthropicBlock[] = [];
   const messages: AnthropicRequestMessage[] = [];
   const push = (role: 'user' | 'assistant', blocks: AnthropicBlock[]) => {
@@ -125,10 +136,9 @@ function convertMessages(input: ChatMessage[], breakpoints: Map<string, Record<s
   input.forEach((message, messageIndex) => {
     const blocks: AnthropicBlock[] = [];
     message.parts.forEach((part, partIndex) => {
-      const block = convertPart(part, message.role, `messages[${messageIndex}]`, where);
+      const block = convertPart(part, message.role, `messages[${messageIndex}]`, where, (index) => extras.get(`${messageIndex}:${partIndex}:${index}`));
       if (block === undefined) return;
-      const cacheControl = breakpoints.get(`${messageIndex}:${partIndex}`);
-      blocks.push(cacheControl === undefined ? block : { ...block, cache_control: cacheControl });
+      blocks.push(withExtras(block, extras.get(`${messageIndex}:${partIndex}`)));
     });
     if (message.role === 'system' || message.role === 'developer') system.push(...blocks);
     else push(message.role === 'assistant' ? 'assistant' : 'user', blocks);
@@ -136,10 +146,17 @@ function convertMessages(input: ChatMessage[], breakpoints: Map<string, Record<s
   return { system, messages };
 }
 
-function convertPart(part: MessagePart, role: ChatMessage['role'], at: string, where: string): AnthropicBlock | undefined {
+function convertPart(
+  part: MessagePart,
+  role: ChatMessage['role'],
+  at: string,
+  where: string,
+  innerExtras: (index: number) => Record<string, unknown> | undefined,
+): AnthropicBlock | undefined {
   switch (part.type) {
     case 'text':
-      return { type: 'text', text: part.text };
+      // Citations Anthropic gave a text go back with it.
+      return part.metadata?.provider === 'anthropic' && part.metadata.citations !== undefined ? { type: 'text', text: part.text, citations: part.metadata.citations } : { type: 'text', text: part.text };
     case 'image':
       if (role === 'system' || role === 'developer') throw new GatewayError('invalid_request', `${at}: ${where} takes images in user messages only`, { param: 'messages' });
       return { type: 'image', source: mediaSource(part) };
@@ -153,11 +170,28 @@ function convertPart(part: MessagePart, role: ChatMessage['role'], at: string, w
     case 'tool-call':
       return { type: 'tool_use', id: part.id, name: part.name, input: toolInput(part.arguments) };
     case 'tool-result': {
-      const block: AnthropicBlock = { type: 'tool_result', tool_use_id: part.toolCallId, content: part.content };
+      const content = part.parts === undefined ? part.content : part.parts.map((inner, index) => withExtras(resultBlock(inner), innerExtras(index)));
+      const block: AnthropicBlock = { type: 'tool_result', tool_use_id: part.toolCallId, content };
       if (part.isError === true) block.is_error = true;
       return block;
     }
+    case 'provider-block':
+      // Another provider type's blocks were refused before the request came here.
+      return part.provider === 'anthropic' ? { ...part.block } : undefined;
   }
+}
+
+/** A block of a tool result's content: text, image, a document, or one of Anthropic's own (`search_result`). */
+function resultBlock(part: ToolResultContentPart): AnthropicBlock {
+  if (part.type === 'text') return { type: 'text', text: part.text };
+  if (part.type === 'image') return { type: 'image', source: mediaSource(part) };
+  if (part.type === 'provider-block') return { ...part.block };
+  return documentBlock(part);
+}
+
+/** A block with the wire fields the client had on it (`cache_control`, a document's `citations` and `context`). */
+function withExtras(block: AnthropicBlock, extras: Record<string, unknown> | undefined): AnthropicBlock {
+  return extras === undefined ? block : { ...block, ...extras };
 }
 
 function mediaSource(part: ImagePart | FilePart): Record<string, unknown> {

@@ -19,5 +19,15 @@ export function mapAnthropicInputUsage(usage: AnthropicUsage): InputUsage {
 export function mapAnthropicUsage(start: AnthropicUsage | undefined, end: AnthropicUsage | undefined): Usage {
   const merged: AnthropicUsage = { ...start };
   for (const [field, value] of Object.entries(end ?? {})) if (value !== undefined && value !== null) merged[field] = value;
-  return { input: mapAnthropicInputUsage(merged), output: { total: merged.output_tokens ?? 0 }, source: 'upstream', raw: merged };
+  const usage: Usage = { input: mapAnthropicInputUsage(merged), output: { total: merged.output_tokens ?? 0 }, source: 'upstream', raw: merged };
+  const serverTools = serverToolRequests(merged.server_tool_use);
+  if (serverTools !== undefined) usage.serverToolRequests = serverTools;
+  return usage;
+}
+
+/** `server_tool_use: {web_search_requests: 2}`: the counts of server tool calls, when there are any. */
+function serverToolRequests(value: unknown): Record<string, number> | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const counts = Object.entries(value).filter((entry): entry is [string, number] => typeof entry[1] === 'number');
+  return counts.length > 0 ? Object.fromEntries(counts) : undefined;
 }

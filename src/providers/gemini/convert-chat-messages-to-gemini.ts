@@ -1,4 +1,4 @@
-import type { ChatMessage, MediaSource, MessagePart } from '../../canonical/chat-message.ts';
+import { toolResultMedia, type ChatMessage, type MediaSource, type MessagePart, type ToolResultPart } from '../../canonical/chat-message.ts';
 import type { DegradedField } from '../../canonical/degraded-field.ts';
 import { GatewayError } from '../../canonical/gateway-error.ts';
 import type { GeminiContent, GeminiRequestPart } from './gemini-request-body.ts';
@@ -53,6 +53,7 @@ export function convertChatMessagesToGemini(messages: readonly ChatMessage[], co
         }
       }
       parts.push(converted);
+      if (part.type === 'tool-result') parts.push(...resultMedia(part, context));
     }
     if (parts.length === 0) continue;
     const last = contents.at(-1);
@@ -112,6 +113,17 @@ function convertPart(
       return { functionResponse: response };
     }
   }
+}
+
+/** A tool result's images and files, as parts of the same turn right after its `functionResponse` (declared: they are beside the response, not in it). */
+function resultMedia(part: ToolResultPart, context: GeminiMessageContext): GeminiRequestPart[] {
+  const items = toolResultMedia(part);
+  if (items.length === 0) return [];
+  context.degraded.push({
+    field: 'messages',
+    reason: `${items.length} image(s) or file(s) of tool result ${part.toolCallId} sent beside its functionResponse in the same turn (provider '${context.providerId}')`,
+  });
+  return items.map((item) => media(item.source, context.providerId));
 }
 
 function geminiSignature(metadata: { provider: string; signature?: string } | undefined): string | undefined {

@@ -1,4 +1,4 @@
-import type { ChatMessage, MediaSource } from '../../canonical/chat-message.ts';
+import { toolResultMedia, type ChatMessage, type MediaSource, type ToolResultPart } from '../../canonical/chat-message.ts';
 import type { ChatRequest } from '../../canonical/chat-request.ts';
 import type { DegradedField } from '../../canonical/degraded-field.ts';
 import { GatewayError } from '../../canonical/gateway-error.ts';
@@ -115,9 +115,7 @@ function convertMessage(message: ChatMessage, refuse: (param: string, what: stri
   if (message.role === 'tool') {
     return message.parts.flatMap((part): OllamaRequestMessage[] => {
       if (part.type !== 'tool-result') return [];
-      const out: OllamaRequestMessage = { role: 'tool', content: part.content, tool_call_id: part.toolCallId };
-      if (part.toolName !== undefined) out.tool_name = part.toolName;
-      return [out];
+      return [toolMessage(part, refuse)];
     });
   }
   const role = message.role === 'developer' ? 'system' : message.role;
@@ -142,15 +140,24 @@ function convertMessage(message: ChatMessage, refuse: (param: string, what: stri
         break;
       case 'tool-result': {
         // A tool result inside a user message (Anthropic clients send them there): its own tool message.
-        const result: OllamaRequestMessage = { role: 'tool', content: part.content, tool_call_id: part.toolCallId };
-        if (part.toolName !== undefined) result.tool_name = part.toolName;
-        results.push(result);
+        results.push(toolMessage(part, refuse));
         break;
       }
     }
   }
   const hasContent = out.content !== '' || out.images !== undefined || out.tool_calls !== undefined || out.thinking !== undefined;
   return hasContent || results.length === 0 ? [...results, out] : results;
+}
+
+/** A tool result as Ollama's `tool` message; images it returned go in the message's own `images`. */
+function toolMessage(part: ToolResultPart, refuse: (param: string, what: string) => never): OllamaRequestMessage {
+  const out: OllamaRequestMessage = { role: 'tool', content: part.content, tool_call_id: part.toolCallId };
+  if (part.toolName !== undefined) out.tool_name = part.toolName;
+  for (const media of toolResultMedia(part)) {
+    if (media.type === 'file') refuse('messages.content', `a file in a tool result${media.filename === undefined ? '' : ` ('${media.filename}')`}`);
+    else (out.images ??= []).push(rawBase64(media.source, refuse));
+  }
+  return out;
 }
 
 /** Ollama decodes `images` as Go []byte: raw base64, no `data:` prefix, and no URLs. */

@@ -1,4 +1,4 @@
-import type { ChatMessage, ImagePart, FilePart, MediaSource } from '../../canonical/chat-message.ts';
+import { toolResultMedia, type ChatMessage, type ImagePart, type FilePart, type MediaSource } from '../../canonical/chat-message.ts';
 import type { ChatRequest } from '../../canonical/chat-request.ts';
 import type { DegradedField } from '../../canonical/degraded-field.ts';
 import { GatewayError } from '../../canonical/gateway-error.ts';
@@ -102,6 +102,12 @@ type OpenAICompatibleTool = NonNullable<OpenAICompatibleRequestBody['tools']>[nu
 
 function convertMessages(messages: readonly ChatMessage[], dialect: OpenAICompatibleDialect, degraded: DegradedField[], providerLabel = 'this provider'): OpenAICompatibleMessage[] {
   const converted: OpenAICompatibleMessage[] = [];
+  // Images and files from tool results: a tool message holds only text, so they follow the results as a user message.
+  let resultMedia: OpenAICompatibleContentPart[] = [];
+  const flushResultMedia = () => {
+    if (resultMedia.length > 0) converted.push({ role: 'user', content: resultMedia });
+    resultMedia = [];
+  };
   messages.forEach((message, position) => {
     const where = `messages[${position}]`;
     // Tool results travel as their own `tool` messages, before whatever else the message holds
@@ -110,11 +116,22 @@ function convertMessages(messages: readonly ChatMessage[], dialect: OpenAICompat
       if (part.type !== 'tool-result') continue;
       if (part.isError === true) degraded.push({ field: 'is_error', reason: `${where}: tool result ${part.toolCallId} is an error; OpenAI tool messages cannot mark it, sent as plain content` });
       converted.push({ role: 'tool', tool_call_id: part.toolCallId, content: part.content });
+      const media = toolResultMedia(part);
+      if (media.length === 0) continue;
+      for (const item of media) resultMedia.push(item.type === 'image' ? convertImage(item) : convertFile(item, dialect, where, providerLabel));
+      degraded.push({
+        field: 'messages',
+        reason: `${where}: ${media.length} image(s) or file(s) of tool result ${part.toolCallId} sent in a user message after the results; ${providerLabel} takes only text in tool messages`,
+      });
     }
     const converter = MESSAGE_CONVERTERS[message.role];
     const result = converter(message, dialect, degraded, where, providerLabel);
-    if (result !== undefined) converted.push(result);
+    if (result !== undefined) {
+      flushResultMedia();
+      converted.push(result);
+    }
   });
+  flushResultMedia();
   return converted;
 }
 
@@ -273,7 +290,7 @@ function addUnmappedFields(
     } else if (passThroughFields.has(field) || dialect.acceptExtraField(field, value)) {
       body[field] = value;
     } else {
-      degraded.push({ field, reason: "this upstream does not take it (list it in the provider's pass_through_fields to send it)" });
+      degraded.push({ field, reason: dialect.unknownFieldReason });
     }
   }
 }

@@ -42,6 +42,14 @@ describe('convertOpenAICompatibleCompletion', () => {
     });
   });
 
+  it('names the stop sequence only where the server says which matched (vLLM `stop_reason`)', () => {
+    const stopped = (choice: Record<string, unknown>) => convertOpenAICompatibleCompletion({ choices: [{ message: { content: 'One, two' }, ...choice }] }, generic).stopSequence;
+    assert.equal(stopped({ finish_reason: 'stop', stop_reason: ', three' }), ', three');
+    assert.equal(stopped({ finish_reason: 'stop', stop_reason: 128009 }), undefined);
+    assert.equal(stopped({ finish_reason: 'length', stop_reason: ', three' }), undefined);
+    assert.equal(stopped({ finish_reason: 'stop' }), undefined);
+  });
+
   it('splits <think> content where the dialect asks, and reads dialect extras', () => {
     const dialect = resolveOpenAICompatibleDialect({
       splitThinkTags: true,

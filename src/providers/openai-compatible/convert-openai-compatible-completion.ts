@@ -50,6 +50,8 @@ export function convertOpenAICompatibleCompletion(payload: unknown, dialect: Com
   if (choice.finish_reason) {
     response.rawFinishReason = choice.finish_reason;
     response.finishReason = mapOpenAICompatibleFinishReason(choice.finish_reason, madeToolCalls);
+    // vLLM names the stop string that matched; other servers say nothing, and nothing is guessed.
+    if (choice.finish_reason === 'stop' && typeof choice.stop_reason === 'string') response.stopSequence = choice.stop_reason;
   } else if (madeToolCalls) {
     response.finishReason = 'tool-calls';
   }

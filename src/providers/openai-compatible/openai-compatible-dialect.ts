@@ -38,6 +38,8 @@ export interface OpenAICompatibleDialect {
   reasoningEffort(effort: ReasoningEffort): string | undefined;
   /** Whether a client field with no canonical home (`ChatRequest.unmappedFields`) is one this upstream knows. */
   acceptExtraField(field: string, value: unknown): boolean;
+  /** Why a client field the upstream does not know was not sent (in `x-llmux-degraded` and the log). */
+  unknownFieldReason: string;
   /** Last look at the body before it is sent; what it drops belongs in `degraded`. */
   transformRequestBody(body: OpenAICompatibleRequestBody, request: ChatRequest, degraded: DegradedField[]): OpenAICompatibleRequestBody;
   /** Whether `<think>…</think>` at the start of content is reasoning (Qwen/GLM raw reasoning format). */
@@ -108,6 +110,7 @@ export const DEFAULT_OPENAI_COMPATIBLE_DIALECT: OpenAICompatibleDialect = {
   extendedSampling: false,
   reasoningEffort: (effort) => OPENAI_EFFORT[effort],
   acceptExtraField: (field) => OPENAI_CHAT_FIELDS.has(field),
+  unknownFieldReason: "this upstream does not take it (list it in the provider's pass_through_fields to send it)",
   transformRequestBody: (body) => body,
   splitThinkTags: false,
   decodeExtra: () => undefined,

@@ -58,6 +58,8 @@ export const openAICompatibleChunkSchema = z.looseObject({
         index: z.number().nullish(),
         delta: deltaSchema.nullish(),
         finish_reason: z.string().nullish(),
+        /** vLLM: the stop string (or stop token id) that ended the answer. */
+        stop_reason: z.union([z.string(), z.number()]).nullish(),
         logprobs: openAICompatibleLogprobsSchema.nullish(),
       }),
     )
@@ -74,6 +76,8 @@ export const openAICompatibleCompletionSchema = z.looseObject({
     z.looseObject({
       index: z.number().nullish(),
       finish_reason: z.string().nullish(),
+      /** vLLM: the stop string (or stop token id) that ended the answer. */
+      stop_reason: z.union([z.string(), z.number()]).nullish(),
       logprobs: openAICompatibleLogprobsSchema.nullish(),
       message: z
         .looseObject({

@@ -164,6 +164,13 @@ describe('decodeOpenAICompatibleStream', () => {
     ]);
   });
 
+  it('names the stop sequence where the server says which matched (vLLM `stop_reason`), never a stop token id or a guess', async () => {
+    const finish = async (choice: Record<string, unknown>) => (await decode([sse(chunk({ content: 'One, two' }), { id: 'c1', choices: [{ index: 0, delta: {}, ...choice }] }, '[DONE]')])).at(-1);
+    assert.deepEqual(await finish({ finish_reason: 'stop', stop_reason: ', three' }), { type: 'finish', finishReason: 'stop', rawFinishReason: 'stop', stopSequence: ', three' });
+    assert.deepEqual(await finish({ finish_reason: 'stop', stop_reason: 128009 }), { type: 'finish', finishReason: 'stop', rawFinishReason: 'stop' });
+    assert.deepEqual(await finish({ finish_reason: 'stop' }), { type: 'finish', finishReason: 'stop', rawFinishReason: 'stop' });
+  });
+
   it('finishes on [DONE] without a finish_reason, and on a finish_reason without [DONE]', async () => {
     assert.deepEqual((await decode([sse(chunk({ content: 'a' }), '[DONE]')])).at(-1), { type: 'finish', finishReason: 'stop' });
     assert.deepEqual((await decode([sse(chunk({ content: 'a' }), finishChunk('content_filter'))])).at(-1), {

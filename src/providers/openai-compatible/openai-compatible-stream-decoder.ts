@@ -5,7 +5,7 @@ import type { Timing } from '../../canonical/timing.ts';
 import type { Usage } from '../../canonical/usage.ts';
 import { decodeSse } from '../../wire/sse-decoder.ts';
 import { mapTransportError } from '../shared/map-transport-error.ts';
-import { ChatStreamBuilder } from '../chat-stream-builder.ts';
+import { ChatStreamBuilder, type FinishDetails } from '../chat-stream-builder.ts';
 import { contentText } from './content-text.ts';
 import { mapOpenAICompatibleStreamError } from './map-openai-compatible-error.ts';
 import { mapOpenAICompatibleFinishReason } from './map-openai-compatible-finish-reason.ts';
@@ -53,6 +53,7 @@ export async function* decodeOpenAICompatibleStream(
   };
   let started = false;
   let rawFinish: string | undefined;
+  let stopSequence: string | undefined;
   let usage: Usage | undefined;
   let timing: Timing | undefined;
   let sawDone = false;
@@ -111,6 +112,7 @@ export async function* decodeOpenAICompatibleStream(
           }
         }
         if (choice.finish_reason) rawFinish = choice.finish_reason;
+        if (typeof choice.stop_reason === 'string') stopSequence = choice.stop_reason;
       }
       usage = mapOpenAICompatibleUsage(chunk.usage) ?? usage;
       const extras = dialect.decodeExtra(chunk);
@@ -137,8 +139,9 @@ export async function* decodeOpenAICompatibleStream(
   }
   const madeToolCalls = toolCalls.count > 0;
   const finishReason = rawFinish === undefined ? (madeToolCalls ? 'tool-calls' : 'stop') : mapOpenAICompatibleFinishReason(rawFinish, madeToolCalls);
-  const details: { raw?: string; usage?: Usage; timing?: Timing } = {};
+  const details: FinishDetails = {};
   if (rawFinish !== undefined) details.raw = rawFinish;
+  if (rawFinish === 'stop' && stopSequence !== undefined) details.stopSequence = stopSequence;
   if (usage !== undefined) details.usage = usage;
   if (timing !== undefined) details.timing = timing;
   yield* builder.finish(finishReason, details);

@@ -1,4 +1,4 @@
-import type { ChatMessage, MediaSource } from '../../canonical/chat-message.ts';
+import { toolResultMedia, type ChatMessage, type MediaSource } from '../../canonical/chat-message.ts';
 import type { ChatRequest } from '../../canonical/chat-request.ts';
 import type { DegradedField } from '../../canonical/degraded-field.ts';
 import { GatewayError } from '../../canonical/gateway-error.ts';
@@ -50,11 +50,13 @@ export async function convertChatRequestToPoeQuery(request: ChatRequest, upload:
       if (part.type === 'tool-call') calls.push({ id: part.id, type: 'function', function: { name: part.name, arguments: part.arguments } });
       else if (part.type === 'tool-result') results.push(resultOf(part));
     }
+    const media = resultMedia(message, upload, warnings, providerId);
     if (inOpenRound) {
       // The round the bot is to answer now: the top-level fields, as fastapi_poe sends them.
       toolCalls.push(...calls);
       toolResults.push(...results);
       if (message.role !== 'tool') pending.push(convertMessage(message, upload).then((converted) => (converted === undefined ? [] : [converted])));
+      if (media !== undefined) pending.push(media.then((converted) => [converted]));
       return;
     }
     // An earlier round: rendered into the query where it happened, so the bot sees the order.
@@ -65,6 +67,7 @@ export async function convertChatRequestToPoeQuery(request: ChatRequest, upload:
         ...results.map((result) => historyMessage('tool', JSON.stringify({ tool_call_id: result.tool_call_id, name: result.name, content: result.content }))),
       ]),
     );
+    if (media !== undefined) pending.push(media.then((converted) => [converted]));
   });
   const query = (await Promise.all(pending)).flat();
 
@@ -148,6 +151,24 @@ async function convertMessage(message: ChatMessage, upload: UploadMedia): Promis
   const onlyTools = message.parts.some((part) => part.type === 'tool-call' || part.type === 'tool-result');
   if ((message.role === 'assistant' || onlyTools) && content === '' && attachments.length === 0) return undefined;
   return { role: ROLES[message.role], content, content_type: 'text/markdown', attachments };
+}
+
+/**
+ * Images and files a message's tool results returned: a Poe tool result is text, so they follow
+ * the results as a user message with attachments (declared).
+ */
+function resultMedia(message: ChatMessage, upload: UploadMedia, warnings: DegradedField[], providerId: string): Promise<PoeProtocolMessage> | undefined {
+  const uploads: Promise<PoeAttachment>[] = [];
+  for (const part of message.parts) {
+    if (part.type !== 'tool-result') continue;
+    const media = toolResultMedia(part);
+    for (const item of media) uploads.push(upload(item.source, item.type === 'file' ? item.filename : undefined));
+    if (media.length > 0) {
+      warnings.push({ field: 'messages', reason: `${media.length} image(s) or file(s) of tool result ${part.toolCallId} sent as attachments of a user message after the results; provider '${providerId}' takes only text in tool results` });
+    }
+  }
+  if (uploads.length === 0) return undefined;
+  return Promise.all(uploads).then((attachments) => ({ role: 'user', content: '', content_type: 'text/markdown', attachments }));
 }
 
 /**

@@ -43,6 +43,7 @@ export async function generatePoeImages(request: ImageGenerationRequest, context
   const degraded: DegradedField[] = [];
   for (let call = 0; call < Math.max(1, request.n); call++) {
     const response = await backend.complete(backend.chatRequest(request.model, prompt, { parameters, degraded }), context);
+    degraded.push(...(response.degraded ?? []));
     const found = extractGeneratedImages(response)[0];
     if (found === undefined) {
       const said = responseText(response).trim().slice(0, 300);

@@ -119,7 +119,7 @@ describe("Poe's OpenAI-compatible API provider against a fake Poe", () => {
     assert.deepEqual(poe.requests.map((request) => [request.path, request.headers.authorization]), [['/v1/models', undefined]]);
   });
 
-  it('generates images with stream:false, the aspect in the prompt, no custom parameters (Poe takes none there), and the markdown of the answer', async () => {
+  it('generates images with stream:false, the aspect in the prompt and as a top-level bot parameter with the quality, and the markdown of the answer', async () => {
     poe.openai('GPT-Image-1', () => ({
       status: 200,
       body: { id: 'x', object: 'chat.completion', created: 1, model: 'GPT-Image-1', choices: [{ index: 0, message: { role: 'assistant', content: '![image](https://pfst.cf2.poecdn.net/base/image/2:3)' }, finish_reason: 'stop' }] },
@@ -130,8 +130,9 @@ describe("Poe's OpenAI-compatible API provider against a fake Poe", () => {
     assert.deepEqual(result.images, [{ url: 'https://pfst.cf2.poecdn.net/base/image/2:3' }]);
     const body = poe.openaiCalls[0]?.body ?? {};
     assert.equal(body['stream'], undefined);
-    // https://creator.poe.com/api-reference/client-sdks: custom parameters are not supported on this API.
-    assert.equal('quality' in body || 'aspect' in body, false);
+    // https://creator.poe.com/docs/external-applications/openai-compatible-api: custom bot
+    // parameters through the OpenAI SDK's extra_body, i.e. top-level (GPT-Image-1: aspect, quality).
+    assert.deepEqual([body['aspect'], body['quality']], ['2:3', 'high']);
     assert.deepEqual(body['messages'], [{ role: 'user', content: 'a fox --aspect 2:3' }]);
   });
 

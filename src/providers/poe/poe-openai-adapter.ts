@@ -69,17 +69,10 @@ export class PoeOpenAIAdapter implements ProviderAdapter {
   generateImages(request: ImageGenerationRequest, context: CallContext): Promise<ImageGenerationResponse> {
     return generatePoeImages(request, context, {
       httpClient: this.httpClient,
-      // Poe's OpenAI-compatible API takes no custom parameters
-      // (https://creator.poe.com/api-reference/client-sdks: "Custom Parameters … ❌ Not
-      // supported"): the aspect ratio reaches the bot as the `--aspect` prompt suffix image bots
-      // read; the rest is declared as not sent (the bot protocol, `protocol: bot`, carries them).
-      chatRequest: (model, prompt, { parameters, degraded }) => {
-        for (const name of Object.keys(parameters)) {
-          if (name === 'aspect' && /--(aspect|ar)\s/.test(prompt)) continue;
-          degraded.push({ field: name, reason: `Poe's OpenAI-compatible API takes no custom bot parameters (protocol: bot carries them)` });
-        }
-        return { model, stream: false, messages: [{ role: 'user', parts: [{ type: 'text', text: prompt }] }] };
-      },
+      // Poe's guide passes custom bot parameters on its OpenAI-compatible API as top-level fields
+      // (the OpenAI SDK's `extra_body`; its own example: GPT-Image-1 with `aspect` and `quality`),
+      // best-effort; the aspect also stays in the prompt as `--aspect`, which image bots read.
+      chatRequest: (model, prompt, { parameters }) => ({ model, stream: false, messages: [{ role: 'user', parts: [{ type: 'text', text: prompt }] }], providerOptions: { poe: { parameters } } }),
       complete: (chatRequest, callContext) => this.chat.completeChat(chatRequest, callContext),
     });
   }

@@ -100,8 +100,8 @@ describe('ApiKeyPool headroom', () => {
     let now = 1_000;
     const keys = new ApiKeyPool(['sk-one-aaaa', 'sk-two-bbbb'], () => now);
     keys.noteBudget('sk-two-bbbb', { tokensLeft: 5000, tokensResetAt: 61_000, requestsLeft: 9 });
-    assert.deepEqual(keys.headroom(), [{ key: '#2 …bbbb', tokensLeft: 5000, tokensResetAt: 61_000, requestsLeft: 9 }]);
+    assert.deepEqual(keys.headroom(), [{ key: '#2 …bbbb', position: 2, tokensLeft: 5000, tokensResetAt: 61_000, requestsLeft: 9 }]);
     now = 61_000;
-    assert.deepEqual(keys.headroom(), [{ key: '#2 …bbbb', requestsLeft: 9 }]);
+    assert.deepEqual(keys.headroom(), [{ key: '#2 …bbbb', position: 2, requestsLeft: 9 }]);
   });
 });

@@ -144,7 +144,7 @@ export class ApiKeyPool {
     return this.keys.flatMap((key, index) => {
       const budget = this.budgets.get(key);
       if (budget === undefined) return [];
-      const view: KeyHeadroom = { key: keyLabel(key, index) };
+      const view: KeyHeadroom = { key: keyLabel(key, index), position: index + 1 };
       if (budget.tokensLeft !== undefined && (budget.tokensResetAt === undefined || budget.tokensResetAt > now)) {
         view.tokensLeft = budget.tokensLeft;
         if (budget.tokensResetAt !== undefined) view.tokensResetAt = budget.tokensResetAt;
