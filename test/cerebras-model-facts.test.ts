@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FakeCerebrasUpstream } from '../test-support/fake-cerebras-upstream.ts';
 import { startTestGateway, type TestGateway } from '../test-support/start-test-gateway.ts';
-import { makeTemporaryDirectory, runLlmux } from './cli-harness.ts';
+import { makeTemporaryDirectory } from './cli-harness.ts';
+import { runCliCaptured } from './run-cli-captured.ts';
 
 /**
  * Model facts from Cerebras's own model entries (`GET /v1/models/{id}`, the SDK's `PublicModel`):
@@ -43,10 +44,10 @@ describe('Cerebras model facts', () => {
       config,
       `providers:\n  - id: cerebras\n    type: cerebras\n    api_key: csk-test-key\n    base_url: ${cerebras.baseUrl}\nmodels:\n  - name: qwen3\n    target: cerebras/qwen-3-235b-a22b-instruct-2507\n`,
     );
-    const models = await runLlmux(['models', '--config', config], { cwd: directory.path });
+    const models = await runCliCaptured(['models', '--config', config], { cwd: directory.path });
     assert.equal(models.code, 0);
     assert.match(models.stdout, /^gemma-4-31b +cerebras +gemma-4-31b +65536 /m);
-    const json = await runLlmux(['models', '--json', '--config', config], { cwd: directory.path });
+    const json = await runCliCaptured(['models', '--json', '--config', config], { cwd: directory.path });
     const listed = JSON.parse(json.stdout) as Record<string, unknown>[];
     assert.deepEqual(listed.find((model) => model.name === 'gemma-4-31b'), {
       name: 'gemma-4-31b',
@@ -58,7 +59,7 @@ describe('Cerebras model facts', () => {
       price_per_million: { input: 0.4, output: 0.8 },
     });
     assert.equal(listed.find((model) => model.name === 'qwen3')?.deprecated, true);
-    const check = await runLlmux(['check', '--config', config], { cwd: directory.path });
+    const check = await runCliCaptured(['check', '--config', config], { cwd: directory.path });
     assert.equal(check.code, 0, check.stderr);
     assert.match(check.stderr, /cerebras\/qwen-3-235b-a22b-instruct-2507 is deprecated by its provider and will be retired; used by 'qwen3'/);
     assert.match(check.stderr, /cerebras\/llama3\.1-8b is deprecated by its provider/);

@@ -3,7 +3,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FakeCerebrasUpstream } from '../test-support/fake-cerebras-upstream.ts';
-import { LlmuxProcess, makeTemporaryDirectory } from './cli-harness.ts';
+import { makeTemporaryDirectory } from './cli-harness.ts';
+import { InProcessLlmux } from './in-process-llmux.ts';
 import { runCliCaptured } from './run-cli-captured.ts';
 
 let directory: { path: string; remove(): Promise<void> };
@@ -23,8 +24,8 @@ describe('a config file and the environment', () => {
     const checkout = join(directory.path, 'checkout');
     await mkdir(checkout);
     assert.equal((await runCliCaptured(['init'], { cwd: checkout })).code, 0);
-    const environment = { SYSTEM_TOKEN: 'poe-key', CUSTOM_TOKEN: 'ctok', CEREBRAS_API_KEY: 'csk', CEREBRAS_BASE_URL: cerebras.baseUrl, PATH: process.env.PATH ?? '' };
-    const llmux = new LlmuxProcess(['--port', '0'], { cwd: checkout, env: environment });
+    const environment = { SYSTEM_TOKEN: 'poe-key', CUSTOM_TOKEN: 'ctok', CEREBRAS_API_KEY: 'csk', CEREBRAS_BASE_URL: cerebras.baseUrl };
+    const llmux = new InProcessLlmux(['--port', '0'], { cwd: checkout, env: environment });
     try {
       const url = await llmux.listening();
       const file = join(checkout, 'llmux.yaml');

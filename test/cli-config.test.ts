@@ -9,7 +9,8 @@ import { PROVIDER_TYPES } from '../src/config/gateway-config-schema.ts';
 import { SAMPLE_GATEWAY_CONFIG } from '../src/config/sample-gateway-config.ts';
 import { PROVIDER_FACTORIES } from '../src/providers/provider-registry.ts';
 import { FakeUpstreamServer } from '../test-support/fake-upstream-server.ts';
-import { makeTemporaryDirectory, runLlmux } from './cli-harness.ts';
+import { makeTemporaryDirectory } from './cli-harness.ts';
+import { runCliCaptured } from './run-cli-captured.ts';
 
 let directory: { path: string; remove(): Promise<void> };
 before(async () => {
@@ -36,7 +37,7 @@ listen:
   port: \${PORT_NUMBER}
 `,
     );
-    const result = await runLlmux(['serve', '--config', config], { cwd: directory.path, env: { SECRET_KEY: 'sk-from-the-environment' } });
+    const result = await runCliCaptured(['serve', '--config', config], { cwd: directory.path, environment: { SECRET_KEY: 'sk-from-the-environment' } });
     assert.equal(result.code, 1);
     assert.equal(result.stdout, '');
     assert.equal(
@@ -51,13 +52,13 @@ listen:
   it('reports semantic problems once the schema is satisfied', async () => {
     const config = join(directory.path, 'semantic.yaml');
     await writeFile(config, 'providers: [{ id: c, type: cerebras, api_key: k }]\nmodels: [{ name: fast, target: cerebrs/x }]\ndefault_model: slow\n');
-    const result = await runLlmux(['models', '--config', config], { cwd: directory.path });
+    const result = await runCliCaptured(['models', '--config', config], { cwd: directory.path });
     assert.equal(result.code, 1);
     assert.match(result.stderr, /  - models\[0\]\.target: no provider 'cerebrs' \(configured providers: c\)\n  - default_model: 'slow' is not a name under models:/);
   });
 
   it('reports malformed environment variables by name in env-only mode', async () => {
-    const result = await runLlmux(['check'], { cwd: directory.path, env: { POE_API_KEY: 'k', MODEL_MAPPING: '{"gpt-4": 4}', PROXY_TYPE: 'gopher', PROXY_HOST: 'h', PROXY_PASSWORD: 'hunter2' } });
+    const result = await runCliCaptured(['check'], { cwd: directory.path, environment: { POE_API_KEY: 'k', MODEL_MAPPING: '{"gpt-4": 4}', PROXY_TYPE: 'gopher', PROXY_HOST: 'h', PROXY_PASSWORD: 'hunter2' } });
     assert.equal(result.code, 1);
     assert.equal(
       result.stderr,
@@ -69,7 +70,7 @@ listen:
   });
 
   it('fails clearly when --config names a missing file', async () => {
-    const result = await runLlmux(['--config', 'nope.yaml'], { cwd: directory.path });
+    const result = await runCliCaptured(['--config', 'nope.yaml'], { cwd: directory.path });
     assert.equal(result.code, 1);
     assert.match(result.stderr, /nope\.yaml\), 1 problem:\n  - the file does not exist \(from --config\); write one with 'llmux init'/);
   });
@@ -79,18 +80,18 @@ describe('llmux init', () => {
   it('writes the commented sample, refuses to overwrite it, and overwrites with --force', async () => {
     const cwd = join(directory.path, 'init');
     await mkdir(cwd);
-    const first = await runLlmux(['init'], { cwd });
+    const first = await runCliCaptured(['init'], { cwd });
     assert.equal(first.code, 0);
     assert.match(first.stdout, /^wrote .*llmux\.yaml\n/);
     assert.equal(await readFile(join(cwd, 'llmux.yaml'), 'utf8'), SAMPLE_GATEWAY_CONFIG);
 
     await writeFile(join(cwd, 'llmux.yaml'), '# mine\n');
-    const second = await runLlmux(['init'], { cwd });
+    const second = await runCliCaptured(['init'], { cwd });
     assert.equal(second.code, 1);
     assert.match(second.stderr, /^llmux: .*llmux\.yaml already exists; use --force to overwrite it\n$/);
     assert.equal(await readFile(join(cwd, 'llmux.yaml'), 'utf8'), '# mine\n');
 
-    const forced = await runLlmux(['init', '--force'], { cwd });
+    const forced = await runCliCaptured(['init', '--force'], { cwd });
     assert.equal(forced.code, 0);
     assert.equal(await readFile(join(cwd, 'llmux.yaml'), 'utf8'), SAMPLE_GATEWAY_CONFIG);
   });
@@ -98,8 +99,8 @@ describe('llmux init', () => {
   it('writes a sample that llmux itself accepts: check finds it valid, names the key variables it needs, and fails for want of any', async () => {
     const cwd = join(directory.path, 'init-check');
     await mkdir(cwd);
-    assert.equal((await runLlmux(['init'], { cwd })).code, 0);
-    const checked = await runLlmux(['check'], { cwd });
+    assert.equal((await runCliCaptured(['init'], { cwd })).code, 0);
+    const checked = await runCliCaptured(['check'], { cwd });
     assert.match(checked.stdout, /^config ok: .*llmux\.yaml\n/);
     assert.match(checked.stdout, /\ncerebras +cerebras +- +skipped: CEREBRAS_API_KEY is not set +- +-\npoe +poe +- +skipped: POE_API_KEY is not set +- +-\n$/);
     assert.match(checked.stderr, /\nllmux: no provider is available \(see the lines above\); set CEREBRAS_API_KEY or POE_API_KEY, or edit .*llmux\.yaml\n$/);
@@ -113,21 +114,21 @@ describe('llmux init', () => {
     try {
       const cwd = join(directory.path, 'init-cerebras');
       await mkdir(cwd);
-      assert.equal((await runLlmux(['init'], { cwd })).code, 0);
+      assert.equal((await runCliCaptured(['init'], { cwd })).code, 0);
       const moveCerebras = async (baseUrl: string): Promise<void> => {
         const sample = SAMPLE_GATEWAY_CONFIG.replace('# base_url: https://api.cerebras.ai/v1 #', `base_url: ${baseUrl} #`);
         assert.notEqual(sample, SAMPLE_GATEWAY_CONFIG);
         await writeFile(join(cwd, 'llmux.yaml'), sample);
       };
       await moveCerebras(`${upstream.baseUrl}/v1`);
-      const answering = await runLlmux(['check'], { cwd, env: { CEREBRAS_API_KEY: 'csk-1' } });
+      const answering = await runCliCaptured(['check'], { cwd, environment: { CEREBRAS_API_KEY: 'csk-1' } });
       assert.match(answering.stdout, /\ncerebras +cerebras +http:\/\/127\.0\.0\.1:\d+\/v1 +ok +2 +\d+ ms\npoe +poe +- +skipped: POE_API_KEY is not set +- +-\n$/);
       assert.equal(answering.stderr, "llmux: warning: provider 'poe' is skipped: POE_API_KEY is not set (providers[1].api_key)\n");
       assert.equal(answering.code, 0);
 
       await moveCerebras(`http://127.0.0.1:${new URL(upstream.baseUrl).port}/v1`);
       await upstream.close();
-      const unreachable = await runLlmux(['check'], { cwd, env: { CEREBRAS_API_KEY: 'csk-1' } });
+      const unreachable = await runCliCaptured(['check'], { cwd, environment: { CEREBRAS_API_KEY: 'csk-1' } });
       assert.match(unreachable.stdout, /\ncerebras +cerebras +\S+ +error: .*refused.* +- +\d+ ms\npoe +poe +- +skipped: POE_API_KEY is not set +- +-\n$/);
       assert.match(unreachable.stderr, /\nllmux: 1 of 1 provider failing\n$/);
       assert.equal(unreachable.code, 1);
@@ -145,22 +146,22 @@ describe('llmux with a word that names no command', () => {
       ['chekc', "llmux: unknown command 'chekc' (did you mean 'check'? run llmux --help)\n"],
       ['ini', "llmux: unknown command 'ini' (did you mean 'init'? run llmux --help)\n"],
     ] as const) {
-      const result = await runLlmux([word], { cwd: directory.path });
+      const result = await runCliCaptured([word], { cwd: directory.path });
       assert.deepEqual(result, { code: 1, stdout: '', stderr: message }, word);
     }
   });
 
   it('says so after options of the default command too, and after an explicit serve', async () => {
-    const afterOptions = await runLlmux(['--port', '0', 'bogus'], { cwd: directory.path });
+    const afterOptions = await runCliCaptured(['--port', '0', 'bogus'], { cwd: directory.path });
     assert.deepEqual(afterOptions, { code: 1, stdout: '', stderr: "llmux: unknown command 'bogus' (run llmux --help)\n" });
-    const afterServe = await runLlmux(['serve', 'bogus'], { cwd: directory.path });
+    const afterServe = await runCliCaptured(['serve', 'bogus'], { cwd: directory.path });
     assert.deepEqual(afterServe, { code: 1, stdout: '', stderr: "llmux: serve takes no arguments, got 'bogus' (run llmux serve --help)\n" });
   });
 });
 
 describe('llmux --help', () => {
   it('claims only the client APIs and provider types this build has', async () => {
-    const result = await runLlmux(['--help'], { cwd: directory.path });
+    const result = await runCliCaptured(['--help'], { cwd: directory.path });
     assert.equal(result.code, 0);
     assert.match(result.stdout, /speaks the OpenAI, Ollama and Anthropic APIs/);
     const unbuilt = PROVIDER_TYPES.filter((type) => PROVIDER_FACTORIES[type] === undefined);
@@ -179,17 +180,17 @@ describe('llmux keys and llmux usage', () => {
   it('create a key in ./data/llmux.db under the working directory and print its secret once; usage starts empty', async () => {
     const cwd = join(directory.path, 'keys');
     await mkdir(cwd);
-    const created = await runLlmux(['keys', 'create', '--name', 'alice', '--budget', '25/month'], { cwd });
+    const created = await runCliCaptured(['keys', 'create', '--name', 'alice', '--budget', '25/month'], { cwd });
     assert.equal(created.code, 0, created.stderr);
     assert.match(created.stdout, /^llmux-[A-Za-z0-9_-]{32}\n$/);
     assert.match(created.stderr, /^llmux: created key 'alice' \(models: all; rpm: no limit; tpm: no limit; budget: \$25\/month\); it is shown only this once:\n$/);
     assert.ok((await stat(join(cwd, 'data', 'llmux.db'))).isFile());
-    const listed = await runLlmux(['keys', 'list', '--json'], { cwd });
+    const listed = await runCliCaptured(['keys', 'list', '--json'], { cwd });
     assert.deepEqual((JSON.parse(listed.stdout) as { name: string; budget: string }[]).map((key) => [key.name, key.budget]), [['alice', '$25/month']]);
-    const usage = await runLlmux(['usage', '--since', '7d'], { cwd });
+    const usage = await runCliCaptured(['usage', '--since', '7d'], { cwd });
     assert.equal(usage.code, 0);
     assert.match(usage.stderr, /^llmux: no requests recorded since .* UTC \(.*llmux\.db\)\n$/);
-    const wrong = await runLlmux(['usage', '--by', 'colour'], { cwd });
+    const wrong = await runCliCaptured(['usage', '--by', 'colour'], { cwd });
     assert.deepEqual([wrong.code, wrong.stderr], [1, 'llmux: --by: expected one of key, model, provider, day\n']);
   });
 });

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FakeGeminiServer } from '../test-support/fake-gemini-server.ts';
 import { FakeOllamaUpstream } from '../test-support/fake-ollama-upstream.ts';
-import { makeTemporaryDirectory, runLlmux } from './cli-harness.ts';
+import { makeTemporaryDirectory } from './cli-harness.ts';
+import { runCliCaptured } from './run-cli-captured.ts';
 
 let directory: { path: string; remove(): Promise<void> };
 let gemini: FakeGeminiServer;
@@ -23,7 +24,7 @@ after(async () => {
 
 describe('llmux models and llmux check with gemini and ollama providers', () => {
   it('lists both from the environment alone: GEMINI_API_KEY and OLLAMA_BASE_URL', async () => {
-    const result = await runLlmux(['models', '--json'], { cwd: directory.path, env: { GEMINI_API_KEY: 'g-key', GEMINI_BASE_URL: gemini.baseUrl, OLLAMA_BASE_URL: ollama.baseUrl } });
+    const result = await runCliCaptured(['models', '--json'], { cwd: directory.path, environment: { GEMINI_API_KEY: 'g-key', GEMINI_BASE_URL: gemini.baseUrl, OLLAMA_BASE_URL: ollama.baseUrl } });
     assert.equal(result.stderr, '');
     assert.equal(result.code, 0);
     const listed = (JSON.parse(result.stdout) as Record<string, unknown>[]).map(({ name, provider, upstream_model, context_length }) => ({ name, provider, upstream_model, context_length }));
@@ -40,11 +41,11 @@ describe('llmux models and llmux check with gemini and ollama providers', () => 
       path,
       `providers:\n  - id: g\n    type: gemini\n    api_key: \${G_KEY}\n    base_url: ${gemini.baseUrl}\n    api_version: v1beta\n  - id: box\n    type: ollama\n    base_url: ${ollama.baseUrl}\n`,
     );
-    const ok = await runLlmux(['check', '--config', path], { cwd: directory.path, env: { G_KEY: 'g-key' } });
+    const ok = await runCliCaptured(['check', '--config', path], { cwd: directory.path, environment: { G_KEY: 'g-key' } });
     assert.equal(ok.code, 0, ok.stdout + ok.stderr);
     assert.match(ok.stdout, new RegExp(`\\ng +gemini +${gemini.baseUrl} +ok +2 +\\d+ ms\\n`));
     assert.match(ok.stdout, new RegExp(`\\nbox +ollama +${ollama.baseUrl} +ok +1 +\\d+ ms\\n`));
-    const refused = await runLlmux(['check', '--config', path], { cwd: directory.path, env: { G_KEY: 'wrong' } });
+    const refused = await runCliCaptured(['check', '--config', path], { cwd: directory.path, environment: { G_KEY: 'wrong' } });
     assert.equal(refused.code, 1);
     assert.match(refused.stdout, /\ng +gemini .*error: .*rejected the API key llmux is configured with: API key not valid/);
     assert.doesNotMatch(refused.stdout + refused.stderr, /wrong/);

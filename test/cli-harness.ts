@@ -8,7 +8,7 @@ const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export interface CliRunOptions {
-  /** The whole environment of the child besides PATH (and HOME for npm): nothing else leaks in from the test run. */
+  /** The whole environment of the child besides PATH (and HOME for npm, and the compile cache): nothing else leaks in from the test run. */
   env?: Record<string, string>;
   cwd: string;
   /**
@@ -29,7 +29,9 @@ export class LlmuxProcess {
 
   constructor(args: readonly string[], options: CliRunOptions) {
     this.grouped = options.viaNpmStart === true;
-    const env = { PATH: process.env.PATH ?? '', ...options.env };
+    // Node's compile cache (set by npm test) is shared too: it changes how fast llmux starts, not what it does.
+    const compileCache = process.env.NODE_COMPILE_CACHE === undefined ? {} : { NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE };
+    const env = { PATH: process.env.PATH ?? '', ...compileCache, ...options.env };
     this.child =
       options.viaNpmStart === true
         ? spawn('npm', ['start', '--', ...args], {

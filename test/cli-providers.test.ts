@@ -3,7 +3,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FakeUpstreamServer } from '../test-support/fake-upstream-server.ts';
-import { makeTemporaryDirectory, runLlmux } from './cli-harness.ts';
+import { makeTemporaryDirectory } from './cli-harness.ts';
+import { runCliCaptured } from './run-cli-captured.ts';
 
 let directory: { path: string; remove(): Promise<void> };
 let good: FakeUpstreamServer;
@@ -43,7 +44,7 @@ const goodProvider = (): string => `  - id: local\n    type: openai-compatible\n
 describe('llmux models', () => {
   it("lists aliases and the providers' real models: name, provider, upstream model, context, capabilities, fallbacks, and the default", async () => {
     const config = await writeConfig('models.yaml', goodProvider(), 'models:\n  - name: fast\n    targets: [local/gpt-oss-120b, local/llama-3.3-70b]\ndefault_model: fast\n');
-    const result = await runLlmux(['models', '--config', config], { cwd: directory.path, env: { LOCAL_KEY: 'sk-local' } });
+    const result = await runCliCaptured(['models', '--config', config], { cwd: directory.path, environment: { LOCAL_KEY: 'sk-local' } });
     assert.equal(result.stderr, '');
     assert.equal(result.code, 0);
     assert.equal(
@@ -62,7 +63,7 @@ describe('llmux models', () => {
 
   it('prints JSON with --json', async () => {
     const config = await writeConfig('models-json.yaml', goodProvider());
-    const result = await runLlmux(['models', '--json', '--config', config], { cwd: directory.path, env: { LOCAL_KEY: 'k' } });
+    const result = await runCliCaptured(['models', '--json', '--config', config], { cwd: directory.path, environment: { LOCAL_KEY: 'k' } });
     assert.equal(result.code, 0);
     assert.deepEqual(JSON.parse(result.stdout), [
       { name: 'llama-3.3-70b', provider: 'local', upstream_model: 'llama-3.3-70b', context_length: 131072, capabilities: ['completion', 'tools'] },
@@ -71,7 +72,7 @@ describe('llmux models', () => {
   });
 
   it('works in env-only mode: CEREBRAS_API_KEY with a bare CEREBRAS_BASE_URL', async () => {
-    const result = await runLlmux(['models'], { cwd: directory.path, env: { CEREBRAS_API_KEY: 'csk-1', CEREBRAS_BASE_URL: good.baseUrl, CAI_MODEL: 'gpt-oss-120b' } });
+    const result = await runCliCaptured(['models'], { cwd: directory.path, environment: { CEREBRAS_API_KEY: 'csk-1', CEREBRAS_BASE_URL: good.baseUrl, CAI_MODEL: 'gpt-oss-120b' } });
     assert.equal(result.code, 0);
     assert.match(result.stdout, /\ngpt-oss-120b +cerebras +gpt-oss-120b +131072 /);
     assert.match(result.stdout, /\ndefault_model: cerebras\/gpt-oss-120b \(cerebras\/gpt-oss-120b\) answers requests for names not listed here\n$/);
@@ -79,7 +80,7 @@ describe('llmux models', () => {
   });
 
   it('exits 0 with a hint when no provider is available', async () => {
-    const result = await runLlmux(['models'], { cwd: directory.path });
+    const result = await runCliCaptured(['models'], { cwd: directory.path });
     assert.equal(result.code, 0);
     assert.equal(result.stdout, '');
     assert.match(result.stderr, /^llmux: no providers configured; add one with /);
@@ -87,7 +88,7 @@ describe('llmux models', () => {
 
   it('says which provider listed nothing', async () => {
     const config = await writeConfig('models-refused.yaml', `  - id: refusing\n    type: openai-compatible\n    base_url: ${refusing.baseUrl}/v1\n    api_key: k\n`);
-    const result = await runLlmux(['models', '--config', config], { cwd: directory.path });
+    const result = await runCliCaptured(['models', '--config', config], { cwd: directory.path });
     assert.equal(result.code, 0);
     assert.equal(result.stdout, '');
     assert.equal(result.stderr, "llmux: provider 'refusing' listed no models; run 'npx llmux check' to see why\n");
@@ -101,7 +102,7 @@ describe('llmux check', () => {
       goodProvider() +
         `  - id: refusing\n    type: openai-compatible\n    base_url: http://user:hunter2@127.0.0.1:${new URL(refusing.baseUrl).port}/v1\n    api_key: sk-refused-key\n`,
     );
-    const result = await runLlmux(['check', '--config', config], { cwd: directory.path, env: { LOCAL_KEY: 'sk-local-key' } });
+    const result = await runCliCaptured(['check', '--config', config], { cwd: directory.path, environment: { LOCAL_KEY: 'sk-local-key' } });
     assert.equal(result.code, 1);
     const lines = result.stdout.split('\n');
     assert.equal(lines[0], `config ok: ${config}`);
@@ -115,7 +116,7 @@ describe('llmux check', () => {
 
   it('shows a provider whose key variable is unset as skipped, without failing the check', async () => {
     const config = await writeConfig('check-unset.yaml', goodProvider() + '  - id: spare\n    type: cerebras\n    api_key: ${SPARE_KEY}\n');
-    const result = await runLlmux(['check', '--config', config], { cwd: directory.path, env: { LOCAL_KEY: 'k' } });
+    const result = await runCliCaptured(['check', '--config', config], { cwd: directory.path, environment: { LOCAL_KEY: 'k' } });
     assert.equal(result.code, 0);
     assert.match(result.stdout, /\nlocal +openai-compatible +\S+ +ok +2 +\d+ ms\nspare +cerebras +- +skipped: SPARE_KEY is not set +- +-\n$/);
     assert.equal(result.stderr, "llmux: warning: provider 'spare' is skipped: SPARE_KEY is not set (providers[1].api_key)\n");
@@ -123,12 +124,12 @@ describe('llmux check', () => {
 
   it('fails, saying so, when no provider at all is usable', async () => {
     const skippedOnly = await writeConfig('check-none-usable.yaml', '  - id: spare\n    type: cerebras\n    api_key: ${SPARE_KEY}\n');
-    const skipped = await runLlmux(['check', '--config', skippedOnly], { cwd: directory.path });
+    const skipped = await runCliCaptured(['check', '--config', skippedOnly], { cwd: directory.path });
     assert.equal(skipped.code, 1);
     assert.match(skipped.stdout, /\nspare +cerebras +- +skipped: SPARE_KEY is not set +- +-\n$/);
     assert.match(skipped.stderr, new RegExp(`\\nllmux: no provider is available \\(see the lines above\\); set SPARE_KEY, or edit ${skippedOnly.replaceAll('.', '\\.')}\\n$`));
 
-    const nothing = await runLlmux(['check'], { cwd: directory.path });
+    const nothing = await runCliCaptured(['check'], { cwd: directory.path });
     assert.equal(nothing.code, 1);
     assert.equal(nothing.stdout, 'config ok: from the environment (no config file)\n');
     assert.match(nothing.stderr, /^llmux: no providers configured; add one with CEREBRAS_API_KEY=… npm start/);
@@ -136,7 +137,7 @@ describe('llmux check', () => {
 
   it('exits 0 when every provider answers', async () => {
     const config = await writeConfig('check-ok.yaml', goodProvider());
-    const result = await runLlmux(['check', '--config', config], { cwd: directory.path, env: { LOCAL_KEY: 'k' } });
+    const result = await runCliCaptured(['check', '--config', config], { cwd: directory.path, environment: { LOCAL_KEY: 'k' } });
     assert.equal(result.code, 0);
     assert.match(result.stdout, /\nlocal +openai-compatible +\S+ +ok +2 +\d+ ms\n$/);
   });

@@ -7,7 +7,9 @@ import { after, before, describe, it } from 'node:test';
 import { PROVIDER_TYPES } from '../src/config/gateway-config-schema.ts';
 import { PROVIDER_FACTORIES } from '../src/providers/provider-registry.ts';
 import { FakeUpstreamServer } from '../test-support/fake-upstream-server.ts';
-import { LlmuxProcess, makeTemporaryDirectory, runLlmux } from './cli-harness.ts';
+import { LlmuxProcess, makeTemporaryDirectory } from './cli-harness.ts';
+import { InProcessLlmux } from './in-process-llmux.ts';
+import { runCliCaptured } from './run-cli-captured.ts';
 
 let directory: { path: string; remove(): Promise<void> };
 let occupied: Server;
@@ -52,7 +54,7 @@ describe('llmux serve', () => {
     let asked: () => void = () => {};
     const modelListAsked = new Promise<void>((resolve) => (asked = resolve));
     silent.on('request', () => asked());
-    const llmux = new LlmuxProcess(['--port', '0'], {
+    const llmux = new InProcessLlmux(['--port', '0'], {
       cwd: directory.path,
       env: { CEREBRAS_API_KEY: 'csk', CEREBRAS_BASE_URL: `http://127.0.0.1:${silentPort}/v1`, LLMUX_LOG_LEVEL: 'silent' },
     });
@@ -62,8 +64,8 @@ describe('llmux serve', () => {
       assert.equal(held.length, 1, 'the model list is still unanswered');
       assert.match(llmux.stderr, /^llmux listening on \S+ \(config from the environment; providers: cerebras\)\n$/);
       // Stopping does not wait for the model list either.
-      llmux.child.kill('SIGTERM');
-      assert.deepEqual(await llmux.exited, { code: 0, signal: null });
+      llmux.signal('SIGTERM');
+      assert.deepEqual(await llmux.exited, { code: 0 });
       assert.equal(held.length, 1);
       assert.match(llmux.stderr, /\(config from the environment; providers: cerebras\)\nllmux: SIGTERM received, finishing in-flight requests \(up to 10000 ms\)\nllmux: stopped\n$/);
     } finally {
@@ -74,7 +76,7 @@ describe('llmux serve', () => {
   });
 
   it("listens where OLLAMA_HOST says, as Ollama would, and says so in the ready line", async () => {
-    const llmux = new LlmuxProcess([], { cwd: directory.path, env: { OLLAMA_HOST: '127.0.0.1:0', LLMUX_LOG_LEVEL: 'silent' } });
+    const llmux = new InProcessLlmux([], { cwd: directory.path, env: { OLLAMA_HOST: '127.0.0.1:0', LLMUX_LOG_LEVEL: 'silent' } });
     try {
       const url = await llmux.listening();
       assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
@@ -87,23 +89,31 @@ describe('llmux serve', () => {
   });
 
   it('explains a port in use in one line and exits 1', async () => {
-    const result = await runLlmux(['serve', '--port', String(occupiedPort)], { cwd: directory.path });
+    const result = await runCliCaptured(['serve', '--port', String(occupiedPort)], { cwd: directory.path });
     assert.equal(result.code, 1);
     assert.equal(result.stderr, `llmux: port ${occupiedPort} is in use; use --port or PORT\n`);
   });
 
-  it("asks whether Ollama is running when Ollama's port 11434 is taken", async () => {
-    // Whether this bind succeeds or finds the port already taken, 11434 is in use afterwards.
+  it("asks whether Ollama is running when Ollama's port 11434 is taken", async (t) => {
+    // Whether this bind succeeds or finds the port already taken, 11434 is in use afterwards:
+    // held by this test until it ends, or by another process, which may let go of it meanwhile.
     const ollamaLike = createServer();
     const bound = await new Promise<boolean>((resolve) => {
       ollamaLike.once('error', () => resolve(false));
       ollamaLike.listen(11434, '127.0.0.1', () => resolve(true));
     });
+    const llmux = new InProcessLlmux([], { cwd: directory.path });
     try {
-      const result = await runLlmux([], { cwd: directory.path });
-      assert.equal(result.code, 1);
-      assert.equal(result.stderr, 'llmux: port 11434 is in use (is Ollama running?); use --port or PORT\n');
+      const outcome = await Promise.race([llmux.exited, llmux.listening()]);
+      if (typeof outcome === 'string') {
+        assert.equal(bound, false, 'llmux listened on 11434 while this test held it');
+        t.skip('another process held port 11434 and let go of it while this test ran');
+        return;
+      }
+      assert.equal(outcome.code, 1);
+      assert.equal(llmux.stderr, 'llmux: port 11434 is in use (is Ollama running?); use --port or PORT\n');
     } finally {
+      await llmux.stop();
       if (bound) await new Promise<void>((resolve) => ollamaLike.close(() => resolve()));
     }
   });
@@ -111,7 +121,7 @@ describe('llmux serve', () => {
   it('takes the port from the file, PORT over the file, and --port over PORT', async () => {
     const config = join(directory.path, 'occupied.yaml');
     await writeFile(config, `listen:\n  port: ${occupiedPort}\n`);
-    const fromFile = await runLlmux(['--config', config], { cwd: directory.path });
+    const fromFile = await runCliCaptured(['--config', config], { cwd: directory.path });
     assert.equal(fromFile.code, 1);
     assert.match(fromFile.stderr, new RegExp(`port ${occupiedPort} is in use`));
 
@@ -119,7 +129,7 @@ describe('llmux serve', () => {
       [['--config', config], { PORT: '0' }],
       [['--config', config, '--port', '0'], { PORT: String(occupiedPort) }],
     ] as const) {
-      const llmux = new LlmuxProcess(args, { cwd: directory.path, env });
+      const llmux = new InProcessLlmux(args, { cwd: directory.path, env });
       try {
         assert.doesNotMatch(await llmux.listening(), new RegExp(`:${occupiedPort}$`));
       } finally {
@@ -129,7 +139,7 @@ describe('llmux serve', () => {
   });
 
   it('refuses a non-loopback listen without client keys, unless --allow-open', async () => {
-    const refused = await runLlmux(['--host', '0.0.0.0', '--port', '0'], { cwd: directory.path });
+    const refused = await runCliCaptured(['--host', '0.0.0.0', '--port', '0'], { cwd: directory.path });
     assert.equal(refused.code, 1);
     assert.equal(refused.stderr.trim().split('\n').length, 1);
     assert.match(refused.stderr, /^llmux: refusing to listen on 0\.0\.0\.0 with no client keys: .* or pass --allow-open\n$/);
@@ -138,7 +148,7 @@ describe('llmux serve', () => {
       [['--host', '192.0.2.1', '--port', '0', '--allow-open'], {}],
       [['--host', '192.0.2.1', '--port', '0'], { LLMUX_API_KEYS: 'k1,k2' }],
     ] as const) {
-      const allowed = await runLlmux(args, { cwd: directory.path, env });
+      const allowed = await runCliCaptured(args, { cwd: directory.path, environment: env });
       assert.equal(allowed.code, 1);
       assert.match(allowed.stderr, /llmux: cannot listen on host '192\.0\.2\.1': no such address on this machine; use --host or HOST\n$/);
     }
@@ -147,7 +157,7 @@ describe('llmux serve', () => {
   it('serves env-only providers behind the CUSTOM_TOKEN client key, like the Poe bridge, with OLLAMA_ORIGINS', async () => {
     const upstream = await FakeUpstreamServer.start();
     upstream.json('GET', '/v1/models', 200, { object: 'list', data: [{ id: 'gpt-4o-mini', object: 'model', created: 1, owned_by: 'fake' }] });
-    const llmux = new LlmuxProcess(['--port', '0'], {
+    const llmux = new InProcessLlmux(['--port', '0'], {
       cwd: directory.path,
       env: { OPENAI_API_KEY: 'sk-upstream', OPENAI_BASE_URL: `${upstream.baseUrl}/v1`, CUSTOM_TOKEN: 'ctok', LLMUX_LOG_LEVEL: 'silent', OLLAMA_ORIGINS: 'https://my.app' },
     });
@@ -179,7 +189,7 @@ describe('llmux serve', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const closedPort = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const llmux = new LlmuxProcess(['--port', '0'], {
+    const llmux = new InProcessLlmux(['--port', '0'], {
       cwd: directory.path,
       env: { CEREBRAS_API_KEY: 'csk', CEREBRAS_BASE_URL: `http://127.0.0.1:${closedPort}/v1`, LLMUX_LOG_LEVEL: 'silent' },
     });
@@ -207,7 +217,7 @@ describe('llmux serve', () => {
       config,
       `providers:\n  - { id: later, type: ${unavailableType}, api_key: k }\n  - { id: local, type: openai-compatible, base_url: "${upstream.baseUrl}/v1" }\n`,
     );
-    const llmux = new LlmuxProcess(['--config', config, '--port', '0'], { cwd: directory.path });
+    const llmux = new InProcessLlmux(['--config', config, '--port', '0'], { cwd: directory.path });
     try {
       await llmux.listening();
       await llmux.waitForStderr(/llmux: provider 'local': 1 model\n/);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FakeUpstreamServer } from '../test-support/fake-upstream-server.ts';
 import { startHeldChatStreamUpstream } from '../test-support/start-held-chat-stream-upstream.ts';
+import { openSqliteStateStore } from '../src/state/sqlite/open-sqlite-state-store.ts';
 import { LlmuxProcess, makeTemporaryDirectory } from './cli-harness.ts';
 
 let directory: { path: string; remove(): Promise<void> };
@@ -28,11 +29,11 @@ async function startLlmux(drainTimeoutMs: number): Promise<{ llmux: LlmuxProcess
 }
 
 /** Starts a streamed chat request and returns once its first content arrived. */
-async function startStream(url: string): Promise<{ received: () => string; done: Promise<void> }> {
-  const response = await fetch(`${url}/v1/chat/completions`, {
+async function startStream(url: string, path = '/v1/chat/completions', fields: object = { messages: [{ role: 'user', content: 'hi' }] }): Promise<{ received: () => string; done: Promise<void> }> {
+  const response = await fetch(`${url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'local/m1', stream: true, messages: [{ role: 'user', content: 'hi' }] }),
+    body: JSON.stringify({ model: 'local/m1', stream: true, ...fields }),
   });
   assert.equal(response.status, 200);
   const body = response.body;
@@ -84,6 +85,31 @@ describe('llmux shutdown', () => {
       assert.match(stream.received(), /"content":"Hel".*"content":"lo".*"finish_reason":"stop".*\n\ndata: \[DONE\]\n\n$/s);
       assert.deepEqual(await llmux.exited, { code: 0, signal: null });
       assert.match(llmux.stdout, /"url":"\/v1\/chat\/completions","protocol":"openai","status":200,"result":"success","model":"local\/m1"/, 'the request log line is written out before exit');
+    } finally {
+      await llmux.stop();
+    }
+  });
+
+  it('on SIGTERM writes a response stored during the drain to the state database before it exits', async () => {
+    const { llmux, url } = await startLlmux(10_000);
+    try {
+      const stream = await startStream(url, '/v1/responses', { input: 'hi' });
+      llmux.child.kill('SIGTERM');
+      await llmux.waitForStderr(/llmux: SIGTERM received/);
+      release();
+      await stream.done;
+      const id = /"response":\{"id":"(resp_\w+)"/.exec(stream.received())?.[1];
+      assert.ok(id !== undefined, stream.received());
+      assert.match(stream.received(), /event: response\.completed\n/);
+      assert.deepEqual(await llmux.exited, { code: 0, signal: null });
+      const state = await openSqliteStateStore(join(directory.path, 'data', 'llmux.db'));
+      try {
+        const stored = await state.responses.get(id);
+        assert.equal(stored?.response['status'], 'completed');
+        assert.deepEqual(stored?.inputItems.map((item) => item['content']), [[{ type: 'input_text', text: 'hi' }]]);
+      } finally {
+        await state.close();
+      }
     } finally {
       await llmux.stop();
     }

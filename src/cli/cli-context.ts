@@ -1,4 +1,5 @@
 import type { Environment } from '../config/config-from-environment.ts';
+import type { ServeProcess } from './serve-process.ts';
 
 /** What a command reads and where it writes; main.ts passes the real process's. */
 export interface CliContext {
@@ -8,4 +9,6 @@ export interface CliContext {
   print(line: string): void;
   /** Notices, warnings and errors for a human, on stderr (stdout carries JSON logs when serving). */
   notice(line: string): void;
+  /** The process `serve` lives in (unset: the real one); tests run `serve` in process with a stand-in. */
+  serveProcess?: ServeProcess;
 }

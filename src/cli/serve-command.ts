@@ -2,7 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { CommandLineOverrides } from '../config/apply-config-overrides.ts';
 import { loadGatewayConfig } from '../config/load-gateway-config.ts';
 import { configuredSecrets } from '../config/configured-secrets.ts';
-import { createLogger, flushLogs } from '../observability/create-logger.ts';
+import { createLogger } from '../observability/create-logger.ts';
 import { chooseLogFormat } from '../observability/log-format.ts';
 import { otlpSettingsFromEnvironment } from '../observability/tracing/otlp-settings.ts';
 import { startServer, type RunningServer } from '../server/start-server.ts';
@@ -11,6 +11,7 @@ import type { StateStore } from '../state/state-store.ts';
 import type { CliContext } from './cli-context.ts';
 import { CliFailure } from './cli-failure.ts';
 import { noProvidersHint } from './no-providers-hint.ts';
+import { REAL_SERVE_PROCESS, type ServeProcess } from './serve-process.ts';
 import { unbuiltProviders } from './unbuilt-providers.ts';
 
 export interface ServeFlags extends CommandLineOverrides {
@@ -36,7 +37,8 @@ export async function serveCommand(flags: ServeFlags, context: CliContext): Prom
   for (const warning of loaded.warnings) context.notice(`llmux: warning: ${warning}`);
   const format = chooseLogFormat(context.environment.LLMUX_LOG_FORMAT, process.stdout.isTTY === true);
   if (format === undefined) throw new CliFailure('LLMUX_LOG_FORMAT: expected pretty or json');
-  const log = createLogger(loaded.config.log_level, format, configuredSecrets(loaded.config));
+  const host = context.serveProcess ?? REAL_SERVE_PROCESS;
+  const log = createLogger(loaded.config.log_level, format, configuredSecrets(loaded.config), host.logSink);
   const state = await openStateStore(loaded.config, context.cwd).catch((error: unknown) => {
     throw new CliFailure(error instanceof Error ? error.message : String(error));
   });
@@ -56,7 +58,7 @@ export async function serveCommand(flags: ServeFlags, context: CliContext): Prom
     await state.close();
     throw error;
   }
-  stopOnSignals(server, state, log, context, loaded.config.drain_timeout_ms);
+  const stopping = stopOnSignals(server, state, log, context, host, loaded.config.drain_timeout_ms);
 
   for (const skipped of unbuiltProviders(loaded.config)) context.notice(`llmux: provider '${skipped.id}' skipped: ${skipped.reason}`);
   const providerIds = server.gateway.providers.map((provider) => provider.id);
@@ -65,16 +67,16 @@ export async function serveCommand(flags: ServeFlags, context: CliContext): Prom
   // Ready at once: model discovery follows in lines of its own and never holds this one back.
   context.notice(`llmux listening on ${server.url} (${source}${listenFrom}; providers: ${providerIds.length === 0 ? 'none' : providerIds.join(', ')})`);
   if (providerIds.length === 0) context.notice(`llmux: ${noProvidersHint(loaded)}`);
-  else void reportDiscovery(server, context);
+  else void reportDiscovery(server, context, stopping);
 }
 
 /** Lists every provider's models (which also warms the catalog for the first request) and says what came of it. */
-async function reportDiscovery(server: RunningServer, context: CliContext): Promise<void> {
+async function reportDiscovery(server: RunningServer, context: CliContext, stopping: { readonly asked: boolean }): Promise<void> {
   const { router } = server.gateway.services;
   try {
     const models = await router.list();
     // Stopped before discovery finished: what it found no longer matters.
-    if (stopping) return;
+    if (stopping.asked) return;
     const failures = new Map(router.catalogFailures().map((failure) => [failure.providerId, failure.message]));
     for (const provider of server.gateway.providers) {
       const failure = failures.get(provider.id);
@@ -91,25 +93,25 @@ async function reportDiscovery(server: RunningServer, context: CliContext): Prom
   }
 }
 
-/** Set once a signal asked llmux to stop. */
-let stopping = false;
-
-function stopOnSignals(server: RunningServer, state: StateStore, log: FastifyBaseLogger, context: CliContext, drainTimeoutMs: number): void {
+/** Stops on the process's stop signals; the returned flag is set once a signal asked llmux to stop. */
+function stopOnSignals(server: RunningServer, state: StateStore, log: FastifyBaseLogger, context: CliContext, host: ServeProcess, drainTimeoutMs: number): { readonly asked: boolean } {
+  const stopping = { asked: false };
   let first: { signal: NodeJS.Signals; at: number } | undefined;
   const stop = (signal: NodeJS.Signals): void => {
-    stopping = true;
+    stopping.asked = true;
     if (first !== undefined) {
       // Ctrl-C under `npm start` arrives twice: the terminal signals the whole process group,
       // and npm forwards its own copy (@npmcli/run-script signal-manager). That is one press.
       if (signal === first.signal && performance.now() - first.at < SAME_SIGNAL_MS) return;
       context.notice(`llmux: ${signal} again, stopping now`);
-      process.exit(1);
+      host.exit(1);
+      return;
     }
     first = { signal, at: performance.now() };
     context.notice(`llmux: ${signal} received, finishing in-flight requests (up to ${drainTimeoutMs} ms)`);
-    setTimeout(() => {
+    const deadline = setTimeout(() => {
       context.notice('llmux: shutdown did not finish in time, stopping now');
-      process.exit(1);
+      host.exit(1);
     }, drainTimeoutMs + EXIT_GRACE_MS).unref();
     // Closing the server drains the requests and writes the last usage records; then the database closes.
     server
@@ -117,20 +119,17 @@ function stopOnSignals(server: RunningServer, state: StateStore, log: FastifyBas
       .then(() => state.close())
       .then(
       () => {
+        clearTimeout(deadline);
         context.notice('llmux: stopped');
-        exit(0);
+        host.exit(0);
       },
       (error: unknown) => {
+        clearTimeout(deadline);
         log.error({ err: error }, 'error while shutting down');
-        exit(1);
+        host.exit(1);
       },
     );
   };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
-}
-
-function exit(code: number): void {
-  flushLogs();
-  process.exit(code);
+  host.onStopSignal(stop);
+  return stopping;
 }

@@ -20,6 +20,16 @@ describe('gatewayConfigSchema', () => {
     assert.equal(gatewayConfigSchema.safeParse({ ollama_version: 'nollama-0.1' }).success, false);
   });
 
+  it('keeps stored responses 30 days unless responses.retention says otherwise, and refuses a retention it cannot read', () => {
+    assert.deepEqual(gatewayConfigSchema.parse({}).responses, { retention: '30d' });
+    for (const retention of ['12h', '2w', '90m', '1.5d']) assert.equal(gatewayConfigSchema.safeParse({ responses: { retention } }).success, true, retention);
+    for (const retention of ['forever', '30', '30s', '0m']) {
+      const result = gatewayConfigSchema.safeParse({ responses: { retention } });
+      assert.equal(result.success, false, retention);
+      assert.deepEqual(result.error?.issues[0]?.path, ['responses', 'retention']);
+    }
+  });
+
   it('takes only http:// and https:// upstream URLs', () => {
     const provider = (base_url: string) => ({ providers: [{ id: 'p', type: 'openai-compatible', base_url }] });
     const refused = gatewayConfigSchema.safeParse(provider('ftp://127.0.0.1/v1'));

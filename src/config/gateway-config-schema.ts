@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DURATION_PATTERN, parseDuration } from './parse-duration.ts';
 
 /** The provider types llmux knows; each has a folder under src/providers/. */
 export const PROVIDER_TYPES = ['openai-compatible', 'cerebras', 'poe', 'anthropic', 'gemini', 'ollama'] as const;
@@ -172,6 +173,14 @@ export const gatewayConfigSchema = z
       })
       .strict()
       .default({ sqlite: './data/llmux.db', usage: true }),
+    /** The Responses API's stored responses (`store: true`). */
+    responses: z
+      .object({
+        /** How long a stored response is kept (and `previous_response_id` can continue it): `30d`, `12h`, `2w`. */
+        retention: z.string().regex(DURATION_PATTERN, "expected a number and a unit (m, h, d or w), like '30d'").refine((text) => (parseDuration(text) ?? 0) >= 60_000, 'at least 1m').default('30d'),
+      })
+      .strict()
+      .default({ retention: '30d' }),
     /** Prometheus metrics at /metrics. */
     metrics: z.boolean().default(true),
   })

@@ -188,10 +188,14 @@ prices: {}
 #  cerebras/gpt-oss-120b: { input: 0.35, output: 0.75 }
 #  my-model: { input: 3, cached_input: 0.3, cache_write: 3.75, output: 15, reasoning: 15 }
 
-# Where llmux keeps stored keys and usage records (SQLite, created on first start).
+# Where llmux keeps stored keys, usage records and stored responses (SQLite, created on first start).
 state:
   sqlite: ./data/llmux.db
   usage: true                              # record usage (and enforce budgets)
+
+# The Responses API's stored responses (store: true): how long previous_response_id can continue one.
+responses:
+  retention: 30d                           # e.g. 12h, 2w
 
 # Prometheus metrics at /metrics.
 metrics: true

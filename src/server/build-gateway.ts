@@ -20,7 +20,10 @@ import { ModelRouter } from '../routing/model-router.ts';
 import type { RetryPolicy } from '../routing/retry-policy.ts';
 import { createUpstreamHttpClient } from '../providers/shared/upstream-http-client.ts';
 import type { UpstreamTimeouts } from '../wire/create-upstream-dispatcher.ts';
+import { parseDuration } from '../config/parse-duration.ts';
 import { MemoryResponseStore } from '../state/memory-response-store.ts';
+import { DEFAULT_RESPONSE_RETENTION } from '../state/response-store.ts';
+import { WriteBehindResponseStore } from '../state/write-behind-response-store.ts';
 import { CorsPolicy } from './cors-policy.ts';
 import type { GatewayServices } from './gateway-services.ts';
 
@@ -62,6 +65,9 @@ export async function buildGateway(config: GatewayConfig, log: FastifyBaseLogger
   // for what it streamed, since the upstream generated it.
   outcomes.subscribe((outcome) => rateLimiter.recordOutcome(outcome));
   const { state } = options;
+  // Stored responses live in the state database (written off the request path); without one, in memory.
+  const retentionMs = parseDuration(config.responses.retention) ?? DEFAULT_RESPONSE_RETENTION.maxAgeMs;
+  const writeBehind = state === undefined ? undefined : new WriteBehindResponseStore({ store: state.responses, maxAgeMs: retentionMs, log });
   const storedKeys = state === undefined ? undefined : new StoredKeyDirectory(state.keys, log);
   await storedKeys?.start();
   const services: GatewayServices = {
@@ -72,7 +78,7 @@ export async function buildGateway(config: GatewayConfig, log: FastifyBaseLogger
     rateLimiter,
     outcomes,
     cors: new CorsPolicy(config.cors.origins, options.ollamaOrigins),
-    responses: new MemoryResponseStore(),
+    responses: writeBehind ?? new MemoryResponseStore({ maxAgeMs: retentionMs }),
     log,
     prices: new PriceTable(config.prices, (providerId, model) => {
       const listed = catalog.find(providerId, model);
@@ -126,6 +132,7 @@ export async function buildGateway(config: GatewayConfig, log: FastifyBaseLogger
       storedKeys?.stop();
       services.metrics?.close();
       await services.usage?.close();
+      await writeBehind?.close();
       await tracer?.close();
       await Promise.allSettled(providers.map((provider) => provider.close()));
     },

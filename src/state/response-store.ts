@@ -1,14 +1,15 @@
 /**
  * Where the Responses API keeps responses created with `store: true`, so that
  * `previous_response_id` can continue them and `GET`/`DELETE /v1/responses/{id}` and
- * `/input_items` can read them. The contract every implementation keeps (the in-memory one here;
- * an embedded SQLite one with the state layer):
+ * `/input_items` can read them. The contract every implementation keeps (MemoryResponseStore when
+ * llmux runs without a state store; WriteBehindResponseStore over the state database otherwise):
  * - `put` keeps a response until it is deleted or falls out of the retention limit; putting an
  *   id again replaces it.
  * - `get` returns what was put (a structurally equal copy), or undefined for an unknown, deleted
  *   or expired id.
  * - `delete` says whether the id was there.
- * - Retention: an implementation has a limit (count, bytes and age) and drops the oldest first.
+ * - Retention: an implementation has an age limit (`responses.retention`), and the in-memory one
+ *   also a count and byte limit; the oldest go first.
  */
 export interface ResponseStore {
   put(entry: StoredResponse): Promise<void>;

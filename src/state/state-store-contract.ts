@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { KeyNameTakenError, type StoredClientKey } from './client-key-store.ts';
+import type { StoredResponse } from './response-store.ts';
 import type { StateStore } from './state-store.ts';
 import type { UsageRecord } from './usage-record.ts';
 
@@ -89,6 +90,37 @@ export function describeStateStoreContract(name: string, open: () => Promise<Sta
       assert.equal(first?.requestId, 'c');
       const a = (await store.usage.recent(3)).find((r) => r.requestId === 'a');
       assert.deepEqual(a, record({ requestId: 'a', keyName: 'alice', requestedModel: 'qwen3', provider: 'cerebras', upstreamModel: 'q', costUsd: 0.5, ttftMs: 3 }));
+    });
+
+    const response = (id: string, createdAt: number, text = 'hi', previousResponseId?: string): StoredResponse => ({
+      id,
+      createdAt,
+      ...(previousResponseId === undefined ? {} : { previousResponseId }),
+      response: { id, object: 'response', created_at: createdAt, output: [{ type: 'message', content: [{ type: 'output_text', text, annotations: [] }] }], metadata: {} },
+      inputItems: [{ id: `msg_${id}`, type: 'message', role: 'user', content: [{ type: 'input_text', text: 'é ☃ 😀' }] }],
+    });
+
+    it('keeps responses in batches, replaces one put again, deletes, and prunes the oldest first in steps', async () => {
+      await store.responses.putMany([response('resp_1', 1000), response('resp_2', 2000, 'two', 'resp_1'), response('resp_3', 3000)]);
+      await store.responses.putMany([]);
+      assert.deepEqual(await store.responses.get('resp_2'), response('resp_2', 2000, 'two', 'resp_1'));
+      assert.deepEqual(await store.responses.get('resp_1'), response('resp_1', 1000));
+      assert.equal(await store.responses.get('resp_unknown'), undefined);
+      await store.responses.put(response('resp_1', 1500, 'again'));
+      assert.deepEqual(await store.responses.get('resp_1'), response('resp_1', 1500, 'again'));
+      assert.equal(await store.responses.count(), 3);
+      assert.equal(await store.responses.delete('resp_3'), true);
+      assert.equal(await store.responses.delete('resp_3'), false);
+      assert.equal(await store.responses.get('resp_3'), undefined);
+      await store.responses.put(response('resp_4', 4000));
+      // Before 3000 s: resp_1 (1500 s) and resp_2 (2000 s), one per step, oldest first.
+      assert.equal(await store.responses.prune(3_000_000, 1), 1);
+      assert.equal(await store.responses.get('resp_1'), undefined);
+      assert.ok(await store.responses.get('resp_2'));
+      assert.equal(await store.responses.prune(3_000_000, 10), 1);
+      assert.equal(await store.responses.prune(3_000_000, 10), 0);
+      assert.deepEqual(await store.responses.get('resp_4'), response('resp_4', 4000));
+      assert.equal(await store.responses.count(), 1);
     });
   });
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { describeStateStoreContract } from '../state-store-contract.ts';
 import { openSqliteStateStore } from './open-sqlite-state-store.ts';
+import { SQLITE_MIGRATIONS } from './sqlite-migrations.ts';
 
 const directory = mkdtempSync(join(tmpdir(), 'llmux-state-'));
 after(() => rmSync(directory, { recursive: true, force: true }));
@@ -33,5 +34,22 @@ describe('openSqliteStateStore', () => {
     assert.notEqual(await server.keys.version(), before);
     await cli.close();
     await server.close();
+  });
+});
+
+describe('the responses migration', () => {
+  it('brings a database from before stored responses up to date, its keys kept', async () => {
+    const path = join(directory, 'version-1.db');
+    const { DatabaseSync } = await import('node:sqlite');
+    const old = new DatabaseSync(path);
+    old.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
+    old.exec(SQLITE_MIGRATIONS[0] ?? '');
+    old.exec("INSERT INTO schema_migrations (version, applied_at) VALUES (1, 0); INSERT INTO client_keys (name, prefix, hash, created_at) VALUES ('k', 'p', 'h', 1)");
+    old.close();
+    const upgraded = await openSqliteStateStore(path);
+    assert.deepEqual((await upgraded.keys.list()).map((key) => key.name), ['k']);
+    await upgraded.responses.put({ id: 'resp_1', createdAt: 1, response: { id: 'resp_1' }, inputItems: [] });
+    assert.equal(await upgraded.responses.count(), 1);
+    await upgraded.close();
   });
 });

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import type { StateStore } from '../state-store.ts';
 import { migrateSqlite } from './sqlite-migrations.ts';
 import { SqliteClientKeyStore } from './sqlite-client-key-store.ts';
+import { SqliteResponseStore } from './sqlite-response-store.ts';
 import { SqliteUsageStore } from './sqlite-usage-store.ts';
 
 /**
@@ -26,6 +27,7 @@ export async function openSqliteStateStore(path: string): Promise<StateStore> {
   return {
     keys: new SqliteClientKeyStore(db),
     usage: new SqliteUsageStore(db),
+    responses: new SqliteResponseStore(db),
     location: path,
     close: async () => {
       if (closed) return;

@@ -44,6 +44,15 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX usage_records_time ON usage_records (time);
    INSERT INTO meta (name, value) VALUES ('keys_version', '0');`,
+  // 2: stored Responses API responses (`store: true`), pruned by age
+  `CREATE TABLE responses (
+     id TEXT PRIMARY KEY,
+     created_at INTEGER NOT NULL,
+     previous_response_id TEXT,
+     response TEXT NOT NULL,
+     input_items TEXT NOT NULL
+   );
+   CREATE INDEX responses_created_at ON responses (created_at);`,
 ];
 
 /** Brings the database to the newest schema version; refuses a database newer than this llmux. */

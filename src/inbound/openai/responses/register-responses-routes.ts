@@ -2,14 +2,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { DegradedField } from '../../../canonical/degraded-field.ts';
 import { GatewayError } from '../../../canonical/gateway-error.ts';
-import { replayChatResponse } from '../../../providers/replay-chat-response.ts';
 import { countChatUsage } from '../../../routing/count-chat-usage.ts';
 import type { GatewayServices } from '../../../server/gateway-services.ts';
 import { writeStreamResponse } from '../../../server/write-stream-response.ts';
-import type { StoredResponse } from '../../../state/response-store.ts';
+import type { JsonObject, StoredResponse } from '../../../state/response-store.ts';
 import { SSE_CONTENT_TYPE } from '../../../wire/sse-encoder.ts';
 import { parseOpenAIRequestBody } from '../parse-openai-request-body.ts';
 import { compactResponsesConversation } from './compact-responses-conversation.ts';
+import { convertChatResponseToResponses } from './convert-chat-response-to-responses.ts';
 import { convertResponsesRequestToChatRequest, locateInput } from './convert-responses-request-to-chat-request.ts';
 import { replayResponsesHistory, storedInputItems } from './replay-responses-history.ts';
 import { responsesEnvelope } from './responses-envelope.ts';
@@ -73,35 +73,32 @@ async function createResponse(request: FastifyRequest, reply: FastifyReply, serv
     request.log.warn({ degraded }, `request fields not honoured by llmux: ${degraded.map((entry) => entry.field).join(', ')}`);
   }
   const envelope = responsesEnvelope(body);
-  const encoder = new ResponsesStreamEncoder(envelope, { reasoningAsSummary: wantsReasoningSummary(body) });
-  const save = saver(body, encoder, services, request);
+  const options = { reasoningAsSummary: wantsReasoningSummary(body) };
   const context = request.llmux.dispatch;
   if (chatRequest.stream) {
+    const encoder = new ResponsesStreamEncoder(envelope, options);
     const routed = await services.dispatcher.stream(chatRequest, context);
-    await writeStreamResponse(request, reply, SSE_CONTENT_TYPE, encodeResponsesStream(encoder, routed.events, save));
+    await writeStreamResponse(request, reply, SSE_CONTENT_TYPE, encodeResponsesStream(encoder, routed.events, () => save(body, encoder.response, services, request)));
     return reply;
   }
   const { response } = await services.dispatcher.complete(chatRequest, context);
-  for (const event of replayChatResponse(response)) encoder.encode(event);
-  await save();
-  return reply.send(encoder.response);
+  // Built directly: the events a stream would carry are never written for a non-streamed request.
+  const final = convertChatResponseToResponses(response, envelope, options);
+  await save(body, final, services, request);
+  return reply.send(final);
 }
 
 /** Stores the finished response (unless `store: false`) before its terminal event leaves, so a client can continue from it at once. */
-function saver(body: ResponsesRequest, encoder: ResponsesStreamEncoder, services: GatewayServices, request: FastifyRequest): () => Promise<void> {
-  if (body.store === false) return () => Promise.resolve();
-  const inputItems = storedInputItems(locateInput(body.input));
-  return async () => {
-    const response = encoder.response;
-    const entry: StoredResponse = { id: String(response['id']), createdAt: Number(response['created_at']), response, inputItems };
-    if (body.previous_response_id != null) entry.previousResponseId = body.previous_response_id;
-    try {
-      await services.responses.put(entry);
-    } catch (error) {
-      // The answer itself is whole; only continuing from it later will fail, with a 404 naming it.
-      request.log.error({ err: error, responseId: entry.id }, 'the response could not be stored');
-    }
-  };
+async function save(body: ResponsesRequest, response: JsonObject, services: GatewayServices, request: FastifyRequest): Promise<void> {
+  if (body.store === false) return;
+  const entry: StoredResponse = { id: String(response['id']), createdAt: Number(response['created_at']), response, inputItems: storedInputItems(locateInput(body.input)) };
+  if (body.previous_response_id != null) entry.previousResponseId = body.previous_response_id;
+  try {
+    await services.responses.put(entry);
+  } catch (error) {
+    // The answer itself is whole; only continuing from it later will fail, with a 404 naming it.
+    request.log.error({ err: error, responseId: entry.id }, 'the response could not be stored');
+  }
 }
 
 /** A reasoning summary was asked for: reasoning streams as `summary_text`; otherwise as `reasoning_text` content. */
