@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { anthropicMessagesEndpoint, ollamaChatEndpoint, ollamaGenerateEndpoint, openaiChatEndpoint, openaiCompletionEndpoint, responsesEndpoint, type BenchEndpoint } from './bench-endpoint.ts';
 import { BenchSession } from './bench-session.ts';
-import { FAKE_MODEL } from './fake-upstream.ts';
+import { BENCH_CLIENT_KEY, FAKE_MODEL } from './fake-upstream.ts';
 import { formatBytes } from './format-figure.ts';
 import { startLlmux } from './llmux-process.ts';
 import { measureAborts, type AbortPhase } from './measure-aborts.ts';
@@ -183,7 +183,7 @@ async function soakAndStreams(pid: number, origin: string): Promise<void> {
   for (let index = 0; index < slowReaders; index++) {
     const socket = connect(port, '127.0.0.1');
     socket.pause();
-    socket.write(`POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    socket.write(`POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAuthorization: Bearer ${BENCH_CLIENT_KEY}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
     sockets.push(socket);
   }
   // Kernel socket buffers on loopback grow to several MB each way: let them fill first.
