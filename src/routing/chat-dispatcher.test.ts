@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import type { ChatRequest } from '../canonical/chat-request.ts';
 import type { ChatStreamEvent } from '../canonical/chat-stream-event.ts';
 import { GatewayError } from '../canonical/gateway-error.ts';
+import { batchedChatStream } from '../canonical/chat-event-batches.ts';
 import { createLogger } from '../observability/create-logger.ts';
 import { ScriptedProvider, textScript } from '../../test-support/scripted-provider.ts';
 import { ChatDispatcher, type DispatchContext } from './chat-dispatcher.ts';
@@ -23,9 +24,9 @@ function context(overrides: Partial<DispatchContext> = {}): DispatchContext {
 
 const request: ChatRequest = { model: 'm', stream: true, messages: [{ role: 'user', parts: [{ type: 'text', text: 'hello there' }] }] };
 
-async function drain(events: AsyncIterable<ChatStreamEvent>): Promise<ChatStreamEvent[]> {
+async function drain(batches: AsyncIterable<ChatStreamEvent[]>): Promise<ChatStreamEvent[]> {
   const all: ChatStreamEvent[] = [];
-  for await (const event of events) all.push(event);
+  for await (const batch of batches) all.push(...batch);
   return all;
 }
 
@@ -36,7 +37,7 @@ describe('ChatDispatcher', () => {
     const dispatcher = setup([provider], ['a/upstream-x']);
     const ctx = context();
     const routed = await dispatcher.stream(request, ctx);
-    await drain(routed.events);
+    await drain(routed.batches);
     assert.equal(provider.requests[0]?.model, 'upstream-x');
     assert.equal(ctx.target?.provider.id, 'a');
     assert.ok(ctx.upstreamMs > 0, `the upstream call's time is counted: ${ctx.upstreamMs} ms`);
@@ -55,7 +56,7 @@ describe('ChatDispatcher', () => {
     const dispatcher = setup([provider], ['a/x']);
     const ctx = context();
     const routed = await dispatcher.stream(request, ctx);
-    const events = await drain(routed.events);
+    const events = await drain(routed.batches);
     assert.equal(calls, 2);
     assert.equal(events.at(-1)?.type, 'finish');
     assert.ok((ctx.retryWaitMs ?? 0) > 0, 'the wait before the retry is recorded apart from upstream time');
@@ -69,7 +70,7 @@ describe('ChatDispatcher', () => {
     const dispatcher = setup([first, second], ['a/x', 'b/y']);
     const ctx = context();
     const routed = await dispatcher.stream(request, ctx);
-    await drain(routed.events);
+    await drain(routed.batches);
     assert.equal(first.requests.length, 2, 'the first target is retried once');
     assert.equal(second.requests.length, 1);
     assert.equal(ctx.target?.provider.id, 'b');
@@ -97,7 +98,7 @@ describe('ChatDispatcher', () => {
       })();
     };
     const dispatcher = setup([provider], ['a/x']);
-    const events = await drain((await dispatcher.stream(request, context())).events);
+    const events = await drain((await dispatcher.stream(request, context())).batches);
     assert.equal(calls, 2);
     assert.deepEqual(events.filter((event) => event.type === 'text-delta'), [{ type: 'text-delta', id: 't', text: 'ok' }]);
   });
@@ -114,7 +115,7 @@ describe('ChatDispatcher', () => {
       })();
     };
     const dispatcher = setup([provider], ['a/x']);
-    const events = await drain((await dispatcher.stream(request, context())).events);
+    const events = await drain((await dispatcher.stream(request, context())).batches);
     assert.equal(calls, 2);
     assert.deepEqual(events.map((event) => event.type), ['response-start', 'text-start', 'text-delta', 'text-end', 'finish']);
   });
@@ -131,7 +132,7 @@ describe('ChatDispatcher', () => {
     const provider = new ScriptedProvider('a');
     provider.script = [{ type: 'text-start', id: 't' }, { type: 'text-delta', id: 't', text: 'half' }];
     const dispatcher = setup([provider], ['a/x']);
-    const events = await drain((await dispatcher.stream(request, context())).events);
+    const events = await drain((await dispatcher.stream(request, context())).batches);
     const last = events.at(-1);
     assert.equal(last?.type, 'error');
     assert.match(last?.type === 'error' ? last.error.message : '', /ended before the response was complete/);
@@ -146,7 +147,7 @@ describe('ChatDispatcher', () => {
         throw new GatewayError('upstream', 'connection reset');
       })();
     const dispatcher = setup([provider], ['a/x']);
-    const events = await drain((await dispatcher.stream(request, context())).events);
+    const events = await drain((await dispatcher.stream(request, context())).batches);
     assert.deepEqual(
       events.map((event) => event.type),
       ['text-start', 'text-delta', 'error'],
@@ -157,7 +158,7 @@ describe('ChatDispatcher', () => {
     const provider = new ScriptedProvider('a');
     provider.script = [{ type: 'text-start', id: 't' }, { type: 'text-delta', id: 't', text: 'Hello, world! How are you today?' }, { type: 'text-end', id: 't' }, { type: 'finish', finishReason: 'stop' }];
     const dispatcher = setup([provider], ['a/x']);
-    const events = await drain((await dispatcher.stream(request, context())).events);
+    const events = await drain((await dispatcher.stream(request, context())).batches);
     const finish = events.at(-1);
     assert.ok(finish?.type === 'finish');
     assert.equal(finish.timing?.source, 'measured');
@@ -195,5 +196,22 @@ describe('ChatDispatcher', () => {
     controller.abort();
     await assert.rejects(dispatcher.stream(request, context({ signal: controller.signal })), /canceled/);
     assert.equal(provider.requests.length, 0);
+  });
+
+  it('keeps a provider’s batches (one per upstream network chunk) whole, the held opening with the first output', async () => {
+    const provider = new ScriptedProvider('a');
+    provider.streamChat = async () =>
+      batchedChatStream(async function* () {
+        yield [{ type: 'response-start', id: 'r' }];
+        yield [{ type: 'text-start', id: 't' }, { type: 'text-delta', id: 't', text: 'a' }, { type: 'text-delta', id: 't', text: 'b' }];
+        yield [{ type: 'text-delta', id: 't', text: 'c' }, { type: 'text-end', id: 't' }, { type: 'finish', finishReason: 'stop', usage: { input: { total: 1 }, output: { total: 3 }, source: 'upstream' } }, { type: 'text-delta', id: 't', text: 'never' }];
+      });
+    const routed = await setup([provider], ['a/x']).stream(request, context());
+    const batches: string[][] = [];
+    for await (const batch of routed.batches) batches.push(batch.map((event) => (event.type === 'text-delta' ? event.text : event.type)));
+    assert.deepEqual(batches, [
+      ['response-start', 'text-start', 'a', 'b'],
+      ['c', 'text-end', 'finish'],
+    ]);
   });
 });

@@ -1,3 +1,4 @@
+import { chatEventBatches } from '../canonical/chat-event-batches.ts';
 import type { ChatRequest } from '../canonical/chat-request.ts';
 import { responseReasoning, responseText, responseToolCalls, type ChatResponse } from '../canonical/chat-response.ts';
 import type { DegradedField } from '../canonical/degraded-field.ts';
@@ -35,7 +36,8 @@ export interface DispatchContext extends CallContext {
 }
 
 export interface RoutedStream {
-  events: AsyncIterable<ChatStreamEvent>;
+  /** The answer, one batch per upstream network chunk (each is encoded and written in one pass). */
+  batches: AsyncIterable<ChatStreamEvent[]>;
   target: RouteTarget;
   model: ResolvedModel;
 }
@@ -70,11 +72,11 @@ export class ChatDispatcher {
       const upstreamRequest = this.upstreamRequest(request, target, true);
       const startedAt = performance.now();
       try {
-        const held = await holdUntilOutput(await target.provider.streamChat(upstreamRequest, context));
+        const held = await holdUntilOutput(chatEventBatches(await target.provider.streamChat(upstreamRequest, context)));
         for (const event of held.held) if (event.type === 'response-start' && event.degraded !== undefined) declareDegraded(context, target, event.degraded);
         const reasoningState = new ReasoningStateRecorder(this.reasoningState, target.provider.type, target.upstreamModel);
         const report = context.outcome === undefined ? { reasoningState } : { outcome: context.outcome, attempt, reasoningState };
-        return { events: measureChatStream(held, upstreamRequest, startedAt, report), target, model };
+        return { batches: measureChatStream(held, upstreamRequest, startedAt, report), target, model };
       } finally {
         context.upstreamMs += performance.now() - startedAt;
       }

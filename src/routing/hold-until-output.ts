@@ -1,10 +1,11 @@
 import type { ChatStreamEvent } from '../canonical/chat-stream-event.ts';
 import { GatewayError } from '../canonical/gateway-error.ts';
 
-/** A stream's first events, held until one a client would see, and the rest still to come. */
+/** A stream's first events, held until one a client would see, and the batches still to come. */
 export interface HeldStream {
+  /** Every event up to the first output, and the rest of the batch that brought it. */
   held: ChatStreamEvent[];
-  rest: AsyncIterator<ChatStreamEvent>;
+  rest: AsyncIterator<ChatStreamEvent[]>;
   /** performance.now() of the first output (text, reasoning, tool call, file), if any yet. */
   firstOutputAt: number | undefined;
 }
@@ -14,19 +15,26 @@ export interface HeldStream {
  * (`response-start`, empty role chunks). Until then nothing has reached the client, so an error —
  * as an event, thrown, or a stream that just ends — is thrown here: routing can still retry or
  * fall back, and the client gets a plain HTTP error (as Ollama's streamResponse does while it has
- * written nothing) instead of a 200 carrying only an error.
+ * written nothing) instead of a 200 carrying only an error. The batch that brings the first output
+ * is held whole, so it still leaves in one write.
  */
-export async function holdUntilOutput(events: AsyncIterable<ChatStreamEvent>): Promise<HeldStream> {
-  const rest = events[Symbol.asyncIterator]();
+export async function holdUntilOutput(batches: AsyncIterable<ChatStreamEvent[]>): Promise<HeldStream> {
+  const rest = batches[Symbol.asyncIterator]();
   const held: ChatStreamEvent[] = [];
   try {
     for (;;) {
       const next = await rest.next();
       if (next.done === true) throw new GatewayError('upstream', 'the upstream stream ended before the response was complete');
-      const event = next.value;
-      if (event.type === 'error') throw event.error;
-      held.push(event);
-      if (isOutput(event)) return { held, rest, firstOutputAt: event.type === 'finish' ? undefined : performance.now() };
+      const batch = next.value;
+      for (let i = 0; i < batch.length; i++) {
+        const event = batch[i] as ChatStreamEvent;
+        if (event.type === 'error') throw event.error;
+        if (isOutput(event)) {
+          for (let j = i; j < batch.length; j++) held.push(batch[j] as ChatStreamEvent);
+          return { held, rest, firstOutputAt: event.type === 'finish' ? undefined : performance.now() };
+        }
+        held.push(event);
+      }
     }
   } catch (error) {
     await rest.return?.();

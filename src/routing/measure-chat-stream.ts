@@ -24,77 +24,98 @@ export interface StreamReport {
  * counted with a tokenizer. `startedAt` is when the upstream call began (performance.now()).
  * The outcome gets the usage either way: the final one, or — when the stream ended early (an
  * error, the client went away) — the prompt and what was streamed so far, which the upstream
- * generated and the client's key is charged for.
+ * generated and the client's key is charged for. Batches pass through whole (the held events
+ * first, as one), cut after the terminal event.
  */
-export async function* measureChatStream(stream: HeldStream, request: ChatRequest, startedAt: number, report: StreamReport = {}): AsyncGenerator<ChatStreamEvent> {
+export async function* measureChatStream(stream: HeldStream, request: ChatRequest, startedAt: number, report: StreamReport = {}): AsyncGenerator<ChatStreamEvent[]> {
   const iterator = stream.rest;
-  let firstOutputAt = stream.firstOutputAt;
-  const output = new StreamedText();
+  const state: MeasureState = { firstOutputAt: stream.firstOutputAt, output: new StreamedText(), reportedInput: undefined };
   let ended = false;
   let finished = false;
   let failure: GatewayError | undefined;
-  let reportedInput: InputUsage | undefined;
-  let position = 0;
   try {
-    let next: IteratorResult<ChatStreamEvent> = position < stream.held.length ? { done: false, value: stream.held[position++] as ChatStreamEvent } : await iterator.next();
-    while (!next.done) {
-      const event = next.value;
-      report.reasoningState?.observe(event);
-      switch (event.type) {
-        case 'text-delta':
-        case 'reasoning-delta':
-          firstOutputAt ??= performance.now();
-          output.append(event.text);
-          break;
-        case 'tool-call-start':
-          firstOutputAt ??= performance.now();
-          output.append(event.name);
-          break;
-        case 'tool-call-delta':
-          output.append(event.argumentsDelta);
-          break;
-        case 'provider-block-start':
-          firstOutputAt ??= performance.now();
-          break;
-        case 'input-usage':
-          reportedInput = event.input;
-          break;
-        case 'finish': {
-          ended = true;
+    let batch: ChatStreamEvent[] | undefined = stream.held;
+    while (batch !== undefined) {
+      const terminal = observeBatch(batch, state, report);
+      if (terminal !== -1) {
+        ended = true;
+        const event = batch[terminal] as ChatStreamEvent;
+        const out = terminal === batch.length - 1 ? batch : batch.slice(0, terminal + 1);
+        if (event.type === 'error') {
+          failure = event.error;
+          yield out;
+          return;
+        }
+        if (event.type === 'finish') {
           finished = true;
           const finish = { ...event };
           if (finish.timing !== undefined) report.outcome?.setUpstreamTiming(finish.timing);
-          finish.timing ??= measuredTiming(startedAt, firstOutputAt);
-          finish.usage ??= await countChatUsage(request.messages, request.tools, output.toString());
+          finish.timing ??= measuredTiming(startedAt, state.firstOutputAt);
+          finish.usage ??= await countChatUsage(request.messages, request.tools, state.output.toString());
           report.outcome?.setUsage(finish.usage);
           report.attempt?.succeed();
-          yield finish;
+          out[terminal] = finish;
+          yield out;
           return;
         }
-        case 'error':
-          ended = true;
-          failure = event.error;
-          yield event;
-          return;
-        default:
-          break;
       }
-      yield event;
-      next = position < stream.held.length ? { done: false, value: stream.held[position++] as ChatStreamEvent } : await iterator.next();
+      if (batch.length > 0) yield batch;
+      const next: IteratorResult<ChatStreamEvent[]> = await iterator.next();
+      batch = next.done === true ? undefined : next.value;
     }
     ended = true;
     failure = new GatewayError('upstream', 'the upstream stream ended before the response was complete');
-    yield { type: 'error', error: failure };
+    yield [{ type: 'error', error: failure }];
   } catch (error) {
     if (!ended) {
       ended = true;
       failure = toGatewayError(error);
-      yield { type: 'error', error: failure };
+      yield [{ type: 'error', error: failure }];
     }
   } finally {
     if (!ended) await iterator.return?.();
-    if (!finished) await reportPartial(report, request, output.toString(), failure, reportedInput);
+    if (!finished) await reportPartial(report, request, state.output.toString(), failure, state.reportedInput);
   }
+}
+
+interface MeasureState {
+  firstOutputAt: number | undefined;
+  output: StreamedText;
+  reportedInput: InputUsage | undefined;
+}
+
+/** Notes what a batch streamed; the position of its terminal event (finish or error), or -1. */
+function observeBatch(batch: readonly ChatStreamEvent[], state: MeasureState, report: StreamReport): number {
+  for (let i = 0; i < batch.length; i++) {
+    const event = batch[i] as ChatStreamEvent;
+    report.reasoningState?.observe(event);
+    switch (event.type) {
+      case 'text-delta':
+      case 'reasoning-delta':
+        state.firstOutputAt ??= performance.now();
+        state.output.append(event.text);
+        break;
+      case 'tool-call-start':
+        state.firstOutputAt ??= performance.now();
+        state.output.append(event.name);
+        break;
+      case 'tool-call-delta':
+        state.output.append(event.argumentsDelta);
+        break;
+      case 'provider-block-start':
+        state.firstOutputAt ??= performance.now();
+        break;
+      case 'input-usage':
+        state.reportedInput = event.input;
+        break;
+      case 'finish':
+      case 'error':
+        return i;
+      default:
+        break;
+    }
+  }
+  return -1;
 }
 
 /**

@@ -35,7 +35,7 @@ export function registerAnthropicMessagesRoutes(scope: FastifyInstance, services
     // upstream does not say.
     const counter = loadPromptTokenCounter();
     if (chatRequest.stream) {
-      const routing = services.dispatcher.stream(chatRequest, context).then((routed) => routed.events);
+      const routing = services.dispatcher.stream(chatRequest, context).then((routed) => routed.batches);
       // Errors that come quickly are HTTP errors with their status (routing may still retry or fall
       // back); an upstream that stays silent longer gets the stream opened and pinged meanwhile.
       const waitStarted = performance.now();

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
 import { GatewayError } from '../../canonical/gateway-error.ts';
 import { ANTHROPIC_PING, AnthropicStreamEncoder, encodeAnthropicStream } from './anthropic-stream-encoder.ts';
+import { chatEventBatches } from '../../canonical/chat-event-batches.ts';
 
 const sse = (type: string, data: unknown) => `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
 
@@ -128,7 +129,7 @@ describe('encodeAnthropicStream', () => {
       yield { type: 'text-delta', id: '0', text: ' world' };
       yield { type: 'finish', finishReason: 'stop' };
     }
-    const stream = encodeAnthropicStream(upstream(), { model: 'm' }, 1);
+    const stream = encodeAnthropicStream(chatEventBatches(upstream()), { model: 'm' }, 1);
     const chunks: string[] = [];
     for await (const chunk of stream) {
       chunks.push(chunk);
@@ -145,7 +146,7 @@ describe('encodeAnthropicStream', () => {
       throw new GatewayError('upstream', 'connection reset');
     }
     const chunks: string[] = [];
-    for await (const chunk of encodeAnthropicStream(upstream(), { model: 'm' })) chunks.push(chunk);
+    for await (const chunk of encodeAnthropicStream(chatEventBatches(upstream()), { model: 'm' })) chunks.push(chunk);
     assert.equal(chunks.at(-1), sse('error', { type: 'error', error: { type: 'api_error', message: 'connection reset' } }));
   });
 });

@@ -214,9 +214,10 @@ const PING = Symbol('ping');
  * stream, re-armed on every event; the pending read is never lost to a ping. `events` may still be
  * on its way (routing has not found an upstream that answered yet): then the stream opens at once
  * with `message_start` and a ping and keeps pinging, and a routing failure becomes its error event.
+ * One string per batch: one write per upstream network chunk.
  */
 export async function* encodeAnthropicStream(
-  events: AsyncIterable<ChatStreamEvent> | Promise<AsyncIterable<ChatStreamEvent>>,
+  events: AsyncIterable<readonly ChatStreamEvent[]> | Promise<AsyncIterable<readonly ChatStreamEvent[]>>,
   options: AnthropicStreamOptions,
   pingIntervalMs = DEFAULT_PING_INTERVAL_MS,
 ): AsyncGenerator<string> {
@@ -229,9 +230,9 @@ export async function* encodeAnthropicStream(
     quiet = new Promise((resolve) => (wake = () => resolve(PING)));
     timer.refresh();
   };
-  let iterator: AsyncIterator<ChatStreamEvent> | undefined;
+  let iterator: AsyncIterator<readonly ChatStreamEvent[]> | undefined;
   try {
-    let source: AsyncIterable<ChatStreamEvent>;
+    let source: AsyncIterable<readonly ChatStreamEvent[]>;
     if (events instanceof Promise) {
       // The caller has waited one interval already: open the stream at once.
       yield encoder.ping();
@@ -257,7 +258,9 @@ export async function* encodeAnthropicStream(
       }
       timer.refresh();
       if (next.done === true) break;
-      const text = encoder.encode(next.value);
+      const batch = next.value;
+      let text = '';
+      for (let i = 0; i < batch.length && !encoder.isEnded; i++) text += encoder.encode(batch[i] as ChatStreamEvent);
       if (text.length > 0) yield text;
       if (encoder.isEnded) return;
       pending = iterator.next();

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
 import { GatewayError } from '../../canonical/gateway-error.ts';
 import { encodeOllamaStream, type OllamaStreamOptions } from './ollama-stream-encoder.ts';
+import { chatEventBatches } from '../../canonical/chat-event-batches.ts';
 
 const TIMING = { queueMs: 0.5, promptMs: 12.25, completionMs: 80, totalMs: 92.75, source: 'upstream' as const };
 const USAGE = { input: { total: 26 }, output: { total: 3 }, source: 'upstream' as const };
@@ -11,9 +12,11 @@ const STAMP = /"created_at":"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z"/g;
 async function encode(events: ChatStreamEvent[], options: OllamaStreamOptions): Promise<string> {
   let out = '';
   for await (const line of encodeOllamaStream(
-    (async function* () {
-      yield* events;
-    })(),
+    chatEventBatches(
+      (async function* () {
+        yield* events;
+      })(),
+    ),
     options,
   )) {
     assert.ok(line.endsWith('\n') && line.indexOf('\n') === line.length - 1, 'each chunk is exactly one line');

@@ -27,9 +27,10 @@ interface PendingToolCall {
  * in `done:false` chunks, each tool call whole in one chunk (with Ollama's `call_` id and
  * `function.index`), then one final `done:true` chunk with empty content, `done_reason` (`stop` or
  * `length`, never `tool_calls`) and the metrics. An error ends the stream with an `{"error"}` line.
- * Per token only the timestamp and the JSON-escaped text are built; the rest is precomputed.
+ * Per token only the timestamp and the JSON-escaped text are built; the rest is precomputed. One
+ * string per batch: one write per upstream network chunk.
  */
-export async function* encodeOllamaStream(events: AsyncIterable<ChatStreamEvent>, options: OllamaStreamOptions): AsyncGenerator<string> {
+export async function* encodeOllamaStream(batches: AsyncIterable<readonly ChatStreamEvent[]>, options: OllamaStreamOptions): AsyncGenerator<string> {
   const chat = options.kind === 'chat';
   const head = `{"model":${JSON.stringify(options.model)},"created_at":"`;
   const textOpen = chat ? '","message":{"role":"assistant","content":' : '","response":';
@@ -42,55 +43,64 @@ export async function* encodeOllamaStream(events: AsyncIterable<ChatStreamEvent>
   const keepAnswer = options.context !== undefined;
 
   try {
-    for await (const event of events) {
-      switch (event.type) {
-        case 'text-delta': {
-          if (event.text.length === 0) break;
-          if (keepAnswer) answer += event.text;
-          const close = event.logprobs === undefined ? textClose : textCloseWithLogprobs + JSON.stringify(toOllamaLogprobs(event.logprobs)) + '}\n';
-          yield head + ollamaNow() + textOpen + JSON.stringify(event.text) + close;
-          break;
+    for await (const batch of batches) {
+      let out = '';
+      for (const event of batch) {
+        switch (event.type) {
+          case 'text-delta': {
+            if (event.text.length === 0) break;
+            if (keepAnswer) answer += event.text;
+            const close = event.logprobs === undefined ? textClose : textCloseWithLogprobs + JSON.stringify(toOllamaLogprobs(event.logprobs)) + '}\n';
+            out += head + ollamaNow() + textOpen + JSON.stringify(event.text) + close;
+            break;
+          }
+          case 'reasoning-delta':
+            if (event.text.length === 0) break;
+            out += head + ollamaNow() + thinkingOpen + JSON.stringify(event.text) + textClose;
+            break;
+          case 'tool-call-start':
+            pending = { name: event.name, arguments: '' };
+            break;
+          case 'tool-call-delta':
+            if (pending !== undefined) pending.arguments += event.argumentsDelta;
+            break;
+          case 'tool-call-end': {
+            if (pending === undefined) break;
+            const toolCall = toOllamaToolCall(ollamaToolCallId(), pending.name, pending.arguments, toolCallCount++);
+            pending = undefined;
+            out += toolCallLine(head, chat, toolCall);
+            break;
+          }
+          case 'file': {
+            const text = ollamaFileMarkdown(event.url, event.mediaType, event.name);
+            if (keepAnswer) answer += text;
+            out += head + ollamaNow() + textOpen + JSON.stringify(text) + textClose;
+            break;
+          }
+          case 'finish': {
+            const final: Record<string, unknown> = { model: options.model, created_at: ollamaNow() };
+            if (chat) final.message = { role: 'assistant', content: '' };
+            else final.response = '';
+            final.done = true;
+            final.done_reason = ollamaDoneReason(event.finishReason);
+            if (options.context !== undefined) {
+              // The answer's context takes a tokenizer pass: what came before it leaves first.
+              if (out.length > 0) yield out;
+              out = '';
+              final.context = await options.context(answer);
+            }
+            Object.assign(final, ollamaMetrics(event.usage, event.timing));
+            yield out + JSON.stringify(final) + '\n';
+            return;
+          }
+          case 'error':
+            yield out + ollamaErrorLine(event.error.message);
+            return;
+          default:
+            break;
         }
-        case 'reasoning-delta':
-          if (event.text.length === 0) break;
-          yield head + ollamaNow() + thinkingOpen + JSON.stringify(event.text) + textClose;
-          break;
-        case 'tool-call-start':
-          pending = { name: event.name, arguments: '' };
-          break;
-        case 'tool-call-delta':
-          if (pending !== undefined) pending.arguments += event.argumentsDelta;
-          break;
-        case 'tool-call-end': {
-          if (pending === undefined) break;
-          const toolCall = toOllamaToolCall(ollamaToolCallId(), pending.name, pending.arguments, toolCallCount++);
-          pending = undefined;
-          yield toolCallLine(head, chat, toolCall);
-          break;
-        }
-        case 'file': {
-          const text = ollamaFileMarkdown(event.url, event.mediaType, event.name);
-          if (keepAnswer) answer += text;
-          yield head + ollamaNow() + textOpen + JSON.stringify(text) + textClose;
-          break;
-        }
-        case 'finish': {
-          const final: Record<string, unknown> = { model: options.model, created_at: ollamaNow() };
-          if (chat) final.message = { role: 'assistant', content: '' };
-          else final.response = '';
-          final.done = true;
-          final.done_reason = ollamaDoneReason(event.finishReason);
-          if (options.context !== undefined) final.context = await options.context(answer);
-          Object.assign(final, ollamaMetrics(event.usage, event.timing));
-          yield JSON.stringify(final) + '\n';
-          return;
-        }
-        case 'error':
-          yield ollamaErrorLine(event.error.message);
-          return;
-        default:
-          break;
       }
+      if (out.length > 0) yield out;
     }
     yield ollamaErrorLine('the upstream stream ended before the response was complete');
   } catch (error) {

@@ -100,7 +100,7 @@ async function dispatch(request: FastifyRequest, reply: FastifyReply, context: O
   const routed = await context.services.dispatcher.stream(chatRequest, request.llmux.dispatch);
   context.running.touch(entry, keepAliveMs);
   const options = memory === undefined ? { kind, model: name } : { kind, model: name, context: memory };
-  await writeStreamResponse(request, reply, NDJSON_CONTENT_TYPE, encodeOllamaStream(routed.events, options));
+  await writeStreamResponse(request, reply, NDJSON_CONTENT_TYPE, encodeOllamaStream(routed.batches, options));
   return undefined;
 }
 

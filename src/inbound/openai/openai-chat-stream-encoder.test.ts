@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
 import { GatewayError } from '../../canonical/gateway-error.ts';
 import { encodeOpenAIChatStream, OpenAIChatStreamEncoder } from './openai-chat-stream-encoder.ts';
+import { chatEventBatches } from '../../canonical/chat-event-batches.ts';
 
 const HEAD = 'data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1700000000,"model":"my-model"';
 const PREFIX = HEAD + ',"choices":[{"index":0,"delta":';
@@ -14,7 +15,7 @@ async function encode(events: ChatStreamEvent[], includeUsage = false): Promise<
     yield* events;
   }
   let text = '';
-  for await (const chunk of encodeOpenAIChatStream(source(), { model: 'my-model', includeUsage })) text += chunk;
+  for await (const chunk of encodeOpenAIChatStream(chatEventBatches(source()), { model: 'my-model', includeUsage })) text += chunk;
   return text;
 }
 
@@ -131,7 +132,7 @@ describe('OpenAIChatStreamEncoder', () => {
       throw new Error('boom');
     }
     let text = '';
-    for await (const chunk of encodeOpenAIChatStream(throwing(), { model: 'my-model', includeUsage: false })) text += chunk;
+    for await (const chunk of encodeOpenAIChatStream(chatEventBatches(throwing()), { model: 'my-model', includeUsage: false })) text += chunk;
     assert.equal(text, ROLE + 'data: {"error":{"message":"boom","type":"api_error","param":null,"code":null}}\n\n');
 
     const unfinished = await encode([start, { type: 'text-start', id: 't' }, { type: 'text-delta', id: 't', text: 'a' }]);
@@ -146,5 +147,26 @@ describe('OpenAIChatStreamEncoder', () => {
     const file = encoder.encode({ type: 'file', url: 'https://cdn.example/cat.png', mediaType: 'image/png', name: 'cat.png' });
     assert.ok(file.endsWith('"delta":{"content":"\\n\\n![cat.png](https://cdn.example/cat.png)"},"logprobs":null,"finish_reason":null}]}\n\n'));
     assert.equal(encoder.encode({ type: 'response-start', id: 'late' }), '');
+  });
+});
+
+describe('encodeOpenAIChatStream', () => {
+  it('turns each batch (one upstream network chunk) into one string, the same bytes as event by event', async () => {
+    const events: ChatStreamEvent[] = [
+      start,
+      { type: 'text-start', id: 't' },
+      { type: 'text-delta', id: 't', text: 'Hel' },
+      { type: 'text-delta', id: 't', text: 'lo' },
+      { type: 'text-end', id: 't' },
+      { type: 'finish', finishReason: 'stop' },
+    ];
+    async function* batches(): AsyncGenerator<ChatStreamEvent[]> {
+      yield events.slice(0, 3);
+      yield events.slice(3);
+    }
+    const writes: string[] = [];
+    for await (const chunk of encodeOpenAIChatStream(batches(), { model: 'my-model', includeUsage: false })) writes.push(chunk);
+    assert.deepEqual(writes, [ROLE + PREFIX + '{"content":"Hel"}' + SUFFIX, PREFIX + '{"content":"lo"}' + SUFFIX + PREFIX + '{},"logprobs":null,"finish_reason":"stop"}]}\n\n' + 'data: [DONE]\n\n']);
+    assert.equal(writes.join(''), await encode(events));
   });
 });

@@ -125,12 +125,16 @@ export class OpenAIChatStreamEncoder {
   }
 }
 
-/** Encodes a whole canonical stream; a failure while reading it becomes the error chunk. */
-export async function* encodeOpenAIChatStream(events: AsyncIterable<ChatStreamEvent>, options: OpenAIChatStreamOptions): AsyncGenerator<string> {
+/**
+ * Encodes a whole canonical stream, one string per batch (one write per upstream network chunk);
+ * a failure while reading it becomes the error chunk.
+ */
+export async function* encodeOpenAIChatStream(batches: AsyncIterable<readonly ChatStreamEvent[]>, options: OpenAIChatStreamOptions): AsyncGenerator<string> {
   const encoder = new OpenAIChatStreamEncoder(options);
   try {
-    for await (const event of events) {
-      const text = encoder.encode(event);
+    for await (const batch of batches) {
+      let text = '';
+      for (let i = 0; i < batch.length && !encoder.isEnded; i++) text += encoder.encode(batch[i] as ChatStreamEvent);
       if (text.length > 0) yield text;
       if (encoder.isEnded) return;
     }

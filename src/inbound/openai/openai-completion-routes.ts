@@ -18,7 +18,7 @@ export function registerOpenAICompletionRoutes(scope: FastifyInstance, services:
     if (chatRequest.stream) {
       const routed = await services.dispatcher.stream(chatRequest, context);
       const includeUsage = body.stream_options?.include_usage === true;
-      await writeStreamResponse(request, reply, SSE_CONTENT_TYPE, encodeOpenAICompletionStream(routed.events, { model: answeredModel(routed.model, body.model), includeUsage }));
+      await writeStreamResponse(request, reply, SSE_CONTENT_TYPE, encodeOpenAICompletionStream(routed.batches, { model: answeredModel(routed.model, body.model), includeUsage }));
       return reply;
     }
     const { response, model } = await services.dispatcher.complete(chatRequest, context);

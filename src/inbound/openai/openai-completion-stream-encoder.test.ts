@@ -3,13 +3,14 @@ import { describe, it } from 'node:test';
 import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
 import { GatewayError } from '../../canonical/gateway-error.ts';
 import { encodeOpenAICompletionStream } from './openai-completion-stream-encoder.ts';
+import { chatEventBatches } from '../../canonical/chat-event-batches.ts';
 
 async function encode(events: ChatStreamEvent[], includeUsage: boolean): Promise<string> {
   async function* source(): AsyncGenerator<ChatStreamEvent> {
     yield* events;
   }
   let text = '';
-  for await (const chunk of encodeOpenAICompletionStream(source(), { model: 'm', includeUsage })) text += chunk;
+  for await (const chunk of encodeOpenAICompletionStream(chatEventBatches(source()), { model: 'm', includeUsage })) text += chunk;
   // The id and time are made up per stream; normalise them to compare bytes.
   return text.replace(/"id":"cmpl-[A-Za-z0-9]+","object":"text_completion","created":\d+/g, '"id":"cmpl-X","object":"text_completion","created":1');
 }

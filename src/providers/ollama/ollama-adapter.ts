@@ -1,5 +1,6 @@
 import type { ChatRequest } from '../../canonical/chat-request.ts';
 import type { ChatResponse } from '../../canonical/chat-response.ts';
+import type { BatchedChatStream } from '../../canonical/chat-event-batches.ts';
 import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
 import type { DegradedField } from '../../canonical/degraded-field.ts';
 import type { EmbeddingRequest, EmbeddingResponse } from '../../canonical/embedding.ts';
@@ -10,7 +11,7 @@ import { checkUpstreamStatus } from '../shared/check-upstream-status.ts';
 import { limitMaxTokens, type MaxTokensLimits } from '../shared/limit-max-tokens.ts';
 import { readUpstreamJson } from '../shared/read-upstream-body.ts';
 import { retryAfterSeconds } from '../shared/retry-after-seconds.ts';
-import { streamUpstreamEvents } from '../shared/stream-upstream-events.ts';
+import { streamUpstreamBatches } from '../shared/stream-upstream-batches.ts';
 import type { UpstreamHttpClient, UpstreamResponse } from '../shared/upstream-http-client.ts';
 import { ApiKeyPool, apiKeysFromConfig } from '../shared/api-key-pool.ts';
 import { collectChatResponse } from '../collect-chat-response.ts';
@@ -19,7 +20,7 @@ import { convertChatRequestToOllama } from './convert-chat-request-to-ollama.ts'
 import { convertOllamaModel, type OllamaListedModel } from './convert-ollama-models.ts';
 import { mapOllamaError } from './map-ollama-error.ts';
 import { ollamaEmbedSchema, ollamaShowSchema, ollamaTagsSchema } from './ollama-response-schemas.ts';
-import { decodeOllamaStream } from './ollama-stream-decoder.ts';
+import { OllamaStreamDecoder } from './ollama-stream-decoder.ts';
 
 /** How many `/api/show` calls discovery makes at once. */
 const SHOW_CONCURRENCY = 4;
@@ -124,8 +125,8 @@ export class OllamaAdapter implements ProviderAdapter {
     }
   }
 
-  private events(response: UpstreamResponse, degraded: Parameters<typeof decodeOllamaStream>[2]): AsyncGenerator<ChatStreamEvent> {
-    return streamUpstreamEvents(response.body, (chunks) => decodeOllamaStream(chunks, this.id, degraded), {
+  private events(response: UpstreamResponse, degraded: DegradedField[]): BatchedChatStream {
+    return streamUpstreamBatches(response.body, new OllamaStreamDecoder(this.id, degraded), {
       isEnd: (event) => event.type === 'finish' || event.type === 'error',
       drainLimitBytes: DRAIN_LIMIT_BYTES,
     });

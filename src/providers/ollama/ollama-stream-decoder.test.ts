@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
-import { decodeOllamaStream } from './ollama-stream-decoder.ts';
+import { decodeOllamaStream, OllamaStreamDecoder } from './ollama-stream-decoder.ts';
 
 async function decode(chunks: (string | Uint8Array)[]): Promise<ChatStreamEvent[]> {
   async function* source(): AsyncGenerator<string | Uint8Array> {
@@ -104,5 +104,35 @@ describe('decodeOllamaStream', () => {
     assert.equal(cut.at(-1)?.type, 'error');
     const garbage = await decode(['not json\n']);
     assert.equal(garbage.at(-1)?.type, 'error');
+  });
+});
+
+describe('OllamaStreamDecoder', () => {
+  it('decodes each network chunk at once into the events its whole lines complete', () => {
+    const decoder = new OllamaStreamDecoder('local');
+    const bytes = new TextEncoder().encode(
+      line({ model: 'qwen3', created_at: created, message: { role: 'assistant', content: 'Grü' }, done: false }) +
+        line({ model: 'qwen3', created_at: created, message: { role: 'assistant', content: 'ße' }, done: false }) +
+        line({ model: 'qwen3', created_at: created, message: { role: 'assistant', content: '' }, done: true, done_reason: 'stop', prompt_eval_count: 3, eval_count: 2 }),
+    );
+    const secondLine = bytes.indexOf(10) + 1;
+    const cut = bytes.indexOf(0xc3, secondLine) + 1; // inside "ß"
+    assert.deepEqual(
+      decoder.push(bytes.subarray(0, cut)).map((event) => event.type),
+      ['response-start', 'text-start', 'text-delta'],
+    );
+    assert.deepEqual(decoder.push(bytes.subarray(cut, cut + 1)), []);
+    const rest = decoder.push(bytes.subarray(cut + 1));
+    assert.deepEqual(rest.map((event) => (event.type === 'text-delta' ? event.text : event.type)), ['ße', 'text-end', 'finish']);
+    assert.equal(decoder.isEnded, true);
+    assert.deepEqual(decoder.end(), []);
+  });
+
+  it('ends a stream without a done line, or a broken one, with one error', () => {
+    const cut = new OllamaStreamDecoder('local');
+    cut.push(line({ model: 'qwen3', created_at: created, message: { role: 'assistant', content: 'Hi' }, done: false }));
+    assert.match(String((cut.end().at(-1) as { error?: Error }).error?.message), /without a done line/);
+    const broken = new OllamaStreamDecoder('local');
+    assert.deepEqual(broken.fail(new Error('socket hang up')).map((event) => event.type), ['response-start', 'error']);
   });
 });

@@ -5,61 +5,133 @@ import { GatewayError } from '../../canonical/gateway-error.ts';
 import type { TokenLogprob } from '../../canonical/logprobs.ts';
 import type { Timing } from '../../canonical/timing.ts';
 import type { Usage } from '../../canonical/usage.ts';
-import { decodeNdjson } from '../../wire/ndjson-decoder.ts';
+import { LineSplitter } from '../../wire/line-splitter.ts';
+import type { ChatStreamDecoder } from '../shared/chat-stream-decoder.ts';
 import { ChatStreamBuilder } from '../chat-stream-builder.ts';
 import { ollamaChatChunkSchema, type OllamaChatChunk } from './ollama-response-schemas.ts';
 
 const NANOS_PER_MS = 1_000_000;
 
 /**
- * Ollama's `/api/chat` or `/api/generate` NDJSON (or its one `stream:false` object) → canonical events: `thinking`
- * as reasoning, `content` as text, each whole tool call as one block, the final line's metrics as
- * usage and timing. An `{"error":…}` line — Ollama's way to fail after a stream started — ends
- * the stream with an error event, as does a stream that stops without `done`.
+ * Ollama's `/api/chat` or `/api/generate` NDJSON (or its one `stream:false` object) → canonical
+ * events, one network chunk at a time and synchronously: `thinking` as reasoning, `content` as
+ * text, each whole tool call as one block, the final line's metrics as usage and timing. An
+ * `{"error":…}` line — Ollama's way to fail after a stream started — ends the stream with an error
+ * event, as does a stream that stops without `done`.
  */
-export async function* decodeOllamaStream(chunks: AsyncIterable<Uint8Array | string>, providerId: string, degraded: DegradedField[] = []): AsyncGenerator<ChatStreamEvent> {
-  const builder = new ChatStreamBuilder();
-  let started = false;
-  let sawToolCall = false;
-  let callCount = 0;
-  try {
-    for await (const value of decodeNdjson(chunks)) {
-      const parsed = ollamaChatChunkSchema.safeParse(value);
-      if (!parsed.success) throw new GatewayError('upstream', `provider '${providerId}' sent a chat line llmux cannot read: ${JSON.stringify(value).slice(0, 200)}`);
-      const chunk = parsed.data;
-      if (chunk.error !== undefined) {
-        if (!started) yield* builder.start({ degraded });
-        started = true;
-        yield* builder.error(mapOllamaStreamError(chunk.error, providerId));
-        return;
-      }
-      if (!started) {
-        started = true;
-        yield* builder.start({ ...(chunk.model === undefined ? {} : { model: chunk.model }), ...(createdSeconds(chunk.created_at) ?? {}), degraded });
-      }
-      const message = chunk.message;
-      const thinking = message?.thinking ?? chunk.thinking;
-      if (thinking !== undefined) yield* builder.reasoning(thinking);
-      const text = message?.content ?? chunk.response;
-      if (text !== undefined) yield* builder.text(text, tokenLogprobs(chunk));
-      for (const call of message?.tool_calls ?? []) {
-        sawToolCall = true;
-        callCount += 1;
-        yield* builder.toolCallStart(call.id ?? `call_${callCount}`, call.function.name);
-        yield* builder.toolCallDelta(JSON.stringify(call.function.arguments ?? {}));
-        yield* builder.endBlock();
-      }
-      if (chunk.done === true) {
-        yield* builder.finish(finishReason(chunk.done_reason, sawToolCall), { ...(chunk.done_reason === undefined ? {} : { raw: chunk.done_reason }), usage: ollamaUsage(chunk), ...timingOf(chunk) });
-        return;
-      }
-    }
-    if (!started) yield* builder.start({ degraded });
-    yield* builder.error(new GatewayError('upstream', `provider '${providerId}' ended its stream without a done line`));
-  } catch (error) {
-    if (!started) yield* builder.start({ degraded });
-    yield* builder.error(error instanceof GatewayError ? error : new GatewayError('upstream', `provider '${providerId}': ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
+export class OllamaStreamDecoder implements ChatStreamDecoder {
+  private readonly providerId: string;
+  private readonly degraded: DegradedField[];
+  private readonly lines = new LineSplitter();
+  private readonly builder = new ChatStreamBuilder();
+  private started = false;
+  private sawToolCall = false;
+  private callCount = 0;
+
+  constructor(providerId: string, degraded: DegradedField[] = []) {
+    this.providerId = providerId;
+    this.degraded = degraded;
   }
+
+  get isEnded(): boolean {
+    return this.builder.isEnded;
+  }
+
+  push(chunk: Uint8Array | string): ChatStreamEvent[] {
+    const out: ChatStreamEvent[] = [];
+    if (this.builder.isEnded) return out;
+    try {
+      for (const line of this.lines.push(chunk)) {
+        this.line(line, out);
+        if (this.builder.isEnded) break;
+      }
+    } catch (error) {
+      out.push(...this.fail(error));
+    }
+    return out;
+  }
+
+  end(): ChatStreamEvent[] {
+    const out: ChatStreamEvent[] = [];
+    if (this.builder.isEnded) return out;
+    try {
+      for (const line of this.lines.end()) this.line(line, out);
+    } catch (error) {
+      out.push(...this.fail(error));
+      return out;
+    }
+    if (this.builder.isEnded) return out;
+    this.open(out, { degraded: this.degraded });
+    out.push(...this.builder.error(new GatewayError('upstream', `provider '${this.providerId}' ended its stream without a done line`)));
+    return out;
+  }
+
+  fail(error: unknown): ChatStreamEvent[] {
+    if (this.builder.isEnded) return [];
+    const out: ChatStreamEvent[] = [];
+    this.open(out, { degraded: this.degraded });
+    const failure = error instanceof GatewayError ? error : new GatewayError('upstream', `provider '${this.providerId}': ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    out.push(...this.builder.error(failure));
+    return out;
+  }
+
+  private line(line: string, out: ChatStreamEvent[]): void {
+    if (line.trim().length === 0) return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line) as unknown;
+    } catch (error) {
+      const excerpt = line.length > 200 ? line.slice(0, 200) + '…' : line;
+      throw new GatewayError('upstream', `upstream sent a line that is not JSON: ${excerpt}`, { cause: error });
+    }
+    const parsed = ollamaChatChunkSchema.safeParse(value);
+    if (!parsed.success) throw new GatewayError('upstream', `provider '${this.providerId}' sent a chat line llmux cannot read: ${JSON.stringify(value).slice(0, 200)}`);
+    const chunk = parsed.data;
+    const builder = this.builder;
+    if (chunk.error !== undefined) {
+      this.open(out, { degraded: this.degraded });
+      out.push(...builder.error(mapOllamaStreamError(chunk.error, this.providerId)));
+      return;
+    }
+    this.open(out, { ...(chunk.model === undefined ? {} : { model: chunk.model }), ...(createdSeconds(chunk.created_at) ?? {}), degraded: this.degraded });
+    const message = chunk.message;
+    const thinking = message?.thinking ?? chunk.thinking;
+    if (thinking !== undefined) out.push(...builder.reasoning(thinking));
+    const text = message?.content ?? chunk.response;
+    if (text !== undefined) out.push(...builder.text(text, tokenLogprobs(chunk)));
+    for (const call of message?.tool_calls ?? []) {
+      this.sawToolCall = true;
+      this.callCount += 1;
+      out.push(...builder.toolCallStart(call.id ?? `call_${this.callCount}`, call.function.name));
+      out.push(...builder.toolCallDelta(JSON.stringify(call.function.arguments ?? {})));
+      out.push(...builder.endBlock());
+    }
+    if (chunk.done === true) {
+      out.push(...builder.finish(finishReason(chunk.done_reason, this.sawToolCall), { ...(chunk.done_reason === undefined ? {} : { raw: chunk.done_reason }), usage: ollamaUsage(chunk), ...timingOf(chunk) }));
+    }
+  }
+
+  /** The response's start, once, before its first event. */
+  private open(out: ChatStreamEvent[], details: Parameters<ChatStreamBuilder['start']>[0]): void {
+    if (this.started) return;
+    this.started = true;
+    out.push(...this.builder.start(details));
+  }
+}
+
+/** The same decoding over an async stream of chunks, for callers that read events one by one. */
+export async function* decodeOllamaStream(chunks: AsyncIterable<Uint8Array | string>, providerId: string, degraded: DegradedField[] = []): AsyncGenerator<ChatStreamEvent> {
+  const decoder = new OllamaStreamDecoder(providerId, degraded);
+  try {
+    for await (const chunk of chunks) {
+      yield* decoder.push(chunk);
+      if (decoder.isEnded) return;
+    }
+  } catch (error) {
+    yield* decoder.fail(error);
+    return;
+  }
+  yield* decoder.end();
 }
 
 /** An `{"error"}` line inside a 200 stream: the model failed while answering. */

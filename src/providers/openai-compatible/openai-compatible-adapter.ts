@@ -1,5 +1,6 @@
 import type { ChatRequest } from '../../canonical/chat-request.ts';
 import type { ChatResponse } from '../../canonical/chat-response.ts';
+import type { BatchedChatStream } from '../../canonical/chat-event-batches.ts';
 import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
 import type { DegradedField } from '../../canonical/degraded-field.ts';
 import type { EmbeddingRequest, EmbeddingResponse } from '../../canonical/embedding.ts';
@@ -12,7 +13,7 @@ import type { KeyHeadroom } from '../shared/key-headroom.ts';
 import type { RestingKey } from '../shared/resting-key.ts';
 import { checkUpstreamStatus } from '../shared/check-upstream-status.ts';
 import { readUpstreamJson } from '../shared/read-upstream-body.ts';
-import { streamUpstreamEvents } from '../shared/stream-upstream-events.ts';
+import { streamUpstreamBatches } from '../shared/stream-upstream-batches.ts';
 import { headerValue, type UpstreamHttpClient, type UpstreamResponse } from '../shared/upstream-http-client.ts';
 import { convertChatRequestToOpenAICompatible } from './convert-chat-request-to-openai-compatible.ts';
 import { convertOpenAICompatibleCompletion } from './convert-openai-compatible-completion.ts';
@@ -20,7 +21,7 @@ import { convertOpenAICompatibleEmbeddings } from './convert-openai-compatible-e
 import { convertOpenAICompatibleModels } from './convert-openai-compatible-models.ts';
 import { mapOpenAICompatibleError, mapOpenAICompatibleStreamError } from './map-openai-compatible-error.ts';
 import type { OpenAICompatibleDialect } from './openai-compatible-dialect.ts';
-import { decodeOpenAICompatibleStream } from './openai-compatible-stream-decoder.ts';
+import { OpenAICompatibleStreamDecoder } from './openai-compatible-stream-decoder.ts';
 import type { OpenAICompatibleRequestBody } from './openai-compatible-request-body.ts';
 import { removeRejectedFields } from './remove-rejected-fields.ts';
 import { replayChatResponse } from '../replay-chat-response.ts';
@@ -189,9 +190,9 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     return convertOpenAICompatibleCompletion(payload, this.dialect);
   }
 
-  /** Decodes a stream body; the connection is drained after `finish`, closed otherwise. */
-  private streamEvents(response: UpstreamResponse, url: string, degraded: DegradedField[]): AsyncGenerator<ChatStreamEvent> {
-    return streamUpstreamEvents(response.body, (chunks) => decodeOpenAICompatibleStream(chunks, this.dialect, url, degraded), {
+  /** Decodes a stream body chunk by chunk; the connection is drained after `finish`, closed otherwise. */
+  private streamEvents(response: UpstreamResponse, url: string, degraded: DegradedField[]): BatchedChatStream {
+    return streamUpstreamBatches(response.body, new OpenAICompatibleStreamDecoder(this.dialect, url, degraded), {
       isEnd: (event) => event.type === 'finish',
       drainLimitBytes: DRAIN_LIMIT_BYTES,
     });

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
 import { GatewayError } from '../../canonical/gateway-error.ts';
 import { resolveOpenAICompatibleDialect } from './openai-compatible-dialect.ts';
-import { decodeOpenAICompatibleStream, type StreamDecoderDialect } from './openai-compatible-stream-decoder.ts';
+import { decodeOpenAICompatibleStream, OpenAICompatibleStreamDecoder, type StreamDecoderDialect } from './openai-compatible-stream-decoder.ts';
 
 const generic = resolveOpenAICompatibleDialect({});
 
@@ -268,5 +268,36 @@ describe('decodeOpenAICompatibleStream', () => {
       { type: 'text-end', id: '1' },
       { type: 'finish', finishReason: 'stop', rawFinishReason: 'stop', timing: { queueMs: 0, promptMs: 0, completionMs: 5, totalMs: 5, source: 'upstream' } },
     ]);
+  });
+});
+
+describe('OpenAICompatibleStreamDecoder', () => {
+  it('decodes each network chunk at once into the events it completes, the finish at [DONE]', () => {
+    const decoder = new OpenAICompatibleStreamDecoder(generic, 'http://127.0.0.1:1/v1/chat/completions');
+    const first = sse(chunk({ role: 'assistant', content: 'Hi' }), chunk({ content: ' th' }));
+    assert.deepEqual(decoder.push(new TextEncoder().encode(first + 'data: {"id":"c1","choices":[{"index":0,"delta":{"content":"er')), [
+      { type: 'response-start', id: 'c1', model: 'm1', created: 1700000000 },
+      { type: 'text-start', id: '0' },
+      { type: 'text-delta', id: '0', text: 'Hi' },
+      { type: 'text-delta', id: '0', text: ' th' },
+    ]);
+    assert.deepEqual(decoder.push(new TextEncoder().encode('e"}}]}\n\n')), [{ type: 'text-delta', id: '0', text: 'ere' }]);
+    assert.equal(decoder.isEnded, false);
+    assert.deepEqual(decoder.push(new TextEncoder().encode(sse(finishChunk('stop'), '[DONE]') + sse(chunk({ content: 'after' })))), [
+      { type: 'text-end', id: '0' },
+      { type: 'finish', finishReason: 'stop', rawFinishReason: 'stop' },
+    ]);
+    assert.equal(decoder.isEnded, true);
+    assert.deepEqual(decoder.push(new TextEncoder().encode(sse(chunk({ content: 'late' })))), []);
+    assert.deepEqual(decoder.end(), []);
+  });
+
+  it('ends a body cut off before its finish with an error, and a broken one after its finish_reason with the finish', () => {
+    const cut = new OpenAICompatibleStreamDecoder(generic, 'http://127.0.0.1:1/v1/chat/completions');
+    cut.push(new TextEncoder().encode(sse(chunk({ content: 'Hi' }))));
+    assert.match(errorOf(cut.end()).message, /ended before the response was complete/);
+    const broken = new OpenAICompatibleStreamDecoder(generic, 'http://127.0.0.1:1/v1/chat/completions');
+    broken.push(new TextEncoder().encode(sse(chunk({ content: 'Hi' }), finishChunk('length'))));
+    assert.deepEqual(broken.fail(new Error('socket hang up')).map((event) => event.type), ['text-end', 'finish']);
   });
 });

@@ -78,7 +78,7 @@ async function createResponse(request: FastifyRequest, reply: FastifyReply, serv
   if (chatRequest.stream) {
     const encoder = new ResponsesStreamEncoder(envelope, options);
     const routed = await services.dispatcher.stream(chatRequest, context);
-    await writeStreamResponse(request, reply, SSE_CONTENT_TYPE, encodeResponsesStream(encoder, routed.events, () => save(body, encoder.response, services, request)));
+    await writeStreamResponse(request, reply, SSE_CONTENT_TYPE, encodeResponsesStream(encoder, routed.batches, () => save(body, encoder.response, services, request)));
     return reply;
   }
   const { response } = await services.dispatcher.complete(chatRequest, context);

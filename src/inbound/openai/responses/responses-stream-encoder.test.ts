@@ -4,6 +4,7 @@ import type { ChatStreamEvent } from '../../../canonical/chat-stream-event.ts';
 import { GatewayError } from '../../../canonical/gateway-error.ts';
 import { responsesEnvelope } from './responses-envelope.ts';
 import { encodeResponsesStream, ResponsesStreamEncoder } from './responses-stream-encoder.ts';
+import { chatEventBatches } from '../../../canonical/chat-event-batches.ts';
 
 function encoder(reasoningAsSummary = false): ResponsesStreamEncoder {
   let counter = 0;
@@ -16,7 +17,7 @@ async function encodeAll(target: ResponsesStreamEncoder, events: ChatStreamEvent
     yield* events;
   }
   let text = '';
-  for await (const chunk of encodeResponsesStream(target, source())) text += chunk;
+  for await (const chunk of encodeResponsesStream(target, chatEventBatches(source()))) text += chunk;
   return text;
 }
 
@@ -137,7 +138,7 @@ describe('ResponsesStreamEncoder', () => {
       throw new Error('socket hang up');
     }
     let text = '';
-    for await (const chunk of encodeResponsesStream(encoder(), throwing())) text += chunk;
+    for await (const chunk of encodeResponsesStream(encoder(), chatEventBatches(throwing()))) text += chunk;
     assert.equal(frames(text).at(-1)?.event, 'response.failed');
   });
 

@@ -274,26 +274,28 @@ export class ResponsesStreamEncoder {
 }
 
 /**
- * Encodes a whole canonical stream; a failure while reading it ends the stream with
- * `response.failed`. `beforeEnd` runs before the terminal event is handed on (the response is
- * stored by then, so a client can continue from it as soon as it has read the event).
+ * Encodes a whole canonical stream, one string per batch (one write per upstream network chunk); a
+ * failure while reading it ends the stream with `response.failed`. `beforeEnd` runs before the
+ * batch with the terminal event is handed on (the response is stored by then, so a client can
+ * continue from it as soon as it has read the event).
  */
 export async function* encodeResponsesStream(
   encoder: ResponsesStreamEncoder,
-  events: AsyncIterable<ChatStreamEvent>,
+  batches: AsyncIterable<readonly ChatStreamEvent[]>,
   beforeEnd: () => Promise<void> = () => Promise.resolve(),
 ): AsyncGenerator<string> {
-  let tail: string;
+  let tail = '';
   try {
-    for await (const event of events) {
-      const text = encoder.encode(event);
+    for await (const batch of batches) {
+      let text = '';
+      for (let i = 0; i < batch.length && !encoder.isEnded; i++) text += encoder.encode(batch[i] as ChatStreamEvent);
       if (encoder.isEnded) {
         tail = text;
         break;
       }
       if (text.length > 0) yield text;
     }
-    tail ??= encoder.end();
+    if (!encoder.isEnded) tail = encoder.end();
   } catch (error) {
     tail = encoder.encode({ type: 'error', error: toGatewayError(error) });
   }

@@ -1,0 +1,39 @@
+import type { ChatStreamEvent } from './chat-stream-event.ts';
+
+/**
+ * A canonical stream read in batches: each batch is what one upstream network chunk decoded to,
+ * so that it is encoded for the client and written in one pass. A provider stream that can be
+ * read this way (`batches()`) still reads as single events too; only one of the two is read.
+ */
+export interface BatchedChatStream extends AsyncIterable<ChatStreamEvent> {
+  batches(): AsyncIterable<ChatStreamEvent[]>;
+}
+
+/** A stream whose source produces batches, readable either way. */
+export function batchedChatStream(source: () => AsyncIterable<ChatStreamEvent[]>): BatchedChatStream {
+  return {
+    batches: source,
+    [Symbol.asyncIterator]: () => eventsOf(source())[Symbol.asyncIterator](),
+  };
+}
+
+/**
+ * A provider's stream as batches: its own when it has them, otherwise one batch per event (a
+ * provider whose decoder is still an async generator, e.g. Poe's bot protocol or Gemini).
+ */
+export function chatEventBatches(stream: AsyncIterable<ChatStreamEvent>): AsyncIterable<ChatStreamEvent[]> {
+  if (isBatched(stream)) return stream.batches();
+  return singleEventBatches(stream);
+}
+
+async function* singleEventBatches(stream: AsyncIterable<ChatStreamEvent>): AsyncGenerator<ChatStreamEvent[]> {
+  for await (const event of stream) yield [event];
+}
+
+async function* eventsOf(batches: AsyncIterable<ChatStreamEvent[]>): AsyncGenerator<ChatStreamEvent> {
+  for await (const batch of batches) yield* batch;
+}
+
+function isBatched(stream: AsyncIterable<ChatStreamEvent>): stream is BatchedChatStream {
+  return typeof (stream as Partial<BatchedChatStream>).batches === 'function';
+}
