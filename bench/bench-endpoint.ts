@@ -32,6 +32,16 @@ export function ollamaChatEndpoint(label: string, origin: string, stream: boolea
   return { label, origin, path: '/api/chat', body: ollamaBody(stream), expect: '"done":true' };
 }
 
+export function openaiCompletionEndpoint(label: string, origin: string, stream: boolean): BenchEndpoint {
+  const body = JSON.stringify({ model: FAKE_MODEL, prompt: 'Say hello.', max_tokens: 32, stream });
+  return { label, origin, path: '/v1/completions', body, expect: stream ? 'data: [DONE]' : '"choices"' };
+}
+
+export function ollamaGenerateEndpoint(label: string, origin: string, stream: boolean): BenchEndpoint {
+  const body = JSON.stringify({ model: FAKE_MODEL, prompt: 'Say hello.', stream, options: { num_predict: 32 } });
+  return { label, origin, path: '/api/generate', body, expect: '"done":true' };
+}
+
 /** Sends one request; undefined when the answer looks right, else why the route is not usable. */
 export async function probeEndpoint(endpoint: BenchEndpoint): Promise<string | undefined> {
   try {

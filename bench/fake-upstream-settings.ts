@@ -20,6 +20,10 @@ export const fakeUpstreamStatsSchema = z.object({
   requests: z.number(),
   openStreams: z.number(),
   abortedStreams: z.number(),
+  /** Chat requests received whose answer has not finished or been cut off yet (streamed or not). */
+  openRequests: z.number(),
+  /** Chat requests whose connection closed before their answer was complete. */
+  abortedRequests: z.number(),
   /** Bytes of streamed answers written so far (a slow reader through llmux must make it stop growing). */
   bytesStreamed: z.number(),
 });

@@ -69,7 +69,7 @@ export interface FakeUpstream {
 
 export async function startFakeUpstream(initial: FakeUpstreamSettings, port = 0): Promise<FakeUpstream> {
   let settings = initial;
-  const stats: FakeUpstreamStats = { type: 'stats', requests: 0, openStreams: 0, abortedStreams: 0, bytesStreamed: 0 };
+  const stats: FakeUpstreamStats = { type: 'stats', requests: 0, openStreams: 0, abortedStreams: 0, openRequests: 0, abortedRequests: 0, bytesStreamed: 0 };
 
   function streamChat(response: ServerResponse): void {
     const { streamChunks, chunkDelayMs } = settings;
@@ -141,6 +141,13 @@ export async function startFakeUpstream(initial: FakeUpstreamSettings, port = 0)
       return;
     }
     if (request.method === 'POST' && path.startsWith('/v1/chat/completions')) {
+      // Open from arrival until its answer is finished or its connection is gone: an abort that
+      // llmux does not pass on leaves it open, whether it waits for headers or streams.
+      stats.openRequests += 1;
+      response.once('close', () => {
+        stats.openRequests -= 1;
+        if (!response.writableFinished) stats.abortedRequests += 1;
+      });
       let body = '';
       request.setEncoding('utf8');
       request.on('data', (chunk: string) => {
@@ -148,8 +155,12 @@ export async function startFakeUpstream(initial: FakeUpstreamSettings, port = 0)
       });
       request.on('end', () => {
         const { latencyMs } = settings;
-        if (latencyMs > 0) setTimeout(answerChat, latencyMs, body, response);
-        else answerChat(body, response);
+        if (latencyMs === 0) {
+          answerChat(body, response);
+          return;
+        }
+        const timer = setTimeout(answerChat, latencyMs, body, response);
+        response.once('close', () => clearTimeout(timer));
       });
       return;
     }

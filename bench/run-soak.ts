@@ -5,19 +5,24 @@ import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { openaiChatEndpoint } from './bench-endpoint.ts';
+import { anthropicMessagesEndpoint, ollamaChatEndpoint, ollamaGenerateEndpoint, openaiChatEndpoint, openaiCompletionEndpoint, responsesEndpoint, type BenchEndpoint } from './bench-endpoint.ts';
 import { BenchSession } from './bench-session.ts';
-import { FAKE_MODEL } from './fake-upstream.ts';
+import { BENCH_CLIENT_KEY, FAKE_MODEL } from './fake-upstream.ts';
 import { formatBytes } from './format-figure.ts';
 import { startLlmux } from './llmux-process.ts';
+import { measureAborts, type AbortPhase } from './measure-aborts.ts';
 import { residentSetBytes } from './resident-set-bytes.ts';
 
 /**
- * `npm run bench:soak -- [--requests 50000] [--streams 1000] [--slow-readers 10] [--slow-seconds 10] [--node-args=--flag]`:
+ * `npm run bench:soak -- [--requests 50000] [--streams 1000] [--aborts 50] [--only-aborts] [--slow-readers 10] [--slow-seconds 10] [--node-args=--flag]`:
  * llmux as users run it (child process, compiled build, default log level) against the bench's
  * fake upstream, and
  *   1. N concurrent slow streams: RSS and file descriptors before and while, per stream; then the
  *      clients abort and the fake upstream counts the upstream streams llmux left open (must be 0);
+ *   1b. aborts on every chat route (OpenAI chat and completions, Responses, Anthropic Messages,
+ *      Ollama chat and generate), streamed and not: N clients give up while llmux waits for the
+ *      upstream's headers, and N mid-stream; upstream requests left open must be 0
+ *      (`--only-aborts` runs this part alone);
  *   2. a soak of N non-streaming requests with RSS sampled as it goes (does it level off?);
  *   3. slow readers: clients that ask for a long, fast stream and read nothing; the upstream must
  *      stop writing once the buffers between are full (backpressure), llmux must not buffer it;
@@ -30,6 +35,8 @@ const { values } = parseArgs({
   options: {
     requests: { type: 'string', default: '50000' },
     streams: { type: 'string', default: '1000' },
+    aborts: { type: 'string', default: '50' },
+    'only-aborts': { type: 'boolean', default: false },
     'slow-readers': { type: 'string', default: '10' },
     /** Each of the two windows the slow readers are watched for. */
     'slow-seconds': { type: 'string', default: '10' },
@@ -64,6 +71,50 @@ try {
   await sleep(500);
   const idle = await steadyRss(llmux.pid);
   say(`idle: RSS ${formatBytes(idle)}, ${openDescriptors(llmux.pid)} descriptors`);
+  if (!values['only-aborts']) await soakAndStreams(llmux.pid, llmux.origin);
+  await abortEveryRoute(llmux.origin);
+} finally {
+  await llmux.stop();
+  await session.stop();
+  rmSync(workDirectory, { recursive: true, force: true });
+}
+
+/** 1b: every chat route, streamed and not, aborted while waiting and mid-stream. */
+async function abortEveryRoute(origin: string): Promise<void> {
+  const count = Number(values.aborts);
+  const endpoints: BenchEndpoint[] = [];
+  for (const stream of [true, false]) {
+    const kind = stream ? 'streamed' : 'not streamed';
+    endpoints.push(
+      openaiChatEndpoint(`/v1/chat/completions ${kind}`, origin, stream),
+      openaiCompletionEndpoint(`/v1/completions ${kind}`, origin, stream),
+      responsesEndpoint(`/v1/responses ${kind}`, origin, stream),
+      anthropicMessagesEndpoint(`/v1/messages ${kind}`, origin, stream),
+      ollamaChatEndpoint(`/api/chat ${kind}`, origin, stream),
+      ollamaGenerateEndpoint(`/api/generate ${kind}`, origin, stream),
+    );
+  }
+  let aborted = 0;
+  let leftOpen = 0;
+  for (const phase of ['waiting', 'streaming'] as AbortPhase[]) {
+    for (const endpoint of endpoints) {
+      const round = await measureAborts(session, endpoint, phase, count);
+      aborted += round.sent - round.answered;
+      leftOpen += round.leftOpen;
+      say(`aborts ${phase === 'waiting' ? 'before the upstream answered' : 'mid-stream'}, ${round.label}: ${round.sent} sent, ${round.heldUpstream} open at the upstream, ${round.withHeaders} clients with headers, ${round.answered} answered before the abort, ${round.leftOpen} left open 5 s later`);
+    }
+  }
+  // Anthropic streams open with pings while the upstream is silent (10 s): abort after the first.
+  const pinged = await measureAborts(session, anthropicMessagesEndpoint('/v1/messages streamed, after the first ping', origin, true), 'waiting', count, { holdMs: 11_000 });
+  aborted += pinged.sent - pinged.answered;
+  leftOpen += pinged.leftOpen;
+  say(`aborts before the upstream answered, ${pinged.label}: ${pinged.sent} sent, ${pinged.heldUpstream} open at the upstream, ${pinged.withHeaders} clients with headers, ${pinged.leftOpen} left open 5 s later`);
+  say(`aborts on every route: ${aborted} requests aborted by their clients; upstream requests left open 5 s later: ${leftOpen}`);
+}
+
+/** Sections 1 to 4. */
+async function soakAndStreams(pid: number, origin: string): Promise<void> {
+  const llmux = { pid, origin };
 
   // 1. Concurrent streams.
   const streaming = openaiChatEndpoint('llmux stream', llmux.origin, true);
@@ -83,14 +134,21 @@ try {
     fdHolding = openDescriptors(llmux.pid);
     upstreamOpen = (await session.upstreamStats()).openStreams;
   });
+  // Closing a thousand streams takes a while on a busy machine: the count at 3 s, and, if some
+  // are still open then, at 15 s (a stream still open then is a leak, not a slow close).
   let leftOpen = (await session.upstreamStats()).openStreams;
   for (let poll = 0; poll < 30 && leftOpen > 0; poll++) {
     await sleep(100);
     leftOpen = (await session.upstreamStats()).openStreams;
   }
+  let stillOpen = leftOpen;
+  for (let poll = 0; poll < 120 && stillOpen > 0; poll++) {
+    await sleep(100);
+    stillOpen = (await session.upstreamStats()).openStreams;
+  }
   const flowing = held.requests - held.errors;
   say(`streams: ${held.opened} of ${streamCount} flowing to clients, ${upstreamOpen} at the upstream; RSS ${formatBytes(before)} → ${formatBytes(holding)}: ${formatBytes((holding - before) / Math.max(1, flowing))} per stream; descriptors ${fdBefore} → ${fdHolding}`);
-  say(`aborts: ${held.requests} streams aborted by their clients; upstream streams left open 3 s later: ${leftOpen}`);
+  say(`aborts: ${held.requests} streams aborted by their clients; upstream streams left open 3 s later: ${leftOpen}${leftOpen > 0 ? `, 15 s later: ${stillOpen}` : ''}`);
 
   // 2. Soak.
   await session.configureUpstream({ latencyMs: 0, streamChunks: 20, chunkDelayMs: 0 });
@@ -125,7 +183,7 @@ try {
   for (let index = 0; index < slowReaders; index++) {
     const socket = connect(port, '127.0.0.1');
     socket.pause();
-    socket.write(`POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    socket.write(`POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAuthorization: Bearer ${BENCH_CLIENT_KEY}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
     sockets.push(socket);
   }
   // Kernel socket buffers on loopback grow to several MB each way: let them fill first.
@@ -161,18 +219,14 @@ try {
       `${released} released 12 s later (client_timeout.headers_ms 10 s, checked every second); descriptors ${fdWhileSlow} → ${openDescriptors(llmux.pid)}`,
   );
   for (const socket of slowSenders) socket.destroy();
-} finally {
-  await llmux.stop();
-  await session.stop();
-  rmSync(workDirectory, { recursive: true, force: true });
 }
 // The last run's figures, with what the machine was doing meanwhile.
 const header = [
-  '# llmux soak and streams',
+  values['only-aborts'] ? '# llmux aborts on every route' : '# llmux soak and streams',
   '',
   `${new Date().toISOString()}, Node ${process.version}, ${cpus().length} CPUs, load average ${(loadavg()[0] ?? Number.NaN).toFixed(1)} at the end.`,
   `\`npm run bench:soak -- ${process.argv.slice(2).join(' ')}\``,
   '',
 ];
 mkdirSync(join(benchDirectory, 'results'), { recursive: true });
-writeFileSync(join(benchDirectory, 'results', 'soak.md'), [...header, ...lines.map((line) => `- ${line}`), ''].join('\n'));
+writeFileSync(join(benchDirectory, 'results', values['only-aborts'] ? 'aborts.md' : 'soak.md'), [...header, ...lines.map((line) => `- ${line}`), ''].join('\n'));

@@ -34,5 +34,5 @@ export async function countPromptTokens(dispatcher: ChatDispatcher, request: Cha
     }
   }
   const counter = await loadPromptTokenCounter();
-  return { inputTokens: counter(request.messages, request.tools), source: 'counted' };
+  return { inputTokens: await counter(request.messages, request.tools, context.signal), source: 'counted' };
 }

@@ -1,19 +1,19 @@
 import type { ChatMessage } from '../canonical/chat-message.ts';
 import type { ToolDefinition } from '../canonical/tool-definition.ts';
+import { loadTextTokenizer } from '../tokens/text-tokenizer.ts';
 
-export type PromptTokenCounter = (messages: readonly ChatMessage[], tools: readonly ToolDefinition[] | undefined) => number;
-
-let loading: Promise<PromptTokenCounter> | undefined;
+export type PromptTokenCounter = (messages: readonly ChatMessage[], tools: readonly ToolDefinition[] | undefined, signal?: AbortSignal) => Promise<number>;
 
 /**
  * Counts a prompt's tokens with the o200k tokenizer (exact for OpenAI models, an estimate for
  * others): what `count_tokens` answers for upstreams that cannot count, and what a stream's first
- * event reports before an upstream that tells its count only at the end has done so. Loaded on
- * first use; the counter itself is synchronous.
+ * event reports before an upstream that tells its count only at the end has done so. Counted by
+ * the shared text tokenizer: linear time on any prompt (a long run of letters does not stall the
+ * event loop), in slices that give the event loop back, stopping when `signal` fires.
  */
-export function loadPromptTokenCounter(): Promise<PromptTokenCounter> {
-  loading ??= import('gpt-tokenizer').then((module) => (messages, tools) => module.countTokens(promptText(messages, tools)));
-  return loading;
+export async function loadPromptTokenCounter(): Promise<PromptTokenCounter> {
+  const tokenizer = await loadTextTokenizer();
+  return (messages, tools, signal) => tokenizer.count(promptText(messages, tools), signal);
 }
 
 function promptText(messages: readonly ChatMessage[], tools: readonly ToolDefinition[] | undefined): string {

@@ -43,3 +43,17 @@ test('a surrogate pair is never cut', () => {
     assert.equal(piece.length % 2, 0);
   }
 });
+
+test('JSON and other text of short pieces stays whole, however long its runs without spaces', () => {
+  const json = JSON.stringify({ tools: [{ name: 'read_file', parameters: { type: 'object', properties: { file_path: { type: 'string' }, offset: { type: 'integer' }, limit: { type: 'integer' } }, required: ['file_path'] } }] });
+  assert.ok(longestRun(json) > 128);
+  assert.deepEqual(splitLongRuns(json, 128), [json]);
+});
+
+test('a long run of letters outside the Basic Multilingual Plane, or of CJK, is cut too', () => {
+  for (const text of ['𝒜'.repeat(500), '日本語'.repeat(200), '!?'.repeat(300), '7'.repeat(400)]) {
+    const pieces = splitLongRuns(text, 64);
+    assert.equal(pieces.join(''), text);
+    assert.ok(pieces.length > 1, text.slice(0, 6));
+  }
+});

@@ -1,7 +1,8 @@
 /**
  * The deepest nesting of arrays and objects llmux accepts in a request body. Real requests (tool
  * schemas, response formats, tool-call arguments) stay far below it; far deeper documents would
- * make recursive code overflow the stack. Ollama's decoder stops at 10,000.
+ * make recursive code overflow the stack. Ollama's decoder stops at 10,000; llmux stops lower on
+ * purpose (README "Bounded work"; test/json-nesting-limit.test.ts tries 511 to 10,001 levels).
  */
 export const MAX_JSON_DEPTH = 512;
 

@@ -34,10 +34,7 @@ const ollamaMessages = [
 
 /**
  * Every ingress route the fuzz suite drives, one line each: a new route is one more entry, with
- * its protocol's error shape in check-fuzz-answer.ts. `/v1/messages` is not in yet: with it, a run
- * of 800 cases (seed 9) got no end within 150 s while 500 cases finished in 5 s (cause not yet
- * found; a stream kept open by pings is the first suspect); its entry is
- *   { path: '/v1/messages', protocol: 'anthropic', models: FUZZ_MODELS.chat, seeds: [{ max_tokens: 64, messages: [{ role: 'user', content: 'hi' }] }, { max_tokens: 100, system: 'Be brief.', messages: [{ role: 'user', content: [{ type: 'text', text: 'Weather?' }] }, { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: { city: 'Paris' } }] }, { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'sunny' }] }], tools: [{ name: 'get_weather', input_schema: { type: 'object', properties: { city: { type: 'string' } } } }], stream: true, temperature: 0.5 }] },
+ * its protocol's error shape in check-fuzz-answer.ts.
  */
 export const FUZZ_ROUTES: readonly FuzzRoute[] = [
   { path: '/v1/chat/completions', protocol: 'openai', models: FUZZ_MODELS.chat, seeds: [{ messages: [{ role: 'user', content: 'hi' }] }, { messages: openAIMessages, tools: [tool], tool_choice: 'auto', stream: true, stream_options: { include_usage: true }, temperature: 0.2, max_tokens: 50 }, { messages: [{ role: 'user', content: 'json' }], response_format: { type: 'json_schema', json_schema: { name: 'x', schema: { type: 'object', properties: { a: { type: 'number' } } } } }, seed: 1, stop: ['\n'] }] },
@@ -50,4 +47,5 @@ export const FUZZ_ROUTES: readonly FuzzRoute[] = [
   { path: '/api/embed', protocol: 'ollama', models: FUZZ_MODELS.embed, seeds: [{ input: 'hello' }, { input: ['a', 'b'], truncate: true, dimensions: 2, keep_alive: 0 }] },
   { path: '/api/embeddings', protocol: 'ollama', models: FUZZ_MODELS.embed, seeds: [{ prompt: 'hello' }, { prompt: 'x', options: { temperature: 0 } }] },
   { path: '/api/show', protocol: 'ollama', models: FUZZ_MODELS.show, seeds: [{}, { verbose: true }] },
+  { path: '/v1/messages', protocol: 'anthropic', models: FUZZ_MODELS.chat, seeds: [{ max_tokens: 64, messages: [{ role: 'user', content: 'hi' }] }, { max_tokens: 100, system: 'Be brief.', messages: [{ role: 'user', content: [{ type: 'text', text: 'Weather?' }] }, { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: { city: 'Paris' } }] }, { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'sunny' }] }], tools: [{ name: 'get_weather', input_schema: { type: 'object', properties: { city: { type: 'string' } } } }], stream: true, temperature: 0.5 }] },
 ];

@@ -17,6 +17,9 @@ export interface FuzzGateway {
 export async function startFuzzGateway(): Promise<FuzzGateway> {
   const cerebras = await FakeCerebrasUpstream.start();
   cerebras.answer({ text: 'fuzzed' });
+  // No quota: a long run would spend the fake key's day of requests, and every later case would
+  // test only the upstream's 429.
+  cerebras.budget('csk-test-key', { tokensPerMinute: Number.MAX_SAFE_INTEGER, requestsPerDay: Number.MAX_SAFE_INTEGER });
   const poe = await FakePoeServer.start();
   poe.models = [];
   poe.bot('EchoBot', [{ event: 'text', data: { text: 'echo' } }]);

@@ -30,7 +30,9 @@ export function registerAnthropicMessagesRoutes(scope: FastifyInstance, services
     const body = parseRequestBody(anthropicMessagesRequestSchema, request.body);
     const chatRequest = convertAnthropicRequestToChatRequest(body, request.headers);
     const context = request.llmux.dispatch;
-    // The tokenizer loads while the upstream works; it counts only if the upstream does not say.
+    // The tokenizer loads while the upstream works. A stream is counted before it opens (for
+    // `message_start`; the count gives the event loop back as it goes); an answer only if the
+    // upstream does not say.
     const counter = loadPromptTokenCounter();
     if (chatRequest.stream) {
       const routing = services.dispatcher.stream(chatRequest, context).then((routed) => routed.batches);
@@ -48,13 +50,13 @@ export function registerAnthropicMessagesRoutes(scope: FastifyInstance, services
           () => (context.upstreamMs -= waited),
         );
       }
-      const count = await counter;
-      const countInput = (): InputUsage => ({ total: count(chatRequest.messages, chatRequest.tools) });
+      const counted = await (await counter)(chatRequest.messages, chatRequest.tools, request.llmux.controller.signal);
+      const countInput = (): InputUsage => ({ total: counted });
       await writeStreamResponse(request, reply, SSE_CONTENT_TYPE, encodeAnthropicStream(events ?? routing, { model: body.model, countInput }, pingIntervalMs));
       return reply;
     }
     const { response } = await services.dispatcher.complete(chatRequest, context);
-    const countedInput = response.usage === undefined ? { total: (await counter)(chatRequest.messages, chatRequest.tools) } : undefined;
+    const countedInput = response.usage === undefined ? { total: await (await counter)(chatRequest.messages, chatRequest.tools, request.llmux.controller.signal) } : undefined;
     return reply.send(convertChatResponseToAnthropic(response, body.model, countedInput));
   });
 
