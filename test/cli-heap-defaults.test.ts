@@ -41,8 +41,8 @@ describe('llmux serve runs Node with smaller heap defaults', { skip: !existsSync
   });
   after(() => directory.remove());
 
-  it("starts with a 1 GB old generation and V8's own young generation", async () => {
-    assert.deepEqual(await servingFlags(config, {}), ['--max-old-space-size=1024']);
+  it("starts with a 1 GB old generation and 16 MB semi-spaces", async () => {
+    assert.deepEqual(await servingFlags(config, {}), ['--max-old-space-size=1024', '--max-semi-space-size=16']);
   });
 
   it("leaves the heap alone when the user set a heap flag, or LLMUX_NODE_DEFAULTS=off", async () => {
