@@ -1,15 +1,21 @@
 #!/usr/bin/env node
 // `npx llmux …` and `npm start -- …`: llmux from its compiled build (rebuilt when the sources
 // changed), or from the TypeScript sources where no compiler is installed.
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ensureBuilt } from '../scripts/ensure-built.js';
 
 const [major, minor] = process.versions.node.split('.').map(Number);
 // undici 8 (the upstream HTTP client) supports Node 22.19 and newer (its `engines`).
 if (major < 22 || (major === 22 && minor < 19)) {
+  // In a checkout, `npm install` put a Node 24 in node_modules (a devDependency); an installed
+  // package has none, and its user needs a newer Node itself.
+  const pinned = existsSync(fileURLToPath(new URL('../node_modules/node/package.json', import.meta.url)));
   process.stderr.write(
     `llmux needs Node.js 22.19 or newer; this is ${process.version}.\n` +
-      'From the llmux checkout, run it as `npm start -- ARGS` or `npx llmux ARGS`: both use the Node 24 that `npm install` put in node_modules.\n',
+      (pinned
+        ? 'In this checkout, run it as `npm start -- ARGS` or `npx llmux ARGS`: both use the Node 24 that `npm install` put in node_modules.\n'
+        : 'Install Node.js 24 (https://nodejs.org, or `nvm install 24`) and run llmux with it.\n'),
   );
   process.exit(1);
 }
