@@ -15,6 +15,19 @@ function chat(request: ChatRequest): { body: OllamaChatRequestBody; degraded: { 
 const base: ChatRequest = { model: 'qwen3', stream: true, messages: [{ role: 'user', parts: [{ type: 'text', text: 'Hi' }] }] };
 
 describe('convertChatRequestToOllama', () => {
+  it('declares a tool result marked as an error, which Ollama cannot mark, and sends its text', () => {
+    const { body, degraded } = chat({
+      ...base,
+      messages: [
+        { role: 'assistant', parts: [{ type: 'tool-call', id: 'call_9', name: 'run', arguments: '{}' }] },
+        { role: 'tool', parts: [{ type: 'tool-result', toolCallId: 'call_9', toolName: 'run', content: 'exit 1', isError: true }] },
+      ],
+    });
+    assert.deepEqual(body.messages.at(-1), { role: 'tool', content: 'exit 1', tool_call_id: 'call_9', tool_name: 'run' });
+    assert.deepEqual(degraded.map((entry) => entry.field), ['is_error']);
+    assert.deepEqual(chat({ ...base, messages: [{ role: 'tool', parts: [{ type: 'tool-result', toolCallId: 'c', content: 'ok' }] }] }).degraded, []);
+  });
+
   it('sends a tool round with object arguments, tool names and ids, images as raw base64 and reasoning as thinking', () => {
     const { body, degraded } = chat(
       {

@@ -28,6 +28,12 @@ export function convertChatRequestToOllama(request: ChatRequest, providerId: str
     return { path: '/api/generate', body: { ...generatePrompt(request, refuse), stream: request.stream, ...fields }, degraded };
   }
   const body: OllamaChatRequestBody = { model: request.model, messages: request.messages.flatMap((message) => convertMessage(message, refuse)), stream: request.stream, ...fields };
+  // Ollama's tool message has no error flag (api/types.go Message): the result goes as its text, declared.
+  for (const message of request.messages) {
+    for (const part of message.parts) {
+      if (part.type === 'tool-result' && part.isError === true) degraded.push({ field: 'is_error', reason: `tool result ${part.toolCallId} is an error; Ollama's tool messages cannot mark it, sent as plain content` });
+    }
+  }
   const toolsOff = request.toolChoice === 'none';
   if (request.tools !== undefined && request.tools.length > 0 && !toolsOff) {
     body.tools = request.tools.map((tool) => ({
