@@ -12,6 +12,7 @@ import { anthropicCountTokensRequestSchema, anthropicMessagesRequestSchema } fro
 import { DEFAULT_PING_INTERVAL_MS, encodeAnthropicStream } from './anthropic-stream-encoder.ts';
 import { convertAnthropicCountRequestToChatRequest, convertAnthropicRequestToChatRequest } from './convert-anthropic-request-to-chat-request.ts';
 import { convertChatResponseToAnthropic } from './convert-chat-response-to-anthropic.ts';
+import { peekInputUsage } from './peek-input-usage.ts';
 
 export interface AnthropicRouteOptions {
   /** Silence on a stream, in ms, after which a `ping` is sent. */
@@ -30,12 +31,18 @@ export function registerAnthropicMessagesRoutes(scope: FastifyInstance, services
     const body = parseRequestBody(anthropicMessagesRequestSchema, request.body);
     const chatRequest = convertAnthropicRequestToChatRequest(body, request.headers);
     const context = request.llmux.dispatch;
-    // The tokenizer loads while the upstream works. A stream is counted before it opens (for
-    // `message_start`; the count gives the event loop back as it goes); an answer only if the
-    // upstream does not say.
+    // The tokenizer loads while the upstream works. A stream's prompt is counted alongside the
+    // upstream call (the count gives the event loop back as it goes) and used for `message_start`
+    // only when the upstream does not report its usage before the first output; an answer is
+    // counted only if the upstream does not say.
     const counter = loadPromptTokenCounter();
     if (chatRequest.stream) {
       const routing = services.dispatcher.stream(chatRequest, context).then((routed) => routed.batches);
+      const counting = new AbortController();
+      const stopCounting = (): void => counting.abort();
+      request.llmux.controller.signal.addEventListener('abort', stopCounting, { once: true });
+      const counted = counter.then((count) => count(chatRequest.messages, chatRequest.tools, counting.signal));
+      counted.catch(() => undefined);
       // Errors that come quickly are HTTP errors with their status (routing may still retry or fall
       // back); an upstream that stays silent longer gets the stream opened and pinged meanwhile.
       const waitStarted = performance.now();
@@ -50,9 +57,16 @@ export function registerAnthropicMessagesRoutes(scope: FastifyInstance, services
           () => (context.upstreamMs -= waited),
         );
       }
-      const counted = await (await counter)(chatRequest.messages, chatRequest.tools, request.llmux.controller.signal);
-      const countInput = (): InputUsage => ({ total: counted });
-      await writeStreamResponse(request, reply, SSE_CONTENT_TYPE, encodeAnthropicStream(events ?? routing, { model: body.model, countInput }, pingIntervalMs));
+      const peeked = events === undefined ? undefined : await peekInputUsage(events);
+      let countInput: (() => InputUsage) | undefined;
+      if (peeked?.known === true) {
+        stopCounting();
+      } else {
+        const total = await counted;
+        countInput = () => ({ total });
+      }
+      const batches = peeked?.batches ?? routing;
+      await writeStreamResponse(request, reply, SSE_CONTENT_TYPE, encodeAnthropicStream(batches, countInput === undefined ? { model: body.model } : { model: body.model, countInput }, pingIntervalMs));
       return reply;
     }
     const { response } = await services.dispatcher.complete(chatRequest, context);
