@@ -1,5 +1,6 @@
 import type { ChatRequest } from '../../canonical/chat-request.ts';
 import type { ChatResponse } from '../../canonical/chat-response.ts';
+import type { BatchedChatStream } from '../../canonical/chat-event-batches.ts';
 import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
 import type { DegradedField } from '../../canonical/degraded-field.ts';
 import { GatewayError } from '../../canonical/gateway-error.ts';
@@ -7,12 +8,12 @@ import type { ProviderModel } from '../../canonical/model-info.ts';
 import { ApiKeyPool, apiKeysFromConfig } from '../shared/api-key-pool.ts';
 import { checkUpstreamStatus } from '../shared/check-upstream-status.ts';
 import { readUpstreamJson } from '../shared/read-upstream-body.ts';
-import { streamUpstreamEvents } from '../shared/stream-upstream-events.ts';
+import { streamUpstreamBatches } from '../shared/stream-upstream-batches.ts';
 import { headerValue, type UpstreamHttpClient, type UpstreamResponse } from '../shared/upstream-http-client.ts';
 import { replayChatResponse } from '../replay-chat-response.ts';
 import type { CallContext, ProviderAdapter, ProviderFactoryInput } from '../provider-adapter.ts';
 import { anthropicMessageResponseSchema, anthropicModelPageSchema, anthropicTokenCountSchema } from './anthropic-response-schemas.ts';
-import { decodeAnthropicStream } from './anthropic-stream-decoder.ts';
+import { AnthropicStreamDecoder } from './anthropic-stream-decoder.ts';
 import { convertAnthropicMessage } from './convert-anthropic-message.ts';
 import { convertChatRequestToAnthropic } from './convert-chat-request-to-anthropic.ts';
 import { mapAnthropicError } from './map-anthropic-error.ts';
@@ -135,12 +136,11 @@ export class AnthropicAdapter implements ProviderAdapter {
   }
 
   /** Decodes a stream body; the connection is drained after the last event, closed otherwise. */
-  private async *streamEvents(response: UpstreamResponse, degraded: DegradedField[]): AsyncGenerator<ChatStreamEvent> {
-    const events = streamUpstreamEvents(response.body, (chunks) => decodeAnthropicStream(chunks), {
+  private streamEvents(response: UpstreamResponse, degraded: DegradedField[]): BatchedChatStream {
+    return streamUpstreamBatches(response.body, new AnthropicStreamDecoder(degraded), {
       isEnd: (event) => event.type === 'finish' || event.type === 'error',
       drainLimitBytes: DRAIN_LIMIT_BYTES,
     });
-    for await (const event of events) yield event.type === 'response-start' && degraded.length > 0 ? { ...event, degraded } : event;
   }
 }
 

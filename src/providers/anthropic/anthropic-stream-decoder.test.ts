@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
 import { anthropicStreamBlocks, anthropicStreamEnd, anthropicStreamHead, fakeThinkingSignature, sseEvent, type FakeAnthropicAnswer } from '../../../test-support/fake-anthropic-answer.ts';
+import { decodeEverySplit } from '../../../test-support/decode-every-split.ts';
 import { collectChatResponse } from '../collect-chat-response.ts';
-import { decodeAnthropicStream } from './anthropic-stream-decoder.ts';
+import { decodeChunks } from '../shared/chat-stream-decoder.ts';
+import { AnthropicStreamDecoder } from './anthropic-stream-decoder.ts';
 
 const usage = { input_tokens: 12, output_tokens: 30, cache_creation_input_tokens: 5, cache_read_input_tokens: 100 };
 const answer: FakeAnthropicAnswer = {
@@ -17,15 +19,10 @@ const answer: FakeAnthropicAnswer = {
 const body = [...anthropicStreamHead(answer, 'claude-sonnet-4-6', usage), ...anthropicStreamBlocks(answer), ...anthropicStreamEnd(answer, usage)].join('');
 
 async function decode(chunks: (string | Uint8Array)[]): Promise<ChatStreamEvent[]> {
-  const events: ChatStreamEvent[] = [];
-  async function* source() {
-    yield* chunks;
-  }
-  for await (const event of decodeAnthropicStream(source())) events.push(event);
-  return events;
+  return decodeChunks(new AnthropicStreamDecoder(), chunks);
 }
 
-describe('decodeAnthropicStream', () => {
+describe('AnthropicStreamDecoder', () => {
   it('keeps server tool blocks and citations whole, and the stop sequence that matched', async () => {
     const citation = { type: 'web_search_result_location', url: 'https://example.com', title: 'Example', encrypted_index: 'Eo8B', cited_text: 'Example' };
     const search: FakeAnthropicAnswer = {
@@ -94,6 +91,31 @@ describe('decodeAnthropicStream', () => {
     for (let cut = 1; cut < bytes.length; cut += 7) {
       assert.deepEqual(await decode([bytes.subarray(0, cut), bytes.subarray(cut)]), expected, `split at byte ${cut}`);
     }
+  });
+
+  it('gives the same events fed all at once, one byte at a time and cut mid-line and mid-character, each as soon as its event is complete', () => {
+    const citation = { type: 'char_location', cited_text: 'Grüße 🌦', document_index: 0, start_char_index: 0, end_char_index: 8 };
+    const cited: FakeAnthropicAnswer = { blocks: [{ type: 'text', text: 'Grüße 🌦 aus Zürich.', citations: [citation] }] };
+    const ping = 'event: ping\r\ndata: {"type": "ping"}\r\n\r\n';
+    const crlf = [...anthropicStreamHead(cited, 'claude-sonnet-4-6', usage), ping, ...anthropicStreamBlocks(cited), ...anthropicStreamEnd(cited, usage)].join('').replaceAll('\n', '\r\n');
+    for (const stream of [body, crlf]) {
+      const decoded = decodeEverySplit(() => new AnthropicStreamDecoder(), stream);
+      assert.equal(decoded.events.at(-1)?.type, 'finish');
+      // message_stop ends the stream: the finish comes with the chunk that completes it, not from the end of the body.
+      assert.deepEqual(decoded.byByte.fromEnd, []);
+      assert.ok(decoded.byByte.batches > 5);
+    }
+    const cut = decodeEverySplit(() => new AnthropicStreamDecoder(), anthropicStreamHead(answer, 'm', usage).join('') + anthropicStreamBlocks(answer).join(''));
+    assert.deepEqual(cut.fromEnd.map((event) => event.type), ['error']);
+    const failed = decodeEverySplit(() => new AnthropicStreamDecoder(), anthropicStreamHead(answer, 'm', usage).join('') + sseEvent({ type: 'error', error: { type: 'overloaded_error', message: 'Überlastet' } }));
+    assert.deepEqual(failed.events.map((event) => event.type), ['response-start', 'input-usage', 'error']);
+    assert.deepEqual(failed.byByte.fromEnd, []);
+  });
+
+  it('puts what the request lost on the way on the response start', () => {
+    const degraded = [{ field: 'logprobs', reason: 'Anthropic has no log probabilities' }];
+    const events = decodeChunks(new AnthropicStreamDecoder(degraded), [body]);
+    assert.deepEqual(events[0], { type: 'response-start', id: 'msg_01FakeAnthropicMessage0001', model: 'claude-sonnet-4-6', degraded });
   });
 
   it('ends with an error: an error event, a stream cut before message_stop, a body that is not SSE JSON', async () => {
