@@ -1,27 +1,27 @@
 import type { ChatRequest } from '../../canonical/chat-request.ts';
 import type { ChatResponse } from '../../canonical/chat-response.ts';
+import type { BatchedChatStream } from '../../canonical/chat-event-batches.ts';
 import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
 import type { DegradedField } from '../../canonical/degraded-field.ts';
 import type { EmbeddingRequest, EmbeddingResponse } from '../../canonical/embedding.ts';
 import { GatewayError } from '../../canonical/gateway-error.ts';
 import type { ProviderModel } from '../../canonical/model-info.ts';
 import { DEFAULT_BASE_URLS } from '../../config/default-base-url.ts';
-import { decodeSse } from '../../wire/sse-decoder.ts';
 import { checkUpstreamStatus } from '../shared/check-upstream-status.ts';
 import { limitMaxTokens, type MaxTokensLimits } from '../shared/limit-max-tokens.ts';
 import { readUpstreamJson } from '../shared/read-upstream-body.ts';
 import { retryAfterSeconds } from '../shared/retry-after-seconds.ts';
-import { streamUpstreamEvents } from '../shared/stream-upstream-events.ts';
+import { streamUpstreamBatches } from '../shared/stream-upstream-batches.ts';
 import type { UpstreamHttpClient, UpstreamResponse } from '../shared/upstream-http-client.ts';
 import { ApiKeyPool, apiKeysFromConfig } from '../shared/api-key-pool.ts';
-import { collectChatResponse } from '../collect-chat-response.ts';
+import { ChatResponseCollector } from '../collect-chat-response.ts';
 import type { CallContext, ProviderAdapter, ProviderFactoryInput } from '../provider-adapter.ts';
 import { convertChatRequestToGemini } from './convert-chat-request-to-gemini.ts';
 import { convertGeminiModel } from './convert-gemini-models.ts';
 import { mapGeminiError } from './map-gemini-error.ts';
 import { geminiBatchEmbedContentsResponseSchema, geminiEmbedContentResponseSchema, geminiModelListSchema } from './gemini-response-schemas.ts';
 import { GeminiSignatureMemory } from './gemini-signature-memory.ts';
-import { decodeGeminiResponses } from './gemini-stream-decoder.ts';
+import { GeminiStreamDecoder, type GeminiDecodeOptions } from './gemini-stream-decoder.ts';
 
 const DEFAULT_API_VERSION = 'v1beta';
 /** Model list pages read at most (1000 models a page). */
@@ -67,7 +67,10 @@ export class GeminiAdapter implements ProviderAdapter {
     const { body, degraded } = this.convert(request, context);
     const path = `${this.modelPath(request.model)}:generateContent`;
     const payload = await this.readJson(await this.send('POST', path, JSON.stringify(body), context), path);
-    return collectChatResponse(decodeGeminiResponses(once(payload), this.decodeOptions(degraded)));
+    const decoder = new GeminiStreamDecoder(this.decodeOptions(degraded));
+    const collector = new ChatResponseCollector();
+    for (const event of [...decoder.pushResponse(payload), ...decoder.end()]) collector.push(event);
+    return collector.result();
   }
 
   async listModels(context: CallContext): Promise<ProviderModel[]> {
@@ -119,7 +122,7 @@ export class GeminiAdapter implements ProviderAdapter {
     return conversion;
   }
 
-  private decodeOptions(degraded: DegradedField[]): Parameters<typeof decodeGeminiResponses>[1] {
+  private decodeOptions(degraded: DegradedField[]): GeminiDecodeOptions {
     return { providerId: this.id, degraded, onSignedToolCall: (call, signature) => this.signatures.remember(call, signature) };
   }
 
@@ -128,19 +131,8 @@ export class GeminiAdapter implements ProviderAdapter {
     return `/models/${model.replace(/^models\//, '')}`;
   }
 
-  private streamEvents(response: UpstreamResponse, degraded: DegradedField[]): AsyncGenerator<ChatStreamEvent> {
-    const providerId = this.id;
-    async function* payloads(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<unknown> {
-      for await (const event of decodeSse(chunks)) {
-        if (event.data.trim() === '' || event.data === '[DONE]') continue;
-        try {
-          yield JSON.parse(event.data) as unknown;
-        } catch {
-          throw new GatewayError('upstream', `provider '${providerId}' sent an event that is not JSON: ${event.data.slice(0, 200)}`);
-        }
-      }
-    }
-    return streamUpstreamEvents(response.body, (chunks) => decodeGeminiResponses(payloads(chunks), this.decodeOptions(degraded)), {
+  private streamEvents(response: UpstreamResponse, degraded: DegradedField[]): BatchedChatStream {
+    return streamUpstreamBatches(response.body, new GeminiStreamDecoder(this.decodeOptions(degraded)), {
       isEnd: (event) => event.type === 'finish' || event.type === 'error',
       drainLimitBytes: DRAIN_LIMIT_BYTES,
     });
@@ -163,8 +155,3 @@ export class GeminiAdapter implements ProviderAdapter {
     return readUpstreamJson(response, this.root + path);
   }
 }
-
-async function* once(value: unknown): AsyncGenerator<unknown> {
-  yield value;
-}
-

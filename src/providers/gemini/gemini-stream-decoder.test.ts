@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
-import { decodeSse } from '../../wire/sse-decoder.ts';
-import { decodeGeminiResponses } from './gemini-stream-decoder.ts';
+import { decodeEverySplit } from '../../../test-support/decode-every-split.ts';
+import { decodeChunks } from '../shared/chat-stream-decoder.ts';
+import { GeminiStreamDecoder } from './gemini-stream-decoder.ts';
 
 const head = { modelVersion: 'gemini-3-pro-preview', responseId: 'r1' };
 const event = (value: unknown): string => `data: ${JSON.stringify(value)}\r\n\r\n`;
@@ -17,15 +18,8 @@ const STREAM =
   });
 
 async function decode(chunks: (string | Uint8Array)[]): Promise<ChatStreamEvent[]> {
-  async function* bytes(): AsyncGenerator<string | Uint8Array> {
-    yield* chunks;
-  }
-  async function* payloads(): AsyncGenerator<unknown> {
-    for await (const sse of decodeSse(bytes())) yield JSON.parse(sse.data) as unknown;
-  }
   const signed: [string, string][] = [];
-  const events: ChatStreamEvent[] = [];
-  for await (const item of decodeGeminiResponses(payloads(), { providerId: 'g', onSignedToolCall: (call, signature) => signed.push([call.id, signature]) })) events.push(item);
+  const events = decodeChunks(new GeminiStreamDecoder({ providerId: 'g', onSignedToolCall: (call, signature) => signed.push([call.id, signature]) }), chunks);
   const start = events.find((item) => item.type === 'tool-call-start');
   if (start?.type === 'tool-call-start') assert.deepEqual(signed, [[start.toolCallId, 'c2lnLWNhbGw=']]);
   return events.map((item) => (item.type === 'tool-call-start' ? { ...item, toolCallId: 'ID' } : item));
@@ -56,7 +50,7 @@ const EXPECTED: ChatStreamEvent[] = [
   },
 ];
 
-describe('decodeGeminiResponses', () => {
+describe('GeminiStreamDecoder', () => {
   it('turns thoughts, text and a signed function call into blocks with the signatures as gemini metadata', async () => {
     assert.deepEqual(await decode([STREAM]), EXPECTED);
   });
@@ -75,6 +69,38 @@ describe('decodeGeminiResponses', () => {
     pieces.push(bytes.slice(start));
     assert.deepEqual(await decode(pieces), EXPECTED);
     assert.deepEqual(await decode([...bytes].map((byte) => Uint8Array.of(byte))), EXPECTED);
+  });
+
+  it('gives the same events fed all at once, one byte at a time and cut mid-line and mid-character', () => {
+    const normalize = (events: ChatStreamEvent[]): ChatStreamEvent[] => events.map((item) => (item.type === 'tool-call-start' ? { ...item, toolCallId: 'ID' } : item));
+    const newDecoder = (): GeminiStreamDecoder => new GeminiStreamDecoder({ providerId: 'g' });
+    const whole = decodeEverySplit(newDecoder, STREAM, normalize);
+    assert.deepEqual(normalize(whole.events), EXPECTED);
+    // Gemini has no last event: the finish comes with the end of the body.
+    assert.deepEqual(whole.byByte.fromEnd.map((item) => item.type), ['finish']);
+    const media =
+      event({ candidates: [{ content: { parts: [{ text: 'Ein Bild für dich: ' }] } }], ...head }) +
+      ': keep-alive\r\n\r\n' +
+      event({ candidates: [{ content: { parts: [{ inlineData: { mimeType: 'image/png', data: 'iVBORw0KGgo=' } }] } }], ...head }) +
+      event({ candidates: [{ content: { parts: [{ text: '', thoughtSignature: 'c2lnLWJpbGQ=' }] }, finishReason: 'STOP' }], usageMetadata: { promptTokenCount: 3, candidatesTokenCount: 2 }, ...head }) +
+      'data: [DONE]\r\n\r\n';
+    const withFile = decodeEverySplit(newDecoder, media);
+    assert.deepEqual(
+      withFile.events.map((item) => item.type),
+      ['response-start', 'text-start', 'text-delta', 'text-end', 'file', 'reasoning-start', 'reasoning-end', 'finish'],
+    );
+    const failed = decodeEverySplit(newDecoder, event({ candidates: [{ content: { parts: [{ text: 'Grüß' }] } }], ...head }) + event({ error: { code: 503, message: 'Überlastet', status: 'UNAVAILABLE' } }));
+    assert.deepEqual(failed.events.map((item) => item.type), ['response-start', 'text-start', 'text-delta', 'text-end', 'error']);
+    assert.deepEqual(failed.byByte.fromEnd, []);
+  });
+
+  it('decodes a whole generateContent answer, and a body that is not JSON ends in an error', () => {
+    const decoder = new GeminiStreamDecoder({ providerId: 'g' });
+    const events = [...decoder.pushResponse({ candidates: [{ content: { parts: [{ text: 'Hallo' }] }, finishReason: 'STOP' }], ...head }), ...decoder.end()];
+    assert.deepEqual(events.map((item) => item.type), ['response-start', 'text-start', 'text-delta', 'text-end', 'finish']);
+    const garbage = decodeChunks(new GeminiStreamDecoder({ providerId: 'g' }), ['data: {"candidates": [\r\n\r\n']);
+    assert.deepEqual(garbage.map((item) => item.type), ['response-start', 'error']);
+    assert.match(garbage[1]?.type === 'error' ? garbage[1].error.message : '', /provider 'g' sent an event that is not JSON/);
   });
 
   it('keeps a signature that comes on an empty last text part with the text it signs', async () => {
