@@ -1,21 +1,21 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { ChatRequest } from '../../canonical/chat-request.ts';
 import type { ChatResponse } from '../../canonical/chat-response.ts';
+import type { BatchedChatStream } from '../../canonical/chat-event-batches.ts';
 import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
 import { GatewayError } from '../../canonical/gateway-error.ts';
 import type { ImageGenerationRequest, ImageGenerationResponse } from '../../canonical/image-generation.ts';
 import type { ProviderModel } from '../../canonical/model-info.ts';
-import { decodeSse } from '../../wire/sse-decoder.ts';
 import { checkUpstreamStatus } from '../shared/check-upstream-status.ts';
 import { readUpstreamText } from '../shared/read-upstream-body.ts';
-import { streamUpstreamEvents } from '../shared/stream-upstream-events.ts';
+import { streamUpstreamBatches } from '../shared/stream-upstream-batches.ts';
 import { headerValue, type UpstreamHttpClient, type UpstreamResponse } from '../shared/upstream-http-client.ts';
 import { collectChatResponse } from '../collect-chat-response.ts';
 import type { CallContext, ProviderAdapter } from '../provider-adapter.ts';
 import { convertChatRequestToPoeQuery } from './convert-chat-request-to-poe-query.ts';
 import { generatePoeImages } from './generate-poe-images.ts';
 import type { PoeAttachmentUploader } from './poe-attachment-uploader.ts';
-import { decodePoeBotStream, type PoeBotStreamOptions } from './poe-bot-stream-decoder.ts';
+import { PoeBotStreamDecoder, type PoeBotStreamOptions } from './poe-bot-stream-decoder.ts';
 import type { ApiKeyPool } from '../shared/api-key-pool.ts';
 import type { KeyHeadroom } from '../shared/key-headroom.ts';
 import type { RestingKey } from '../shared/resting-key.ts';
@@ -133,15 +133,13 @@ export class PoeBotAdapter implements ProviderAdapter {
    * after a moment. An in-band refusal of the key (`insufficient_fund`) rests the key as an HTTP
    * 402 does.
    */
-  private async *events(response: UpstreamResponse, options: PoeBotStreamOptions, key: string | undefined): AsyncGenerator<ChatStreamEvent> {
-    const decoded = streamUpstreamEvents(response.body, (chunks) => decodePoeBotStream(decodeSse(chunks), options), {
+  private events(response: UpstreamResponse, options: PoeBotStreamOptions, key: string | undefined): BatchedChatStream {
+    const decoder = new PoeBotStreamDecoder({ ...options, reportError: (error) => this.options.keys.reportFailure(key, error) });
+    return streamUpstreamBatches(response.body, decoder, {
       isEnd: (event) => event.type === 'finish' || event.type === 'error',
       drainLimitBytes: DRAIN_LIMIT_BYTES,
       drainWaitMs: DRAIN_WAIT_MS,
     });
-    for await (const event of decoded) {
-      yield event.type === 'error' ? { type: 'error', error: this.options.keys.reportFailure(key, event.error) } : event;
-    }
   }
 
   private query(request: ChatRequest, context: CallContext, mode: 'stream' | 'final'): Promise<AsyncIterable<ChatStreamEvent>> {

@@ -2,10 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
 import { createLogger } from '../../observability/create-logger.ts';
-import { decodeSse } from '../../wire/sse-decoder.ts';
 import { pythonJsonDumps } from '../../../test-support/fake-poe-server.ts';
 import { collectChatResponse } from '../collect-chat-response.ts';
-import { decodePoeBotStream } from './poe-bot-stream-decoder.ts';
+import { GatewayError } from '../../canonical/gateway-error.ts';
+import { decodeEverySplit } from '../../../test-support/decode-every-split.ts';
+import { decodeChunks } from '../shared/chat-stream-decoder.ts';
+import { PoeBotStreamDecoder } from './poe-bot-stream-decoder.ts';
 import { responseText } from '../../canonical/chat-response.ts';
 
 const log = createLogger('silent');
@@ -16,15 +18,13 @@ function event(name: string, data: unknown): string {
   return `event: ${name}\r\ndata: ${pythonJsonDumps(data)}\r\n\r\n`;
 }
 
-async function* chunksOf(pieces: readonly Uint8Array[]): AsyncGenerator<Uint8Array> {
-  yield* pieces;
+async function* chunksOf<T>(items: readonly T[]): AsyncGenerator<T> {
+  yield* items;
 }
 
 async function decode(wire: string | Uint8Array[], mode: 'stream' | 'final' = 'stream'): Promise<ChatStreamEvent[]> {
   const pieces = typeof wire === 'string' ? [Buffer.from(wire, 'utf8')] : wire;
-  const events: ChatStreamEvent[] = [];
-  for await (const item of decodePoeBotStream(decodeSse(chunksOf(pieces)), { botName: 'TestBot', mode, log, url: 'http://127.0.0.1/bot/TestBot' })) events.push(item);
-  return events;
+  return decodeChunks(new PoeBotStreamDecoder({ botName: 'TestBot', mode, log, url: 'http://127.0.0.1/bot/TestBot' }), pieces);
 }
 
 function textOf(events: ChatStreamEvent[]): string {
@@ -35,7 +35,7 @@ function reasoningOf(events: ChatStreamEvent[]): string {
   return events.map((item) => (item.type === 'reasoning-delta' ? item.text : '')).join('');
 }
 
-describe('decodePoeBotStream', () => {
+describe('PoeBotStreamDecoder', () => {
   it('decodes text events into one well-formed text block, at every byte split, across multi-byte characters', async () => {
     const wire = META + ': ping - 2025-06-01 10:00:00.000000+00:00\r\n\r\n' + event('text', { text: 'Grüß ' }) + event('text', { text: 'dich 👋' }) + event('suggested_reply', { text: 'Tell me more' }) + DONE;
     const bytes = Buffer.from(wire.replace('Grüß', 'Grüß'), 'utf8');
@@ -82,7 +82,7 @@ describe('decodePoeBotStream', () => {
 
   it('a non-streamed answer gets only the final text, even after text that was replaced', async () => {
     const wire = META + event('text', { text: 'Draft answer' }) + event('replace_response', { text: 'Final answer' }) + DONE;
-    const response = await collectChatResponse(decodePoeBotStream(decodeSse(chunksOf([Buffer.from(wire)])), { botName: 'TestBot', mode: 'final', log, url: 'x' }));
+    const response = await collectChatResponse(chunksOf(decodeChunks(new PoeBotStreamDecoder({ botName: 'TestBot', mode: 'final', log, url: 'x' }), [Buffer.from(wire)])));
     assert.equal(responseText(response), 'Final answer');
     // Streamed, the draft already went out: the replacement follows after a blank line.
     assert.equal(textOf(await decode(wire)), 'Draft answer\n\nFinal answer');
@@ -195,6 +195,54 @@ describe('decodePoeBotStream', () => {
       event('suggested_reply', { text: 'More?' }) +
       DONE;
     assert.equal(textOf(await decode(wire)), 'A');
+  });
+
+  it('gives the same events fed all at once, one byte at a time and cut mid-line and mid-character', () => {
+    const newDecoder = (): PoeBotStreamDecoder => new PoeBotStreamDecoder({ botName: 'TestBot', mode: 'stream', log, url: 'http://127.0.0.1/bot/TestBot' });
+    const chunk = (delta: unknown, finish: string | null = null): string => event('json', { id: 'c1', object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finish }] });
+    const wire =
+      META +
+      event('text', { text: '*Thinking...*\n\n> Der Nutzer' }) +
+      'event: text\r\ndata: {"text": " möchte 天気.\\n\\n"}\r\n\r\n' +
+      ': ping - 2025-06-01 10:00:00.000000+00:00\r\n\r\n' +
+      'event: replace_response\ndata: {"text": "Grüße 👋 ![cat.png][ref1]"}\n\n' +
+      event('file', { url: 'https://pfst.cf2.poecdn.net/base/image/abc', content_type: 'image/png', name: 'cat.png', inline_ref: 'ref1' }) +
+      chunk({ tool_calls: [{ index: 0, id: 'call_123', type: 'function', function: { name: 'get_weather', arguments: '' } }] }) +
+      'event: json\rdata: {"choices": [{"index": 0, "delta": {"tool_calls": [{"index": 0, "function": {"arguments": "{\\"city\\": \\"Zürich\\"}"}}]}}]}\r\r' +
+      chunk({}, 'tool_calls') +
+      DONE;
+    const decoded = decodeEverySplit(newDecoder, wire);
+    assert.equal(reasoningOf(decoded.events), '*Thinking...*\nDer Nutzer möchte 天気.\n');
+    assert.deepEqual(
+      decoded.events.map((item) => item.type),
+      // The replaced text is held until `done` (it may be replaced again).
+      ['response-start', 'reasoning-start', 'reasoning-delta', 'reasoning-delta', 'reasoning-delta', 'reasoning-end', 'file', 'tool-call-start', 'tool-call-delta', 'tool-call-end', 'text-start', 'text-delta', 'text-end', 'finish'],
+    );
+    assert.equal(textOf(decoded.events), 'Grüße 👋 ');
+    assert.deepEqual(decoded.events.find((item) => item.type === 'tool-call-delta'), { type: 'tool-call-delta', id: '1', argumentsDelta: '{"city": "Zürich"}' });
+    assert.deepEqual(decoded.byByte.fromEnd, []);
+    const failed = decodeEverySplit(newDecoder, META + 'event: text\r\ndata: {"text": "Halb 👋"}\r\n\r\n' + event('error', { allow_retry: true, text: 'Überlastet' }));
+    assert.deepEqual(failed.events.map((item) => item.type), ['response-start', 'text-start', 'text-delta', 'text-end', 'error']);
+    assert.deepEqual(failed.byByte.fromEnd, []);
+    const cut = decodeEverySplit(newDecoder, META + 'event: text\r\ndata: {"text": "Halb 👋"}\r\n\r\n');
+    assert.deepEqual(cut.fromEnd.map((item) => item.type), ['text-end', 'error']);
+  });
+
+  it('gives an error as the key pool reports it', () => {
+    const reported: string[] = [];
+    const decoder = new PoeBotStreamDecoder({
+      botName: 'TestBot',
+      mode: 'stream',
+      log,
+      url: 'x',
+      reportError: (error) => {
+        reported.push(error.message);
+        return new GatewayError('rate_limit', 'rested');
+      },
+    });
+    const events = decodeChunks(decoder, [META + event('error', { allow_retry: false, text: 'No points', error_type: 'insufficient_fund' })]);
+    assert.equal(reported.length, 1);
+    assert.deepEqual(events.map((item) => (item.type === 'error' ? item.error.message : item.type)), ['rested']);
   });
 
   it('splits the reasoning progress of thinking bots from the answer, over the wire', async () => {

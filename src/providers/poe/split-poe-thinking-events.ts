@@ -1,4 +1,5 @@
 import { responseText, type ChatResponse, type ResponsePart } from '../../canonical/chat-response.ts';
+import { batchedChatStream, chatEventBatches, type BatchedChatStream } from '../../canonical/chat-event-batches.ts';
 import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
 import { ChatStreamBuilder } from '../chat-stream-builder.ts';
 import { PoeThinkingSplitter } from './poe-thinking-splitter.ts';
@@ -7,58 +8,80 @@ import { PoeThinkingSplitter } from './poe-thinking-splitter.ts';
  * The thinking split of PoeThinkingSplitter for answers that arrive as canonical events (Poe's
  * OpenAI-compatible API serves the same bots, with the same progress text in `content`): text
  * deltas go through the splitter, everything else passes, and the block structure is rebuilt.
+ * Batch by batch, so each upstream chunk still leaves in one write.
  */
-export async function* splitPoeThinkingEvents(events: AsyncIterable<ChatStreamEvent>): AsyncGenerator<ChatStreamEvent> {
-  const builder = new ChatStreamBuilder();
-  const out: ChatStreamEvent[] = [];
-  const push = (produced: ChatStreamEvent[]): void => {
-    for (const event of produced) out.push(event);
-  };
-  const splitter = new PoeThinkingSplitter({ reasoning: (text) => push(builder.reasoning(text)), text: (text) => push(builder.text(text)) });
-  for await (const event of events) {
+export function splitPoeThinkingEvents(events: AsyncIterable<ChatStreamEvent>): BatchedChatStream {
+  return batchedChatStream(() => splitBatches(chatEventBatches(events)));
+}
+
+async function* splitBatches(batches: AsyncIterable<ChatStreamEvent[]>): AsyncGenerator<ChatStreamEvent[]> {
+  const splitter = new PoeThinkingEventSplitter();
+  for await (const batch of batches) {
+    const out = splitter.push(batch);
+    if (out.length > 0) yield out;
+  }
+}
+
+/** The split, synchronously: a batch of canonical events in, the split batch out. */
+export class PoeThinkingEventSplitter {
+  private readonly builder = new ChatStreamBuilder();
+  private out: ChatStreamEvent[] = [];
+  private readonly splitter = new PoeThinkingSplitter({ reasoning: (text) => this.add(this.builder.reasoning(text)), text: (text) => this.add(this.builder.text(text)) });
+
+  push(events: readonly ChatStreamEvent[]): ChatStreamEvent[] {
+    for (const event of events) this.event(event);
+    const out = this.out;
+    this.out = [];
+    return out;
+  }
+
+  private event(event: ChatStreamEvent): void {
+    const builder = this.builder;
     switch (event.type) {
       case 'text-delta':
-        splitter.push(event.text);
+        this.splitter.push(event.text);
         break;
       case 'reasoning-delta':
-        push(builder.reasoning(event.text));
+        this.add(builder.reasoning(event.text));
         break;
       case 'tool-call-start':
-        push(builder.toolCallStart(event.toolCallId, event.name, event.metadata));
+        this.add(builder.toolCallStart(event.toolCallId, event.name, event.metadata));
         break;
       case 'tool-call-delta':
-        push(builder.toolCallDelta(event.argumentsDelta));
+        this.add(builder.toolCallDelta(event.argumentsDelta));
         break;
       case 'file': {
         const { url, type: _type, ...details } = event;
-        push(builder.file(url, details));
+        this.add(builder.file(url, details));
         break;
       }
       case 'input-usage':
-        out.push(event);
+        this.out.push(event);
         break;
       case 'finish': {
-        splitter.end();
+        this.splitter.end();
         const details: Parameters<ChatStreamBuilder['finish']>[1] = {};
         if (event.rawFinishReason !== undefined) details.raw = event.rawFinishReason;
         if (event.usage !== undefined) details.usage = event.usage;
         if (event.timing !== undefined) details.timing = event.timing;
-        push(builder.finish(event.finishReason, details));
+        this.add(builder.finish(event.finishReason, details));
         break;
       }
       case 'error':
-        splitter.end();
-        push(builder.error(event.error));
+        this.splitter.end();
+        this.add(builder.error(event.error));
         break;
       case 'response-start':
-        out.push(event);
+        this.out.push(event);
         break;
       default:
         // Block starts and ends are rebuilt by the builder.
         break;
     }
-    for (const produced of out) yield produced;
-    out.length = 0;
+  }
+
+  private add(events: ChatStreamEvent[]): void {
+    for (const event of events) this.out.push(event);
   }
 }
 
