@@ -21,7 +21,7 @@ function recordingBody(chunks: string[], failWith?: Error): UpstreamBody & { fat
     json: async () => JSON.parse(chunks.join('')) as unknown,
     bytes: async () => new TextEncoder().encode(chunks.join('')),
     drain: async (options) => {
-      fate.push(`drain ${options?.limitBytes ?? 'default'}`);
+      fate.push(`drain ${options?.limitBytes ?? 'default'}${options?.signal === undefined ? '' : ' with a deadline'}`);
     },
     destroy: () => {
       fate.push('destroy');
@@ -73,6 +73,14 @@ describe('streamUpstreamBatches', () => {
     const body = recordingBody(['a;b;c', 'd;', 'e', ';.', 'ignored;']);
     assert.deepEqual(await read(body), [['a', 'b'], ['cd'], ['e', 'finish']]);
     assert.deepEqual(body.fate, ['drain 10']);
+  });
+
+  it('waits for the drain, with a deadline, when asked to', async () => {
+    const body = recordingBody(['a;.']);
+    const batches: ChatStreamEvent[][] = [];
+    for await (const batch of streamUpstreamBatches(body, new WordDecoder(), { isEnd: (event) => event.type === 'finish', drainLimitBytes: 5, drainWaitMs: 1000 }).batches()) batches.push(batch);
+    assert.equal(batches.length, 1);
+    assert.deepEqual(body.fate, ['drain 5 with a deadline']);
   });
 
   it('ends with the decoder’s verdict when the body ends or breaks, and closes the connection', async () => {
