@@ -19,7 +19,7 @@ export function batchedChatStream(source: () => AsyncIterable<ChatStreamEvent[]>
 
 /**
  * A provider's stream as batches: its own when it has them, otherwise one batch per event (a
- * provider whose decoder is still an async generator, e.g. Poe's bot protocol or Gemini).
+ * stream that is not decoded from upstream chunks, e.g. a whole answer replayed as a stream).
  */
 export function chatEventBatches(stream: AsyncIterable<ChatStreamEvent>): AsyncIterable<ChatStreamEvent[]> {
   if (isBatched(stream)) return stream.batches();

@@ -1,16 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decodeSse, type SseEvent } from './sse-decoder.ts';
+import type { SseEvent } from './sse-decoder.ts';
+import { SseParser } from './sse-parser.ts';
 
 const encoder = new TextEncoder();
 
-async function* fromChunks(chunks: readonly (Uint8Array | string)[]): AsyncGenerator<Uint8Array | string> {
-  for (const chunk of chunks) yield chunk;
-}
-
 async function events(chunks: readonly (Uint8Array | string)[]): Promise<SseEvent[]> {
+  const parser = new SseParser();
   const result: SseEvent[] = [];
-  for await (const event of decodeSse(fromChunks(chunks))) result.push(event);
+  for (const chunk of chunks) result.push(...parser.push(chunk));
+  result.push(...parser.end());
   return result;
 }
 
@@ -67,7 +66,7 @@ function everySplit(body: string): Uint8Array[][] {
   return result;
 }
 
-describe('decodeSse', () => {
+describe('server-sent events, read by SseParser', () => {
   it('yields nothing for empty input, blank lines or comments only', async () => {
     assert.deepEqual(await events([]), []);
     assert.deepEqual(await events(['\n\n\r\n']), []);

@@ -1,15 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decodeSse, type SseEvent } from './sse-decoder.ts';
+import type { SseEvent } from './sse-decoder.ts';
 import { encodeSseData, encodeSseEvent, SSE_CONTENT_TYPE } from './sse-encoder.ts';
+import { SseParser } from './sse-parser.ts';
 
 async function decodeAll(body: string): Promise<SseEvent[]> {
-  const result: SseEvent[] = [];
-  async function* once(): AsyncGenerator<string> {
-    yield body;
-  }
-  for await (const event of decodeSse(once())) result.push(event);
-  return result;
+  const parser = new SseParser();
+  return [...parser.push(body), ...parser.end()];
 }
 
 describe('SSE encoders', () => {
@@ -22,7 +19,7 @@ describe('SSE encoders', () => {
     assert.equal(encodeSseEvent('message_stop', '{"type":"message_stop"}'), 'event: message_stop\ndata: {"type":"message_stop"}\n\n');
   });
 
-  it('round-trips through decodeSse', async () => {
+  it('round-trips through SseParser', async () => {
     const body = encodeSseEvent('content_block_delta', '{"text":"известни 👋"}') + encodeSseData('{"x":1}') + encodeSseData('[DONE]');
     assert.deepEqual(await decodeAll(body), [
       { event: 'content_block_delta', data: '{"text":"известни 👋"}' },
