@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import type { UpstreamWait } from './upstream-wait.ts';
+import { upstreamWaitMs, type UpstreamWait, type WireTimes } from './upstream-wait.ts';
 
 /**
  * An upstream response body as providers see it: llmux's own interface, so that no provider
@@ -30,29 +30,30 @@ const DEFAULT_DRAIN_LIMIT_BYTES = 128 * 1024;
 
 /**
  * undici's body behind llmux's interface. With a `wait` clock, reading the body whole adds the time
- * from `startedAt` (the request's dispatch) to its last byte; reading it as chunks, to the headers.
+ * from the request's leaving whole (`times`, from undici's diagnostics; `startedAt`, its dispatch,
+ * where they are missing) to its last byte; reading it as chunks, from `startedAt` to the headers.
  * A body destroyed before its end adds nothing (the caller then counts its whole call).
  */
-export function wrapUndiciBody(body: UndiciBody, wait?: UpstreamWait, startedAt = 0): UpstreamBody {
+export function wrapUndiciBody(body: UndiciBody, wait?: UpstreamWait, startedAt = 0, times?: WireTimes): UpstreamBody {
   let counted = wait === undefined;
-  const count = (): void => {
+  const count = (whole: boolean): void => {
     if (counted || wait === undefined) return;
     counted = true;
-    wait.ms += performance.now() - startedAt;
+    wait.ms += upstreamWaitMs(whole ? times : undefined, startedAt, performance.now());
     wait.reported = true;
   };
   // The body's last byte: an event listener, not a promise hop on the way to the reader.
-  if (!counted) body.once('end', count);
+  if (!counted) body.once('end', () => count(true));
   return {
     [Symbol.asyncIterator]: () => {
-      count();
+      count(false);
       return body[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
     },
     text: () => body.text(),
     json: () => body.json(),
     bytes: async () => new Uint8Array(await body.arrayBuffer()),
     chunks: () => {
-      count();
+      count(false);
       return body.iterator({ destroyOnReturn: false }) as AsyncIterable<Uint8Array>;
     },
     drain: async (options = {}) => {

@@ -5,7 +5,7 @@ import { createUpstreamDispatcher, type UpstreamDispatcherSettings, type Upstrea
 import { EnvironmentProxySettings } from '../../wire/environment-proxy-settings.ts';
 import { mapTransportError, type TransportErrorContext } from './map-transport-error.ts';
 import { wrapUndiciBody, type UpstreamBody } from './upstream-body.ts';
-import type { UpstreamWait } from './upstream-wait.ts';
+import { traceUpstreamRequest, type UpstreamWait } from './upstream-wait.ts';
 
 export const DEFAULT_UPSTREAM_TIMEOUTS: UpstreamTimeouts = { connectMs: 10_000, firstByteMs: 60_000, idleMs: 60_000 };
 
@@ -114,7 +114,8 @@ export function createUpstreamHttpClient(options: UpstreamHttpClientOptions = {}
       if (proxy !== undefined) context.proxy = proxy;
       const startedAt = request.wait === undefined ? 0 : performance.now();
       try {
-        const response = await dispatcherFor(proxy).request({
+        const dispatcher = dispatcherFor(proxy);
+        const options: Dispatcher.RequestOptions = {
           origin,
           path,
           method: request.method,
@@ -123,9 +124,12 @@ export function createUpstreamHttpClient(options: UpstreamHttpClientOptions = {}
           signal: request.signal,
           headersTimeout: timeouts.firstByteMs,
           bodyTimeout: timeouts.idleMs,
-        });
+        };
+        // With a wait clock, undici's diagnostics tell when the request left and its answer ended.
+        const traced = request.wait === undefined ? undefined : traceUpstreamRequest(() => dispatcher.request(options));
+        const response = await (traced === undefined ? dispatcher.request(options) : traced.result);
         mapBodyErrors(response.body, request.url, context);
-        return { status: response.statusCode, headers: response.headers, body: wrapUndiciBody(response.body, request.wait, startedAt) };
+        return { status: response.statusCode, headers: response.headers, body: wrapUndiciBody(response.body, request.wait, startedAt, traced?.times) };
       } catch (error) {
         throw mapTransportError(error, request.url, context);
       }

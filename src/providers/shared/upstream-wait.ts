@@ -1,11 +1,85 @@
+import { subscribe } from 'node:diagnostics_channel';
+
 /**
- * Time a request spent waiting on its upstream, for `x-llmux-overhead-ms`: from handing the
- * request to the HTTP client until the answer's body was read whole (or, for a stream, until its
- * headers arrived). The HTTP client adds to it; what llmux does before and after (building the
- * request, parsing and converting the answer) stays llmux's own time.
+ * Time a request spent waiting on its upstream, for `x-llmux-overhead-ms`: from the moment the
+ * request had left whole until the answer's last byte was parsed (for a stream, until its headers
+ * arrived; see wrapUndiciBody). What llmux and its HTTP client do before and after (building and
+ * writing the request, parsing the answer and handing it over, converting it) stays llmux's own time.
  */
 export interface UpstreamWait {
   ms: number;
   /** Set once the HTTP client reported a wait: a provider that does not pass the clock leaves it false. */
   reported: boolean;
+}
+
+/**
+ * One upstream request as undici's diagnostics channels saw it (performance.now(); NaN until
+ * seen): `sentAt` when its body had been written whole (`undici:request:bodySent`), `endedAt`
+ * when the answer's last byte was parsed (`undici:request:trailers`), `connecting` when sending
+ * it opened a new connection (its connect and TLS handshake are upstream time, not llmux's).
+ */
+export interface WireTimes {
+  sentAt: number;
+  endedAt: number;
+  connecting: boolean;
+}
+
+interface ChannelMessage {
+  request?: object;
+}
+
+/** The times of the request undici is creating right now (set only around a synchronous dispatch). */
+let claiming: WireTimes | undefined;
+const timesOf = new WeakMap<object, WireTimes>();
+let subscribed = false;
+
+function subscribeOnce(): void {
+  if (subscribed) return;
+  subscribed = true;
+  // undici publishes `create` and, for a new connection, `beforeConnect` synchronously inside
+  // dispatch; the rest later, with the same request object.
+  subscribe('undici:request:create', (message) => {
+    const request = (message as ChannelMessage).request;
+    if (claiming === undefined || request === undefined) return;
+    timesOf.set(request, claiming);
+  });
+  subscribe('undici:client:beforeConnect', () => {
+    if (claiming !== undefined) claiming.connecting = true;
+  });
+  subscribe('undici:request:bodySent', (message) => {
+    const request = (message as ChannelMessage).request;
+    const times = request === undefined ? undefined : timesOf.get(request);
+    if (times !== undefined) times.sentAt = performance.now();
+  });
+  subscribe('undici:request:trailers', (message) => {
+    const request = (message as ChannelMessage).request;
+    const times = request === undefined ? undefined : timesOf.get(request);
+    if (times !== undefined) times.endedAt = performance.now();
+  });
+}
+
+/**
+ * Runs `dispatch` (which must create its undici request synchronously, as `Dispatcher.request`
+ * does) and returns the times the diagnostics channels will fill in for that request.
+ */
+export function traceUpstreamRequest<T>(dispatch: () => T): { result: T; times: WireTimes } {
+  subscribeOnce();
+  const times: WireTimes = { sentAt: Number.NaN, endedAt: Number.NaN, connecting: false };
+  claiming = times;
+  try {
+    return { result: dispatch(), times };
+  } finally {
+    claiming = undefined;
+  }
+}
+
+/**
+ * The wait of one upstream request that was dispatched at `startedAt` and whose answer is read
+ * now: request sent whole → answer's last byte parsed, when undici reported both; from the dispatch
+ * when it had to connect first (the connect is the upstream's); else dispatch → now.
+ */
+export function upstreamWaitMs(times: WireTimes | undefined, startedAt: number, now: number): number {
+  if (times === undefined || Number.isNaN(times.endedAt)) return now - startedAt;
+  if (times.connecting || Number.isNaN(times.sentAt)) return times.endedAt - startedAt;
+  return times.endedAt - times.sentAt;
 }
