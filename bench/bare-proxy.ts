@@ -2,6 +2,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
+import { traceUpstreamRequest, upstreamWaitMs } from '../src/providers/shared/upstream-wait.ts';
+import { requestArrival } from '../src/server/request-arrival.ts';
 
 /**
  * The ceiling llmux is measured against: a bare `node:http` server that forwards
@@ -9,7 +11,10 @@ import { Pool } from 'undici';
  * JSON work a translating gateway cannot avoid — the request body parsed and re-serialised once,
  * a whole answer parsed and re-serialised once, each streamed SSE `data:` line parsed and
  * re-serialised once — and nothing else: no logging, no validation, no routing, no headers of
- * its own. Whatever llmux costs above this is what its features cost.
+ * its own. Whatever llmux costs above this is what its features cost. Its one addition: a whole
+ * answer carries `x-llmux-overhead-ms` computed exactly as llmux computes it (first byte of the
+ * request → hand-off of the answer, less the upstream wait, with llmux's own clocks), so the bench
+ * can tell how much of a proxy's added latency no clock inside the process sees.
  *
  * Run by `run-bench.ts` as its own process (`--upstream-port`), answering `{type:'ready', port}`
  * over IPC once it listens.
@@ -44,15 +49,21 @@ function reencodeLines(text: string, write: (line: string) => void): string {
 
 async function forward(request: IncomingMessage, response: ServerResponse): Promise<void> {
   const body = JSON.parse(await readBody(request)) as Record<string, unknown>;
-  const upstream = await pool.request({
-    path: request.url ?? '/',
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: 'Bearer bench-not-a-real-key' },
-    body: JSON.stringify(body),
-  });
+  const startedAt = performance.now();
+  const traced = traceUpstreamRequest(() =>
+    pool.request({
+      path: request.url ?? '/',
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer bench-not-a-real-key' },
+      body: JSON.stringify(body),
+    }),
+  );
+  const upstream = await traced.result;
   if (body.stream !== true) {
     const answer = JSON.stringify(await upstream.body.json());
-    response.writeHead(upstream.statusCode, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(answer) });
+    const now = performance.now();
+    const overhead = now - requestArrival.of(request) - upstreamWaitMs(traced.times, startedAt, now);
+    response.writeHead(upstream.statusCode, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(answer), 'x-llmux-overhead-ms': overhead.toFixed(3) });
     response.end(answer);
     return;
   }
@@ -77,6 +88,7 @@ const server = createServer((request, response) => {
     response.end(error instanceof Error ? error.message : String(error));
   });
 });
+requestArrival.watch(server);
 server.keepAliveTimeout = 60_000;
 server.listen(Number(values.port), '127.0.0.1', () => {
   const { port } = server.address() as AddressInfo;

@@ -1,3 +1,4 @@
+import type { BenchTable } from './bench-report.ts';
 import type { BenchSession } from './bench-session.ts';
 
 /** What every section receives: the helpers, where llmux is (if it runs), and the round plan. */
@@ -15,6 +16,8 @@ export interface BenchContext {
   roundMs: number;
   /** Lines for the report's notes (errors seen, skipped parts). */
   notes: string[];
+  /** Summary tables, printed under their section. */
+  tables: BenchTable[];
 }
 
 interface FailureCounts {

@@ -12,11 +12,21 @@ export interface BenchRow {
   status: 'PASS' | 'MISS' | 'info' | 'n/a';
 }
 
+/** A summary table of its own shape, printed under its section's rows (e.g. the issue's ceiling table). */
+export interface BenchTable {
+  section: string;
+  columns: readonly string[];
+  rows: readonly (readonly string[])[];
+  /** Lines printed under the table. */
+  lines?: readonly string[];
+}
+
 export interface BenchReport {
   title: string;
   /** `key: value` lines describing the run (date, Node, CPU, commit, settings). */
   facts: readonly (readonly [string, string])[];
   rows: readonly BenchRow[];
+  tables?: readonly BenchTable[];
   notes: readonly string[];
 }
 
@@ -42,6 +52,11 @@ export function renderConsoleReport(report: BenchReport): string {
     }
     out.push(line(cells(row)));
   }
+  for (const table of report.tables ?? []) {
+    const tableWidths = table.columns.map((column, index) => Math.max(column.length, ...table.rows.map((row) => (row[index] ?? '').length)));
+    const tableLine = (values: readonly string[]): string => values.map((value, index) => value.padEnd(tableWidths[index] ?? 0)).join('  ');
+    out.push('', `[${table.section}]`, tableLine(table.columns), ...table.rows.map(tableLine), ...(table.lines ?? []));
+  }
   if (report.notes.length > 0) out.push('', ...report.notes.map((note) => `* ${note}`));
   return out.join('\n') + '\n';
 }
@@ -53,13 +68,22 @@ export function renderMarkdownReport(report: BenchReport): string {
   const out: string[] = [`# ${report.title}`, ''];
   for (const [key, value] of report.facts) out.push(`- **${key}**: ${escapeCell(value)}`);
   let section = '';
+  const tablesOf = (ended: string): void => {
+    for (const table of (report.tables ?? []).filter((candidate) => candidate.section === ended)) {
+      out.push('', `| ${table.columns.map(escapeCell).join(' | ')} |`, `|${table.columns.map((_, index) => (index === 0 ? '---' : '---:')).join('|')}|`);
+      for (const row of table.rows) out.push(`| ${row.map(escapeCell).join(' | ')} |`);
+      if (table.lines !== undefined && table.lines.length > 0) out.push('', ...table.lines);
+    }
+  };
   for (const row of report.rows) {
     if (row.section !== section) {
+      if (section !== '') tablesOf(section);
       section = row.section;
       out.push('', `## ${section}`, '', `| ${COLUMNS.join(' | ')} |`, `|${COLUMNS.map((_, index) => (index === 0 ? '---' : '---:')).join('|')}|`);
     }
     out.push(`| ${cells(row).map(escapeCell).join(' | ')} |`);
   }
+  if (section !== '') tablesOf(section);
   if (report.notes.length > 0) out.push('', '## Notes', '', ...report.notes.map((note) => `- ${note}`));
   return out.join('\n') + '\n';
 }

@@ -3,6 +3,7 @@ import type { BenchContext } from './bench-context.ts';
 import { openaiChatEndpoint, probeEndpoint } from './bench-endpoint.ts';
 import type { BenchRow } from './bench-report.ts';
 import { atMost, formatBytes, unavailableRow } from './format-figure.ts';
+import { forceGarbageCollection } from './inspector-gc.ts';
 import { median } from './percentile.ts';
 import { residentSetBytes } from './resident-set-bytes.ts';
 
@@ -36,33 +37,58 @@ export async function measureIdleMemory(context: BenchContext): Promise<BenchRow
   };
 }
 
+/** An llmux of its own for the open-stream figures: `inspectPort` is its `--inspect-port`. */
+export interface MemoryTarget {
+  origin: string;
+  pid: number;
+  inspectPort?: number;
+}
+
+/** Issue 11: at most this much RSS per open idle stream (at 1,000 streams)... */
+const MAX_BYTES_PER_STREAM = 64 * 1024;
+/** ...and RSS back within 10 % of where it was once the streams have closed. */
+const MAX_RSS_AFTER_CLOSE = 1.1;
+/** How long RSS is given to come back after the streams closed, read once a second. */
+const SETTLE_AFTER_CLOSE_MS = 20_000;
+/** How long the streams are given to flow (a busy machine opens a thousand slowly). */
+const FLOW_WAIT_MS = 20_000;
+
 /**
- * Holds `count` slow `/v1/chat/completions` streams open through llmux and reads its RSS, before
- * and while; then aborts them and checks that llmux closed every upstream stream too. Run it
- * before the load sections: once the heap has grown under load, new streams fit in it and the
- * RSS difference says nothing. Per stream = RSS difference / streams llmux held (flowing or
- * queued), an estimate.
+ * Holds `count` slow `/v1/chat/completions` streams open through llmux and reads its RSS before,
+ * while and after; checks that all of them flowed and that llmux closed every upstream stream
+ * when the clients aborted. Run it before the load sections: once the heap has grown under load,
+ * new streams fit in it and the RSS difference says nothing. What is paid once is paid in the
+ * warm-up, before "before" is read: code loaded on first use (a few fast streams), and what an
+ * aborted stream loads (its output is counted with the tokenizer, whose tables are large: a few
+ * streams aborted). Per stream = RSS difference / streams held, an estimate. After they close, RSS
+ * is read once a second for up to 20 s, with no forced collection (llmux runs without
+ * `--expose-gc`); then, as information, once more after a full collection forced through the
+ * inspector (which is why `target` is an llmux of its own, started with `--inspect-port`, and
+ * measured no further).
  */
-export async function measureOpenStreamMemory(context: BenchContext, count: number): Promise<BenchRow[]> {
-  const { session, llmux } = context;
-  const figure = `RSS with ${count} open streams (per stream)`;
-  if (llmux === undefined) return [unavailableRow(SECTION, figure, context.llmuxMissing)];
+export async function measureOpenStreamMemory(context: BenchContext, count: number, target: MemoryTarget | string): Promise<BenchRow[]> {
+  const { session } = context;
+  const figure = `RSS with ${count} open idle streams (per stream)`;
+  if (typeof target === 'string') return [unavailableRow(SECTION, figure, target)];
+  const llmux = target;
   const endpoint = openaiChatEndpoint('llmux /v1/chat/completions', llmux.origin, true);
   await session.configureUpstream({ latencyMs: 0, streamChunks: 5, chunkDelayMs: 0 });
   const missing = await probeEndpoint(endpoint);
   if (missing !== undefined) return [unavailableRow(SECTION, figure, missing)];
 
-  // A few fast streams first, so code loaded on first use is not counted as per-stream memory.
   await session.closedLoop(endpoint, 4, 300);
   await session.configureUpstream(SLOW_STREAM);
+  await session.holdStreams(endpoint, 8, () => sleep(300));
+  await sleep(1000);
   const before = await sampleResidentSet(llmux.pid);
   let holding = Number.NaN;
   let upstreamOpen = Number.NaN;
   const result = await session.holdStreams(endpoint, count, async (opened) => {
+    for (let waited = 0; waited < FLOW_WAIT_MS && (await session.upstreamStats()).openStreams < count; waited += 100) await sleep(100);
     await sleep(1000);
     holding = await sampleResidentSet(llmux.pid);
     upstreamOpen = (await session.upstreamStats()).openStreams;
-    if (opened < count) context.notes.push(`open streams: only ${opened} of ${count} delivered a first byte within 5 s`);
+    if (opened < count) context.notes.push(`open streams: ${opened} of ${count} delivered a first byte within the generator's 5 s (${upstreamOpen} open at the upstream when RSS was read)`);
   });
   if (result.errors > 0) context.notes.push(`open streams: ${result.errors} failed; first: ${result.firstError ?? 'unknown'}`);
   let leftOpen = (await session.upstreamStats()).openStreams;
@@ -70,15 +96,50 @@ export async function measureOpenStreamMemory(context: BenchContext, count: numb
     await sleep(100);
     leftOpen = (await session.upstreamStats()).openStreams;
   }
+  const closedAt = performance.now();
+  let after = await sampleResidentSet(llmux.pid);
+  while (after > before * MAX_RSS_AFTER_CLOSE && performance.now() - closedAt < SETTLE_AFTER_CLOSE_MS) {
+    await sleep(1000);
+    after = await sampleResidentSet(llmux.pid);
+  }
+  const settledS = (performance.now() - closedAt) / 1000;
+  let collected = Number.NaN;
+  let notCollected = 'no inspector port';
+  if (llmux.inspectPort !== undefined) {
+    const failed = await forceGarbageCollection(llmux.pid, llmux.inspectPort);
+    if (failed === undefined) {
+      await sleep(1000);
+      collected = await sampleResidentSet(llmux.pid);
+    } else notCollected = failed;
+  }
   await session.configureUpstream({ latencyMs: 0, streamChunks: 20, chunkDelayMs: 0 });
   const held = result.requests - result.errors;
+  const perStream = held > 0 ? (holding - before) / held : Number.NaN;
   return [
     {
       section: SECTION,
       figure,
       baseline: formatBytes(before),
       measured: formatBytes(holding),
-      result: held > 0 ? `${formatBytes((holding - before) / held)}/stream` : '—',
+      result: held > 0 ? `${formatBytes(perStream)}/stream` : '—',
+      target: `≤ ${formatBytes(MAX_BYTES_PER_STREAM)}`,
+      status: atMost(perStream, MAX_BYTES_PER_STREAM),
+    },
+    {
+      section: SECTION,
+      figure: `RSS after the streams closed: before / while / after (${settledS.toFixed(0)} s after they closed, no forced GC)`,
+      baseline: formatBytes(before),
+      measured: `${formatBytes(holding)} / ${formatBytes(after)}`,
+      result: `${after >= before ? '+' : ''}${(((after - before) / before) * 100).toFixed(1)} % of before`,
+      target: `≤ +${Math.round((MAX_RSS_AFTER_CLOSE - 1) * 100)} %`,
+      status: atMost(after, before * MAX_RSS_AFTER_CLOSE),
+    },
+    {
+      section: SECTION,
+      figure: 'RSS after the streams closed and a full collection forced through the inspector',
+      baseline: formatBytes(before),
+      measured: Number.isFinite(collected) ? formatBytes(collected) : `n/a: ${notCollected}`,
+      result: Number.isFinite(collected) ? `${collected >= before ? '+' : ''}${(((collected - before) / before) * 100).toFixed(1)} % of before` : '',
       target: '—',
       status: 'info',
     },

@@ -9,9 +9,9 @@ import type { BenchContext } from './bench-context.ts';
 import { renderConsoleReport, renderMarkdownReport, type BenchRow } from './bench-report.ts';
 import { BenchChild } from './bench-child.ts';
 import { BenchSession } from './bench-session.ts';
-import { startLlmux, type LlmuxProcess } from './llmux-process.ts';
+import { findFreePort, startLlmux, type LlmuxProcess } from './llmux-process.ts';
 import { measureCeiling } from './measure-ceiling.ts';
-import { measureFinalMemory, measureIdleMemory, measureOpenStreamMemory } from './measure-memory.ts';
+import { measureFinalMemory, measureIdleMemory, measureOpenStreamMemory, type MemoryTarget } from './measure-memory.ts';
 import { measureLatency } from './measure-latency.ts';
 import { measureStreaming } from './measure-streaming.ts';
 import { measureRecordingCost, type RecordingProcesses } from './measure-recording-cost.ts';
@@ -32,7 +32,8 @@ const { values: flags } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     'self-check': { type: 'boolean', default: false },
-    streams: { type: 'string', default: '200' },
+    streams: { type: 'string', default: '1000' },
+    only: { type: 'string' },
     rounds: { type: 'string' },
     'round-ms': { type: 'string' },
     records: { type: 'string' },
@@ -44,7 +45,10 @@ const rounds = Number(flags.rounds ?? (flags.quick ? 2 : 4));
 const roundMs = Number(flags['round-ms'] ?? (flags.quick ? 500 : 1500));
 const openStreams = Number(flags.streams);
 const recordCount = Number(flags.records ?? (flags.quick ? 5000 : 100_000));
-const outputFile = join(benchDirectory, 'results', selfCheck ? 'self-check.md' : flags['recording-only'] ? 'recording.md' : 'latest.md');
+/** `--only memory,ceiling`: just those sections (a targeted look; its report goes to the temp directory, not latest.md). */
+const onlySections = flags.only === undefined ? undefined : new Set(flags.only.split(','));
+const wanted = (section: string): boolean => onlySections === undefined || onlySections.has(section);
+const outputFile = onlySections !== undefined ? join(tmpdir(), 'llmux-bench-only.md') : join(benchDirectory, 'results', selfCheck ? 'self-check.md' : flags['recording-only'] ? 'recording.md' : 'latest.md');
 
 function commitDescription(): string {
   try {
@@ -78,7 +82,7 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
 
-  const context: BenchContext = { session, llmux: undefined, llmuxMissing: '', bare: undefined, rounds, roundMs, notes: [] };
+  const context: BenchContext = { session, llmux: undefined, llmuxMissing: '', bare: undefined, rounds, roundMs, notes: [], tables: [] };
   const rows: BenchRow[] = [];
   try {
     if (selfCheck) {
@@ -115,31 +119,51 @@ async function main(): Promise<void> {
         }
       }
     }
+    // The open-stream figures end with a collection forced through the inspector: a process of their own.
+    const startMemoryLlmux = async (): Promise<MemoryTarget | string> => {
+      if (llmux === undefined) return context.llmuxMissing;
+      try {
+        const inspectPort = await findFreePort();
+        const started = await startLlmux({ repoRoot, workDirectory, upstreamPort: session.upstreamPort, providerTypes: [llmux.providerType], name: 'memory', nodeArgs: [`--inspect-port=127.0.0.1:${inspectPort}`] });
+        others.push(started);
+        return { origin: started.origin, pid: started.pid, inspectPort };
+      } catch (error) {
+        return error instanceof Error ? error.message : String(error);
+      }
+    };
     const log = (step: string): void => console.error(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${step}`);
     if (!flags['recording-only']) {
-      if (!selfCheck) {
+      if (!selfCheck && wanted('memory')) {
         log('memory: idle RSS');
         rows.push(await measureIdleMemory(context));
-        log(`memory: ${openStreams} open streams`);
-        rows.push(...(await measureOpenStreamMemory(context, openStreams)));
+        log(`memory: ${openStreams} open streams, in an llmux of their own`);
+        const memoryTarget = await startMemoryLlmux();
+        rows.push(...(await measureOpenStreamMemory(context, openStreams, memoryTarget)));
+        await others.find((other) => typeof memoryTarget !== 'string' && other.pid === memoryTarget.pid)?.stop();
       }
-      log(`throughput: ${rounds} rounds × ${roundMs} ms per path`);
-      rows.push(...(await measureThroughput(context)));
-      if (!selfCheck) {
+      if (wanted('throughput')) {
+        log(`throughput: ${rounds} rounds × ${roundMs} ms per path`);
+        rows.push(...(await measureThroughput(context)));
+      }
+      if (!selfCheck && wanted('ceiling')) {
         log('ceiling: llmux against the bare proxy');
         rows.push(...(await measureCeiling(context)));
       }
-      log('latency: 1 connection');
-      rows.push(...(await measureLatency(context)));
-      log('streaming: first byte, first line, last byte; chunk throughput');
-      rows.push(...(await measureStreaming(context)));
-      if (!selfCheck) {
+      if (wanted('latency')) {
+        log('latency: 1 connection');
+        rows.push(...(await measureLatency(context)));
+      }
+      if (wanted('streaming')) {
+        log('streaming: first byte, first line, last byte; chunk throughput');
+        rows.push(...(await measureStreaming(context)));
+      }
+      if (!selfCheck && wanted('responses')) {
         log('responses: /v1/responses vs /v1/chat/completions');
         rows.push(...(await measureResponses(context)));
-        rows.push(await measureFinalMemory(context));
       }
+      if (!selfCheck && onlySections === undefined) rows.push(await measureFinalMemory(context));
     }
-    if (!selfCheck && llmux !== undefined) {
+    if (!selfCheck && llmux !== undefined && wanted('recording')) {
       log(`recording: on vs off, then ${recordCount} requests counted`);
       let processes: RecordingProcesses | string;
       try {
@@ -172,10 +196,11 @@ async function main(): Promise<void> {
       ['Commit', commitDescription()],
       ['llmux', llmux === undefined ? (selfCheck ? 'not started (self-check)' : 'not available') : `provider type ${llmux.providerType}; default log level, ${logLines} log lines written to a file`],
       ['Rounds', `${rounds} interleaved rounds per comparison, ${roundMs} ms per closed-loop round; medians over rounds`],
-      ['Processes', `orchestrator, fake upstream, load generator, bare proxy, llmux: each its own Node process${nginx === undefined ? '' : '; nginx, one worker'}`],
+      ['Processes', `orchestrator, fake upstream, load generator, bare proxy, llmux (another for the open-stream memory, three more for recording): each its own Node process${nginx === undefined ? '' : '; nginx, one worker'}`],
       ['Duration', `${((performance.now() - started) / 1000).toFixed(0)} s`],
     ] as const,
     rows: grouped,
+    tables: context.tables,
     notes: context.notes,
   };
   console.log(`\n${renderConsoleReport(report)}`);
