@@ -27,6 +27,7 @@ export class StoredKeyDirectory {
   private keys = new Map<string, ActiveKey>();
   private byName = new Map<string, AuthenticatedClient>();
   private everStored = 0;
+  private loads = 0;
   private version: number | undefined;
   private timer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
@@ -42,6 +43,11 @@ export class StoredKeyDirectory {
    */
   get size(): number {
     return this.everStored;
+  }
+
+  /** Goes up each time the keys are reloaded: what was verified against older keys no longer holds. */
+  get generation(): number {
+    return this.loads;
   }
 
   /** Loads the keys and starts watching for changes. */
@@ -90,6 +96,7 @@ export class StoredKeyDirectory {
       this.everStored = stored.length;
       this.byName = new Map([...next.values()].map((key) => [key.client.name, key.client]));
       this.version = version;
+      this.loads++;
     } catch (error) {
       // A store that cannot be read keeps the keys last loaded; it never fails a request.
       this.log.warn({ err: error }, `could not reload stored client keys: ${error instanceof Error ? error.message : String(error)}`);
