@@ -24,9 +24,11 @@ if (major < 22 || (major === 22 && minor < 19)) {
 // to several hundred MB of mostly spare space; a fixed limit keeps RSS nearer what is live
 // (bench/README.md, soak). The young generation is capped at 16 MB semi-spaces: V8's own default on a
 // large machine let 1,000 open streams cost 100–114 KB each, 16 MB holds them at 55–57 KB with no
-// measurable CPU cost per request (2 MB halved memory too but doubled CPU per request). The process
+// measurable CPU cost per request (2 MB halved memory too but doubled CPU per request). `--expose-gc`
+// lets llmux collect once when it falls idle after a burst (src/server/idle-heap-collector.ts), so
+// its resident memory comes back down instead of staying at the burst's high-water mark. The process
 // replaces itself once with these flags, keeping its pid; flags the user set win.
-const HEAP_FLAGS = ['--max-old-space-size=1024', '--max-semi-space-size=16'];
+const HEAP_FLAGS = ['--max-old-space-size=1024', '--max-semi-space-size=16', '--expose-gc'];
 const userFlags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
 const tuned = userFlags.some((flag) => flag.startsWith('--max-semi-space-size') || flag.startsWith('--max-old-space-size'));
 if (!tuned && process.env.LLMUX_NODE_DEFAULTS !== 'off' && typeof process.execve === 'function') {

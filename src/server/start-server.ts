@@ -10,6 +10,7 @@ import type { OtlpSettings } from '../observability/tracing/otlp-settings.ts';
 import type { StateStore } from '../state/state-store.ts';
 import { isLoopbackHost } from './host-guard.ts';
 import { preloadTextTokenizer } from '../tokens/text-tokenizer.ts';
+import { startIdleHeapCollector } from './idle-heap-collector.ts';
 
 export interface StartServerOptions {
   config: GatewayConfig;
@@ -75,6 +76,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   // The tokenizer (Ollama's generate context, usage for upstreams that report none) loads in the
   // background once clients can connect, not on the first request that needs it.
   setImmediate(preloadTextTokenizer);
+  const stopCollector = startIdleHeapCollector({ busy: () => inFlight.size > 0 });
   const address = app.server.address() as AddressInfo;
   const urlHost = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
   let closing: Promise<void> | undefined;
@@ -83,7 +85,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     port: address.port,
     app,
     gateway,
-    close: () => (closing ??= drainAndClose(app, gateway, config.drain_timeout_ms, inFlight)),
+    close: () => {
+      stopCollector();
+      return (closing ??= drainAndClose(app, gateway, config.drain_timeout_ms, inFlight));
+    },
   };
 }
 
