@@ -39,7 +39,7 @@ const INSERT_PREFIX = `INSERT INTO usage_records (time, request_id, key_name, pr
 const COLUMNS = 20;
 const ROW_PLACEHOLDERS = `(${new Array(COLUMNS).fill('?').join(', ')})`;
 
-/** Usage records in SQLite: a batch is one transaction of multi-row INSERTs (64 rows per statement). */
+/** Usage records in SQLite: a batch is one transaction of multi-row INSERTs (64 rows per statement, bound from one reused array). */
 export class SqliteUsageStore implements UsageStore {
   private readonly db: DatabaseSync;
   private readonly insertOne: StatementSync;
