@@ -30,10 +30,9 @@ function sample(text: string, line: string): number {
   return found === undefined ? Number.NaN : Number(found.slice(found.lastIndexOf(' ') + 1));
 }
 
-test('outcomes queued in batches are all counted by the next scrape, label sets kept apart', async () => {
+test('outcomes are all counted by the next scrape, label sets kept apart, and only once', async () => {
   const metrics = new GatewayMetrics();
   try {
-    // More than one batch, so some are counted before the scrape and the rest by it.
     for (let index = 0; index < 600; index++) metrics.observe(outcome('/v1/chat/completions', 200));
     for (let index = 0; index < 5; index++) metrics.observe(outcome('/api/chat', 502));
     metrics.addCost('alice', 'm', 'p', 0.25);
@@ -45,6 +44,9 @@ test('outcomes queued in batches are all counted by the next scrape, label sets 
     assert.equal(sample(text, 'llmux_tokens_total{key="alice",model="m",provider="p",kind="input"}'), 605 * 12);
     assert.equal(sample(text, 'llmux_cost_usd_total{key="alice",model="m",provider="p"}'), 0.75);
     assert.equal(sample(text, 'llmux_overhead_seconds_count'), 605);
+    assert.equal(sample(text, 'llmux_request_duration_seconds_bucket{le="0.01",protocol="openai",route="/api/chat",streamed="false"}'), 5);
+    assert.equal(sample(text, 'llmux_request_duration_seconds_bucket{le="0.005",protocol="openai",route="/api/chat",streamed="false"}'), 0);
+    assert.equal(sample(text, 'llmux_request_duration_seconds_sum{protocol="openai",route="/api/chat",streamed="false"}'), 0.035);
     // Counted once: a second scrape shows the same.
     assert.equal(sample(await metrics.text(), 'llmux_overhead_seconds_count'), 605);
   } finally {

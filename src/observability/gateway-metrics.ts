@@ -1,20 +1,28 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { BucketHistogram, type HistogramSeries } from './bucket-histogram.ts';
 import type { KeyHeadroom } from '../providers/shared/key-headroom.ts';
 import type { ProviderKeyHeadroom } from './provider-key-headroom.ts';
 import { keyCooldownEvents } from './key-cooldown-events.ts';
-import type { RequestOutcome } from './request-outcome.ts';
+import type { RequestOutcome, UpstreamAttempt } from './request-outcome.ts';
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 const OVERHEAD_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1];
-/** Outcomes queued before they are counted without waiting for a scrape. */
-const METRICS_BATCH = 256;
-const TOKEN_KINDS = [
-  ['input', (o: RequestOutcome) => o.usage?.input.total],
-  ['cached_input', (o: RequestOutcome) => o.usage?.input.cacheRead],
-  ['cache_write', (o: RequestOutcome) => o.usage?.input.cacheWrite],
-  ['output', (o: RequestOutcome) => o.usage?.output.total],
-  ['reasoning', (o: RequestOutcome) => o.usage?.output.reasoning],
-] as const;
+const TOKEN_KINDS = ['input', 'cached_input', 'cache_write', 'output', 'reasoning'] as const;
+
+/**
+ * What the outcomes of one label set (protocol, route, model, provider, status, streamed, key)
+ * added since the last scrape, and the histogram series they go to: found with one map lookup per
+ * request, so counting a request builds no label object and hashes nothing.
+ */
+interface OutcomeCell {
+  readonly requestLabels: Readonly<Record<string, string | number>>;
+  readonly tokenLabels: readonly Readonly<Record<string, string>>[];
+  readonly duration: HistogramSeries;
+  ttft: HistogramSeries | undefined;
+  requests: number;
+  /** Tokens by kind, in TOKEN_KINDS' order. */
+  readonly tokens: Float64Array;
+}
 
 /**
  * llmux's Prometheus metrics (prom-client, a registry of its own), fed from request outcomes.
@@ -24,9 +32,9 @@ const TOKEN_KINDS = [
 export class GatewayMetrics {
   readonly registry = new Registry();
   private readonly requests: Counter;
-  private readonly duration: Histogram;
-  private readonly ttft: Histogram;
-  private readonly overhead: Histogram;
+  private readonly duration: BucketHistogram;
+  private readonly ttft: BucketHistogram;
+  private readonly overhead: HistogramSeries;
   private readonly tokens: Counter;
   private readonly cost: Counter;
   private readonly upstreamErrors: Counter;
@@ -34,8 +42,7 @@ export class GatewayMetrics {
   private readonly fallbacks: Counter;
   private readonly openStreams: Gauge;
   private readonly stopCooldowns: () => void;
-  private pending: RequestOutcome[] = [];
-  private flushScheduled = false;
+  private readonly cells = new Map<string, OutcomeCell>();
   /** Spend not yet added to its counter, by label set (kept, so a key's entry is made once). */
   private readonly pendingCost = new Map<string, { labels: Record<string, string>; usd: number }>();
 
@@ -47,9 +54,9 @@ export class GatewayMetrics {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'llmux_process_' });
     this.requests = new Counter({ name: 'llmux_requests_total', help: 'Requests by inbound protocol, route, requested model, provider and status', labelNames: ['protocol', 'route', 'model', 'provider', 'status'], registers });
-    this.duration = new Histogram({ name: 'llmux_request_duration_seconds', help: 'Request arrival to response end', labelNames: ['protocol', 'route', 'streamed'], buckets: LATENCY_BUCKETS, registers });
-    this.ttft = new Histogram({ name: 'llmux_time_to_first_token_seconds', help: 'Request arrival to first output byte written', labelNames: ['protocol', 'model', 'provider'], buckets: LATENCY_BUCKETS, registers });
-    this.overhead = new Histogram({ name: 'llmux_overhead_seconds', help: "llmux's own processing time: total less upstream and retry waits", buckets: OVERHEAD_BUCKETS, registers });
+    this.duration = new BucketHistogram({ name: 'llmux_request_duration_seconds', help: 'Request arrival to response end', labelled: true, buckets: LATENCY_BUCKETS, registers });
+    this.ttft = new BucketHistogram({ name: 'llmux_time_to_first_token_seconds', help: 'Request arrival to first output byte written', labelled: true, buckets: LATENCY_BUCKETS, registers });
+    this.overhead = new BucketHistogram({ name: 'llmux_overhead_seconds', help: "llmux's own processing time: total less upstream and retry waits", labelled: false, buckets: OVERHEAD_BUCKETS, registers }).seriesFor('', {});
     this.tokens = new Counter({ name: 'llmux_tokens_total', help: 'Tokens by key, requested model, provider and kind (input includes cached_input and cache_write; output includes reasoning)', labelNames: ['key', 'model', 'provider', 'kind'], registers });
     this.cost = new Counter({ name: 'llmux_cost_usd_total', help: 'Spend in US dollars by key, requested model and provider', labelNames: ['key', 'model', 'provider'], registers });
     this.upstreamErrors = new Counter({ name: 'llmux_upstream_errors_total', help: 'Failed upstream attempts by provider and status', labelNames: ['provider', 'status'], registers });
@@ -78,68 +85,63 @@ export class GatewayMetrics {
   }
 
   /**
-   * The outcome listener: queues the outcome and nothing else. The queue is counted in batches —
-   * when it fills, and before every scrape — so no request pays for label hashing on its path.
+   * The outcome listener: adds the outcome to its label set's cell and histogram series. Counters
+   * are handed to prom-client at the next scrape, one increment per label set.
    */
   readonly observe = (outcome: RequestOutcome): void => {
-    this.pending.push(outcome);
-    if (this.pending.length >= METRICS_BATCH && !this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(() => {
-        this.flushScheduled = false;
-        this.flush();
-      });
+    const provider = outcome.provider ?? '';
+    const model = outcome.provider === undefined ? '' : (outcome.requestedModel ?? '');
+    const key = outcome.keyName ?? '';
+    const cellKey = `${outcome.protocol}\u0000${outcome.route}\u0000${model}\u0000${provider}\u0000${outcome.status}\u0000${outcome.streamed}\u0000${key}`;
+    const cell = this.cells.get(cellKey) ?? this.newCell(cellKey, outcome, model, provider, key);
+    cell.requests += 1;
+    cell.duration.observe(outcome.totalMs / 1000);
+    this.overhead.observe(outcome.overheadMs / 1000);
+    if (outcome.ttftMs !== undefined) {
+      cell.ttft ??= this.ttft.seriesFor(`${outcome.protocol}\u0000${model}\u0000${provider}`, { protocol: outcome.protocol, model, provider });
+      cell.ttft.observe(outcome.ttftMs / 1000);
+    }
+    const usage = outcome.usage;
+    if (usage !== undefined) {
+      const tokens = cell.tokens;
+      (tokens[0] as number) += positive(usage.input.total);
+      (tokens[1] as number) += positive(usage.input.cacheRead);
+      (tokens[2] as number) += positive(usage.input.cacheWrite);
+      (tokens[3] as number) += positive(usage.output.total);
+      (tokens[4] as number) += positive(usage.output.reasoning);
+    }
+    const attempts = outcome.attempts;
+    if (attempts.length === 1 && (attempts[0] as UpstreamAttempt).status < 400) return;
+    let previous: string | undefined;
+    for (const attempt of attempts) {
+      if (attempt.status >= 400) this.upstreamErrors.inc({ provider: attempt.provider, status: attempt.status });
+      if (previous === attempt.provider) this.retries.inc({ provider: attempt.provider });
+      else if (previous !== undefined) this.fallbacks.inc({ from: previous, to: attempt.provider });
+      previous = attempt.provider;
     }
   };
 
-  /** The metrics in Prometheus' text format, every queued outcome counted. */
+  /** The metrics in Prometheus' text format, every outcome counted. */
   async text(): Promise<string> {
     this.flush();
     return this.registry.metrics();
   }
 
-  /** Counts the queued outcomes: equal label sets of a batch become one counter increment. */
+  /** Hands what the cells and the spend gathered since the last call to prom-client's counters. */
   flush(): void {
     for (const spent of this.pendingCost.values()) {
       if (spent.usd > 0) this.cost.inc(spent.labels, spent.usd);
       spent.usd = 0;
     }
-    const batch = this.pending;
-    if (batch.length === 0) return;
-    this.pending = [];
-    const requests = new Map<string, { labels: Record<string, string | number>; count: number }>();
-    const tokens = new Map<string, { labels: Record<string, string>; count: number }>();
-    for (const outcome of batch) {
-      const provider = outcome.provider ?? '';
-      const model = outcome.provider === undefined ? '' : (outcome.requestedModel ?? '');
-      const requestKey = `${outcome.protocol}\u0000${outcome.route}\u0000${model}\u0000${provider}\u0000${outcome.status}`;
-      const counted = requests.get(requestKey);
-      if (counted === undefined) requests.set(requestKey, { labels: { protocol: outcome.protocol, route: outcome.route, model, provider, status: outcome.status }, count: 1 });
-      else counted.count += 1;
-      this.duration.observe({ protocol: outcome.protocol, route: outcome.route, streamed: String(outcome.streamed) }, outcome.totalMs / 1000);
-      this.overhead.observe(outcome.overheadMs / 1000);
-      if (outcome.ttftMs !== undefined) this.ttft.observe({ protocol: outcome.protocol, model, provider }, outcome.ttftMs / 1000);
-      if (outcome.usage !== undefined) {
-        const key = outcome.keyName ?? '';
-        for (const [kind, read] of TOKEN_KINDS) {
-          const count = read(outcome);
-          if (count === undefined || count <= 0) continue;
-          const tokenKey = `${key}\u0000${model}\u0000${provider}\u0000${kind}`;
-          const summed = tokens.get(tokenKey);
-          if (summed === undefined) tokens.set(tokenKey, { labels: { key, model, provider, kind }, count });
-          else summed.count += count;
-        }
+    for (const cell of this.cells.values()) {
+      if (cell.requests > 0) this.requests.inc(cell.requestLabels, cell.requests);
+      cell.requests = 0;
+      for (const [index, labels] of cell.tokenLabels.entries()) {
+        const count = cell.tokens[index] as number;
+        if (count > 0) this.tokens.inc(labels, count);
       }
-      let previous: string | undefined;
-      for (const attempt of outcome.attempts) {
-        if (attempt.status >= 400) this.upstreamErrors.inc({ provider: attempt.provider, status: attempt.status });
-        if (previous === attempt.provider) this.retries.inc({ provider: attempt.provider });
-        else if (previous !== undefined) this.fallbacks.inc({ from: previous, to: attempt.provider });
-        previous = attempt.provider;
-      }
+      cell.tokens.fill(0);
     }
-    for (const { labels, count } of requests.values()) this.requests.inc(labels, count);
-    for (const { labels, count } of tokens.values()) this.tokens.inc(labels, count);
   }
 
   /** Adds a request's cost (from the usage recorder, which prices it). */
@@ -155,6 +157,25 @@ export class GatewayMetrics {
   close(): void {
     this.stopCooldowns();
   }
+
+  private newCell(cellKey: string, outcome: RequestOutcome, model: string, provider: string, key: string): OutcomeCell {
+    const { protocol, route } = outcome;
+    const streamed = String(outcome.streamed);
+    const cell: OutcomeCell = {
+      requestLabels: { protocol, route, model, provider, status: outcome.status },
+      tokenLabels: TOKEN_KINDS.map((kind) => ({ key, model, provider, kind })),
+      duration: this.duration.seriesFor(`${protocol}\u0000${route}\u0000${streamed}`, { protocol, route, streamed }),
+      ttft: undefined,
+      requests: 0,
+      tokens: new Float64Array(TOKEN_KINDS.length),
+    };
+    this.cells.set(cellKey, cell);
+    return cell;
+  }
+}
+
+function positive(count: number | undefined): number {
+  return count === undefined || count <= 0 ? 0 : count;
 }
 
 /**

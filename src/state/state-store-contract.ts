@@ -92,6 +92,27 @@ export function describeStateStoreContract(name: string, open: () => Promise<Sta
       assert.deepEqual(a, record({ requestId: 'a', keyName: 'alice', requestedModel: 'qwen3', provider: 'cerebras', upstreamModel: 'q', costUsd: 0.5, ttftMs: 3 }));
     });
 
+    it('writes every record of a batch of any size, each with its own values', async () => {
+      // Sizes around the implementations' statement sizes (SQLite: 64 rows per INSERT), then the rest.
+      const sizes = [1, 63, 64, 65, 128, 200];
+      let next = 0;
+      for (const size of sizes) {
+        await store.usage.append(
+          Array.from({ length: size }, () => {
+            next += 1;
+            return record({ requestId: `r${next}`, time: next, outputTokens: next, ...(next % 2 === 0 ? { keyName: `k${next}`, costUsd: next / 1000 } : { ttftMs: next / 10 }) });
+          }),
+        );
+      }
+      assert.equal(await store.usage.count(), next);
+      const stored = await store.usage.recent(next + 1);
+      assert.equal(stored.length, next);
+      for (const [index, one] of stored.reverse().entries()) {
+        const n = index + 1;
+        assert.deepEqual(one, record({ requestId: `r${n}`, time: n, outputTokens: n, ...(n % 2 === 0 ? { keyName: `k${n}`, costUsd: n / 1000 } : { ttftMs: n / 10 }) }));
+      }
+    });
+
     const response = (id: string, createdAt: number, text = 'hi', previousResponseId?: string): StoredResponse => ({
       id,
       createdAt,

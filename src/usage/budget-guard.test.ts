@@ -32,5 +32,12 @@ describe('BudgetGuard', () => {
     now = Date.UTC(2026, 1, 1, 0, 1);
     assert.equal(guard.check('alice', daily), undefined, 'a new day and month');
     assert.equal(guard.spent('alice', 'month'), 0);
+    guard.record('alice', 0.5, daily);
+    now = Date.UTC(2026, 1, 1, 23, 59, 59, 999);
+    assert.equal(guard.spent('alice', 'day'), 0.5, 'the same day to its last millisecond');
+    now = Date.UTC(2026, 1, 2);
+    assert.equal(guard.spent('alice', 'day'), 0, 'a new day, the same month');
+    assert.equal(guard.spent('alice', 'month'), 0.5);
+    assert.equal(guard.spent(undefined, 'month'), 0.5);
   });
 });

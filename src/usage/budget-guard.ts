@@ -117,7 +117,9 @@ function emptySpend(now: number): Spend {
   return { dayStart: dayStartOf(now), day: 0, monthStart: monthStartOf(now), month: 0 };
 }
 
+/** Starts a new day, and month, when one began (a month begins with a day: within the day, nothing to do). */
 function roll(spend: Spend, now: number): Spend {
+  if (now >= spend.dayStart && now < spend.dayStart + 86_400_000) return spend;
   const dayStart = dayStartOf(now);
   if (spend.dayStart !== dayStart) {
     spend.dayStart = dayStart;

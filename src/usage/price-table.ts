@@ -23,8 +23,10 @@ export class PriceTable {
   }
 
   priceOf(providerId: string, model: string): { price: ModelPrice; source: PriceSource } | undefined {
-    const configured = this.overrides.get(`${providerId}/${model}`) ?? this.overrides.get(model);
-    if (configured !== undefined) return { price: configured, source: 'config' };
+    if (this.overrides.size > 0) {
+      const configured = this.overrides.get(`${providerId}/${model}`) ?? this.overrides.get(model);
+      if (configured !== undefined) return { price: configured, source: 'config' };
+    }
     const published = this.published(providerId, model);
     if (published !== undefined) return { price: published, source: 'provider' };
     const builtIn = this.builtInPrice(model);

@@ -36,9 +36,10 @@ interface RecordRow {
 const ROWS_PER_INSERT = 64;
 const INSERT_PREFIX = `INSERT INTO usage_records (time, request_id, key_name, protocol, route, requested_model, provider, upstream_model, attempts, status,
   result, streamed, input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, ttft_ms, total_ms, cost_usd) VALUES `;
-const ROW_PLACEHOLDERS = `(${new Array(20).fill('?').join(', ')})`;
+const COLUMNS = 20;
+const ROW_PLACEHOLDERS = `(${new Array(COLUMNS).fill('?').join(', ')})`;
 
-/** Usage records in SQLite: a batch is one transaction of multi-row INSERTs (64 rows per statement). */
+/** Usage records in SQLite: a batch is one transaction of multi-row INSERTs (64 rows per statement, bound from one reused array). */
 export class SqliteUsageStore implements UsageStore {
   private readonly db: DatabaseSync;
   private readonly insertOne: StatementSync;
@@ -55,12 +56,16 @@ export class SqliteUsageStore implements UsageStore {
     this.db.exec('BEGIN IMMEDIATE');
     try {
       let index = 0;
+      const values = new Array<string | number | null>(ROWS_PER_INSERT * COLUMNS);
       for (; index + ROWS_PER_INSERT <= records.length; index += ROWS_PER_INSERT) {
-        const values: (string | number | null)[] = [];
-        for (let row = index; row < index + ROWS_PER_INSERT; row++) values.push(...rowValues(records[row] as UsageRecord));
+        for (let row = 0; row < ROWS_PER_INSERT; row++) putRow(values, row * COLUMNS, records[index + row] as UsageRecord);
         this.insertMany.run(...values);
       }
-      for (; index < records.length; index++) this.insertOne.run(...rowValues(records[index] as UsageRecord));
+      const one = new Array<string | number | null>(COLUMNS);
+      for (; index < records.length; index++) {
+        putRow(one, 0, records[index] as UsageRecord);
+        this.insertOne.run(...one);
+      }
       this.db.exec('COMMIT');
     } catch (error) {
       this.db.exec('ROLLBACK');
@@ -134,27 +139,26 @@ function fromRow(row: RecordRow): UsageRecord {
   return record;
 }
 
-function rowValues(r: UsageRecord): (string | number | null)[] {
-  return [
-    r.time,
-    r.requestId,
-    r.keyName ?? null,
-    r.protocol,
-    r.route,
-    r.requestedModel ?? null,
-    r.provider ?? null,
-    r.upstreamModel ?? null,
-    r.attempts,
-    r.status,
-    r.result,
-    r.streamed ? 1 : 0,
-    r.inputTokens,
-    r.cachedInputTokens,
-    r.cacheWriteTokens,
-    r.outputTokens,
-    r.reasoningTokens,
-    r.ttftMs ?? null,
-    r.totalMs,
-    r.costUsd ?? null,
-  ];
+/** Writes a record's columns, in INSERT_PREFIX's order, into `values` from `at` on. */
+function putRow(values: (string | number | null)[], at: number, r: UsageRecord): void {
+  values[at] = r.time;
+  values[at + 1] = r.requestId;
+  values[at + 2] = r.keyName ?? null;
+  values[at + 3] = r.protocol;
+  values[at + 4] = r.route;
+  values[at + 5] = r.requestedModel ?? null;
+  values[at + 6] = r.provider ?? null;
+  values[at + 7] = r.upstreamModel ?? null;
+  values[at + 8] = r.attempts;
+  values[at + 9] = r.status;
+  values[at + 10] = r.result;
+  values[at + 11] = r.streamed ? 1 : 0;
+  values[at + 12] = r.inputTokens;
+  values[at + 13] = r.cachedInputTokens;
+  values[at + 14] = r.cacheWriteTokens;
+  values[at + 15] = r.outputTokens;
+  values[at + 16] = r.reasoningTokens;
+  values[at + 17] = r.ttftMs ?? null;
+  values[at + 18] = r.totalMs;
+  values[at + 19] = r.costUsd ?? null;
 }
