@@ -61,8 +61,8 @@ const FLOW_WAIT_MS = 20_000;
  * warm-up, before "before" is read: code loaded on first use (a few fast streams), and what an
  * aborted stream loads (its output is counted with the tokenizer, whose tables are large: a few
  * streams aborted). Per stream = RSS difference / streams held, an estimate. After they close, RSS
- * is read once a second for up to 20 s, with no forced collection (llmux runs without
- * `--expose-gc`); then, as information, once more after a full collection forced through the
+ * is read once a second for up to 20 s, with nothing forced from outside (llmux's own idle
+ * collector may run: src/server/idle-heap-collector.ts); then, as information, once more after a full collection forced through the
  * inspector (which is why `target` is an llmux of its own, started with `--inspect-port`, and
  * measured no further).
  */
@@ -127,7 +127,7 @@ export async function measureOpenStreamMemory(context: BenchContext, count: numb
     },
     {
       section: SECTION,
-      figure: `RSS after the streams closed: before / while / after (${settledS.toFixed(0)} s after they closed, no forced GC)`,
+      figure: `RSS after the streams closed: before / while / after (${settledS.toFixed(0)} s after they closed, nothing forced from outside)`,
       baseline: formatBytes(before),
       measured: `${formatBytes(holding)} / ${formatBytes(after)}`,
       result: `${after >= before ? '+' : ''}${(((after - before) / before) * 100).toFixed(1)} % of before`,
