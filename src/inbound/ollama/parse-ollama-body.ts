@@ -43,14 +43,21 @@ const GO_TYPE_OF_EXPECTED: Record<string, string> = {
  * A request body checked against its schema, failing the way Ollama's Go server does: an empty
  * body is `missing request body`, a wrong type is encoding/json's own sentence
  * (`json: cannot unmarshal string into Go struct field ChatRequest.messages of type []api.Message`),
- * naming the field. `goStruct` is the Go request type (`ChatRequest`).
+ * naming the field. `goStruct` is the Go request type (`ChatRequest`). A body `isPlain` vouches for
+ * (one the schema provably accepts as it is) is taken without the schema's pass.
  */
-export function parseOllamaBody<Schema extends z.ZodType>(schema: Schema, body: unknown, goStruct: string): z.infer<Schema> {
+export function parseOllamaBody<Schema extends z.ZodType>(
+  schema: Schema,
+  body: unknown,
+  goStruct: string,
+  isPlain?: (input: unknown) => input is z.infer<Schema>,
+): z.infer<Schema> {
   if (body === undefined) throw new GatewayError('invalid_request', 'missing request body');
   const input = body === null ? {} : body;
   if (typeof input !== 'object' || Array.isArray(input)) {
     throw new GatewayError('invalid_request', `json: cannot unmarshal ${jsonKind(input)} into Go value of type api.${goStruct}`);
   }
+  if (isPlain?.(input) === true) return input;
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issue = result.error.issues[0];

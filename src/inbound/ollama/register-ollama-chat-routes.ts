@@ -13,6 +13,7 @@ import { wantsThinking } from './convert-ollama-think.ts';
 import { decodeOllamaImage } from './decode-ollama-image.ts';
 import { describeOllamaModel } from './describe-ollama-model.ts';
 import { decodeGenerateContext, encodeGenerateContext } from './generate-context-memory.ts';
+import { isPlainOllamaChatRequest, isPlainOllamaGenerateRequest } from './is-plain-ollama-request.ts';
 import { ollamaChatRequestSchema } from './ollama-chat-request-schema.ts';
 import { ollamaGenerateRequestSchema, type OllamaGenerateRequest } from './ollama-generate-request-schema.ts';
 import type { OllamaModelEntry } from './ollama-model-directory.ts';
@@ -31,7 +32,7 @@ import { resolveOllamaModel } from './resolve-ollama-model.ts';
  */
 export function registerOllamaChatRoutes(scope: FastifyInstance, context: OllamaRouteContext): void {
   scope.post('/api/chat', async (request, reply) => {
-    const body = parseOllamaBody(ollamaChatRequestSchema, request.body, 'ChatRequest');
+    const body = parseOllamaBody(ollamaChatRequestSchema, request.body, 'ChatRequest', isPlainOllamaChatRequest);
     const name = body.model ?? '';
     if (name.trim().length === 0) throw new GatewayError('invalid_request', 'model is required', { param: 'model' });
     const chatRequest = convertOllamaChatRequest(body, name);
@@ -47,7 +48,7 @@ export function registerOllamaChatRoutes(scope: FastifyInstance, context: Ollama
   });
 
   scope.post('/api/generate', async (request, reply) => {
-    const body = parseOllamaBody(ollamaGenerateRequestSchema, request.body, 'GenerateRequest');
+    const body = parseOllamaBody(ollamaGenerateRequestSchema, request.body, 'GenerateRequest', isPlainOllamaGenerateRequest);
     const name = body.model ?? '';
     const images = convertImages(body.images ?? []);
     const keepAliveMs = parseKeepAlive(body.keep_alive);
