@@ -12,6 +12,7 @@ import { anthropicCountTokensRequestSchema, anthropicMessagesRequestSchema } fro
 import { DEFAULT_PING_INTERVAL_MS, encodeAnthropicStream } from './anthropic-stream-encoder.ts';
 import { convertAnthropicCountRequestToChatRequest, convertAnthropicRequestToChatRequest } from './convert-anthropic-request-to-chat-request.ts';
 import { convertChatResponseToAnthropic } from './convert-chat-response-to-anthropic.ts';
+import { isPlainAnthropicRequest } from './is-plain-anthropic-request.ts';
 import { peekInputUsage } from './peek-input-usage.ts';
 
 export interface AnthropicRouteOptions {
@@ -28,15 +29,15 @@ export function registerAnthropicMessagesRoutes(scope: FastifyInstance, services
   const pingIntervalMs = options.pingIntervalMs ?? DEFAULT_PING_INTERVAL_MS;
 
   scope.post('/v1/messages', async (request, reply) => {
-    const body = parseRequestBody(anthropicMessagesRequestSchema, request.body);
+    const body = isPlainAnthropicRequest(request.body) ? request.body : parseRequestBody(anthropicMessagesRequestSchema, request.body);
     const chatRequest = convertAnthropicRequestToChatRequest(body, request.headers);
     const context = request.llmux.dispatch;
-    // The tokenizer loads while the upstream works. A stream's prompt is counted alongside the
-    // upstream call (the count gives the event loop back as it goes) and used for `message_start`
-    // only when the upstream does not report its usage before the first output; an answer is
-    // counted only if the upstream does not say.
-    const counter = loadPromptTokenCounter();
+    // A stream's prompt is counted alongside the upstream call (the tokenizer loads while the
+    // upstream works, and the count gives the event loop back as it goes) and used for
+    // `message_start` only when the upstream does not report its usage before the first output;
+    // an answer is counted only if the upstream does not say.
     if (chatRequest.stream) {
+      const counter = loadPromptTokenCounter();
       const routing = services.dispatcher.stream(chatRequest, context).then((routed) => routed.batches);
       const counting = new AbortController();
       const stopCounting = (): void => counting.abort();
@@ -70,7 +71,7 @@ export function registerAnthropicMessagesRoutes(scope: FastifyInstance, services
       return reply;
     }
     const { response } = await services.dispatcher.complete(chatRequest, context);
-    const countedInput = response.usage === undefined ? { total: await (await counter)(chatRequest.messages, chatRequest.tools, request.llmux.controller.signal) } : undefined;
+    const countedInput = response.usage === undefined ? { total: await (await loadPromptTokenCounter())(chatRequest.messages, chatRequest.tools, request.llmux.controller.signal) } : undefined;
     return reply.send(convertChatResponseToAnthropic(response, body.model, countedInput));
   });
 
