@@ -25,6 +25,21 @@ describe('describeOllamaModel', () => {
     assert.equal(describeOllamaModel({ servedName: 'a', ollamaName: 'a:latest', upstreamModel: 'x' }, 5).digest, one);
     assert.notEqual(describeOllamaModel({ servedName: 'b', ollamaName: 'b:latest', upstreamModel: 'a' }, 0).digest, one);
   });
+
+  it('describes each entry by its own facts, however often and in whatever order it is asked', () => {
+    const base = { servedName: 'n', ollamaName: 'n:latest', upstreamModel: 'llama3.1-8b' };
+    const guessed = describeOllamaModel(base, 1);
+    const declared = describeOllamaModel({ ...base, capabilities: ['tools'] }, 2);
+    const longer = describeOllamaModel({ ...base, contextLength: 8192 }, 3);
+    // Names that would run together if their parts were simply joined stay apart.
+    const joined = describeOllamaModel({ servedName: 'n\nllama3.1-8b', ollamaName: 'x', upstreamModel: 'house' }, 4);
+    guessed.capabilities.push('embedding');
+    const again = describeOllamaModel(base, 5);
+    assert.deepEqual([again.capabilitiesDeclared, again.contextLength, again.capabilities, again.modifiedAt, again.entry], [false, 131072, ['completion', 'tools'], 5, base]);
+    assert.deepEqual([declared.capabilitiesDeclared, declared.capabilities, declared.modifiedAt], [true, ['completion', 'tools'], 2]);
+    assert.deepEqual([longer.contextLength, longer.modifiedAt], [8192, 3]);
+    assert.deepEqual([joined.architecture, joined.contextLength], ['house', undefined]);
+  });
 });
 
 describe('ollamaFullName', () => {

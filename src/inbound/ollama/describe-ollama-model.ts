@@ -29,19 +29,34 @@ export interface OllamaModelFacts {
 
 /**
  * What llmux can honestly say about a model for Ollama's tags/show/ps: from the config, else the
- * provider's own metadata, else the known-families table.
+ * provider's own metadata, else the known-families table. Asked on every chat and generate
+ * request, so what the entry's facts give is kept by those facts (it never changes for them).
  */
 export function describeOllamaModel(entry: OllamaModelEntry, startedAt: number): OllamaModelFacts {
+  // JSON keeps the parts apart whatever the names hold (a client may name any `provider/model`).
+  const key = JSON.stringify([entry.servedName, entry.upstreamModel, entry.contextLength ?? null, entry.capabilities ?? null]);
+  let described = descriptions.get(key);
+  if (described === undefined) {
+    described = describe(entry);
+    if (descriptions.size < DESCRIPTION_CACHE_LIMIT) descriptions.set(key, described);
+  }
+  return { entry, ...described, capabilities: [...described.capabilities], modifiedAt: entry.created === undefined ? startedAt : entry.created * 1000 };
+}
+
+type Description = Omit<OllamaModelFacts, 'entry' | 'modifiedAt'>;
+
+const DESCRIPTION_CACHE_LIMIT = 4096;
+const descriptions = new Map<string, Readonly<Description>>();
+
+function describe(entry: OllamaModelEntry): Description {
   const described = describeModel({ upstreamModel: entry.upstreamModel, name: entry.servedName, contextLength: entry.contextLength, capabilities: entry.capabilities });
   const family = described.family;
-  const facts: OllamaModelFacts = {
-    entry,
+  const facts: Description = {
     architecture: family?.architecture ?? architectureFromName(entry.upstreamModel),
     capabilities: CAPABILITY_ORDER.filter((capability) => described.capabilities.includes(capability)),
     capabilitiesDeclared: described.capabilitiesDeclared,
     parameterSize: family?.parameterSize ?? '',
     digest: ollamaDigest(entry.servedName),
-    modifiedAt: entry.created === undefined ? startedAt : entry.created * 1000,
   };
   if (described.contextLength !== undefined) facts.contextLength = described.contextLength;
   if (family?.embeddingLength !== undefined) facts.embeddingLength = family.embeddingLength;
