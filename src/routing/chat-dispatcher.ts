@@ -13,7 +13,7 @@ import { InMemoryReasoningStateStore } from '../state/in-memory-reasoning-state-
 import type { ReasoningStateStore } from '../state/reasoning-state-store.ts';
 import { countChatUsage } from './count-chat-usage.ts';
 import { holdUntilOutput } from './hold-until-output.ts';
-import { measureChatStream, measuredTiming } from './measure-chat-stream.ts';
+import { measureChatStream, measuredTiming, type MeasuredChatStream } from './measure-chat-stream.ts';
 import type { ModelRouter, ResolvedModel, RouteTarget } from './model-router.ts';
 import { ReasoningStateRecorder } from './reasoning-state-recorder.ts';
 import { reattachReasoningState } from './reattach-reasoning-state.ts';
@@ -41,7 +41,7 @@ export interface DispatchContext extends CallContext {
 
 export interface RoutedStream {
   /** The answer, one batch per upstream network chunk (each is encoded and written in one pass). */
-  batches: AsyncIterable<ChatStreamEvent[]>;
+  batches: MeasuredChatStream;
   target: RouteTarget;
   model: ResolvedModel;
 }

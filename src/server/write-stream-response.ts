@@ -1,26 +1,31 @@
-import { once } from 'node:events';
+import type { ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { RequestOutcomeRecorder } from '../observability/request-outcome-recorder.ts';
 import { escapeLineSeparators } from '../wire/escape-line-separators.ts';
 import { llmuxHeaders } from './request-context.ts';
+import type { StreamBody } from './stream-body.ts';
 
 /**
- * Streams `chunks` to the client as they come: headers first (with the llmux headers and any set
- * on the reply, CORS included), then each chunk written at once with no buffering, honouring
- * backpressure. Stops reading `chunks` as soon as the client goes away, which ends the upstream call.
+ * Streams `body` to the client as it comes: headers first (with the llmux headers and any set on
+ * the reply, CORS included), then what each upstream network chunk encoded to, written at once with
+ * no buffering, honouring backpressure (while the client reads slower than the upstream sends,
+ * nothing more is read from the upstream). This loop is the one place that waits per chunk: the
+ * body decodes, measures and encodes a chunk synchronously. Stops reading as soon as the client
+ * goes away, and closes the body either way, which ends an unfinished upstream call.
  * Every stream llmux writes (NDJSON, SSE) carries JSON, so U+2028/U+2029 are escaped here, once
  * for every encoder: Ollama's server (Go's encoder) never writes them raw, and clients that split
  * lines like Python's `str.splitlines()` break on them.
  */
-export function writeStreamResponse(request: FastifyRequest, reply: FastifyReply, contentType: string, chunks: AsyncIterable<string>): Promise<void> {
+export function writeStreamResponse(request: FastifyRequest, reply: FastifyReply, contentType: string, body: StreamBody): Promise<void> {
   const outcome = request.llmux.outcome;
   outcome.streamed = true;
   // The outcome waits for this to end: an aborted stream reports what it streamed on its way out.
-  const written = writeChunks(request, reply, contentType, chunks);
+  const written = writeBody(request, reply, contentType, body);
   outcome.hold(written);
   return written;
 }
 
-async function writeChunks(request: FastifyRequest, reply: FastifyReply, contentType: string, chunks: AsyncIterable<string>): Promise<void> {
+async function writeBody(request: FastifyRequest, reply: FastifyReply, contentType: string, body: StreamBody): Promise<void> {
   const outcome = request.llmux.outcome;
   reply.hijack();
   const raw = reply.raw;
@@ -39,25 +44,63 @@ async function writeChunks(request: FastifyRequest, reply: FastifyReply, content
     // The reply is hijacked: nothing else will answer. Cut the connection rather than leave the client waiting.
     request.log.error({ err: error }, 'stream headers could not be written');
     raw.destroy();
+    await body.close();
     return;
   }
   const streams = request.llmux.streams;
   streams?.streamOpened();
+  const keepAlive = body.keepAlive === undefined ? undefined : keepAliveTimer(raw, outcome, body.keepAlive);
   try {
-    for await (const chunk of chunks) {
-      if (raw.destroyed) break;
-      const escaped = escapeLineSeparators(chunk);
-      const flowing = raw.write(escaped);
-      outcome.noteBytesWritten(Buffer.byteLength(escaped));
-      if (!flowing) {
-        await Promise.race([once(raw, 'drain'), once(raw, 'close')]);
+    for (;;) {
+      const text = await body.read();
+      if (text === undefined || raw.destroyed) break;
+      keepAlive?.refresh();
+      if (text.length > 0 && !write(raw, outcome, text)) {
+        if (!raw.destroyed) await drainedOrClosed(raw);
         if (raw.destroyed) break;
       }
     }
   } catch (error) {
     request.log.error({ err: error }, 'stream encoder failed');
   } finally {
+    clearInterval(keepAlive);
     streams?.streamClosed();
+    await body.close();
     if (!raw.destroyed) raw.end();
   }
+}
+
+/** Writes one chunk; false when the client's buffer is full (wait for `drain` before the next). */
+function write(raw: ServerResponse, outcome: RequestOutcomeRecorder, text: string): boolean {
+  const escaped = escapeLineSeparators(text);
+  const flowing = raw.write(escaped);
+  outcome.noteBytesWritten(Buffer.byteLength(escaped));
+  return flowing;
+}
+
+/** Resolves on `drain` or `close`, whichever comes first, leaving no listener behind. */
+function drainedOrClosed(raw: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      raw.off('drain', done);
+      raw.off('close', done);
+      resolve();
+    };
+    raw.on('drain', done);
+    raw.on('close', done);
+  });
+}
+
+/**
+ * Writes the keep-alive text whenever nothing was read for the interval (the loop re-arms it after
+ * every read). A client that is not reading gets none: its buffer is full already.
+ */
+function keepAliveTimer(raw: ServerResponse, outcome: RequestOutcomeRecorder, keepAlive: NonNullable<StreamBody['keepAlive']>): NodeJS.Timeout {
+  const timer = setInterval(() => {
+    if (raw.destroyed || raw.writableNeedDrain) return;
+    const text = keepAlive.text();
+    if (text.length > 0) write(raw, outcome, text);
+  }, keepAlive.intervalMs);
+  timer.unref();
+  return timer;
 }

@@ -9,7 +9,8 @@ import { writeStreamResponse } from '../../server/write-stream-response.ts';
 import { SSE_CONTENT_TYPE } from '../../wire/sse-encoder.ts';
 import { parseOpenAIRequestBody as parseRequestBody } from '../openai/parse-openai-request-body.ts';
 import { anthropicCountTokensRequestSchema, anthropicMessagesRequestSchema } from './anthropic-messages-request-schema.ts';
-import { DEFAULT_PING_INTERVAL_MS, encodeAnthropicStream } from './anthropic-stream-encoder.ts';
+import { chatStreamBody } from '../chat-stream-body.ts';
+import { AnthropicStreamEncoder, DEFAULT_PING_INTERVAL_MS } from './anthropic-stream-encoder.ts';
 import { convertAnthropicCountRequestToChatRequest, convertAnthropicRequestToChatRequest } from './convert-anthropic-request-to-chat-request.ts';
 import { convertChatResponseToAnthropic } from './convert-chat-response-to-anthropic.ts';
 import { isPlainAnthropicRequest } from './is-plain-anthropic-request.ts';
@@ -47,8 +48,8 @@ export function registerAnthropicMessagesRoutes(scope: FastifyInstance, services
       // Errors that come quickly are HTTP errors with their status (routing may still retry or fall
       // back); an upstream that stays silent longer gets the stream opened and pinged meanwhile.
       const waitStarted = performance.now();
-      const events = await settledWithin(routing, pingIntervalMs);
-      if (events === undefined) {
+      const routed = await settledWithin(routing, pingIntervalMs);
+      if (routed === undefined) {
         // The stream opens while routing still waits on the upstream: that wait is the upstream's
         // time in the overhead header sent now; the dispatcher counts the whole wait once it ends.
         const waited = performance.now() - waitStarted;
@@ -58,16 +59,15 @@ export function registerAnthropicMessagesRoutes(scope: FastifyInstance, services
           () => (context.upstreamMs -= waited),
         );
       }
-      const peeked = events === undefined ? undefined : await peekInputUsage(events);
       let countInput: (() => InputUsage) | undefined;
-      if (peeked?.known === true) {
+      if (routed !== undefined && peekInputUsage(routed.held)) {
         stopCounting();
       } else {
         const total = await counted;
         countInput = () => ({ total });
       }
-      const batches = peeked?.batches ?? routing;
-      await writeStreamResponse(request, reply, SSE_CONTENT_TYPE, encodeAnthropicStream(batches, countInput === undefined ? { model: body.model } : { model: body.model, countInput }, pingIntervalMs));
+      const encoder = new AnthropicStreamEncoder(countInput === undefined ? { model: body.model } : { model: body.model, countInput });
+      await writeStreamResponse(request, reply, SSE_CONTENT_TYPE, chatStreamBody(routed ?? routing, encoder, pingIntervalMs));
       return reply;
     }
     const { response } = await services.dispatcher.complete(chatRequest, context);

@@ -2,14 +2,16 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
 import { GatewayError } from '../../canonical/gateway-error.ts';
-import { ANTHROPIC_PING, AnthropicStreamEncoder, encodeAnthropicStream } from './anthropic-stream-encoder.ts';
-import { chatEventBatches } from '../../canonical/chat-event-batches.ts';
+import { encodeEvents, readChatStreamBody } from '../../../test-support/read-chat-stream-body.ts';
+import { ANTHROPIC_PING, AnthropicStreamEncoder } from './anthropic-stream-encoder.ts';
 
 const sse = (type: string, data: unknown) => `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
 
+const newEncoder = (): AnthropicStreamEncoder => new AnthropicStreamEncoder({ model: 'claude-sonnet-4-6', countInput: () => ({ total: 99 }) });
+
 function encodeAll(events: ChatStreamEvent[]): string {
-  const encoder = new AnthropicStreamEncoder({ model: 'claude-sonnet-4-6', countInput: () => ({ total: 99 }) });
-  return events.map((event) => encoder.encode(event)).join('') + encoder.end();
+  const encoder = newEncoder();
+  return events.map((event) => encoder.encode(event)).join('');
 }
 
 describe('AnthropicStreamEncoder', () => {
@@ -109,44 +111,32 @@ describe('AnthropicStreamEncoder', () => {
     assert.equal(reason({ type: 'finish', finishReason: 'stop' }), 'end_turn');
   });
 
-  it('ends a failed stream with an error event in Anthropic\'s shape, never a silent message_stop', () => {
+  it('ends a failed stream with an error event in Anthropic\'s shape, never a silent message_stop', async () => {
     const failed = encodeAll([{ type: 'text-delta', id: '0', text: 'Once' }, { type: 'error', error: new GatewayError('overloaded', 'Overloaded') }]);
     assert.ok(failed.endsWith(sse('error', { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } })));
     assert.doesNotMatch(failed, /message_stop/);
-    const cut = encodeAll([{ type: 'text-delta', id: '0', text: 'Once' }]);
+    const cut = await encodeEvents(newEncoder(), [{ type: 'text-delta', id: '0', text: 'Once' }]);
     assert.match(cut, /event: error\ndata: \{"type":"error","error":\{"type":"api_error","message":"the upstream stream ended before the response was complete"\}\}\n\n$/);
   });
 });
 
-describe('encodeAnthropicStream', () => {
-  it('sends ping events while the upstream is silent, and loses no event to them', async () => {
-    let release: (() => void) | undefined;
-    const silence = new Promise<void>((resolve) => (release = resolve));
-    async function* upstream(): AsyncGenerator<ChatStreamEvent> {
-      yield { type: 'text-start', id: '0' };
-      yield { type: 'text-delta', id: '0', text: 'Hello' };
-      await silence;
-      yield { type: 'text-delta', id: '0', text: ' world' };
-      yield { type: 'finish', finishReason: 'stop' };
-    }
-    const stream = encodeAnthropicStream(chatEventBatches(upstream()), { model: 'm' }, 1);
-    const chunks: string[] = [];
-    for await (const chunk of stream) {
-      chunks.push(chunk);
-      if (chunk === ANTHROPIC_PING && chunks.filter((entry) => entry === ANTHROPIC_PING).length === 2) release?.();
-    }
-    const text = chunks.join('');
-    assert.ok(chunks.filter((chunk) => chunk === ANTHROPIC_PING).length >= 2);
-    assert.match(text, /"text":"Hello"[\s\S]*event: ping\ndata: \{"type": "ping"\}\n\n[\s\S]*"text":" world"[\s\S]*event: message_stop/);
-  });
-
-  it('turns a thrown upstream failure into the error event', async () => {
-    async function* upstream(): AsyncGenerator<ChatStreamEvent> {
-      yield { type: 'text-delta', id: '0', text: 'partial' };
-      throw new GatewayError('upstream', 'connection reset');
-    }
-    const chunks: string[] = [];
-    for await (const chunk of encodeAnthropicStream(chatEventBatches(upstream()), { model: 'm' })) chunks.push(chunk);
-    assert.equal(chunks.at(-1), sse('error', { type: 'error', error: { type: 'api_error', message: 'connection reset' } }));
+describe('AnthropicStreamEncoder in a stream body', () => {
+  it('writes one string per batch, the same bytes as event by event, and pings as Anthropic does', async () => {
+    const events: ChatStreamEvent[] = [
+      { type: 'response-start', id: 'msg_1' },
+      { type: 'text-start', id: '0' },
+      { type: 'text-delta', id: '0', text: 'Hello' },
+      { type: 'text-delta', id: '0', text: ' world' },
+      { type: 'finish', finishReason: 'stop' },
+    ];
+    const writes = await readChatStreamBody(newEncoder(), [events.slice(0, 3), events.slice(3)]);
+    assert.equal(writes.length, 2);
+    assert.equal(writes.join(''), encodeAll(events));
+    const pinging = newEncoder();
+    const opening = pinging.keepAlive();
+    assert.ok(opening.startsWith('event: message_start\n') && opening.endsWith(ANTHROPIC_PING), 'a ping before anything opens the message');
+    assert.equal(pinging.keepAlive(), ANTHROPIC_PING);
+    pinging.encodeBatch([{ type: 'finish', finishReason: 'stop' }]);
+    assert.equal(pinging.keepAlive(), '', 'no ping after the end');
   });
 });

@@ -1,7 +1,7 @@
 import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
-import { GatewayError, toGatewayError } from '../../canonical/gateway-error.ts';
 import type { ProviderMetadata } from '../../canonical/provider-metadata.ts';
 import type { InputUsage } from '../../canonical/usage.ts';
+import type { ChatStreamEncoder } from '../chat-stream-encoder.ts';
 import { anthropicErrorBody } from './anthropic-error-response.ts';
 import { encodeAnthropicSignature } from './anthropic-signature.ts';
 import { anthropicMessageId } from './anthropic-message-id.ts';
@@ -34,7 +34,7 @@ type OpenBlock = { kind: 'text' | 'thinking' | 'tool_use' | 'provider'; id: stri
  * matched (null where the upstream did not say) and usage; `message_stop`. A failure becomes `event: error` in Anthropic's shape, never a
  * silent `message_stop`.
  */
-export class AnthropicStreamEncoder {
+export class AnthropicStreamEncoder implements ChatStreamEncoder {
   private readonly options: AnthropicStreamOptions;
   private id: string | undefined;
   private input: InputUsage | undefined;
@@ -126,15 +126,20 @@ export class AnthropicStreamEncoder {
     }
   }
 
-  /** A keep-alive while the upstream is silent; nothing once the stream has ended. */
-  ping(): string {
-    return this.ended ? '' : this.start() + ANTHROPIC_PING;
+  /** The SSE text for one batch: one write per upstream network chunk. */
+  encodeBatch(batch: readonly ChatStreamEvent[]): string {
+    let text = '';
+    for (let i = 0; i < batch.length && !this.ended; i++) text += this.encode(batch[i] as ChatStreamEvent);
+    return text;
   }
 
-  /** What to send when the events ran out with no terminal event: an error, never a silent end. */
-  end(): string {
-    if (this.ended) return '';
-    return this.encode({ type: 'error', error: new GatewayError('upstream', 'the upstream stream ended before the response was complete') });
+  /**
+   * A `ping` while the upstream is silent (a long thinking pause, a slow tool-call argument, or
+   * routing still waiting on an upstream: then the stream opens with `message_start`); nothing once
+   * the stream has ended.
+   */
+  keepAlive(): string {
+    return this.ended ? '' : this.start() + ANTHROPIC_PING;
   }
 
   private start(): string {
@@ -205,75 +210,3 @@ export class AnthropicStreamEncoder {
 
 /** Anthropic sends a `ping` when a stream has been quiet; clients and proxies then keep it open. */
 export const DEFAULT_PING_INTERVAL_MS = 10_000;
-
-const PING = Symbol('ping');
-
-/**
- * Encodes a whole canonical stream, with a `ping` whenever the upstream has been silent for
- * `pingIntervalMs` (a long thinking pause, a slow tool-call argument). One timer serves the whole
- * stream, re-armed on every event; the pending read is never lost to a ping. `events` may still be
- * on its way (routing has not found an upstream that answered yet): then the stream opens at once
- * with `message_start` and a ping and keeps pinging, and a routing failure becomes its error event.
- * One string per batch: one write per upstream network chunk.
- */
-export async function* encodeAnthropicStream(
-  events: AsyncIterable<readonly ChatStreamEvent[]> | Promise<AsyncIterable<readonly ChatStreamEvent[]>>,
-  options: AnthropicStreamOptions,
-  pingIntervalMs = DEFAULT_PING_INTERVAL_MS,
-): AsyncGenerator<string> {
-  const encoder = new AnthropicStreamEncoder(options);
-  let wake: (() => void) | undefined;
-  let quiet: Promise<typeof PING> = new Promise((resolve) => (wake = () => resolve(PING)));
-  const timer = setTimeout(() => wake?.(), pingIntervalMs);
-  timer.unref();
-  const rearm = (): void => {
-    quiet = new Promise((resolve) => (wake = () => resolve(PING)));
-    timer.refresh();
-  };
-  let iterator: AsyncIterator<readonly ChatStreamEvent[]> | undefined;
-  try {
-    let source: AsyncIterable<readonly ChatStreamEvent[]>;
-    if (events instanceof Promise) {
-      // The caller has waited one interval already: open the stream at once.
-      yield encoder.ping();
-      for (;;) {
-        const settled = await Promise.race([events, quiet]);
-        if (settled !== PING) {
-          source = settled;
-          break;
-        }
-        rearm();
-        yield encoder.ping();
-      }
-    } else source = events;
-    iterator = source[Symbol.asyncIterator]();
-    let pending = iterator.next();
-    for (;;) {
-      const next = await Promise.race([pending, quiet]);
-      if (next === PING) {
-        rearm();
-        const ping = encoder.ping();
-        if (ping.length > 0) yield ping;
-        continue;
-      }
-      timer.refresh();
-      if (next.done === true) break;
-      const batch = next.value;
-      let text = '';
-      for (let i = 0; i < batch.length && !encoder.isEnded; i++) text += encoder.encode(batch[i] as ChatStreamEvent);
-      if (text.length > 0) yield text;
-      if (encoder.isEnded) return;
-      pending = iterator.next();
-    }
-  } catch (error) {
-    const text = encoder.encode({ type: 'error', error: toGatewayError(error) });
-    if (text.length > 0) yield text;
-    return;
-  } finally {
-    clearTimeout(timer);
-    // A read may still be pending (the client left during a silence); the abort signal ends it.
-    void iterator?.return?.()?.catch(() => undefined);
-  }
-  const tail = encoder.end();
-  if (tail.length > 0) yield tail;
-}

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
 import { GatewayError } from '../../canonical/gateway-error.ts';
-import { encodeOllamaStream, type OllamaStreamOptions } from './ollama-stream-encoder.ts';
-import { chatEventBatches } from '../../canonical/chat-event-batches.ts';
+import { readChatStreamBody } from '../../../test-support/read-chat-stream-body.ts';
+import { OllamaStreamEncoder, type OllamaStreamOptions } from './ollama-stream-encoder.ts';
 
 const TIMING = { queueMs: 0.5, promptMs: 12.25, completionMs: 80, totalMs: 92.75, source: 'upstream' as const };
 const USAGE = { input: { total: 26 }, output: { total: 3 }, source: 'upstream' as const };
@@ -11,14 +11,7 @@ const STAMP = /"created_at":"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z"/g;
 
 async function encode(events: ChatStreamEvent[], options: OllamaStreamOptions): Promise<string> {
   let out = '';
-  for await (const line of encodeOllamaStream(
-    chatEventBatches(
-      (async function* () {
-        yield* events;
-      })(),
-    ),
-    options,
-  )) {
+  for (const line of await readChatStreamBody(new OllamaStreamEncoder(options), events.map((event) => [event]))) {
     assert.ok(line.endsWith('\n') && line.indexOf('\n') === line.length - 1, 'each chunk is exactly one line');
     out += line;
   }
@@ -27,7 +20,7 @@ async function encode(events: ChatStreamEvent[], options: OllamaStreamOptions): 
   return out.replace(STAMP, '"created_at":"T"');
 }
 
-describe('encodeOllamaStream', () => {
+describe('OllamaStreamEncoder', () => {
   it('encodes a chat answer byte for byte: text chunks, then an empty final chunk with metrics', async () => {
     const out = await encode(
       [

@@ -1,6 +1,7 @@
 import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
 import type { FinishReason } from '../../canonical/finish-reason.ts';
 import { toGatewayError } from '../../canonical/gateway-error.ts';
+import type { ChatStreamEncoder } from '../chat-stream-encoder.ts';
 import { ollamaFileMarkdown } from './ollama-file-markdown.ts';
 import { ollamaMetrics } from './ollama-metrics.ts';
 import { ollamaNow } from './ollama-time.ts';
@@ -30,81 +31,104 @@ interface PendingToolCall {
  * Per token only the timestamp and the JSON-escaped text are built; the rest is precomputed. One
  * string per batch: one write per upstream network chunk.
  */
-export async function* encodeOllamaStream(batches: AsyncIterable<readonly ChatStreamEvent[]>, options: OllamaStreamOptions): AsyncGenerator<string> {
-  const chat = options.kind === 'chat';
-  const head = `{"model":${JSON.stringify(options.model)},"created_at":"`;
-  const textOpen = chat ? '","message":{"role":"assistant","content":' : '","response":';
-  const textClose = chat ? '},"done":false}\n' : ',"done":false}\n';
-  const thinkingOpen = chat ? '","message":{"role":"assistant","content":"","thinking":' : '","response":"","thinking":';
-  const textCloseWithLogprobs = chat ? '},"done":false,"logprobs":' : ',"done":false,"logprobs":';
-  let pending: PendingToolCall | undefined;
-  let toolCallCount = 0;
-  let answer = '';
-  const keepAnswer = options.context !== undefined;
+export class OllamaStreamEncoder implements ChatStreamEncoder {
+  private readonly options: OllamaStreamOptions;
+  private readonly chat: boolean;
+  private readonly head: string;
+  private readonly textOpen: string;
+  private readonly textClose: string;
+  private readonly thinkingOpen: string;
+  private readonly textCloseWithLogprobs: string;
+  private readonly keepAnswer: boolean;
+  private pending: PendingToolCall | undefined;
+  private toolCallCount = 0;
+  private answer = '';
+  private ended = false;
+  /** Generate's final line, which waits for the answer's context (a tokenizer pass). */
+  private final: Promise<string> | undefined;
 
-  try {
-    for await (const batch of batches) {
-      let out = '';
-      for (const event of batch) {
-        switch (event.type) {
-          case 'text-delta': {
-            if (event.text.length === 0) break;
-            if (keepAnswer) answer += event.text;
-            const close = event.logprobs === undefined ? textClose : textCloseWithLogprobs + JSON.stringify(toOllamaLogprobs(event.logprobs)) + '}\n';
-            out += head + ollamaNow() + textOpen + JSON.stringify(event.text) + close;
-            break;
-          }
-          case 'reasoning-delta':
-            if (event.text.length === 0) break;
-            out += head + ollamaNow() + thinkingOpen + JSON.stringify(event.text) + textClose;
-            break;
-          case 'tool-call-start':
-            pending = { name: event.name, arguments: '' };
-            break;
-          case 'tool-call-delta':
-            if (pending !== undefined) pending.arguments += event.argumentsDelta;
-            break;
-          case 'tool-call-end': {
-            if (pending === undefined) break;
-            const toolCall = toOllamaToolCall(ollamaToolCallId(), pending.name, pending.arguments, toolCallCount++);
-            pending = undefined;
-            out += toolCallLine(head, chat, toolCall);
-            break;
-          }
-          case 'file': {
-            const text = ollamaFileMarkdown(event.url, event.mediaType, event.name);
-            if (keepAnswer) answer += text;
-            out += head + ollamaNow() + textOpen + JSON.stringify(text) + textClose;
-            break;
-          }
-          case 'finish': {
-            const final: Record<string, unknown> = { model: options.model, created_at: ollamaNow() };
-            if (chat) final.message = { role: 'assistant', content: '' };
-            else final.response = '';
-            final.done = true;
-            final.done_reason = ollamaDoneReason(event.finishReason);
-            if (options.context !== undefined) {
-              // The answer's context takes a tokenizer pass: what came before it leaves first.
-              if (out.length > 0) yield out;
-              out = '';
-              final.context = await options.context(answer);
-            }
-            Object.assign(final, ollamaMetrics(event.usage, event.timing));
-            yield out + JSON.stringify(final) + '\n';
-            return;
-          }
-          case 'error':
-            yield out + ollamaErrorLine(event.error.message);
-            return;
-          default:
-            break;
-        }
+  constructor(options: OllamaStreamOptions) {
+    this.options = options;
+    this.chat = options.kind === 'chat';
+    this.head = `{"model":${JSON.stringify(options.model)},"created_at":"`;
+    this.textOpen = this.chat ? '","message":{"role":"assistant","content":' : '","response":';
+    this.textClose = this.chat ? '},"done":false}\n' : ',"done":false}\n';
+    this.thinkingOpen = this.chat ? '","message":{"role":"assistant","content":"","thinking":' : '","response":"","thinking":';
+    this.textCloseWithLogprobs = this.chat ? '},"done":false,"logprobs":' : ',"done":false,"logprobs":';
+    this.keepAnswer = options.context !== undefined;
+  }
+
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  encodeBatch(batch: readonly ChatStreamEvent[]): string {
+    let out = '';
+    for (let i = 0; i < batch.length && !this.ended; i++) out += this.encode(batch[i] as ChatStreamEvent);
+    return out;
+  }
+
+  /** The final line of a generate stream with `context`: it leaves after what came before it. */
+  ending(): Promise<string> | undefined {
+    return this.final;
+  }
+
+  private encode(event: ChatStreamEvent): string {
+    switch (event.type) {
+      case 'text-delta': {
+        if (event.text.length === 0) return '';
+        if (this.keepAnswer) this.answer += event.text;
+        const close = event.logprobs === undefined ? this.textClose : this.textCloseWithLogprobs + JSON.stringify(toOllamaLogprobs(event.logprobs)) + '}\n';
+        return this.head + ollamaNow() + this.textOpen + JSON.stringify(event.text) + close;
       }
-      if (out.length > 0) yield out;
+      case 'reasoning-delta':
+        if (event.text.length === 0) return '';
+        return this.head + ollamaNow() + this.thinkingOpen + JSON.stringify(event.text) + this.textClose;
+      case 'tool-call-start':
+        this.pending = { name: event.name, arguments: '' };
+        return '';
+      case 'tool-call-delta':
+        if (this.pending !== undefined) this.pending.arguments += event.argumentsDelta;
+        return '';
+      case 'tool-call-end': {
+        if (this.pending === undefined) return '';
+        const toolCall = toOllamaToolCall(ollamaToolCallId(), this.pending.name, this.pending.arguments, this.toolCallCount++);
+        this.pending = undefined;
+        return toolCallLine(this.head, this.chat, toolCall);
+      }
+      case 'file': {
+        const text = ollamaFileMarkdown(event.url, event.mediaType, event.name);
+        if (this.keepAnswer) this.answer += text;
+        return this.head + ollamaNow() + this.textOpen + JSON.stringify(text) + this.textClose;
+      }
+      case 'finish':
+        return this.finish(event);
+      case 'error':
+        this.ended = true;
+        return ollamaErrorLine(event.error.message);
+      default:
+        return '';
     }
-    yield ollamaErrorLine('the upstream stream ended before the response was complete');
-  } catch (error) {
-    yield ollamaErrorLine(toGatewayError(error).message);
+  }
+
+  private finish(event: Extract<ChatStreamEvent, { type: 'finish' }>): string {
+    this.ended = true;
+    const final: Record<string, unknown> = { model: this.options.model, created_at: ollamaNow() };
+    if (this.chat) final.message = { role: 'assistant', content: '' };
+    else final.response = '';
+    final.done = true;
+    final.done_reason = ollamaDoneReason(event.finishReason);
+    const context = this.options.context;
+    if (context === undefined) return JSON.stringify(Object.assign(final, ollamaMetrics(event.usage, event.timing))) + '\n';
+    // The answer's context takes a tokenizer pass: what came before it leaves first.
+    this.final = context(this.answer).then(
+      (tokens) => {
+        final.context = tokens;
+        return JSON.stringify(Object.assign(final, ollamaMetrics(event.usage, event.timing))) + '\n';
+      },
+      (error: unknown) => ollamaErrorLine(toGatewayError(error).message),
+    );
+    return '';
   }
 }
 

@@ -18,7 +18,8 @@ import { ollamaChatRequestSchema } from './ollama-chat-request-schema.ts';
 import { ollamaGenerateRequestSchema, type OllamaGenerateRequest } from './ollama-generate-request-schema.ts';
 import type { OllamaModelEntry } from './ollama-model-directory.ts';
 import type { OllamaRouteContext } from './ollama-route-context.ts';
-import { encodeOllamaStream } from './ollama-stream-encoder.ts';
+import { chatStreamBody } from '../chat-stream-body.ts';
+import { OllamaStreamEncoder } from './ollama-stream-encoder.ts';
 import { ollamaNow } from './ollama-time.ts';
 import { parseKeepAlive } from './parse-keep-alive.ts';
 import { parseOllamaBody } from './parse-ollama-body.ts';
@@ -101,7 +102,7 @@ async function dispatch(request: FastifyRequest, reply: FastifyReply, context: O
   const routed = await context.services.dispatcher.stream(chatRequest, request.llmux.dispatch);
   context.running.touch(entry, keepAliveMs);
   const options = memory === undefined ? { kind, model: name } : { kind, model: name, context: memory };
-  await writeStreamResponse(request, reply, NDJSON_CONTENT_TYPE, encodeOllamaStream(routed.batches, options));
+  await writeStreamResponse(request, reply, NDJSON_CONTENT_TYPE, chatStreamBody(routed.batches, new OllamaStreamEncoder(options)));
   return undefined;
 }
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { GatewayError } from '../../canonical/gateway-error.ts';
+import { fixedStreamBody } from '../../server/stream-body.ts';
 import { writeStreamResponse } from '../../server/write-stream-response.ts';
 import { encodeNdjsonLine, NDJSON_CONTENT_TYPE } from '../../wire/ndjson-encoder.ts';
 import { buildOllamaShowResponse } from './build-ollama-show-response.ts';
@@ -66,11 +67,7 @@ export function registerOllamaModelRoutes(scope: FastifyInstance, context: Ollam
     }
     const lines = [encodeNdjsonLine({ status: 'pulling manifest' })];
     lines.push(entry === undefined ? ollamaErrorLine(PULL_NOT_FOUND) : encodeNdjsonLine({ status: 'success' }));
-    await writeStreamResponse(request, reply, NDJSON_CONTENT_TYPE, toAsync(lines));
+    await writeStreamResponse(request, reply, NDJSON_CONTENT_TYPE, fixedStreamBody(lines));
     return undefined;
   });
-}
-
-async function* toAsync(lines: string[]): AsyncGenerator<string> {
-  yield* lines;
 }

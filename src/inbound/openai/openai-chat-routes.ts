@@ -6,7 +6,8 @@ import { writeStreamResponse } from '../../server/write-stream-response.ts';
 import { convertChatResponseToOpenAI } from './convert-chat-response-to-openai.ts';
 import { convertOpenAIRequestToChatRequest } from './convert-openai-request-to-chat-request.ts';
 import { openAIChatRequestSchema } from './openai-chat-request-schema.ts';
-import { encodeOpenAIChatStream } from './openai-chat-stream-encoder.ts';
+import { chatStreamBody } from '../chat-stream-body.ts';
+import { OpenAIChatStreamEncoder } from './openai-chat-stream-encoder.ts';
 import { parseOpenAIRequestBody } from './parse-openai-request-body.ts';
 
 /**
@@ -22,7 +23,7 @@ export function registerOpenAIChatRoutes(scope: FastifyInstance, services: Gatew
     if (chatRequest.stream) {
       const routed = await services.dispatcher.stream(chatRequest, context);
       const includeUsage = body.stream_options?.include_usage === true;
-      await writeStreamResponse(request, reply, SSE_CONTENT_TYPE, encodeOpenAIChatStream(routed.batches, { model: answeredModel(routed.model, body.model), includeUsage }));
+      await writeStreamResponse(request, reply, SSE_CONTENT_TYPE, chatStreamBody(routed.batches, new OpenAIChatStreamEncoder({ model: answeredModel(routed.model, body.model), includeUsage })));
       return reply;
     }
     const { response, model } = await services.dispatcher.complete(chatRequest, context);

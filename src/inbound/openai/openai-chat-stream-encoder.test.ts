@@ -2,21 +2,16 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
 import { GatewayError } from '../../canonical/gateway-error.ts';
-import { encodeOpenAIChatStream, OpenAIChatStreamEncoder } from './openai-chat-stream-encoder.ts';
-import { chatEventBatches } from '../../canonical/chat-event-batches.ts';
+import { encodeEvents, readChatStreamBody } from '../../../test-support/read-chat-stream-body.ts';
+import { OpenAIChatStreamEncoder } from './openai-chat-stream-encoder.ts';
 
 const HEAD = 'data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1700000000,"model":"my-model"';
 const PREFIX = HEAD + ',"choices":[{"index":0,"delta":';
 const SUFFIX = ',"logprobs":null,"finish_reason":null}]}\n\n';
 const ROLE = PREFIX + '{"role":"assistant","content":""}' + SUFFIX;
 
-async function encode(events: ChatStreamEvent[], includeUsage = false): Promise<string> {
-  async function* source(): AsyncGenerator<ChatStreamEvent> {
-    yield* events;
-  }
-  let text = '';
-  for await (const chunk of encodeOpenAIChatStream(chatEventBatches(source()), { model: 'my-model', includeUsage })) text += chunk;
-  return text;
+function encode(events: ChatStreamEvent[], includeUsage = false): Promise<string> {
+  return encodeEvents(new OpenAIChatStreamEncoder({ model: 'my-model', includeUsage }), events);
 }
 
 const start: ChatStreamEvent = { type: 'response-start', id: 'chatcmpl-1', model: 'upstream-model', created: 1700000000 };
@@ -126,18 +121,12 @@ describe('OpenAIChatStreamEncoder', () => {
     );
   });
 
-  it('turns a thrown error and a stream with no terminal event into an error chunk', async () => {
-    async function* throwing(): AsyncGenerator<ChatStreamEvent> {
-      yield start;
-      throw new Error('boom');
-    }
-    let text = '';
-    for await (const chunk of encodeOpenAIChatStream(chatEventBatches(throwing()), { model: 'my-model', includeUsage: false })) text += chunk;
-    assert.equal(text, ROLE + 'data: {"error":{"message":"boom","type":"api_error","param":null,"code":null}}\n\n');
-
+  it('turns a stream with no terminal event into an error chunk', async () => {
     const unfinished = await encode([start, { type: 'text-start', id: 't' }, { type: 'text-delta', id: 't', text: 'a' }]);
-    assert.match(unfinished, /data: \{"error":\{"message":"the upstream stream ended before the response was complete","type":"api_error"/);
-    assert.ok(!unfinished.includes('[DONE]'));
+    assert.equal(
+      unfinished,
+      ROLE + PREFIX + '{"content":"a"}' + SUFFIX + 'data: {"error":{"message":"the upstream stream ended before the response was complete","type":"api_error","param":null,"code":null}}\n\n',
+    );
   });
 
   it('gives files as Markdown content and makes up an id when the upstream gave none', () => {
@@ -150,7 +139,7 @@ describe('OpenAIChatStreamEncoder', () => {
   });
 });
 
-describe('encodeOpenAIChatStream', () => {
+describe('OpenAIChatStreamEncoder in a stream body', () => {
   it('turns each batch (one upstream network chunk) into one string, the same bytes as event by event', async () => {
     const events: ChatStreamEvent[] = [
       start,
@@ -160,12 +149,7 @@ describe('encodeOpenAIChatStream', () => {
       { type: 'text-end', id: 't' },
       { type: 'finish', finishReason: 'stop' },
     ];
-    async function* batches(): AsyncGenerator<ChatStreamEvent[]> {
-      yield events.slice(0, 3);
-      yield events.slice(3);
-    }
-    const writes: string[] = [];
-    for await (const chunk of encodeOpenAIChatStream(batches(), { model: 'my-model', includeUsage: false })) writes.push(chunk);
+    const writes = await readChatStreamBody(new OpenAIChatStreamEncoder({ model: 'my-model', includeUsage: false }), [events.slice(0, 3), events.slice(3)]);
     assert.deepEqual(writes, [ROLE + PREFIX + '{"content":"Hel"}' + SUFFIX, PREFIX + '{"content":"lo"}' + SUFFIX + PREFIX + '{},"logprobs":null,"finish_reason":"stop"}]}\n\n' + 'data: [DONE]\n\n']);
     assert.equal(writes.join(''), await encode(events));
   });

@@ -1,6 +1,6 @@
 import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
-import { GatewayError, toGatewayError } from '../../canonical/gateway-error.ts';
 import type { Usage } from '../../canonical/usage.ts';
+import type { ChatStreamEncoder } from '../chat-stream-encoder.ts';
 import { fileAsMarkdown } from './file-as-markdown.ts';
 import { newOpenAIId } from './new-openai-id.ts';
 import { openAIErrorBody } from './openai-error-response.ts';
@@ -27,7 +27,7 @@ export interface OpenAIChatStreamOptions {
  * Every streamed token passes through here, so each chunk is one string concatenation around a
  * prefix and suffix built once.
  */
-export class OpenAIChatStreamEncoder {
+export class OpenAIChatStreamEncoder implements ChatStreamEncoder {
   private readonly model: string;
   private readonly includeUsage: boolean;
   private id: string | undefined;
@@ -99,10 +99,11 @@ export class OpenAIChatStreamEncoder {
     }
   }
 
-  /** What to send if the events ran out with no terminal event: an error, never a silent end. */
-  end(): string {
-    if (this.ended) return '';
-    return this.encode({ type: 'error', error: new GatewayError('upstream', 'the upstream stream ended before the response was complete') });
+  /** The SSE text for one batch: one write per upstream network chunk. */
+  encodeBatch(batch: readonly ChatStreamEvent[]): string {
+    let text = '';
+    for (let i = 0; i < batch.length && !this.ended; i++) text += this.encode(batch[i] as ChatStreamEvent);
+    return text;
   }
 
   private start(): string {
@@ -123,25 +124,4 @@ export class OpenAIChatStreamEncoder {
     this.ended = true;
     return text + 'data: [DONE]\n\n';
   }
-}
-
-/**
- * Encodes a whole canonical stream, one string per batch (one write per upstream network chunk);
- * a failure while reading it becomes the error chunk.
- */
-export async function* encodeOpenAIChatStream(batches: AsyncIterable<readonly ChatStreamEvent[]>, options: OpenAIChatStreamOptions): AsyncGenerator<string> {
-  const encoder = new OpenAIChatStreamEncoder(options);
-  try {
-    for await (const batch of batches) {
-      let text = '';
-      for (let i = 0; i < batch.length && !encoder.isEnded; i++) text += encoder.encode(batch[i] as ChatStreamEvent);
-      if (text.length > 0) yield text;
-      if (encoder.isEnded) return;
-    }
-  } catch (error) {
-    yield encoder.encode({ type: 'error', error: toGatewayError(error) });
-    return;
-  }
-  const tail = encoder.end();
-  if (tail.length > 0) yield tail;
 }

@@ -6,7 +6,8 @@ import { SSE_CONTENT_TYPE } from '../../wire/sse-encoder.ts';
 import { convertChatResponseToOpenAICompletion } from './convert-chat-response-to-openai-completion.ts';
 import { convertOpenAICompletionRequestToChatRequest } from './convert-openai-completion-request-to-chat-request.ts';
 import { openAICompletionRequestSchema } from './openai-completion-request-schema.ts';
-import { encodeOpenAICompletionStream } from './openai-completion-stream-encoder.ts';
+import { chatStreamBody } from '../chat-stream-body.ts';
+import { OpenAICompletionStreamEncoder } from './openai-completion-stream-encoder.ts';
 import { parseOpenAIRequestBody } from './parse-openai-request-body.ts';
 
 /** The legacy `POST /v1/completions`, served by chat models. */
@@ -18,7 +19,7 @@ export function registerOpenAICompletionRoutes(scope: FastifyInstance, services:
     if (chatRequest.stream) {
       const routed = await services.dispatcher.stream(chatRequest, context);
       const includeUsage = body.stream_options?.include_usage === true;
-      await writeStreamResponse(request, reply, SSE_CONTENT_TYPE, encodeOpenAICompletionStream(routed.batches, { model: answeredModel(routed.model, body.model), includeUsage }));
+      await writeStreamResponse(request, reply, SSE_CONTENT_TYPE, chatStreamBody(routed.batches, new OpenAICompletionStreamEncoder({ model: answeredModel(routed.model, body.model), includeUsage })));
       return reply;
     }
     const { response, model } = await services.dispatcher.complete(chatRequest, context);

@@ -2,22 +2,18 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
 import { GatewayError } from '../../canonical/gateway-error.ts';
-import { encodeOpenAICompletionStream } from './openai-completion-stream-encoder.ts';
-import { chatEventBatches } from '../../canonical/chat-event-batches.ts';
+import { encodeEvents } from '../../../test-support/read-chat-stream-body.ts';
+import { OpenAICompletionStreamEncoder } from './openai-completion-stream-encoder.ts';
 
 async function encode(events: ChatStreamEvent[], includeUsage: boolean): Promise<string> {
-  async function* source(): AsyncGenerator<ChatStreamEvent> {
-    yield* events;
-  }
-  let text = '';
-  for await (const chunk of encodeOpenAICompletionStream(chatEventBatches(source()), { model: 'm', includeUsage })) text += chunk;
+  const text = await encodeEvents(new OpenAICompletionStreamEncoder({ model: 'm', includeUsage }), events);
   // The id and time are made up per stream; normalise them to compare bytes.
   return text.replace(/"id":"cmpl-[A-Za-z0-9]+","object":"text_completion","created":\d+/g, '"id":"cmpl-X","object":"text_completion","created":1');
 }
 
 const HEAD = 'data: {"id":"cmpl-X","object":"text_completion","created":1,"model":"m"';
 
-describe('encodeOpenAICompletionStream', () => {
+describe('OpenAICompletionStreamEncoder', () => {
   it('encodes text_completion chunks, the finish chunk, usage and [DONE], dropping reasoning', async () => {
     const text = await encode(
       [
@@ -41,12 +37,18 @@ describe('encodeOpenAICompletionStream', () => {
     );
   });
 
-  it('ends with an error chunk on an error event', async () => {
+  it('ends with an error chunk on an error event, and on a stream with no terminal event', async () => {
     const text = await encode([{ type: 'text-delta', id: 't', text: 'a' }, { type: 'error', error: new GatewayError('upstream', 'gone') }], false);
     assert.equal(
       text,
       HEAD + ',"choices":[{"text":"a","index":0,"logprobs":null,"finish_reason":null}]}\n\n' +
         'data: {"error":{"message":"gone","type":"api_error","param":null,"code":null}}\n\n',
+    );
+    const unfinished = await encode([{ type: 'text-delta', id: 't', text: 'a' }], false);
+    assert.equal(
+      unfinished,
+      HEAD + ',"choices":[{"text":"a","index":0,"logprobs":null,"finish_reason":null}]}\n\n' +
+        'data: {"error":{"message":"the upstream stream ended before the response was complete","type":"api_error","param":null,"code":null}}\n\n',
     );
   });
 });

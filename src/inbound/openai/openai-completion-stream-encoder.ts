@@ -1,5 +1,5 @@
 import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
-import { GatewayError, toGatewayError } from '../../canonical/gateway-error.ts';
+import type { ChatStreamEncoder } from '../chat-stream-encoder.ts';
 import { fileAsMarkdown } from './file-as-markdown.ts';
 import { newOpenAIId } from './new-openai-id.ts';
 import { openAIErrorBody } from './openai-error-response.ts';
@@ -14,56 +14,63 @@ import { toOpenAIUsage } from './to-openai-usage.ts';
  * with `data: {"error":{…}}` as chat streams do. Reasoning has no place in this format. One
  * string per batch: one write per upstream network chunk.
  */
-export async function* encodeOpenAICompletionStream(
-  batches: AsyncIterable<readonly ChatStreamEvent[]>,
-  options: { model: string; includeUsage: boolean },
-): AsyncGenerator<string> {
-  const head = 'data: {"id":"' + newOpenAIId('cmpl-') + '","object":"text_completion","created":' + Math.floor(Date.now() / 1000) + ',"model":' + JSON.stringify(options.model);
-  const prefix = head + ',"choices":[{"text":';
-  const usageNull = options.includeUsage ? ',"usage":null' : '';
-  const suffixTail = ',"finish_reason":null}]' + usageNull + '}\n\n';
-  const suffix = ',"index":0,"logprobs":null' + suffixTail;
-  let wroteText = false;
+export class OpenAICompletionStreamEncoder implements ChatStreamEncoder {
+  private readonly includeUsage: boolean;
+  private readonly head: string;
+  private readonly prefix: string;
+  private readonly usageNull: string;
+  private readonly suffixTail: string;
+  private readonly suffix: string;
+  private wroteText = false;
   /** Where the next token starts in the completion's text (legacy `text_offset`). */
-  let offset = 0;
-  try {
-    for await (const batch of batches) {
-      let out = '';
-      for (const event of batch) {
-        switch (event.type) {
-          case 'text-delta': {
-            wroteText = true;
-            const logprobs = event.logprobs === undefined ? suffix : ',"index":0,"logprobs":' + JSON.stringify(toOpenAICompletionLogprobs(event.logprobs, offset)) + suffixTail;
-            offset += event.text.length;
-            out += prefix + JSON.stringify(event.text) + logprobs;
-            break;
-          }
-          case 'file': {
-            const text = (wroteText ? '\n\n' : '') + fileAsMarkdown(event);
-            offset += text.length;
-            out += prefix + JSON.stringify(text) + suffix;
-            wroteText = true;
-            break;
-          }
-          case 'finish': {
-            const reason = toOpenAIFinishReason(event.finishReason, false);
-            out += prefix + '"","index":0,"logprobs":null,"finish_reason":"' + reason + '"}]' + usageNull + '}\n\n';
-            if (options.includeUsage) out += head + ',"choices":[],"usage":' + JSON.stringify(toOpenAIUsage(event.usage)) + '}\n\n';
-            yield out + 'data: [DONE]\n\n';
-            return;
-          }
-          case 'error':
-            yield out + 'data: ' + JSON.stringify(openAIErrorBody(event.error)) + '\n\n';
-            return;
-          default:
-            break;
-        }
-      }
-      if (out.length > 0) yield out;
-    }
-  } catch (error) {
-    yield 'data: ' + JSON.stringify(openAIErrorBody(toGatewayError(error))) + '\n\n';
-    return;
+  private offset = 0;
+  private ended = false;
+
+  constructor(options: { model: string; includeUsage: boolean }) {
+    this.includeUsage = options.includeUsage;
+    this.head = 'data: {"id":"' + newOpenAIId('cmpl-') + '","object":"text_completion","created":' + Math.floor(Date.now() / 1000) + ',"model":' + JSON.stringify(options.model);
+    this.prefix = this.head + ',"choices":[{"text":';
+    this.usageNull = options.includeUsage ? ',"usage":null' : '';
+    this.suffixTail = ',"finish_reason":null}]' + this.usageNull + '}\n\n';
+    this.suffix = ',"index":0,"logprobs":null' + this.suffixTail;
   }
-  yield 'data: ' + JSON.stringify(openAIErrorBody(new GatewayError('upstream', 'the upstream stream ended before the response was complete'))) + '\n\n';
+
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  encodeBatch(batch: readonly ChatStreamEvent[]): string {
+    let out = '';
+    for (let i = 0; i < batch.length && !this.ended; i++) out += this.encode(batch[i] as ChatStreamEvent);
+    return out;
+  }
+
+  private encode(event: ChatStreamEvent): string {
+    switch (event.type) {
+      case 'text-delta': {
+        this.wroteText = true;
+        const logprobs = event.logprobs === undefined ? this.suffix : ',"index":0,"logprobs":' + JSON.stringify(toOpenAICompletionLogprobs(event.logprobs, this.offset)) + this.suffixTail;
+        this.offset += event.text.length;
+        return this.prefix + JSON.stringify(event.text) + logprobs;
+      }
+      case 'file': {
+        const text = (this.wroteText ? '\n\n' : '') + fileAsMarkdown(event);
+        this.offset += text.length;
+        this.wroteText = true;
+        return this.prefix + JSON.stringify(text) + this.suffix;
+      }
+      case 'finish': {
+        this.ended = true;
+        const reason = toOpenAIFinishReason(event.finishReason, false);
+        let out = this.prefix + '"","index":0,"logprobs":null,"finish_reason":"' + reason + '"}]' + this.usageNull + '}\n\n';
+        if (this.includeUsage) out += this.head + ',"choices":[],"usage":' + JSON.stringify(toOpenAIUsage(event.usage)) + '}\n\n';
+        return out + 'data: [DONE]\n\n';
+      }
+      case 'error':
+        this.ended = true;
+        return 'data: ' + JSON.stringify(openAIErrorBody(event.error)) + '\n\n';
+      default:
+        return '';
+    }
+  }
 }

@@ -98,6 +98,16 @@ describe('streamUpstreamBatches', () => {
     assert.deepEqual(body.fate, ['destroy']);
   });
 
+  it('releases the connection once the batch with the last event is decoded, before anyone reads past it', async () => {
+    const body = recordingBody(['a;', 'b;.', 'ignored;']);
+    const iterator = streamUpstreamBatches(body, new WordDecoder(), { isEnd: (event) => event.type === 'finish', drainLimitBytes: 10 }).batches()[Symbol.asyncIterator]();
+    await iterator.next();
+    const last = await iterator.next();
+    assert.deepEqual(last.done === true ? [] : last.value.map((event) => event.type), ['text-delta', 'finish']);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(body.fate, ['drain 10']);
+  });
+
   it('reads as single events too', async () => {
     const events: string[] = [];
     for await (const event of streamUpstreamBatches(recordingBody(['a;b;', '.']), new WordDecoder(), { isEnd: () => false, drainLimitBytes: 1 })) events.push(event.type);

@@ -23,36 +23,93 @@ export interface UpstreamStreamOptions {
  * generation upstream.
  */
 export function streamUpstreamBatches(body: UpstreamBody, decoder: ChatStreamDecoder, options: UpstreamStreamOptions): BatchedChatStream {
-  return batchedChatStream(() => decodeBatches(body, decoder, options));
+  return batchedChatStream(() => new UpstreamBatchReader(body, decoder, options));
 }
 
-async function* decodeBatches(body: UpstreamBody, decoder: ChatStreamDecoder, options: UpstreamStreamOptions): AsyncGenerator<ChatStreamEvent[]> {
-  let ended = false;
-  const note = (events: ChatStreamEvent[]): ChatStreamEvent[] => {
-    const last = events[events.length - 1];
-    if (last !== undefined && options.isEnd(last)) ended = true;
-    return events;
-  };
-  try {
-    let broken = false;
+const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
+
+/**
+ * The batches, read by hand rather than by an async generator: one await per network chunk, the
+ * decoding synchronous. The connection is released as soon as the last batch is decoded (not when
+ * a reader asks past it: readers stop at the terminal event), unless the drain is to be waited for.
+ */
+class UpstreamBatchReader implements AsyncIterableIterator<ChatStreamEvent[]> {
+  private readonly body: UpstreamBody;
+  private readonly decoder: ChatStreamDecoder;
+  private readonly options: UpstreamStreamOptions;
+  private chunks: AsyncIterator<Uint8Array> | undefined;
+  /** The upstream's last event came: its connection is drained and reused rather than closed. */
+  private ended = false;
+  /** No batch is left to read. */
+  private done = false;
+  private releasing: Promise<void> | undefined;
+
+  constructor(body: UpstreamBody, decoder: ChatStreamDecoder, options: UpstreamStreamOptions) {
+    this.body = body;
+    this.decoder = decoder;
+    this.options = options;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<ChatStreamEvent[]>> {
+    if (this.done) {
+      await this.release();
+      return DONE;
+    }
+    const chunks = (this.chunks ??= this.body.chunks()[Symbol.asyncIterator]());
+    let events: ChatStreamEvent[];
     try {
-      for await (const chunk of body.chunks()) {
-        const events = note(decoder.push(chunk));
-        if (events.length > 0) yield events;
-        if (decoder.isEnded) return;
-      }
+      do {
+        const result = await chunks.next();
+        if (result.done === true) {
+          this.done = true;
+          events = this.note(this.decoder.end());
+        } else {
+          events = this.note(this.decoder.push(result.value));
+          if (this.decoder.isEnded) this.done = true;
+        }
+      } while (events.length === 0 && !this.done);
     } catch (error) {
-      broken = true;
-      const events = decoder.fail(error);
-      if (events.length > 0) yield events;
+      this.done = true;
+      events = this.decoder.fail(error);
     }
-    if (!broken) {
-      const events = note(decoder.end());
-      if (events.length > 0) yield events;
+    if (this.done && (!this.ended || this.options.drainWaitMs === undefined)) void this.release();
+    if (events.length === 0) {
+      await this.release();
+      return DONE;
     }
-  } finally {
-    if (!ended) body.destroy();
-    else if (options.drainWaitMs === undefined) void body.drain({ limitBytes: options.drainLimitBytes });
-    else await body.drain({ limitBytes: options.drainLimitBytes, signal: AbortSignal.timeout(options.drainWaitMs) });
+    return { done: false, value: events };
+  }
+
+  async return(): Promise<IteratorResult<ChatStreamEvent[]>> {
+    this.done = true;
+    await this.release();
+    return DONE;
+  }
+
+  private note(events: ChatStreamEvent[]): ChatStreamEvent[] {
+    const last = events[events.length - 1];
+    if (last !== undefined && this.options.isEnd(last)) this.ended = true;
+    return events;
+  }
+
+  private release(): Promise<void> {
+    this.releasing ??= this.releaseBody();
+    return this.releasing;
+  }
+
+  private async releaseBody(): Promise<void> {
+    try {
+      await this.chunks?.return?.();
+    } catch {
+      // The body broke: it is destroyed below.
+    }
+    const { drainLimitBytes, drainWaitMs } = this.options;
+    if (!this.ended) this.body.destroy();
+    else if (drainWaitMs === undefined) void this.body.drain({ limitBytes: drainLimitBytes });
+    else await this.body.drain({ limitBytes: drainLimitBytes, signal: AbortSignal.timeout(drainWaitMs) });
   }
 }

@@ -15,7 +15,8 @@ import { replayResponsesHistory, storedInputItems } from './replay-responses-his
 import { responsesEnvelope } from './responses-envelope.ts';
 import { listResponseInputItems } from './list-response-input-items.ts';
 import { responsesCompactRequestSchema, responsesInputTokensRequestSchema, responsesRequestSchema, type ResponsesRequest } from './responses-request-schema.ts';
-import { encodeResponsesStream, ResponsesStreamEncoder } from './responses-stream-encoder.ts';
+import { chatStreamBody } from '../../chat-stream-body.ts';
+import { ResponsesStreamEncoder } from './responses-stream-encoder.ts';
 
 const idParamsSchema = z.object({ id: z.string() });
 
@@ -76,9 +77,9 @@ async function createResponse(request: FastifyRequest, reply: FastifyReply, serv
   const options = { reasoningAsSummary: wantsReasoningSummary(body) };
   const context = request.llmux.dispatch;
   if (chatRequest.stream) {
-    const encoder = new ResponsesStreamEncoder(envelope, options);
+    const encoder: ResponsesStreamEncoder = new ResponsesStreamEncoder(envelope, { ...options, beforeEnd: () => save(body, encoder.response, services, request) });
     const routed = await services.dispatcher.stream(chatRequest, context);
-    await writeStreamResponse(request, reply, SSE_CONTENT_TYPE, encodeResponsesStream(encoder, routed.batches, () => save(body, encoder.response, services, request)));
+    await writeStreamResponse(request, reply, SSE_CONTENT_TYPE, chatStreamBody(routed.batches, encoder));
     return reply;
   }
   const { response } = await services.dispatcher.complete(chatRequest, context);

@@ -3,22 +3,18 @@ import { describe, it } from 'node:test';
 import type { ChatStreamEvent } from '../../../canonical/chat-stream-event.ts';
 import { GatewayError } from '../../../canonical/gateway-error.ts';
 import { responsesEnvelope } from './responses-envelope.ts';
-import { encodeResponsesStream, ResponsesStreamEncoder } from './responses-stream-encoder.ts';
-import { chatEventBatches } from '../../../canonical/chat-event-batches.ts';
+import { encodeEvents, readChatStreamBody } from '../../../../test-support/read-chat-stream-body.ts';
+import { ResponsesStreamEncoder } from './responses-stream-encoder.ts';
 
-function encoder(reasoningAsSummary = false): ResponsesStreamEncoder {
+function encoder(reasoningAsSummary = false, beforeEnd?: () => Promise<void>): ResponsesStreamEncoder {
   let counter = 0;
   const envelope = responsesEnvelope({ model: 'gpt-test', input: 'hi', store: false }, 'resp_1', 1_700_000_000);
-  return new ResponsesStreamEncoder(envelope, { reasoningAsSummary, newId: (prefix) => `${prefix}${++counter}` });
+  const newId = (prefix: string): string => `${prefix}${++counter}`;
+  return new ResponsesStreamEncoder(envelope, beforeEnd === undefined ? { reasoningAsSummary, newId } : { reasoningAsSummary, newId, beforeEnd });
 }
 
-async function encodeAll(target: ResponsesStreamEncoder, events: ChatStreamEvent[]): Promise<string> {
-  async function* source(): AsyncGenerator<ChatStreamEvent> {
-    yield* events;
-  }
-  let text = '';
-  for await (const chunk of encodeResponsesStream(target, chatEventBatches(source()))) text += chunk;
-  return text;
+function encodeAll(target: ResponsesStreamEncoder, events: ChatStreamEvent[]): Promise<string> {
+  return encodeEvents(target, events);
 }
 
 /** `event:`/`data:` pairs, parsed. */
@@ -123,7 +119,7 @@ describe('ResponsesStreamEncoder', () => {
     assert.equal((target.response['output'] as { status: string }[])[0]?.status, 'incomplete');
   });
 
-  it('ends with response.failed carrying the error when the upstream fails, throws, or just stops', async () => {
+  it('ends with response.failed carrying the error when the upstream fails or just stops', async () => {
     const failed = frames(await encodeAll(encoder(), [{ type: 'text-delta', id: 't', text: 'Once' }, { type: 'error', error: new GatewayError('rate_limit', 'slow down') }]));
     assert.equal(failed.at(-1)?.event, 'response.failed');
     const response = failed.at(-1)?.data['response'] as Record<string, unknown>;
@@ -132,20 +128,38 @@ describe('ResponsesStreamEncoder', () => {
 
     const stopped = frames(await encodeAll(encoder(), [{ type: 'text-delta', id: 't', text: 'Once' }]));
     assert.equal(stopped.at(-1)?.event, 'response.failed');
-
-    async function* throwing(): AsyncGenerator<ChatStreamEvent> {
-      yield { type: 'text-delta', id: 't', text: 'Once' };
-      throw new Error('socket hang up');
-    }
-    let text = '';
-    for await (const chunk of encodeResponsesStream(encoder(), chatEventBatches(throwing()))) text += chunk;
-    assert.equal(frames(text).at(-1)?.event, 'response.failed');
   });
 
   it('sends nothing after the terminal event', async () => {
     const target = encoder();
     target.encode({ type: 'finish', finishReason: 'stop' });
     assert.equal(target.encode({ type: 'text-delta', id: 't', text: 'late' }), '');
-    assert.equal(target.end(), '');
+    assert.equal(target.encodeBatch([{ type: 'text-delta', id: 't', text: 'late' }]), '');
+  });
+
+  it('holds the batch with the terminal event whole until the response is stored, then writes it', async () => {
+    const steps: string[] = [];
+    let target: ResponsesStreamEncoder | undefined;
+    let release: () => void = () => undefined;
+    const stored = (): Promise<void> => {
+      steps.push(`storing ${String(target?.response['status'])}`);
+      return new Promise((resolve) => (release = resolve));
+    };
+    target = encoder(false, stored);
+    const events: ChatStreamEvent[] = [{ type: 'text-delta', id: 't', text: 'Once' }, { type: 'text-delta', id: 't', text: ' more' }, { type: 'finish', finishReason: 'stop' }];
+    const first = target.encodeBatch(events.slice(0, 1));
+    assert.equal(target.encodeBatch(events.slice(1)), '', 'nothing of the last batch leaves before the response is stored');
+    assert.deepEqual(steps, ['storing completed']);
+    const ending = target.ending();
+    void ending?.then(() => steps.push('written'));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(steps, ['storing completed']);
+    release();
+    const last = await ending;
+    assert.deepEqual(steps, ['storing completed', 'written']);
+    assert.match(last ?? '', /^event: response\.output_text\.delta\n[\s\S]*"delta":" more"[\s\S]*event: response\.completed\n/);
+    assert.equal(first + last, await encodeAll(encoder(), events));
+    const writes = await readChatStreamBody(encoder(false, async () => undefined), [events.slice(0, 1), events.slice(1)]);
+    assert.deepEqual(writes, [first, last]);
   });
 });

@@ -1,10 +1,11 @@
 import type { ChatStreamEvent } from '../../../canonical/chat-stream-event.ts';
 import type { FinishReason } from '../../../canonical/finish-reason.ts';
-import { GatewayError, toGatewayError } from '../../../canonical/gateway-error.ts';
+import type { GatewayError } from '../../../canonical/gateway-error.ts';
 import type { TokenLogprob } from '../../../canonical/logprobs.ts';
 import type { ProviderMetadata } from '../../../canonical/provider-metadata.ts';
 import type { Usage } from '../../../canonical/usage.ts';
 import type { JsonObject } from '../../../state/response-store.ts';
+import type { ChatStreamEncoder } from '../../chat-stream-encoder.ts';
 import { fileAsMarkdown } from '../file-as-markdown.ts';
 import { newOpenAIId } from '../new-openai-id.ts';
 import { encodeEncryptedContent } from './responses-encrypted-content.ts';
@@ -16,6 +17,11 @@ export interface ResponsesStreamOptions {
   reasoningAsSummary: boolean;
   /** Item ids (`msg_…`, `rs_…`, `fc_…`); fresh random ones unless a test fixes them. */
   newId?: (prefix: string) => string;
+  /**
+   * Runs before the batch with the terminal event is handed on (the response is stored by then, so
+   * a client can continue from it as soon as it has read the event).
+   */
+  beforeEnd?: () => Promise<void>;
 }
 
 /** An output item being streamed; `deltaFields` is its delta events' text after the sequence number, up to the delta itself. */
@@ -44,7 +50,7 @@ const TEXT_PART = { type: 'output_text', annotations: [], logprobs: [], text: ''
  * The encoder also keeps the final Response object, which is what gets stored and what a
  * non-streamed request answers.
  */
-export class ResponsesStreamEncoder {
+export class ResponsesStreamEncoder implements ChatStreamEncoder {
   private readonly envelope: JsonObject;
   private readonly reasoningAsSummary: boolean;
   private readonly newId: (prefix: string) => string;
@@ -54,11 +60,14 @@ export class ResponsesStreamEncoder {
   private started = false;
   private ended = false;
   private final: JsonObject;
+  private readonly beforeEnd: (() => Promise<void>) | undefined;
+  private tail: Promise<string> | undefined;
 
   constructor(envelope: JsonObject, options: ResponsesStreamOptions) {
     this.envelope = envelope;
     this.reasoningAsSummary = options.reasoningAsSummary;
     this.newId = options.newId ?? newOpenAIId;
+    this.beforeEnd = options.beforeEnd;
     this.final = this.snapshot('in_progress');
   }
 
@@ -110,10 +119,23 @@ export class ResponsesStreamEncoder {
     }
   }
 
-  /** What to send if the events ran out with no terminal event: `response.failed`, never a silent end. */
-  end(): string {
-    if (this.ended) return '';
-    return this.fail(new GatewayError('upstream', 'the upstream stream ended before the response was complete'));
+  /**
+   * The SSE text for one batch: one write per upstream network chunk. The batch that brings the
+   * terminal event is held until `beforeEnd` is done, and then leaves whole (see `ending`).
+   */
+  encodeBatch(batch: readonly ChatStreamEvent[]): string {
+    let text = '';
+    for (let i = 0; i < batch.length && !this.ended; i++) text += this.encode(batch[i] as ChatStreamEvent);
+    if (!this.ended || this.beforeEnd === undefined || this.tail !== undefined) return text;
+    this.tail = this.beforeEnd().then(
+      () => text,
+      () => text,
+    );
+    return '';
+  }
+
+  ending(): Promise<string> | undefined {
+    return this.tail;
   }
 
   private start(): string {
@@ -271,34 +293,4 @@ export class ResponsesStreamEncoder {
   private frame(type: string, fields: string): string {
     return 'event: ' + type + '\ndata: {"type":"' + type + '","sequence_number":' + this.sequence++ + ',' + fields + '}\n\n';
   }
-}
-
-/**
- * Encodes a whole canonical stream, one string per batch (one write per upstream network chunk); a
- * failure while reading it ends the stream with `response.failed`. `beforeEnd` runs before the
- * batch with the terminal event is handed on (the response is stored by then, so a client can
- * continue from it as soon as it has read the event).
- */
-export async function* encodeResponsesStream(
-  encoder: ResponsesStreamEncoder,
-  batches: AsyncIterable<readonly ChatStreamEvent[]>,
-  beforeEnd: () => Promise<void> = () => Promise.resolve(),
-): AsyncGenerator<string> {
-  let tail = '';
-  try {
-    for await (const batch of batches) {
-      let text = '';
-      for (let i = 0; i < batch.length && !encoder.isEnded; i++) text += encoder.encode(batch[i] as ChatStreamEvent);
-      if (encoder.isEnded) {
-        tail = text;
-        break;
-      }
-      if (text.length > 0) yield text;
-    }
-    if (!encoder.isEnded) tail = encoder.end();
-  } catch (error) {
-    tail = encoder.encode({ type: 'error', error: toGatewayError(error) });
-  }
-  await beforeEnd();
-  yield tail;
 }
