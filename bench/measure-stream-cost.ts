@@ -1,0 +1,230 @@
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Pool, request } from 'undici';
+import { anthropicMessagesEndpoint, ollamaChatEndpoint, openaiChatEndpoint, responsesEndpoint, type BenchEndpoint } from './bench-endpoint.ts';
+import { BENCH_CLIENT_KEY, FAKE_MODEL, startFakeUpstream } from './fake-upstream.ts';
+import { processCpuMicros } from './process-cpu.ts';
+
+/**
+ * A targeted look at streamed answers: llmux started from the TypeScript sources of one or more
+ * checkouts (`--root A --root B` compares them in the same run), fed the same load in interleaved
+ * rounds. Per route it prints
+ *  - CPU µs per event: CPU per stream of `--events` chunks minus CPU per stream of 2 chunks, divided
+ *    by the difference, the upstream writing each chunk on its own, `--pace-ms` apart (`--pace-ms 0`:
+ *    back to back, so that several events share a network chunk);
+ *  - time to first byte at one connection (p50), and what it adds to the fake upstream's own.
+ * `--bare` adds bench/bare-proxy.ts (OpenAI route only). `--cpu-prof DIR` writes V8 CPU profiles.
+ *
+ *   node bench/measure-stream-cost.ts --root /work/main --root . --routes openai,ollama --rounds 3
+ */
+
+const { values } = parseArgs({
+  options: {
+    root: { type: 'string', multiple: true, default: ['.'] },
+    rounds: { type: 'string', default: '3' },
+    routes: { type: 'string', default: 'openai,ollama,anthropic,responses' },
+    /** Events per stream in the CPU figure. */
+    events: { type: 'string', default: '200' },
+    /** Streams per CPU measurement, and connections. */
+    streams: { type: 'string', default: '200' },
+    connections: { type: 'string', default: '8' },
+    'pace-ms': { type: 'string', default: '1' },
+    /** Streams per time-to-first-byte measurement (one connection). */
+    probes: { type: 'string', default: '200' },
+    bare: { type: 'boolean', default: false },
+    'cpu-prof': { type: 'string' },
+  },
+});
+
+interface Target {
+  label: string;
+  child: ChildProcess;
+  origin: string;
+  bare?: boolean;
+}
+
+const work = mkdtempSync(join(tmpdir(), 'llmux-stream-cost-'));
+const fake = await startFakeUpstream({ latencyMs: 0, streamChunks: 20, chunkDelayMs: 0 });
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((done) => server.close(() => done()));
+  return port;
+}
+
+async function startBare(): Promise<Target> {
+  const child = fork(join(import.meta.dirname, 'bare-proxy.ts'), ['--upstream-port', String(fake.port)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const port = await new Promise<number>((done) => child.once('message', (message) => done((message as { port: number }).port)));
+  return { label: 'bare-proxy', child, origin: `http://127.0.0.1:${port}`, bare: true };
+}
+
+async function startTarget(root: string, index: number): Promise<Target> {
+  const name = `llmux-${index}`;
+  const config = join(work, `${name}.yaml`);
+  writeFileSync(
+    config,
+    [
+      'providers:',
+      '  - id: bench',
+      '    type: cerebras',
+      '    api_key: bench-not-a-real-key',
+      `    base_url: http://127.0.0.1:${fake.port}/v1`,
+      'models:',
+      `  - name: ${FAKE_MODEL}`,
+      `    target: bench/${FAKE_MODEL}`,
+      `state: { sqlite: ${JSON.stringify(join(work, `${name}.db`))}, usage: true }`,
+      'metrics: true',
+      'keys:',
+      '  - name: bench',
+      `    key: ${BENCH_CLIENT_KEY}`,
+      '',
+    ].join('\n'),
+  );
+  const port = await freePort();
+  const log = openSync(join(work, `${name}.log`), 'w');
+  const profile = values['cpu-prof'] === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${resolve(values['cpu-prof'])}`, `--cpu-prof-name=${name}.cpuprofile`];
+  const child = spawn(process.execPath, ['--max-old-space-size=1024', ...profile, join(resolve(root), 'src', 'main.ts'), 'serve', '--config', config, '--port', String(port)], {
+    cwd: resolve(root),
+    stdio: ['ignore', log, log],
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+  closeSync(log);
+  const origin = `http://127.0.0.1:${port}`;
+  for (let attempt = 0; attempt < 400; attempt += 1) {
+    try {
+      const answer = await request(`${origin}/health`);
+      await answer.body.dump();
+      if (answer.statusCode === 200) return { label: root, child, origin };
+    } catch {
+      // not yet listening
+    }
+    await new Promise((done) => setTimeout(done, 50));
+  }
+  throw new Error(`${root} did not start; see ${work}/${name}.log`);
+}
+
+function endpointsOf(target: Target): BenchEndpoint[] {
+  const { origin } = target;
+  if (target.bare === true) return [openaiChatEndpoint('openai', origin, true)];
+  const all: Record<string, BenchEndpoint> = {
+    openai: openaiChatEndpoint('openai', origin, true),
+    ollama: ollamaChatEndpoint('ollama', origin, true),
+    anthropic: anthropicMessagesEndpoint('anthropic', origin, true),
+    responses: responsesEndpoint('responses', origin, true),
+  };
+  return values.routes.split(',').map((route) => {
+    const endpoint = all[route];
+    if (endpoint === undefined) throw new Error(`unknown route ${route}`);
+    return endpoint;
+  });
+}
+
+/** One stream: microseconds to its first body byte, and the whole body. */
+async function stream(pool: Pool, endpoint: BenchEndpoint): Promise<number> {
+  const start = performance.now();
+  const answer = await pool.request({
+    path: endpoint.path,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_CLIENT_KEY}` },
+    body: endpoint.body,
+  });
+  let firstByteUs = Number.NaN;
+  let text = '';
+  for await (const chunk of answer.body) {
+    if (Number.isNaN(firstByteUs)) firstByteUs = (performance.now() - start) * 1000;
+    text += String(chunk);
+  }
+  if (answer.statusCode !== 200 || !text.includes(endpoint.expect)) throw new Error(`${endpoint.path}: HTTP ${answer.statusCode} ${text.slice(0, 200)}`);
+  return firstByteUs;
+}
+
+/** CPU µs the target spent per stream of `chunks` events. */
+async function cpuPerStream(target: Target, endpoint: BenchEndpoint, chunks: number): Promise<number> {
+  fake.configure({ latencyMs: 0, streamChunks: chunks, chunkDelayMs: Number(values['pace-ms']) });
+  const count = Number(values.streams);
+  const pool = new Pool(endpoint.origin, { connections: Number(values.connections), pipelining: 1 });
+  let next = 0;
+  const before = processCpuMicros(target.child.pid ?? -1);
+  const worker = async (): Promise<void> => {
+    while (next < count) {
+      next += 1;
+      await stream(pool, endpoint);
+    }
+  };
+  await Promise.all(Array.from({ length: Number(values.connections) }, worker));
+  const cpu = (processCpuMicros(target.child.pid ?? -1) - before) / count;
+  await pool.close();
+  return cpu;
+}
+
+/** p50 time to first byte at one connection, 20 chunks 1 ms apart (as the bench probes it). */
+async function firstBytePerStream(origin: string, endpoint: BenchEndpoint): Promise<number> {
+  fake.configure({ latencyMs: 0, streamChunks: 20, chunkDelayMs: 1 });
+  const pool = new Pool(origin, { connections: 1, pipelining: 1 });
+  const list: number[] = [];
+  for (let index = 0; index < Number(values.probes); index += 1) list.push(await stream(pool, endpoint));
+  await pool.close();
+  return median(list);
+}
+
+function median(list: number[]): number {
+  if (list.length === 0) return Number.NaN;
+  const sorted = [...list].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+const targets: Target[] = [];
+try {
+  for (const [index, root] of values.root.entries()) targets.push(await startTarget(root, index));
+  if (values.bare) targets.push(await startBare());
+  const events = Number(values.events);
+  const perEvent = new Map<string, number[]>();
+  const perStream = new Map<string, number[]>();
+  const firstByte = new Map<string, number[]>();
+  const direct: number[] = [];
+  const push = (map: Map<string, number[]>, key: string, value: number): void => {
+    map.set(key, [...(map.get(key) ?? []), value]);
+  };
+  const directEndpoint = openaiChatEndpoint('direct', `http://127.0.0.1:${fake.port}`, true);
+  // Warm-up: JIT and keep-alive.
+  for (const target of targets) for (const endpoint of endpointsOf(target)) await cpuPerStream(target, endpoint, events);
+  for (let round = 0; round < Number(values.rounds); round += 1) {
+    const order = round % 2 === 0 ? targets : [...targets].reverse();
+    direct.push(await firstBytePerStream(directEndpoint.origin, directEndpoint));
+    for (const target of order) {
+      for (const endpoint of endpointsOf(target)) {
+        const key = `${target.label}\t${endpoint.label}`;
+        const long = await cpuPerStream(target, endpoint, events);
+        const short = await cpuPerStream(target, endpoint, 2);
+        push(perEvent, key, (long - short) / (events - 2));
+        push(perStream, key, short);
+        push(firstByte, key, await firstBytePerStream(target.origin, endpoint));
+      }
+    }
+  }
+  const directFirstByte = median(direct);
+  console.log(`pace ${values['pace-ms']} ms, ${events} events per stream; direct first byte p50 ${directFirstByte.toFixed(0)} µs (rounds ${direct.map((value) => value.toFixed(0)).join(' ')})`);
+  console.log('root\troute\tCPU µs/event\tCPU µs per 2-event stream\tfirst byte p50 µs\tadded to direct µs\trounds µs/event\trounds first byte');
+  for (const [key, list] of perEvent) {
+    const first = firstByte.get(key) ?? [];
+    console.log(
+      `${key}\t${median(list).toFixed(2)}\t${median(perStream.get(key) ?? []).toFixed(0)}\t${median(first).toFixed(0)}\t${(median(first) - directFirstByte).toFixed(0)}\t` +
+        `${list.map((value) => value.toFixed(2)).join(' ')}\t${first.map((value) => value.toFixed(0)).join(' ')}`,
+    );
+  }
+} finally {
+  for (const target of targets) {
+    const exited = new Promise((done) => target.child.once('exit', done));
+    if (target.bare === true) target.child.disconnect();
+    else target.child.kill('SIGTERM');
+    await exited;
+  }
+  await fake.close();
+  rmSync(work, { recursive: true, force: true });
+}
