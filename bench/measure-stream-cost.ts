@@ -1,5 +1,5 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -7,7 +7,6 @@ import { parseArgs } from 'node:util';
 import { Pool, request } from 'undici';
 import { anthropicMessagesEndpoint, ollamaChatEndpoint, openaiChatEndpoint, responsesEndpoint, type BenchEndpoint } from './bench-endpoint.ts';
 import { BENCH_CLIENT_KEY, FAKE_MODEL, startFakeUpstream } from './fake-upstream.ts';
-import { processCpuMicros } from './process-cpu.ts';
 
 /**
  * A targeted look at streamed answers: llmux started from the TypeScript sources of one or more
@@ -27,7 +26,7 @@ const { values } = parseArgs({
     root: { type: 'string', multiple: true, default: ['.'] },
     rounds: { type: 'string', default: '3' },
     routes: { type: 'string', default: 'openai,ollama,anthropic,responses' },
-    /** Events per stream in the CPU figure. */
+    /** Events per stream in the CPU figure; 0 measures the time to first byte only. */
     events: { type: 'string', default: '200' },
     /** Streams per CPU measurement, and connections. */
     streams: { type: 'string', default: '200' },
@@ -173,6 +172,22 @@ async function firstBytePerStream(origin: string, endpoint: BenchEndpoint): Prom
   return median(list);
 }
 
+/**
+ * CPU time of every thread of a process so far, in µs, from /proc/<pid>/task/<tid>/schedstat (ns,
+ * unlike /proc/<pid>/stat's 10 ms ticks: short streams cost less than one tick each).
+ */
+function processCpuMicros(pid: number): number {
+  let ns = 0;
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return ns / 1000;
+}
+
 function median(list: number[]): number {
   if (list.length === 0) return Number.NaN;
   const sorted = [...list].sort((a, b) => a - b);
@@ -193,17 +208,19 @@ try {
   };
   const directEndpoint = openaiChatEndpoint('direct', `http://127.0.0.1:${fake.port}`, true);
   // Warm-up: JIT and keep-alive.
-  for (const target of targets) for (const endpoint of endpointsOf(target)) await cpuPerStream(target, endpoint, events);
+  for (const target of targets) for (const endpoint of endpointsOf(target)) await cpuPerStream(target, endpoint, Math.max(events, 20));
   for (let round = 0; round < Number(values.rounds); round += 1) {
     const order = round % 2 === 0 ? targets : [...targets].reverse();
     direct.push(await firstBytePerStream(directEndpoint.origin, directEndpoint));
     for (const target of order) {
       for (const endpoint of endpointsOf(target)) {
         const key = `${target.label}\t${endpoint.label}`;
-        const long = await cpuPerStream(target, endpoint, events);
-        const short = await cpuPerStream(target, endpoint, 2);
-        push(perEvent, key, (long - short) / (events - 2));
-        push(perStream, key, short);
+        if (events > 2) {
+          const long = await cpuPerStream(target, endpoint, events);
+          const short = await cpuPerStream(target, endpoint, 2);
+          push(perEvent, key, (long - short) / (events - 2));
+          push(perStream, key, short);
+        }
         push(firstByte, key, await firstBytePerStream(target.origin, endpoint));
       }
     }
@@ -211,8 +228,8 @@ try {
   const directFirstByte = median(direct);
   console.log(`pace ${values['pace-ms']} ms, ${events} events per stream; direct first byte p50 ${directFirstByte.toFixed(0)} µs (rounds ${direct.map((value) => value.toFixed(0)).join(' ')})`);
   console.log('root\troute\tCPU µs/event\tCPU µs per 2-event stream\tfirst byte p50 µs\tadded to direct µs\trounds µs/event\trounds first byte');
-  for (const [key, list] of perEvent) {
-    const first = firstByte.get(key) ?? [];
+  for (const [key, first] of firstByte) {
+    const list = perEvent.get(key) ?? [];
     console.log(
       `${key}\t${median(list).toFixed(2)}\t${median(perStream.get(key) ?? []).toFixed(0)}\t${median(first).toFixed(0)}\t${(median(first) - directFirstByte).toFixed(0)}\t` +
         `${list.map((value) => value.toFixed(2)).join(' ')}\t${first.map((value) => value.toFixed(0)).join(' ')}`,
