@@ -63,7 +63,11 @@ export function registerAnthropicMessagesRoutes(scope: FastifyInstance, services
       if (routed !== undefined && peekInputUsage(routed.held)) {
         stopCounting();
       } else {
-        const total = await counted;
+        const total = await counted.catch((error: unknown) => {
+          // No count (the client left, or no tokenizer): no stream either; the upstream is let go.
+          void routing.then((stream) => stream.close(), () => undefined);
+          throw error;
+        });
         countInput = () => ({ total });
       }
       const encoder = new AnthropicStreamEncoder(countInput === undefined ? { model: body.model } : { model: body.model, countInput });
