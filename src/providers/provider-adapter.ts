@@ -20,6 +20,25 @@ export interface CallContext {
   upstreamWait?: UpstreamWait;
 }
 
+/** One turn of plain text in OpenAI chat-completions wire form. */
+export interface OpenAIPlainMessage {
+  readonly role: 'system' | 'developer' | 'user' | 'assistant';
+  readonly content: string;
+  readonly name?: string;
+}
+
+/**
+ * What a client sent in a provider's own wire form, beside the canonical request it equals (the
+ * same-protocol fast path): the client's OpenAI chat messages when every turn is plain text (role,
+ * string content, optional name), so exactly what the canonical messages hold. A provider speaking
+ * that form may send them as they are instead of converting the canonical messages back; every
+ * other field still goes through the canonical request. Providers that do not speak it ignore it.
+ * Read-only: it is the client's parsed body.
+ */
+export interface SameProtocolHint {
+  openAIMessages: readonly OpenAIPlainMessage[];
+}
+
 /**
  * One configured upstream. Errors before any output are thrown as GatewayError (so routing can
  * retry or fall back); once `streamChat` has returned, failures arrive in-band as an `error`
@@ -28,8 +47,8 @@ export interface CallContext {
 export interface ProviderAdapter {
   readonly id: string;
   readonly type: string;
-  streamChat(request: ChatRequest, context: CallContext): Promise<AsyncIterable<ChatStreamEvent>>;
-  completeChat(request: ChatRequest, context: CallContext): Promise<ChatResponse>;
+  streamChat(request: ChatRequest, context: CallContext, hint?: SameProtocolHint): Promise<AsyncIterable<ChatStreamEvent>>;
+  completeChat(request: ChatRequest, context: CallContext, hint?: SameProtocolHint): Promise<ChatResponse>;
   /** The prompt's input tokens as the upstream counts them (Anthropic `count_tokens`), where it can. */
   countTokens?(request: ChatRequest, context: CallContext): Promise<number>;
   /** The upstream's own model list (`GET /models` or equivalent). */

@@ -7,7 +7,7 @@ import type { EmbeddingRequest, EmbeddingResponse } from '../canonical/embedding
 import { GatewayError, toGatewayError } from '../canonical/gateway-error.ts';
 import type { ImageGenerationRequest, ImageGenerationResponse } from '../canonical/image-generation.ts';
 import type { AttemptHandle, RequestOutcomeRecorder } from '../observability/request-outcome-recorder.ts';
-import type { CallContext } from '../providers/provider-adapter.ts';
+import type { CallContext, SameProtocolHint } from '../providers/provider-adapter.ts';
 import type { UpstreamWait } from '../providers/shared/upstream-wait.ts';
 import { InMemoryReasoningStateStore } from '../state/in-memory-reasoning-state-store.ts';
 import type { ReasoningStateStore } from '../state/reasoning-state-store.ts';
@@ -70,13 +70,17 @@ export class ChatDispatcher {
     this.reasoningState = reasoningState;
   }
 
-  async stream(request: ChatRequest, context: DispatchContext): Promise<RoutedStream> {
+  /**
+   * `hint`: the client's body in a provider's wire form (see SameProtocolHint), passed on while the
+   * messages a target gets are the client's own (no provider state was put back into them).
+   */
+  async stream(request: ChatRequest, context: DispatchContext, hint?: SameProtocolHint): Promise<RoutedStream> {
     const model = await this.resolve(request.model, context);
     return this.withFallback(model, context, async (target, attempt) => {
       const upstreamRequest = this.upstreamRequest(request, target, true);
       const startedAt = performance.now();
       try {
-        const held = await holdUntilOutput(chatEventBatches(await target.provider.streamChat(upstreamRequest, context)));
+        const held = await holdUntilOutput(chatEventBatches(await target.provider.streamChat(upstreamRequest, context, sameMessages(upstreamRequest, request, hint))));
         for (const event of held.held) if (event.type === 'response-start' && event.degraded !== undefined) declareDegraded(context, target, event.degraded);
         const reasoningState = new ReasoningStateRecorder(this.reasoningState, target.provider.type, target.upstreamModel);
         const report = context.outcome === undefined ? { reasoningState } : { outcome: context.outcome, attempt, reasoningState };
@@ -87,14 +91,15 @@ export class ChatDispatcher {
     });
   }
 
-  async complete(request: ChatRequest, context: DispatchContext): Promise<RoutedResponse> {
+  /** `hint`: as for `stream`. */
+  async complete(request: ChatRequest, context: DispatchContext, hint?: SameProtocolHint): Promise<RoutedResponse> {
     const model = await this.resolve(request.model, context);
     return this.withFallback(model, context, async (target, attempt) => {
       const upstreamRequest = this.upstreamRequest(request, target, false);
       const startedAt = performance.now();
       const wait = this.startWait(context);
       try {
-        const response = await target.provider.completeChat(upstreamRequest, context);
+        const response = await target.provider.completeChat(upstreamRequest, context, sameMessages(upstreamRequest, request, hint));
         attempt?.succeed();
         if (response.timing !== undefined) context.outcome?.setUpstreamTiming(response.timing);
         response.timing ??= measuredTiming(startedAt, undefined);
@@ -229,6 +234,11 @@ export class ChatDispatcher {
     }
     throw lastError ?? new GatewayError('internal', 'no target was tried');
   }
+}
+
+/** The hint, while the target gets the client's own messages (reattachReasoningState returns the same array when it adds nothing). */
+function sameMessages(upstreamRequest: ChatRequest, request: ChatRequest, hint: SameProtocolHint | undefined): SameProtocolHint | undefined {
+  return upstreamRequest.messages === request.messages ? hint : undefined;
 }
 
 /** What a tokenizer counts as an answer's output: its reasoning, text and tool calls. */

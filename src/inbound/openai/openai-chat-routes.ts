@@ -9,6 +9,7 @@ import { openAIChatRequestSchema } from './openai-chat-request-schema.ts';
 import { chatStreamBody } from '../chat-stream-body.ts';
 import { OpenAIChatStreamEncoder } from './openai-chat-stream-encoder.ts';
 import { parseOpenAIRequestBody } from './parse-openai-request-body.ts';
+import { isPlainOpenAIChatBody } from './plain-openai-chat-body.ts';
 
 /**
  * `POST /v1/chat/completions`. Errors before the first byte (bad request, unknown model, an
@@ -17,16 +18,21 @@ import { parseOpenAIRequestBody } from './parse-openai-request-body.ts';
  */
 export function registerOpenAIChatRoutes(scope: FastifyInstance, services: GatewayServices): void {
   scope.post('/v1/chat/completions', async (request, reply) => {
-    const body = parseOpenAIRequestBody(openAIChatRequestSchema, request.body);
+    const raw: unknown = request.body;
+    // A plain body (text turns, simple fields) needs no schema pass, and its messages can go to an
+    // OpenAI-compatible upstream as they are: the same-protocol fast path.
+    const plain = isPlainOpenAIChatBody(raw);
+    const body = plain ? raw : parseOpenAIRequestBody(openAIChatRequestSchema, raw);
     const chatRequest = convertOpenAIRequestToChatRequest(body);
+    const hint = plain ? { openAIMessages: raw.messages } : undefined;
     const context = request.llmux.dispatch;
     if (chatRequest.stream) {
-      const routed = await services.dispatcher.stream(chatRequest, context);
+      const routed = await services.dispatcher.stream(chatRequest, context, hint);
       const includeUsage = body.stream_options?.include_usage === true;
       await writeStreamResponse(request, reply, SSE_CONTENT_TYPE, chatStreamBody(routed.batches, new OpenAIChatStreamEncoder({ model: answeredModel(routed.model, body.model), includeUsage })));
       return reply;
     }
-    const { response, model } = await services.dispatcher.complete(chatRequest, context);
+    const { response, model } = await services.dispatcher.complete(chatRequest, context, hint);
     return reply.send(convertChatResponseToOpenAI(response, answeredModel(model, body.model)));
   });
 }

@@ -5,6 +5,7 @@ import { GatewayError } from '../../canonical/gateway-error.ts';
 import type { ReasoningOptions } from '../../canonical/reasoning-options.ts';
 import type { ResponseFormat } from '../../canonical/response-format.ts';
 import type { ToolChoice } from '../../canonical/tool-definition.ts';
+import type { OpenAIPlainMessage, SameProtocolHint } from '../provider-adapter.ts';
 import type { OpenAICompatibleDialect } from './openai-compatible-dialect.ts';
 import type {
   OpenAICompatibleContentPart,
@@ -34,12 +35,14 @@ export function convertChatRequestToOpenAICompatible(
   request: ChatRequest,
   dialect: OpenAICompatibleDialect,
   provider: { id?: string; passThroughFields?: ReadonlySet<string> } = {},
+  hint?: SameProtocolHint,
 ): ConvertedOpenAICompatibleRequest {
   const degraded: DegradedField[] = [];
   const passThroughFields = provider.passThroughFields ?? NO_FIELDS;
   const providerLabel = provider.id === undefined ? 'this provider' : `provider '${provider.id}'`;
   refuseWhatChatCannotCarry(request, providerLabel);
-  const body: OpenAICompatibleRequestBody = { model: request.model, messages: convertMessages(request.messages, dialect, degraded, providerLabel) };
+  const messages = hint === undefined ? convertMessages(request.messages, dialect, degraded, providerLabel) : plainMessages(hint.openAIMessages, dialect);
+  const body: OpenAICompatibleRequestBody = { model: request.model, messages };
   if (request.stream) {
     body.stream = true;
     body.stream_options = { include_usage: true };
@@ -96,6 +99,16 @@ function refuseWhatChatCannotCarry(request: ChatRequest, provider: string): void
       retryable: false,
     });
   }
+}
+
+/**
+ * The client's own plain text turns (the same-protocol fast path: see SameProtocolHint), sent as
+ * they are — what convertMessages makes of the canonical messages they equal — but for the role
+ * `developer`, which goes as the dialect sends it.
+ */
+function plainMessages(messages: readonly OpenAIPlainMessage[], dialect: OpenAICompatibleDialect): OpenAICompatibleMessage[] {
+  if (dialect.developerRole === 'developer' || !messages.some((message) => message.role === 'developer')) return messages as OpenAICompatibleMessage[];
+  return messages.map((message) => (message.role === 'developer' ? { ...message, role: dialect.developerRole } : message) as OpenAICompatibleMessage);
 }
 
 type OpenAICompatibleTool = NonNullable<OpenAICompatibleRequestBody['tools']>[number];

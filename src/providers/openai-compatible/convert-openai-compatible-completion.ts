@@ -6,7 +6,8 @@ import { mapOpenAICompatibleFinishReason } from './map-openai-compatible-finish-
 import { mapOpenAICompatibleLogprobs } from './map-openai-compatible-logprobs.ts';
 import { mapOpenAICompatibleUsage } from './map-openai-compatible-usage.ts';
 import type { OpenAICompatibleDialect } from './openai-compatible-dialect.ts';
-import { openAICompatibleCompletionSchema } from './openai-compatible-response-schemas.ts';
+import { isPlainCompletion } from './is-plain-completion.ts';
+import { openAICompatibleCompletionSchema, type OpenAICompatibleCompletion } from './openai-compatible-response-schemas.ts';
 import { generateToolCallId } from './openai-compatible-tool-call-assembler.ts';
 import { ThinkTagSplitter } from './think-tag-splitter.ts';
 
@@ -14,9 +15,13 @@ export type CompletionDialect = Pick<OpenAICompatibleDialect, 'splitThinkTags' |
 
 /** A non-stream chat-completions body (already parsed JSON) → ChatResponse; anything unreadable is an upstream error. */
 export function convertOpenAICompatibleCompletion(payload: unknown, dialect: CompletionDialect): ChatResponse {
-  const parsed = openAICompatibleCompletionSchema.safeParse(payload);
-  if (!parsed.success) throw new GatewayError('upstream', 'the upstream answered with a body that is not a chat completion');
-  const completion = parsed.data;
+  let completion: OpenAICompatibleCompletion;
+  if (isPlainCompletion(payload)) completion = payload;
+  else {
+    const parsed = openAICompatibleCompletionSchema.safeParse(payload);
+    if (!parsed.success) throw new GatewayError('upstream', 'the upstream answered with a body that is not a chat completion');
+    completion = parsed.data;
+  }
   const choice = completion.choices.find((candidate) => (candidate.index ?? 0) === 0) ?? completion.choices[0];
   if (choice === undefined) throw new GatewayError('upstream', 'the upstream answered with no choices');
   const message = choice.message;

@@ -7,7 +7,7 @@ import type { EmbeddingRequest, EmbeddingResponse } from '../../canonical/embedd
 import { GatewayError } from '../../canonical/gateway-error.ts';
 import type { ProviderModel } from '../../canonical/model-info.ts';
 import { collectChatResponse } from '../collect-chat-response.ts';
-import type { CallContext, ProviderAdapter, ProviderFactoryInput } from '../provider-adapter.ts';
+import type { CallContext, ProviderAdapter, ProviderFactoryInput, SameProtocolHint } from '../provider-adapter.ts';
 import { ApiKeyPool, apiKeysFromConfig } from '../shared/api-key-pool.ts';
 import type { KeyHeadroom } from '../shared/key-headroom.ts';
 import type { RestingKey } from '../shared/resting-key.ts';
@@ -77,16 +77,16 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     return this.keys.headroom();
   }
 
-  async streamChat(request: ChatRequest, context: CallContext): Promise<AsyncIterable<ChatStreamEvent>> {
+  async streamChat(request: ChatRequest, context: CallContext, hint?: SameProtocolHint): Promise<AsyncIterable<ChatStreamEvent>> {
     const url = this.url('/chat/completions');
-    const { response, degraded } = await this.postChat({ ...request, stream: true }, context);
+    const { response, degraded } = await this.postChat({ ...request, stream: true }, context, hint);
     if (isJson(response)) return replayEvents(replayChatResponse({ ...(await this.readCompletion(response, url)), degraded }));
     return this.streamEvents(response, url, degraded);
   }
 
-  async completeChat(request: ChatRequest, context: CallContext): Promise<ChatResponse> {
+  async completeChat(request: ChatRequest, context: CallContext, hint?: SameProtocolHint): Promise<ChatResponse> {
     const url = this.url('/chat/completions');
-    const { response, degraded } = await this.postChat({ ...request, stream: false }, context);
+    const { response, degraded } = await this.postChat({ ...request, stream: false }, context, hint);
     const answer = isEventStream(response) ? await collectChatResponse(this.streamEvents(response, url, degraded)) : await this.readCompletion(response, url);
     if (degraded.length > 0) answer.degraded = degraded;
     return answer;
@@ -127,11 +127,12 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
    * Sends a chat request. A 400/422 naming optional fields is sent again without them where the
    * dialect allows: Cerebras refuses some OpenAI fields per model
    * (https://inference-docs.cerebras.ai/resources/openai), naming them only in its message.
-   * What was left out is returned in `dropped`, by wire name.
+   * What was left out is returned in `dropped`, by wire name. With a `hint` (the client's own
+   * plain OpenAI messages, see SameProtocolHint) those are sent rather than converted back.
    */
-  private async postChat(request: ChatRequest, context: CallContext): Promise<{ response: UpstreamResponse; degraded: DegradedField[] }> {
+  private async postChat(request: ChatRequest, context: CallContext, hint: SameProtocolHint | undefined): Promise<{ response: UpstreamResponse; degraded: DegradedField[] }> {
     const capped: DegradedField[] = [];
-    const { body, degraded } = convertChatRequestToOpenAICompatible(this.limitMaxTokens(request, capped), this.dialect, { id: this.id, passThroughFields: this.passThroughFields });
+    const { body, degraded } = convertChatRequestToOpenAICompatible(this.limitMaxTokens(request, capped), this.dialect, { id: this.id, passThroughFields: this.passThroughFields }, hint);
     degraded.unshift(...capped);
     const url = this.url('/chat/completions');
     for (let attempt = 0; ; attempt++) {
@@ -139,7 +140,10 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
         const text = JSON.stringify(body);
         return { response: await this.send('POST', url, text, context, reservedTokens(body, text)), degraded };
       } catch (error) {
-        const removed = attempt < FIELD_RETRIES && this.dialect.retryWithoutRejectedParam && isFieldRefusal(error) ? removeRejectedFields(body, this.dialect.rejectedFieldPaths(error)) : [];
+        const refused = attempt < FIELD_RETRIES && this.dialect.retryWithoutRejectedParam && isFieldRefusal(error);
+        // The client's own message objects are never changed: removal works on copies.
+        if (refused && hint !== undefined && attempt === 0) body.messages = body.messages.map((message) => ({ ...message }));
+        const removed = refused ? removeRejectedFields(body, this.dialect.rejectedFieldPaths(error)) : [];
         if (removed.length === 0) throw error;
         const fields = removed.map((field) => `'${field}'`).join(', ');
         context.log.warn({ provider: this.id, model: request.model, fields: removed }, `provider '${this.id}' refused ${fields}; sending the request again without it`);
