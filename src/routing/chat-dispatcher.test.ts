@@ -9,6 +9,8 @@ import { ScriptedProvider, textScript } from '../../test-support/scripted-provid
 import { ChatDispatcher, type DispatchContext } from './chat-dispatcher.ts';
 import { ModelCatalog } from './model-catalog.ts';
 import { ModelRouter } from './model-router.ts';
+import { InMemoryReasoningStateStore } from '../state/in-memory-reasoning-state-store.ts';
+import type { CallContext, SameProtocolHint } from '../providers/provider-adapter.ts';
 
 const log = createLogger('silent');
 const FAST_RETRIES = { attempts: 2, baseDelayMs: 1, maxDelayMs: 20 };
@@ -239,5 +241,28 @@ describe('ChatDispatcher', () => {
       ['response-start', 'text-start', 'a', 'b'],
       ['c', 'text-end', 'finish'],
     ]);
+  });
+
+  it("passes the client's wire-form messages on only while the target gets the client's own messages", async () => {
+    const provider = new ScriptedProvider('a');
+    const hints: unknown[] = [];
+    provider.completeChat = async (_request: ChatRequest, _context: CallContext, hint?: SameProtocolHint) => {
+      hints.push(hint);
+      return { parts: [{ type: 'text', text: 'ok' }], finishReason: 'stop', usage: { input: { total: 1 }, output: { total: 1 }, source: 'upstream' } };
+    };
+    const hint = { openAIMessages: [{ role: 'user', content: 'hello there' }] } as const;
+    const store = new InMemoryReasoningStateStore();
+    const router = new ModelRouter({ models: [{ name: 'm', targets: ['a/x'] }], default_model: undefined }, [provider], new ModelCatalog([provider], log));
+    const dispatcher = new ChatDispatcher(router, FAST_RETRIES, store);
+    await dispatcher.complete({ ...request, stream: false }, context(), hint);
+    // Reasoning state put back into an assistant turn: the messages sent are no longer the client's.
+    store.rememberToolCall('call_1', { providerType: provider.type, model: 'x', reasoning: [{ type: 'reasoning', text: 'signed', metadata: { provider: provider.type, signature: 's' } }] });
+    const withToolCall: ChatRequest = {
+      ...request,
+      stream: false,
+      messages: [...request.messages, { role: 'assistant', parts: [{ type: 'tool-call', id: 'call_1', name: 'f', arguments: '{}' }] }],
+    };
+    await dispatcher.complete(withToolCall, context(), hint);
+    assert.deepEqual(hints, [hint, undefined]);
   });
 });

@@ -22,5 +22,9 @@ describe('mapCerebrasTimeInfo', () => {
     assert.equal(mapCerebrasTimeInfo(null), undefined);
     assert.equal(mapCerebrasTimeInfo({ created: 1 }), undefined);
     assert.equal(mapCerebrasTimeInfo({ total_time: 'slow' }), undefined);
+    assert.equal(mapCerebrasTimeInfo({ total_time: 1, created: 'now' }), undefined);
+    assert.equal(mapCerebrasTimeInfo([1, 2]), undefined);
+    assert.equal(mapCerebrasTimeInfo('1.5'), undefined);
+    assert.deepEqual(mapCerebrasTimeInfo({ total_time: 1, queue_time: null, extra: 'kept aside' }), { queueMs: 0, promptMs: 0, completionMs: 0, totalMs: 1000, source: 'upstream' });
   });
 });

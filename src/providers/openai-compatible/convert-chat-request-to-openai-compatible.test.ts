@@ -267,4 +267,29 @@ describe('convertChatRequestToOpenAICompatible', () => {
     assert.equal(converted.body.route, 'm!');
     assert.deepEqual(converted.degraded, [{ field: 'seed', reason: 'dropped' }]);
   });
+
+  it("sends the client's own plain turns when given them, as it would convert their canonical twins", () => {
+    const plain = [
+      { role: 'system', content: 'Be brief.' },
+      { role: 'developer', content: 'French.', name: 'ops' },
+      { role: 'user', content: 'Salut ☕', name: 'ana' },
+      { role: 'assistant', content: '' },
+      { role: 'user', content: '' },
+    ] as const;
+    const canonical = request({
+      stream: true,
+      maxTokens: 9,
+      messages: plain.map((message) => ({ role: message.role, parts: [{ type: 'text', text: message.content }], ...('name' in message ? { name: message.name } : {}) })),
+    });
+    for (const dialect of [generic, resolveOpenAICompatibleDialect({ developerRole: 'system', maxTokensField: 'max_completion_tokens' })]) {
+      const converted = convertChatRequestToOpenAICompatible(canonical, dialect, {});
+      const hinted = convertChatRequestToOpenAICompatible(canonical, dialect, {}, { openAIMessages: plain });
+      assert.equal(JSON.stringify(hinted.body), JSON.stringify(converted.body));
+      assert.deepEqual(hinted.degraded, converted.degraded);
+    }
+    const asSystem = convertChatRequestToOpenAICompatible(canonical, resolveOpenAICompatibleDialect({ developerRole: 'system' }), {}, { openAIMessages: plain });
+    assert.deepEqual(asSystem.body.messages[1], { role: 'system', content: 'French.', name: 'ops' });
+    assert.equal(plain[1].role, 'developer', "the client's message is left as it was");
+    assert.equal(convertChatRequestToOpenAICompatible(canonical, generic, {}, { openAIMessages: plain }).body.messages, plain, 'sent as they are, not copied');
+  });
 });

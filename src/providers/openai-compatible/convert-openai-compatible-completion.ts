@@ -9,7 +9,7 @@ import type { OpenAICompatibleDialect } from './openai-compatible-dialect.ts';
 import { isPlainCompletion } from './is-plain-completion.ts';
 import { openAICompatibleCompletionSchema, type OpenAICompatibleCompletion } from './openai-compatible-response-schemas.ts';
 import { generateToolCallId } from './openai-compatible-tool-call-assembler.ts';
-import { ThinkTagSplitter } from './think-tag-splitter.ts';
+import { opensWithThinkTag, ThinkTagSplitter } from './think-tag-splitter.ts';
 
 export type CompletionDialect = Pick<OpenAICompatibleDialect, 'splitThinkTags' | 'decodeExtra'>;
 
@@ -31,7 +31,7 @@ export function convertOpenAICompatibleCompletion(payload: unknown, dialect: Com
   if (typeof completion.created === 'number') response.created = completion.created;
   let reasoning = message?.reasoning ?? message?.reasoning_content ?? '';
   let content = contentText(message?.content);
-  if (dialect.splitThinkTags && content.length > 0) {
+  if (dialect.splitThinkTags && opensWithThinkTag(content)) {
     const splitter = new ThinkTagSplitter();
     content = '';
     for (const segment of [...splitter.push(contentText(message?.content)), ...splitter.flush()]) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ThinkTagSplitter, type ThinkSegment } from './think-tag-splitter.ts';
+import { opensWithThinkTag, ThinkTagSplitter, type ThinkSegment } from './think-tag-splitter.ts';
 
 /** Feeds deltas and joins what came out, by kind. */
 function split(deltas: readonly string[]): { reasoning: string; text: string; order: string } {
@@ -65,5 +65,14 @@ describe('ThinkTagSplitter', () => {
     assert.deepEqual(splitter.push('nk>Done'), [{ kind: 'text', text: 'Done' }]);
     assert.equal(splitter.isPassthrough, true);
     assert.deepEqual(splitter.push(' more'), [{ kind: 'text', text: ' more' }]);
+  });
+
+  it('opensWithThinkTag: content that does not open with the tag is all text, as the splitter finds it', () => {
+    for (const content of ['', '  ', 'Hello', ' <thi', '<think', 'a <think>b</think>', '\n<think>r</think>t', '<think>r</think>t', '<think>unclosed', '<b>bold</b>']) {
+      const splitter = new ThinkTagSplitter();
+      const segments = [...splitter.push(content), ...splitter.flush()];
+      const allText = segments.every((segment) => segment.kind === 'text') && segments.map((segment) => segment.text).join('') === content;
+      assert.equal(opensWithThinkTag(content), !allText, JSON.stringify(content));
+    }
   });
 });

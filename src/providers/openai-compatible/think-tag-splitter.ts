@@ -8,6 +8,14 @@ const OPEN_TAG = '<think>';
 const CLOSE_TAG = '</think>';
 
 /**
+ * Whether whole content starts with `<think>` (after whitespace): content that does not is all
+ * answer text, as ThinkTagSplitter would find it, so it need not be split.
+ */
+export function opensWithThinkTag(content: string): boolean {
+  return content.trimStart().startsWith(OPEN_TAG);
+}
+
+/**
  * Splits content that may start with `<think>…</think>` (the raw reasoning format of Qwen3 and
  * GLM, https://inference-docs.cerebras.ai/capabilities/reasoning) into reasoning and text, fed
  * one delta at a time: a tag split over several deltas is still found. Whitespace right inside
