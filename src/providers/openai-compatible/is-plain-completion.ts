@@ -35,7 +35,8 @@ function isPlainChoice(choice: unknown): boolean {
   );
 }
 
-function isPlainUsage(usage: unknown): boolean {
+/** `usage` with numeric counts only, as `openAICompatibleUsageSchema` checks it. */
+export function isPlainUsage(usage: unknown): boolean {
   if (!isRecord(usage)) return false;
   if (!optional(usage['prompt_tokens'], 'number') || !optional(usage['completion_tokens'], 'number') || !optional(usage['total_tokens'], 'number')) return false;
   const completion = usage['completion_tokens_details'];

@@ -1,16 +1,19 @@
+import { isPlainUsage } from './is-plain-completion.ts';
 import type { OpenAICompatibleChunk } from './openai-compatible-response-schemas.ts';
 
 /**
  * The streamed chunk almost every token comes in — one choice whose delta holds only strings
- * (role, content, reasoning, refusal), no tool calls, logprobs or usage — checked by hand, as
+ * (role, content, reasoning, refusal), no tool calls or logprobs, and the final chunk's plain
+ * numeric usage — checked by hand, as
  * strictly as `openAICompatibleChunkSchema` checks it: what passes here would pass the schema
  * unchanged, so it is read as it is, without zod's copy of it. Anything else (a tool-call
- * fragment, content parts, the usage chunk, a wrong type) returns false and goes through the schema.
+ * fragment, content parts, usage of another shape, a wrong type) returns false and goes through the schema.
  */
 export function isPlainDeltaChunk(payload: unknown): payload is OpenAICompatibleChunk {
   if (!isRecord(payload)) return false;
   if (!optional(payload['id'], 'string') || !optional(payload['model'], 'string') || !optional(payload['created'], 'number')) return false;
-  if (payload['usage'] != null) return false;
+  const usage = payload['usage'];
+  if (usage != null && !isPlainUsage(usage)) return false;
   const choices = payload['choices'];
   if (choices == null) return true;
   if (!Array.isArray(choices) || choices.length > 1) return false;
