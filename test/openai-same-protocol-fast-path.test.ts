@@ -110,18 +110,20 @@ describe('OpenAI chat to OpenAI-compatible upstreams: the same-protocol fast pat
   before(async () => {
     upstream = await FakeUpstreamServer.start();
     const chat: Script = (call, response, index) => (script[index] ?? script.at(-1) ?? answerWith('m'))(call, response, index);
-    for (const path of ['/compat/chat/completions', '/cerebras/chat/completions', '/broken/chat/completions']) {
+    for (const path of ['/compat/chat/completions', '/cerebras/chat/completions', '/poe/chat/completions', '/broken/chat/completions']) {
       upstream.on('POST', path, (call, response) => chat(call, response, upstream.calls.filter((entry) => entry.method === 'POST').length - 1));
     }
     gateway = await startTestGateway({
       providers: [
         { id: 'compat', type: 'openai-compatible', base_url: `${upstream.baseUrl}/compat`, api_key: 'k1', max_tokens_cap: 100 },
         { id: 'cerebras', type: 'cerebras', base_url: `${upstream.baseUrl}/cerebras`, api_key: 'k2' },
+        { id: 'poe', type: 'poe', protocol: 'openai', base_url: `${upstream.baseUrl}/poe`, api_key: 'k4' },
         { id: 'broken', type: 'openai-compatible', base_url: `${upstream.baseUrl}/broken`, api_key: 'k3' },
       ],
       models: [
         { name: 'compat-model', target: 'compat/up-model' },
         { name: 'cerebras-model', target: 'cerebras/llama3.1-8b' },
+        { name: 'poe-model', target: 'poe/Some-Bot' },
         { name: 'with-fallback', targets: ['broken/up-model', 'cerebras/llama3.1-8b'] },
       ],
     });
@@ -184,14 +186,14 @@ describe('OpenAI chat to OpenAI-compatible upstreams: the same-protocol fast pat
     { role: 'user', content: 'Encore ?' },
   ];
 
-  for (const model of ['compat-model', 'cerebras-model']) {
-    const upstreamModel = model === 'compat-model' ? 'up-model' : 'llama3.1-8b';
+  // Poe sends `developer` turns as `system`: the client's turns are copied for it, not sent as they are.
+  for (const [model, upstreamModel] of [['compat-model', 'up-model'], ['cerebras-model', 'llama3.1-8b'], ['poe-model', 'Some-Bot']] as const) {
     it(`${model}: a whole answer, the client's messages sent as they are`, async () => {
       const seen = await sendBoth({ model, messages, temperature: 0.3, max_tokens: 64, stop: 'END', user: 'u1' }, [answerWith(upstreamModel)]);
       assert.equal(seen.status, 200);
       const sent = JSON.parse(seen.upstream[0] ?? '{}') as { model: string; messages: unknown };
       assert.equal(sent.model, upstreamModel);
-      assert.deepEqual(sent.messages, messages);
+      assert.deepEqual(sent.messages, model === 'poe-model' ? messages.map((message) => (message.role === 'developer' ? { ...message, role: 'system' } : message)) : messages);
       const answer = JSON.parse(seen.body) as { model: string; choices: { message: { content: string; reasoning_content: string } }[]; usage: unknown };
       assert.equal(answer.model, model);
       assert.equal(answer.choices[0]?.message.content, 'Bonjour ☕ café');

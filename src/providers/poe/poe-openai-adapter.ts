@@ -7,7 +7,7 @@ import type { ImageGenerationRequest, ImageGenerationResponse } from '../../cano
 import type { ProviderModel } from '../../canonical/model-info.ts';
 import type { UpstreamHttpClient } from '../shared/upstream-http-client.ts';
 import { OpenAICompatibleAdapter } from '../openai-compatible/openai-compatible-adapter.ts';
-import type { CallContext, ProviderAdapter, ProviderFactoryInput } from '../provider-adapter.ts';
+import type { CallContext, ProviderAdapter, ProviderFactoryInput, SameProtocolHint } from '../provider-adapter.ts';
 import { generatePoeImages } from './generate-poe-images.ts';
 import { fetchPoeModelJson, fetchPoeModelList, poeMediaBotIds } from './poe-model-list.ts';
 import { PoeMediaBots } from './poe-media-bots.ts';
@@ -49,17 +49,17 @@ export class PoeOpenAIAdapter implements ProviderAdapter {
     return this.chat.keyHeadroom();
   }
 
-  async streamChat(request: ChatRequest, context: CallContext): Promise<AsyncIterable<ChatStreamEvent>> {
+  async streamChat(request: ChatRequest, context: CallContext, hint?: SameProtocolHint): Promise<AsyncIterable<ChatStreamEvent>> {
     refusePoeJsonSchema(request, this.id);
     // Image, video and audio bots are called with `stream: false`, as Poe asks; the whole answer
     // then reaches the client as a stream all the same.
-    if (await this.mediaBots.has(request.model, context)) return replay(replayChatResponse(await this.completeChat({ ...request, stream: false }, context)));
-    return splitPoeThinkingEvents(await this.chat.streamChat(request, context));
+    if (await this.mediaBots.has(request.model, context)) return replay(replayChatResponse(await this.completeChat({ ...request, stream: false }, context, hint)));
+    return splitPoeThinkingEvents(await this.chat.streamChat(request, context, hint));
   }
 
-  async completeChat(request: ChatRequest, context: CallContext): Promise<ChatResponse> {
+  async completeChat(request: ChatRequest, context: CallContext, hint?: SameProtocolHint): Promise<ChatResponse> {
     refusePoeJsonSchema(request, this.id);
-    return splitPoeThinkingResponse(await this.chat.completeChat(request, context));
+    return splitPoeThinkingResponse(await this.chat.completeChat(request, context, hint));
   }
 
   listModels(context: CallContext): Promise<ProviderModel[]> {
