@@ -17,7 +17,7 @@ import { isAllowedHost, isLoopbackHost } from './server/host-guard.ts';
 import { clientRequestId } from './server/client-request-id.ts';
 import { refuseBeforeRouting } from './server/refuse-before-routing.ts';
 import { registerProtocolScope, type InboundProtocol } from './server/register-protocol-scope.ts';
-import { attachRequestContext, llmuxHeaders } from './server/request-context.ts';
+import { attachRequestContext, setLlmuxHeaders } from './server/request-context.ts';
 import { requestArrival } from './server/request-arrival.ts';
 
 export interface AppOptions {
@@ -102,7 +102,7 @@ export function createApp(options: AppOptions): FastifyInstance {
   });
 
   app.addHook('onSend', (request, reply, payload, done) => {
-    reply.headers(llmuxHeaders(request));
+    setLlmuxHeaders(request, reply);
     if (typeof payload === 'string' || Buffer.isBuffer(payload)) request.llmux.outcome.noteBytesWritten(Buffer.byteLength(payload));
     done(null, payload);
   });

@@ -19,6 +19,11 @@ export type AuthenticationResult =
   | { outcome: 'missing' }
   | { outcome: 'invalid' };
 
+// Answers without a client are the same every time: made once.
+const OPEN: AuthenticationResult = { outcome: 'open' };
+const MISSING: AuthenticationResult = { outcome: 'missing' };
+const INVALID: AuthenticationResult = { outcome: 'invalid' };
+
 interface StoredKey {
   digest: Buffer;
   client: AuthenticatedClient;
@@ -42,7 +47,8 @@ const MAX_VERIFIED_KEYS = 256;
 export class ClientKeyAuthenticator {
   private readonly keys: StoredKey[];
   private readonly stored: StoredKeyDirectory | undefined;
-  private readonly verified = new Map<string, AuthenticatedClient>();
+  /** The answer for each verified key, made once: a request with a known key allocates nothing here. */
+  private readonly verified = new Map<string, { outcome: 'ok'; client: AuthenticatedClient }>();
   /** The stored keys' generation the remembered keys were verified against. */
   private verifiedGeneration = 0;
 
@@ -76,16 +82,16 @@ export class ClientKeyAuthenticator {
   }
 
   authenticate(headers: Record<string, string | string[] | undefined>): AuthenticationResult {
-    if (this.isOpen) return { outcome: 'open' };
+    if (this.isOpen) return OPEN;
     const presented = presentedKey(headers);
-    if (presented === undefined) return { outcome: 'missing' };
+    if (presented === undefined) return MISSING;
     const generation = this.stored?.generation ?? 0;
     if (generation !== this.verifiedGeneration) {
       this.verified.clear();
       this.verifiedGeneration = generation;
     }
     const known = this.verified.get(presented);
-    if (known !== undefined) return { outcome: 'ok', client: known };
+    if (known !== undefined) return known;
     let match: AuthenticatedClient | undefined;
     if (this.keys.length > 0) {
       const candidate = digest(presented);
@@ -94,10 +100,11 @@ export class ClientKeyAuthenticator {
       }
     }
     match ??= this.stored?.lookup(presented);
-    if (match === undefined) return { outcome: 'invalid' };
+    if (match === undefined) return INVALID;
     if (this.verified.size >= MAX_VERIFIED_KEYS) this.verified.clear();
-    this.verified.set(presented, match);
-    return { outcome: 'ok', client: match };
+    const result = { outcome: 'ok', client: match } as const;
+    this.verified.set(presented, result);
+    return result;
   }
 }
 

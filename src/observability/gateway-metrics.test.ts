@@ -53,3 +53,36 @@ test('outcomes are all counted by the next scrape, label sets kept apart, and on
     metrics.close();
   }
 });
+
+test('an outcome that differs from the one before it in any one label is counted under its own label set', async () => {
+  const metrics = new GatewayMetrics();
+  try {
+    const base = outcome('/v1/chat/completions', 200);
+    const variants: RequestOutcome[] = [
+      { ...base, protocol: 'ollama' },
+      { ...base, route: '/api/chat' },
+      { ...base, requestedModel: 'other' },
+      { ...base, provider: 'q' },
+      { ...base, status: 201 },
+      { ...base, streamed: true },
+      { ...base, keyName: 'bob' },
+    ];
+    // Each variant right after the base and the base right after each variant: the previous label set never matches.
+    for (const variant of variants) {
+      metrics.observe(base);
+      metrics.observe(variant);
+    }
+    metrics.observe(base);
+    const text = await metrics.text();
+    assert.equal(sample(text, 'llmux_requests_total{protocol="openai",route="/v1/chat/completions",model="m",provider="p",status="200"}'), 8 + 2);
+    assert.equal(sample(text, 'llmux_requests_total{protocol="ollama",route="/v1/chat/completions",model="m",provider="p",status="200"}'), 1);
+    assert.equal(sample(text, 'llmux_requests_total{protocol="openai",route="/api/chat",model="m",provider="p",status="200"}'), 1);
+    assert.equal(sample(text, 'llmux_requests_total{protocol="openai",route="/v1/chat/completions",model="other",provider="p",status="200"}'), 1);
+    assert.equal(sample(text, 'llmux_requests_total{protocol="openai",route="/v1/chat/completions",model="m",provider="q",status="200"}'), 1);
+    assert.equal(sample(text, 'llmux_requests_total{protocol="openai",route="/v1/chat/completions",model="m",provider="p",status="201"}'), 1);
+    assert.equal(sample(text, 'llmux_request_duration_seconds_count{protocol="openai",route="/v1/chat/completions",streamed="true"}'), 1);
+    assert.equal(sample(text, 'llmux_tokens_total{key="bob",model="m",provider="p",kind="input"}'), 12);
+  } finally {
+    metrics.close();
+  }
+});

@@ -14,6 +14,18 @@ const TOKEN_KINDS = ['input', 'cached_input', 'cache_write', 'output', 'reasonin
  * added since the last scrape, and the histogram series they go to: found with one map lookup per
  * request, so counting a request builds no label object and hashes nothing.
  */
+/** An outcome's label set, as the metrics cell key is built from it. */
+interface LastLabels {
+  readonly protocol: RequestOutcome['protocol'];
+  readonly route: string;
+  readonly model: string;
+  readonly provider: string;
+  readonly status: number;
+  readonly streamed: boolean;
+  readonly key: string;
+  readonly cell: OutcomeCell;
+}
+
 interface OutcomeCell {
   readonly requestLabels: Readonly<Record<string, string | number>>;
   readonly tokenLabels: readonly Readonly<Record<string, string>>[];
@@ -43,6 +55,8 @@ export class GatewayMetrics {
   private readonly openStreams: Gauge;
   private readonly stopCooldowns: () => void;
   private readonly cells = new Map<string, OutcomeCell>();
+  /** The label set the last outcome had, and its cell: steady traffic finds it without building a key. */
+  private last: LastLabels | undefined;
   /** Spend not yet added to its counter, by label set (kept, so a key's entry is made once). */
   private readonly pendingCost = new Map<string, { labels: Record<string, string>; usd: number }>();
 
@@ -92,8 +106,24 @@ export class GatewayMetrics {
     const provider = outcome.provider ?? '';
     const model = outcome.provider === undefined ? '' : (outcome.requestedModel ?? '');
     const key = outcome.keyName ?? '';
-    const cellKey = `${outcome.protocol}\u0000${outcome.route}\u0000${model}\u0000${provider}\u0000${outcome.status}\u0000${outcome.streamed}\u0000${key}`;
-    const cell = this.cells.get(cellKey) ?? this.newCell(cellKey, outcome, model, provider, key);
+    const last = this.last;
+    let cell: OutcomeCell;
+    if (
+      last !== undefined &&
+      last.protocol === outcome.protocol &&
+      last.route === outcome.route &&
+      last.model === model &&
+      last.provider === provider &&
+      last.status === outcome.status &&
+      last.streamed === outcome.streamed &&
+      last.key === key
+    ) {
+      cell = last.cell;
+    } else {
+      const cellKey = `${outcome.protocol}\u0000${outcome.route}\u0000${model}\u0000${provider}\u0000${outcome.status}\u0000${outcome.streamed}\u0000${key}`;
+      cell = this.cells.get(cellKey) ?? this.newCell(cellKey, outcome, model, provider, key);
+      this.last = { protocol: outcome.protocol, route: outcome.route, model, provider, status: outcome.status, streamed: outcome.streamed, key, cell };
+    }
     cell.requests += 1;
     cell.duration.observe(outcome.totalMs / 1000);
     this.overhead.observe(outcome.overheadMs / 1000);

@@ -51,7 +51,7 @@ export class RequestOutcomeRecorder {
   private readonly startedAt = Date.now();
   private readonly clock: () => number;
   private readonly arrivedAt: number;
-  private readonly attempts: { record: UpstreamAttempt; startedAt: number; open: boolean }[] = [];
+  private readonly attempts: OpenAttempt[] = [];
   private readonly degraded: DegradedField[] = [];
   private readonly pending: Promise<unknown>[] = [];
   private readonly deliver: (outcome: RequestOutcome) => void;
@@ -72,23 +72,16 @@ export class RequestOutcomeRecorder {
     this.route = start.route;
     this.requestedModel = undefined;
     this.keyName = undefined;
-    this.clock = start.clock ?? (() => performance.now());
+    this.clock = start.clock ?? monotonicNow;
     this.arrivedAt = start.arrivedAt ?? this.clock();
     this.deliver = deliver;
   }
 
   /** An upstream call begins. */
   beginAttempt(provider: string, providerType: string, model: string): AttemptHandle {
-    const attempt = { record: { provider, providerType, model, status: 0, ms: 0 } as UpstreamAttempt, startedAt: this.clock(), open: true };
+    const attempt = new OpenAttempt({ provider, providerType, model, status: 0, ms: 0 }, this.clock);
     this.attempts.push(attempt);
-    const end = (status: number, error?: GatewayError): void => {
-      if (!attempt.open) return;
-      attempt.open = false;
-      attempt.record.status = status;
-      attempt.record.ms = this.clock() - attempt.startedAt;
-      if (error !== undefined) attempt.record.errorKind = error.kind;
-    };
-    return { succeed: () => end(200), fail: (error) => end(error.upstreamStatus ?? error.status, error) };
+    return attempt;
   }
 
   /** The answer's usage: final, or partial (counted from what was streamed) when it ended early. */
@@ -183,8 +176,13 @@ export class RequestOutcomeRecorder {
       attempt.record.ms = now - attempt.startedAt;
       attempt.record.status = result === 'client_abort' ? CLIENT_ABORT_STATUS : result === 'drain_cut' ? DRAIN_CUT_STATUS : 200;
     }
-    const attempts = this.attempts.map((attempt) => attempt.record);
-    const upstreamMs = this.upstreamWaitMs ?? attempts.reduce((sum, attempt) => sum + attempt.ms, 0);
+    const attempts: UpstreamAttempt[] = [];
+    let attemptsMs = 0;
+    for (const attempt of this.attempts) {
+      attempts.push(attempt.record);
+      attemptsMs += attempt.record.ms;
+    }
+    const upstreamMs = this.upstreamWaitMs ?? attemptsMs;
     const totalMs = now - this.arrivedAt;
     const status = result === 'client_abort' ? CLIENT_ABORT_STATUS : result === 'drain_cut' && !socket.headersSent ? DRAIN_CUT_STATUS : socket.status;
     const outcome: RequestOutcome = {
@@ -216,5 +214,39 @@ export class RequestOutcomeRecorder {
     if (this.firstByteAt !== undefined && socket.status < 400) outcome.ttftMs = this.firstByteAt - this.arrivedAt;
     if (this.upstreamTiming !== undefined) outcome.upstreamTiming = this.upstreamTiming;
     return outcome;
+  }
+}
+
+function monotonicNow(): number {
+  return performance.now();
+}
+
+/** One upstream call, as its handle: the first `succeed` or `fail` ends it, later ones do nothing. */
+class OpenAttempt implements AttemptHandle {
+  readonly record: UpstreamAttempt;
+  readonly startedAt: number;
+  open = true;
+  private readonly clock: () => number;
+
+  constructor(record: UpstreamAttempt, clock: () => number) {
+    this.record = record;
+    this.clock = clock;
+    this.startedAt = clock();
+  }
+
+  succeed(): void {
+    this.end(200);
+  }
+
+  fail(error: GatewayError): void {
+    this.end(error.upstreamStatus ?? error.status, error);
+  }
+
+  private end(status: number, error?: GatewayError): void {
+    if (!this.open) return;
+    this.open = false;
+    this.record.status = status;
+    this.record.ms = this.clock() - this.startedAt;
+    if (error !== undefined) this.record.errorKind = error.kind;
   }
 }

@@ -43,6 +43,9 @@ const LATEST_TAG = ':latest';
  * Model name → targets. Order: a configured alias; `<provider>/<model>`; a model id one of the
  * providers lists; `default_model`; otherwise 404 naming the known models.
  */
+/** A value now, or a promise of it when it has to be waited for. */
+type MaybePromise<T> = T | Promise<T>;
+
 export class ModelRouter {
   private readonly aliases = new Map<string, ModelAliasConfig>();
   /** Aliases with a `*` in their name, in config order, tried after every exact name. */
@@ -77,7 +80,9 @@ export class ModelRouter {
 
   /** Resolve a client's model name, or throw a not_found GatewayError. */
   async resolve(name: string): Promise<ResolvedModel> {
-    const direct = (await this.tryResolve(name)) ?? this.matchPattern(name);
+    // Synchronous unless the model catalog has to be loaded first: no promise hop per request.
+    const exact = this.tryResolveNow(name);
+    const direct = (exact instanceof Promise ? await exact : exact) ?? this.matchPattern(name);
     if (direct !== undefined) return direct;
     if (this.defaultModel !== undefined && this.defaultModel !== name) {
       const fallback = await this.tryResolve(this.defaultModel);
@@ -92,11 +97,7 @@ export class ModelRouter {
    * /api/tags, then chats on /v1), so `name:latest` is `name` when only that is known.
    */
   async tryResolve(name: string): Promise<ResolvedModel | undefined> {
-    const exact = await this.resolveExact(name);
-    if (exact !== undefined || !name.endsWith(LATEST_TAG)) return exact;
-    const untagged = await this.resolveExact(name.slice(0, -LATEST_TAG.length));
-    if (untagged !== undefined) untagged.name = name;
-    return untagged;
+    return this.tryResolveNow(name);
   }
 
   /** Provider listing failures, for messages that explain an empty or short model list. */
@@ -104,10 +105,29 @@ export class ModelRouter {
     return this.catalog.failures();
   }
 
-  private async resolveExact(name: string): Promise<ResolvedModel | undefined> {
+  /** As tryResolve; a promise only when the model catalog must be loaded first. */
+  private tryResolveNow(name: string): MaybePromise<ResolvedModel | undefined> {
+    const exact = this.resolveExact(name);
+    if (exact instanceof Promise) return exact.then((found) => this.untaggedUnless(found, name));
+    return this.untaggedUnless(exact, name);
+  }
+
+  /** `found`, else `name:latest` resolved as `name` (renamed back to `name:latest`). */
+  private untaggedUnless(found: ResolvedModel | undefined, name: string): MaybePromise<ResolvedModel | undefined> {
+    if (found !== undefined || !name.endsWith(LATEST_TAG)) return found;
+    const untagged = this.resolveExact(name.slice(0, -LATEST_TAG.length));
+    const rename = (model: ResolvedModel | undefined): ResolvedModel | undefined => {
+      if (model !== undefined) model.name = name;
+      return model;
+    };
+    return untagged instanceof Promise ? untagged.then(rename) : rename(untagged);
+  }
+
+  /** An alias, a `provider/model` name or a listed model; a promise only when the catalog must be loaded to tell. */
+  private resolveExact(name: string): MaybePromise<ResolvedModel | undefined> {
     const alias = this.aliases.get(name);
     if (alias !== undefined) {
-      if (hasBareTarget(alias) && !this.catalog.isWarm()) await this.catalog.all();
+      if (hasBareTarget(alias) && !this.catalog.isWarm()) return this.catalog.all().then(() => this.fromAlias(alias));
       return this.fromAlias(alias);
     }
     const slash = name.indexOf('/');
@@ -119,9 +139,14 @@ export class ModelRouter {
         return withUpstream({ name, targets: [{ provider, upstreamModel }] }, upstream);
       }
     }
-    const found = this.findListed(name) ?? (this.catalog.isWarm() ? undefined : (await this.catalog.all(), this.findListed(name)));
-    if (found !== undefined) return withUpstream({ name, targets: [{ provider: found.provider, upstreamModel: name }] }, found.model);
-    return undefined;
+    const found = this.findListed(name);
+    if (found !== undefined || this.catalog.isWarm()) return this.fromListed(name, found);
+    return this.catalog.all().then(() => this.fromListed(name, this.findListed(name)));
+  }
+
+  private fromListed(name: string, found: { provider: ProviderAdapter; model: ProviderModel } | undefined): ResolvedModel | undefined {
+    if (found === undefined) return undefined;
+    return withUpstream({ name, targets: [{ provider: found.provider, upstreamModel: name }] }, found.model);
   }
 
   /** Everything a client can ask for: aliases first, then each provider's listed models. */

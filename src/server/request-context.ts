@@ -58,22 +58,38 @@ export function attachRequestContext(request: FastifyRequest, reply: FastifyRepl
   });
 }
 
+/** Where llmux's response headers go: a Fastify reply, or a plain record (see llmuxHeaders). */
+interface HeaderTarget {
+  header(name: string, value: string): unknown;
+}
+
 /** The llmux response headers: request id, routing, and time spent inside llmux. */
 export function llmuxHeaders(request: FastifyRequest): Record<string, string> {
+  const headers: Record<string, string> = {};
+  setLlmuxHeaders(request, {
+    header: (name, value) => {
+      headers[name] = value;
+    },
+  });
+  return headers;
+}
+
+/** Sets the llmux response headers one by one (on a reply: no record of them is built first). */
+export function setLlmuxHeaders(request: FastifyRequest, out: HeaderTarget): void {
   const context = request.llmux;
   const waited = context.dispatch.upstreamMs + (context.dispatch.retryWaitMs ?? 0);
   const overhead = Math.max(0, performance.now() - context.receivedAt - waited);
-  const headers: Record<string, string> = { 'x-request-id': String(request.id), 'x-llmux-overhead-ms': overhead.toFixed(3) };
+  out.header('x-request-id', String(request.id));
+  out.header('x-llmux-overhead-ms', overhead.toFixed(3));
   const target = context.dispatch.target;
   if (target !== undefined) {
     // Model names come from clients and upstream model lists: never written raw into a header.
-    headers['x-llmux-provider'] = safeHeaderValue(target.provider.id);
-    headers['x-llmux-model'] = safeHeaderValue(target.upstreamModel);
+    out.header('x-llmux-provider', safeHeaderValue(target.provider.id));
+    out.header('x-llmux-model', safeHeaderValue(target.upstreamModel));
   }
   const degraded = context.dispatch.degraded;
   // Field names are the client's own: bounded, so a client cannot make the answer's headers too large to read.
-  if (degraded.length > 0) headers['x-llmux-degraded'] = safeHeaderValue(degradedHeaderValue(degraded), 2048);
-  return headers;
+  if (degraded.length > 0) out.header('x-llmux-degraded', safeHeaderValue(degradedHeaderValue(degraded), 2048));
 }
 
 function pathOf(url: string): string {

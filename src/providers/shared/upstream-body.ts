@@ -35,36 +35,72 @@ const DEFAULT_DRAIN_LIMIT_BYTES = 128 * 1024;
  * A body destroyed before its end adds nothing (the caller then counts its whole call).
  */
 export function wrapUndiciBody(body: UndiciBody, wait?: UpstreamWait, startedAt = 0, times?: WireTimes): UpstreamBody {
-  let counted = wait === undefined;
-  const count = (whole: boolean): void => {
-    if (counted || wait === undefined) return;
-    counted = true;
-    wait.ms += upstreamWaitMs(whole ? times : undefined, startedAt, performance.now());
-    wait.reported = true;
-  };
+  const wrapped = new UndiciUpstreamBody(body, wait, startedAt, times);
   // The body's last byte: an event listener, not a promise hop on the way to the reader.
-  if (!counted) body.once('end', () => count(true));
-  return {
-    [Symbol.asyncIterator]: () => {
-      count(false);
-      return body[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
-    },
-    text: () => body.text(),
-    json: () => body.json(),
-    bytes: async () => new Uint8Array(await body.arrayBuffer()),
-    chunks: () => {
-      count(false);
-      return body.iterator({ destroyOnReturn: false }) as AsyncIterable<Uint8Array>;
-    },
-    drain: async (options = {}) => {
-      const dump: { limit: number; signal?: AbortSignal } = { limit: options.limitBytes ?? DEFAULT_DRAIN_LIMIT_BYTES };
-      if (options.signal !== undefined) dump.signal = options.signal;
-      await body.dump(dump).catch(() => undefined);
-    },
-    destroy: () => {
-      // Destroying an unfinished undici body emits an abort error; nobody is reading any more.
-      body.on('error', () => undefined);
-      body.destroy();
-    },
-  };
+  if (wait !== undefined) body.once('end', () => wrapped.count(true));
+  return wrapped;
+}
+
+/**
+ * One object per upstream answer, its methods on the prototype: a literal with a computed key
+ * (`[Symbol.asyncIterator]`) and seven closures would cost a slow property definition and a
+ * closure each per request.
+ */
+class UndiciUpstreamBody implements UpstreamBody {
+  private readonly body: UndiciBody;
+  private readonly wait: UpstreamWait | undefined;
+  private readonly startedAt: number;
+  private readonly times: WireTimes | undefined;
+  private counted: boolean;
+
+  constructor(body: UndiciBody, wait: UpstreamWait | undefined, startedAt: number, times: WireTimes | undefined) {
+    this.body = body;
+    this.wait = wait;
+    this.startedAt = startedAt;
+    this.times = times;
+    this.counted = wait === undefined;
+  }
+
+  count(whole: boolean): void {
+    const wait = this.wait;
+    if (this.counted || wait === undefined) return;
+    this.counted = true;
+    wait.ms += upstreamWaitMs(whole ? this.times : undefined, this.startedAt, performance.now());
+    wait.reported = true;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+    this.count(false);
+    return this.body[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
+  }
+
+  text(): Promise<string> {
+    return this.body.text();
+  }
+
+  json(): Promise<unknown> {
+    return this.body.json();
+  }
+
+  async bytes(): Promise<Uint8Array> {
+    return new Uint8Array(await this.body.arrayBuffer());
+  }
+
+  chunks(): AsyncIterable<Uint8Array> {
+    this.count(false);
+    return this.body.iterator({ destroyOnReturn: false }) as AsyncIterable<Uint8Array>;
+  }
+
+  async drain(options: { limitBytes?: number; signal?: AbortSignal } = {}): Promise<void> {
+    const dump: { limit: number; signal?: AbortSignal } = { limit: options.limitBytes ?? DEFAULT_DRAIN_LIMIT_BYTES };
+    if (options.signal !== undefined) dump.signal = options.signal;
+    await this.body.dump(dump).catch(() => undefined);
+  }
+
+  destroy(): void {
+    const body = this.body;
+    // Destroying an unfinished undici body emits an abort error; nobody is reading any more.
+    body.on('error', () => undefined);
+    body.destroy();
+  }
 }
