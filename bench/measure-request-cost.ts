@@ -1,12 +1,12 @@
-import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, openSync, closeSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Pool, request } from 'undici';
+import { Pool } from 'undici';
 import { anthropicMessagesEndpoint, ollamaChatEndpoint, openaiChatEndpoint, type BenchEndpoint } from './bench-endpoint.ts';
-import { BENCH_CLIENT_KEY, FAKE_MODEL, startFakeUpstream } from './fake-upstream.ts';
+import { startBare, startCheckout, type Target } from './checkout-target.ts';
+import { BENCH_CLIENT_KEY, startFakeUpstream } from './fake-upstream.ts';
 import { processCpuMicros } from './process-cpu.ts';
 
 /**
@@ -38,79 +38,9 @@ const { values } = parseArgs({
   },
 });
 
-interface Target {
-  label: string;
-  child: ChildProcess;
-  origin: string;
-  bare?: boolean;
-}
 
 const work = mkdtempSync(join(tmpdir(), 'llmux-request-cost-'));
 const fake = await startFakeUpstream({ latencyMs: 0, streamChunks: 20, chunkDelayMs: 0 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((done) => server.close(() => done()));
-  return port;
-}
-
-async function startBare(): Promise<Target> {
-  const child = fork(join(import.meta.dirname, 'bare-proxy.ts'), ['--upstream-port', String(fake.port)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  const port = await new Promise<number>((done) => child.once('message', (message) => done((message as { port: number }).port)));
-  return { label: 'bare-proxy', child, origin: `http://127.0.0.1:${port}`, bare: true };
-}
-
-/** `--root DIR`, `--root DIR::--flag,--flag` (Node flags for that one), `DIR::::off` (usage records and metrics off for that one), `DIR::::::NAME=VALUE,…` (environment). */
-async function startTarget(rootSpec: string, index: number): Promise<Target> {
-  const [root = '.', flagList = '', recordingSpec = '', environmentList = ''] = rootSpec.split('::');
-  const environment = Object.fromEntries(environmentList === '' ? [] : environmentList.split(',').map((pair) => pair.split('=') as [string, string]));
-  const flags = flagList === '' ? [] : flagList.split(',');
-  const name = `llmux-${index}`;
-  const config = join(work, `${name}.yaml`);
-  const recording = !values['no-recording'] && recordingSpec !== 'off';
-  writeFileSync(
-    config,
-    [
-      'providers:',
-      '  - id: bench',
-      '    type: cerebras',
-      '    api_key: bench-not-a-real-key',
-      `    base_url: http://127.0.0.1:${fake.port}/v1`,
-      'models:',
-      `  - name: ${FAKE_MODEL}`,
-      `    target: bench/${FAKE_MODEL}`,
-      `state: { sqlite: ${JSON.stringify(join(work, `${name}.db`))}, usage: ${recording} }`,
-      `metrics: ${recording}`,
-      'keys:',
-      '  - name: bench',
-      `    key: ${BENCH_CLIENT_KEY}`,
-      '',
-    ].join('\n'),
-  );
-  const port = await freePort();
-  const log = openSync(join(work, `${name}.log`), 'w');
-  const profile = values.perf !== undefined ? ['--perf-basic-prof'] : values['cpu-prof'] === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${resolve(values['cpu-prof'])}`, `--cpu-prof-name=${name}.cpuprofile`];
-  const child = spawn(process.execPath, ['--max-old-space-size=1024', ...flags, ...profile, join(resolve(root), 'src', 'main.ts'), 'serve', '--config', config, '--port', String(port)], {
-    cwd: resolve(root),
-    stdio: ['ignore', log, log],
-    env: { ...process.env, NODE_ENV: 'production', ...environment },
-  });
-  closeSync(log);
-  const origin = `http://127.0.0.1:${port}`;
-  for (let attempt = 0; attempt < 400; attempt += 1) {
-    try {
-      const answer = await request(`${origin}/health`);
-      await answer.body.dump();
-      if (answer.statusCode === 200) return { label: rootSpec, child, origin };
-    } catch {
-      // not yet listening
-    }
-    await new Promise((done) => setTimeout(done, 50));
-  }
-  throw new Error(`${root} did not start; see ${work}/${name}.log`);
-}
 
 function endpointsOf(target: Target): BenchEndpoint[] {
   const { origin } = target;
@@ -170,8 +100,8 @@ function median(list: number[]): number {
 
 const targets: Target[] = [];
 try {
-  for (const [index, root] of values.root.entries()) targets.push(await startTarget(root, index));
-  if (values.bare) targets.push(await startBare());
+  for (const [index, root] of values.root.entries()) targets.push(await startCheckout(root, index, { work, upstreamPort: fake.port, recording: !values['no-recording'], profileFlags: (name) => (values.perf !== undefined ? ['--perf-basic-prof'] : values['cpu-prof'] === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${resolve(values['cpu-prof'])}`, `--cpu-prof-name=${name}.cpuprofile`]) }));
+  if (values.bare) targets.push(await startBare(fake.port));
   const requests = Number(values.requests);
   const connections = Number(values.connections);
   const latencyRequests = Number(values.latency);

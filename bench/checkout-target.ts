@@ -1,0 +1,93 @@
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { request } from 'undici';
+import { BENCH_CLIENT_KEY, FAKE_MODEL } from './fake-upstream.ts';
+
+/** One server the targeted measurements (measure-request-cost, measure-stream-cost) load: an llmux started from a checkout, or the bare proxy. */
+export interface Target {
+  label: string;
+  child: ChildProcess;
+  origin: string;
+  bare?: boolean;
+}
+
+export interface CheckoutOptions {
+  /** Folder for the config, database and log. */
+  work: string;
+  upstreamPort: number;
+  /** Usage records and metrics for every checkout; `DIR::::off` turns them off for one. */
+  recording: boolean;
+  /** Node flags for every checkout (profilers), after the spec's own. */
+  profileFlags: (name: string) => string[];
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((done) => server.close(() => done()));
+  return port;
+}
+
+/** bench/bare-proxy.ts in front of the upstream: the ceiling. */
+export async function startBare(upstreamPort: number): Promise<Target> {
+  const child = fork(join(import.meta.dirname, 'bare-proxy.ts'), ['--upstream-port', String(upstreamPort)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const port = await new Promise<number>((done) => child.once('message', (message) => done((message as { port: number }).port)));
+  return { label: 'bare-proxy', child, origin: `http://127.0.0.1:${port}`, bare: true };
+}
+
+/**
+ * llmux from the TypeScript sources of a checkout, with the bench's config (a cerebras provider at
+ * the fake upstream, a client key, the default log level). `rootSpec`: `DIR`, `DIR::--flag,--flag`
+ * (Node flags for that one), `DIR::::off` (usage records and metrics off for that one),
+ * `DIR::::::NAME=VALUE,…` (environment).
+ */
+export async function startCheckout(rootSpec: string, index: number, options: CheckoutOptions): Promise<Target> {
+  const [root = '.', flagList = '', recordingSpec = '', environmentList = ''] = rootSpec.split('::');
+  const environment = Object.fromEntries(environmentList === '' ? [] : environmentList.split(',').map((pair) => pair.split('=') as [string, string]));
+  const flags = flagList === '' ? [] : flagList.split(',');
+  const name = `llmux-${index}`;
+  const config = join(options.work, `${name}.yaml`);
+  const recording = options.recording && recordingSpec !== 'off';
+  writeFileSync(
+    config,
+    [
+      'providers:',
+      '  - id: bench',
+      '    type: cerebras',
+      '    api_key: bench-not-a-real-key',
+      `    base_url: http://127.0.0.1:${options.upstreamPort}/v1`,
+      'models:',
+      `  - name: ${FAKE_MODEL}`,
+      `    target: bench/${FAKE_MODEL}`,
+      `state: { sqlite: ${JSON.stringify(join(options.work, `${name}.db`))}, usage: ${recording} }`,
+      `metrics: ${recording}`,
+      'keys:',
+      '  - name: bench',
+      `    key: ${BENCH_CLIENT_KEY}`,
+      '',
+    ].join('\n'),
+  );
+  const port = await freePort();
+  const log = openSync(join(options.work, `${name}.log`), 'w');
+  const child = spawn(process.execPath, ['--max-old-space-size=1024', ...flags, ...options.profileFlags(name), join(resolve(root), 'src', 'main.ts'), 'serve', '--config', config, '--port', String(port)], {
+    cwd: resolve(root),
+    stdio: ['ignore', log, log],
+    env: { ...process.env, NODE_ENV: 'production', ...environment },
+  });
+  closeSync(log);
+  const origin = `http://127.0.0.1:${port}`;
+  for (let attempt = 0; attempt < 400; attempt += 1) {
+    try {
+      const answer = await request(`${origin}/health`);
+      await answer.body.dump();
+      if (answer.statusCode === 200) return { label: rootSpec, child, origin };
+    } catch {
+      // not yet listening
+    }
+    await new Promise((done) => setTimeout(done, 50));
+  }
+  throw new Error(`${root} did not start; see ${options.work}/${name}.log`);
+}
