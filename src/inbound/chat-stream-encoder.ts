@@ -20,3 +20,22 @@ export interface ChatStreamEncoder {
   /** The keep-alive written while the upstream is silent (Anthropic's `ping`); '' once ended. */
   keepAlive?(): string;
 }
+
+/** An encoder that turns each event into its text on its own: the batch is the events' texts joined, up to the terminal event. */
+export abstract class EventByEventEncoder implements ChatStreamEncoder {
+  /** Set by `encode` once it has encoded the terminal event. */
+  protected ended = false;
+
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  encodeBatch(batch: readonly ChatStreamEvent[]): string {
+    let out = '';
+    for (let i = 0; i < batch.length && !this.ended; i++) out += this.encode(batch[i] as ChatStreamEvent);
+    return out;
+  }
+
+  /** One event's text. */
+  protected abstract encode(event: ChatStreamEvent): string;
+}

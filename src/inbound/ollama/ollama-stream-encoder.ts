@@ -1,7 +1,7 @@
 import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
 import type { FinishReason } from '../../canonical/finish-reason.ts';
 import { toGatewayError } from '../../canonical/gateway-error.ts';
-import type { ChatStreamEncoder } from '../chat-stream-encoder.ts';
+import { EventByEventEncoder } from '../chat-stream-encoder.ts';
 import { ollamaFileMarkdown } from './ollama-file-markdown.ts';
 import { ollamaMetrics } from './ollama-metrics.ts';
 import { ollamaNow } from './ollama-time.ts';
@@ -31,7 +31,7 @@ interface PendingToolCall {
  * Per token only the timestamp and the JSON-escaped text are built; the rest is precomputed. One
  * string per batch: one write per upstream network chunk.
  */
-export class OllamaStreamEncoder implements ChatStreamEncoder {
+export class OllamaStreamEncoder extends EventByEventEncoder {
   private readonly options: OllamaStreamOptions;
   private readonly chat: boolean;
   private readonly head: string;
@@ -43,11 +43,11 @@ export class OllamaStreamEncoder implements ChatStreamEncoder {
   private pending: PendingToolCall | undefined;
   private toolCallCount = 0;
   private answer = '';
-  private ended = false;
   /** Generate's final line, which waits for the answer's context (a tokenizer pass). */
   private final: Promise<string> | undefined;
 
   constructor(options: OllamaStreamOptions) {
+    super();
     this.options = options;
     this.chat = options.kind === 'chat';
     this.head = `{"model":${JSON.stringify(options.model)},"created_at":"`;
@@ -58,22 +58,12 @@ export class OllamaStreamEncoder implements ChatStreamEncoder {
     this.keepAnswer = options.context !== undefined;
   }
 
-  get isEnded(): boolean {
-    return this.ended;
-  }
-
-  encodeBatch(batch: readonly ChatStreamEvent[]): string {
-    let out = '';
-    for (let i = 0; i < batch.length && !this.ended; i++) out += this.encode(batch[i] as ChatStreamEvent);
-    return out;
-  }
-
   /** The final line of a generate stream with `context`: it leaves after what came before it. */
   ending(): Promise<string> | undefined {
     return this.final;
   }
 
-  private encode(event: ChatStreamEvent): string {
+  protected encode(event: ChatStreamEvent): string {
     switch (event.type) {
       case 'text-delta': {
         if (event.text.length === 0) return '';

@@ -1,5 +1,5 @@
 import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
-import type { ChatStreamEncoder } from '../chat-stream-encoder.ts';
+import { EventByEventEncoder } from '../chat-stream-encoder.ts';
 import { fileAsMarkdown } from './file-as-markdown.ts';
 import { newOpenAIId } from './new-openai-id.ts';
 import { openAIErrorBody } from './openai-error-response.ts';
@@ -14,7 +14,7 @@ import { toOpenAIUsage } from './to-openai-usage.ts';
  * with `data: {"error":{…}}` as chat streams do. Reasoning has no place in this format. One
  * string per batch: one write per upstream network chunk.
  */
-export class OpenAICompletionStreamEncoder implements ChatStreamEncoder {
+export class OpenAICompletionStreamEncoder extends EventByEventEncoder {
   private readonly includeUsage: boolean;
   private readonly head: string;
   private readonly prefix: string;
@@ -24,9 +24,9 @@ export class OpenAICompletionStreamEncoder implements ChatStreamEncoder {
   private wroteText = false;
   /** Where the next token starts in the completion's text (legacy `text_offset`). */
   private offset = 0;
-  private ended = false;
 
   constructor(options: { model: string; includeUsage: boolean }) {
+    super();
     this.includeUsage = options.includeUsage;
     this.head = 'data: {"id":"' + newOpenAIId('cmpl-') + '","object":"text_completion","created":' + Math.floor(Date.now() / 1000) + ',"model":' + JSON.stringify(options.model);
     this.prefix = this.head + ',"choices":[{"text":';
@@ -35,17 +35,7 @@ export class OpenAICompletionStreamEncoder implements ChatStreamEncoder {
     this.suffix = ',"index":0,"logprobs":null' + this.suffixTail;
   }
 
-  get isEnded(): boolean {
-    return this.ended;
-  }
-
-  encodeBatch(batch: readonly ChatStreamEvent[]): string {
-    let out = '';
-    for (let i = 0; i < batch.length && !this.ended; i++) out += this.encode(batch[i] as ChatStreamEvent);
-    return out;
-  }
-
-  private encode(event: ChatStreamEvent): string {
+  protected encode(event: ChatStreamEvent): string {
     switch (event.type) {
       case 'text-delta': {
         this.wroteText = true;
