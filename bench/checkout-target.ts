@@ -3,6 +3,7 @@ import { closeSync, openSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { request } from 'undici';
+import { anthropicMessagesEndpoint, ollamaChatEndpoint, openaiChatEndpoint, responsesEndpoint, type BenchEndpoint } from './bench-endpoint.ts';
 import { BENCH_CLIENT_KEY, FAKE_MODEL } from './fake-upstream.ts';
 
 /** One server the targeted measurements (measure-request-cost, measure-stream-cost) load: an llmux started from a checkout, or the bare proxy. */
@@ -90,4 +91,31 @@ export async function startCheckout(rootSpec: string, index: number, options: Ch
     await new Promise((done) => setTimeout(done, 50));
   }
   throw new Error(`${root} did not start; see ${options.work}/${name}.log`);
+}
+
+/** The endpoints to load on a target: the routes named (`openai,ollama,…`), or the OpenAI one alone on the bare proxy. */
+export function endpointsOf(target: Target, routes: string, stream: boolean): BenchEndpoint[] {
+  const { origin } = target;
+  if (target.bare === true) return [openaiChatEndpoint('openai', origin, stream)];
+  const all: Record<string, BenchEndpoint> = {
+    openai: openaiChatEndpoint('openai', origin, stream),
+    ollama: ollamaChatEndpoint('ollama', origin, stream),
+    anthropic: anthropicMessagesEndpoint('anthropic', origin, stream),
+    responses: responsesEndpoint('responses', origin, stream),
+  };
+  return routes.split(',').map((route) => {
+    const endpoint = all[route];
+    if (endpoint === undefined) throw new Error(`unknown route ${route}`);
+    return endpoint;
+  });
+}
+
+/** Stops every target and waits for each to exit. */
+export async function stopTargets(targets: readonly Target[]): Promise<void> {
+  for (const target of targets) {
+    const exited = new Promise((done) => target.child.once('exit', done));
+    if (target.bare === true) target.child.disconnect();
+    else target.child.kill('SIGTERM');
+    await exited;
+  }
 }

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
-import { anthropicMessagesEndpoint, ollamaChatEndpoint, openaiChatEndpoint, type BenchEndpoint } from './bench-endpoint.ts';
-import { startBare, startCheckout, type Target } from './checkout-target.ts';
+import { openaiChatEndpoint, type BenchEndpoint } from './bench-endpoint.ts';
+import { endpointsOf, startBare, startCheckout, stopTargets, type Target } from './checkout-target.ts';
 import { BENCH_CLIENT_KEY, startFakeUpstream } from './fake-upstream.ts';
 import { processCpuMicros } from './process-cpu.ts';
 
@@ -42,20 +42,6 @@ const { values } = parseArgs({
 const work = mkdtempSync(join(tmpdir(), 'llmux-request-cost-'));
 const fake = await startFakeUpstream({ latencyMs: 0, streamChunks: 20, chunkDelayMs: 0 });
 
-function endpointsOf(target: Target): BenchEndpoint[] {
-  const { origin } = target;
-  if (target.bare === true) return [openaiChatEndpoint('openai', origin, false)];
-  const all: Record<string, BenchEndpoint> = {
-    openai: openaiChatEndpoint('openai', origin, false),
-    ollama: ollamaChatEndpoint('ollama', origin, false),
-    anthropic: anthropicMessagesEndpoint('anthropic', origin, false),
-  };
-  return values.routes.split(',').map((route) => {
-    const endpoint = all[route];
-    if (endpoint === undefined) throw new Error(`unknown route ${route}`);
-    return endpoint;
-  });
-}
 
 interface Figures {
   cpuUs: number;
@@ -112,11 +98,11 @@ try {
     map.set(key, [...(map.get(key) ?? []), value]);
   };
   // Warm-up: JIT and keep-alive.
-  for (const target of targets) for (const endpoint of endpointsOf(target)) await load(target, endpoint, 1500, connections);
+  for (const target of targets) for (const endpoint of endpointsOf(target, values.routes, false)) await load(target, endpoint, 1500, connections);
   for (let round = 0; round < Number(values.rounds); round += 1) {
     const order = round % 2 === 0 ? targets : [...targets].reverse();
     for (const target of order) {
-      for (const endpoint of endpointsOf(target)) {
+      for (const endpoint of endpointsOf(target, values.routes, false)) {
         const key = `${target.label}\t${endpoint.label}`;
         push(cpu, key, (await load(target, endpoint, requests, connections)).cpuUs);
         const single = await load(target, endpoint, latencyRequests, 1);
@@ -128,7 +114,7 @@ try {
   const tracing = values.strace ?? values.perf;
   if (tracing !== undefined) {
     for (const target of targets) {
-      for (const endpoint of endpointsOf(target)) {
+      for (const endpoint of endpointsOf(target, values.routes, false)) {
         const file = join(resolve(tracing), `${target.label.replace(/\W+/g, '_')}-${endpoint.label}.${values.perf === undefined ? 'txt' : 'data'}`);
         const command = values.perf === undefined ? ['strace', '-c', '-f', '-o', file] : ['perf', 'record', '-F', '2999', '-g', '-o', file];
         const tracer = spawn(command[0] ?? '', [...command.slice(1), '-p', String(target.child.pid)], { stdio: 'ignore' });
@@ -160,12 +146,7 @@ try {
   })();
   console.log(`direct p50 at 1 conn: ${direct.toFixed(0)} µs`);
 } finally {
-  for (const target of targets) {
-    const exited = new Promise((done) => target.child.once('exit', done));
-    if (target.bare === true) target.child.disconnect();
-    else target.child.kill('SIGTERM');
-    await exited;
-  }
+  await stopTargets(targets);
   await fake.close();
   rmSync(work, { recursive: true, force: true });
 }

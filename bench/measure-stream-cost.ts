@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
-import { anthropicMessagesEndpoint, ollamaChatEndpoint, openaiChatEndpoint, responsesEndpoint, type BenchEndpoint } from './bench-endpoint.ts';
-import { startBare, startCheckout, type Target } from './checkout-target.ts';
+import { openaiChatEndpoint, type BenchEndpoint } from './bench-endpoint.ts';
+import { endpointsOf, startBare, startCheckout, stopTargets, type Target } from './checkout-target.ts';
 import { BENCH_CLIENT_KEY, startFakeUpstream } from './fake-upstream.ts';
 
 /**
@@ -42,21 +42,6 @@ const { values } = parseArgs({
 const work = mkdtempSync(join(tmpdir(), 'llmux-stream-cost-'));
 const fake = await startFakeUpstream({ latencyMs: 0, streamChunks: 20, chunkDelayMs: 0 });
 
-function endpointsOf(target: Target): BenchEndpoint[] {
-  const { origin } = target;
-  if (target.bare === true) return [openaiChatEndpoint('openai', origin, true)];
-  const all: Record<string, BenchEndpoint> = {
-    openai: openaiChatEndpoint('openai', origin, true),
-    ollama: ollamaChatEndpoint('ollama', origin, true),
-    anthropic: anthropicMessagesEndpoint('anthropic', origin, true),
-    responses: responsesEndpoint('responses', origin, true),
-  };
-  return values.routes.split(',').map((route) => {
-    const endpoint = all[route];
-    if (endpoint === undefined) throw new Error(`unknown route ${route}`);
-    return endpoint;
-  });
-}
 
 /** One stream: microseconds to its first body byte, and the whole body. */
 async function stream(pool: Pool, endpoint: BenchEndpoint): Promise<number> {
@@ -142,12 +127,12 @@ try {
   };
   const directEndpoint = openaiChatEndpoint('direct', `http://127.0.0.1:${fake.port}`, true);
   // Warm-up: JIT and keep-alive.
-  for (const target of targets) for (const endpoint of endpointsOf(target)) await cpuPerStream(target, endpoint, Math.max(events, 20));
+  for (const target of targets) for (const endpoint of endpointsOf(target, values.routes, true)) await cpuPerStream(target, endpoint, Math.max(events, 20));
   for (let round = 0; round < Number(values.rounds); round += 1) {
     const order = round % 2 === 0 ? targets : [...targets].reverse();
     direct.push(await firstBytePerStream(directEndpoint.origin, directEndpoint));
     for (const target of order) {
-      for (const endpoint of endpointsOf(target)) {
+      for (const endpoint of endpointsOf(target, values.routes, true)) {
         const key = `${target.label}\t${endpoint.label}`;
         if (events > 2) {
           const long = await cpuPerStream(target, endpoint, events);
@@ -170,12 +155,7 @@ try {
     );
   }
 } finally {
-  for (const target of targets) {
-    const exited = new Promise((done) => target.child.once('exit', done));
-    if (target.bare === true) target.child.disconnect();
-    else target.child.kill('SIGTERM');
-    await exited;
-  }
+  await stopTargets(targets);
   await fake.close();
   rmSync(work, { recursive: true, force: true });
 }
