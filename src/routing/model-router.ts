@@ -39,13 +39,13 @@ export interface ListedModel {
 const KNOWN_MODELS_SHOWN = 25;
 const LATEST_TAG = ':latest';
 
+/** A value now, or a promise of it when it has to be waited for. */
+type MaybePromise<T> = T | Promise<T>;
+
 /**
  * Model name → targets. Order: a configured alias; `<provider>/<model>`; a model id one of the
  * providers lists; `default_model`; otherwise 404 naming the known models.
  */
-/** A value now, or a promise of it when it has to be waited for. */
-type MaybePromise<T> = T | Promise<T>;
-
 export class ModelRouter {
   private readonly aliases = new Map<string, ModelAliasConfig>();
   /** Aliases with a `*` in their name, in config order, tried after every exact name. */

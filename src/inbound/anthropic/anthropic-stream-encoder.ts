@@ -1,7 +1,7 @@
 import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
 import type { ProviderMetadata } from '../../canonical/provider-metadata.ts';
 import type { InputUsage } from '../../canonical/usage.ts';
-import type { ChatStreamEncoder } from '../chat-stream-encoder.ts';
+import { EventByEventEncoder } from '../chat-stream-encoder.ts';
 import { anthropicErrorBody } from './anthropic-error-response.ts';
 import { encodeAnthropicSignature } from './anthropic-signature.ts';
 import { anthropicMessageId } from './anthropic-message-id.ts';
@@ -34,12 +34,11 @@ type OpenBlock = { kind: 'text' | 'thinking' | 'tool_use' | 'provider'; id: stri
  * matched (null where the upstream did not say) and usage; `message_stop`. A failure becomes `event: error` in Anthropic's shape, never a
  * silent `message_stop`.
  */
-export class AnthropicStreamEncoder implements ChatStreamEncoder {
+export class AnthropicStreamEncoder extends EventByEventEncoder {
   private readonly options: AnthropicStreamOptions;
   private id: string | undefined;
   private input: InputUsage | undefined;
   private started = false;
-  private ended = false;
   private open: OpenBlock | undefined;
   private nextIndex = 0;
   /** Prefix of every delta of the open block: `event: content_block_delta\ndata: {…,"index":N,"delta":` */
@@ -50,11 +49,8 @@ export class AnthropicStreamEncoder implements ChatStreamEncoder {
   private relayedDeltas = false;
 
   constructor(options: AnthropicStreamOptions) {
+    super();
     this.options = options;
-  }
-
-  get isEnded(): boolean {
-    return this.ended;
   }
 
   encode(event: ChatStreamEvent): string {
@@ -126,12 +122,6 @@ export class AnthropicStreamEncoder implements ChatStreamEncoder {
     }
   }
 
-  /** The SSE text for one batch: one write per upstream network chunk. */
-  encodeBatch(batch: readonly ChatStreamEvent[]): string {
-    let text = '';
-    for (let i = 0; i < batch.length && !this.ended; i++) text += this.encode(batch[i] as ChatStreamEvent);
-    return text;
-  }
 
   /**
    * A `ping` while the upstream is silent (a long thinking pause, a slow tool-call argument, or

@@ -1,6 +1,6 @@
 import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
 import type { Usage } from '../../canonical/usage.ts';
-import type { ChatStreamEncoder } from '../chat-stream-encoder.ts';
+import { EventByEventEncoder } from '../chat-stream-encoder.ts';
 import { fileAsMarkdown } from './file-as-markdown.ts';
 import { newOpenAIId } from './new-openai-id.ts';
 import { openAIErrorBody } from './openai-error-response.ts';
@@ -27,7 +27,7 @@ export interface OpenAIChatStreamOptions {
  * Every streamed token passes through here, so each chunk is one string concatenation around a
  * prefix and suffix built once.
  */
-export class OpenAIChatStreamEncoder implements ChatStreamEncoder {
+export class OpenAIChatStreamEncoder extends EventByEventEncoder {
   private readonly model: string;
   private readonly includeUsage: boolean;
   private id: string | undefined;
@@ -42,20 +42,16 @@ export class OpenAIChatStreamEncoder implements ChatStreamEncoder {
   private suffixTail = '';
   private readonly usageNull: string;
   private started = false;
-  private ended = false;
   private wroteContent = false;
   /** How many tool calls have started: OpenAI numbers calls from 0 in the order they start. */
   private toolCalls = 0;
 
   constructor(options: OpenAIChatStreamOptions) {
+    super();
     this.model = options.model;
     this.includeUsage = options.includeUsage;
     // With include_usage, OpenAI sends `"usage":null` on every chunk but the last.
     this.usageNull = options.includeUsage ? ',"usage":null' : '';
-  }
-
-  get isEnded(): boolean {
-    return this.ended;
   }
 
   /** The SSE text for one event (possibly empty). */
@@ -99,12 +95,6 @@ export class OpenAIChatStreamEncoder implements ChatStreamEncoder {
     }
   }
 
-  /** The SSE text for one batch: one write per upstream network chunk. */
-  encodeBatch(batch: readonly ChatStreamEvent[]): string {
-    let text = '';
-    for (let i = 0; i < batch.length && !this.ended; i++) text += this.encode(batch[i] as ChatStreamEvent);
-    return text;
-  }
 
   private start(): string {
     if (this.started) return '';

@@ -5,7 +5,7 @@ import type { TokenLogprob } from '../../../canonical/logprobs.ts';
 import type { ProviderMetadata } from '../../../canonical/provider-metadata.ts';
 import type { Usage } from '../../../canonical/usage.ts';
 import type { JsonObject } from '../../../state/response-store.ts';
-import type { ChatStreamEncoder } from '../../chat-stream-encoder.ts';
+import { EventByEventEncoder } from '../../chat-stream-encoder.ts';
 import { fileAsMarkdown } from '../file-as-markdown.ts';
 import { newOpenAIId } from '../new-openai-id.ts';
 import { encodeEncryptedContent } from './responses-encrypted-content.ts';
@@ -50,7 +50,7 @@ const TEXT_PART = { type: 'output_text', annotations: [], logprobs: [], text: ''
  * The encoder also keeps the final Response object, which is what gets stored and what a
  * non-streamed request answers.
  */
-export class ResponsesStreamEncoder implements ChatStreamEncoder {
+export class ResponsesStreamEncoder extends EventByEventEncoder {
   private readonly envelope: JsonObject;
   private readonly reasoningAsSummary: boolean;
   private readonly newId: (prefix: string) => string;
@@ -58,21 +58,17 @@ export class ResponsesStreamEncoder implements ChatStreamEncoder {
   private sequence = 0;
   private open: OpenItem | undefined;
   private started = false;
-  private ended = false;
   private final: JsonObject;
   private readonly beforeEnd: (() => Promise<void>) | undefined;
   private tail: Promise<string> | undefined;
 
   constructor(envelope: JsonObject, options: ResponsesStreamOptions) {
+    super();
     this.envelope = envelope;
     this.reasoningAsSummary = options.reasoningAsSummary;
     this.newId = options.newId ?? newOpenAIId;
     this.beforeEnd = options.beforeEnd;
     this.final = this.snapshot('in_progress');
-  }
-
-  get isEnded(): boolean {
-    return this.ended;
   }
 
   /** The Response object as it stands: complete once the stream has ended. */
@@ -123,9 +119,8 @@ export class ResponsesStreamEncoder implements ChatStreamEncoder {
    * The SSE text for one batch: one write per upstream network chunk. The batch that brings the
    * terminal event is held until `beforeEnd` is done, and then leaves whole (see `ending`).
    */
-  encodeBatch(batch: readonly ChatStreamEvent[]): string {
-    let text = '';
-    for (let i = 0; i < batch.length && !this.ended; i++) text += this.encode(batch[i] as ChatStreamEvent);
+  override encodeBatch(batch: readonly ChatStreamEvent[]): string {
+    const text = super.encodeBatch(batch);
     if (!this.ended || this.beforeEnd === undefined || this.tail !== undefined) return text;
     this.tail = this.beforeEnd().then(
       () => text,
