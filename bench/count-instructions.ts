@@ -99,7 +99,7 @@ function totalInstructions(outFile: string): number {
   return Number(match[1]);
 }
 
-async function count(label: string, args: string[], environment: Record<string, string>, routes: string, bare: boolean): Promise<Counted[]> {
+async function count(label: string, args: (port: number) => string[], environment: Record<string, string>, routes: string, bare: boolean): Promise<Counted[]> {
   const port = await freePort();
   const name = label.replace(/\W+/g, '_');
   const outFile = join(work, `${name}.callgrind`);
