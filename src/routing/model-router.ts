@@ -40,7 +40,7 @@ const KNOWN_MODELS_SHOWN = 25;
 const LATEST_TAG = ':latest';
 
 /** A value now, or a promise of it when it has to be waited for. */
-type MaybePromise<T> = T | Promise<T>;
+export type MaybePromise<T> = T | Promise<T>;
 
 /**
  * Model name → targets. Order: a configured alias; `<provider>/<model>`; a model id one of the
@@ -80,10 +80,25 @@ export class ModelRouter {
 
   /** Resolve a client's model name, or throw a not_found GatewayError. */
   async resolve(name: string): Promise<ResolvedModel> {
-    // Synchronous unless the model catalog has to be loaded first: no promise hop per request.
+    return this.resolveNow(name);
+  }
+
+  /**
+   * As resolve, but synchronous unless the model catalog has to be loaded first (or the name is
+   * unknown): no promise step per request. Throws nothing itself; a not-found is a rejection.
+   */
+  resolveNow(name: string): MaybePromise<ResolvedModel> {
     const exact = this.tryResolveNow(name);
-    const direct = (exact instanceof Promise ? await exact : exact) ?? this.matchPattern(name);
-    if (direct !== undefined) return direct;
+    if (exact instanceof Promise) return exact.then((found) => found ?? this.resolveInexact(name));
+    return exact ?? this.resolveInexact(name);
+  }
+
+  /** A wildcard alias, else `default_model` standing in, else not found. */
+  private resolveInexact(name: string): MaybePromise<ResolvedModel> {
+    return this.matchPattern(name) ?? this.resolveDefault(name);
+  }
+
+  private async resolveDefault(name: string): Promise<ResolvedModel> {
     if (this.defaultModel !== undefined && this.defaultModel !== name) {
       const fallback = await this.tryResolve(this.defaultModel);
       if (fallback !== undefined) return { ...fallback, standsInFor: name };
