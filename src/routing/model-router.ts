@@ -51,6 +51,11 @@ export class ModelRouter {
   /** Aliases with a `*` in their name, in config order, tried after every exact name. */
   private readonly patterns: { prefix: string; suffix: string; alias: ModelAliasConfig }[] = [];
   private readonly providers = new Map<string, ProviderAdapter>();
+  /**
+   * The targets of each alias that names only `provider/model` targets: fixed by the config, so
+   * built once and shared by every request (nothing changes a ResolvedModel's targets).
+   */
+  private readonly fixedTargets = new Map<ModelAliasConfig, RouteTarget[]>();
   private readonly catalog: ModelCatalog;
   private readonly defaultModel: string | undefined;
 
@@ -58,8 +63,10 @@ export class ModelRouter {
     for (const provider of providers) this.providers.set(provider.id, provider);
     for (const alias of config.models) {
       const star = alias.name.indexOf('*');
-      if (star === -1) this.aliases.set(alias.name, alias);
-      else this.patterns.push({ prefix: alias.name.slice(0, star), suffix: alias.name.slice(star + 1), alias });
+      if (star === -1) {
+        this.aliases.set(alias.name, alias);
+        if (!hasBareTarget(alias)) this.fixedTargets.set(alias, this.aliasTargets(alias));
+      } else this.patterns.push({ prefix: alias.name.slice(0, star), suffix: alias.name.slice(star + 1), alias });
     }
     this.catalog = catalog;
     this.defaultModel = config.default_model;
@@ -194,6 +201,17 @@ export class ModelRouter {
   }
 
   private fromAlias(alias: ModelAliasConfig): ResolvedModel {
+    const targets = this.fixedTargets.get(alias) ?? this.aliasTargets(alias);
+    const resolved: ResolvedModel = { name: alias.name, targets };
+    if (alias.context_length !== undefined) resolved.contextLength = alias.context_length;
+    if (alias.capabilities !== undefined) resolved.capabilities = alias.capabilities;
+    const first = targets[0];
+    const upstream = first === undefined ? undefined : this.catalog.find(first.provider.id, first.upstreamModel);
+    return withUpstream(resolved, upstream);
+  }
+
+  /** An alias's targets that name a configured provider, in order; a bare model name goes to the provider listing it. */
+  private aliasTargets(alias: ModelAliasConfig): RouteTarget[] {
     const targets: RouteTarget[] = [];
     for (const target of alias.targets ?? (alias.target === undefined ? [] : [alias.target])) {
       const slash = target.indexOf('/');
@@ -207,12 +225,7 @@ export class ModelRouter {
       const provider = this.providers.get(target.slice(0, slash));
       if (provider !== undefined) targets.push({ provider, upstreamModel: target.slice(slash + 1) });
     }
-    const resolved: ResolvedModel = { name: alias.name, targets };
-    if (alias.context_length !== undefined) resolved.contextLength = alias.context_length;
-    if (alias.capabilities !== undefined) resolved.capabilities = alias.capabilities;
-    const first = targets[0];
-    const upstream = first === undefined ? undefined : this.catalog.find(first.provider.id, first.upstreamModel);
-    return withUpstream(resolved, upstream);
+    return targets;
   }
 
   /**
