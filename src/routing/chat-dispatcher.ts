@@ -91,11 +91,15 @@ export class ChatDispatcher {
     });
   }
 
-  /** `hint`: as for `stream`. Not async itself: a model known at once costs no promise step. */
-  complete(request: ChatRequest, context: DispatchContext, hint?: SameProtocolHint): Promise<RoutedResponse> {
+  /**
+   * `hint`: as for `stream`. `routed`: where the router sends `request.model`, when the route has
+   * just resolved it (Ollama's routes do, to answer in their own words): not resolved twice. Not
+   * async itself: a model known at once costs no promise step.
+   */
+  complete(request: ChatRequest, context: DispatchContext, hint?: SameProtocolHint, routed?: ResolvedModel): Promise<RoutedResponse> {
     let model: ResolvedModel | Promise<ResolvedModel>;
     try {
-      model = this.resolveNow(request.model, context);
+      model = this.resolveNow(request.model, context, routed);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -167,13 +171,13 @@ export class ChatDispatcher {
     return this.resolveNow(name, context);
   }
 
-  /** As resolve; a promise only when the router has to wait (see ModelRouter.resolveNow). */
-  private resolveNow(name: string, context: DispatchContext): ResolvedModel | Promise<ResolvedModel> {
+  /** As resolve; a promise only when the router has to wait (see ModelRouter.resolveNow). `routed`: `name` already resolved. */
+  private resolveNow(name: string, context: DispatchContext, routed?: ResolvedModel): ResolvedModel | Promise<ResolvedModel> {
     if (context.outcome !== undefined) context.outcome.requestedModel ??= name;
     if (context.allowedModels !== undefined && !context.allowedModels.has(name)) {
       throw new GatewayError('permission', `this API key may not use model '${name}'`, { param: 'model', code: 'model_not_allowed' });
     }
-    const model = this.router.resolveNow(name);
+    const model = routed !== undefined && routed.name === name && routed.standsInFor === undefined ? routed : this.router.resolveNow(name);
     if (model instanceof Promise) return model.then((resolved) => noteStandIn(resolved, name, context));
     return noteStandIn(model, name, context);
   }

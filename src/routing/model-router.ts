@@ -128,7 +128,7 @@ export class ModelRouter {
   }
 
   /** As tryResolve; a promise only when the model catalog must be loaded first. */
-  private tryResolveNow(name: string): MaybePromise<ResolvedModel | undefined> {
+  tryResolveNow(name: string): MaybePromise<ResolvedModel | undefined> {
     const exact = this.resolveExact(name);
     if (exact instanceof Promise) return exact.then((found) => this.untaggedUnless(found, name));
     return this.untaggedUnless(exact, name);
