@@ -11,7 +11,7 @@ import { convertOllamaChatRequest } from './convert-ollama-chat-request.ts';
 import { convertOllamaGenerationSettings } from './convert-ollama-generation-settings.ts';
 import { wantsThinking } from './convert-ollama-think.ts';
 import { decodeOllamaImage } from './decode-ollama-image.ts';
-import { describeOllamaModel } from './describe-ollama-model.ts';
+import { ollamaModelCapabilities } from './describe-ollama-model.ts';
 import { decodeGenerateContext, encodeGenerateContext } from './generate-context-memory.ts';
 import { isPlainOllamaChatRequest, isPlainOllamaGenerateRequest } from './is-plain-ollama-request.ts';
 import { ollamaChatRequestSchema } from './ollama-chat-request-schema.ts';
@@ -40,7 +40,7 @@ export function registerOllamaChatRoutes(scope: FastifyInstance, context: Ollama
     const keepAliveMs = parseKeepAlive(body.keep_alive);
     const resolving = resolveOllamaModel(request, context, name);
     const entry = resolving instanceof Promise ? await resolving : resolving;
-    const facts = describeOllamaModel(entry, context.startedAt);
+    const facts = ollamaModelCapabilities(entry);
     if (chatRequest.messages.length === 0 && keepAliveMs === 0) return answerLoad(reply, context, entry, 'chat', name, 0);
     checkOllamaCapabilities(facts, name, { route: 'chat', tools: (chatRequest.tools?.length ?? 0) > 0, thinking: wantsThinking(body.think) });
     if (body.think === false && knownNotToThink(facts)) delete chatRequest.reasoning;
@@ -65,7 +65,7 @@ export function registerOllamaChatRoutes(scope: FastifyInstance, context: Ollama
     }
     const suffix = body.suffix ?? '';
     const settings = convertOllamaGenerationSettings(body);
-    const facts = describeOllamaModel(entry, context.startedAt);
+    const facts = ollamaModelCapabilities(entry);
     checkOllamaCapabilities(facts, name, { route: 'generate', thinking: wantsThinking(body.think), insert: suffix.length > 0 });
     if (body.think === false && knownNotToThink(facts)) delete settings.reasoning;
     if (prompt.length === 0) return answerLoad(reply, context, entry, 'generate', name, keepAliveMs);
