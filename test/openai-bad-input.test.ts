@@ -83,6 +83,19 @@ describe('OpenAI endpoints refuse bad input in OpenAI shape and keep serving', (
     assert.equal(answer.body.error.message, 'messages: required');
   });
 
+  it('parses a body the same under every content type, JSON or not, with or without parameters', async () => {
+    for (const type of ['application/json', 'application/json; charset=utf-8', 'APPLICATION/JSON', 'text/plain', 'application/x-www-form-urlencoded']) {
+      const answer = await post('/v1/chat/completions', '{"model":"model-a"}', { 'content-type': type });
+      assert.equal(answer.body.error.message, 'messages: required', type);
+      const malformed = await post('/v1/chat/completions', '{"model":', { 'content-type': type });
+      assert.equal(malformed.status, 400, type);
+      assert.match(malformed.body.error.message, /^request body is not valid JSON/, type);
+    }
+    const oversized = await post('/v1/chat/completions', JSON.stringify({ model: 'model-a', messages: [{ role: 'user', content: 'x'.repeat(8000) }] }), {});
+    assert.equal(oversized.status, 413);
+    await assertStillServing();
+  });
+
   it('answers an oversized body with 413 in OpenAI shape', async () => {
     const answer = await post('/v1/chat/completions', JSON.stringify({ model: 'model-a', messages: [{ role: 'user', content: 'x'.repeat(8000) }] }));
     assert.equal(answer.status, 413);

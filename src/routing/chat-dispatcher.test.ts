@@ -33,6 +33,30 @@ async function drain(batches: AsyncIterable<ChatStreamEvent[]>): Promise<ChatStr
 }
 
 describe('ChatDispatcher', () => {
+  it('answers with a model the route already resolved, without resolving its name again', async () => {
+    const provider = new ScriptedProvider('a');
+    provider.script = textScript('hi');
+    const dispatcher = setup([provider], ['a/upstream-x']);
+    const routed = await dispatcher.router.resolve('m');
+    let resolvedAgain = 0;
+    const resolveNow = dispatcher.router.resolveNow.bind(dispatcher.router);
+    dispatcher.router.resolveNow = (name) => {
+      resolvedAgain++;
+      return resolveNow(name);
+    };
+    const answer = await dispatcher.complete({ ...request, stream: false }, context(), undefined, routed);
+    assert.equal(answer.model, routed);
+    assert.equal(resolvedAgain, 0);
+    // A model resolved for another name, or one default_model stands in for, is not taken on trust.
+    await dispatcher.complete({ ...request, stream: false }, context(), undefined, { ...routed, name: 'other' });
+    await dispatcher.complete({ ...request, stream: false }, context(), undefined, { ...routed, standsInFor: 'unknown' });
+    assert.equal(resolvedAgain, 2);
+    await assert.rejects(
+      dispatcher.complete({ ...request, stream: false }, context({ allowedModels: new Set(['n']) }), undefined, routed),
+      (error: unknown) => error instanceof GatewayError && error.kind === 'permission',
+    );
+  });
+
   it('sends the upstream model id and reports where it went', async () => {
     const provider = new ScriptedProvider('a');
     provider.script = textScript('hi');

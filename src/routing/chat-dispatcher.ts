@@ -91,9 +91,23 @@ export class ChatDispatcher {
     });
   }
 
-  /** `hint`: as for `stream`. */
-  async complete(request: ChatRequest, context: DispatchContext, hint?: SameProtocolHint): Promise<RoutedResponse> {
-    const model = await this.resolve(request.model, context);
+  /**
+   * `hint`: as for `stream`. `routed`: where the router sends `request.model`, when the route has
+   * just resolved it (Ollama's routes do, to answer in their own words): not resolved twice. Not
+   * async itself: a model known at once costs no promise step.
+   */
+  complete(request: ChatRequest, context: DispatchContext, hint?: SameProtocolHint, routed?: ResolvedModel): Promise<RoutedResponse> {
+    let model: ResolvedModel | Promise<ResolvedModel>;
+    try {
+      model = this.resolveNow(request.model, context, routed);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (model instanceof Promise) return model.then((resolved) => this.completeOn(resolved, request, context, hint));
+    return this.completeOn(model, request, context, hint);
+  }
+
+  private completeOn(model: ResolvedModel, request: ChatRequest, context: DispatchContext, hint: SameProtocolHint | undefined): Promise<RoutedResponse> {
     return this.withFallback(model, context, async (target, attempt) => {
       const upstreamRequest = this.upstreamRequest(request, target, false);
       const startedAt = performance.now();
@@ -105,7 +119,7 @@ export class ChatDispatcher {
         response.timing ??= measuredTiming(startedAt, undefined);
         response.usage ??= await countChatUsage(upstreamRequest.messages, upstreamRequest.tools, responseOutputText(response), context.signal);
         if (response.degraded !== undefined) declareDegraded(context, target, response.degraded);
-        new ReasoningStateRecorder(this.reasoningState, target.provider.type, target.upstreamModel).observeResponse(response);
+        ReasoningStateRecorder.recordResponse(this.reasoningState, target.provider.type, target.upstreamModel, response);
         context.outcome?.setUsage(response.usage);
         return { response, target, model };
       } finally {
@@ -154,13 +168,18 @@ export class ChatDispatcher {
 
   /** Resolve a model name, refusing names the client's key may not use. */
   async resolve(name: string, context: DispatchContext): Promise<ResolvedModel> {
+    return this.resolveNow(name, context);
+  }
+
+  /** As resolve; a promise only when the router has to wait (see ModelRouter.resolveNow). `routed`: `name` already resolved. */
+  private resolveNow(name: string, context: DispatchContext, routed?: ResolvedModel): ResolvedModel | Promise<ResolvedModel> {
     if (context.outcome !== undefined) context.outcome.requestedModel ??= name;
     if (context.allowedModels !== undefined && !context.allowedModels.has(name)) {
       throw new GatewayError('permission', `this API key may not use model '${name}'`, { param: 'model', code: 'model_not_allowed' });
     }
-    const model = await this.router.resolve(name);
-    if (model.standsInFor !== undefined) context.log.info({ requested: name, default_model: model.name }, `model '${name}' is not known; default_model '${model.name}' answers it`);
-    return model;
+    const model = routed !== undefined && routed.name === name && routed.standsInFor === undefined ? routed : this.router.resolveNow(name);
+    if (model instanceof Promise) return model.then((resolved) => noteStandIn(resolved, name, context));
+    return noteStandIn(model, name, context);
   }
 
   private async timed<T>(context: DispatchContext, attempt: AttemptHandle | undefined, call: () => Promise<T>): Promise<T> {
@@ -235,6 +254,12 @@ export class ChatDispatcher {
     }
     throw lastError ?? new GatewayError('internal', 'no target was tried');
   }
+}
+
+/** A model that `default_model` answers for an unknown name is said so in the request's log. */
+function noteStandIn(model: ResolvedModel, name: string, context: DispatchContext): ResolvedModel {
+  if (model.standsInFor !== undefined) context.log.info({ requested: name, default_model: model.name }, `model '${name}' is not known; default_model '${model.name}' answers it`);
+  return model;
 }
 
 /** The hint, while the target gets the client's own messages (reattachReasoningState returns the same array when it adds nothing). */

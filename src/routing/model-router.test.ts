@@ -36,6 +36,24 @@ describe('ModelRouter', () => {
     assert.deepEqual(resolved.capabilities, ['tools']);
   });
 
+  it('answers resolveNow at once for a known alias, each time a model of its own over targets built once', async () => {
+    const first = router.resolveNow('gpt-4o');
+    const second = router.resolveNow('gpt-4o');
+    assert.ok(!(first instanceof Promise) && !(second instanceof Promise));
+    assert.notEqual(first, second);
+    assert.equal(first.targets, second.targets);
+    assert.deepEqual(
+      first.targets.map((target) => `${target.provider.id}/${target.upstreamModel}`),
+      ['poe/GPT-4o', 'cerebras/gpt-oss-120b'],
+    );
+  });
+
+  it('rejects an unknown name through resolveNow rather than throwing', async () => {
+    const pending = router.resolveNow('no-such-model');
+    assert.ok(pending instanceof Promise);
+    await assert.rejects(pending, (error: unknown) => error instanceof GatewayError && error.kind === 'not_found');
+  });
+
   it('routes provider/model directly, even a model the provider does not list', async () => {
     const resolved = await router.resolve('cerebras/some-new-model');
     assert.equal(resolved.targets[0]?.provider.id, 'cerebras');

@@ -40,7 +40,7 @@ const KNOWN_MODELS_SHOWN = 25;
 const LATEST_TAG = ':latest';
 
 /** A value now, or a promise of it when it has to be waited for. */
-type MaybePromise<T> = T | Promise<T>;
+export type MaybePromise<T> = T | Promise<T>;
 
 /**
  * Model name → targets. Order: a configured alias; `<provider>/<model>`; a model id one of the
@@ -51,6 +51,11 @@ export class ModelRouter {
   /** Aliases with a `*` in their name, in config order, tried after every exact name. */
   private readonly patterns: { prefix: string; suffix: string; alias: ModelAliasConfig }[] = [];
   private readonly providers = new Map<string, ProviderAdapter>();
+  /**
+   * The targets of each alias that names only `provider/model` targets: fixed by the config, so
+   * built once and shared by every request (nothing changes a ResolvedModel's targets).
+   */
+  private readonly fixedTargets = new Map<ModelAliasConfig, RouteTarget[]>();
   private readonly catalog: ModelCatalog;
   private readonly defaultModel: string | undefined;
 
@@ -58,8 +63,10 @@ export class ModelRouter {
     for (const provider of providers) this.providers.set(provider.id, provider);
     for (const alias of config.models) {
       const star = alias.name.indexOf('*');
-      if (star === -1) this.aliases.set(alias.name, alias);
-      else this.patterns.push({ prefix: alias.name.slice(0, star), suffix: alias.name.slice(star + 1), alias });
+      if (star === -1) {
+        this.aliases.set(alias.name, alias);
+        if (!hasBareTarget(alias)) this.fixedTargets.set(alias, this.aliasTargets(alias));
+      } else this.patterns.push({ prefix: alias.name.slice(0, star), suffix: alias.name.slice(star + 1), alias });
     }
     this.catalog = catalog;
     this.defaultModel = config.default_model;
@@ -80,10 +87,25 @@ export class ModelRouter {
 
   /** Resolve a client's model name, or throw a not_found GatewayError. */
   async resolve(name: string): Promise<ResolvedModel> {
-    // Synchronous unless the model catalog has to be loaded first: no promise hop per request.
+    return this.resolveNow(name);
+  }
+
+  /**
+   * As resolve, but synchronous unless the model catalog has to be loaded first (or the name is
+   * unknown): no promise step per request. Throws nothing itself; a not-found is a rejection.
+   */
+  resolveNow(name: string): MaybePromise<ResolvedModel> {
     const exact = this.tryResolveNow(name);
-    const direct = (exact instanceof Promise ? await exact : exact) ?? this.matchPattern(name);
-    if (direct !== undefined) return direct;
+    if (exact instanceof Promise) return exact.then((found) => found ?? this.resolveInexact(name));
+    return exact ?? this.resolveInexact(name);
+  }
+
+  /** A wildcard alias, else `default_model` standing in, else not found. */
+  private resolveInexact(name: string): MaybePromise<ResolvedModel> {
+    return this.matchPattern(name) ?? this.resolveDefault(name);
+  }
+
+  private async resolveDefault(name: string): Promise<ResolvedModel> {
     if (this.defaultModel !== undefined && this.defaultModel !== name) {
       const fallback = await this.tryResolve(this.defaultModel);
       if (fallback !== undefined) return { ...fallback, standsInFor: name };
@@ -106,7 +128,7 @@ export class ModelRouter {
   }
 
   /** As tryResolve; a promise only when the model catalog must be loaded first. */
-  private tryResolveNow(name: string): MaybePromise<ResolvedModel | undefined> {
+  tryResolveNow(name: string): MaybePromise<ResolvedModel | undefined> {
     const exact = this.resolveExact(name);
     if (exact instanceof Promise) return exact.then((found) => this.untaggedUnless(found, name));
     return this.untaggedUnless(exact, name);
@@ -179,6 +201,17 @@ export class ModelRouter {
   }
 
   private fromAlias(alias: ModelAliasConfig): ResolvedModel {
+    const targets = this.fixedTargets.get(alias) ?? this.aliasTargets(alias);
+    const resolved: ResolvedModel = { name: alias.name, targets };
+    if (alias.context_length !== undefined) resolved.contextLength = alias.context_length;
+    if (alias.capabilities !== undefined) resolved.capabilities = alias.capabilities;
+    const first = targets[0];
+    const upstream = first === undefined ? undefined : this.catalog.find(first.provider.id, first.upstreamModel);
+    return withUpstream(resolved, upstream);
+  }
+
+  /** An alias's targets that name a configured provider, in order; a bare model name goes to the provider listing it. */
+  private aliasTargets(alias: ModelAliasConfig): RouteTarget[] {
     const targets: RouteTarget[] = [];
     for (const target of alias.targets ?? (alias.target === undefined ? [] : [alias.target])) {
       const slash = target.indexOf('/');
@@ -192,12 +225,7 @@ export class ModelRouter {
       const provider = this.providers.get(target.slice(0, slash));
       if (provider !== undefined) targets.push({ provider, upstreamModel: target.slice(slash + 1) });
     }
-    const resolved: ResolvedModel = { name: alias.name, targets };
-    if (alias.context_length !== undefined) resolved.contextLength = alias.context_length;
-    if (alias.capabilities !== undefined) resolved.capabilities = alias.capabilities;
-    const first = targets[0];
-    const upstream = first === undefined ? undefined : this.catalog.find(first.provider.id, first.upstreamModel);
-    return withUpstream(resolved, upstream);
+    return targets;
   }
 
   /**

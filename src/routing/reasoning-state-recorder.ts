@@ -56,6 +56,15 @@ export class ReasoningStateRecorder {
     }
   }
 
+  /**
+   * Keeps a whole answer's provider state; an answer with no metadata on any part (most) is
+   * passed over without making a recorder.
+   */
+  static recordResponse(store: ReasoningStateStore, providerType: string, model: string, response: ChatResponse): void {
+    if (!response.parts.some(carriesMetadata)) return;
+    new ReasoningStateRecorder(store, providerType, model).observeResponse(response);
+  }
+
   /** The same for a whole answer. */
   observeResponse(response: ChatResponse): void {
     for (const part of response.parts) {
@@ -81,4 +90,9 @@ export class ReasoningStateRecorder {
       this.store.rememberToolCall(call.id, call.metadata === undefined ? state : { ...state, toolCallMetadata: call.metadata });
     }
   }
+}
+
+/** Only reasoning and tool-call parts with metadata make the recorder keep anything (see commit). */
+function carriesMetadata(part: ChatResponse['parts'][number]): boolean {
+  return (part.type === 'reasoning' || part.type === 'tool-call') && part.metadata !== undefined;
 }

@@ -44,7 +44,7 @@ export function registerProtocolScope(app: FastifyInstance, protocol: InboundPro
       done();
     });
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
+    const parseJson: Parameters<typeof scope.addContentTypeParser>[2] = (_request, body, done) => {
       const text = typeof body === 'string' ? body : body.toString('utf8');
       if (text.trim().length === 0) return done(null, undefined);
       if (jsonNestingDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
@@ -56,7 +56,11 @@ export function registerProtocolScope(app: FastifyInstance, protocol: InboundPro
         const detail = error instanceof Error ? error.message : String(error);
         done(new GatewayError('invalid_request', `request body is not valid JSON: ${detail}`, { code: 'invalid_json' }), undefined);
       }
-    });
+    };
+    scope.addContentTypeParser('*', { parseAs: 'string' }, parseJson);
+    // The same parser under the usual type: Fastify caches the parser it finds by name, but not
+    // the catch-all, so without this every JSON request parsed its content-type header again.
+    scope.addContentTypeParser('application/json', { parseAs: 'string' }, parseJson);
 
     // The model the client asked for, as it wrote it, before anything can refuse the request;
     // then, unless access is open, the client's key and limits — in one hook, one call per request.

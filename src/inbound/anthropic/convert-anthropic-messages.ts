@@ -65,11 +65,11 @@ export function convertAnthropicMessages(system: string | { text: string; cache_
 
   const toolNames = new Map<string, string>();
   input.forEach((message, messageIndex) => {
-    const where = `messages[${messageIndex}]`;
     if (typeof message.content === 'string') {
       out.messages.push({ role: message.role, parts: [{ type: 'text', text: message.content }] });
       return;
     }
+    const where = `messages[${messageIndex}]`;
     if (message.role === 'assistant') {
       const index = out.messages.length;
       const parts: MessagePart[] = [];

@@ -36,8 +36,9 @@ export type AnthropicRequestHeaders = Record<string, string | string[] | undefin
 export function convertAnthropicRequestToChatRequest(body: AnthropicMessagesRequest, headers: AnthropicRequestHeaders = {}): ChatRequest {
   const converted = convertAnthropicMessages(body.system, body.messages);
   const request: ChatRequest = { model: body.model, messages: converted.messages, stream: body.stream === true };
-  const unmapped: Record<string, unknown> = {};
-  const anthropic: AnthropicProviderOptions = {};
+  // Made when a first field goes in: most requests have neither.
+  let unmapped: Record<string, unknown> | undefined;
+  let anthropic: AnthropicProviderOptions | undefined;
 
   if (body.tools !== undefined && body.tools !== null && body.tools.length > 0) {
     const tools: ToolDefinition[] = [];
@@ -65,7 +66,7 @@ export function convertAnthropicRequestToChatRequest(body: AnthropicMessagesRequ
   }
   const reasoning = convertThinking(body.thinking, body.output_config?.effort);
   if (reasoning !== undefined) request.reasoning = reasoning;
-  if (body.thinking !== undefined && body.thinking !== null) anthropic.thinking = body.thinking;
+  if (body.thinking !== undefined && body.thinking !== null) (anthropic ??= {}).thinking = body.thinking;
   const format = body.output_config?.format ?? body.output_format;
   if (format !== undefined && format !== null) {
     if (format.type !== 'json_schema' || format.schema === undefined) throw invalid('output_config.format', `expected {"type":"json_schema","schema":{…}}`);
@@ -79,21 +80,26 @@ export function convertAnthropicRequestToChatRequest(body: AnthropicMessagesRequ
   if (body.top_k !== undefined && body.top_k !== null) request.topK = body.top_k;
   const user = body.metadata?.user_id;
   if (user !== undefined && user !== null) request.user = user;
-  if (body.service_tier !== undefined && body.service_tier !== null) unmapped.service_tier = body.service_tier;
-  for (const [field, value] of Object.entries(body)) {
-    if (!ANTHROPIC_KNOWN_REQUEST_FIELDS.has(field) && value !== undefined && value !== null) unmapped[field] = value;
+  if (body.service_tier !== undefined && body.service_tier !== null) (unmapped ??= {}).service_tier = body.service_tier;
+  for (const field in body) {
+    if (!Object.hasOwn(body, field) || ANTHROPIC_KNOWN_REQUEST_FIELDS.has(field)) continue;
+    const value = (body as Record<string, unknown>)[field];
+    if (value !== undefined && value !== null) (unmapped ??= {})[field] = value;
   }
 
   if (converted.breakpoints.length > 0) {
-    anthropic.cacheControl = converted.breakpoints;
-    unmapped.cache_control = converted.cachePaths;
+    (anthropic ??= {}).cacheControl = converted.breakpoints;
+    (unmapped ??= {}).cache_control = converted.cachePaths;
   }
-  for (const path of converted.anthropicOnly) unmapped[path] = true;
-  if (converted.documentFields.length > 0) anthropic.blockFields = converted.documentFields;
-  const betas = betaFlags(headers['anthropic-beta']);
-  if (betas.length > 0) anthropic.betas = betas;
-  if (Object.keys(unmapped).length > 0) request.unmappedFields = unmapped;
-  if (Object.keys(anthropic).length > 0) request.providerOptions = { anthropic: { ...anthropic } };
+  for (const path of converted.anthropicOnly) (unmapped ??= {})[path] = true;
+  if (converted.documentFields.length > 0) (anthropic ??= {}).blockFields = converted.documentFields;
+  const beta = headers['anthropic-beta'];
+  if (beta !== undefined) {
+    const betas = betaFlags(beta);
+    if (betas.length > 0) (anthropic ??= {}).betas = betas;
+  }
+  if (unmapped !== undefined) request.unmappedFields = unmapped;
+  if (anthropic !== undefined) request.providerOptions = { anthropic: { ...anthropic } };
   return request;
 }
 
@@ -150,8 +156,7 @@ function effortForBudget(budget: number): ReasoningEffort {
 }
 
 /** `anthropic-beta: a,b` (possibly repeated) as a list of flags, none refused. */
-function betaFlags(header: string | string[] | undefined): string[] {
-  if (header === undefined) return [];
+function betaFlags(header: string | string[]): string[] {
   const values = Array.isArray(header) ? header : [header];
   return values.flatMap((value) => value.split(',')).map((flag) => flag.trim()).filter((flag) => flag.length > 0);
 }

@@ -1,5 +1,5 @@
 import { GatewayError } from '../../canonical/gateway-error.ts';
-import { ollamaFullName, type OllamaModelFacts } from './describe-ollama-model.ts';
+import { ollamaFullName, type OllamaModelCapabilities } from './describe-ollama-model.ts';
 import { quoteClientText } from '../../canonical/quote-client-text.ts';
 
 export interface WantedCapabilities {
@@ -18,8 +18,8 @@ export interface WantedCapabilities {
  * refused on the best knowledge available.
  * https://github.com/ollama/ollama/blob/main/server/routes.go (ChatHandler, GenerateHandler)
  */
-export function checkOllamaCapabilities(facts: OllamaModelFacts, requestedName: string, wanted: WantedCapabilities): void {
-  const has = (capability: OllamaModelFacts['capabilities'][number]): boolean => facts.capabilities.includes(capability);
+export function checkOllamaCapabilities(facts: OllamaModelCapabilities, requestedName: string, wanted: WantedCapabilities): void {
+  const has = (capability: OllamaModelCapabilities['capabilities'][number]): boolean => facts.capabilities.includes(capability);
   if (!has('completion')) throw refusal(`${quoteClientText(requestedName)} does not support ${wanted.route}`);
   if (wanted.tools === true && facts.capabilitiesDeclared && !has('tools')) throw refusal(`${ollamaFullName(requestedName)} does not support tools`);
   if (wanted.thinking === true && facts.capabilitiesDeclared && !has('thinking')) throw refusal(`${quoteClientText(requestedName)} does not support thinking`);
@@ -35,6 +35,6 @@ function refusal(message: string): GatewayError {
  * nothing: Ollama ignores it for such models, and sending `reasoning_effort: "none"` upstream
  * would be refused by strict servers for a model without reasoning.
  */
-export function knownNotToThink(facts: OllamaModelFacts): boolean {
+export function knownNotToThink(facts: OllamaModelCapabilities): boolean {
   return facts.capabilitiesDeclared && !facts.capabilities.includes('thinking');
 }

@@ -1,8 +1,20 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { describeOllamaModel, ollamaFullName } from './describe-ollama-model.ts';
+import { describeOllamaModel, ollamaFullName, ollamaModelCapabilities } from './describe-ollama-model.ts';
 
 describe('describeOllamaModel', () => {
+  it('gives chat and generate the capabilities it describes, and follows a served name whose model changed', () => {
+    const entry = { servedName: 'changing', ollamaName: 'changing:latest', upstreamModel: 'gpt-oss-120b', capabilities: ['tools'] as ('tools' | 'thinking')[] };
+    const first = ollamaModelCapabilities(entry);
+    assert.deepEqual([first.capabilities, first.capabilitiesDeclared], [['completion', 'tools'], true]);
+    assert.equal(ollamaModelCapabilities({ ...entry, capabilities: ['tools'] }), first, 'an equal entry finds the same description');
+    const changed = ollamaModelCapabilities({ ...entry, capabilities: ['tools', 'thinking'] });
+    assert.deepEqual(changed.capabilities, ['completion', 'tools', 'thinking']);
+    assert.deepEqual(describeOllamaModel({ ...entry, capabilities: ['tools', 'thinking'] }, 0).capabilities, changed.capabilities);
+    assert.deepEqual(ollamaModelCapabilities({ ...entry, upstreamModel: 'other', capabilities: undefined }).capabilitiesDeclared, false);
+    assert.deepEqual(ollamaModelCapabilities(entry).capabilities, ['completion', 'tools']);
+  });
+
   it('prefers the config (or provider) over the known family, and adds completion to a chat model', () => {
     const facts = describeOllamaModel({ servedName: 'fast', ollamaName: 'fast:latest', upstreamModel: 'gpt-oss-120b', contextLength: 65536, capabilities: ['tools', 'vision'] }, 0);
     assert.equal(facts.contextLength, 65536);

@@ -33,6 +33,31 @@ export interface OllamaModelFacts {
  * request, so what the entry's facts give is kept by those facts (it never changes for them).
  */
 export function describeOllamaModel(entry: OllamaModelEntry, startedAt: number): OllamaModelFacts {
+  const described = cachedDescription(entry);
+  return { entry, ...described, capabilities: [...described.capabilities], modifiedAt: entry.created === undefined ? startedAt : entry.created * 1000 };
+}
+
+/** What chat and generate check before a call: a model's capabilities and whether they were declared. */
+export interface OllamaModelCapabilities {
+  readonly capabilities: readonly ModelCapability[];
+  readonly capabilitiesDeclared: boolean;
+}
+
+/** The capabilities describeOllamaModel gives, from its cache as they are (nothing copied per request): read only. */
+export function ollamaModelCapabilities(entry: OllamaModelEntry): OllamaModelCapabilities {
+  return cachedDescription(entry);
+}
+
+type Description = Omit<OllamaModelFacts, 'entry' | 'modifiedAt'>;
+
+const DESCRIPTION_CACHE_LIMIT = 4096;
+const descriptions = new Map<string, Readonly<Description>>();
+/** The last description per served name, with what it was made from: found without building the key. */
+const lastDescribed = new Map<string, { entry: OllamaModelEntry; described: Readonly<Description> }>();
+
+function cachedDescription(entry: OllamaModelEntry): Readonly<Description> {
+  const last = lastDescribed.get(entry.servedName);
+  if (last !== undefined && describesSame(last.entry, entry)) return last.described;
   // JSON keeps the parts apart whatever the names hold (a client may name any `provider/model`).
   const key = JSON.stringify([entry.servedName, entry.upstreamModel, entry.contextLength ?? null, entry.capabilities ?? null]);
   let described = descriptions.get(key);
@@ -40,13 +65,20 @@ export function describeOllamaModel(entry: OllamaModelEntry, startedAt: number):
     described = describe(entry);
     if (descriptions.size < DESCRIPTION_CACHE_LIMIT) descriptions.set(key, described);
   }
-  return { entry, ...described, capabilities: [...described.capabilities], modifiedAt: entry.created === undefined ? startedAt : entry.created * 1000 };
+  if (last !== undefined || lastDescribed.size < DESCRIPTION_CACHE_LIMIT) lastDescribed.set(entry.servedName, { entry, described });
+  return described;
 }
 
-type Description = Omit<OllamaModelFacts, 'entry' | 'modifiedAt'>;
-
-const DESCRIPTION_CACHE_LIMIT = 4096;
-const descriptions = new Map<string, Readonly<Description>>();
+/** Whether two entries of one served name give the same description (the parts of the cache key but the name). */
+function describesSame(a: OllamaModelEntry, b: OllamaModelEntry): boolean {
+  if (a.upstreamModel !== b.upstreamModel || a.contextLength !== b.contextLength) return false;
+  const x = a.capabilities;
+  const y = b.capabilities;
+  if (x === y) return true;
+  if (x === undefined || y === undefined || x.length !== y.length) return false;
+  for (let index = 0; index < x.length; index++) if (x[index] !== y[index]) return false;
+  return true;
+}
 
 function describe(entry: OllamaModelEntry): Description {
   const described = describeModel({ upstreamModel: entry.upstreamModel, name: entry.servedName, contextLength: entry.contextLength, capabilities: entry.capabilities });

@@ -1,6 +1,6 @@
 import { GatewayError } from '../../canonical/gateway-error.ts';
 import type { ModelCapability } from '../../canonical/model-info.ts';
-import type { ModelRouter, ResolvedModel } from '../../routing/model-router.ts';
+import type { MaybePromise, ModelRouter, ResolvedModel } from '../../routing/model-router.ts';
 
 /** A model as the Ollama routes see it. */
 export interface OllamaModelEntry {
@@ -17,6 +17,8 @@ export interface OllamaModelEntry {
   created?: number;
   /** The unknown name a request asked for, when this is `default_model` answering in its place. */
   standsInFor?: string;
+  /** Where the router sends `servedName`, when the entry came from resolving it: the dispatcher need not resolve it again. */
+  routed?: ResolvedModel;
 }
 
 /**
@@ -80,6 +82,18 @@ export class OllamaModelDirectory {
   }
 
   /**
+   * As resolve, without a promise for the usual case: a name the router knows at once (an alias or
+   * a listed id, as sent).
+   */
+  resolveNow(name: string): MaybePromise<OllamaModelEntry | undefined> {
+    if (!hasLatestTag(name) && name.trim().length > 0) {
+      const resolved = this.router.tryResolveNow(name);
+      if (resolved !== undefined && !(resolved instanceof Promise) && !isProviderModelName(resolved)) return fromResolved(resolved);
+    }
+    return this.resolve(name);
+  }
+
+  /**
    * The model a chat, generate or embedding request goes to: as find, else wherever the router
    * sends the name (a wildcard alias, then `default_model`), as the OpenAI routes do. A model the
    * client's key may not use is still found here: those routes refuse it with 403, as the dispatcher does.
@@ -114,18 +128,30 @@ export function ollamaDisplayName(servedName: string): string {
   return lastPart.includes(':') ? servedName : `${servedName}:latest`;
 }
 
-/** Whether the name routed as `<provider>/<model>` rather than as an alias or a listed id. */
+/** Whether the name routed as `<provider>/<model>` rather than as an alias or a listed id (compared in place: no string made). */
 function isProviderModelName(resolved: ResolvedModel): boolean {
   const target = resolved.targets[0];
-  return resolved.targets.length === 1 && target !== undefined && resolved.name === `${target.provider.id}/${target.upstreamModel}`;
+  if (resolved.targets.length !== 1 || target === undefined) return false;
+  const { name } = resolved;
+  const id = target.provider.id;
+  return name.length === id.length + 1 + target.upstreamModel.length && name.startsWith(id) && name.charCodeAt(id.length) === SLASH && name.endsWith(target.upstreamModel);
+}
+
+const SLASH = '/'.charCodeAt(0);
+const LATEST_TAG = /:latest$/i;
+
+function hasLatestTag(name: string): boolean {
+  return LATEST_TAG.test(name);
 }
 
 function withoutLatest(name: string): string {
-  return name.toLowerCase().endsWith(':latest') ? name.slice(0, -':latest'.length) : name;
+  return hasLatestTag(name) ? name.slice(0, -':latest'.length) : name;
 }
 
 function fromResolved(resolved: ResolvedModel): OllamaModelEntry {
-  return entryOf(resolved.name, resolved.targets[0]?.upstreamModel ?? resolved.name, resolved.contextLength, resolved.capabilities, resolved.upstream?.created);
+  const entry = entryOf(resolved.name, resolved.targets[0]?.upstreamModel ?? resolved.name, resolved.contextLength, resolved.capabilities, resolved.upstream?.created);
+  entry.routed = resolved;
+  return entry;
 }
 
 function entryOf(

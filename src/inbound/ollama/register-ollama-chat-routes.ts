@@ -11,7 +11,7 @@ import { convertOllamaChatRequest } from './convert-ollama-chat-request.ts';
 import { convertOllamaGenerationSettings } from './convert-ollama-generation-settings.ts';
 import { wantsThinking } from './convert-ollama-think.ts';
 import { decodeOllamaImage } from './decode-ollama-image.ts';
-import { describeOllamaModel } from './describe-ollama-model.ts';
+import { ollamaModelCapabilities } from './describe-ollama-model.ts';
 import { decodeGenerateContext, encodeGenerateContext } from './generate-context-memory.ts';
 import { isPlainOllamaChatRequest, isPlainOllamaGenerateRequest } from './is-plain-ollama-request.ts';
 import { ollamaChatRequestSchema } from './ollama-chat-request-schema.ts';
@@ -38,8 +38,9 @@ export function registerOllamaChatRoutes(scope: FastifyInstance, context: Ollama
     if (name.trim().length === 0) throw new GatewayError('invalid_request', 'model is required', { param: 'model' });
     const chatRequest = convertOllamaChatRequest(body, name);
     const keepAliveMs = parseKeepAlive(body.keep_alive);
-    const entry = await resolveOllamaModel(request, context, name);
-    const facts = describeOllamaModel(entry, context.startedAt);
+    const resolving = resolveOllamaModel(request, context, name);
+    const entry = resolving instanceof Promise ? await resolving : resolving;
+    const facts = ollamaModelCapabilities(entry);
     if (chatRequest.messages.length === 0 && keepAliveMs === 0) return answerLoad(reply, context, entry, 'chat', name, 0);
     checkOllamaCapabilities(facts, name, { route: 'chat', tools: (chatRequest.tools?.length ?? 0) > 0, thinking: wantsThinking(body.think) });
     if (body.think === false && knownNotToThink(facts)) delete chatRequest.reasoning;
@@ -54,7 +55,8 @@ export function registerOllamaChatRoutes(scope: FastifyInstance, context: Ollama
     const images = convertImages(body.images ?? []);
     const keepAliveMs = parseKeepAlive(body.keep_alive);
     // Ollama answers a missing model on generate with 404 `model '' not found` (unlike chat).
-    const entry = await resolveOllamaModel(request, context, name);
+    const resolving = resolveOllamaModel(request, context, name);
+    const entry = resolving instanceof Promise ? await resolving : resolving;
     const prompt = body.prompt ?? '';
     if (prompt.length === 0 && keepAliveMs === 0) return answerLoad(reply, context, entry, 'generate', name, 0);
     const raw = body.raw === true;
@@ -63,7 +65,7 @@ export function registerOllamaChatRoutes(scope: FastifyInstance, context: Ollama
     }
     const suffix = body.suffix ?? '';
     const settings = convertOllamaGenerationSettings(body);
-    const facts = describeOllamaModel(entry, context.startedAt);
+    const facts = ollamaModelCapabilities(entry);
     checkOllamaCapabilities(facts, name, { route: 'generate', thinking: wantsThinking(body.think), insert: suffix.length > 0 });
     if (body.think === false && knownNotToThink(facts)) delete settings.reasoning;
     if (prompt.length === 0) return answerLoad(reply, context, entry, 'generate', name, keepAliveMs);
@@ -94,7 +96,7 @@ async function dispatch(request: FastifyRequest, reply: FastifyReply, context: O
   const name = entry.standsInFor === undefined ? generation.name : entry.ollamaName;
   // The model is listed as running only once an upstream answered: a refused or failed request ran nothing.
   if (!chatRequest.stream) {
-    const { response } = await context.services.dispatcher.complete(chatRequest, request.llmux.dispatch);
+    const { response } = await context.services.dispatcher.complete(chatRequest, request.llmux.dispatch, undefined, entry.routed);
     context.running.touch(entry, keepAliveMs);
     const contextTokens = memory === undefined ? undefined : await memory(responseText(response));
     return reply.send(buildOllamaFinalResponse(kind, name, response, contextTokens));

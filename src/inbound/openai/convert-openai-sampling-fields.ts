@@ -43,22 +43,25 @@ export interface OpenAIUnmappedFields {
  * assigning it would set a prototype.
  */
 export function collectOpenAIUnmappedFields(body: Record<string, unknown>, known: ReadonlySet<string>, into: OpenAIUnmappedFields): void {
-  const fields: Record<string, unknown> = {};
-  let any = false;
-  const take = (key: string, value: unknown): void => {
-    if (key === '__proto__') return;
-    if (key === 'provider_options') {
-      const options = providerOptions(value);
-      if (options !== undefined) into.providerOptions = { ...into.providerOptions, ...options };
-      return;
-    }
-    fields[key] = value;
-    any = true;
-  };
-  for (const key of Object.keys(body)) if (!known.has(key)) take(key, body[key]);
+  // Walked in place, and the field bag made only when a first field goes in: most bodies have none.
+  let fields: Record<string, unknown> | undefined;
+  for (const key in body) if (Object.hasOwn(body, key) && !known.has(key)) fields = takeUnmapped(key, body[key], fields, into);
   const extraBody = body.extra_body;
-  if (isRecord(extraBody)) for (const [key, value] of Object.entries(extraBody)) take(key, value);
-  if (any) into.unmappedFields = fields;
+  if (isRecord(extraBody)) for (const key in extraBody) if (Object.hasOwn(extraBody, key)) fields = takeUnmapped(key, extraBody[key], fields, into);
+  if (fields !== undefined) into.unmappedFields = fields;
+}
+
+/** One field with no canonical home: into `fields` (made if need be), or `provider_options` into `into`; returns `fields`. */
+function takeUnmapped(key: string, value: unknown, fields: Record<string, unknown> | undefined, into: OpenAIUnmappedFields): Record<string, unknown> | undefined {
+  if (key === '__proto__') return fields;
+  if (key === 'provider_options') {
+    const options = providerOptions(value);
+    if (options !== undefined) into.providerOptions = { ...into.providerOptions, ...options };
+    return fields;
+  }
+  const taken = fields ?? {};
+  taken[key] = value;
+  return taken;
 }
 
 function providerOptions(value: unknown): Record<string, Record<string, unknown>> | undefined {

@@ -11,7 +11,7 @@ import type { CallContext, ProviderAdapter, ProviderFactoryInput, SameProtocolHi
 import { ApiKeyPool, apiKeysFromConfig } from '../shared/api-key-pool.ts';
 import type { KeyHeadroom } from '../shared/key-headroom.ts';
 import type { RestingKey } from '../shared/resting-key.ts';
-import { checkUpstreamStatus } from '../shared/check-upstream-status.ts';
+import { checkUpstreamStatus, type UpstreamErrorParser } from '../shared/check-upstream-status.ts';
 import { readUpstreamJson } from '../shared/read-upstream-body.ts';
 import { streamUpstreamBatches } from '../shared/stream-upstream-batches.ts';
 import { headerValue, type UpstreamHttpClient, type UpstreamResponse } from '../shared/upstream-http-client.ts';
@@ -47,7 +47,11 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   private readonly dialect: OpenAICompatibleDialect;
   private readonly defaultMaxTokens: number | undefined;
   private readonly maxTokensCap: number | undefined;
-  private readonly passThroughFields: ReadonlySet<string>;
+  private readonly converting: { id: string; passThroughFields: ReadonlySet<string> };
+  private readonly chatUrl: string;
+  /** The request headers per key ('' = none), with and without a body: built once, not per request (undici only reads them). */
+  private readonly headersWithBody = new Map<string, Readonly<Record<string, string>>>();
+  private readonly headersWithoutBody = new Map<string, Readonly<Record<string, string>>>();
 
   constructor(input: ProviderFactoryInput, dialect: OpenAICompatibleDialect) {
     const { config } = input;
@@ -65,7 +69,8 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     this.maxTokensCap = config.max_tokens_cap;
     const defaultMaxTokens = config.default_max_tokens ?? dialect.defaultMaxTokens;
     this.defaultMaxTokens = defaultMaxTokens === undefined || this.maxTokensCap === undefined ? defaultMaxTokens : Math.min(defaultMaxTokens, this.maxTokensCap);
-    this.passThroughFields = new Set(config.pass_through_fields ?? []);
+    this.converting = { id: config.id, passThroughFields: new Set(config.pass_through_fields ?? []) };
+    this.chatUrl = this.url('/chat/completions');
     this.embed = dialect.embeddings ? (request, context) => this.embedTexts(request, context) : undefined;
   }
 
@@ -78,16 +83,19 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   }
 
   async streamChat(request: ChatRequest, context: CallContext, hint?: SameProtocolHint): Promise<AsyncIterable<ChatStreamEvent>> {
-    const url = this.url('/chat/completions');
-    const { response, degraded } = await this.postChat({ ...request, stream: true }, context, hint);
-    if (isJson(response)) return replayEvents(replayChatResponse({ ...(await this.readCompletion(response, url)), degraded }));
+    const url = this.chatUrl;
+    const degraded: DegradedField[] = [];
+    const response = await this.postChat(request.stream ? request : { ...request, stream: true }, context, hint, degraded);
+    if (isJson(response)) return replayEvents(replayChatResponse({ ...this.completionFrom(await readUpstreamJson(response, url)), degraded }));
     return this.streamEvents(response, url, degraded);
   }
 
   async completeChat(request: ChatRequest, context: CallContext, hint?: SameProtocolHint): Promise<ChatResponse> {
-    const url = this.url('/chat/completions');
-    const { response, degraded } = await this.postChat({ ...request, stream: false }, context, hint);
-    const answer = isEventStream(response) ? await collectChatResponse(this.streamEvents(response, url, degraded)) : await this.readCompletion(response, url);
+    const url = this.chatUrl;
+    const degraded: DegradedField[] = [];
+    // The dispatcher already sends `stream: false`: no copy of the request then.
+    const response = await this.postChat(request.stream ? { ...request, stream: false } : request, context, hint, degraded);
+    const answer = isEventStream(response) ? await collectChatResponse(this.streamEvents(response, url, degraded)) : this.completionFrom(await readUpstreamJson(response, url));
     if (degraded.length > 0) answer.degraded = degraded;
     return answer;
   }
@@ -127,18 +135,18 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
    * Sends a chat request. A 400/422 naming optional fields is sent again without them where the
    * dialect allows: Cerebras refuses some OpenAI fields per model
    * (https://inference-docs.cerebras.ai/resources/openai), naming them only in its message.
-   * What was left out is returned in `dropped`, by wire name. With a `hint` (the client's own
-   * plain OpenAI messages, see SameProtocolHint) those are sent rather than converted back.
+   * What was dropped or left out is added to `degraded`, by wire name. With a `hint` (the client's
+   * own plain OpenAI messages, see SameProtocolHint) those are sent rather than converted back.
    */
-  private async postChat(request: ChatRequest, context: CallContext, hint: SameProtocolHint | undefined): Promise<{ response: UpstreamResponse; degraded: DegradedField[] }> {
-    const capped: DegradedField[] = [];
-    const { body, degraded } = convertChatRequestToOpenAICompatible(this.limitMaxTokens(request, capped), this.dialect, { id: this.id, passThroughFields: this.passThroughFields }, hint);
-    degraded.unshift(...capped);
-    const url = this.url('/chat/completions');
+  private async postChat(request: ChatRequest, context: CallContext, hint: SameProtocolHint | undefined, degraded: DegradedField[]): Promise<UpstreamResponse> {
+    const converted = convertChatRequestToOpenAICompatible(this.limitMaxTokens(request, degraded), this.dialect, this.converting, hint);
+    const body = converted.body;
+    if (converted.degraded.length > 0) degraded.push(...converted.degraded);
+    const url = this.chatUrl;
     for (let attempt = 0; ; attempt++) {
       try {
         const text = JSON.stringify(body);
-        return { response: await this.send('POST', url, text, context, reservedTokens(body, text)), degraded };
+        return await this.send('POST', url, text, context, reservedTokens(body, text));
       } catch (error) {
         const refused = attempt < FIELD_RETRIES && this.dialect.retryWithoutRejectedParam && isFieldRefusal(error);
         // The client's own message objects are never changed: removal works on copies.
@@ -168,28 +176,42 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
    * reports budgets: Cerebras's `x-ratelimit-*` headers, read on every answer, errors included);
    * any status outside 2xx is thrown as a GatewayError.
    */
-  private send(method: 'GET' | 'POST', url: string, body: string | undefined, context: CallContext, cost = 0): Promise<UpstreamResponse> {
-    return this.keys.withKey(async (key) => {
-      const headers: Record<string, string> = { accept: 'application/json, text/event-stream', 'user-agent': 'llmux' };
-      if (body !== undefined) headers['content-type'] = 'application/json';
-      if (key !== undefined) headers.authorization = `Bearer ${key}`;
-      Object.assign(headers, this.extraHeaders);
+  private async send(method: 'GET' | 'POST', url: string, body: string | undefined, context: CallContext, cost = 0): Promise<UpstreamResponse> {
+    // ApiKeyPool.withKey's work, inline: one async step per call rather than two and a closure.
+    const key = this.keys.next(cost);
+    try {
+      const headers = this.headersFor(key, body !== undefined);
       const response = await this.httpClient.request(body === undefined ? { url, method, headers, signal: context.signal, wait: context.upstreamWait } : { url, method, headers, body, signal: context.signal, wait: context.upstreamWait });
       const budget = this.dialect.readKeyBudget(response.headers, Date.now());
       if (budget !== undefined) {
         this.keys.noteBudget(key, budget);
         context.log.debug({ provider: this.id, key: this.keys.label(key), tokensLeftThisMinute: budget.tokensLeft, requestsLeftToday: budget.requestsLeft }, 'upstream rate-limit budget');
       }
-      return checkUpstreamStatus(response, {
-        url,
-        providerId: this.id,
-        parseError: (input) => this.dialect.parseErrorBody(input) ?? mapOpenAICompatibleError(input),
-      });
-    }, cost);
+      // A 2xx passes on without a step through checkUpstreamStatus (a promise and an object per call).
+      if (response.status >= 200 && response.status < 300) return response;
+      return await checkUpstreamStatus(response, { url, providerId: this.id, parseError: this.parseError });
+    } catch (error) {
+      throw error instanceof GatewayError ? this.keys.reportFailure(key, error) : error;
+    }
   }
 
-  private async readCompletion(response: UpstreamResponse, url: string): Promise<ChatResponse> {
-    const payload = await readUpstreamJson(response, url);
+  private readonly parseError: UpstreamErrorParser = (input) => this.dialect.parseErrorBody(input) ?? mapOpenAICompatibleError(input);
+
+  /** The headers of a call with `key`: built on its first use, then shared. */
+  private headersFor(key: string | undefined, withBody: boolean): Readonly<Record<string, string>> {
+    const cache = withBody ? this.headersWithBody : this.headersWithoutBody;
+    const cached = cache.get(key ?? '');
+    if (cached !== undefined) return cached;
+    const headers: Record<string, string> = { accept: 'application/json, text/event-stream', 'user-agent': 'llmux' };
+    if (withBody) headers['content-type'] = 'application/json';
+    if (key !== undefined) headers.authorization = `Bearer ${key}`;
+    Object.assign(headers, this.extraHeaders);
+    cache.set(key ?? '', headers);
+    return headers;
+  }
+
+  /** A parsed non-stream body → the answer; an `error` object in a 200 is the upstream's error. */
+  private completionFrom(payload: unknown): ChatResponse {
     if (typeof payload === 'object' && payload !== null && 'error' in payload && payload.error != null) throw mapOpenAICompatibleStreamError(payload);
     return convertOpenAICompatibleCompletion(payload, this.dialect);
   }
