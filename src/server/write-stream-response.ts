@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RequestOutcomeRecorder } from '../observability/request-outcome-recorder.ts';
 import { escapeLineSeparators } from '../wire/escape-line-separators.ts';
-import { setLlmuxHeaders } from './request-context.ts';
+import { llmuxHeaders } from './request-context.ts';
 import type { StreamBody } from './stream-body.ts';
 
 /**
@@ -29,7 +29,13 @@ async function writeBody(request: FastifyRequest, reply: FastifyReply, contentTy
   const outcome = request.llmux.outcome;
   reply.hijack();
   const raw = reply.raw;
-  const headers = streamHeaders(request, reply, contentType);
+  const headers: Record<string, string | number | string[]> = {};
+  for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) headers[name] = value;
+  Object.assign(headers, llmuxHeaders(request), {
+    'content-type': contentType,
+    'cache-control': 'no-cache',
+    'x-accel-buffering': 'no',
+  });
   // No flushHeaders(): the dispatcher hands over a stream once its first output is there, so the
   // headers leave in the same packet as the first chunk — one wake-up for the client, not two.
   try {
@@ -62,34 +68,6 @@ async function writeBody(request: FastifyRequest, reply: FastifyReply, contentTy
     await body.close();
     if (!raw.destroyed) raw.end();
   }
-}
-
-const STREAM_HEADER_NAMES = ['content-type', 'cache-control', 'x-accel-buffering'];
-
-/**
- * The stream's headers as writeHead takes them flat (name, value, name, value…: no record built
- * and copied): those set on the reply (CORS included), then the llmux headers and the stream's
- * own, which win over a reply header of the same name.
- */
-function streamHeaders(request: FastifyRequest, reply: FastifyReply, contentType: string): string[] {
-  const own: string[] = [];
-  setLlmuxHeaders(request, { header: (name, value) => own.push(name, value) });
-  own.push('content-type', contentType, 'cache-control', 'no-cache', 'x-accel-buffering', 'no');
-  const headers: string[] = [];
-  const set = reply.getHeaders();
-  for (const name in set) {
-    const value = set[name];
-    if (value === undefined || STREAM_HEADER_NAMES.includes(name) || isOwn(own, name)) continue;
-    if (Array.isArray(value)) for (const item of value) headers.push(name, item);
-    else headers.push(name, String(value));
-  }
-  for (let i = 0; i < own.length; i++) headers.push(own[i] as string);
-  return headers;
-}
-
-function isOwn(own: readonly string[], name: string): boolean {
-  for (let i = 0; i < own.length; i += 2) if (own[i] === name) return true;
-  return false;
 }
 
 /** Writes one chunk; false when the client's buffer is full (wait for `drain` before the next). */
