@@ -98,6 +98,24 @@ describe('writeStreamResponse', () => {
     assert.deepEqual([outcomes.at(-1)?.streamed, outcomes.at(-1)?.bytesOut, outcomes.at(-1)?.result], [true, Buffer.byteLength(text), 'success']);
   });
 
+  it('hands each chunk to the socket before it reads the next (no waiting for the next tick)', async () => {
+    const reads = ['data: a\n\n', 'data: b\n\n', 'data: c\n\n'];
+    const heldBack: number[] = [];
+    makeBody = (raw) => ({
+      read: async () => {
+        // What the previous write left in the socket's own buffer, not yet given to the kernel.
+        if (reads.length < 3) heldBack.push(raw.socket?.writableLength ?? -1);
+        return reads.shift();
+      },
+      close: async () => undefined,
+    });
+    const finalised = nextOutcome();
+    const { text } = await post();
+    await finalised;
+    assert.equal(text, 'data: a\n\ndata: b\n\ndata: c\n\n');
+    assert.deepEqual(heldBack, [0, 0, 0]);
+  });
+
   it('writes the keep-alive while a read waits, and none once the body has ended', async () => {
     let pingsSeen: () => void = () => undefined;
     const twoPings = new Promise<void>((resolve) => (pingsSeen = resolve));
