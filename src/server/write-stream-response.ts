@@ -75,7 +75,7 @@ async function writeBody(request: FastifyRequest, reply: FastifyReply, contentTy
  * Corked and uncorked here, the chunk (with its chunked-encoding size line and CRLF, and the
  * headers before the first) goes to the socket in this pass as one writev: left to Node, the
  * response corks the socket itself and uncorks it on the next tick, after every pending microtask
- * (the read of the next chunk among them), and costs a process.nextTick per write.
+ * (the read of the next chunk among them).
  */
 function write(raw: ServerResponse, outcome: RequestOutcomeRecorder, text: string): boolean {
   const escaped = escapeLineSeparators(text);
