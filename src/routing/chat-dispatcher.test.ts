@@ -95,6 +95,48 @@ describe('ChatDispatcher', () => {
     assert.ok(ctx.upstreamMs >= 29, `${ctx.upstreamMs} ms`);
   });
 
+  it('counts as a stream\'s upstream time the HTTP client\'s wait and the wait for the first output, not the provider\'s own work', async () => {
+    const provider = new ScriptedProvider('a');
+    provider.streamChat = async (_request, callContext) => {
+      assert.ok(callContext.upstreamWait !== undefined, 'the provider is handed a wait clock');
+      callContext.upstreamWait.ms += 3;
+      callContext.upstreamWait.reported = true;
+      // llmux's own work around the call (building the request, reading the headers): not upstream time.
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      return (async function* () {
+        yield { type: 'response-start' } as ChatStreamEvent;
+        // The upstream thinking before its first token: upstream time.
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        yield { type: 'text-delta', id: 't', text: 'hi' } as ChatStreamEvent;
+        yield { type: 'finish', finishReason: 'stop', usage: { input: { total: 1 }, output: { total: 1 }, source: 'upstream' } } as ChatStreamEvent;
+      })();
+    };
+    const ctx = context();
+    const routed = await setup([provider], ['a/x']).stream(request, ctx);
+    assert.ok(ctx.upstreamMs >= 32 && ctx.upstreamMs < 40, `3 ms of HTTP wait and about 30 ms before the first output: ${ctx.upstreamMs} ms`);
+    assert.equal(ctx.upstreamWait, undefined, 'the clock is taken back after the attempt');
+    await drain(routed.batches);
+  });
+
+  it('counts a stream\'s whole call as upstream time when the provider reports no wait, and a failed attempt too', async () => {
+    const provider = new ScriptedProvider('a');
+    let calls = 0;
+    provider.streamChat = async () => {
+      calls++;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      if (calls === 1) throw new GatewayError('overloaded', 'busy');
+      return (async function* () {
+        yield { type: 'text-delta', id: 't', text: 'hi' } as ChatStreamEvent;
+        yield { type: 'finish', finishReason: 'stop', usage: { input: { total: 1 }, output: { total: 1 }, source: 'upstream' } } as ChatStreamEvent;
+      })();
+    };
+    const ctx = context();
+    const routed = await setup([provider], ['a/x']).stream(request, ctx);
+    assert.equal(calls, 2);
+    assert.ok(ctx.upstreamMs >= 38, `two calls of 20 ms: ${ctx.upstreamMs} ms`);
+    await drain(routed.batches);
+  });
+
   it('retries a retryable failure, then succeeds on the same target', async () => {
     const provider = new ScriptedProvider('a');
     let calls = 0;

@@ -24,7 +24,8 @@ import { DEFAULT_RETRY_POLICY, retryDelayMs, waitBeforeRetry, type RetryPolicy }
 export interface DispatchContext extends CallContext {
   /**
    * Milliseconds spent waiting on upstreams, for `x-llmux-overhead-ms`: for whole answers, as the
-   * HTTP client measured it (dispatch → body read); for streams, the call until the first output.
+   * HTTP client measured it (dispatch → body read); for streams, dispatch → headers and then the
+   * wait for the upstream's batches until its first output.
    */
   upstreamMs: number;
   /** The request's outcome: every upstream attempt, the usage and the upstream's timing go there. */
@@ -79,14 +80,23 @@ export class ChatDispatcher {
     return this.withFallback(model, context, async (target, attempt) => {
       const upstreamRequest = this.upstreamRequest(request, target, true);
       const startedAt = performance.now();
+      const wait = this.startWait(context);
+      let calledMs: number | undefined;
+      const batchWait = { ms: 0 };
       try {
-        const held = await holdUntilOutput(chatEventBatches(await target.provider.streamChat(upstreamRequest, context, sameMessages(upstreamRequest, request, hint))));
+        const stream = await target.provider.streamChat(upstreamRequest, context, sameMessages(upstreamRequest, request, hint));
+        calledMs = performance.now() - startedAt;
+        const held = await holdUntilOutput(chatEventBatches(stream), batchWait);
         for (const event of held.held) if (event.type === 'response-start' && event.degraded !== undefined) declareDegraded(context, target, event.degraded);
         const reasoningState = new ReasoningStateRecorder(this.reasoningState, target.provider.type, target.upstreamModel);
         const report = context.outcome === undefined ? { reasoningState } : { outcome: context.outcome, attempt, reasoningState };
         return { batches: measureChatStream(held, upstreamRequest, startedAt, report), target, model };
       } finally {
-        context.upstreamMs += performance.now() - startedAt;
+        // Upstream time up to the first output, for `x-llmux-overhead-ms`: the HTTP client's wait
+        // (dispatch → answer headers), or the provider's whole call where it reports none, and then
+        // the wait for the batches before the first output. llmux's own work in between is not in it.
+        context.upstreamMs += (wait.reported ? wait.ms : (calledMs ?? performance.now() - startedAt)) + batchWait.ms;
+        if (context.upstreamWait === wait) context.upstreamWait = undefined;
       }
     });
   }

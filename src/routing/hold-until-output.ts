@@ -16,14 +16,22 @@ export interface HeldStream {
  * as an event, thrown, or a stream that just ends — is thrown here: routing can still retry or
  * fall back, and the client gets a plain HTTP error (as Ollama's streamResponse does while it has
  * written nothing) instead of a 200 carrying only an error. The batch that brings the first output
- * is held whole, so it still leaves in one write.
+ * is held whole, so it still leaves in one write. `waited.ms` gets the time spent waiting for
+ * batches (the upstream's time to its first output, and the decoding of what it sent until then),
+ * whether the stream got there or failed.
  */
-export async function holdUntilOutput(batches: AsyncIterable<ChatStreamEvent[]>): Promise<HeldStream> {
+export async function holdUntilOutput(batches: AsyncIterable<ChatStreamEvent[]>, waited?: { ms: number }): Promise<HeldStream> {
   const rest = batches[Symbol.asyncIterator]();
   const held: ChatStreamEvent[] = [];
   try {
     for (;;) {
-      const next = await rest.next();
+      const asked = performance.now();
+      let next: IteratorResult<ChatStreamEvent[]>;
+      try {
+        next = await rest.next();
+      } finally {
+        if (waited !== undefined) waited.ms += performance.now() - asked;
+      }
       if (next.done === true) throw new GatewayError('upstream', 'the upstream stream ended before the response was complete');
       const batch = next.value;
       for (let i = 0; i < batch.length; i++) {

@@ -32,6 +32,9 @@ describe('writeStreamResponse', () => {
       request.llmux.streams = { streamOpened: () => openStreams++, streamClosed: () => openStreams-- };
     });
     app.post('/stream', async (request, reply) => {
+      if (request.headers['x-test-reply-headers'] !== undefined) {
+        reply.header('x-custom', 'kept').header('vary', ['Origin', 'Accept']).header('content-type', 'text/plain').header('x-request-id', 'set-on-the-reply');
+      }
       await writeStreamResponse(request, reply, 'text/event-stream', makeBody(reply.raw, request.llmux.controller.signal));
       return reply;
     });
@@ -44,9 +47,9 @@ describe('writeStreamResponse', () => {
   const nextOutcome = (): Promise<void> => new Promise((resolve) => (outcomeSeen = resolve));
 
   /** Posts and reads the answer; `onData` sees the text so far and may destroy the response. */
-  function post(onData: (sofar: string, response: IncomingMessage) => void = () => undefined): Promise<{ response: IncomingMessage; text: string }> {
+  function post(onData: (sofar: string, response: IncomingMessage) => void = () => undefined, headers: Record<string, string> = {}): Promise<{ response: IncomingMessage; text: string }> {
     return new Promise((resolve, reject) => {
-      const sent = httpRequest(`${origin}/stream`, { method: 'POST' }, (response) => {
+      const sent = httpRequest(`${origin}/stream`, { method: 'POST', headers }, (response) => {
         let text = '';
         response.setEncoding('utf8');
         response.on('data', (chunk: string) => {
@@ -60,6 +63,21 @@ describe('writeStreamResponse', () => {
       sent.end();
     });
   }
+
+  it('sends the headers set on the reply, each once, with the stream\'s own and the llmux headers winning over the same names', async () => {
+    const reads = ['data: a\n\n'];
+    makeBody = () => ({ read: async () => reads.shift(), close: async () => undefined });
+    const finalised = nextOutcome();
+    const { response, text } = await post(undefined, { 'x-test-reply-headers': '1' });
+    await finalised;
+    assert.equal(text, 'data: a\n\n');
+    assert.equal(response.headers['x-custom'], 'kept');
+    assert.equal(response.headers['vary'], 'Origin, Accept');
+    assert.equal(response.headers['content-type'], 'text/event-stream');
+    assert.notEqual(response.headers['x-request-id'], 'set-on-the-reply');
+    const names = response.rawHeaders.filter((_, index) => index % 2 === 0).map((name) => name.toLowerCase());
+    for (const name of ['content-type', 'x-request-id', 'cache-control', 'x-custom']) assert.equal(names.filter((seen) => seen === name).length, 1, name);
+  });
 
   it('writes what each read gives, escaping line separators, with the llmux headers, and closes the body once', async () => {
     const reads = ['data: a\n\n', '', 'data: "\u2028"\n\n'];
@@ -78,6 +96,24 @@ describe('writeStreamResponse', () => {
     assert.equal(closed, 1);
     assert.equal(openStreams, 0);
     assert.deepEqual([outcomes.at(-1)?.streamed, outcomes.at(-1)?.bytesOut, outcomes.at(-1)?.result], [true, Buffer.byteLength(text), 'success']);
+  });
+
+  it('hands each chunk to the socket before it reads the next (no waiting for the next tick)', async () => {
+    const reads = ['data: a\n\n', 'data: b\n\n', 'data: c\n\n'];
+    const heldBack: number[] = [];
+    makeBody = (raw) => ({
+      read: async () => {
+        // What the previous write left in the socket's own buffer, not yet given to the kernel.
+        if (reads.length < 3) heldBack.push(raw.socket?.writableLength ?? -1);
+        return reads.shift();
+      },
+      close: async () => undefined,
+    });
+    const finalised = nextOutcome();
+    const { text } = await post();
+    await finalised;
+    assert.equal(text, 'data: a\n\ndata: b\n\ndata: c\n\n');
+    assert.deepEqual(heldBack, [0, 0, 0]);
   });
 
   it('writes the keep-alive while a read waits, and none once the body has ended', async () => {

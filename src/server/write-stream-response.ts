@@ -70,10 +70,19 @@ async function writeBody(request: FastifyRequest, reply: FastifyReply, contentTy
   }
 }
 
-/** Writes one chunk; false when the client's buffer is full (wait for `drain` before the next). */
+/**
+ * Writes one chunk; false when the client's buffer is full (wait for `drain` before the next).
+ * Corked and uncorked here, the chunk (with its chunked-encoding size line and CRLF, and the
+ * headers before the first) goes to the socket in this pass as one writev: left to Node, the
+ * response corks the socket itself and uncorks it on the next tick, after every pending microtask
+ * (the read of the next chunk among them).
+ */
 function write(raw: ServerResponse, outcome: RequestOutcomeRecorder, text: string): boolean {
   const escaped = escapeLineSeparators(text);
+  const socket = raw.socket;
+  socket?.cork();
   const flowing = raw.write(escaped);
+  socket?.uncork();
   outcome.noteBytesWritten(Buffer.byteLength(escaped));
   return flowing;
 }

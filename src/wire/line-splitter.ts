@@ -22,23 +22,25 @@ export class LineSplitter {
       this.skipLeadingNewline = false;
     }
     if (text.length === 0) return lines;
-    // Only the new text can hold a break, so a long line arriving in many chunks is scanned once.
+    // Only the new text can hold a break, so a long line arriving in many chunks is scanned once;
+    // indexOf scans natively, several times faster per character than a charCodeAt loop.
     let start = 0;
     let line = this.pending;
     const length = text.length;
-    for (let i = 0; i < length; i++) {
-      const code = text.charCodeAt(i);
-      if (code !== 10 && code !== 13) continue;
-      lines.push(line + text.slice(start, i));
+    let lf = text.indexOf('\n');
+    let cr = text.indexOf('\r');
+    while (lf !== -1 || cr !== -1) {
+      const end = cr === -1 || (lf !== -1 && lf < cr) ? lf : cr;
+      lines.push(line + text.slice(start, end));
       line = '';
-      if (code === 13) {
-        if (i + 1 < length) {
-          if (text.charCodeAt(i + 1) === 10) i++;
-        } else {
-          this.skipLeadingNewline = true;
-        }
+      if (end === lf) start = end + 1;
+      else if (end + 1 < length) start = text.charCodeAt(end + 1) === 10 ? end + 2 : end + 1;
+      else {
+        start = length;
+        this.skipLeadingNewline = true;
       }
-      start = i + 1;
+      if (lf !== -1 && lf < start) lf = text.indexOf('\n', start);
+      if (cr !== -1 && cr < start) cr = text.indexOf('\r', start);
     }
     this.pending = start === 0 ? line + text : start < length ? text.slice(start) : '';
     return lines;

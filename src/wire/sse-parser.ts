@@ -36,6 +36,12 @@ export class SseParser {
       return;
     }
     if (line.charCodeAt(0) === 58 /* : */) return;
+    // Nearly every line is `data: …`: one slice for it, not three.
+    if (line.startsWith('data: ')) {
+      const value = line.slice(6);
+      this.data = this.data === undefined ? value : this.data + '\n' + value;
+      return;
+    }
     const colon = line.indexOf(':');
     const field = colon === -1 ? line : line.slice(0, colon);
     let value = colon === -1 ? '' : line.slice(colon + 1);

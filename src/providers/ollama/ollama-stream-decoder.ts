@@ -6,7 +6,7 @@ import type { TokenLogprob } from '../../canonical/logprobs.ts';
 import type { Timing } from '../../canonical/timing.ts';
 import type { Usage } from '../../canonical/usage.ts';
 import { LineSplitter } from '../../wire/line-splitter.ts';
-import type { ChatStreamDecoder } from '../shared/chat-stream-decoder.ts';
+import { FramedChatStreamDecoder } from '../shared/framed-chat-stream-decoder.ts';
 import { ChatStreamBuilder } from '../chat-stream-builder.ts';
 import { ollamaChatChunkSchema, type OllamaChatChunk } from './ollama-response-schemas.ts';
 
@@ -19,16 +19,16 @@ const NANOS_PER_MS = 1_000_000;
  * `{"error":…}` line — Ollama's way to fail after a stream started — ends the stream with an error
  * event, as does a stream that stops without `done`.
  */
-export class OllamaStreamDecoder implements ChatStreamDecoder {
+export class OllamaStreamDecoder extends FramedChatStreamDecoder<string> {
   private readonly providerId: string;
   private readonly degraded: DegradedField[];
-  private readonly lines = new LineSplitter();
   private readonly builder = new ChatStreamBuilder();
   private started = false;
   private sawToolCall = false;
   private callCount = 0;
 
   constructor(providerId: string, degraded: DegradedField[] = []) {
+    super(new LineSplitter());
     this.providerId = providerId;
     this.degraded = degraded;
   }
@@ -37,33 +37,10 @@ export class OllamaStreamDecoder implements ChatStreamDecoder {
     return this.builder.isEnded;
   }
 
-  push(chunk: Uint8Array | string): ChatStreamEvent[] {
-    const out: ChatStreamEvent[] = [];
-    if (this.builder.isEnded) return out;
-    try {
-      for (const line of this.lines.push(chunk)) {
-        this.line(line, out);
-        if (this.builder.isEnded) break;
-      }
-    } catch (error) {
-      out.push(...this.fail(error));
-    }
-    return out;
-  }
-
-  end(): ChatStreamEvent[] {
-    const out: ChatStreamEvent[] = [];
-    if (this.builder.isEnded) return out;
-    try {
-      for (const line of this.lines.end()) this.line(line, out);
-    } catch (error) {
-      out.push(...this.fail(error));
-      return out;
-    }
-    if (this.builder.isEnded) return out;
+  /** The body ended without a done line: the answer was cut off. */
+  protected complete(out: ChatStreamEvent[]): void {
     this.open(out, { degraded: this.degraded });
     out.push(...this.builder.error(new GatewayError('upstream', `provider '${this.providerId}' ended its stream without a done line`)));
-    return out;
   }
 
   fail(error: unknown): ChatStreamEvent[] {
@@ -75,7 +52,7 @@ export class OllamaStreamDecoder implements ChatStreamDecoder {
     return out;
   }
 
-  private line(line: string, out: ChatStreamEvent[]): void {
+  protected frame(line: string, out: ChatStreamEvent[]): void {
     if (line.trim().length === 0) return;
     let value: unknown;
     try {

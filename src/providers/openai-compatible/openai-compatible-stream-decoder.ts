@@ -5,7 +5,7 @@ import type { Timing } from '../../canonical/timing.ts';
 import type { Usage } from '../../canonical/usage.ts';
 import type { SseEvent } from '../../wire/sse-decoder.ts';
 import { SseParser } from '../../wire/sse-parser.ts';
-import type { ChatStreamDecoder } from '../shared/chat-stream-decoder.ts';
+import { FramedChatStreamDecoder } from '../shared/framed-chat-stream-decoder.ts';
 import { mapTransportError } from '../shared/map-transport-error.ts';
 import { ChatStreamBuilder, type FinishDetails } from '../chat-stream-builder.ts';
 import { contentText } from './content-text.ts';
@@ -35,11 +35,10 @@ const SHOWN_CHUNK_CHARS = 200;
  * off: that is an error, never a quiet success. `url` only names the upstream in transport errors;
  * `degraded` (what the request lost on the way) goes on the response start.
  */
-export class OpenAICompatibleStreamDecoder implements ChatStreamDecoder {
+export class OpenAICompatibleStreamDecoder extends FramedChatStreamDecoder<SseEvent> {
   private readonly dialect: StreamDecoderDialect;
   private readonly url: string;
   private readonly degraded: DegradedField[];
-  private readonly sse = new SseParser();
   private readonly builder = new ChatStreamBuilder();
   private readonly toolCalls = new OpenAICompatibleToolCallAssembler();
   private readonly splitter: ThinkTagSplitter | undefined;
@@ -56,6 +55,7 @@ export class OpenAICompatibleStreamDecoder implements ChatStreamDecoder {
   private sawDone = false;
 
   constructor(dialect: StreamDecoderDialect, url: string, degraded: DegradedField[] = []) {
+    super(new SseParser());
     this.dialect = dialect;
     this.url = url;
     this.degraded = degraded;
@@ -65,41 +65,6 @@ export class OpenAICompatibleStreamDecoder implements ChatStreamDecoder {
   /** Whether the terminal event (finish or error) has been returned: nothing more is read. */
   get isEnded(): boolean {
     return this.builder.isEnded;
-  }
-
-  push(chunk: Uint8Array | string): ChatStreamEvent[] {
-    const out: ChatStreamEvent[] = [];
-    if (this.builder.isEnded) return out;
-    try {
-      for (const event of this.sse.push(chunk)) {
-        this.event(event, out);
-        if (this.builder.isEnded) return out;
-        if (this.sawDone) {
-          this.complete(out);
-          return out;
-        }
-      }
-    } catch (error) {
-      out.push(...this.fail(error));
-    }
-    return out;
-  }
-
-  end(): ChatStreamEvent[] {
-    const out: ChatStreamEvent[] = [];
-    if (this.builder.isEnded) return out;
-    try {
-      for (const event of this.sse.end()) {
-        this.event(event, out);
-        if (this.builder.isEnded) return out;
-        if (this.sawDone) break;
-      }
-    } catch (error) {
-      out.push(...this.fail(error));
-      return out;
-    }
-    this.complete(out);
-    return out;
   }
 
   fail(error: unknown): ChatStreamEvent[] {
@@ -114,11 +79,13 @@ export class OpenAICompatibleStreamDecoder implements ChatStreamDecoder {
     return out;
   }
 
-  private event(event: SseEvent, out: ChatStreamEvent[]): void {
+  /** One event; `[DONE]` completes the answer at once (what comes after it is not read). */
+  protected frame(event: SseEvent, out: ChatStreamEvent[]): void {
     const builder = this.builder;
     const data = event.data;
     if (data.startsWith('[DONE]')) {
       this.sawDone = true;
+      this.complete(out);
       return;
     }
     if (data.trim().length === 0) return;
@@ -194,7 +161,7 @@ export class OpenAICompatibleStreamDecoder implements ChatStreamDecoder {
   }
 
   /** The answer is complete (`[DONE]`, the end of the body): what is held back, then the finish. */
-  private complete(out: ChatStreamEvent[]): void {
+  protected complete(out: ChatStreamEvent[]): void {
     const builder = this.builder;
     if (this.splitter !== undefined) this.splitSegments(this.splitter.flush(), out);
     push(out, this.toolCalls.flush(builder));
