@@ -3,9 +3,9 @@ import type { Dispatcher } from 'undici';
 import { GatewayError } from '../../canonical/gateway-error.ts';
 import { createUpstreamDispatcher, type UpstreamDispatcherSettings, type UpstreamTimeouts } from '../../wire/create-upstream-dispatcher.ts';
 import { EnvironmentProxySettings } from '../../wire/environment-proxy-settings.ts';
-import { mapTransportError, type TransportErrorContext } from './map-transport-error.ts';
-import { wrapUndiciBody, type UpstreamBody } from './upstream-body.ts';
-import { traceUpstreamRequest, type UpstreamWait } from './upstream-wait.ts';
+import type { UpstreamBody } from './upstream-body.ts';
+import { UpstreamResponseHandler } from './upstream-response-handler.ts';
+import { dispatchNotingConnect, type UpstreamWait } from './upstream-wait.ts';
 
 export const DEFAULT_UPSTREAM_TIMEOUTS: UpstreamTimeouts = { connectMs: 10_000, firstByteMs: 60_000, idleMs: 60_000 };
 
@@ -107,32 +107,37 @@ export function createUpstreamHttpClient(options: UpstreamHttpClientOptions = {}
   for (const proxy of environmentProxies?.configuredProxies ?? []) dispatcherFor(proxy);
 
   return {
-    async request(request) {
-      if (closed) throw new GatewayError('internal', 'the upstream HTTP client is closed');
-      const { origin, path, proxy } = routeFor(request.url);
-      const context: TransportErrorContext = { signal: request.signal, timeouts };
-      if (proxy !== undefined) context.proxy = proxy;
-      const startedAt = request.wait === undefined ? 0 : performance.now();
+    request(request) {
+      const { url, signal, wait } = request;
+      const startedAt = wait === undefined ? 0 : performance.now();
+      let handler: UpstreamResponseHandler;
+      let route: UpstreamRoute;
       try {
-        const dispatcher = dispatcherFor(proxy);
-        const options: Dispatcher.RequestOptions = {
-          origin,
-          path,
+        route = routeFor(url);
+        handler = new UpstreamResponseHandler({ url, signal, timeouts, proxy: route.proxy }, wait, startedAt);
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
+      if (closed) handler.failWith(new GatewayError('internal', 'the upstream HTTP client is closed'));
+      if (handler.failed) return handler.response;
+      try {
+        const dispatcher = dispatcherFor(route.proxy);
+        // A new object per request: undici's proxy dispatcher rewrites the path in place.
+        const options: Dispatcher.DispatchOptions = {
+          origin: route.origin,
+          path: route.path,
           method: request.method,
           headers: request.headers,
           body: request.body,
-          signal: request.signal,
           headersTimeout: timeouts.firstByteMs,
           bodyTimeout: timeouts.idleMs,
         };
-        // With a wait clock, undici's diagnostics tell when the request left and its answer ended.
-        const traced = request.wait === undefined ? undefined : traceUpstreamRequest(() => dispatcher.request(options));
-        const response = await (traced === undefined ? dispatcher.request(options) : traced.result);
-        mapBodyErrors(response.body, request.url, context);
-        return { status: response.statusCode, headers: response.headers, body: wrapUndiciBody(response.body, request.wait, startedAt, traced?.times) };
+        if (wait === undefined) dispatcher.dispatch(options, handler);
+        else dispatchNotingConnect(handler, dispatcher, options, handler);
       } catch (error) {
-        throw mapTransportError(error, request.url, context);
+        handler.failWith(error);
       }
+      return handler.response;
     },
     async close() {
       closed = true;
@@ -145,16 +150,4 @@ export function createUpstreamHttpClient(options: UpstreamHttpClientOptions = {}
 function tlsOptions(ca: string | string[] | undefined): ConnectionOptions | undefined {
   if (ca === undefined || ca.length === 0) return undefined;
   return { ca: [...getCACertificates('default'), ...(Array.isArray(ca) ? ca : [ca])] };
-}
-
-/**
- * undici fails a body read with its own errors (BodyTimeoutError, RequestAbortedError, socket
- * errors); every body error passes through the stream's `_destroy`, so it is mapped there once
- * for all readers (`for await`, `text()`, `json()`).
- */
-function mapBodyErrors(body: Dispatcher.ResponseData['body'], url: string, context: TransportErrorContext): void {
-  const destroy = body._destroy;
-  body._destroy = (error, callback) => {
-    destroy.call(body, error, (cause?: Error | null) => callback(cause === null || cause === undefined ? cause : mapTransportError(cause, url, context)));
-  };
 }

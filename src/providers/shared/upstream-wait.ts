@@ -1,9 +1,10 @@
 import { subscribe } from 'node:diagnostics_channel';
+import type { Dispatcher } from 'undici';
 
 /**
  * Time a request spent waiting on its upstream, for `x-llmux-overhead-ms`: from the moment the
  * request had left whole until the answer's last byte was parsed (for a stream, until its headers
- * arrived; see wrapUndiciBody). What llmux and its HTTP client do before and after (building and
+ * arrived; see UpstreamResponseHandler). What llmux and its HTTP client do before and after (building and
  * writing the request, parsing the answer and handing it over, converting it) stays llmux's own time.
  */
 export interface UpstreamWait {
@@ -13,10 +14,12 @@ export interface UpstreamWait {
 }
 
 /**
- * One upstream request as undici's diagnostics channels saw it (performance.now(); NaN until
- * seen): `sentAt` when its body had been written whole (`undici:request:bodySent`), `endedAt`
- * when the answer's last byte was parsed (`undici:request:trailers`), `connecting` when sending
+ * One upstream request's times (performance.now(); NaN until seen): `sentAt` when its body had
+ * been written whole, `endedAt` when the answer's last byte was parsed, `connecting` when sending
  * it opened a new connection (its connect and TLS handshake are upstream time, not llmux's).
+ * llmux's own handler fills them in (dispatchNotingConnect); traceUpstreamRequest reads them from
+ * undici's diagnostics channels (`undici:request:bodySent`, `undici:request:trailers`) for code
+ * that uses `Dispatcher.request`, such as the bench's bare proxy.
  */
 export interface WireTimes {
   sentAt: number;
@@ -31,20 +34,27 @@ interface ChannelMessage {
 /** The times of the request undici is creating right now (set only around a synchronous dispatch). */
 let claiming: WireTimes | undefined;
 const timesOf = new WeakMap<object, WireTimes>();
-let subscribed = false;
+let subscribedToConnects = false;
+let subscribedToRequests = false;
+
+function subscribeToConnects(): void {
+  if (subscribedToConnects) return;
+  subscribedToConnects = true;
+  // undici publishes `beforeConnect` for a new connection synchronously inside dispatch.
+  subscribe('undici:client:beforeConnect', () => {
+    if (claiming !== undefined) claiming.connecting = true;
+  });
+}
 
 function subscribeOnce(): void {
-  if (subscribed) return;
-  subscribed = true;
-  // undici publishes `create` and, for a new connection, `beforeConnect` synchronously inside
-  // dispatch; the rest later, with the same request object.
+  subscribeToConnects();
+  if (subscribedToRequests) return;
+  subscribedToRequests = true;
+  // undici publishes `create` synchronously inside dispatch; the rest later, with the same request object.
   subscribe('undici:request:create', (message) => {
     const request = (message as ChannelMessage).request;
     if (claiming === undefined || request === undefined) return;
     timesOf.set(request, claiming);
-  });
-  subscribe('undici:client:beforeConnect', () => {
-    if (claiming !== undefined) claiming.connecting = true;
   });
   subscribe('undici:request:bodySent', (message) => {
     const request = (message as ChannelMessage).request;
@@ -68,6 +78,21 @@ export function traceUpstreamRequest<T>(dispatch: () => T): { result: T; times: 
   claiming = times;
   try {
     return { result: dispatch(), times };
+  } finally {
+    claiming = undefined;
+  }
+}
+
+/**
+ * Dispatches a request whose handler fills in its own `sentAt` and `endedAt` (onRequestSent,
+ * onResponseEnd), noting in `times.connecting` whether the dispatch opened a new connection:
+ * one diagnostics channel, published only for new connections, instead of three per request.
+ */
+export function dispatchNotingConnect(times: WireTimes, dispatcher: Dispatcher, options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): void {
+  subscribeToConnects();
+  claiming = times;
+  try {
+    dispatcher.dispatch(options, handler);
   } finally {
     claiming = undefined;
   }
