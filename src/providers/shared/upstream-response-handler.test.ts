@@ -174,6 +174,28 @@ describe('upstream response handler (the body without a Node stream)', () => {
     }
   });
 
+  it('hands a chunk reader what one network read brought as one chunk, however many HTTP chunks it held', async () => {
+    let socketOf: Socket | undefined;
+    const raw = await startRawServer((socket) => {
+      socketOf = socket;
+      socket.write(CHUNKED_HEAD + chunked(['data: 1\n\n', 'data: 2\n\n']).replace(/0\r\n\r\n$/, ''));
+    });
+    try {
+      const response = await get(raw.url);
+      await sleep(20);
+      const iterator = response.body.chunks()[Symbol.asyncIterator]();
+      // Queued before anyone read: one chunk.
+      assert.equal(Buffer.from((await iterator.next()).value as Uint8Array).toString(), 'data: 1\n\ndata: 2\n\n');
+      // Arriving while the reader waits: one chunk, then the end.
+      const pending = iterator.next();
+      socketOf?.write(chunked(['data: 3\n\n', 'data: 4\n\n', 'data: 5\n\n']));
+      assert.equal(Buffer.from((await pending).value as Uint8Array).toString(), 'data: 3\n\ndata: 4\n\ndata: 5\n\n');
+      assert.equal((await iterator.next()).done, true);
+    } finally {
+      await raw.close();
+    }
+  });
+
   it('drain() reads what is left and reuses the connection, even after a stream longer than the limit', async () => {
     const parts = Array.from({ length: 20 }, (_, index) => `data: ${index} ${'x'.repeat(100)}\n\n`);
     const raw = await startRawServer((socket) => {

@@ -55,15 +55,17 @@ export class UpstreamResponseHandler implements Dispatcher.DispatchHandler, Upst
   /** The one read in progress (whole body, next chunk or drain). */
   private resolveRead: ((value: unknown) => void) | undefined;
   private rejectRead: ((error: Error) => void) | undefined;
-  /** Chunks received and not read yet; `head` is the first unread one. */
+  /** Chunks received and not read yet. */
   private queue: Buffer[] = [];
-  private head = 0;
   private queuedBytes = 0;
   private receivedBytes = 0;
   private contentLength = Number.NaN;
   private drainLimit = 0;
   private drainSignal: AbortSignal | undefined;
   private drainDeadline: (() => void) | undefined;
+  /** A hand-over of queued chunks to a waiting chunk reader is scheduled (see onResponseData). */
+  private handOverQueued = false;
+  private handOverBound: (() => void) | undefined;
   private counted: boolean;
 
   constructor(target: UpstreamTarget, wait: UpstreamWait | undefined, startedAt: number) {
@@ -130,15 +132,14 @@ export class UpstreamResponseHandler implements Dispatcher.DispatchHandler, Upst
       if (this.receivedBytes > this.drainLimit) this.destroy();
       return;
     }
-    const resolve = this.resolveRead;
-    if (reading === 'chunks' && resolve !== undefined) {
-      this.resolveRead = undefined;
-      this.rejectRead = undefined;
-      resolve({ done: false, value: chunk });
-      return;
-    }
     this.queue.push(chunk);
     this.queuedBytes += chunk.length;
+    // A waiting chunk reader gets everything this network read brought (undici hands it over one
+    // HTTP chunk at a time), once the parser is done with it: one batch, one write downstream.
+    if (reading === 'chunks' && this.resolveRead !== undefined && !this.handOverQueued) {
+      this.handOverQueued = true;
+      queueMicrotask((this.handOverBound ??= () => this.handOver()));
+    }
     // A whole read takes everything; anyone else reads at their own pace.
     if (this.queuedBytes >= HIGH_WATER_MARK_BYTES && (reading === 'none' || reading === 'chunks')) controller.pause();
   }
@@ -151,13 +152,14 @@ export class UpstreamResponseHandler implements Dispatcher.DispatchHandler, Upst
     const reading = this.reading;
     const resolve = this.resolveRead;
     if (reading === 'none' || resolve === undefined) return;
+    if (reading === 'chunks') {
+      // Chunks still waiting are handed over first; the end is seen by the read after them.
+      if (this.queue.length === 0) this.settleRead(DONE);
+      return;
+    }
     const reject = this.rejectRead;
     this.resolveRead = undefined;
     this.rejectRead = undefined;
-    if (reading === 'chunks') {
-      resolve(DONE);
-      return;
-    }
     this.count(true);
     if (reading === 'drain') {
       this.stopDrainDeadline();
@@ -244,16 +246,7 @@ export class UpstreamResponseHandler implements Dispatcher.DispatchHandler, Upst
 
   /** The next chunk for an UpstreamChunkIterator. */
   nextChunk(): Promise<IteratorResult<Uint8Array>> {
-    if (this.head < this.queue.length) {
-      const chunk = this.queue[this.head++] as Buffer;
-      this.queuedBytes -= chunk.length;
-      if (this.head === this.queue.length) {
-        this.queue.length = 0;
-        this.head = 0;
-      }
-      if (this.queuedBytes < HIGH_WATER_MARK_BYTES) this.controller?.resume();
-      return Promise.resolve({ done: false, value: chunk });
-    }
+    if (this.queue.length !== 0) return Promise.resolve({ done: false, value: this.takeQueue() });
     switch (this.phase) {
       case 'ended':
         return Promise.resolve(DONE);
@@ -268,6 +261,29 @@ export class UpstreamResponseHandler implements Dispatcher.DispatchHandler, Upst
   }
 
   // --- inside ---
+
+  /** Everything queued, as one chunk (as a Node stream's read() gives it); the connection reads on. */
+  private takeQueue(): Buffer {
+    const queue = this.queue;
+    const chunk = queue.length === 1 ? (queue[0] as Buffer) : Buffer.concat(queue, this.queuedBytes);
+    this.queue = [];
+    this.queuedBytes = 0;
+    this.controller?.resume();
+    return chunk;
+  }
+
+  private handOver(): void {
+    this.handOverQueued = false;
+    if (this.reading !== 'chunks' || this.resolveRead === undefined || this.queue.length === 0) return;
+    this.settleRead({ done: false, value: this.takeQueue() });
+  }
+
+  private settleRead(value: unknown): void {
+    const resolve = this.resolveRead;
+    this.resolveRead = undefined;
+    this.rejectRead = undefined;
+    resolve?.(value);
+  }
 
   private startChunks(destroyOnReturn: boolean): UpstreamChunkIterator {
     this.count(false);
@@ -358,7 +374,6 @@ export class UpstreamResponseHandler implements Dispatcher.DispatchHandler, Upst
   private dropQueue(): void {
     if (this.queue.length === 0) return;
     this.queue = [];
-    this.head = 0;
     this.queuedBytes = 0;
   }
 
