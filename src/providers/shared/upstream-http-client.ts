@@ -108,17 +108,17 @@ export function createUpstreamHttpClient(options: UpstreamHttpClientOptions = {}
 
   return {
     request(request) {
-      const { url, signal, wait } = request;
+      if (closed) return Promise.reject(new GatewayError('internal', 'the upstream HTTP client is closed'));
+      const { url, wait } = request;
       const startedAt = wait === undefined ? 0 : performance.now();
-      let handler: UpstreamResponseHandler;
       let route: UpstreamRoute;
       try {
         route = routeFor(url);
-        handler = new UpstreamResponseHandler({ url, signal, timeouts, proxy: route.proxy }, wait, startedAt);
       } catch (error) {
-        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+        return Promise.reject(error as GatewayError);
       }
-      if (closed) handler.failWith(new GatewayError('internal', 'the upstream HTTP client is closed'));
+      const handler = new UpstreamResponseHandler(url, request.signal, timeouts, route.proxy, wait, startedAt);
+      // A signal that has already fired: nothing is sent.
       if (handler.failed) return handler.response;
       try {
         const dispatcher = dispatcherFor(route.proxy);

@@ -1,19 +1,12 @@
 import { errors as undiciErrors, type Dispatcher } from 'undici';
 import type { GatewayError } from '../../canonical/gateway-error.ts';
 import type { UpstreamTimeouts } from '../../wire/create-upstream-dispatcher.ts';
+import { decodeUpstreamBody, joinChunks } from './decode-upstream-body.ts';
 import { mapTransportError, type TransportErrorContext } from './map-transport-error.ts';
 import type { UpstreamBody } from './upstream-body.ts';
 import { UpstreamChunkIterator } from './upstream-chunk-iterator.ts';
 import type { UpstreamResponse } from './upstream-http-client.ts';
 import { upstreamWaitMs, type UpstreamWait, type WireTimes } from './upstream-wait.ts';
-
-/** What a request is for, as its failures name it. */
-export interface UpstreamTarget {
-  url: string;
-  signal: AbortSignal;
-  timeouts: UpstreamTimeouts;
-  proxy: string | undefined;
-}
 
 /** Bytes held for a reader that has not asked for them before the connection is paused (a Node stream's default). */
 const HIGH_WATER_MARK_BYTES = 64 * 1024;
@@ -43,7 +36,11 @@ export class UpstreamResponseHandler implements Dispatcher.DispatchHandler, Upst
   endedAt = Number.NaN;
   connecting = false;
 
-  private readonly target: UpstreamTarget;
+  // What the request is for, as its failures name it.
+  private readonly url: string;
+  private readonly signal: AbortSignal;
+  private readonly timeouts: UpstreamTimeouts;
+  private readonly proxy: string | undefined;
   private readonly wait: UpstreamWait | undefined;
   private readonly startedAt: number;
   private controller: Dispatcher.DispatchController | null = null;
@@ -61,15 +58,17 @@ export class UpstreamResponseHandler implements Dispatcher.DispatchHandler, Upst
   private receivedBytes = 0;
   private contentLength = Number.NaN;
   private drainLimit = 0;
-  private drainSignal: AbortSignal | undefined;
-  private drainDeadline: (() => void) | undefined;
+  private drainDeadline: { signal: AbortSignal; listener: () => void } | undefined;
   /** A hand-over of queued chunks to a waiting chunk reader is scheduled (see onResponseData). */
   private handOverQueued = false;
   private handOverBound: (() => void) | undefined;
   private counted: boolean;
 
-  constructor(target: UpstreamTarget, wait: UpstreamWait | undefined, startedAt: number) {
-    this.target = target;
+  constructor(url: string, signal: AbortSignal, timeouts: UpstreamTimeouts, proxy: string | undefined, wait: UpstreamWait | undefined, startedAt: number) {
+    this.url = url;
+    this.signal = signal;
+    this.timeouts = timeouts;
+    this.proxy = proxy;
     this.wait = wait;
     this.startedAt = startedAt;
     this.counted = wait === undefined;
@@ -77,23 +76,23 @@ export class UpstreamResponseHandler implements Dispatcher.DispatchHandler, Upst
       this.resolveResponse = resolve;
       this.rejectResponse = reject;
     });
-    if (target.signal.aborted) this.fail(this.mapError(target.signal.reason));
-    else target.signal.addEventListener('abort', this);
+    if (signal.aborted) this.fail(this.mapError(signal.reason));
+    else signal.addEventListener('abort', this);
   }
 
-  /** Whether the request already failed (an aborted signal): then it is not dispatched at all. */
+  /** Whether the request already failed (its signal had fired): then it is not dispatched at all. */
   get failed(): boolean {
     return this.phase === 'failed';
   }
 
-  /** A failure before the dispatch (an invalid proxy, a closed client). */
+  /** A failure of the dispatch itself (a dispatcher that could not be made, a closed one). */
   failWith(error: unknown): void {
     this.fail(this.mapError(error));
   }
 
   /** The request's signal fired: the client went away, or a deadline passed. */
   handleEvent(): void {
-    const reason: unknown = this.target.signal.reason;
+    const reason: unknown = this.signal.reason;
     this.fail(this.mapError(reason));
     this.abortRequest(reason instanceof Error ? reason : new undiciErrors.RequestAbortedError());
   }
@@ -147,30 +146,18 @@ export class UpstreamResponseHandler implements Dispatcher.DispatchHandler, Upst
   onResponseEnd(): void {
     if (this.phase !== 'body') return;
     this.phase = 'ended';
-    this.target.signal.removeEventListener('abort', this);
+    this.signal.removeEventListener('abort', this);
     if (this.wait !== undefined) this.endedAt = performance.now();
     const reading = this.reading;
-    const resolve = this.resolveRead;
-    if (reading === 'none' || resolve === undefined) return;
+    if (reading === 'none' || this.resolveRead === undefined) return;
     if (reading === 'chunks') {
       // Chunks still waiting are handed over first; the end is seen by the read after them.
       if (this.queue.length === 0) this.settleRead(DONE);
       return;
     }
-    const reject = this.rejectRead;
-    this.resolveRead = undefined;
-    this.rejectRead = undefined;
     this.count(true);
-    if (reading === 'drain') {
-      this.stopDrainDeadline();
-      resolve(undefined);
-      return;
-    }
-    try {
-      resolve(this.decode(reading));
-    } catch (error) {
-      reject?.(this.mapError(error));
-    }
+    if (reading === 'drain') this.finishDrain();
+    else this.settleWhole(reading);
   }
 
   onResponseError(_controller: Dispatcher.DispatchController | null, error: Error): void {
@@ -203,6 +190,11 @@ export class UpstreamResponseHandler implements Dispatcher.DispatchHandler, Upst
     this.dropQueue();
     if (this.phase === 'ended') this.count(true);
     if (this.phase !== 'body' || this.reading === 'drain') return RESOLVED;
+    // A whole read in progress takes the rest anyway; a chunk reader waiting is told the body ended.
+    if (this.resolveRead !== undefined) {
+      if (this.reading !== 'chunks') return RESOLVED;
+      this.settleRead(DONE);
+    }
     const limit = options.limitBytes ?? DEFAULT_DRAIN_LIMIT_BYTES;
     const signal = options.signal;
     // What is left is known to be too long, or there is no time to read it: closing is cheaper.
@@ -215,10 +207,9 @@ export class UpstreamResponseHandler implements Dispatcher.DispatchHandler, Upst
     const drained = this.pendingRead() as Promise<void>;
     if (signal !== undefined) {
       // Only drains with a deadline pay for a listener of their own.
-      const deadline = (): void => this.destroy();
-      this.drainSignal = signal;
+      const deadline = { signal, listener: (): void => this.destroy() };
       this.drainDeadline = deadline;
-      signal.addEventListener('abort', deadline, { once: true });
+      signal.addEventListener('abort', deadline.listener, { once: true });
     }
     this.controller?.resume();
     return drained;
@@ -228,19 +219,10 @@ export class UpstreamResponseHandler implements Dispatcher.DispatchHandler, Upst
     this.dropQueue();
     if (this.phase !== 'body') return;
     this.phase = 'destroyed';
-    this.target.signal.removeEventListener('abort', this);
-    const reading = this.reading;
-    const resolve = this.resolveRead;
-    const reject = this.rejectRead;
-    this.resolveRead = undefined;
-    this.rejectRead = undefined;
+    this.signal.removeEventListener('abort', this);
     const reason = new undiciErrors.RequestAbortedError();
-    if (reading === 'drain') {
-      this.stopDrainDeadline();
-      resolve?.(undefined);
-    } else {
-      reject?.(this.mapError(reason));
-    }
+    if (this.reading === 'drain') this.finishDrain();
+    else this.rejectPending(this.mapError(reason));
     this.abortRequest(reason);
   }
 
@@ -264,8 +246,7 @@ export class UpstreamResponseHandler implements Dispatcher.DispatchHandler, Upst
 
   /** Everything queued, as one chunk (as a Node stream's read() gives it); the connection reads on. */
   private takeQueue(): Buffer {
-    const queue = this.queue;
-    const chunk = queue.length === 1 ? (queue[0] as Buffer) : Buffer.concat(queue, this.queuedBytes);
+    const chunk = joinChunks(this.queue, this.queuedBytes);
     this.queue = [];
     this.queuedBytes = 0;
     this.controller?.resume();
@@ -285,6 +266,29 @@ export class UpstreamResponseHandler implements Dispatcher.DispatchHandler, Upst
     resolve?.(value);
   }
 
+  private rejectPending(error: GatewayError): void {
+    const reject = this.rejectRead;
+    this.resolveRead = undefined;
+    this.rejectRead = undefined;
+    reject?.(error);
+  }
+
+  private settleWhole(kind: 'text' | 'json' | 'bytes'): void {
+    try {
+      this.settleRead(this.decode(kind));
+    } catch (error) {
+      this.rejectPending(this.mapError(error));
+    }
+  }
+
+  /** A drain never rejects: whether read to the end or closed, the connection is dealt with. */
+  private finishDrain(): void {
+    const deadline = this.drainDeadline;
+    this.drainDeadline = undefined;
+    deadline?.signal.removeEventListener('abort', deadline.listener);
+    this.settleRead(undefined);
+  }
+
   private startChunks(destroyOnReturn: boolean): UpstreamChunkIterator {
     this.count(false);
     if (this.reading === 'none') this.reading = 'chunks';
@@ -295,13 +299,12 @@ export class UpstreamResponseHandler implements Dispatcher.DispatchHandler, Upst
     if (this.reading !== 'none') return Promise.reject(this.mapError(new TypeError(`the upstream body is already being read (${this.reading})`)));
     this.reading = kind;
     switch (this.phase) {
-      case 'ended':
+      case 'ended': {
         this.count(true);
-        try {
-          return Promise.resolve(this.decode(kind));
-        } catch (error) {
-          return Promise.reject(this.mapError(error));
-        }
+        const read = this.pendingRead();
+        this.settleWhole(kind);
+        return read;
+      }
       case 'failed':
         return Promise.reject(this.error);
       case 'destroyed':
@@ -319,17 +322,10 @@ export class UpstreamResponseHandler implements Dispatcher.DispatchHandler, Upst
     });
   }
 
-  /** The whole body, decoded once, as undici's BodyReadable did it: UTF-8 without a leading BOM. */
   private decode(kind: 'text' | 'json' | 'bytes'): unknown {
-    const queue = this.queue;
-    const length = this.queuedBytes;
-    const whole = queue.length === 1 ? (queue[0] as Buffer) : Buffer.concat(queue, length);
+    const value = decodeUpstreamBody(this.queue, this.queuedBytes, kind);
     this.dropQueue();
-    // A copy: the chunks are views of the socket's reads.
-    if (kind === 'bytes') return new Uint8Array(whole);
-    const start = whole.length > 2 && whole[0] === 0xef && whole[1] === 0xbb && whole[2] === 0xbf ? 3 : 0;
-    const text = whole.toString('utf8', start);
-    return kind === 'text' ? text : (JSON.parse(text) as unknown);
+    return value;
   }
 
   private fail(error: GatewayError): void {
@@ -338,32 +334,13 @@ export class UpstreamResponseHandler implements Dispatcher.DispatchHandler, Upst
     this.phase = 'failed';
     this.error = error;
     this.dropQueue();
-    this.target.signal.removeEventListener('abort', this);
+    this.signal.removeEventListener('abort', this);
     const rejectResponse = this.rejectResponse;
-    if (rejectResponse !== undefined) {
-      this.resolveResponse = undefined;
-      this.rejectResponse = undefined;
-      rejectResponse(error);
-      return;
-    }
-    const resolve = this.resolveRead;
-    const reject = this.rejectRead;
-    this.resolveRead = undefined;
-    this.rejectRead = undefined;
-    if (this.reading !== 'drain') {
-      reject?.(error);
-      return;
-    }
-    // A drain never rejects: the connection is gone either way.
-    this.stopDrainDeadline();
-    resolve?.(undefined);
-  }
-
-  private stopDrainDeadline(): void {
-    const deadline = this.drainDeadline;
-    if (deadline === undefined) return;
-    this.drainDeadline = undefined;
-    this.drainSignal?.removeEventListener('abort', deadline);
+    this.resolveResponse = undefined;
+    this.rejectResponse = undefined;
+    if (rejectResponse !== undefined) rejectResponse(error);
+    else if (this.reading === 'drain') this.finishDrain();
+    else this.rejectPending(error);
   }
 
   private abortRequest(reason: Error): void {
@@ -390,9 +367,8 @@ export class UpstreamResponseHandler implements Dispatcher.DispatchHandler, Upst
   }
 
   private mapError(error: unknown): GatewayError {
-    const { url, signal, timeouts, proxy } = this.target;
-    const context: TransportErrorContext = { signal, timeouts };
-    if (proxy !== undefined) context.proxy = proxy;
-    return mapTransportError(error, url, context);
+    const context: TransportErrorContext = { signal: this.signal, timeouts: this.timeouts };
+    if (this.proxy !== undefined) context.proxy = this.proxy;
+    return mapTransportError(error, this.url, context);
   }
 }
