@@ -22,12 +22,56 @@ export function accessLogLine(outcome: RequestOutcome, method: string, url: stri
     overheadMs: round(outcome.overheadMs),
     bytes: outcome.bytesOut,
   };
+  addOptionalFields(line, outcome);
+  return line;
+}
+
+/** What pino puts before a child logger's fields: its level, time, base fields and the request id binding. */
+export interface LogLineHead {
+  level: number;
+  time: number;
+  pid: number;
+  hostname: string;
+  reqId: string;
+}
+
+/**
+ * The whole access-log record as pino would write it for `request.log.info(accessLogLine(…), 'request')`:
+ * the same keys in the same order (level, time, pid, hostname, reqId, the line's fields, msg), so
+ * that one JSON.stringify of it is the line pino writes.
+ */
+export function accessLogRecord(head: LogLineHead, outcome: RequestOutcome, method: string, url: string): Record<string, unknown> {
+  const line: Record<string, unknown> = {
+    level: head.level,
+    time: head.time,
+    pid: head.pid,
+    hostname: head.hostname,
+    reqId: head.reqId,
+    method,
+    url,
+    protocol: outcome.protocol,
+    status: outcome.status,
+    result: outcome.result,
+    model: outcome.requestedModel,
+    key: outcome.keyName,
+    provider: outcome.provider,
+    upstreamModel: outcome.upstreamModel,
+    streamed: outcome.streamed,
+    ms: round(outcome.totalMs),
+    overheadMs: round(outcome.overheadMs),
+    bytes: outcome.bytesOut,
+  };
+  addOptionalFields(line, outcome);
+  line.msg = 'request';
+  return line;
+}
+
+function addOptionalFields(line: Record<string, unknown>, outcome: RequestOutcome): void {
   if (outcome.attempts.length > 1) line.attempts = outcome.attempts.map((attempt) => `${attempt.provider}/${attempt.model} ${attempt.status} ${round(attempt.ms)}ms`);
   if (outcome.usage !== undefined) line.tokens = tokenCounts(outcome.usage);
   if (outcome.ttftMs !== undefined) line.ttftMs = round(outcome.ttftMs);
   if (outcome.errorKind !== undefined) line.error = { kind: outcome.errorKind, message: outcome.errorMessage };
   if (outcome.degraded.length > 0) line.degraded = outcome.degraded.map((degraded) => degraded.field);
-  return line;
 }
 
 /** The only place the outcome code reads inside Usage. */
