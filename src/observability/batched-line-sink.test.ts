@@ -38,6 +38,17 @@ describe('BatchedLineSink', () => {
     sink.close();
   });
 
+  it('writes a line given without its newline with one after it, in order with the others', () => {
+    const fd = fakeDescriptor((length) => length);
+    const sink = new BatchedLineSink(9, { write: fd.write });
+    sink.write('first\n');
+    sink.writeLine('{"text":"é😀"}');
+    sink.write('third\n');
+    sink.flushSync();
+    assert.equal(fd.writes.join(''), 'first\n{"text":"é😀"}\nthird\n');
+    sink.close();
+  });
+
   it('writes a quiet batch after the flush delay', async () => {
     const fd = fakeDescriptor((length) => length);
     const sink = new BatchedLineSink(9, { flushMs: 20, write: fd.write });

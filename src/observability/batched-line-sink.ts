@@ -12,6 +12,7 @@ const EXIT_STALL_MS = 10_000;
 /** Each line is encoded straight into one reused buffer of at least this size: no string is joined, no buffer allocated per batch. */
 const INITIAL_CAPACITY = 64 * 1024;
 const MAX_IDLE_CAPACITY = 1024 * 1024;
+const NEWLINE = 0x0a;
 
 export interface BatchedLineSinkOptions {
   batchBytes?: number;
@@ -62,9 +63,23 @@ export class BatchedLineSink {
     // Worst case of UTF-8: 3 bytes per UTF-16 unit.
     if (this.#buffer.length - this.#used < line.length * 3) this.#makeRoom(line.length * 3);
     this.#used += this.#buffer.write(line, this.#used);
+    this.#queued();
+    return true;
+  }
+
+  /** Queues `text` and a newline after it (no `text + '\n'` string to build and flatten). */
+  writeLine(text: string): boolean {
+    if (this.#failed) return false;
+    if (this.#buffer.length - this.#used < text.length * 3 + 1) this.#makeRoom(text.length * 3 + 1);
+    this.#used += this.#buffer.write(text, this.#used);
+    this.#buffer[this.#used++] = NEWLINE;
+    this.#queued();
+    return true;
+  }
+
+  #queued(): void {
     if (this.#used - this.#written >= this.#batchBytes) this.#flush();
     else this.#armTimer(this.#flushMs);
-    return true;
   }
 
   /** Bytes waiting to be written. */

@@ -4,7 +4,7 @@ import type { LogFormat } from './log-format.ts';
 import { ANSI_COLOURS, NO_COLOURS, prettyLogLine } from './pretty-log-line.ts';
 import { boundLogFields, MAX_LOG_STRING } from './bound-log-fields.ts';
 import { clipText } from '../canonical/quote-client-text.ts';
-import { secretScrubbingStream, type LineSink } from './secret-scrubbing-stream.ts';
+import { secretScrubber, secretScrubbingStream, type LineSink } from './secret-scrubbing-stream.ts';
 import { BatchedLineSink } from './batched-line-sink.ts';
 import { attachDirectLogLine } from './direct-log-line.ts';
 
@@ -25,7 +25,7 @@ export function createLogger(level: string, format: LogFormat = 'json', secrets:
   // Readable lines: each JSON line pino makes is rewritten before it reaches the destination.
   const colours = process.stdout.isTTY === true && process.env.NO_COLOR === undefined ? ANSI_COLOURS : NO_COLOURS;
   const target: LineSink = format === 'pretty' ? { write: (line: string) => destination.write(prettyLogLine(line, colours)) } : destination;
-  const scrubbed = secretScrubbingStream(target, secrets);
+  const scrub = secretScrubber(secrets);
   const logger = pino(
     {
       level,
@@ -50,9 +50,15 @@ export function createLogger(level: string, format: LogFormat = 'json', secrets:
         censor: '[redacted]',
       },
     },
-    scrubbed,
+    secretScrubbingStream(target, secrets),
   );
-  attachDirectLogLine(logger, (json) => void scrubbed.write(json));
+  // A whole JSON line from its caller (no newline yet): scrubbed as one flat string, then written with its newline.
+  attachDirectLogLine(logger, (json) => {
+    const clean = scrub === undefined ? json : scrub(json);
+    if (format === 'pretty') destination.write(prettyLogLine(clean, colours));
+    else if (destination instanceof BatchedLineSink) destination.writeLine(clean);
+    else destination.write(`${clean}\n`);
+  });
   return logger;
 }
 

@@ -11,7 +11,7 @@ const DIRECT_LINE = Symbol('llmux.directLogLine');
 export interface DirectLogLine {
   /** Whether `logger` (the one the writer was found on, or a child of it) writes lines at `level`. */
   enabled(logger: FastifyBaseLogger, level: 'info' | 'debug'): boolean;
-  /** Writes one finished JSON line, with its newline. */
+  /** Writes one finished JSON line (without its newline: it is added on the way out). */
   write(json: string): void;
 }
 

@@ -3,6 +3,7 @@ import { describe, it, mock } from 'node:test';
 import { pino } from 'pino';
 import type { FastifyBaseLogger } from 'fastify';
 import { accessLogLine } from './access-log-line.ts';
+import { BatchedLineSink } from './batched-line-sink.ts';
 import { createLogger } from './create-logger.ts';
 import type { RequestOutcome } from './request-outcome.ts';
 import { writeAccessLogLine } from './write-access-log-line.ts';
@@ -34,7 +35,7 @@ const outcomes: Record<string, RequestOutcome> = {
     attempts: [...base.attempts, { provider: 'cerebras', providerType: 'cerebras', model: 'llama "3"', status: 429, ms: 3 }],
     usage: { input: { total: 12, cacheRead: 2, cacheWrite: 1 }, output: { total: 7, reasoning: 3 }, source: 'upstream' } as RequestOutcome['usage'],
     ttftMs: 4.56789,
-    errorKind: 'rate_limited',
+    errorKind: 'rate_limit',
     errorMessage: 'quota \\ "gone"\n\ttab \u0001 é 😀',
     degraded: [{ field: 'logprobs', reason: 'x' }] as RequestOutcome['degraded'],
     streamed: true,
@@ -68,6 +69,26 @@ describe('writeAccessLogLine', () => {
       });
     }
   }
+
+  it('writes the same line through the batched stdout sink (the line given without its newline)', () => {
+    mock.method(Date, 'now', () => 1_767_000_000_123);
+    try {
+      const viaPino = captured('info', 'json', ['sk-live-abcdef-secret']);
+      viaPino.log.child({ reqId: 'req-8' }).info(accessLogLine(outcomes.everything as RequestOutcome, 'POST', '/v1/chat/completions'), 'request');
+      let written = '';
+      const sink = new BatchedLineSink(9, { write: (_fd, buffer, offset, length) => ((written += buffer.toString('utf8', offset, offset + length)), length) });
+      const log = createLogger('info', 'json', ['sk-live-abcdef-secret'], sink);
+      writeAccessLogLine(log.child({ reqId: 'req-8' }), 'info', 'req-8', outcomes.everything as RequestOutcome, 'POST', '/v1/chat/completions');
+      log.warn('after');
+      sink.flushSync();
+      sink.close();
+      const [line, after] = written.split(/(?<=\n)/);
+      assert.equal(line, viaPino.lines[0]);
+      assert.match(after ?? '', /"msg":"after"/);
+    } finally {
+      mock.restoreAll();
+    }
+  });
 
   it('follows the level of the logger (and of a child whose level was changed)', () => {
     const { log, lines } = captured('info');

@@ -26,5 +26,5 @@ export function writeAccessLogLine(log: FastifyBaseLogger, level: 'info' | 'debu
   if (!direct.enabled(log, level)) return;
   const record = accessLogRecord({ level: LEVEL_VALUES[level], time: Date.now(), pid: process.pid, hostname: HOST, reqId: requestId }, outcome, method, url);
   // No field grows with what a client sent (as pino's log formatter does for its lines).
-  direct.write(JSON.stringify(boundLogFields(record)) + '\n');
+  direct.write(JSON.stringify(boundLogFields(record)));
 }
