@@ -7,6 +7,7 @@ import { dashboardSourcesFromServices } from './dashboard/dashboard-sources-from
 import { registerDashboardRoutes } from './dashboard/register-dashboard-routes.ts';
 import { ADMIN_ROUTE_DOCS } from './admin/admin-route-docs.ts';
 import { registerAdminRoutes } from './admin/register-admin-routes.ts';
+import { lazyChildLogger } from './observability/lazy-child-logger.ts';
 import { registerMetricsRoute } from './observability/register-metrics-route.ts';
 import { registerOpenApiRoute } from './openapi/register-openapi-route.ts';
 import { LLMUX_ROUTE_DOCS } from './server/llmux-route-docs.ts';
@@ -51,6 +52,8 @@ export function createApp(options: AppOptions): FastifyInstance {
     // anything else gets a fresh id.
     requestIdHeader: false,
     genReqId: (raw) => clientRequestId(raw.headers['x-request-id']) ?? randomUUID(),
+    // request.log is made only when something logs through it (most requests log only the access line).
+    childLoggerFactory: lazyChildLogger,
     // One line per request is written from the request's outcome when its socket closes.
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,

@@ -1,7 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Logger } from 'pino';
 
-const DIRECT_LINE = Symbol('llmux.directLogLine');
+/** The property a logger (or its lazy stand-in, see lazyChildLogger) holds its DirectLogLine under. */
+export const DIRECT_LOG_LINE = Symbol('llmux.directLogLine');
 
 /**
  * Where a logger made by createLogger sends its finished lines, for a caller that builds a whole
@@ -21,10 +22,10 @@ export function attachDirectLogLine(logger: Logger, write: (json: string) => voi
     enabled: (child, level) => (child as Logger).isLevelEnabled(level),
     write,
   };
-  Object.defineProperty(logger, DIRECT_LINE, { value: direct, enumerable: false });
+  Object.defineProperty(logger, DIRECT_LOG_LINE, { value: direct, enumerable: false });
 }
 
 /** The direct writer of a logger made by createLogger (or of its child); undefined for any other logger. */
 export function directLogLine(logger: FastifyBaseLogger): DirectLogLine | undefined {
-  return (logger as { [DIRECT_LINE]?: DirectLogLine })[DIRECT_LINE];
+  return (logger as { [DIRECT_LOG_LINE]?: DirectLogLine })[DIRECT_LOG_LINE];
 }
