@@ -43,6 +43,17 @@ const outcomes: Record<string, RequestOutcome> = {
   },
   longClientText: { ...base, requestedModel: 'm'.repeat(5_000), errorMessage: 'e'.repeat(3_000), errorKind: 'invalid_request', degraded: Array.from({ length: 150 }, (_, index) => ({ field: `f${index}${'x'.repeat(index === 3 ? 2_000 : 0)}` })) as RequestOutcome['degraded'] },
   secret: { ...base, requestedModel: 'sk-live-abcdef-secret' },
+  everyStringLong: {
+    ...base,
+    protocol: 'p'.repeat(1_001),
+    keyName: 'k'.repeat(1_500),
+    provider: 'v'.repeat(1_200),
+    upstreamModel: `${'u'.repeat(999)}\ud83d\ude00tail`,
+    attempts: Array.from({ length: 130 }, (_, index) => ({ provider: 'p', providerType: 'p', model: index === 5 ? 'z'.repeat(1_100) : `m${index}`, status: 500, ms: index })),
+    errorKind: 'upstream',
+    errorMessage: 'short',
+    degraded: [{ field: 'only', reason: 'r' }],
+  } as RequestOutcome,
 };
 
 function captured(level: string, format: 'json' | 'pretty' = 'json', secrets: string[] = []): { log: FastifyBaseLogger; lines: string[] } {
@@ -57,9 +68,9 @@ describe('writeAccessLogLine', () => {
         mock.method(Date, 'now', () => 1_767_000_000_123);
         try {
           const viaPino = captured('info', format, ['sk-live-abcdef-secret']);
-          viaPino.log.child({ reqId: 'req-7' }).info(accessLogLine(outcome, 'POST', '/v1/chat/completions?k=[redacted]'), 'request');
+          viaPino.log.child({ reqId: 'req-7' }).info(accessLogLine(outcome, 'POST', name === 'everyStringLong' ? `/${'a'.repeat(1_300)}` : '/v1/chat/completions?k=[redacted]'), 'request');
           const direct = captured('info', format, ['sk-live-abcdef-secret']);
-          writeAccessLogLine(direct.log.child({ reqId: 'req-7' }), 'info', 'req-7', outcome, 'POST', '/v1/chat/completions?k=[redacted]');
+          writeAccessLogLine(direct.log.child({ reqId: 'req-7' }), 'info', 'req-7', outcome, 'POST', name === 'everyStringLong' ? `/${'a'.repeat(1_300)}` : '/v1/chat/completions?k=[redacted]');
           assert.equal(viaPino.lines.length, 1);
           assert.deepEqual(direct.lines, viaPino.lines);
           if (name === 'secret') assert.ok(!direct.lines[0]?.includes('sk-live'));
