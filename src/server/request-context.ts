@@ -46,7 +46,8 @@ export function attachRequestContext(request: FastifyRequest, reply: FastifyRepl
   };
   request.llmux = context;
   inFlight?.add(controller);
-  reply.raw.once('close', () => {
+  // `on`, not `once`: a response closes once, and once() would wrap the listener in two more objects.
+  reply.raw.on('close', () => {
     inFlight?.delete(controller);
     const raw = reply.raw;
     if (!raw.writableFinished) controller.abort();
