@@ -109,7 +109,7 @@ export class BatchedLineSink {
   }
 
   #flush(): void {
-    if (this.#blocked || this.#failed) return;
+    if (this.#blocked || this.#failed || this.#used === this.#written) return;
     this.#writeOnce();
     // Part taken, or none (the reader is behind): the rest goes on the retry.
     if (this.#used > this.#written) this.#armTimer(RETRY_MS);
