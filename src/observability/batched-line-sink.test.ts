@@ -68,7 +68,7 @@ describe('BatchedLineSink', () => {
   it('keeps what a descriptor took only in part, or refused (EAGAIN), and writes it later, before newer lines', async () => {
     const fd = fakeDescriptor((length, call) => {
       if (call % 3 === 1) throw Object.assign(new Error('EAGAIN: resource temporarily unavailable, write'), { code: 'EAGAIN' });
-      return Math.min(length, 700);
+      return Math.min(length, 2_500);
     });
     const sink = new BatchedLineSink(9, { batchBytes: 1_000, flushMs: 5, write: fd.write });
     const input = lines(200, 300);
@@ -76,7 +76,8 @@ describe('BatchedLineSink', () => {
       sink.write(line);
       if (index % 20 === 0) await sleep(1);
     }
-    for (let wait = 0; wait < 200 && sink.pendingBytes > 0; wait++) await sleep(10);
+    // Each refusal waits for the 10 ms retry: generous room for a loaded machine.
+    for (let wait = 0; wait < 2_000 && sink.pendingBytes > 0; wait++) await sleep(10);
     assert.equal(sink.pendingBytes, 0);
     assert.equal(fd.writes.join(''), input.join(''));
     sink.close();
