@@ -47,8 +47,7 @@ export function attachRequestContext(request: FastifyRequest, reply: FastifyRepl
   request.llmux = context;
   inFlight?.add(controller);
   // `once`, not `on` (which would save once()'s two wrapper objects): removed when it has run, the
-  // listener no longer holds the request's context from the response, which outlives the request
-  // on a kept-alive connection; held, it is promoted (measured: +0.8 KB promoted per request).
+  // listener no longer holds the request's context from a response that may outlive the request.
   reply.raw.once('close', () => {
     inFlight?.delete(controller);
     const raw = reply.raw;
