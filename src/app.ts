@@ -1,12 +1,13 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { clipText, MAX_QUOTED_CHARS } from './canonical/quote-client-text.ts';
-import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import { DASHBOARD_ROUTE_DOCS } from './dashboard/dashboard-route-docs.ts';
 import { dashboardSourcesFromServices } from './dashboard/dashboard-sources-from-services.ts';
 import { registerDashboardRoutes } from './dashboard/register-dashboard-routes.ts';
 import { ADMIN_ROUTE_DOCS } from './admin/admin-route-docs.ts';
 import { registerAdminRoutes } from './admin/register-admin-routes.ts';
+import { lazyChildLogger } from './observability/lazy-child-logger.ts';
+import { randomRequestId } from './observability/random-request-id.ts';
 import { registerMetricsRoute } from './observability/register-metrics-route.ts';
 import { registerOpenApiRoute } from './openapi/register-openapi-route.ts';
 import { LLMUX_ROUTE_DOCS } from './server/llmux-route-docs.ts';
@@ -50,7 +51,9 @@ export function createApp(options: AppOptions): FastifyInstance {
     // A client's own x-request-id is kept when it is a plain token (it is logged and echoed);
     // anything else gets a fresh id.
     requestIdHeader: false,
-    genReqId: (raw) => clientRequestId(raw.headers['x-request-id']) ?? randomUUID(),
+    genReqId: (raw) => clientRequestId(raw.headers['x-request-id']) ?? randomRequestId(),
+    // request.log is made only when something logs through it (most requests log only the access line).
+    childLoggerFactory: lazyChildLogger,
     // One line per request is written from the request's outcome when its socket closes.
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,

@@ -2,6 +2,8 @@ import { clipText } from '../canonical/quote-client-text.ts';
 
 /** The longest string a log line keeps in any one field (a model name, a message). */
 export const MAX_LOG_STRING = 1_000;
+/** The most items a list in a log line keeps. */
+export const MAX_LOG_ITEMS = 100;
 
 /**
  * A log record's fields with every long string cut (two levels deep: `degraded: [{ field }]`):
@@ -28,8 +30,8 @@ function bound(value: unknown, depth: number): unknown {
   if (typeof value === 'string') return value.length > MAX_LOG_STRING ? clipText(value, MAX_LOG_STRING) : value;
   if (depth > 2 || value === null || typeof value !== 'object' || value instanceof Error) return value;
   if (Array.isArray(value)) {
-    const items = value.slice(0, 100).map((item) => bound(item, depth + 1));
-    return items.some((item, index) => item !== value[index]) || value.length > 100 ? items : value;
+    const items = value.slice(0, MAX_LOG_ITEMS).map((item) => bound(item, depth + 1));
+    return items.some((item, index) => item !== value[index]) || value.length > MAX_LOG_ITEMS ? items : value;
   }
   // Copied only when something in it was cut.
   let copy: Record<string, unknown> | undefined;

@@ -4,31 +4,29 @@ import type { LogFormat } from './log-format.ts';
 import { ANSI_COLOURS, NO_COLOURS, prettyLogLine } from './pretty-log-line.ts';
 import { boundLogFields, MAX_LOG_STRING } from './bound-log-fields.ts';
 import { clipText } from '../canonical/quote-client-text.ts';
-import { secretScrubbingStream, type LineSink } from './secret-scrubbing-stream.ts';
+import { secretScrubber, secretScrubbingStream, type LineSink } from './secret-scrubbing-stream.ts';
+import { BatchedLineSink } from './batched-line-sink.ts';
+import { attachDirectLogLine } from './direct-log-line.ts';
 
-type Destination = ReturnType<typeof pino.destination>;
-const destinations = new Set<Destination>();
-
-/** Lines gather until this many bytes are waiting (about 25 access lines), then go out in one write. */
-const LOG_BATCH_BYTES = 12 * 1024;
-/** Longest a line waits in the buffer when the server is quiet. */
-const LOG_FLUSH_MS = 100;
+/** The one sink on stdout, shared by every logger of the process (one order of lines, one exit flush). */
+let stdoutSink: BatchedLineSink | undefined;
 
 /**
  * The process logger on stdout (pino): JSON lines, or readable ones (`format: 'pretty'`). Writes
- * are asynchronous and batched: lines gather until 12 KiB are waiting or 100 ms have passed, then
- * go out in one write, so a request costs no write of its own (a write per line, even
- * asynchronous, is a thread-pool hand-off and a wake-up: about 4 system calls per request).
- * Whatever is buffered is written out when the process exits.
+ * are batched (BatchedLineSink): lines gather until 12 KiB are waiting or 100 ms have passed, then
+ * go out in one write, so a request costs no write of its own. Whatever is buffered is written out
+ * when the process exits. Lines built whole by their caller (the access line) reach the same
+ * scrubbing, formatting and sink through directLogLine, past pino's string building.
  * Keys are redacted where they could appear: logged headers and provider configs; and every
  * `secrets` value (the configured client and provider keys) is scrubbed from each line, wherever it is.
  */
 export function createLogger(level: string, format: LogFormat = 'json', secrets: readonly string[] = [], sink?: LineSink): FastifyBaseLogger {
-  const destination = sink ?? stdoutDestination();
+  const destination = sink ?? stdoutLineSink();
   // Readable lines: each JSON line pino makes is rewritten before it reaches the destination.
   const colours = process.stdout.isTTY === true && process.env.NO_COLOR === undefined ? ANSI_COLOURS : NO_COLOURS;
   const target: LineSink = format === 'pretty' ? { write: (line: string) => destination.write(prettyLogLine(line, colours)) } : destination;
-  return pino(
+  const scrub = secretScrubber(secrets);
+  const logger = pino(
     {
       level,
       // No field or message grows with what a client sent (see boundLogFields).
@@ -54,22 +52,25 @@ export function createLogger(level: string, format: LogFormat = 'json', secrets:
     },
     secretScrubbingStream(target, secrets),
   );
+  // A whole JSON line from its caller (no newline yet): scrubbed as one flat string, then written with its newline.
+  attachDirectLogLine(logger, (json) => {
+    const clean = scrub === undefined ? json : scrub(json);
+    if (format === 'pretty') destination.write(prettyLogLine(clean, colours));
+    else if (destination instanceof BatchedLineSink) destination.writeLine(clean);
+    else destination.write(`${clean}\n`);
+  });
+  return logger;
 }
 
-function stdoutDestination(): Destination {
-  const destination = pino.destination({ dest: 1, sync: false, minLength: LOG_BATCH_BYTES, periodicFlush: LOG_FLUSH_MS });
-  if (destinations.size === 0) process.once('exit', flushLogs);
-  destinations.add(destination);
-  return destination;
+function stdoutLineSink(): BatchedLineSink {
+  if (stdoutSink === undefined) {
+    stdoutSink = new BatchedLineSink(1);
+    process.once('exit', flushLogs);
+  }
+  return stdoutSink;
 }
 
 /** Writes out buffered log lines now (on shutdown, before the process exits). */
 export function flushLogs(): void {
-  for (const destination of destinations) {
-    try {
-      destination.flushSync();
-    } catch {
-      // Not yet open, or stdout already closed: nothing more can be written.
-    }
-  }
+  stdoutSink?.flushSync();
 }

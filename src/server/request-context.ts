@@ -1,10 +1,10 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticatedClient } from '../auth/client-key-authenticator.ts';
 import { degradedHeaderValue } from '../canonical/degraded-field.ts';
-import { accessLogLine } from '../observability/access-log-line.ts';
 import { redactQueryString } from '../observability/redact-query-string.ts';
 import type { OutcomeHub } from '../observability/outcome-hub.ts';
 import type { RequestOutcomeRecorder } from '../observability/request-outcome-recorder.ts';
+import { writeAccessLogLine } from '../observability/write-access-log-line.ts';
 import type { DispatchContext } from '../routing/chat-dispatcher.ts';
 import { requestArrival } from './request-arrival.ts';
 import { safeHeaderValue } from './safe-header-value.ts';
@@ -46,6 +46,8 @@ export function attachRequestContext(request: FastifyRequest, reply: FastifyRepl
   };
   request.llmux = context;
   inFlight?.add(controller);
+  // `once`, not `on` (which would save once()'s two wrapper objects): removed when it has run, the
+  // listener no longer holds the request's context from a response that may outlive the request.
   reply.raw.once('close', () => {
     inFlight?.delete(controller);
     const raw = reply.raw;
@@ -53,7 +55,7 @@ export function attachRequestContext(request: FastifyRequest, reply: FastifyRepl
     outcome.finish({ finished: raw.writableFinished, headersSent: raw.headersSent, status: raw.statusCode }, (final) => {
       // Health polls (load balancers, Ollama clients' heartbeat) would drown the requests that matter.
       const quiet = (final.route === '/health' || final.route === '/') && final.status < 400;
-      request.log[quiet ? 'debug' : 'info'](accessLogLine(final, request.method, redactQueryString(request.url)), 'request');
+      writeAccessLogLine(request.log, quiet ? 'debug' : 'info', String(request.id), final, request.method, redactQueryString(request.url));
     });
   });
 }
