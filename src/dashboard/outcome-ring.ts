@@ -3,14 +3,10 @@ import type { GatewayErrorKind } from '../canonical/gateway-error.ts';
 import type { Timing } from '../canonical/timing.ts';
 import type { InputUsage, OutputUsage, Usage } from '../canonical/usage.ts';
 import type { OutcomeResult, RequestOutcome, UpstreamAttempt } from '../observability/request-outcome.ts';
+import { RequestIdColumn } from '../observability/request-id-column.ts';
+import { SharedStrings } from '../observability/shared-strings.ts';
 import type { LiveOutcomeView } from './live-outcome-view.ts';
 
-/** Distinct strings a column shares before new ones are kept as they come. */
-const SHARED_STRINGS_KEPT = 1_000;
-/** A request id as `crypto.randomUUID()` writes it, kept as 16 bytes. */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const UUID_BYTES = 16;
-const HEX = '0123456789abcdef';
 
 /** Where each number an outcome keeps sits in its row of `numbers` (NaN: the field is absent). */
 const AT = {
@@ -48,9 +44,7 @@ export class OutcomeRing {
   private size = 0;
   private next = 0;
   private readonly numbers: Float64Array;
-  private readonly uuids: Uint8Array;
-  /** A request id that is not a randomUUID, kept as it is; undefined when in `uuids`. */
-  private readonly otherIds: (string | undefined)[];
+  private readonly requestIds: RequestIdColumn;
   private readonly protocols: string[];
   private readonly routes: string[];
   private readonly requestedModels: (string | undefined)[];
@@ -73,16 +67,15 @@ export class OutcomeRing {
   private readonly manyAttempts: (UpstreamAttempt[] | undefined)[];
   /** Dropped fields, kept as they are when there are any (rare). */
   private readonly degraded: (DegradedField[] | undefined)[];
-  private readonly shared = new Map<string, string>();
+  private readonly shared = new SharedStrings();
 
   constructor(capacity: number) {
     this.capacity = capacity;
     this.numbers = new Float64Array(capacity * NUMBERS_PER_ROW);
-    this.uuids = new Uint8Array(capacity * UUID_BYTES);
+    this.requestIds = new RequestIdColumn(capacity);
     this.streamed = new Uint8Array(capacity);
     this.attemptCounts = new Uint8Array(capacity);
     const column = <T>(): T[] => new Array<T>(capacity).fill(undefined as T);
-    this.otherIds = column();
     this.protocols = column();
     this.routes = column();
     this.requestedModels = column();
@@ -119,13 +112,13 @@ export class OutcomeRing {
     numbers[at + AT.OverheadMs] = outcome.overheadMs;
     numbers[at + AT.BytesOut] = outcome.bytesOut;
     numbers[at + AT.TtftMs] = outcome.ttftMs ?? Number.NaN;
-    this.putRequestId(slot, outcome.requestId);
-    this.protocols[slot] = this.share(outcome.protocol);
-    this.routes[slot] = this.share(outcome.route);
-    this.requestedModels[slot] = this.shareMaybe(outcome.requestedModel);
-    this.keyNames[slot] = this.shareMaybe(outcome.keyName);
-    this.providers[slot] = this.shareMaybe(outcome.provider);
-    this.upstreamModels[slot] = this.shareMaybe(outcome.upstreamModel);
+    this.requestIds.set(slot, outcome.requestId);
+    this.protocols[slot] = this.shared.of(outcome.protocol);
+    this.routes[slot] = this.shared.of(outcome.route);
+    this.requestedModels[slot] = this.shared.maybe(outcome.requestedModel);
+    this.keyNames[slot] = this.shared.maybe(outcome.keyName);
+    this.providers[slot] = this.shared.maybe(outcome.provider);
+    this.upstreamModels[slot] = this.shared.maybe(outcome.upstreamModel);
     this.results[slot] = outcome.result;
     this.errorKinds[slot] = outcome.errorKind;
     this.errorMessages[slot] = outcome.errorMessage;
@@ -148,7 +141,7 @@ export class OutcomeRing {
     const at = slot * NUMBERS_PER_ROW;
     // The keys in liveOutcomeView's order (the outcome's own, usage last), so the JSON is the same.
     const view: LiveOutcomeView = {
-      requestId: this.requestIdAt(slot),
+      requestId: this.requestIds.get(slot),
       startedAt: numbers[at + AT.StartedAt] as number,
       protocol: this.protocols[slot] as string,
       route: this.routes[slot] as string,
@@ -223,9 +216,9 @@ export class OutcomeRing {
     this.attemptCounts[slot] = Math.min(count, 2);
     const one = count === 1 ? (attempts[0] as UpstreamAttempt) : undefined;
     this.manyAttempts[slot] = count > 1 ? attempts : undefined;
-    this.attemptProviders[slot] = one === undefined ? undefined : this.share(one.provider);
-    this.attemptTypes[slot] = one === undefined ? undefined : this.share(one.providerType);
-    this.attemptModels[slot] = one === undefined ? undefined : this.share(one.model);
+    this.attemptProviders[slot] = one === undefined ? undefined : this.shared.of(one.provider);
+    this.attemptTypes[slot] = one === undefined ? undefined : this.shared.of(one.providerType);
+    this.attemptModels[slot] = one === undefined ? undefined : this.shared.of(one.model);
     this.attemptErrorKinds[slot] = one?.errorKind;
     if (one === undefined) return;
     this.numbers[at + AT.AttemptStatus] = one.status;
@@ -247,47 +240,6 @@ export class OutcomeRing {
     if (errorKind !== undefined) attempt.errorKind = errorKind;
     return [attempt];
   }
-
-  private putRequestId(slot: number, requestId: string): void {
-    if (!UUID.test(requestId)) {
-      this.otherIds[slot] = requestId;
-      return;
-    }
-    this.otherIds[slot] = undefined;
-    let byte = slot * UUID_BYTES;
-    for (let index = 0; index < requestId.length; index += 2) {
-      if (requestId.charCodeAt(index) === 45 /* - */) index += 1;
-      this.uuids[byte++] = (hexValue(requestId.charCodeAt(index)) << 4) | hexValue(requestId.charCodeAt(index + 1));
-    }
-  }
-
-  private requestIdAt(slot: number): string {
-    const other = this.otherIds[slot];
-    if (other !== undefined) return other;
-    let id = '';
-    for (let byte = 0; byte < UUID_BYTES; byte++) {
-      if (byte === 4 || byte === 6 || byte === 8 || byte === 10) id += '-';
-      const value = this.uuids[slot * UUID_BYTES + byte] as number;
-      id += (HEX[value >> 4] as string) + (HEX[value & 15] as string);
-    }
-    return id;
-  }
-
-  /** The one copy of a string this ring keeps (a new request's model name is a new string each time). */
-  private share(value: string): string {
-    const known = this.shared.get(value);
-    if (known !== undefined) return known;
-    if (this.shared.size < SHARED_STRINGS_KEPT) this.shared.set(value, value);
-    return value;
-  }
-
-  private shareMaybe(value: string | undefined): string | undefined {
-    return value === undefined ? undefined : this.share(value);
-  }
-}
-
-function hexValue(code: number): number {
-  return code <= 57 ? code - 48 : code - 87;
 }
 
 function putPresent<T extends object>(target: T, key: keyof T & string, value: number): void {
