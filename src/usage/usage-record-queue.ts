@@ -1,5 +1,6 @@
 import { RequestIdColumn } from '../observability/request-id-column.ts';
 import { SharedStrings } from '../observability/shared-strings.ts';
+import type { RequestOutcome } from '../observability/request-outcome.ts';
 import type { UsageRecord } from '../state/usage-record.ts';
 
 const FIRST_CAPACITY = 512;
@@ -11,7 +12,7 @@ const HAS_TTFT = 1;
 const HAS_COST = 2;
 
 /**
- * Usage records waiting for their batch write, as flat values in columns: the numbers in one
+ * The usage records of request outcomes (one per outcome), waiting for their batch write, as flat values in columns: the numbers in one
  * Float64Array, the strings as one shared copy of each value, a randomUUID request id as 16 bytes.
  * A queued record keeps no object of its own alive until the write (up to a second, and up to
  * USAGE_BATCH_SIZE requests: long enough to be promoted to the old generation); the records are
@@ -36,36 +37,38 @@ export class UsageRecordQueue {
     return this.size;
   }
 
-  push(record: UsageRecord): void {
+  /** Queues the usage record of an outcome, `costUsd` as priced by the caller. */
+  push(outcome: RequestOutcome, costUsd: number | undefined): void {
     if (this.size === this.present.length) this.grow(this.size * 2);
     const row = this.size++;
     const numbers = this.numbers;
     const at = row * NUMBERS_PER_ROW;
-    numbers[at + AT.time] = record.time;
-    numbers[at + AT.attempts] = record.attempts;
-    numbers[at + AT.status] = record.status;
-    numbers[at + AT.inputTokens] = record.inputTokens;
-    numbers[at + AT.cachedInputTokens] = record.cachedInputTokens;
-    numbers[at + AT.cacheWriteTokens] = record.cacheWriteTokens;
-    numbers[at + AT.outputTokens] = record.outputTokens;
-    numbers[at + AT.reasoningTokens] = record.reasoningTokens;
-    numbers[at + AT.ttftMs] = record.ttftMs ?? 0;
-    numbers[at + AT.totalMs] = record.totalMs;
-    numbers[at + AT.costUsd] = record.costUsd ?? 0;
-    this.present[row] = (record.ttftMs === undefined ? 0 : HAS_TTFT) | (record.costUsd === undefined ? 0 : HAS_COST);
-    this.streamed[row] = record.streamed ? 1 : 0;
-    this.requestIds.set(row, record.requestId);
+    const usage = outcome.usage;
+    numbers[at + AT.time] = outcome.startedAt;
+    numbers[at + AT.attempts] = outcome.attempts.length;
+    numbers[at + AT.status] = outcome.status;
+    numbers[at + AT.inputTokens] = usage?.input.total ?? 0;
+    numbers[at + AT.cachedInputTokens] = usage?.input.cacheRead ?? 0;
+    numbers[at + AT.cacheWriteTokens] = usage?.input.cacheWrite ?? 0;
+    numbers[at + AT.outputTokens] = usage?.output.total ?? 0;
+    numbers[at + AT.reasoningTokens] = usage?.output.reasoning ?? 0;
+    numbers[at + AT.ttftMs] = outcome.ttftMs === undefined ? 0 : hundredths(outcome.ttftMs);
+    numbers[at + AT.totalMs] = hundredths(outcome.totalMs);
+    numbers[at + AT.costUsd] = costUsd ?? 0;
+    this.present[row] = (outcome.ttftMs === undefined ? 0 : HAS_TTFT) | (costUsd === undefined ? 0 : HAS_COST);
+    this.streamed[row] = outcome.streamed ? 1 : 0;
+    this.requestIds.set(row, outcome.requestId);
     const strings = this.strings;
-    this.keyNames[row] = strings.maybe(record.keyName);
-    this.protocols[row] = strings.of(record.protocol);
-    this.routes[row] = strings.of(record.route);
-    this.requestedModels[row] = strings.maybe(record.requestedModel);
-    this.providers[row] = strings.maybe(record.provider);
-    this.upstreamModels[row] = strings.maybe(record.upstreamModel);
-    this.results[row] = strings.of(record.result);
+    this.keyNames[row] = strings.maybe(outcome.keyName);
+    this.protocols[row] = strings.of(outcome.protocol);
+    this.routes[row] = strings.of(outcome.route);
+    this.requestedModels[row] = strings.maybe(outcome.requestedModel);
+    this.providers[row] = strings.maybe(outcome.provider);
+    this.upstreamModels[row] = strings.maybe(outcome.upstreamModel);
+    this.results[row] = outcome.result;
   }
 
-  /** Every queued record, oldest first, as usageRecordFromOutcome made it; the queue is empty after. */
+  /** Every queued record, oldest first; the queue is empty after. */
   take(): UsageRecord[] {
     const records: UsageRecord[] = new Array<UsageRecord>(this.size);
     for (let row = 0; row < this.size; row++) {
@@ -81,7 +84,7 @@ export class UsageRecordQueue {
   private record(row: number): UsageRecord {
     const numbers = this.numbers;
     const at = row * NUMBERS_PER_ROW;
-    // The keys in usageRecordFromOutcome's order.
+    // Optional keys after the others, in the order the records have always had (their JSON is unchanged).
     const record: UsageRecord = {
       time: numbers[at + AT.time] as number,
       requestId: this.requestIds.get(row),
@@ -127,6 +130,11 @@ export class UsageRecordQueue {
     this.upstreamModels = this.upstreamModels.concat(column(capacity - this.upstreamModels.length));
     this.results = this.results.concat(column(capacity - this.results.length));
   }
+}
+
+/** Times are recorded to the hundredth of a millisecond. */
+function hundredths(ms: number): number {
+  return Math.round(ms * 100) / 100;
 }
 
 function column(length: number): (string | undefined)[] {

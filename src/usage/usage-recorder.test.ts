@@ -6,7 +6,6 @@ import type { UsageRecord } from '../state/usage-record.ts';
 import type { UsageStore } from '../state/usage-store.ts';
 import { BudgetGuard } from './budget-guard.ts';
 import { PriceTable } from './price-table.ts';
-import { usageRecordFromOutcome } from './usage-record-from-outcome.ts';
 import { UsageRecorder } from './usage-recorder.ts';
 
 const quiet = { warn() {}, error() {}, info() {}, debug() {}, child: () => quiet } as unknown as FastifyBaseLogger;
@@ -53,7 +52,11 @@ test('a batch whose write failed is written again first, before what was queued 
   for (const one of outcomes.slice(3)) recorder.record(one);
   assert.equal(recorder.queueDepth, 6);
   await recorder.close();
-  assert.deepEqual(written, [outcomes.map((one) => usageRecordFromOutcome(one, undefined))]);
+  assert.deepEqual(
+    written.map((batch) => batch.map((record) => record.requestId)),
+    [outcomes.map((one) => one.requestId)],
+  );
+  assert.deepEqual(written[0]?.[0], { time: 1_765_000_000_000, requestId: outcomes[0]?.requestId, protocol: 'openai', route: '/v1/chat/completions', attempts: 1, status: 200, result: 'success', streamed: false, inputTokens: 10, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 5, reasoningTokens: 0, totalMs: 4.26, keyName: 'k', provider: 'p', upstreamModel: 'm' });
   assert.equal(recorder.recordsWritten, 6);
   assert.equal(recorder.queueDepth, 0);
 });

@@ -6,7 +6,6 @@ import type { UsageStore } from '../state/usage-store.ts';
 import type { BudgetGuard } from './budget-guard.ts';
 import { computeCost } from './compute-cost.ts';
 import type { PriceTable } from './price-table.ts';
-import { usageRecordFromOutcome } from './usage-record-from-outcome.ts';
 import { UsageRecordQueue } from './usage-record-queue.ts';
 
 /** Records are written at least this often… */
@@ -59,7 +58,7 @@ export class UsageRecorder {
   /** The outcome listener: price, queue, count towards budgets. Synchronous and cheap. */
   readonly record = (outcome: RequestOutcome): void => {
     const cost = this.cost(outcome);
-    this.queue.push(usageRecordFromOutcome(outcome, cost));
+    this.queue.push(outcome, cost);
     if (cost !== undefined && cost > 0) {
       this.options.onCost?.(outcome, cost);
       this.options.budgets.record(outcome.keyName, cost, outcome.keyName === undefined ? undefined : this.options.budgetOf(outcome.keyName));
