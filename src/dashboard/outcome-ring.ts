@@ -7,8 +7,10 @@ import { RequestIdColumn } from '../observability/request-id-column.ts';
 import { SharedStrings } from '../observability/shared-strings.ts';
 import type { LiveOutcomeView } from './live-outcome-view.ts';
 
-
-/** Where each number an outcome keeps sits in its row of `numbers` (NaN: the field is absent). */
+/**
+ * Where each number an outcome keeps sits in its row of `numbers`. NaN marks an absent optional
+ * number (ttftMs, cacheRead, cacheWrite, reasoning): these come from a clock or from JSON, never NaN.
+ */
 const AT = {
   StartedAt: 0,
   Status: 1,
