@@ -3,6 +3,7 @@ import type { OutcomeHub } from '../observability/outcome-hub.ts';
 import type { RequestOutcome } from '../observability/request-outcome.ts';
 import type { InFlightRequest } from './in-flight-request.ts';
 import { liveOutcomeView, type LiveOutcomeView } from './live-outcome-view.ts';
+import { OutcomeRing } from './outcome-ring.ts';
 
 export type LiveFeedEvent = { type: 'start'; request: InFlightRequest } | { type: 'outcome'; outcome: LiveOutcomeView };
 type LiveFeedListener = (event: LiveFeedEvent) => void;
@@ -16,9 +17,8 @@ const RECENT_KEPT = 200;
  * the model calls still in flight, with a listener per open `/admin/events` stream.
  */
 export class LiveRequestFeed {
-  /** The latest outcomes, oldest first once full: a ring, turned into views only when read. */
-  private readonly recentOutcomes: RequestOutcome[] = [];
-  private nextSlot = 0;
+  /** The latest outcomes, in columns, turned into views only when read. */
+  private readonly recentOutcomes = new OutcomeRing(RECENT_KEPT);
   private readonly inFlight = new Map<string, InFlightRequest>();
   private readonly listeners = new Set<LiveFeedListener>();
   private readonly now: () => number;
@@ -53,8 +53,7 @@ export class LiveRequestFeed {
 
   /** Newest first. */
   recent(): LiveOutcomeView[] {
-    const ordered = this.recentOutcomes.length < RECENT_KEPT ? this.recentOutcomes : [...this.recentOutcomes.slice(this.nextSlot), ...this.recentOutcomes.slice(0, this.nextSlot)];
-    return ordered.map(liveOutcomeView).reverse();
+    return this.recentOutcomes.views();
   }
 
   running(): InFlightRequest[] {
@@ -69,9 +68,7 @@ export class LiveRequestFeed {
   private finished(outcome: RequestOutcome): void {
     this.inFlight.delete(outcome.requestId);
     if (outcome.protocol === 'none' || outcome.protocol === 'llmux') return;
-    if (this.recentOutcomes.length < RECENT_KEPT) this.recentOutcomes.push(outcome);
-    else this.recentOutcomes[this.nextSlot] = outcome;
-    this.nextSlot = (this.nextSlot + 1) % RECENT_KEPT;
+    this.recentOutcomes.push(outcome);
     if (this.listeners.size > 0) this.emit({ type: 'outcome', outcome: liveOutcomeView(outcome) });
   }
 

@@ -6,7 +6,7 @@ import type { UsageStore } from '../state/usage-store.ts';
 import type { BudgetGuard } from './budget-guard.ts';
 import { computeCost } from './compute-cost.ts';
 import type { PriceTable } from './price-table.ts';
-import { usageRecordFromOutcome } from './usage-record-from-outcome.ts';
+import { UsageRecordQueue } from './usage-record-queue.ts';
 
 /** Records are written at least this often… */
 export const USAGE_FLUSH_INTERVAL_MS = 1000;
@@ -31,7 +31,9 @@ export interface UsageRecorderOptions {
  */
 export class UsageRecorder {
   private readonly options: UsageRecorderOptions;
-  private queue: UsageRecord[] = [];
+  private readonly queue = new UsageRecordQueue();
+  /** A batch whose write failed, written first at the next try. */
+  private failed: UsageRecord[] = [];
   private readonly timer: NodeJS.Timeout;
   private writing: Promise<void> | undefined;
   private flushSoon = false;
@@ -46,7 +48,7 @@ export class UsageRecorder {
 
   /** Records waiting to be written. */
   get queueDepth(): number {
-    return this.queue.length;
+    return this.failed.length + this.queue.length;
   }
 
   get recordsWritten(): number {
@@ -56,12 +58,12 @@ export class UsageRecorder {
   /** The outcome listener: price, queue, count towards budgets. Synchronous and cheap. */
   readonly record = (outcome: RequestOutcome): void => {
     const cost = this.cost(outcome);
-    this.queue.push(usageRecordFromOutcome(outcome, cost));
+    this.queue.push(outcome, cost);
     if (cost !== undefined && cost > 0) {
       this.options.onCost?.(outcome, cost);
       this.options.budgets.record(outcome.keyName, cost, outcome.keyName === undefined ? undefined : this.options.budgetOf(outcome.keyName));
     }
-    if (this.queue.length >= USAGE_BATCH_SIZE && !this.flushSoon) {
+    if (this.queueDepth >= USAGE_BATCH_SIZE && !this.flushSoon) {
       this.flushSoon = true;
       setImmediate(() => {
         this.flushSoon = false;
@@ -73,16 +75,17 @@ export class UsageRecorder {
   /** Writes every queued record (waiting for a write under way first). */
   async flush(): Promise<void> {
     while (this.writing !== undefined) await this.writing;
-    if (this.queue.length === 0) return;
-    const batch = this.queue;
-    this.queue = [];
+    if (this.queueDepth === 0) return;
+    const taken = this.queue.take();
+    const batch = this.failed.length === 0 ? taken : this.failed.concat(taken);
+    this.failed = [];
     this.writing = this.options.store.append(batch).then(
       () => {
         this.written += batch.length;
       },
       (error: unknown) => {
-        this.queue = batch.concat(this.queue);
-        this.options.log.warn({ err: error, queued: this.queue.length }, `could not write usage records (kept for the next try): ${error instanceof Error ? error.message : String(error)}`);
+        this.failed = batch;
+        this.options.log.warn({ err: error, queued: this.queueDepth }, `could not write usage records (kept for the next try): ${error instanceof Error ? error.message : String(error)}`);
       },
     );
     try {

@@ -1,0 +1,22 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { test } from 'node:test';
+import { RequestIdColumn } from './request-id-column.ts';
+
+test('an id reads back as it was set, a randomUUID or any other string, and keeps through growing', () => {
+  const ids = [randomUUID(), randomUUID().toUpperCase(), '00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-4fff-bfff-ffffffffffff', 'abc', '', '0123456789abcdef0123456789abcdef0123', '0123456789-abcdef-0123-4567-89abcdef01'];
+  const column = new RequestIdColumn(2);
+  column.grow(ids.length);
+  assert.equal(column.capacity, ids.length);
+  for (const [slot, id] of ids.entries()) column.set(slot, id);
+  column.grow(ids.length * 2);
+  assert.deepEqual(
+    ids.map((_, slot) => column.get(slot)),
+    ids,
+  );
+  // A slot set again with the other kind of id reads as the new one.
+  column.set(4, ids[0] as string);
+  column.set(0, 'client-id');
+  assert.equal(column.get(4), ids[0]);
+  assert.equal(column.get(0), 'client-id');
+});

@@ -1,0 +1,74 @@
+/** A request id as `crypto.randomUUID()` writes it (lowercase), kept as 16 bytes. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const UUID_BYTES = 16;
+const HEX = '0123456789abcdef';
+const UUID_LENGTH = 36;
+const SCRATCH = Buffer.allocUnsafeSlow(UUID_LENGTH);
+
+/**
+ * Request ids by slot, for what keeps many requests for a while (the dashboard's ring, the usage
+ * queue): a randomUUID id (llmux's own) as 16 bytes in one typed array, so keeping it keeps no
+ * string alive past its request; any other id (a client's `x-request-id`) as the string it is.
+ */
+export class RequestIdColumn {
+  private bytes: Uint8Array;
+  /** An id that is not a randomUUID; undefined when it is in `bytes`. */
+  private others: (string | undefined)[];
+
+  constructor(capacity: number) {
+    this.bytes = new Uint8Array(capacity * UUID_BYTES);
+    this.others = new Array<string | undefined>(capacity).fill(undefined);
+  }
+
+  get capacity(): number {
+    return this.others.length;
+  }
+
+  /** Makes room for `capacity` slots, keeping the ids held. */
+  grow(capacity: number): void {
+    if (capacity <= this.capacity) return;
+    const bytes = new Uint8Array(capacity * UUID_BYTES);
+    bytes.set(this.bytes);
+    this.bytes = bytes;
+    const others = new Array<string | undefined>(capacity).fill(undefined);
+    for (let slot = 0; slot < this.others.length; slot++) others[slot] = this.others[slot];
+    this.others = others;
+  }
+
+  set(slot: number, requestId: string): void {
+    if (!UUID.test(requestId)) {
+      this.others[slot] = requestId;
+      return;
+    }
+    this.others[slot] = undefined;
+    let byte = slot * UUID_BYTES;
+    for (let index = 0; index < requestId.length; index += 2) {
+      if (requestId.charCodeAt(index) === 45 /* - */) index += 1;
+      this.bytes[byte++] = (hexValue(requestId.charCodeAt(index)) << 4) | hexValue(requestId.charCodeAt(index + 1));
+    }
+  }
+
+  get(slot: number): string {
+    const other = this.others[slot];
+    if (other !== undefined) return other;
+    // Written into one scratch buffer and read as one string: no string per byte to concatenate.
+    const text = SCRATCH;
+    let at = 0;
+    for (let byte = 0; byte < UUID_BYTES; byte++) {
+      if (byte === 4 || byte === 6 || byte === 8 || byte === 10) text[at++] = 45; /* - */
+      const value = this.bytes[slot * UUID_BYTES + byte] as number;
+      text[at++] = HEX.charCodeAt(value >> 4);
+      text[at++] = HEX.charCodeAt(value & 15);
+    }
+    return text.toString('latin1', 0, UUID_LENGTH);
+  }
+
+  /** Lets go of a slot's string id, if it had one (the bytes hold nothing alive). */
+  clear(slot: number): void {
+    this.others[slot] = undefined;
+  }
+}
+
+function hexValue(code: number): number {
+  return code <= 57 ? code - 48 : code - 87;
+}
