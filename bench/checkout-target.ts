@@ -50,27 +50,7 @@ export async function startCheckout(rootSpec: string, index: number, options: Ch
   const environment = Object.fromEntries(environmentList === '' ? [] : environmentList.split(',').map((pair) => pair.split('=') as [string, string]));
   const flags = flagList === '' ? [] : flagList.split(',');
   const name = `llmux-${index}`;
-  const config = join(options.work, `${name}.yaml`);
-  const recording = options.recording && recordingSpec !== 'off';
-  writeFileSync(
-    config,
-    [
-      'providers:',
-      '  - id: bench',
-      '    type: cerebras',
-      '    api_key: bench-not-a-real-key',
-      `    base_url: http://127.0.0.1:${options.upstreamPort}/v1`,
-      'models:',
-      `  - name: ${FAKE_MODEL}`,
-      `    target: bench/${FAKE_MODEL}`,
-      `state: { sqlite: ${JSON.stringify(join(options.work, `${name}.db`))}, usage: ${recording} }`,
-      `metrics: ${recording}`,
-      'keys:',
-      '  - name: bench',
-      `    key: ${BENCH_CLIENT_KEY}`,
-      '',
-    ].join('\n'),
-  );
+  const config = writeBenchConfig(options.work, name, options.upstreamPort, options.recording && recordingSpec !== 'off');
   const port = await freePort();
   const log = openSync(join(options.work, `${name}.log`), 'w');
   const child = spawn(process.execPath, ['--max-old-space-size=1024', ...flags, ...options.profileFlags(name), join(resolve(root), 'src', 'main.ts'), 'serve', '--config', config, '--port', String(port)], {
@@ -91,6 +71,31 @@ export async function startCheckout(rootSpec: string, index: number, options: Ch
     await new Promise((done) => setTimeout(done, 50));
   }
   throw new Error(`${root} did not start; see ${options.work}/${name}.log`);
+}
+
+/** The bench's llmux config (a cerebras provider at the fake upstream, a client key, recording on or off) as `<work>/<name>.yaml`; its path. */
+export function writeBenchConfig(work: string, name: string, upstreamPort: number, recording: boolean): string {
+  const config = join(work, `${name}.yaml`);
+  writeFileSync(
+    config,
+    [
+      'providers:',
+      '  - id: bench',
+      '    type: cerebras',
+      '    api_key: bench-not-a-real-key',
+      `    base_url: http://127.0.0.1:${upstreamPort}/v1`,
+      'models:',
+      `  - name: ${FAKE_MODEL}`,
+      `    target: bench/${FAKE_MODEL}`,
+      `state: { sqlite: ${JSON.stringify(join(work, `${name}.db`))}, usage: ${recording} }`,
+      `metrics: ${recording}`,
+      'keys:',
+      '  - name: bench',
+      `    key: ${BENCH_CLIENT_KEY}`,
+      '',
+    ].join('\n'),
+  );
+  return config;
 }
 
 /** The endpoints to load on a target: the routes named (`openai,ollama,…`), or the OpenAI one alone on the bare proxy. */

@@ -1,12 +1,12 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { connect, type Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Pool, request } from 'undici';
-import { endpointsOf, freePort } from './checkout-target.ts';
-import { BENCH_CLIENT_KEY, FAKE_MODEL, startFakeUpstream } from './fake-upstream.ts';
+import { endpointsOf, freePort, writeBenchConfig } from './checkout-target.ts';
+import { BENCH_CLIENT_KEY, startFakeUpstream } from './fake-upstream.ts';
 
 /**
  * Instructions per request, counted by valgrind's callgrind: a figure that does not move with the
@@ -40,30 +40,6 @@ interface Counted {
 
 const work = mkdtempSync(join(tmpdir(), 'llmux-instructions-'));
 const fake = await startFakeUpstream({ latencyMs: 0, streamChunks: 20, chunkDelayMs: 0 });
-
-function configFor(name: string, recording: boolean): string {
-  const file = join(work, `${name}.yaml`);
-  writeFileSync(
-    file,
-    [
-      'providers:',
-      '  - id: bench',
-      '    type: cerebras',
-      '    api_key: bench-not-a-real-key',
-      `    base_url: http://127.0.0.1:${fake.port}/v1`,
-      'models:',
-      `  - name: ${FAKE_MODEL}`,
-      `    target: bench/${FAKE_MODEL}`,
-      `state: { sqlite: ${JSON.stringify(join(work, `${name}.db`))}, usage: ${recording} }`,
-      `metrics: ${recording}`,
-      'keys:',
-      '  - name: bench',
-      `    key: ${BENCH_CLIENT_KEY}`,
-      '',
-    ].join('\n'),
-  );
-  return file;
-}
 
 async function waitUntilUp(origin: string, port: number, bare: boolean): Promise<void> {
   for (let attempt = 0; attempt < 1200; attempt += 1) {
@@ -137,7 +113,7 @@ try {
     const [root = '.', flagList = '', recordingSpec = '', environmentList = ''] = spec.split('::');
     const flags = flagList === '' ? [] : flagList.split(',');
     const environment = Object.fromEntries(environmentList === '' ? [] : environmentList.split(',').map((pair) => pair.split('=') as [string, string]));
-    const config = configFor(`llmux-${index}`, recordingSpec !== 'off');
+    const config = writeBenchConfig(work, `llmux-${index}`, fake.port, recordingSpec !== 'off');
     const args = (port: number): string[] => ['--max-old-space-size=1024', '--max-semi-space-size=16', ...flags, join(resolve(root), 'src', 'main.ts'), 'serve', '--config', config, '--port', String(port)];
     all.push(...(await count(spec, args, environment, values.routes, false)));
   }
