@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { RequestOutcome } from './request-outcome.ts';
-import { RequestOutcomeRecorder, type OutcomeStart } from './request-outcome-recorder.ts';
+import { RequestOutcomeRecorder, type OutcomeDelivery, type OutcomeStart } from './request-outcome-recorder.ts';
 
 export type OutcomeListener = (outcome: RequestOutcome) => void;
 
@@ -9,7 +9,7 @@ export type OutcomeListener = (outcome: RequestOutcome) => void;
  * outcome is handed to every listener, synchronously, after the response is over. Listeners must
  * not block; one that throws is logged and the others still run.
  */
-export class OutcomeHub {
+export class OutcomeHub implements OutcomeDelivery {
   private readonly listeners = new Set<OutcomeListener>();
   private readonly inFlight = new Set<RequestOutcomeRecorder>();
   private readonly log: FastifyBaseLogger | undefined;
@@ -26,7 +26,7 @@ export class OutcomeHub {
 
   /** A recorder for a request that just arrived. */
   begin(start: OutcomeStart): RequestOutcomeRecorder {
-    const recorder = new RequestOutcomeRecorder(start, (outcome) => this.publish(recorder, outcome));
+    const recorder = new RequestOutcomeRecorder(start, this);
     this.inFlight.add(recorder);
     return recorder;
   }
@@ -41,7 +41,8 @@ export class OutcomeHub {
     for (const recorder of this.inFlight) recorder.markDrainCut();
   }
 
-  private publish(recorder: RequestOutcomeRecorder, outcome: RequestOutcome): void {
+  /** Called by a recorder, once, with its finalised outcome. */
+  deliver(recorder: RequestOutcomeRecorder, outcome: RequestOutcome): void {
     this.inFlight.delete(recorder);
     for (const listener of this.listeners) {
       try {

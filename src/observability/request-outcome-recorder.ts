@@ -29,6 +29,17 @@ export interface AttemptHandle {
   fail(error: GatewayError): void;
 }
 
+/** Where a recorder hands its finalised outcome: the hub, one object for every request. */
+export interface OutcomeDelivery {
+  deliver(recorder: RequestOutcomeRecorder, outcome: RequestOutcome): void;
+}
+
+/**
+ * The `degraded` of an outcome with nothing degraded (most of them): one shared array, frozen, so
+ * that a consumer that pushed to it would throw rather than change every other outcome.
+ */
+const NOTHING_DEGRADED: DegradedField[] = Object.freeze([]) as unknown as DegradedField[];
+
 /** How long finalisation waits for a stream's own end (partial usage) after its socket closed. */
 const SETTLE_WAIT_MS = 2_000;
 
@@ -52,9 +63,10 @@ export class RequestOutcomeRecorder {
   private readonly clock: () => number;
   private readonly arrivedAt: number;
   private readonly attempts: OpenAttempt[] = [];
-  private readonly degraded: DegradedField[] = [];
-  private readonly pending: Promise<unknown>[] = [];
-  private readonly deliver: (outcome: RequestOutcome) => void;
+  /** Made on the first degraded field (or pending work): most requests have none. */
+  private degraded: DegradedField[] | undefined;
+  private pending: Promise<unknown>[] | undefined;
+  private readonly delivery: OutcomeDelivery | ((outcome: RequestOutcome) => void);
   private usage: Usage | undefined;
   private upstreamTiming: Timing | undefined;
   private error: GatewayError | undefined;
@@ -66,7 +78,8 @@ export class RequestOutcomeRecorder {
   private drainCut = false;
   private closed = false;
 
-  constructor(start: OutcomeStart, deliver: (outcome: RequestOutcome) => void) {
+  /** `delivery`: an object (the hub: no function per request) or a function given the outcome. */
+  constructor(start: OutcomeStart, delivery: OutcomeDelivery | ((outcome: RequestOutcome) => void)) {
     this.requestId = start.requestId;
     this.protocol = start.protocol;
     this.route = start.route;
@@ -74,7 +87,7 @@ export class RequestOutcomeRecorder {
     this.keyName = undefined;
     this.clock = start.clock ?? monotonicNow;
     this.arrivedAt = start.arrivedAt ?? this.clock();
-    this.deliver = deliver;
+    this.delivery = delivery;
   }
 
   /** An upstream call begins. */
@@ -100,7 +113,8 @@ export class RequestOutcomeRecorder {
   }
 
   addDegraded(fields: readonly DegradedField[]): void {
-    this.degraded.push(...fields);
+    if (fields.length === 0) return;
+    (this.degraded ??= []).push(...fields);
   }
 
   /** Time an attempt spent waiting on its upstream (the rest of the attempt is llmux's own work). */
@@ -121,7 +135,7 @@ export class RequestOutcomeRecorder {
 
   /** Work that must end before the outcome is final (the stream writer, with its partial usage). */
   hold(work: Promise<unknown>): void {
-    this.pending.push(work.catch(() => undefined));
+    (this.pending ??= []).push(work.catch(() => undefined));
   }
 
   markDrainCut(): void {
@@ -133,7 +147,7 @@ export class RequestOutcomeRecorder {
     if (this.closed) return undefined;
     this.closed = true;
     const result = this.resultOf(socket);
-    if (this.pending.length > 0) {
+    if (this.pending !== undefined) {
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<void>((resolve) => {
         timer = setTimeout(resolve, SETTLE_WAIT_MS);
@@ -151,7 +165,7 @@ export class RequestOutcomeRecorder {
    * (most requests: no promise and no extra turn per request), else once it has settled.
    */
   finish(socket: ClosedSocket, done: (outcome: RequestOutcome) => void): void {
-    if (this.pending.length > 0) {
+    if (this.pending !== undefined) {
       void this.close(socket).then((outcome) => {
         if (outcome !== undefined) done(outcome);
       });
@@ -162,6 +176,11 @@ export class RequestOutcomeRecorder {
     const outcome = this.build(this.resultOf(socket), socket);
     this.deliver(outcome);
     done(outcome);
+  }
+
+  private deliver(outcome: RequestOutcome): void {
+    if (typeof this.delivery === 'function') this.delivery(outcome);
+    else this.delivery.deliver(this, outcome);
   }
 
   private resultOf(socket: ClosedSocket): OutcomeResult {
@@ -196,7 +215,7 @@ export class RequestOutcomeRecorder {
       totalMs,
       overheadMs: Math.max(0, totalMs - upstreamMs - this.retryWaitMs),
       bytesOut: this.bytesOut,
-      degraded: this.degraded,
+      degraded: this.degraded ?? NOTHING_DEGRADED,
     };
     if (this.requestedModel !== undefined) outcome.requestedModel = this.requestedModel;
     if (this.keyName !== undefined) outcome.keyName = this.keyName;
