@@ -5,17 +5,34 @@ import type { Timing } from '../../canonical/timing.ts';
  * (github:Cerebras/cerebras-cloud-sdk-node src/resources/chat/completions.ts `TimeInfo`): an
  * object whose fields are each absent, null or a number.
  */
-const TIME_FIELDS = ['queue_time', 'prompt_time', 'completion_time', 'total_time', 'created'] as const;
+interface TimeInfo {
+  queue_time?: unknown;
+  prompt_time?: unknown;
+  completion_time?: unknown;
+  total_time?: unknown;
+  created?: unknown;
+}
 
-/** `time_info` → canonical Timing in milliseconds; undefined when absent or unreadable. */
+/**
+ * `time_info` → canonical Timing in milliseconds; undefined when absent or unreadable. The fields
+ * are read one by one (no list to iterate): it runs on every Cerebras answer.
+ */
 export function mapCerebrasTimeInfo(value: unknown): Timing | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  const info = value as Partial<Record<(typeof TIME_FIELDS)[number], unknown>>;
-  for (const field of TIME_FIELDS) if (info[field] != null && !(typeof info[field] === 'number' && Number.isFinite(info[field]))) return undefined;
-  const { queue_time: queue, prompt_time: prompt, completion_time: completion, total_time: total } = info as Partial<Record<(typeof TIME_FIELDS)[number], number | null>>;
+  const info = value as TimeInfo;
+  const queue = info.queue_time;
+  const prompt = info.prompt_time;
+  const completion = info.completion_time;
+  const total = info.total_time;
+  if (!isSeconds(queue) || !isSeconds(prompt) || !isSeconds(completion) || !isSeconds(total) || !isSeconds(info.created)) return undefined;
   if (queue == null && prompt == null && completion == null && total == null) return undefined;
   const queueMs = (queue ?? 0) * 1000;
   const promptMs = (prompt ?? 0) * 1000;
   const completionMs = (completion ?? 0) * 1000;
   return { queueMs, promptMs, completionMs, totalMs: total == null ? queueMs + promptMs + completionMs : total * 1000, source: 'upstream' };
+}
+
+/** Absent, null or a finite number. */
+function isSeconds(value: unknown): value is number | null | undefined {
+  return value == null || (typeof value === 'number' && Number.isFinite(value));
 }
