@@ -232,13 +232,8 @@ export class UpstreamResponseHandler implements Dispatcher.DispatchHandler, Upst
     switch (this.phase) {
       case 'ended':
         return Promise.resolve(DONE);
-      case 'failed':
-        return Promise.reject(this.error);
-      case 'destroyed':
-        return Promise.reject(this.mapError(new undiciErrors.RequestAbortedError()));
       default:
-        this.controller?.resume();
-        return this.pendingRead() as Promise<IteratorResult<Uint8Array>>;
+        return this.readOn() as Promise<IteratorResult<Uint8Array>>;
     }
   }
 
@@ -305,14 +300,17 @@ export class UpstreamResponseHandler implements Dispatcher.DispatchHandler, Upst
         this.settleWhole(kind);
         return read;
       }
-      case 'failed':
-        return Promise.reject(this.error);
-      case 'destroyed':
-        return Promise.reject(this.mapError(new undiciErrors.RequestAbortedError()));
       default:
-        this.controller?.resume();
-        return this.pendingRead();
+        return this.readOn();
     }
+  }
+
+  /** A read of a body not ended yet: its failure, or the connection resumed and the read pending. */
+  private readOn(): Promise<unknown> {
+    if (this.phase === 'failed') return Promise.reject(this.error);
+    if (this.phase === 'destroyed') return Promise.reject(this.mapError(new undiciErrors.RequestAbortedError()));
+    this.controller?.resume();
+    return this.pendingRead();
   }
 
   private pendingRead(): Promise<unknown> {
