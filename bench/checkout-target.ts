@@ -33,8 +33,8 @@ export async function freePort(): Promise<number> {
 }
 
 /** bench/bare-proxy.ts in front of the upstream: the ceiling. */
-export async function startBare(upstreamPort: number): Promise<Target> {
-  const child = fork(join(import.meta.dirname, 'bare-proxy.ts'), ['--upstream-port', String(upstreamPort)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+export async function startBare(upstreamPort: number, execArgv: readonly string[] = []): Promise<Target> {
+  const child = fork(join(import.meta.dirname, 'bare-proxy.ts'), ['--upstream-port', String(upstreamPort)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: [...process.execArgv, ...execArgv] });
   const port = await new Promise<number>((done) => child.once('message', (message) => done((message as { port: number }).port)));
   return { label: 'bare-proxy', child, origin: `http://127.0.0.1:${port}`, bare: true };
 }

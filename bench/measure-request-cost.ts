@@ -87,7 +87,7 @@ function median(list: number[]): number {
 const targets: Target[] = [];
 try {
   for (const [index, root] of values.root.entries()) targets.push(await startCheckout(root, index, { work, upstreamPort: fake.port, recording: !values['no-recording'], profileFlags: (name) => (values.perf !== undefined ? ['--perf-basic-prof'] : values['cpu-prof'] === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${resolve(values['cpu-prof'])}`, `--cpu-prof-name=${name}.cpuprofile`]) }));
-  if (values.bare) targets.push(await startBare(fake.port));
+  if (values.bare) targets.push(await startBare(fake.port, values.perf === undefined ? [] : ['--perf-basic-prof']));
   const requests = Number(values.requests);
   const connections = Number(values.connections);
   const latencyRequests = Number(values.latency);
@@ -116,7 +116,7 @@ try {
     for (const target of targets) {
       for (const endpoint of endpointsOf(target, values.routes, false)) {
         const file = join(resolve(tracing), `${target.label.replace(/\W+/g, '_')}-${endpoint.label}.${values.perf === undefined ? 'txt' : 'data'}`);
-        const command = values.perf === undefined ? ['strace', '-c', '-f', '-o', file] : ['perf', 'record', '-F', '2999', '-g', '-o', file];
+        const command = values.perf === undefined ? ['strace', '-c', '-f', '-o', file] : ['perf', 'record', '-e', 'cpu-clock', '-F', '2999', '-g', '-o', file];
         const tracer = spawn(command[0] ?? '', [...command.slice(1), '-p', String(target.child.pid)], { stdio: 'ignore' });
         await new Promise((done) => setTimeout(done, 1000));
         await load(target, endpoint, requests, connections);
