@@ -1,4 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import Fastify from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
@@ -16,11 +17,14 @@ import { requestArrival } from '../src/server/request-arrival.ts';
  * request → hand-off of the answer, less the upstream wait, with llmux's own clocks), so the bench
  * can tell how much of a proxy's added latency no clock inside the process sees.
  *
+ * `--fastify`: the same work inside one Fastify route (Fastify's own JSON body parser, `reply.send`
+ * of the serialised answer, a hijacked reply for streams): what the framework alone costs on top.
+ *
  * Run by `run-bench.ts` as its own process (`--upstream-port`), answering `{type:'ready', port}`
  * over IPC once it listens.
  */
 
-const { values } = parseArgs({ options: { 'upstream-port': { type: 'string' }, port: { type: 'string', default: '0' } } });
+const { values } = parseArgs({ options: { 'upstream-port': { type: 'string' }, port: { type: 'string', default: '0' }, fastify: { type: 'boolean', default: false } } });
 const upstreamPort = Number(values['upstream-port']);
 if (!Number.isInteger(upstreamPort) || upstreamPort <= 0) throw new Error('--upstream-port is required');
 
@@ -47,8 +51,19 @@ function reencodeLines(text: string, write: (line: string) => void): string {
   return text.slice(start);
 }
 
+/** How a whole answer is sent: by node:http itself, or by Fastify's `reply.send`. */
+type SendWhole = (status: number, answer: string, overheadMs: string) => void;
+
 async function forward(request: IncomingMessage, response: ServerResponse): Promise<void> {
   const body = JSON.parse(await readBody(request)) as Record<string, unknown>;
+  await forwardParsed(request, () => response, body, (status, answer, overheadMs) => {
+    response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(answer), 'x-llmux-overhead-ms': overheadMs });
+    response.end(answer);
+  });
+}
+
+/** `streamTo`: where a stream is written (called once, when the answer is a stream). */
+async function forwardParsed(request: IncomingMessage, streamTo: () => ServerResponse, body: Record<string, unknown>, sendWhole: SendWhole): Promise<void> {
   const startedAt = performance.now();
   const traced = traceUpstreamRequest(() =>
     pool.request({
@@ -63,10 +78,10 @@ async function forward(request: IncomingMessage, response: ServerResponse): Prom
     const answer = JSON.stringify(await upstream.body.json());
     const now = performance.now();
     const overhead = now - requestArrival.of(request) - upstreamWaitMs(traced.times, startedAt, now);
-    response.writeHead(upstream.statusCode, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(answer), 'x-llmux-overhead-ms': overhead.toFixed(3) });
-    response.end(answer);
+    sendWhole(upstream.statusCode, answer, overhead.toFixed(3));
     return;
   }
+  const response = streamTo();
   response.writeHead(upstream.statusCode, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   let pending = '';
   upstream.body.setEncoding('utf8');
@@ -78,7 +93,23 @@ async function forward(request: IncomingMessage, response: ServerResponse): Prom
   response.end(pending);
 }
 
-const server = createServer((request, response) => {
+async function fastifyServer(): Promise<Server> {
+  const app = Fastify({ logger: false });
+  app.post('/*', async (request, reply) => {
+    const streamTo = (): ServerResponse => {
+      reply.hijack();
+      return reply.raw;
+    };
+    await forwardParsed(request.raw, streamTo, request.body as Record<string, unknown>, (status, answer, overheadMs) => {
+      void reply.code(status).header('content-type', 'application/json').header('x-llmux-overhead-ms', overheadMs).send(answer);
+    });
+    return reply;
+  });
+  await app.ready();
+  return app.server;
+}
+
+const server = values.fastify ? await fastifyServer() : createServer((request, response) => {
   if (request.method !== 'POST') {
     response.writeHead(404).end();
     return;

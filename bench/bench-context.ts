@@ -9,6 +9,8 @@ export interface BenchContext {
   llmuxMissing: string;
   /** The bare node:http + undici proxy (bench/bare-proxy.ts): the ceiling llmux is held to. */
   bare: { origin: string; pid: number } | undefined;
+  /** The same proxy inside one Fastify route (`bare-proxy.ts --fastify`): what the framework alone adds. */
+  bareFastify?: { origin: string; pid: number } | undefined;
   /** nginx as a keep-alive `proxy_pass` (bench/nginx-proxy.ts), when it is installed: the floor of any proxy. */
   nginx?: { origin: string; pid: number } | undefined;
   /** Rounds per comparison and the length of one closed-loop round. */

@@ -52,6 +52,7 @@ export function overheadRows(section: string, bareAdded: number, bareReported: n
 interface IssueTablePaths {
   direct: BenchEndpoint;
   viaBare: BenchEndpoint;
+  viaFastify: BenchEndpoint | undefined;
   viaOpenai: BenchEndpoint;
   viaOllama: BenchEndpoint;
   viaAnthropic: BenchEndpoint;
@@ -68,7 +69,7 @@ interface IssueTableFigures {
 
 /** The ceiling as issue 11 tabulates it: per path, req/s ÷ direct, CPU µs per request, added p50 at 1 connection. */
 export function issueTable(section: string, rounds: string, connections: number, paths: IssueTablePaths, figures: IssueTableFigures): BenchTable {
-  const { direct, viaBare, viaOpenai, viaOllama, viaAnthropic, viaNginx } = paths;
+  const { direct, viaBare, viaFastify, viaOpenai, viaOllama, viaAnthropic, viaNginx } = paths;
   const requestsPerSecond = (entry: Measured): number => entry.result.requestsPerSecond;
   const row = (label: string, endpoint: BenchEndpoint): string[] => {
     const ratios = figures.rps(endpoint, direct, requestsPerSecond);
@@ -86,6 +87,7 @@ export function issueTable(section: string, rounds: string, connections: number,
   const rows = [
     ...(viaNginx === undefined ? [] : [row('nginx `proxy_pass` (keep-alive, no translation)', viaNginx)]),
     row('bare `node:http` + undici `Pool` proxy, JSON parsed and re-serialised once each way', viaBare),
+    ...(viaFastify === undefined ? [] : [row('the same inside Fastify', viaFastify)]),
     row('llmux `/v1/chat/completions` → cerebras', viaOpenai),
     row('llmux `/api/chat` (stream:false) → cerebras', viaOllama),
     row('llmux `/v1/messages` → cerebras', viaAnthropic),

@@ -33,10 +33,10 @@ export async function freePort(): Promise<number> {
 }
 
 /** bench/bare-proxy.ts in front of the upstream: the ceiling. */
-export async function startBare(upstreamPort: number, execArgv: readonly string[] = []): Promise<Target> {
-  const child = fork(join(import.meta.dirname, 'bare-proxy.ts'), ['--upstream-port', String(upstreamPort)], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: [...process.execArgv, ...execArgv] });
+export async function startBare(upstreamPort: number, execArgv: readonly string[] = [], fastify = false): Promise<Target> {
+  const child = fork(join(import.meta.dirname, 'bare-proxy.ts'), ['--upstream-port', String(upstreamPort), ...(fastify ? ['--fastify'] : [])], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], execArgv: [...process.execArgv, ...execArgv] });
   const port = await new Promise<number>((done) => child.once('message', (message) => done((message as { port: number }).port)));
-  return { label: 'bare-proxy', child, origin: `http://127.0.0.1:${port}`, bare: true };
+  return { label: fastify ? 'bare-fastify' : 'bare-proxy', child, origin: `http://127.0.0.1:${port}`, bare: true };
 }
 
 /**

@@ -15,7 +15,7 @@ import { BENCH_CLIENT_KEY, startFakeUpstream } from './fake-upstream.ts';
  * `--warmup` requests (JIT and heap settled) counting is switched on for `--requests` requests at one
  * connection, then off. GC and JIT work the requests cause is counted with them.
  *
- *   node bench/count-instructions.ts --root . --root /tmp/baseline [--bare] [--routes openai,ollama] [--stream]
+ *   node bench/count-instructions.ts --root . --root /tmp/baseline [--bare] [--bare-fastify] [--routes openai,ollama] [--stream]
  *
  * `--root DIR::--flag,--flag::off::NAME=VALUE` as in measure-request-cost (`off`: usage records and metrics off).
  * Slow: about 40× native; 3,000 warm-up requests take about a minute.
@@ -25,6 +25,7 @@ const { values } = parseArgs({
   options: {
     root: { type: 'string', multiple: true, default: [] },
     bare: { type: 'boolean', default: false },
+    'bare-fastify': { type: 'boolean', default: false },
     routes: { type: 'string', default: 'openai' },
     warmup: { type: 'string', default: '3000' },
     requests: { type: 'string', default: '500' },
@@ -120,6 +121,10 @@ try {
   if (values.bare) {
     const args = (port: number): string[] => [join(import.meta.dirname, 'bare-proxy.ts'), '--upstream-port', String(fake.port), '--port', String(port)];
     all.push(...(await count('bare-proxy', args, {}, 'openai', true)));
+  }
+  if (values['bare-fastify']) {
+    const args = (port: number): string[] => [join(import.meta.dirname, 'bare-proxy.ts'), '--upstream-port', String(fake.port), '--port', String(port), '--fastify'];
+    all.push(...(await count('bare-fastify', args, {}, 'openai', true)));
   }
   console.log('target\troute\tinstructions per request');
   for (const row of all) console.log(`${row.label}\t${row.route}\t${Math.round(row.instructionsPerRequest).toLocaleString('en')}`);

@@ -41,12 +41,14 @@ export async function measureCeiling(context: BenchContext): Promise<BenchRow[]>
   const viaAnthropic = anthropicMessagesEndpoint('llmux /v1/messages', llmux.origin, false);
   const nginx = context.nginx;
   const viaNginx = nginx === undefined ? undefined : openaiChatEndpoint('nginx', nginx.origin, false);
+  const bareFastify = context.bareFastify;
+  const viaFastify = bareFastify === undefined ? undefined : openaiChatEndpoint('bare proxy in Fastify', bareFastify.origin, false);
   for (const endpoint of [viaBare, viaOpenai, viaOllama, viaAnthropic]) {
     const missing = await probeEndpoint(endpoint);
     if (missing !== undefined) return [unavailableRow(SECTION, endpoint.label, missing)];
   }
   const pidOf = (endpoint: BenchEndpoint): number | undefined =>
-    endpoint === viaBare ? bare.pid : endpoint === direct ? undefined : endpoint === viaNginx ? nginx?.pid : llmux.pid;
+    endpoint === viaBare ? bare.pid : endpoint === direct ? undefined : endpoint === viaNginx ? nginx?.pid : endpoint === viaFastify ? bareFastify?.pid : llmux.pid;
   const measured = (connections: number) => async (endpoint: BenchEndpoint): Promise<Measured> => {
     const pid = pidOf(endpoint);
     const before = pid === undefined ? Number.NaN : processCpuMicros(pid);
@@ -56,7 +58,8 @@ export async function measureCeiling(context: BenchContext): Promise<BenchRow[]>
   };
 
   const rows: BenchRow[] = [];
-  const loaded = [direct, viaBare, viaOpenai, viaOllama, viaAnthropic, ...(viaNginx === undefined ? [] : [viaNginx])];
+  const optional = [...(viaNginx === undefined ? [] : [viaNginx]), ...(viaFastify === undefined ? [] : [viaFastify])];
+  const loaded = [direct, viaBare, viaOpenai, viaOllama, viaAnthropic, ...optional];
   const run = measured(CONNECTIONS);
   for (const endpoint of loaded) await run(endpoint);
   const results = await interleaveRounds(context.rounds, loaded, run);
@@ -116,6 +119,21 @@ export async function measureCeiling(context: BenchContext): Promise<BenchRow[]>
     });
   }
 
+  if (viaFastify !== undefined) {
+    // The framework's own share: llmux keeps Fastify, so this is the part of the bare-proxy ratio no llmux change can remove.
+    const fastifyCpuRatios = perRound(viaFastify, viaBare, (entry) => entry.cpuPerRequestUs);
+    const llmuxCpuRatios = perRound(viaOpenai, viaFastify, (entry) => entry.cpuPerRequestUs);
+    rows.push({
+      section: SECTION,
+      figure: 'CPU per request: the bare proxy inside Fastify ÷ bare proxy / llmux /v1/chat/completions ÷ the bare proxy inside Fastify (/proc)',
+      baseline: formatMicros(cpu(viaFastify)),
+      measured: formatMicros(cpu(viaOpenai)),
+      result: `${formatRatio(median(fastifyCpuRatios))}${spread(fastifyCpuRatios)} / ${formatRatio(median(llmuxCpuRatios))}${spread(llmuxCpuRatios)}`,
+      target: '—',
+      status: 'info',
+    });
+  }
+
   // The Anthropic ingress against the OpenAI one, same upstream: the issue's ≥ 0.9 ratio.
   const anthropicRatios = perRound(viaAnthropic, viaOpenai, (entry) => entry.result.requestsPerSecond);
   const anthropicCpuRatios = perRound(viaAnthropic, viaOpenai, (entry) => entry.cpuPerRequestUs);
@@ -142,7 +160,7 @@ export async function measureCeiling(context: BenchContext): Promise<BenchRow[]>
 
   // One connection: the added p50 of each path over direct, and llmux's excess over the bare proxy.
   const single = measured(1);
-  const latencyEndpoints = [direct, viaBare, viaOpenai, viaOllama, viaAnthropic, ...(viaNginx === undefined ? [] : [viaNginx])];
+  const latencyEndpoints = [direct, viaBare, viaOpenai, viaOllama, viaAnthropic, ...optional];
   for (const endpoint of latencyEndpoints) await single(endpoint);
   const latency = await interleaveRounds(context.rounds, latencyEndpoints, single);
   const singleOf = (endpoint: BenchEndpoint): ClosedLoopResult[] => (latency[latencyEndpoints.indexOf(endpoint)] ?? []).map((entry) => entry.result);
@@ -175,7 +193,7 @@ export async function measureCeiling(context: BenchContext): Promise<BenchRow[]>
     status: atMost(llmuxAdded - bareAdded, MAX_P50_OVER_BARE_US),
   });
   rows.push(...overheadRows(SECTION, bareAdded, reported(viaBare), llmuxAdded, reported(viaOpenai)));
-  context.tables.push(issueTable(SECTION, `${context.rounds} interleaved rounds`, CONNECTIONS, { direct, viaBare, viaOpenai, viaOllama, viaAnthropic, viaNginx }, { rps: perRound, cpu, cpuPerRound: (endpoint) => of(endpoint).map((entry) => entry.cpuPerRequestUs), added, addedPerRound }));
+  context.tables.push(issueTable(SECTION, `${context.rounds} interleaved rounds`, CONNECTIONS, { direct, viaBare, viaFastify, viaOpenai, viaOllama, viaAnthropic, viaNginx }, { rps: perRound, cpu, cpuPerRound: (endpoint) => of(endpoint).map((entry) => entry.cpuPerRequestUs), added, addedPerRound }));
 
   // Streaming: time to first byte over the bare proxy's.
   await session.configureUpstream({ latencyMs: 0, streamChunks: STREAM_CHUNKS, chunkDelayMs: STREAM_CHUNK_DELAY_MS });

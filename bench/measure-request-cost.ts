@@ -31,6 +31,8 @@ const { values } = parseArgs({
     'cpu-prof': { type: 'string' },
     /** Also measures bench/bare-proxy.ts (the ceiling) on the OpenAI route. */
     bare: { type: 'boolean', default: false },
+    /** Also measures the bare proxy's work inside one Fastify route (`bare-proxy.ts --fastify`): the framework's own floor. */
+    'bare-fastify': { type: 'boolean', default: false },
     /** Counts system calls (strace -c -f) during one extra round per target and route, into this directory. */
     strace: { type: 'string' },
     /** Samples on-CPU stacks (perf record, with V8's perf map) during one extra round per target and route, into this directory. */
@@ -88,6 +90,7 @@ const targets: Target[] = [];
 try {
   for (const [index, root] of values.root.entries()) targets.push(await startCheckout(root, index, { work, upstreamPort: fake.port, recording: !values['no-recording'], profileFlags: (name) => (values.perf !== undefined ? ['--perf-basic-prof'] : values['cpu-prof'] === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${resolve(values['cpu-prof'])}`, `--cpu-prof-name=${name}.cpuprofile`]) }));
   if (values.bare) targets.push(await startBare(fake.port, values.perf === undefined ? [] : ['--perf-basic-prof']));
+  if (values['bare-fastify']) targets.push(await startBare(fake.port, values.perf === undefined ? [] : ['--perf-basic-prof'], true));
   const requests = Number(values.requests);
   const connections = Number(values.connections);
   const latencyRequests = Number(values.latency);

@@ -69,12 +69,14 @@ async function main(): Promise<void> {
   let llmux: LlmuxProcess | undefined;
   const others: LlmuxProcess[] = [];
   let bare: BenchChild | undefined;
+  let bareFastify: BenchChild | undefined;
   let nginx: NginxProxy | undefined;
   let logLines = 0;
   const stopAll = async (): Promise<void> => {
     await llmux?.stop();
     for (const other of others) await other.stop();
     await bare?.stop();
+    await bareFastify?.stop();
     await nginx?.stop();
     if (llmux !== undefined) logLines = readFileSync(llmux.logFile, 'utf8').split('\n').length - 1;
     await session.stop();
@@ -105,6 +107,13 @@ async function main(): Promise<void> {
         context.bare = { origin: `http://127.0.0.1:${port}`, pid: bare.pid };
       } catch (error) {
         context.notes.push(`bare proxy not measured: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      try {
+        bareFastify = new BenchChild('bare proxy in Fastify', join(benchDirectory, 'bare-proxy.ts'), ['--upstream-port', String(session.upstreamPort), '--fastify']);
+        const { port } = await bareFastify.receive(z.object({ type: z.literal('ready'), port: z.number().int() }), 10_000);
+        context.bareFastify = { origin: `http://127.0.0.1:${port}`, pid: bareFastify.pid };
+      } catch (error) {
+        context.notes.push(`bare proxy in Fastify not measured: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
     if (!selfCheck) {

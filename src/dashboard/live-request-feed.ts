@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { OutcomeHub } from '../observability/outcome-hub.ts';
 import type { RequestOutcome } from '../observability/request-outcome.ts';
+import type { RequestOutcomeRecorder } from '../observability/request-outcome-recorder.ts';
 import type { InFlightRequest } from './in-flight-request.ts';
 import { liveOutcomeView, type LiveOutcomeView } from './live-outcome-view.ts';
 import { OutcomeRing } from './outcome-ring.ts';
@@ -8,44 +9,33 @@ import { OutcomeRing } from './outcome-ring.ts';
 export type LiveFeedEvent = { type: 'start'; request: InFlightRequest } | { type: 'outcome'; outcome: LiveOutcomeView };
 type LiveFeedListener = (event: LiveFeedEvent) => void;
 
-/** Paths of model calls: the only requests the feed follows while in flight. */
-const MODEL_CALL = /^\/(v1|api)\//;
 const RECENT_KEPT = 200;
 
 /**
  * What the dashboard's live view reads: the latest finished requests (from the outcome hub) and
- * the model calls still in flight, with a listener per open `/admin/events` stream.
+ * the model calls still in flight (the hub's open outcomes, read when asked), with a listener per
+ * open `/admin/events` stream.
  */
 export class LiveRequestFeed {
   /** The latest outcomes, in columns, turned into views only when read. */
   private readonly recentOutcomes = new OutcomeRing(RECENT_KEPT);
-  private readonly inFlight = new Map<string, InFlightRequest>();
   private readonly listeners = new Set<LiveFeedListener>();
-  private readonly now: () => number;
+  private readonly outcomes: OutcomeHub;
 
-  constructor(outcomes: OutcomeHub, now: () => number = Date.now) {
-    this.now = now;
+  constructor(outcomes: OutcomeHub) {
+    this.outcomes = outcomes;
     outcomes.subscribe((outcome) => this.finished(outcome));
   }
 
   /**
-   * Follows model calls from arrival: a hook on the root instance, before any route is added. A
-   * call leaves the list with its outcome (every request has one from its first hook on).
+   * Tells listeners of each model call once its body is read (so with the model it asked for): a
+   * hook on the root instance, before any route is added. With no listener it does nothing.
    */
   watch(app: FastifyInstance): void {
     app.addHook('preHandler', (request, _reply, done) => {
-      if (request.method === 'POST') {
-        const url = request.url;
-        const query = url.indexOf('?');
-        const route = query === -1 ? url : url.slice(0, query);
-        if (MODEL_CALL.test(route)) {
-          const body = request.body;
-          const model = typeof body === 'object' && body !== null && 'model' in body && typeof body.model === 'string' ? body.model : undefined;
-          const started: InFlightRequest = { requestId: String(request.id), method: request.method, route, startedAt: this.now() };
-          if (model !== undefined) started.requestedModel = model;
-          this.inFlight.set(started.requestId, started);
-          if (this.listeners.size > 0) this.emit({ type: 'start', request: started });
-        }
+      if (this.listeners.size > 0) {
+        const started = inFlightView(request.llmux.outcome);
+        if (started !== undefined) this.emit({ type: 'start', request: started });
       }
       done();
     });
@@ -56,8 +46,14 @@ export class LiveRequestFeed {
     return this.recentOutcomes.views();
   }
 
+  /** The model calls still in flight, oldest first. */
   running(): InFlightRequest[] {
-    return [...this.inFlight.values()];
+    const running: InFlightRequest[] = [];
+    for (const recorder of this.outcomes.inFlightRecorders()) {
+      const view = inFlightView(recorder);
+      if (view !== undefined) running.push(view);
+    }
+    return running;
   }
 
   subscribe(listener: LiveFeedListener): () => void {
@@ -66,7 +62,6 @@ export class LiveRequestFeed {
   }
 
   private finished(outcome: RequestOutcome): void {
-    this.inFlight.delete(outcome.requestId);
     if (outcome.protocol === 'none' || outcome.protocol === 'llmux') return;
     this.recentOutcomes.push(outcome);
     if (this.listeners.size > 0) this.emit({ type: 'outcome', outcome: liveOutcomeView(outcome) });
@@ -75,4 +70,16 @@ export class LiveRequestFeed {
   private emit(event: LiveFeedEvent): void {
     for (const listener of this.listeners) listener(event);
   }
+}
+
+/** A model call (a POST under `/v1/` or `/api/`) as the feed lists it; undefined for any other request. */
+function inFlightView(recorder: RequestOutcomeRecorder): InFlightRequest | undefined {
+  if (recorder.method !== 'POST' || !isModelCall(recorder.route)) return undefined;
+  const view: InFlightRequest = { requestId: recorder.requestId, method: recorder.method, route: recorder.route, startedAt: recorder.startedAt };
+  if (recorder.requestedModel !== undefined) view.requestedModel = recorder.requestedModel;
+  return view;
+}
+
+function isModelCall(route: string): boolean {
+  return route.startsWith('/v1/') || route.startsWith('/api/');
 }

@@ -36,6 +36,11 @@ export class OutcomeHub implements OutcomeDelivery {
     return this.inFlight.size;
   }
 
+  /** The recorders of the requests not finalised yet, oldest first. */
+  inFlightRecorders(): Iterable<RequestOutcomeRecorder> {
+    return this.inFlight.values();
+  }
+
   /** Marks every request still in flight as cut by a drain (called just before the cut). */
   markDrainCut(): void {
     for (const recorder of this.inFlight) recorder.markDrainCut();

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { RequestIdColumn } from './request-id-column.ts';
 
 test('an id reads back as it was set, a randomUUID or any other string, and keeps through growing', () => {
-  const ids = [randomUUID(), randomUUID().toUpperCase(), '00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-4fff-bfff-ffffffffffff', 'abc', '', '0123456789abcdef0123456789abcdef0123', '0123456789-abcdef-0123-4567-89abcdef01'];
+  const ids = [randomUUID(), randomUUID().toUpperCase(), '00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-4fff-bfff-ffffffffffff', 'abc', '', '0123456789abcdef0123456789abcdef0123', '0123456789-abcdef-0123-4567-89abcdef01', 'ffffffff-ffff-4fff-bfff-fffffffffffg', 'ffffffff+ffff-4fff-bfff-ffffffffffff', 'ffffffff-ffff-4fff-bfff-ffffffffff-f', 'fffffffff-fff-4fff-bfff-ffffffffffff'];
   const column = new RequestIdColumn(2);
   column.grow(ids.length);
   assert.equal(column.capacity, ids.length);

@@ -1,5 +1,4 @@
-/** A request id as `crypto.randomUUID()` writes it (lowercase), kept as 16 bytes. */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** A request id as `crypto.randomUUID()` writes it (lowercase, 8-4-4-4-12 hex digits), kept as 16 bytes. */
 const UUID_BYTES = 16;
 const HEX = '0123456789abcdef';
 const UUID_LENGTH = 36;
@@ -36,16 +35,24 @@ export class RequestIdColumn {
   }
 
   set(slot: number, requestId: string): void {
-    if (!UUID.test(requestId)) {
+    // Checked and packed in one pass (no regular expression per id): any character out of place
+    // keeps the id as its string, whatever was packed before it.
+    if (requestId.length !== UUID_LENGTH) {
       this.others[slot] = requestId;
       return;
     }
-    this.others[slot] = undefined;
     let byte = slot * UUID_BYTES;
-    for (let index = 0; index < requestId.length; index += 2) {
-      if (requestId.charCodeAt(index) === 45 /* - */) index += 1;
-      this.bytes[byte++] = (hexValue(requestId.charCodeAt(index)) << 4) | hexValue(requestId.charCodeAt(index + 1));
+    for (let index = 0; index < UUID_LENGTH; index += 2) {
+      if (index === 8 || index === 13 || index === 18 || index === 23) {
+        if (requestId.charCodeAt(index) !== 45 /* - */) break;
+        index += 1;
+      }
+      const high = hexValue(requestId.charCodeAt(index));
+      const low = hexValue(requestId.charCodeAt(index + 1));
+      if (high < 0 || low < 0) break;
+      this.bytes[byte++] = (high << 4) | low;
     }
+    this.others[slot] = byte === (slot + 1) * UUID_BYTES ? undefined : requestId;
   }
 
   get(slot: number): string {
@@ -69,6 +76,9 @@ export class RequestIdColumn {
   }
 }
 
+/** The value of a lowercase hex digit; -1 for any other character. */
 function hexValue(code: number): number {
-  return code <= 57 ? code - 48 : code - 87;
+  if (code >= 48 && code <= 57) return code - 48;
+  if (code >= 97 && code <= 102) return code - 87;
+  return -1;
 }

@@ -8,6 +8,8 @@ export interface OutcomeStart {
   requestId: string;
   protocol: string;
   route: string;
+  /** The HTTP method (what the dashboard's list of running requests shows). */
+  method?: string;
   /** A monotonic clock in ms (performance.now by default). */
   clock?: () => number;
   /** When the request arrived, on that clock; now by default. */
@@ -58,8 +60,10 @@ export class RequestOutcomeRecorder {
   requestedModel: string | undefined;
   keyName: string | undefined;
   streamed = false;
-  private readonly requestId: string;
-  private readonly startedAt = Date.now();
+  readonly requestId: string;
+  readonly method: string;
+  /** Epoch ms when the recorder was made (the request's arrival). */
+  readonly startedAt = Date.now();
   private readonly clock: () => number;
   private readonly arrivedAt: number;
   private readonly attempts: OpenAttempt[] = [];
@@ -81,6 +85,7 @@ export class RequestOutcomeRecorder {
   /** `delivery`: an object (the hub: no function per request) or a function given the outcome. */
   constructor(start: OutcomeStart, delivery: OutcomeDelivery | ((outcome: RequestOutcome) => void)) {
     this.requestId = start.requestId;
+    this.method = start.method ?? '';
     this.protocol = start.protocol;
     this.route = start.route;
     this.requestedModel = undefined;

@@ -11,6 +11,8 @@ declare module 'fastify' {
     public?: boolean;
     /** False hides the route from /openapi.json (redirects, catch-alls). */
     openapi?: boolean;
+    /** The inbound protocol whose scope the route is in (the request outcome's `protocol`). */
+    protocol?: string;
   }
 }
 
@@ -39,9 +41,10 @@ export interface InboundProtocol {
  */
 export function registerProtocolScope(app: FastifyInstance, protocol: InboundProtocol, services: GatewayServices): void {
   void app.register(async (scope) => {
-    scope.addHook('onRequest', (request, _reply, done) => {
-      request.llmux.outcome.protocol = protocol.name;
-      done();
+    // Every route of the scope carries its protocol's name in its config, where the request's
+    // outcome reads it when the request arrives: no hook per request to say it.
+    scope.addHook('onRoute', (route) => {
+      route.config = { ...route.config, protocol: protocol.name };
     });
     scope.removeAllContentTypeParsers();
     const parseJson: Parameters<typeof scope.addContentTypeParser>[2] = (_request, body, done) => {

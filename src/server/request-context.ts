@@ -37,7 +37,7 @@ export interface RequestContext {
 export function attachRequestContext(request: FastifyRequest, reply: FastifyReply, outcomes: OutcomeHub, inFlight?: Set<AbortController>): void {
   const controller = new AbortController();
   const receivedAt = requestArrival.of(request.raw);
-  const outcome = outcomes.begin({ requestId: String(request.id), protocol: 'none', route: request.routeOptions.url ?? pathOf(request.url), arrivedAt: receivedAt });
+  const outcome = outcomes.begin({ requestId: String(request.id), method: request.method, protocol: request.routeOptions.config.protocol ?? 'none', route: request.routeOptions.url ?? pathOf(request.url), arrivedAt: receivedAt });
   const context: RequestContext = {
     receivedAt,
     controller,
