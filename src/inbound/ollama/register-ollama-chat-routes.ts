@@ -46,7 +46,9 @@ export function registerOllamaChatRoutes(scope: FastifyInstance, context: Ollama
     if (body.think === false && knownNotToThink(facts)) delete chatRequest.reasoning;
     if (chatRequest.messages.length === 0) return answerLoad(reply, context, entry, 'chat', name, keepAliveMs);
     chatRequest.model = entry.servedName;
-    return dispatch(request, reply, context, { entry, keepAliveMs, chatRequest, kind: 'chat', name });
+    // `return await`, not `return`: an async function resolved with a promise takes one more promise
+    // and two more turns of the microtask queue to adopt it.
+    return await dispatch(request, reply, context, { entry, keepAliveMs, chatRequest, kind: 'chat', name });
   });
 
   scope.post('/api/generate', async (request, reply) => {
@@ -75,7 +77,7 @@ export function registerOllamaChatRoutes(scope: FastifyInstance, context: Ollama
     if (suffix.length > 0) chatRequest.suffix = suffix;
     if ((body.template ?? '') !== '') request.log.warn('ignoring the generate `template`: prompt templates are applied upstream');
     const memory = raw ? undefined : (answer: string) => encodeGenerateContext(history, prompt, answer, request.llmux.controller.signal);
-    return dispatch(request, reply, context, memory === undefined ? { entry, keepAliveMs, chatRequest, kind: 'generate', name } : { entry, keepAliveMs, chatRequest, kind: 'generate', name, memory });
+    return await dispatch(request, reply, context, memory === undefined ? { entry, keepAliveMs, chatRequest, kind: 'generate', name } : { entry, keepAliveMs, chatRequest, kind: 'generate', name, memory });
   });
 }
 
