@@ -73,7 +73,7 @@ export function registerProtocolScope(app: FastifyInstance, protocol: InboundPro
     scope.addHook('preValidation', (request, reply, done) => {
       const body = request.body;
       if (typeof body === 'object' && body !== null && 'model' in body && typeof body.model === 'string') request.llmux.outcome.requestedModel = body.model;
-      if (!checksClients || request.routeOptions.config.public === true) {
+      if (!checksClients || request.llmux.routeConfig.public === true) {
         done();
         return;
       }

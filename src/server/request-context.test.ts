@@ -12,6 +12,7 @@ describe('llmuxHeaders', () => {
       receivedAt,
       controller: new AbortController(),
       outcome: {} as RequestOutcomeRecorder,
+      routeConfig: {},
       dispatch: { signal: new AbortController().signal, requestId: 'r', log: createLogger('silent'), upstreamMs: 2_000, retryWaitMs: 8_000, degraded: [] },
     };
     const overhead = Number(llmuxHeaders({ id: 'r', llmux: context } as unknown as FastifyRequest)['x-llmux-overhead-ms']);

@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyContextConfig, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticatedClient } from '../auth/client-key-authenticator.ts';
 import { degradedHeaderValue } from '../canonical/degraded-field.ts';
 import { redactQueryString } from '../observability/redact-query-string.ts';
@@ -23,6 +23,11 @@ export interface RequestContext {
   dispatch: DispatchContext;
   /** The request's outcome as it forms; finalised when the socket closes. */
   outcome: RequestOutcomeRecorder;
+  /**
+   * Its route's config, read once: Fastify's `request.routeOptions` builds a new object of the
+   * route's options on every read.
+   */
+  routeConfig: FastifyContextConfig;
   client?: AuthenticatedClient;
   /** Told when a streaming response starts and ends (the open-streams gauge). */
   streams?: { streamOpened(): void; streamClosed(): void };
@@ -37,11 +42,14 @@ export interface RequestContext {
 export function attachRequestContext(request: FastifyRequest, reply: FastifyReply, outcomes: OutcomeHub, inFlight?: Set<AbortController>): void {
   const controller = new AbortController();
   const receivedAt = requestArrival.of(request.raw);
-  const outcome = outcomes.begin({ requestId: String(request.id), method: request.method, protocol: request.routeOptions.config.protocol ?? 'none', route: request.routeOptions.url ?? pathOf(request.url), arrivedAt: receivedAt });
+  const route = request.routeOptions;
+  const routeConfig = route.config;
+  const outcome = outcomes.begin({ requestId: String(request.id), method: request.method, protocol: routeConfig.protocol ?? 'none', route: route.url ?? pathOf(request.url), arrivedAt: receivedAt });
   const context: RequestContext = {
     receivedAt,
     controller,
     outcome,
+    routeConfig,
     dispatch: { signal: controller.signal, requestId: String(request.id), log: request.log, upstreamMs: 0, degraded: [], outcome },
   };
   request.llmux = context;

@@ -60,3 +60,17 @@ test('a batch whose write failed is written again first, before what was queued 
   assert.equal(recorder.recordsWritten, 6);
   assert.equal(recorder.queueDepth, 0);
 });
+
+test('an upstream model with no price is warned about once per provider and model, and recorded without a cost', async () => {
+  const warnings: string[] = [];
+  const log = { ...quiet, warn: (_fields: object, message: string) => void warnings.push(message) } as unknown as FastifyBaseLogger;
+  const written: UsageRecord[] = [];
+  const store = { append: async (records: readonly UsageRecord[]) => void written.push(...records) } as unknown as UsageStore;
+  const recorder = new UsageRecorder({ store, prices: new PriceTable({}), budgets: new BudgetGuard(undefined, quiet), log, budgetOf: () => undefined });
+  const on = (index: number, provider: string, upstreamModel: string): RequestOutcome => ({ ...outcome(index), provider, upstreamModel });
+  for (const [index, [provider, model]] of [['p', 'm'], ['p', 'm'], ['p', 'n'], ['q', 'm'], ['q', 'm'], ['p', 'n']].entries()) recorder.record(on(index, provider as string, model as string));
+  await recorder.close();
+  assert.deepEqual(warnings, ['p/m', 'p/n', 'q/m'].map((model) => `no price known for ${model}: its usage is recorded without a cost (add it under prices: in the config)`));
+  assert.equal(written.length, 6);
+  assert.ok(written.every((record) => record.costUsd === undefined));
+});

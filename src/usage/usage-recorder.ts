@@ -37,7 +37,8 @@ export class UsageRecorder {
   private readonly timer: NodeJS.Timeout;
   private writing: Promise<void> | undefined;
   private flushSoon = false;
-  private readonly unpriced = new Set<string>();
+  /** Upstream models already warned about as unpriced, by provider (no string built per request to look one up). */
+  private readonly unpriced = new Map<string, Set<string>>();
   private written = 0;
 
   constructor(options: UsageRecorderOptions) {
@@ -106,9 +107,11 @@ export class UsageRecorder {
     if (usage === undefined || outcome.provider === undefined || outcome.upstreamModel === undefined) return undefined;
     const found = this.options.prices.priceOf(outcome.provider, outcome.upstreamModel);
     if (found === undefined) {
-      const model = `${outcome.provider}/${outcome.upstreamModel}`;
-      if (!this.unpriced.has(model)) {
-        this.unpriced.add(model);
+      let warned = this.unpriced.get(outcome.provider);
+      if (warned === undefined) this.unpriced.set(outcome.provider, (warned = new Set()));
+      if (!warned.has(outcome.upstreamModel)) {
+        warned.add(outcome.upstreamModel);
+        const model = `${outcome.provider}/${outcome.upstreamModel}`;
         this.options.log.warn({ model }, `no price known for ${model}: its usage is recorded without a cost (add it under prices: in the config)`);
       }
       return undefined;
