@@ -14,6 +14,7 @@ import { convertResponsesRequestToChatRequest, locateInput } from './convert-res
 import { replayResponsesHistory, storedInputItems } from './replay-responses-history.ts';
 import { responsesEnvelope } from './responses-envelope.ts';
 import { listResponseInputItems } from './list-response-input-items.ts';
+import { isPlainResponsesBody } from './plain-responses-body.ts';
 import { responsesCompactRequestSchema, responsesInputTokensRequestSchema, responsesRequestSchema, type ResponsesRequest } from './responses-request-schema.ts';
 import { chatStreamBody } from '../../chat-stream-body.ts';
 import { ResponsesStreamEncoder } from './responses-stream-encoder.ts';
@@ -65,7 +66,9 @@ function registerRoutes(scope: FastifyInstance, services: GatewayServices): void
 }
 
 async function createResponse(request: FastifyRequest, reply: FastifyReply, services: GatewayServices): Promise<FastifyReply> {
-  const body = parseOpenAIRequestBody(responsesRequestSchema, request.body);
+  const raw: unknown = request.body;
+  // A plain body (scalar fields, text input) is what the schema would give back unchanged: no zod pass.
+  const body = isPlainResponsesBody(raw) ? raw : parseOpenAIRequestBody(responsesRequestSchema, raw);
   const history = body.previous_response_id == null ? [] : await replayResponsesHistory(services.responses, body.previous_response_id);
   const degraded: DegradedField[] = [];
   const chatRequest = convertResponsesRequestToChatRequest(body, history, degraded);
