@@ -14,6 +14,7 @@ import { convertResponsesRequestToChatRequest, locateInput } from './convert-res
 import { replayResponsesHistory, storedInputItems } from './replay-responses-history.ts';
 import { responsesEnvelope } from './responses-envelope.ts';
 import { listResponseInputItems } from './list-response-input-items.ts';
+import { plainChatMessagesHint } from './plain-chat-messages.ts';
 import { isPlainResponsesBody } from './plain-responses-body.ts';
 import { responsesCompactRequestSchema, responsesInputTokensRequestSchema, responsesRequestSchema, type ResponsesRequest } from './responses-request-schema.ts';
 import { chatStreamBody } from '../../chat-stream-body.ts';
@@ -79,13 +80,15 @@ async function createResponse(request: FastifyRequest, reply: FastifyReply, serv
   const envelope = responsesEnvelope(body);
   const options = { reasoningAsSummary: wantsReasoningSummary(body) };
   const context = request.llmux.dispatch;
+  // Plain text turns go to an OpenAI-compatible upstream as they are (the same-protocol fast path).
+  const hint = plainChatMessagesHint(chatRequest.messages);
   if (chatRequest.stream) {
     const encoder: ResponsesStreamEncoder = new ResponsesStreamEncoder(envelope, { ...options, beforeEnd: () => save(body, encoder.response, services, request) });
-    const routed = await services.dispatcher.stream(chatRequest, context);
+    const routed = await services.dispatcher.stream(chatRequest, context, hint);
     await writeStreamResponse(request, reply, SSE_CONTENT_TYPE, chatStreamBody(routed.batches, encoder));
     return reply;
   }
-  const { response } = await services.dispatcher.complete(chatRequest, context);
+  const { response } = await services.dispatcher.complete(chatRequest, context, hint);
   // Built directly: the events a stream would carry are never written for a non-streamed request.
   const final = convertChatResponseToResponses(response, envelope, options);
   await save(body, final, services, request);
