@@ -83,7 +83,9 @@ async function createResponse(request: FastifyRequest, reply: FastifyReply, serv
   // Plain text turns go to an OpenAI-compatible upstream as they are (the same-protocol fast path).
   const hint = plainChatMessagesHint(chatRequest.messages);
   if (chatRequest.stream) {
-    const encoder: ResponsesStreamEncoder = new ResponsesStreamEncoder(envelope, { ...options, beforeEnd: () => save(body, encoder.response, services, request) });
+    // With `store: false` nothing is saved, so the terminal event has nothing to wait for.
+    const beforeEnd = body.store === false ? undefined : () => save(body, encoder.response, services, request);
+    const encoder: ResponsesStreamEncoder = new ResponsesStreamEncoder(envelope, beforeEnd === undefined ? options : { ...options, beforeEnd });
     const routed = await services.dispatcher.stream(chatRequest, context, hint);
     await writeStreamResponse(request, reply, SSE_CONTENT_TYPE, chatStreamBody(routed.batches, encoder));
     return reply;
@@ -91,13 +93,12 @@ async function createResponse(request: FastifyRequest, reply: FastifyReply, serv
   const { response } = await services.dispatcher.complete(chatRequest, context, hint);
   // Built directly: the events a stream would carry are never written for a non-streamed request.
   const final = convertChatResponseToResponses(response, envelope, options);
-  await save(body, final, services, request);
+  if (body.store !== false) await save(body, final, services, request);
   return reply.send(final);
 }
 
-/** Stores the finished response (unless `store: false`) before its terminal event leaves, so a client can continue from it at once. */
+/** Stores the finished response (asked for unless `store: false`) before its terminal event leaves, so a client can continue from it at once. */
 async function save(body: ResponsesRequest, response: JsonObject, services: GatewayServices, request: FastifyRequest): Promise<void> {
-  if (body.store === false) return;
   const entry: StoredResponse = { id: String(response['id']), createdAt: Number(response['created_at']), response, inputItems: storedInputItems(locateInput(body.input)) };
   if (body.previous_response_id != null) entry.previousResponseId = body.previous_response_id;
   try {
