@@ -31,8 +31,8 @@ const TEXT_FIELDS: Record<string, Check> = {
 /**
  * The known fields a plain body may hold, each checked as strictly as `responsesRequestSchema`
  * checks it, and only where the schema's output is the value as sent (a value passing here passes
- * the schema unchanged). `null` is never plain. Known fields missing here (tools, tool_choice,
- * metadata, stream_options, conversation, prompt) make the body unusual: the schema rebuilds those
+ * the schema unchanged). `null` is never plain. Known fields missing here (tools, metadata,
+ * stream_options, conversation, prompt) make the body unusual: the schema rebuilds those
  * objects (dropping keys it does not know), and the envelope echoes them. Unknown top-level fields
  * are allowed: the schema keeps them as they are, in their order, after the known ones, and only
  * they are ever walked in order (collectOpenAIUnmappedFields).
@@ -41,6 +41,8 @@ const PLAIN_FIELDS: Record<string, Check> = {
   model: isNonEmptyString,
   input: (value) => typeof value === 'string' || (Array.isArray(value) && value.every(isPlainInputItem)),
   instructions: isString,
+  // A function or built-in tool choice is an object the schema rebuilds: unusual.
+  tool_choice: oneOf(['none', 'auto', 'required']),
   parallel_tool_calls: isBoolean,
   max_output_tokens: isPositiveInteger,
   temperature: inRange(0, 2),
