@@ -18,7 +18,8 @@ export interface LocatedInputItem {
  */
 export function convertResponsesInputItems(items: readonly LocatedInputItem[]): ChatMessage[] {
   const messages: ChatMessage[] = [];
-  const callNames = new Map<string, string>();
+  // Made at the first function call: most inputs have none.
+  let callNames: Map<string, string> | undefined;
   let assistant: ChatMessage | undefined;
   const assistantTurn = (): ChatMessage => {
     if (assistant === undefined) {
@@ -51,11 +52,11 @@ export function convertResponsesInputItems(items: readonly LocatedInputItem[]): 
         break;
       }
       case 'function_call':
-        callNames.set(item.call_id, item.name);
+        (callNames ??= new Map()).set(item.call_id, item.name);
         assistantTurn().parts.push({ type: 'tool-call', id: item.call_id, name: item.name, arguments: item.arguments.length > 0 ? item.arguments : '{}' });
         break;
       case 'function_call_output': {
-        const name = callNames.get(item.call_id);
+        const name = callNames?.get(item.call_id);
         if (name === undefined) {
           throw new GatewayError('invalid_request', `${param}.call_id: no function_call with call_id '${item.call_id}' comes before this function_call_output`, {
             param: `${param}.call_id`,

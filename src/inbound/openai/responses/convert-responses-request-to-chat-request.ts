@@ -15,11 +15,11 @@ import { KNOWN_RESPONSES_FIELDS, type ResponsesRequest } from './responses-reque
  * `metadata`, `previous_response_id`, `include`) or they only tune the platform (`truncation`,
  * `service_tier`, `prompt_cache_key`, `stream_options`).
  */
-const UNSUPPORTED_FIELDS: Record<string, string> = {
-  background: 'background responses are not supported by llmux; send the request without background',
-  conversation: 'the Conversations API is not supported by llmux; continue with previous_response_id or send the whole input',
-  prompt: 'stored prompt templates are not supported by llmux; send instructions and input',
-};
+const UNSUPPORTED_FIELDS: readonly (readonly [keyof ResponsesRequest, string])[] = [
+  ['background', 'background responses are not supported by llmux; send the request without background'],
+  ['conversation', 'the Conversations API is not supported by llmux; continue with previous_response_id or send the whole input'],
+  ['prompt', 'stored prompt templates are not supported by llmux; send instructions and input'],
+];
 
 /**
  * A validated `/v1/responses` body → the canonical request. `history` holds the items of the
@@ -32,7 +32,8 @@ export function convertResponsesRequestToChatRequest(body: ResponsesRequest, his
   refuseUnsupported(body);
   const messages: ChatMessage[] = [];
   if (body.instructions != null && body.instructions.length > 0) messages.push({ role: 'system', parts: [{ type: 'text', text: body.instructions }] });
-  messages.push(...convertResponsesInputItems([...history, ...locateInput(body.input)]));
+  const input = locateInput(body.input);
+  messages.push(...convertResponsesInputItems(history.length === 0 ? input : [...history, ...input]));
   if (!messages.some((message) => message.role !== 'system' && message.role !== 'developer')) {
     throw new GatewayError('invalid_request', 'input: required; send the user message as input (a string or a list of items)', { param: 'input' });
   }
@@ -62,11 +63,13 @@ export function convertResponsesRequestToChatRequest(body: ResponsesRequest, his
   collectOpenAIUnmappedFields(body, KNOWN_RESPONSES_FIELDS, request);
   // Chat-API fields the Responses API spells differently or nests: the provider sends those its
   // protocol defines and declares the rest, as for the same fields on /v1/chat/completions.
-  const chatFields: Record<string, unknown> = {};
-  if (body.text?.verbosity != null) chatFields['verbosity'] = body.text.verbosity;
-  if (body.service_tier != null) chatFields['service_tier'] = body.service_tier;
-  if (body.prompt_cache_key != null) chatFields['prompt_cache_key'] = body.prompt_cache_key;
-  if (Object.keys(chatFields).length > 0) request.unmappedFields = { ...request.unmappedFields, ...chatFields };
+  if (body.text?.verbosity != null || body.service_tier != null || body.prompt_cache_key != null) {
+    const chatFields: Record<string, unknown> = {};
+    if (body.text?.verbosity != null) chatFields['verbosity'] = body.text.verbosity;
+    if (body.service_tier != null) chatFields['service_tier'] = body.service_tier;
+    if (body.prompt_cache_key != null) chatFields['prompt_cache_key'] = body.prompt_cache_key;
+    request.unmappedFields = { ...request.unmappedFields, ...chatFields };
+  }
 
   if (body.truncation === 'auto') degraded.push({ field: 'truncation', reason: 'llmux sends the whole conversation; a conversation longer than the context window fails instead of being cut' });
   if (body.max_tool_calls != null) degraded.push({ field: 'max_tool_calls', reason: 'the limit applies to built-in tools, which llmux does not run' });
@@ -90,8 +93,8 @@ export function locateInput(input: ResponsesRequest['input']): LocatedInputItem[
 }
 
 function refuseUnsupported(body: ResponsesRequest): void {
-  for (const [field, reason] of Object.entries(UNSUPPORTED_FIELDS)) {
-    const value = body[field as keyof ResponsesRequest];
+  for (const [field, reason] of UNSUPPORTED_FIELDS) {
+    const value = body[field];
     if (value != null && value !== false) throw new GatewayError('invalid_request', `${field}: ${reason}`, { param: field, code: 'unsupported_parameter' });
   }
 }

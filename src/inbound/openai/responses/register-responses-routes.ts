@@ -14,6 +14,8 @@ import { convertResponsesRequestToChatRequest, locateInput } from './convert-res
 import { replayResponsesHistory, storedInputItems } from './replay-responses-history.ts';
 import { responsesEnvelope } from './responses-envelope.ts';
 import { listResponseInputItems } from './list-response-input-items.ts';
+import { plainChatMessagesHint } from './plain-chat-messages.ts';
+import { isPlainResponsesBody } from './plain-responses-body.ts';
 import { responsesCompactRequestSchema, responsesInputTokensRequestSchema, responsesRequestSchema, type ResponsesRequest } from './responses-request-schema.ts';
 import { chatStreamBody } from '../../chat-stream-body.ts';
 import { ResponsesStreamEncoder } from './responses-stream-encoder.ts';
@@ -65,7 +67,9 @@ function registerRoutes(scope: FastifyInstance, services: GatewayServices): void
 }
 
 async function createResponse(request: FastifyRequest, reply: FastifyReply, services: GatewayServices): Promise<FastifyReply> {
-  const body = parseOpenAIRequestBody(responsesRequestSchema, request.body);
+  const raw: unknown = request.body;
+  // A plain body (scalar fields, text input) is what the schema would give back unchanged: no zod pass.
+  const body = isPlainResponsesBody(raw) ? raw : parseOpenAIRequestBody(responsesRequestSchema, raw);
   const history = body.previous_response_id == null ? [] : await replayResponsesHistory(services.responses, body.previous_response_id);
   const degraded: DegradedField[] = [];
   const chatRequest = convertResponsesRequestToChatRequest(body, history, degraded);
@@ -76,22 +80,25 @@ async function createResponse(request: FastifyRequest, reply: FastifyReply, serv
   const envelope = responsesEnvelope(body);
   const options = { reasoningAsSummary: wantsReasoningSummary(body) };
   const context = request.llmux.dispatch;
+  // Plain text turns go to an OpenAI-compatible upstream as they are (the same-protocol fast path).
+  const hint = plainChatMessagesHint(chatRequest.messages);
   if (chatRequest.stream) {
-    const encoder: ResponsesStreamEncoder = new ResponsesStreamEncoder(envelope, { ...options, beforeEnd: () => save(body, encoder.response, services, request) });
-    const routed = await services.dispatcher.stream(chatRequest, context);
+    // With `store: false` nothing is saved, so the terminal event has nothing to wait for.
+    const beforeEnd = body.store === false ? undefined : () => save(body, encoder.response, services, request);
+    const encoder: ResponsesStreamEncoder = new ResponsesStreamEncoder(envelope, beforeEnd === undefined ? options : { ...options, beforeEnd });
+    const routed = await services.dispatcher.stream(chatRequest, context, hint);
     await writeStreamResponse(request, reply, SSE_CONTENT_TYPE, chatStreamBody(routed.batches, encoder));
     return reply;
   }
-  const { response } = await services.dispatcher.complete(chatRequest, context);
+  const { response } = await services.dispatcher.complete(chatRequest, context, hint);
   // Built directly: the events a stream would carry are never written for a non-streamed request.
   const final = convertChatResponseToResponses(response, envelope, options);
-  await save(body, final, services, request);
+  if (body.store !== false) await save(body, final, services, request);
   return reply.send(final);
 }
 
-/** Stores the finished response (unless `store: false`) before its terminal event leaves, so a client can continue from it at once. */
+/** Stores the finished response (asked for unless `store: false`) before its terminal event leaves, so a client can continue from it at once. */
 async function save(body: ResponsesRequest, response: JsonObject, services: GatewayServices, request: FastifyRequest): Promise<void> {
-  if (body.store === false) return;
   const entry: StoredResponse = { id: String(response['id']), createdAt: Number(response['created_at']), response, inputItems: storedInputItems(locateInput(body.input)) };
   if (body.previous_response_id != null) entry.previousResponseId = body.previous_response_id;
   try {
