@@ -31,10 +31,10 @@ const idParamsSchema = z.object({ id: z.string() });
  */
 export function registerResponsesRoutes(scope: FastifyInstance, services: GatewayServices): void {
   void scope.register(async (responses) => {
-    // Request outcomes (logs, usage records, metrics) count the Responses API as its own protocol.
-    responses.addHook('onRequest', (request, _reply, done) => {
-      request.llmux.outcome.protocol = 'responses';
-      done();
+    // Request outcomes (logs, usage records, metrics) count the Responses API as its own protocol:
+    // its routes' config says so (after the OpenAI scope's own onRoute hook), read when a request arrives.
+    responses.addHook('onRoute', (route) => {
+      route.config = { ...route.config, protocol: 'responses' };
     });
     registerRoutes(responses, services);
   });
