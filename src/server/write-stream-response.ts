@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RequestOutcomeRecorder } from '../observability/request-outcome-recorder.ts';
 import { escapeLineSeparators } from '../wire/escape-line-separators.ts';
-import { setLlmuxHeaders } from './request-context.ts';
+import { llmuxHeaders } from './request-context.ts';
 import type { StreamBody } from './stream-body.ts';
 
 /**
@@ -29,14 +29,13 @@ async function writeBody(request: FastifyRequest, reply: FastifyReply, contentTy
   const outcome = request.llmux.outcome;
   reply.hijack();
   const raw = reply.raw;
-  // getHeaders() makes a new record (Fastify spreads the reply's headers into one): the stream's
-  // headers go straight into it, in the order they had, with no copy of it.
-  const headers: Record<string, string | number | string[] | undefined> = reply.getHeaders();
-  for (const name in headers) if (headers[name] === undefined) delete headers[name];
-  setLlmuxHeaders(request, new HeaderRecord(headers));
-  headers['content-type'] = contentType;
-  headers['cache-control'] = 'no-cache';
-  headers['x-accel-buffering'] = 'no';
+  const headers: Record<string, string | number | string[]> = {};
+  for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) headers[name] = value;
+  Object.assign(headers, llmuxHeaders(request), {
+    'content-type': contentType,
+    'cache-control': 'no-cache',
+    'x-accel-buffering': 'no',
+  });
   // No flushHeaders(): the dispatcher hands over a stream once its first output is there, so the
   // headers leave in the same packet as the first chunk — one wake-up for the client, not two.
   try {
@@ -113,17 +112,4 @@ function keepAliveTimer(raw: ServerResponse, outcome: RequestOutcomeRecorder, ke
   }, keepAlive.intervalMs);
   timer.unref();
   return timer;
-}
-
-/** setLlmuxHeaders' target for a plain header record. */
-class HeaderRecord {
-  private readonly record: Record<string, unknown>;
-
-  constructor(record: Record<string, unknown>) {
-    this.record = record;
-  }
-
-  header(name: string, value: string): void {
-    this.record[name] = value;
-  }
 }
