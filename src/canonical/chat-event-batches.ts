@@ -11,10 +11,23 @@ export interface BatchedChatStream extends AsyncIterable<ChatStreamEvent> {
 
 /** A stream whose source produces batches, readable either way. */
 export function batchedChatStream(source: () => AsyncIterable<ChatStreamEvent[]>): BatchedChatStream {
-  return {
-    batches: source,
-    [Symbol.asyncIterator]: () => eventsOf(source())[Symbol.asyncIterator](),
-  };
+  return new SourcedChatStream(source);
+}
+
+/**
+ * A class rather than an object literal: a literal with a computed `[Symbol.asyncIterator]` key
+ * takes V8's slow path each time it is made, and one is made per stream.
+ */
+class SourcedChatStream implements BatchedChatStream {
+  readonly batches: () => AsyncIterable<ChatStreamEvent[]>;
+
+  constructor(source: () => AsyncIterable<ChatStreamEvent[]>) {
+    this.batches = source;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<ChatStreamEvent> {
+    return eventsOf(this.batches())[Symbol.asyncIterator]();
+  }
 }
 
 /**

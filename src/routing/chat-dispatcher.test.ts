@@ -271,6 +271,21 @@ describe('ChatDispatcher', () => {
     assert.deepEqual(result.response.timing, timing);
   });
 
+  it('starts the upstream call of a stream on a known model at once, and one default_model stands in for once it is resolved', async () => {
+    const provider = new ScriptedProvider('a');
+    provider.script = textScript('hi');
+    const dispatcher = setup([provider], ['a/x']);
+    const streaming = dispatcher.stream(request, context());
+    // No promise step before the call: the provider has the request before the caller awaits anything.
+    assert.equal(provider.requests.length, 1);
+    assert.ok((await drain((await streaming).batches)).some((event) => event.type === 'text-delta'));
+    const router = new ModelRouter({ models: [{ name: 'm', targets: ['a/x'] }], default_model: 'm' }, [provider], new ModelCatalog([provider], log));
+    const stoodIn = await new ChatDispatcher(router, FAST_RETRIES).stream({ ...request, model: 'unknown' }, context());
+    assert.equal(stoodIn.model.standsInFor, 'unknown');
+    assert.ok((await drain(stoodIn.batches)).some((event) => event.type === 'text-delta'));
+    assert.equal(provider.requests.length, 2);
+  });
+
   it('refuses a model the client key may not use, before any upstream call', async () => {
     const provider = new ScriptedProvider('a');
     const dispatcher = setup([provider], ['a/x']);

@@ -75,8 +75,19 @@ export class ChatDispatcher {
    * `hint`: the client's body in a provider's wire form (see SameProtocolHint), passed on while the
    * messages a target gets are the client's own (no provider state was put back into them).
    */
-  async stream(request: ChatRequest, context: DispatchContext, hint?: SameProtocolHint): Promise<RoutedStream> {
-    const model = await this.resolve(request.model, context);
+  stream(request: ChatRequest, context: DispatchContext, hint?: SameProtocolHint): Promise<RoutedStream> {
+    // As complete: a model known at once costs no promise step before the upstream call.
+    let model: ResolvedModel | Promise<ResolvedModel>;
+    try {
+      model = this.resolveNow(request.model, context);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (model instanceof Promise) return model.then((resolved) => this.streamOn(resolved, request, context, hint));
+    return this.streamOn(model, request, context, hint);
+  }
+
+  private streamOn(model: ResolvedModel, request: ChatRequest, context: DispatchContext, hint: SameProtocolHint | undefined): Promise<RoutedStream> {
     return this.withFallback(model, context, async (target, attempt) => {
       const upstreamRequest = this.upstreamRequest(request, target, true);
       const startedAt = performance.now();

@@ -104,6 +104,25 @@ describe('MeasuredChatStream', () => {
     assert.ok((final?.usage?.output.total ?? 0) > 0);
   });
 
+  it('closes a finished stream without waiting on its upstream, whose return may hang or fail', async () => {
+    // Made when asked: a rejection nobody catches fails the test run.
+    for (const ending of [() => new Promise<never>(() => undefined), () => Promise.reject(new Error('drain failed'))]) {
+      let returned = 0;
+      const iterator: AsyncIterator<ChatStreamEvent[]> = {
+        next: async () => ({ done: false, value: [{ type: 'finish', finishReason: 'stop', usage: USAGE }] }),
+        return: () => {
+          returned += 1;
+          return ending();
+        },
+      };
+      const stream = new MeasuredChatStream({ held: [text('a')], rest: iterator, firstOutputAt: undefined }, request, performance.now());
+      await readAll(stream);
+      await stream.close();
+      await stream.close();
+      assert.equal(returned, 1, 'the upstream is released once');
+    }
+  });
+
   it('reads as an async iterable too, closed at its end', async () => {
     const { stream, returned } = measured([text('a')], [[{ type: 'finish', finishReason: 'stop', usage: USAGE }]]);
     const types: string[] = [];

@@ -18,6 +18,8 @@ export interface StreamReport {
 }
 
 const ENDED: Promise<undefined> = Promise.resolve(undefined);
+const CLOSED: Promise<void> = Promise.resolve();
+const ignore = (): void => undefined;
 
 /**
  * A provider's stream as inbound encoders read it, batch by batch (one per upstream network chunk):
@@ -76,7 +78,7 @@ export class MeasuredChatStream {
    * finish is reported with what it streamed. Never rejects; once only.
    */
   close(): Promise<void> {
-    this.closing ??= this.release();
+    this.closing ??= this.finished ? this.releaseFinished() : this.release();
     return this.closing;
   }
 
@@ -174,6 +176,17 @@ export class MeasuredChatStream {
       }
     }
     return -1;
+  }
+
+  /**
+   * A finished stream (the usual end) has nothing to report and nothing to wait for: its upstream
+   * drains in the background, with no async step of its own here.
+   */
+  private releaseFinished(): Promise<void> {
+    this.ended = true;
+    this.first = undefined;
+    this.rest.return?.().catch(ignore);
+    return CLOSED;
   }
 
   private async release(): Promise<void> {
