@@ -60,4 +60,26 @@ describe('RequestOutcomeRecorder bookkeeping', () => {
     assert.equal(seen[0]?.usage?.output.total, 2);
     assert.equal(hub.inFlightCount, 0);
   });
+  it('finishes at once when the held work has already ended (a stream whose writer ended before its socket closed), and waits only for work still running', async () => {
+    const hub = new OutcomeHub();
+    const ended = hub.begin({ requestId: 'e', protocol: 'openai', route: '/v1/chat/completions' });
+    ended.hold(Promise.resolve());
+    ended.hold(Promise.reject(new Error('the writer failed')));
+    await new Promise((resolve) => setImmediate(resolve));
+    const finished: RequestOutcome[] = [];
+    ended.finish(done, (outcome) => finished.push(outcome));
+    assert.equal(finished.length, 1, 'delivered before finish returns');
+    assert.equal(hub.inFlightCount, 0);
+
+    const running = hub.begin({ requestId: 'r', protocol: 'openai', route: '/v1/chat/completions' });
+    let release: () => void = () => undefined;
+    running.hold(Promise.resolve());
+    running.hold(new Promise<void>((resolve) => (release = resolve)));
+    await new Promise((resolve) => setImmediate(resolve));
+    running.finish(done, (outcome) => finished.push(outcome));
+    assert.equal(finished.length, 1, 'one held piece still running: not yet');
+    release();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(finished.length, 2);
+  });
 });

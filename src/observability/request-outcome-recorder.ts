@@ -70,6 +70,8 @@ export class RequestOutcomeRecorder {
   /** Made on the first degraded field (or pending work): most requests have none. */
   private degraded: DegradedField[] | undefined;
   private pending: Promise<unknown>[] | undefined;
+  /** Held work not settled yet: a stream whose writer has ended by the socket's close needs no wait. */
+  private unsettled = 0;
   private readonly delivery: OutcomeDelivery | ((outcome: RequestOutcome) => void);
   private usage: Usage | undefined;
   private upstreamTiming: Timing | undefined;
@@ -140,7 +142,11 @@ export class RequestOutcomeRecorder {
 
   /** Work that must end before the outcome is final (the stream writer, with its partial usage). */
   hold(work: Promise<unknown>): void {
-    (this.pending ??= []).push(work.catch(() => undefined));
+    this.unsettled += 1;
+    const settled = (): void => {
+      this.unsettled -= 1;
+    };
+    (this.pending ??= []).push(work.then(settled, settled));
   }
 
   markDrainCut(): void {
@@ -152,12 +158,12 @@ export class RequestOutcomeRecorder {
     if (this.closed) return undefined;
     this.closed = true;
     const result = this.resultOf(socket);
-    if (this.pending !== undefined) {
+    if (this.unsettled > 0) {
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<void>((resolve) => {
         timer = setTimeout(resolve, SETTLE_WAIT_MS);
       });
-      await Promise.race([Promise.all(this.pending), deadline]);
+      await Promise.race([Promise.all(this.pending ?? []), deadline]);
       clearTimeout(timer);
     }
     const outcome = this.build(result, socket);
@@ -166,11 +172,12 @@ export class RequestOutcomeRecorder {
   }
 
   /**
-   * As close, with the final outcome handed to `done`: synchronously when no work is pending
-   * (most requests: no promise and no extra turn per request), else once it has settled.
+   * As close, with the final outcome handed to `done`: synchronously when no held work is still
+   * running (most requests, and a stream whose writer ended before its socket closed: no promise,
+   * timer or extra turn), else once it has settled.
    */
   finish(socket: ClosedSocket, done: (outcome: RequestOutcome) => void): void {
-    if (this.pending !== undefined) {
+    if (this.unsettled > 0) {
       void this.close(socket).then((outcome) => {
         if (outcome !== undefined) done(outcome);
       });
