@@ -205,7 +205,7 @@ async function main(): Promise<void> {
       ['Commit', commitDescription()],
       ['llmux', llmux === undefined ? (selfCheck ? 'not started (self-check)' : 'not available') : `provider type ${llmux.providerType}; default log level, ${logLines} log lines written to a file`],
       ['Rounds', `${rounds} interleaved rounds per comparison, ${roundMs} ms per closed-loop round; medians over rounds`],
-      ['Processes', `orchestrator, fake upstream, load generator, bare proxy, llmux (another for the open-stream memory, three more for recording): each its own Node process${nginx === undefined ? '' : '; nginx, one worker'}`],
+      ['Processes', `orchestrator, fake upstream, load generator, bare proxy (and the same inside Fastify), llmux (another for the open-stream memory, three more for recording): each its own Node process${nginx === undefined ? '' : '; nginx, one worker'}`],
       ['Duration', `${((performance.now() - started) / 1000).toFixed(0)} s`],
     ] as const,
     rows: grouped,
