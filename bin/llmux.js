@@ -23,8 +23,10 @@ if (major < 22 || (major === 22 && minor < 19)) {
 // V8's old-generation limit follows the machine's memory, so a long-running gateway's heap grows
 // to several hundred MB of mostly spare space; a fixed limit keeps RSS nearer what is live
 // (bench/README.md, soak). The young generation is capped at 16 MB semi-spaces: V8's own default on a
-// large machine let 1,000 open streams cost 100–114 KB each, 16 MB holds them at 55–57 KB with no
-// measurable CPU cost per request (2 MB halved memory too but doubled CPU per request). `--expose-gc`
+// large machine let 1,000 open streams cost 100–114 KB each, 16 MB holds them at 40–57 KB (2 MB halved
+// memory too but doubled CPU per request). The price is CPU: in paired runs (bench/measure-request-cost.ts,
+// 2026-12) a non-streamed request costs about 8–10 % more than with V8's default young generation, and
+// 32 MB, about half of that, already takes the open streams to the 64 KB line (63.7 KB each). `--expose-gc`
 // lets llmux collect once when it falls idle after a burst (src/server/idle-heap-collector.ts), so
 // its resident memory comes back down instead of staying at the burst's high-water mark. The process
 // replaces itself once with these flags, keeping its pid; flags the user set win.
