@@ -1,20 +1,13 @@
 import type { OpenAIPlainMessage } from '../../providers/provider-adapter.ts';
 import { KNOWN_OPENAI_CHAT_FIELDS, OPENAI_REASONING_EFFORTS, type OpenAIChatRequest } from './openai-chat-request-schema.ts';
+import { hasPlainFields, inRange, isBoolean, isRecord, isString, type Check } from './plain-field-checks.ts';
 
 /** A `/v1/chat/completions` body of plain text turns and simple scalar fields (see isPlainOpenAIChatBody). */
 export type PlainOpenAIChatBody = OpenAIChatRequest & { messages: OpenAIPlainMessage[] };
 
-type Check = (value: unknown) => boolean;
-
-const isBoolean: Check = (value) => typeof value === 'boolean';
-const isString: Check = (value) => typeof value === 'string';
 const isInteger: Check = (value) => Number.isSafeInteger(value);
 const isNonNegativeInteger: Check = (value) => Number.isSafeInteger(value) && (value as number) >= 0;
 const isNumber: Check = (value) => typeof value === 'number' && Number.isFinite(value);
-const inRange =
-  (min: number, max: number): Check =>
-  (value) =>
-    typeof value === 'number' && value >= min && value <= max;
 const EFFORTS: ReadonlySet<unknown> = new Set(OPENAI_REASONING_EFFORTS);
 
 /**
@@ -59,16 +52,7 @@ const PLAIN_ROLES: ReadonlySet<unknown> = new Set(['system', 'developer', 'user'
  * range — returns false and takes the schema and the canonical path, with its errors.
  */
 export function isPlainOpenAIChatBody(body: unknown): body is PlainOpenAIChatBody {
-  if (!isRecord(body) || body['model'] === undefined || body['messages'] === undefined) return false;
-  for (const key in body) {
-    const check = PLAIN_FIELDS[key];
-    if (check === undefined) {
-      if (KNOWN_OPENAI_CHAT_FIELDS.has(key)) return false;
-      continue;
-    }
-    if (!Object.hasOwn(PLAIN_FIELDS, key) || !check(body[key])) return false;
-  }
-  return true;
+  return isRecord(body) && body['model'] !== undefined && body['messages'] !== undefined && hasPlainFields(body, PLAIN_FIELDS, KNOWN_OPENAI_CHAT_FIELDS);
 }
 
 function isPlainMessage(message: unknown): boolean {
@@ -79,8 +63,4 @@ function isPlainMessage(message: unknown): boolean {
     if (key !== 'role' && key !== 'content' && (key !== 'name' || typeof message['name'] !== 'string')) return false;
   }
   return keys <= 3;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,16 +1,9 @@
 import { OPENAI_REASONING_EFFORTS } from '../openai-chat-request-schema.ts';
+import { hasPlainFields, inRange, isBoolean, isRecord, isString, type Check } from '../plain-field-checks.ts';
 import { KNOWN_RESPONSES_FIELDS, type ResponsesRequest } from './responses-request-schema.ts';
 
-type Check = (value: unknown) => boolean;
-
-const isBoolean: Check = (value) => typeof value === 'boolean';
-const isString: Check = (value) => typeof value === 'string';
 const isNonEmptyString: Check = (value) => typeof value === 'string' && value.length > 0;
 const isPositiveInteger: Check = (value) => Number.isSafeInteger(value) && (value as number) > 0;
-const inRange =
-  (min: number, max: number): Check =>
-  (value) =>
-    typeof value === 'number' && value >= min && value <= max;
 const oneOf = (values: readonly string[]): Check => {
   const allowed: ReadonlySet<unknown> = new Set(values);
   return (value) => allowed.has(value);
@@ -80,16 +73,7 @@ const TEXT_PART_KEYS = ['type', 'text'] as const;
  * item written in another key order — returns false and takes the schema, with its errors.
  */
 export function isPlainResponsesBody(body: unknown): body is ResponsesRequest {
-  if (!isRecord(body) || body['model'] === undefined) return false;
-  for (const key in body) {
-    const check = PLAIN_FIELDS[key];
-    if (check === undefined) {
-      if (KNOWN_RESPONSES_FIELDS.has(key)) return false;
-      continue;
-    }
-    if (!Object.hasOwn(PLAIN_FIELDS, key) || !check(body[key])) return false;
-  }
-  return true;
+  return isRecord(body) && body['model'] !== undefined && hasPlainFields(body, PLAIN_FIELDS, KNOWN_RESPONSES_FIELDS);
 }
 
 function isPlainInputItem(item: unknown): boolean {
@@ -125,8 +109,4 @@ function hasKeysInOrder(value: Record<string, unknown>, keys: readonly string[])
 function hasOnlyKeys(value: Record<string, unknown>, keys: readonly string[]): boolean {
   for (const key in value) if (!keys.includes(key)) return false;
   return true;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
