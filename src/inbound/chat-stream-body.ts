@@ -64,8 +64,9 @@ class ChatStreamBody implements StreamBody {
   close(): Promise<void> {
     this.done = true;
     if (this.stream !== undefined) return this.stream.close();
+    if (this.routing === undefined) return ENDED;
     // The client left while routing still waited on an upstream: the stream it finds is closed at once.
-    return (this.routing as Promise<ChatBatchSource>).then(
+    return this.routing.then(
       (routed) => routed.close(),
       () => undefined,
     );

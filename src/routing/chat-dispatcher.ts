@@ -76,15 +76,7 @@ export class ChatDispatcher {
    * messages a target gets are the client's own (no provider state was put back into them).
    */
   stream(request: ChatRequest, context: DispatchContext, hint?: SameProtocolHint): Promise<RoutedStream> {
-    // As complete: a model known at once costs no promise step before the upstream call.
-    let model: ResolvedModel | Promise<ResolvedModel>;
-    try {
-      model = this.resolveNow(request.model, context);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    if (model instanceof Promise) return model.then((resolved) => this.streamOn(resolved, request, context, hint));
-    return this.streamOn(model, request, context, hint);
+    return this.onModel(request, context, hint, undefined, this.streamOn);
   }
 
   private streamOn(model: ResolvedModel, request: ChatRequest, context: DispatchContext, hint: SameProtocolHint | undefined): Promise<RoutedStream> {
@@ -118,14 +110,29 @@ export class ChatDispatcher {
    * async itself: a model known at once costs no promise step.
    */
   complete(request: ChatRequest, context: DispatchContext, hint?: SameProtocolHint, routed?: ResolvedModel): Promise<RoutedResponse> {
+    return this.onModel(request, context, hint, routed, this.completeOn);
+  }
+
+  /**
+   * `next` on the model `request.model` routes to: in the same turn when the router knows it (no
+   * promise step before the upstream call, and no closure), else once it does; a refusal (a name
+   * the key may not use) as a rejection.
+   */
+  private onModel<T>(
+    request: ChatRequest,
+    context: DispatchContext,
+    hint: SameProtocolHint | undefined,
+    routed: ResolvedModel | undefined,
+    next: (this: ChatDispatcher, model: ResolvedModel, request: ChatRequest, context: DispatchContext, hint: SameProtocolHint | undefined) => Promise<T>,
+  ): Promise<T> {
     let model: ResolvedModel | Promise<ResolvedModel>;
     try {
       model = this.resolveNow(request.model, context, routed);
     } catch (error) {
       return Promise.reject(error);
     }
-    if (model instanceof Promise) return model.then((resolved) => this.completeOn(resolved, request, context, hint));
-    return this.completeOn(model, request, context, hint);
+    if (model instanceof Promise) return model.then((resolved) => next.call(this, resolved, request, context, hint));
+    return next.call(this, model, request, context, hint);
   }
 
   private completeOn(model: ResolvedModel, request: ChatRequest, context: DispatchContext, hint: SameProtocolHint | undefined): Promise<RoutedResponse> {
