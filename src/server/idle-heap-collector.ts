@@ -45,6 +45,17 @@ export function startIdleHeapCollector(options: IdleHeapCollectorOptions): () =>
   }, TICK_MS);
 }
 
+/**
+ * Starting leaves garbage behind (config, modules, schemas, routes) and a young generation grown
+ * to hold it: 17 MB of it committed and empty once llmux listens. One full collection right after
+ * listening, if no request has arrived yet, gives both back (bench: RSS idle 112 → 95 MB). It
+ * takes a few milliseconds, once.
+ */
+export function collectStartupGarbage(options: Pick<IdleHeapCollectorOptions, 'busy' | 'collect'>): void {
+  const collect = options.collect ?? exposedGc();
+  if (collect !== undefined && !options.busy()) collect();
+}
+
 function exposedGc(): (() => void) | undefined {
   const gc: unknown = (globalThis as { gc?: unknown }).gc;
   return typeof gc === 'function' ? () => void (gc as (options: object) => unknown)({ type: 'major', execution: 'sync', flavor: 'last-resort' }) : undefined;

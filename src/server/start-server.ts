@@ -9,8 +9,7 @@ import { buildGateway, type BuiltGateway } from './build-gateway.ts';
 import type { OtlpSettings } from '../observability/tracing/otlp-settings.ts';
 import type { StateStore } from '../state/state-store.ts';
 import { isLoopbackHost } from './host-guard.ts';
-import { preloadTextTokenizer } from '../tokens/text-tokenizer.ts';
-import { startIdleHeapCollector } from './idle-heap-collector.ts';
+import { collectStartupGarbage, startIdleHeapCollector } from './idle-heap-collector.ts';
 
 export interface StartServerOptions {
   config: GatewayConfig;
@@ -73,10 +72,9 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     await gateway.close();
     throw listenError(error, host, port);
   }
-  // The tokenizer (Ollama's generate context, usage for upstreams that report none) loads in the
-  // background once clients can connect, not on the first request that needs it.
-  setImmediate(preloadTextTokenizer);
-  const stopCollector = startIdleHeapCollector({ busy: () => inFlight.size > 0 });
+  const busy = (): boolean => inFlight.size > 0;
+  setImmediate(() => collectStartupGarbage({ busy }));
+  const stopCollector = startIdleHeapCollector({ busy });
   const address = app.server.address() as AddressInfo;
   const urlHost = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
   let closing: Promise<void> | undefined;
