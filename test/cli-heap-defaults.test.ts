@@ -49,4 +49,35 @@ describe('llmux serve runs Node with smaller heap defaults', { skip: !existsSync
     assert.deepEqual(await servingFlags(config, { NODE_OPTIONS: '--max-old-space-size=300' }), []);
     assert.deepEqual(await servingFlags(config, { LLMUX_NODE_DEFAULTS: 'off' }), []);
   });
+
+  it('gives back what starting left with one full collection once it has started', async () => {
+    // `--trace-gc` lines go to stdout; a collection asked for through `gc()` is traced as "testing".
+    const child = spawn(process.execPath, ['--trace-gc', BIN, 'serve', '--config', config, '--port', '0'], { env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    try {
+      let listening = false;
+      let stdout = '';
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no start-up collection traced after listening:\n${stdout}`)), 10_000);
+        const check = (): void => {
+          if (listening && /Mark-Compact \(reduce\)[^\n]*testing/.test(stdout)) {
+            clearTimeout(timer);
+            resolve();
+          }
+        };
+        child.stderr.on('data', (data: Buffer) => {
+          if (data.toString().includes('llmux listening on')) listening = true;
+          check();
+        });
+        child.stdout.on('data', (data: Buffer) => {
+          stdout += data.toString();
+          check();
+        });
+        child.once('exit', () => reject(new Error(`llmux exited: ${stdout}`)));
+      });
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
+  });
 });

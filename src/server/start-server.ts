@@ -36,6 +36,12 @@ export interface RunningServer {
    * `drain_timeout_ms` (then cuts them), and closes the providers.
    */
   close(): Promise<void>;
+  /**
+   * Once start-up has settled (model discovery answered): one full collection of the garbage
+   * starting left, unless a request is already running. Does nothing without `--expose-gc`
+   * (bin/llmux.js starts llmux with it).
+   */
+  collectStartupGarbage(): void;
 }
 
 /** Why llmux could not start, in one line that says what to do; no stack trace needed. */
@@ -73,7 +79,6 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     throw listenError(error, host, port);
   }
   const busy = (): boolean => inFlight.size > 0;
-  setImmediate(() => collectStartupGarbage({ busy }));
   const stopCollector = startIdleHeapCollector({ busy });
   const address = app.server.address() as AddressInfo;
   const urlHost = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
@@ -83,6 +88,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     port: address.port,
     app,
     gateway,
+    collectStartupGarbage: () => collectStartupGarbage({ busy }),
     close: () => {
       stopCollector();
       return (closing ??= drainAndClose(app, gateway, config.drain_timeout_ms, inFlight));
