@@ -6,8 +6,10 @@ import { preloadTextTokenizer } from '../src/tokens/text-tokenizer.ts';
 /**
  * One fresh process: llmux in process with a scripted provider, then one non-raw `/api/generate`
  * (which encodes its `context` with the tokenizer) `--delay-ms` after listening; prints the
- * request's time in ms. `--preload` loads the tokenizer in the background at start, as
- * `llmux serve` does. Run by measure-tokenizer.ts.
+ * request's time in ms. The scripted provider answers at once, so the load the route starts has no
+ * upstream time to hide behind: the worst case. `--preload` loads the tokenizer in the background
+ * at start instead (what `llmux serve` did before the tokenizer was left out of idle memory). Run by
+ * measure-tokenizer.ts.
  */
 const { values } = parseArgs({ options: { preload: { type: 'boolean', default: false }, 'delay-ms': { type: 'string', default: '1000' } } });
 const provider = new ScriptedProvider('scripted', [{ id: 'm' }]);

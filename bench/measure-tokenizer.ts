@@ -9,7 +9,7 @@ import { loadTextTokenizer } from '../src/tokens/text-tokenizer.ts';
  * `npm run bench:tokenizer`: how long token counting holds the event loop on a long run of letters
  * (the whole gpt-tokenizer call, as llmux once did, against llmux's TextTokenizer, which cuts long
  * runs and yields between slices), and how long the first `/api/generate` after start waits for the
- * tokenizer with and without the background load. Reports only.
+ * tokenizer, loaded on first use (as llmux serve does) or in the background at start. Reports only.
  */
 const { values } = parseArgs({ options: { sizes: { type: 'string', default: '40000,80000,160000' }, runs: { type: 'string', default: '3' } } });
 const sizes = values.sizes.split(',').map(Number);
@@ -61,7 +61,7 @@ function firstGenerate(preload: boolean, delayMs: number): number {
   const args = [child, '--delay-ms', String(delayMs), ...(preload ? ['--preload'] : [])];
   return Number(execFileSync(process.execPath, args, { encoding: 'utf8' }).trim());
 }
-console.log('\n| first /api/generate after start | on first use (before) | background load at start (after) |');
+console.log('\n| first /api/generate after start, instant upstream | loaded on first use (llmux serve) | background load at start |');
 console.log('|---|---:|---:|');
 for (const delayMs of [1000, 0]) {
   const before: number[] = [];

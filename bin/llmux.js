@@ -30,11 +30,16 @@ if (major < 22 || (major === 22 && minor < 19)) {
 // lets llmux collect once when it falls idle after a burst (src/server/idle-heap-collector.ts), so
 // its resident memory comes back down instead of staying at the burst's high-water mark. The process
 // replaces itself once with these flags, keeping its pid; flags the user set win.
+// MALLOC_TRIM_THRESHOLD_ (glibc; other C libraries ignore it) fixes the C allocator's trim threshold at
+// its default: left dynamic, glibc raises it after a large block is freed and then keeps what a thread
+// freed, such as the 9.5 MB V8 used on a helper thread to compile undici's HTTP parser (WebAssembly)
+// on the first upstream call (RSS idle 105 → 96 MB; CPU per request unchanged in paired runs).
 const HEAP_FLAGS = ['--max-old-space-size=1024', '--max-semi-space-size=16', '--expose-gc'];
 const userFlags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
 const tuned = userFlags.some((flag) => flag.startsWith('--max-semi-space-size') || flag.startsWith('--max-old-space-size'));
 if (!tuned && process.env.LLMUX_NODE_DEFAULTS !== 'off' && typeof process.execve === 'function') {
-  process.execve(process.execPath, [process.execPath, ...HEAP_FLAGS, ...process.execArgv, ...process.argv.slice(1)], process.env);
+  const environment = { MALLOC_TRIM_THRESHOLD_: '131072', ...process.env };
+  process.execve(process.execPath, [process.execPath, ...HEAP_FLAGS, ...process.execArgv, ...process.argv.slice(1)], environment);
 }
 
 const built = ensureBuilt();

@@ -9,7 +9,7 @@ import { makeTemporaryDirectory } from './cli-harness.ts';
 
 const BIN = fileURLToPath(new URL('../bin/llmux.js', import.meta.url));
 
-/** `node bin/llmux.js serve` until it listens; the Node flags its process runs with (from /proc). */
+/** `node bin/llmux.js serve` until it listens; the Node flags and MALLOC_ variables its process runs with (from /proc). */
 async function servingFlags(config: string, env: Record<string, string>): Promise<string[]> {
   const child = spawn(process.execPath, [BIN, 'serve', '--config', config, '--port', '0'], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -24,7 +24,8 @@ async function servingFlags(config: string, env: Record<string, string>): Promis
     });
     // The same pid throughout: the process replaced itself rather than starting a child.
     const args = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0');
-    return args.filter((arg) => arg.startsWith('--max-'));
+    const environment = readFileSync(`/proc/${child.pid}/environ`, 'utf8').split('\0');
+    return [...args.filter((arg) => arg.startsWith('--max-')), ...environment.filter((entry) => entry.startsWith('MALLOC_'))];
   } finally {
     child.kill('SIGTERM');
     await exited;
@@ -41,12 +42,44 @@ describe('llmux serve runs Node with smaller heap defaults', { skip: !existsSync
   });
   after(() => directory.remove());
 
-  it("starts with a 1 GB old generation and 16 MB semi-spaces", async () => {
-    assert.deepEqual(await servingFlags(config, {}), ['--max-old-space-size=1024', '--max-semi-space-size=16']);
+  it("starts with a 1 GB old generation, 16 MB semi-spaces and glibc's trim threshold fixed", async () => {
+    assert.deepEqual(await servingFlags(config, {}), ['--max-old-space-size=1024', '--max-semi-space-size=16', 'MALLOC_TRIM_THRESHOLD_=131072']);
+    assert.deepEqual(await servingFlags(config, { MALLOC_TRIM_THRESHOLD_: '65536' }), ['--max-old-space-size=1024', '--max-semi-space-size=16', 'MALLOC_TRIM_THRESHOLD_=65536'], "the user's own threshold wins");
   });
 
   it("leaves the heap alone when the user set a heap flag, or LLMUX_NODE_DEFAULTS=off", async () => {
     assert.deepEqual(await servingFlags(config, { NODE_OPTIONS: '--max-old-space-size=300' }), []);
     assert.deepEqual(await servingFlags(config, { LLMUX_NODE_DEFAULTS: 'off' }), []);
+  });
+
+  it('gives back what starting left with one full collection once it has started', async () => {
+    // `--trace-gc` lines go to stdout; a collection asked for through `gc()` is traced as "testing".
+    const child = spawn(process.execPath, ['--trace-gc', BIN, 'serve', '--config', config, '--port', '0'], { env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    try {
+      let listening = false;
+      let stdout = '';
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no start-up collection traced after listening:\n${stdout}`)), 10_000);
+        const check = (): void => {
+          if (listening && /Mark-Compact \(reduce\)[^\n]*testing/.test(stdout)) {
+            clearTimeout(timer);
+            resolve();
+          }
+        };
+        child.stderr.on('data', (data: Buffer) => {
+          if (data.toString().includes('llmux listening on')) listening = true;
+          check();
+        });
+        child.stdout.on('data', (data: Buffer) => {
+          stdout += data.toString();
+          check();
+        });
+        child.once('exit', () => reject(new Error(`llmux exited: ${stdout}`)));
+      });
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
   });
 });

@@ -66,8 +66,10 @@ export async function serveCommand(flags: ServeFlags, context: CliContext): Prom
   const listenFrom = loaded.listenFrom === undefined ? '' : `, address from ${loaded.listenFrom}`;
   // Ready at once: model discovery follows in lines of its own and never holds this one back.
   context.notice(`llmux listening on ${server.url} (${source}${listenFrom}; providers: ${providerIds.length === 0 ? 'none' : providerIds.join(', ')})`);
-  if (providerIds.length === 0) context.notice(`llmux: ${noProvidersHint(loaded)}`);
-  else void reportDiscovery(server, context, stopping);
+  if (providerIds.length === 0) {
+    context.notice(`llmux: ${noProvidersHint(loaded)}`);
+    server.collectStartupGarbage();
+  } else void reportDiscovery(server, context, stopping).then(() => server.collectStartupGarbage());
 }
 
 /** Lists every provider's models (which also warms the catalog for the first request) and says what came of it. */

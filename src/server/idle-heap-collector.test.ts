@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { startIdleHeapCollector } from './idle-heap-collector.ts';
+import { collectStartupGarbage, startIdleHeapCollector } from './idle-heap-collector.ts';
 
 const MB = 1024 * 1024;
 
@@ -71,4 +71,11 @@ test('stop ends the looks', () => {
   const h = harness(50 * MB);
   h.stop();
   assert.equal(h.stopped, true);
+});
+
+test('start-up garbage is collected once llmux listens, unless a request is already running', () => {
+  const collections: string[] = [];
+  collectStartupGarbage({ busy: () => false, collect: () => collections.push('idle') });
+  collectStartupGarbage({ busy: () => true, collect: () => collections.push('busy') });
+  assert.deepEqual(collections, ['idle']);
 });

@@ -45,6 +45,17 @@ export function startIdleHeapCollector(options: IdleHeapCollectorOptions): () =>
   }, TICK_MS);
 }
 
+/**
+ * Starting leaves garbage behind (config, modules, schemas, routes) and a young generation grown
+ * to hold it: 17 MB of it committed and empty once llmux listens. One full collection once start-up
+ * has settled, if no request is running, gives both back (RSS idle 112 → 95 MB). It holds the event
+ * loop for about 60 ms, once, before clients are likely to have arrived.
+ */
+export function collectStartupGarbage(options: Pick<IdleHeapCollectorOptions, 'busy' | 'collect'>): void {
+  const collect = options.collect ?? exposedGc();
+  if (collect !== undefined && !options.busy()) collect();
+}
+
 function exposedGc(): (() => void) | undefined {
   const gc: unknown = (globalThis as { gc?: unknown }).gc;
   return typeof gc === 'function' ? () => void (gc as (options: object) => unknown)({ type: 'major', execution: 'sync', flavor: 'last-resort' }) : undefined;

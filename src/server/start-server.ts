@@ -9,8 +9,7 @@ import { buildGateway, type BuiltGateway } from './build-gateway.ts';
 import type { OtlpSettings } from '../observability/tracing/otlp-settings.ts';
 import type { StateStore } from '../state/state-store.ts';
 import { isLoopbackHost } from './host-guard.ts';
-import { preloadTextTokenizer } from '../tokens/text-tokenizer.ts';
-import { startIdleHeapCollector } from './idle-heap-collector.ts';
+import { collectStartupGarbage, startIdleHeapCollector } from './idle-heap-collector.ts';
 
 export interface StartServerOptions {
   config: GatewayConfig;
@@ -37,6 +36,12 @@ export interface RunningServer {
    * `drain_timeout_ms` (then cuts them), and closes the providers.
    */
   close(): Promise<void>;
+  /**
+   * Once start-up has settled (model discovery answered): one full collection of the garbage
+   * starting left, unless a request is already running. Does nothing without `--expose-gc`
+   * (bin/llmux.js starts llmux with it).
+   */
+  collectStartupGarbage(): void;
 }
 
 /** Why llmux could not start, in one line that says what to do; no stack trace needed. */
@@ -73,10 +78,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     await gateway.close();
     throw listenError(error, host, port);
   }
-  // The tokenizer (Ollama's generate context, usage for upstreams that report none) loads in the
-  // background once clients can connect, not on the first request that needs it.
-  setImmediate(preloadTextTokenizer);
-  const stopCollector = startIdleHeapCollector({ busy: () => inFlight.size > 0 });
+  const busy = (): boolean => inFlight.size > 0;
+  const stopCollector = startIdleHeapCollector({ busy });
   const address = app.server.address() as AddressInfo;
   const urlHost = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
   let closing: Promise<void> | undefined;
@@ -85,6 +88,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     port: address.port,
     app,
     gateway,
+    collectStartupGarbage: () => collectStartupGarbage({ busy }),
     close: () => {
       stopCollector();
       return (closing ??= drainAndClose(app, gateway, config.drain_timeout_ms, inFlight));

@@ -32,10 +32,14 @@ export function loadTextTokenizer(): Promise<TextTokenizer> {
 }
 
 /**
- * Starts loading the tokenizer in the background, so the first request that needs it does not
- * wait for it. Called once the server is listening.
+ * Starts loading the tokenizer in the background, where a request will need it only after its
+ * upstream has answered (generate's `context`, usage for an upstream that reports none): the load
+ * then runs while the upstream works instead of after it. It is not loaded at start: it is about
+ * 50 MB of an idle llmux's resident memory, and most configurations never need it. Free once
+ * loading has begun.
  */
 export function preloadTextTokenizer(): void {
+  if (loading !== undefined) return;
   // A failure here surfaces again, with its request, when a route loads it.
   loadTextTokenizer().catch(() => {
     loading = undefined;

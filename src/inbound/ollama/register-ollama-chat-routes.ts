@@ -4,6 +4,7 @@ import type { ChatRequest } from '../../canonical/chat-request.ts';
 import { responseText } from '../../canonical/chat-response.ts';
 import { GatewayError } from '../../canonical/gateway-error.ts';
 import { writeStreamResponse } from '../../server/write-stream-response.ts';
+import { preloadTextTokenizer } from '../../tokens/text-tokenizer.ts';
 import { NDJSON_CONTENT_TYPE } from '../../wire/ndjson-encoder.ts';
 import { buildOllamaFinalResponse } from './build-ollama-final-response.ts';
 import { checkOllamaCapabilities, knownNotToThink } from './check-ollama-capabilities.ts';
@@ -76,6 +77,8 @@ export function registerOllamaChatRoutes(scope: FastifyInstance, context: Ollama
     if (raw) chatRequest.rawPrompt = true;
     if (suffix.length > 0) chatRequest.suffix = suffix;
     if ((body.template ?? '') !== '') request.log.warn('ignoring the generate `template`: prompt templates are applied upstream');
+    // The answer's `context` is encoded with the tokenizer once the upstream has answered: it loads meanwhile.
+    if (!raw) preloadTextTokenizer();
     const memory = raw ? undefined : (answer: string) => encodeGenerateContext(history, prompt, answer, request.llmux.controller.signal);
     return await dispatch(request, reply, context, memory === undefined ? { entry, keepAliveMs, chatRequest, kind: 'generate', name } : { entry, keepAliveMs, chatRequest, kind: 'generate', name, memory });
   });

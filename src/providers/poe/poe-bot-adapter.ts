@@ -23,6 +23,7 @@ import { fetchPoeModelList } from './poe-model-list.ts';
 import { parsePoeErrorBody } from './parse-poe-error-body.ts';
 import { fitPoeParameters, readPoeParameterControls, type PoeParameterControl } from './poe-parameter-controls.ts';
 import { POE_ENDPOINTS } from './poe-endpoints.ts';
+import { preloadTextTokenizer } from '../../tokens/text-tokenizer.ts';
 
 /** How much of a body left unread after `done` is read so that its connection can be reused. */
 const DRAIN_LIMIT_BYTES = 1024 * 1024;
@@ -67,10 +68,13 @@ export class PoeBotAdapter implements ProviderAdapter {
   }
 
   streamChat(request: ChatRequest, context: CallContext): Promise<AsyncIterable<ChatStreamEvent>> {
+    // Every answer is counted with the tokenizer once it ends: it loads while the bot answers.
+    preloadTextTokenizer();
     return this.query(request, context, 'stream');
   }
 
   async completeChat(request: ChatRequest, context: CallContext): Promise<ChatResponse> {
+    preloadTextTokenizer();
     return collectChatResponse(await this.query(request, context, 'final'));
   }
 
