@@ -1,5 +1,6 @@
 import { Ollama } from 'ollama';
 import type { ChatStreamEvent } from '../src/canonical/chat-stream-event.ts';
+import { gatewayPerSuite } from './gateway-per-suite.ts';
 import { ScriptedProvider } from './scripted-provider.ts';
 import { startTestGateway, type TestGateway } from './start-test-gateway.ts';
 
@@ -37,8 +38,13 @@ export async function startScriptedOllamaGateway(): Promise<ScriptedOllamaGatewa
 }
 
 /** Before each test: no recorded requests, and a plain "Hello world" answer. */
-export function resetScriptedProvider(provider: ScriptedProvider): void {
+function resetScriptedOllamaProvider({ provider }: ScriptedOllamaGateway): void {
   provider.requests.length = 0;
   provider.embedRequests.length = 0;
   provider.script = scriptedAnswer([{ type: 'text-delta', id: 't', text: 'Hello' }, { type: 'text-delta', id: 't', text: ' world' }]);
+}
+
+/** The scripted ollama-js gateway for a whole suite (see gatewayPerSuite), reset before each test. */
+export function scriptedOllamaGatewayPerSuite(): ScriptedOllamaGateway {
+  return gatewayPerSuite(startScriptedOllamaGateway, resetScriptedOllamaProvider);
 }

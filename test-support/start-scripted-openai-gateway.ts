@@ -1,4 +1,5 @@
 import OpenAI from 'openai';
+import { gatewayPerSuite } from './gateway-per-suite.ts';
 import { ScriptedProvider, textScript } from './scripted-provider.ts';
 import { startTestGateway, type TestGateway } from './start-test-gateway.ts';
 
@@ -16,7 +17,12 @@ export async function startScriptedOpenAIGateway(): Promise<ScriptedOpenAIGatewa
 }
 
 /** Before each test: no recorded requests, and a plain text answer. */
-export function resetScriptedOpenAIProvider(provider: ScriptedProvider): void {
+function resetScriptedOpenAIProvider({ provider }: ScriptedOpenAIGateway): void {
   provider.requests.length = 0;
   provider.script = textScript('Hello there ☃');
+}
+
+/** The scripted openai SDK gateway for a whole suite (see gatewayPerSuite), reset before each test. */
+export function scriptedOpenAIGatewayPerSuite(): ScriptedOpenAIGateway {
+  return gatewayPerSuite(startScriptedOpenAIGateway, resetScriptedOpenAIProvider);
 }
