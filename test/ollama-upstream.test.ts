@@ -3,6 +3,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { Ollama } from 'ollama';
 import OpenAI from 'openai';
 import { FakeOllamaUpstream } from '../test-support/fake-ollama-upstream.ts';
+import { readOpenAIChatStream } from '../test-support/read-openai-chat-stream.ts';
 import { startTestGateway, type TestGateway } from '../test-support/start-test-gateway.ts';
 
 const WEATHER_TOOL = {
@@ -52,15 +53,7 @@ describe('clients served by an upstream Ollama', () => {
       stream: true,
       stream_options: { include_usage: true },
     });
-    let content = '';
-    let reasoning = '';
-    let usage: OpenAI.CompletionUsage | null | undefined;
-    for await (const chunk of stream) {
-      const delta = chunk.choices[0]?.delta as { content?: string | null; reasoning_content?: string } | undefined;
-      content += delta?.content ?? '';
-      reasoning += delta?.reasoning_content ?? '';
-      if (chunk.usage != null) usage = chunk.usage;
-    }
+    const { content, reasoning, usage } = await readOpenAIChatStream(stream);
     assert.equal(content, 'Hello ☃');
     assert.equal(reasoning, 'Greet back.');
     assert.equal(usage?.prompt_tokens, 31);

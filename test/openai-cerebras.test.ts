@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import OpenAI from 'openai';
 import { FakeCerebrasUpstream } from '../test-support/fake-cerebras-upstream.ts';
+import { readOpenAIChatStream } from '../test-support/read-openai-chat-stream.ts';
 import { startTestGateway, type TestGateway } from '../test-support/start-test-gateway.ts';
 
 const PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
@@ -80,17 +81,7 @@ describe('OpenAI clients served by Cerebras', () => {
       stream: true,
       stream_options: { include_usage: true },
     });
-    let content = '';
-    let reasoning = '';
-    let finish: string | null = null;
-    let usage: OpenAI.CompletionUsage | null | undefined;
-    for await (const chunk of stream) {
-      const delta = chunk.choices[0]?.delta as { content?: string | null; reasoning_content?: string } | undefined;
-      content += delta?.content ?? '';
-      reasoning += delta?.reasoning_content ?? '';
-      finish = chunk.choices[0]?.finish_reason ?? finish;
-      if (chunk.usage != null) usage = chunk.usage;
-    }
+    const { content, reasoning, finishReason: finish, usage } = await readOpenAIChatStream(stream);
     assert.equal(content, 'One two three');
     assert.equal(reasoning, 'Count to three.');
     assert.equal(finish, 'stop');

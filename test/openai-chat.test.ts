@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import OpenAI from 'openai';
 import type { ChatStreamEvent } from '../src/canonical/chat-stream-event.ts';
+import { readOpenAIChatStream } from '../test-support/read-openai-chat-stream.ts';
 import { scriptedOpenAIGatewayPerSuite } from '../test-support/start-scripted-openai-gateway.ts';
 
 const PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
@@ -184,13 +185,7 @@ describe('OpenAI chat completions through the openai SDK', () => {
     assert.deepEqual(suite.provider.requests[0]?.reasoning, { effort: 'high' });
 
     const stream = await suite.client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }], stream: true });
-    let reasoning = '';
-    let content = '';
-    for await (const chunk of stream) {
-      const delta = chunk.choices[0]?.delta as { content?: string | null; reasoning_content?: string } | undefined;
-      reasoning += delta?.reasoning_content ?? '';
-      content += delta?.content ?? '';
-    }
+    const { reasoning, content } = await readOpenAIChatStream(stream);
     assert.equal(reasoning, 'The user greets; answer briefly.');
     assert.equal(content, 'Hello!');
   });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import OpenAI from 'openai';
 import { FakeUpstreamServer } from '../test-support/fake-upstream-server.ts';
+import { readOpenAIChatStream } from '../test-support/read-openai-chat-stream.ts';
 import { startTestGateway, type TestGateway } from '../test-support/start-test-gateway.ts';
 
 /** An OpenAI-style stream as vLLM / OpenAI send it: usage in its own `choices: []` chunk after the finish. */
@@ -52,15 +53,7 @@ describe('OpenAI clients served by an openai-compatible upstream', () => {
       stream: true,
       stream_options: { include_usage: true },
     });
-    let content = '';
-    let reasoning = '';
-    let usage: OpenAI.CompletionUsage | null | undefined;
-    for await (const chunk of stream) {
-      const delta = chunk.choices[0]?.delta as { content?: string | null; reasoning_content?: string } | undefined;
-      content += delta?.content ?? '';
-      reasoning += delta?.reasoning_content ?? '';
-      if (chunk.usage != null) usage = chunk.usage;
-    }
+    const { content, reasoning, usage } = await readOpenAIChatStream(stream);
     assert.equal(content, 'Hi ☃');
     assert.equal(reasoning, 'Think.');
     assert.deepEqual(usage, { prompt_tokens: 9, completion_tokens: 4, total_tokens: 13, prompt_tokens_details: { cached_tokens: 8 } });

@@ -3,6 +3,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { countTokens } from 'gpt-tokenizer';
 import OpenAI, { APIError } from 'openai';
 import { FakePoeServer, type PoeWireEvent } from '../test-support/fake-poe-server.ts';
+import { readOpenAIChatStream } from '../test-support/read-openai-chat-stream.ts';
 import { startTestGateway, type TestGateway } from '../test-support/start-test-gateway.ts';
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
@@ -117,13 +118,7 @@ describe('the openai SDK against llmux serving Poe bots (bot protocol)', () => {
       { event: 'text', data: { text: '4, as\n> Quoted in the answer.' } },
     ]);
     const stream = await client.chat.completions.create({ model: 'ThinkBot', messages: [{ role: 'user', content: '2+2?' }], stream: true });
-    let content = '';
-    let reasoning = '';
-    for await (const chunk of stream) {
-      const delta = chunk.choices[0]?.delta as { content?: string | null; reasoning_content?: string } | undefined;
-      content += delta?.content ?? '';
-      reasoning += delta?.reasoning_content ?? '';
-    }
+    const { content, reasoning } = await readOpenAIChatStream(stream);
     assert.equal(content, '4, as\n> Quoted in the answer.');
     assert.equal(reasoning, '*Thinking...*\nTwo plus two is four.\n');
   });
@@ -132,13 +127,7 @@ describe('the openai SDK against llmux serving Poe bots (bot protocol)', () => {
     const answer = '> To be, or not to be\n\nHamlet says it.\n> Another quote';
     poe.bot('TestBot', [{ event: 'text', data: { text: '> To be,' } }, { event: 'text', data: { text: answer.slice('> To be,'.length) } }]);
     const stream = await client.chat.completions.create({ model: 'TestBot', messages: [{ role: 'user', content: 'Quote Hamlet' }], stream: true });
-    let content = '';
-    let reasoning = '';
-    for await (const chunk of stream) {
-      const delta = chunk.choices[0]?.delta as { content?: string | null; reasoning_content?: string } | undefined;
-      content += delta?.content ?? '';
-      reasoning += delta?.reasoning_content ?? '';
-    }
+    const { content, reasoning } = await readOpenAIChatStream(stream);
     assert.deepEqual([content, reasoning], [answer, '']);
     const whole = await client.chat.completions.create({ model: 'TestBot', messages: [{ role: 'user', content: 'Quote Hamlet' }] });
     assert.equal(whole.choices[0]?.message.content, answer);
