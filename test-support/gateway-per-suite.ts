@@ -1,17 +1,21 @@
 import { after, before, beforeEach } from 'node:test';
-import type { TestGateway } from './start-test-gateway.ts';
+
+/** What a suite's gateway fixture holds: llmux, whatever serves it, and a way to close them all. */
+export interface SuiteFixture {
+  close(): Promise<void>;
+}
 
 /**
- * A suite's gateway, as node:test hooks: `start` before the suite, the gateway closed after it,
+ * A suite's gateway, as node:test hooks: `start` before the suite, the fixture closed after it,
  * and `reset` before each test. The object returned is filled in by the `before` hook, so its
  * fields are read inside tests (and hooks), never at the suite's top level.
  */
-export function gatewayPerSuite<Fixture extends { gateway: TestGateway }>(start: () => Promise<Fixture>, reset: (fixture: Fixture) => void): Fixture {
+export function gatewayPerSuite<Fixture extends SuiteFixture>(start: () => Promise<Fixture>, reset: (fixture: Fixture) => void): Fixture {
   const suite = {} as Fixture;
   before(async () => {
     Object.assign(suite, await start());
   });
-  after(() => suite.gateway.close());
+  after(() => suite.close());
   beforeEach(() => reset(suite));
   return suite;
 }

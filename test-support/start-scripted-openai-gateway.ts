@@ -1,9 +1,9 @@
 import OpenAI from 'openai';
-import { gatewayPerSuite } from './gateway-per-suite.ts';
+import { gatewayPerSuite, type SuiteFixture } from './gateway-per-suite.ts';
 import { ScriptedProvider, textScript } from './scripted-provider.ts';
 import { startTestGateway, type TestGateway } from './start-test-gateway.ts';
 
-export interface ScriptedOpenAIGateway {
+export interface ScriptedOpenAIGateway extends SuiteFixture {
   gateway: TestGateway;
   provider: ScriptedProvider;
   client: OpenAI;
@@ -13,7 +13,7 @@ export interface ScriptedOpenAIGateway {
 export async function startScriptedOpenAIGateway(): Promise<ScriptedOpenAIGateway> {
   const provider = new ScriptedProvider('scripted', [{ id: 'model-a' }]);
   const gateway = await startTestGateway({ models: [{ name: 'gpt-test', target: 'scripted/model-a' }] }, { adapters: [provider] });
-  return { gateway, provider, client: new OpenAI({ baseURL: `${gateway.baseUrl}/v1`, apiKey: 'unused', maxRetries: 0 }) };
+  return { gateway, provider, client: new OpenAI({ baseURL: `${gateway.baseUrl}/v1`, apiKey: 'unused', maxRetries: 0 }), close: () => gateway.close() };
 }
 
 /** Before each test: no recorded requests, and a plain text answer. */
