@@ -1,0 +1,13 @@
+import assert from 'node:assert/strict';
+import { GatewayError } from '../src/canonical/gateway-error.ts';
+
+/** The GatewayError `promise` rejects with; the test fails, saying `expected`, when it resolves, and when it rejects with anything else. */
+export async function gatewayErrorRejection(promise: Promise<unknown>, expected = 'expected a rejection'): Promise<GatewayError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof GatewayError, String(error));
+    return error;
+  }
+  assert.fail(expected);
+}
