@@ -9,7 +9,7 @@ import { createLogger } from '../src/observability/create-logger.ts';
 import { collectChatResponse } from '../src/providers/collect-chat-response.ts';
 import type { CallContext, ProviderAdapter } from '../src/providers/provider-adapter.ts';
 import { CONTRACT_USAGE, type ContractAnswer, type ContractToolCall } from './provider-contract-answer.ts';
-import { gatewayErrorRejection } from './gateway-error-rejection.ts';
+import { gatewayErrorRejection } from './assert-gateway-error.ts';
 
 /**
  * The cases every provider adapter passes (DESIGN.md house rule 6), each against the provider's

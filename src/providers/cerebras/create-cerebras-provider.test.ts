@@ -12,7 +12,7 @@ import { collectChatResponse } from '../collect-chat-response.ts';
 import type { CallContext, ProviderAdapter } from '../provider-adapter.ts';
 import { createCerebrasProvider } from './create-cerebras-provider.ts';
 import { responseReasoning, responseText, responseToolCalls } from '../../canonical/chat-response.ts';
-import { gatewayErrorRejection } from '../../../test-support/gateway-error-rejection.ts';
+import { gatewayErrorRejection } from '../../../test-support/assert-gateway-error.ts';
 
 const log = createLogger('silent');
 

@@ -13,7 +13,7 @@ import { createOpenAICompatibleProvider } from './create-openai-compatible-provi
 import { OpenAICompatibleAdapter } from './openai-compatible-adapter.ts';
 import { resolveOpenAICompatibleDialect, type OpenAICompatibleDialect } from './openai-compatible-dialect.ts';
 import { responseText } from '../../canonical/chat-response.ts';
-import { gatewayErrorRejection } from '../../../test-support/gateway-error-rejection.ts';
+import { gatewayErrorRejection } from '../../../test-support/assert-gateway-error.ts';
 
 interface Captured {
   context: CallContext;

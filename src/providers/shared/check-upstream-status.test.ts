@@ -4,7 +4,7 @@ import { GatewayError } from '../../canonical/gateway-error.ts';
 import { checkUpstreamStatus, type UpstreamErrorInput } from './check-upstream-status.ts';
 import type { UpstreamBody } from './upstream-body.ts';
 import type { UpstreamResponse } from './upstream-http-client.ts';
-import { gatewayErrorRejection } from '../../../test-support/gateway-error-rejection.ts';
+import { gatewayErrorRejection } from '../../../test-support/assert-gateway-error.ts';
 
 function response(status: number, text: string, headers: Record<string, string> = {}): UpstreamResponse & { drained: () => boolean } {
   let drained = false;

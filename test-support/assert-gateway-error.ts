@@ -11,3 +11,13 @@ export async function gatewayErrorRejection(promise: Promise<unknown>, expected 
   }
   assert.fail(expected);
 }
+
+/** For `assert.rejects`/`assert.throws`: the error is a GatewayError of this kind, its message matching. */
+export function isGatewayError(kind: GatewayError['kind'], message: RegExp): (error: unknown) => true {
+  return (error: unknown) => {
+    assert.ok(error instanceof GatewayError, `expected a GatewayError, got ${String(error)}`);
+    assert.equal(error.kind, kind, error.message);
+    assert.match(error.message, message);
+    return true;
+  };
+}
