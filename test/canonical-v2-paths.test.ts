@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import OpenAI from 'openai';
 import { FakeUpstreamServer } from '../test-support/fake-upstream-server.ts';
-import { upstreamClientsPerSuite } from '../test-support/upstream-clients-per-suite.ts';
+import { clearCalls, upstreamClientsPerSuite } from '../test-support/upstream-clients-per-suite.ts';
 
 const HEAD = '{"id":"chatcmpl-lp","object":"chat.completion.chunk","created":1745000000,"model":"m"';
 const LOGPROBS_HI = { content: [{ token: 'Hi', logprob: -0.25, bytes: [72, 105], top_logprobs: [{ token: 'Hello', logprob: -1.5, bytes: [72, 101, 108, 108, 111] }] }] };
@@ -44,6 +44,7 @@ describe('canonical v2 through real clients and an OpenAI-compatible upstream', 
       return upstream;
     },
     (upstream) => ({ providers: [{ id: 'up', type: 'openai-compatible', base_url: `${upstream.baseUrl}/v1` }] }),
+    clearCalls,
   );
 
   it('returns token logprobs on the OpenAI chat stream, chunk by chunk', async () => {

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import OpenAI from 'openai';
 import { FakeGeminiServer } from '../test-support/fake-gemini-server.ts';
 import { readOpenAIChatStream } from '../test-support/read-openai-chat-stream.ts';
-import { upstreamClientsPerSuite } from '../test-support/upstream-clients-per-suite.ts';
+import { clearCalls, upstreamClientsPerSuite } from '../test-support/upstream-clients-per-suite.ts';
 
 const WEATHER_TOOL = {
   type: 'function' as const,
@@ -31,6 +31,7 @@ describe('clients served by the Gemini API', () => {
         ],
       }),
     (upstream) => ({ providers: [{ id: 'gem', type: 'gemini', api_key: 'g-key', base_url: upstream.baseUrl }] }),
+    clearCalls,
   );
 
   it('streams thoughts and text to an OpenAI client with the key in x-goog-api-key, and usage from usageMetadata', async () => {

@@ -4,7 +4,7 @@ import OpenAI from 'openai';
 import { FakeOllamaUpstream } from '../test-support/fake-ollama-upstream.ts';
 import { readOpenAIChatStream } from '../test-support/read-openai-chat-stream.ts';
 import { startTestGateway } from '../test-support/start-test-gateway.ts';
-import { upstreamClientsPerSuite } from '../test-support/upstream-clients-per-suite.ts';
+import { clearCalls, upstreamClientsPerSuite } from '../test-support/upstream-clients-per-suite.ts';
 
 const WEATHER_TOOL = {
   type: 'function' as const,
@@ -27,6 +27,7 @@ describe('clients served by an upstream Ollama', () => {
         { name: 'qwen2.5-coder:1.5b', family: 'qwen2', capabilities: ['completion', 'insert'], contextLength: 32768 },
       ]),
     (upstream) => ({ providers: [{ id: 'box', type: 'ollama', base_url: upstream.baseUrl }] }),
+    clearCalls,
   );
 
   it('streams thinking and text to an OpenAI client, with Ollama options and usage from its metrics', async () => {
