@@ -18,7 +18,8 @@ export type Reading = 'none' | 'text' | 'json' | 'bytes' | 'chunks' | 'drain';
  * The reader's side of an upstream answer's body (UpstreamBody): the chunks received and not read
  * yet, and the one read waiting for them (whole body, next chunk or drain). What fills the queue,
  * and how a failure is named and the connection closed, is the dispatch handler's side
- * (UpstreamResponseHandler); the two are one object, so a request costs one allocation.
+ * (UpstreamResponseHandler), its subclass: both sides are one object per request, so no body
+ * object of its own is made for each answer.
  */
 export abstract class UpstreamBodyReader implements UpstreamBody, ChunkSource {
   protected controller: Dispatcher.DispatchController | null = null;
