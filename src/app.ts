@@ -16,6 +16,7 @@ import type { GatewayServices } from './server/gateway-services.ts';
 import { registerHealthRoutes } from './server/health-routes.ts';
 import { isAllowedHost, isLoopbackHost } from './server/host-guard.ts';
 import { clientRequestId } from './server/client-request-id.ts';
+import { createClientErrorHandler } from './server/client-error-handler.ts';
 import { refuseBeforeRouting } from './server/refuse-before-routing.ts';
 import { registerProtocolScope, type InboundProtocol } from './server/register-protocol-scope.ts';
 import { attachRequestContext, setLlmuxHeaders } from './server/request-context.ts';
@@ -48,6 +49,8 @@ export function createApp(options: AppOptions): FastifyInstance {
     // that has arrived is not timed, so long streams flow as long as they need.
     requestTimeout: services.config.client_timeout.request_ms,
     http: { headersTimeout: services.config.client_timeout.headers_ms, connectionsCheckingInterval: 1000 },
+    // ...and told so in their protocol's error shape (a 408), not Fastify's.
+    clientErrorHandler: createClientErrorHandler(options.protocols, options.logger, services.config.client_timeout),
     // A client's own x-request-id is kept when it is a plain token (it is logged and echoed);
     // anything else gets a fresh id.
     requestIdHeader: false,

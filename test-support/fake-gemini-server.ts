@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { geminiSchemaProblem } from './gemini-schema-check.ts';
+import { closeHttpServer, listenOnLoopback } from './loopback-server.ts';
 
 /**
  * Google's Gemini API as llmux's `gemini` provider meets it, written from the REST reference
@@ -71,8 +71,7 @@ export class FakeGeminiServer {
 
   static async start(options: { apiKey?: string; models: FakeGeminiModel[]; pageSize?: number }): Promise<FakeGeminiServer> {
     const fake = new FakeGeminiServer({ apiKey: options.apiKey ?? 'gemini-test-key', models: options.models, pageSize: options.pageSize ?? 50 });
-    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
-    fake.port = (fake.server.address() as AddressInfo).port;
+    fake.port = await listenOnLoopback(fake.server);
     return fake;
   }
 
@@ -96,8 +95,7 @@ export class FakeGeminiServer {
   }
 
   async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closeHttpServer(this.server);
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {

@@ -1,6 +1,7 @@
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
-import { connect, type AddressInfo, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
+import { closeHttpServer, listenOnLoopback } from './loopback-server.ts';
 
 /** One request the proxy received: a CONNECT tunnel or a plain-http request forwarded in absolute form. */
 export interface RecordedProxyRequest {
@@ -51,8 +52,7 @@ export class FakeHttpProxy {
 
   static async start(options: FakeHttpProxyOptions = {}): Promise<FakeHttpProxy> {
     const proxy = new FakeHttpProxy(options);
-    await new Promise<void>((resolve) => proxy.server.listen(0, '127.0.0.1', resolve));
-    proxy.listeningPort = (proxy.server.address() as AddressInfo).port;
+    proxy.listeningPort = await listenOnLoopback(proxy.server);
     return proxy;
   }
 
@@ -80,8 +80,7 @@ export class FakeHttpProxy {
 
   async close(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closeHttpServer(this.server);
   }
 
   private track(socket: Socket): void {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeHttpServer, listenOnLoopback } from './loopback-server.ts';
 
 /**
  * A real Ollama server as llmux's `ollama` provider meets it, written from ollama `server/routes.go`,
@@ -62,8 +62,7 @@ export class FakeOllamaUpstream {
 
   static async start(models: FakeOllamaModel[], options: { apiKey?: string } = {}): Promise<FakeOllamaUpstream> {
     const fake = new FakeOllamaUpstream(models, options.apiKey);
-    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
-    fake.port = (fake.server.address() as AddressInfo).port;
+    fake.port = await listenOnLoopback(fake.server);
     return fake;
   }
 
@@ -88,8 +87,7 @@ export class FakeOllamaUpstream {
   }
 
   async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closeHttpServer(this.server);
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {

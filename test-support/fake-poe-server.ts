@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { closeHttpServer, listenOnLoopback } from './loopback-server.ts';
 import { poeQueryRequestSchema } from './poe-query-request-schema.ts';
 
 /**
@@ -121,8 +121,7 @@ export class FakePoeServer {
   /** `tls` serves everything over https, as the real Poe does (proxies then tunnel with CONNECT). */
   static async start(options: { tls?: { key: string; cert: string } } = {}): Promise<FakePoeServer> {
     const fake = new FakePoeServer(options.tls);
-    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
-    fake.port = (fake.server.address() as AddressInfo).port;
+    fake.port = await listenOnLoopback(fake.server);
     return fake;
   }
 
@@ -174,8 +173,7 @@ export class FakePoeServer {
   }
 
   async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closeHttpServer(this.server);
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {

@@ -1,4 +1,5 @@
-import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { listenOnLoopback } from './loopback-server.ts';
 
 /** One CONNECT request the SOCKS5 proxy received. */
 export interface RecordedSocksConnection {
@@ -58,8 +59,7 @@ export class FakeSocks5Proxy {
 
   static async start(options: FakeSocks5ProxyOptions = {}): Promise<FakeSocks5Proxy> {
     const proxy = new FakeSocks5Proxy(options);
-    await new Promise<void>((resolve) => proxy.server.listen(0, '127.0.0.1', resolve));
-    proxy.listeningPort = (proxy.server.address() as AddressInfo).port;
+    proxy.listeningPort = await listenOnLoopback(proxy.server);
     return proxy;
   }
 

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { closeHttpServer, listenOnLoopback } from './loopback-server.ts';
 
 /** One request the fake upstream received. */
 export interface RecordedCall {
@@ -34,8 +34,7 @@ export class FakeUpstreamServer {
 
   static async start(): Promise<FakeUpstreamServer> {
     const fake = new FakeUpstreamServer();
-    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
-    fake.port = (fake.server.address() as AddressInfo).port;
+    fake.port = await listenOnLoopback(fake.server);
     return fake;
   }
 
@@ -81,8 +80,7 @@ export class FakeUpstreamServer {
   }
 
   async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closeHttpServer(this.server);
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {

@@ -3,12 +3,13 @@ import { after, before, describe, it } from 'node:test';
 import type { ChatRequest } from '../src/canonical/chat-request.ts';
 import { responseReasoning, responseText, responseToolCalls, type ChatResponse } from '../src/canonical/chat-response.ts';
 import type { ChatStreamEvent } from '../src/canonical/chat-stream-event.ts';
-import { GatewayError, type GatewayErrorKind } from '../src/canonical/gateway-error.ts';
+import type { GatewayErrorKind } from '../src/canonical/gateway-error.ts';
 import type { Usage } from '../src/canonical/usage.ts';
 import { createLogger } from '../src/observability/create-logger.ts';
 import { collectChatResponse } from '../src/providers/collect-chat-response.ts';
 import type { CallContext, ProviderAdapter } from '../src/providers/provider-adapter.ts';
 import { CONTRACT_USAGE, type ContractAnswer, type ContractToolCall } from './provider-contract-answer.ts';
+import { gatewayErrorRejection } from './assert-gateway-error.ts';
 
 /**
  * The cases every provider adapter passes (DESIGN.md house rule 6), each against the provider's
@@ -79,7 +80,7 @@ export function runProviderAdapterContract(subject: ProviderContractSubject): vo
       messages: [{ role: 'user', parts: [{ type: 'text', text }] }],
       ...extra,
     });
-    const stream = async (request: ChatRequest, context: CallContext = callContext()): Promise<ChatStreamEvent[]> => drain(await harness.adapter.streamChat(request, context));
+    const stream = async (request: ChatRequest, context: CallContext = callContext()): Promise<ChatStreamEvent[]> => Array.fromAsync(await harness.adapter.streamChat(request, context));
 
     it('streams a text answer that ends with exactly one finish', async () => {
       harness.answer({ kind: 'text', text: 'Hello there, café ☕' });
@@ -161,7 +162,7 @@ export function runProviderAdapterContract(subject: ProviderContractSubject): vo
     for (const [status, kind, retryable] of ERROR_CLASSES) {
       it(`throws an upstream ${status} before any output as a ${kind} error`, async () => {
         harness.answer({ kind: 'error', status, message: `upstream says ${status}` });
-        const error = await rejection(stream(ask('Hi')));
+        const error = await gatewayErrorRejection(stream(ask('Hi')), 'expected the call to be refused before any output');
         assert.equal(error.kind, kind);
         assert.equal(error.retryable, retryable);
         assert.equal(error.upstreamStatus, status);
@@ -170,7 +171,7 @@ export function runProviderAdapterContract(subject: ProviderContractSubject): vo
 
     it('passes retry-after on with a rate limit', async () => {
       harness.answer({ kind: 'error', status: 429, message: 'slow down', retryAfterSeconds: 7 });
-      const error = await rejection(stream(ask('Hi')));
+      const error = await gatewayErrorRejection(stream(ask('Hi')), 'expected the call to be refused before any output');
       assert.equal(error.retryAfterSeconds, 7);
     });
 
@@ -205,24 +206,8 @@ function callContext(signal: AbortSignal = new AbortController().signal): CallCo
   return { signal, requestId: 'contract', log };
 }
 
-async function drain(events: AsyncIterable<ChatStreamEvent>): Promise<ChatStreamEvent[]> {
-  const all: ChatStreamEvent[] = [];
-  for await (const event of events) all.push(event);
-  return all;
-}
-
 async function* replay(events: ChatStreamEvent[]): AsyncGenerator<ChatStreamEvent> {
   yield* events;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<GatewayError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof GatewayError, String(error));
-    return error;
-  }
-  assert.fail('expected the call to be refused before any output');
 }
 
 /**

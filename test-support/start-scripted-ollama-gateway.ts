@@ -1,5 +1,6 @@
 import { Ollama } from 'ollama';
 import type { ChatStreamEvent } from '../src/canonical/chat-stream-event.ts';
+import { gatewayPerSuite, type SuiteFixture } from './gateway-per-suite.ts';
 import { ScriptedProvider } from './scripted-provider.ts';
 import { startTestGateway, type TestGateway } from './start-test-gateway.ts';
 
@@ -11,7 +12,7 @@ export function scriptedAnswer(events: ChatStreamEvent[]): ChatStreamEvent[] {
   return [{ type: 'response-start' }, ...events, { type: 'finish', finishReason: 'stop', usage: { input: { total: 26 }, output: { total: 9 }, source: 'upstream' }, timing: SCRIPTED_TIMING }];
 }
 
-export interface ScriptedOllamaGateway {
+export interface ScriptedOllamaGateway extends SuiteFixture {
   gateway: TestGateway;
   provider: ScriptedProvider;
   ollama: Ollama;
@@ -33,12 +34,17 @@ export async function startScriptedOllamaGateway(): Promise<ScriptedOllamaGatewa
     },
     { adapters: [provider] },
   );
-  return { gateway, provider, ollama: new Ollama({ host: gateway.baseUrl }) };
+  return { gateway, provider, ollama: new Ollama({ host: gateway.baseUrl }), close: () => gateway.close() };
 }
 
 /** Before each test: no recorded requests, and a plain "Hello world" answer. */
-export function resetScriptedProvider(provider: ScriptedProvider): void {
+function resetScriptedOllamaProvider({ provider }: ScriptedOllamaGateway): void {
   provider.requests.length = 0;
   provider.embedRequests.length = 0;
   provider.script = scriptedAnswer([{ type: 'text-delta', id: 't', text: 'Hello' }, { type: 'text-delta', id: 't', text: ' world' }]);
+}
+
+/** The scripted ollama-js gateway for a whole suite (see gatewayPerSuite), reset before each test. */
+export function scriptedOllamaGatewayPerSuite(): ScriptedOllamaGateway {
+  return gatewayPerSuite(startScriptedOllamaGateway, resetScriptedOllamaProvider);
 }

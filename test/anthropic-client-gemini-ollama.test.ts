@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import Anthropic from '@anthropic-ai/sdk';
-import { FakeGeminiServer } from '../test-support/fake-gemini-server.ts';
-import { FakeOllamaUpstream } from '../test-support/fake-ollama-upstream.ts';
-import { startTestGateway, type TestGateway } from '../test-support/start-test-gateway.ts';
+import { geminiOllamaGatewayPerSuite } from '../test-support/start-gemini-ollama-gateway.ts';
 
 const tools = [{ name: 'get_weather', description: 'Weather for a city', input_schema: { type: 'object' as const, properties: { city: { type: 'string' } }, required: ['city'] } }];
 const PIXEL = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
@@ -14,35 +12,11 @@ const PIXEL = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QD
  * reasoning-state store), images and usage.
  */
 describe('the Anthropic SDK served by Gemini and Ollama', () => {
-  let gemini: FakeGeminiServer;
-  let ollama: FakeOllamaUpstream;
-  let gateway: TestGateway;
-  let client: Anthropic;
-
-  before(async () => {
-    gemini = await FakeGeminiServer.start({ apiKey: 'g-key', models: [{ name: 'gemini-3-pro-preview', thinking: true }] });
-    ollama = await FakeOllamaUpstream.start([{ name: 'qwen3', family: 'qwen3', capabilities: ['completion', 'tools', 'thinking', 'vision'], contextLength: 40960 }]);
-    gateway = await startTestGateway({
-      providers: [
-        { id: 'gem', type: 'gemini', api_key: 'g-key', base_url: gemini.baseUrl },
-        { id: 'box', type: 'ollama', base_url: ollama.baseUrl },
-      ],
-    });
-    client = new Anthropic({ apiKey: 'unused', baseURL: gateway.baseUrl, maxRetries: 0 });
-  });
-  after(async () => {
-    await gateway.close();
-    await gemini.close();
-    await ollama.close();
-  });
-  beforeEach(() => {
-    gemini.calls.length = 0;
-    ollama.calls.length = 0;
-  });
+  const suite = geminiOllamaGatewayPerSuite((gateway) => new Anthropic({ apiKey: 'unused', baseURL: gateway.baseUrl, maxRetries: 0 }));
 
   it('runs a streamed tool round on Gemini 3 with thinking, the signatures going back on the next turn', async () => {
-    gemini.reply({ chunks: [[{ text: 'Use the tool.', thought: true, thoughtSignature: 'dGhpbmtpbmc=' }], [{ functionCall: { name: 'get_weather', args: { city: 'Paris' } } }]], usage: { promptTokenCount: 30, candidatesTokenCount: 6, thoughtsTokenCount: 12 } });
-    const first = await client.messages.stream({ model: 'gem/gemini-3-pro-preview', max_tokens: 500, tools, messages: [{ role: 'user', content: 'Weather in Paris?' }] }).finalMessage();
+    suite.gemini.reply({ chunks: [[{ text: 'Use the tool.', thought: true, thoughtSignature: 'dGhpbmtpbmc=' }], [{ functionCall: { name: 'get_weather', args: { city: 'Paris' } } }]], usage: { promptTokenCount: 30, candidatesTokenCount: 6, thoughtsTokenCount: 12 } });
+    const first = await suite.client.messages.stream({ model: 'gem/gemini-3-pro-preview', max_tokens: 500, tools, messages: [{ role: 'user', content: 'Weather in Paris?' }] }).finalMessage();
     assert.equal(first.stop_reason, 'tool_use');
     assert.deepEqual(first.content.map((block) => block.type), ['thinking', 'tool_use']);
     const call = first.content[1];
@@ -51,8 +25,8 @@ describe('the Anthropic SDK served by Gemini and Ollama', () => {
     assert.equal(first.usage.input_tokens, 30);
     assert.equal(first.usage.output_tokens, 18);
 
-    gemini.reply({ chunks: [[{ text: 'Sunny.' }]] });
-    const second = await client.messages.create({
+    suite.gemini.reply({ chunks: [[{ text: 'Sunny.' }]] });
+    const second = await suite.client.messages.create({
       model: 'gem/gemini-3-pro-preview',
       max_tokens: 500,
       tools,
@@ -63,16 +37,16 @@ describe('the Anthropic SDK served by Gemini and Ollama', () => {
       ],
     });
     assert.equal(second.content[0]?.type === 'text' ? second.content[0].text : '', 'Sunny.');
-    const sent = gemini.generateCalls()[1]?.json as { contents: { role: string; parts: Record<string, unknown>[] }[] };
+    const sent = suite.gemini.generateCalls()[1]?.json as { contents: { role: string; parts: Record<string, unknown>[] }[] };
     assert.deepEqual(sent.contents[1]?.parts[0], { text: 'Use the tool.', thought: true, thoughtSignature: 'dGhpbmtpbmc=' });
     const replayed = sent.contents[1]?.parts[1];
-    assert.ok(typeof replayed?.thoughtSignature === 'string' && gemini.issuedSignatures.has(replayed.thoughtSignature));
+    assert.ok(typeof replayed?.thoughtSignature === 'string' && suite.gemini.issuedSignatures.has(replayed.thoughtSignature));
     assert.deepEqual(sent.contents[2], { role: 'user', parts: [{ functionResponse: { name: 'get_weather', response: { temp: 18 } } }] });
   });
 
   it('runs a tool round with an image on an upstream Ollama, with its thinking and usage', async () => {
-    ollama.reply({ thinking: ['A picture and a city.'], toolCalls: [{ name: 'get_weather', arguments: { city: 'Oslo' } }], promptEvalCount: 50, evalCount: 9 });
-    const first = await client.messages.create({
+    suite.ollama.reply({ thinking: ['A picture and a city.'], toolCalls: [{ name: 'get_weather', arguments: { city: 'Oslo' } }], promptEvalCount: 50, evalCount: 9 });
+    const first = await suite.client.messages.create({
       model: 'box/qwen3',
       max_tokens: 300,
       tools,
@@ -84,8 +58,8 @@ describe('the Anthropic SDK served by Gemini and Ollama', () => {
     assert.equal(first.usage.output_tokens, 9);
     const call = first.content[1];
     assert.ok(call?.type === 'tool_use');
-    ollama.reply({ content: ['Cold.'] });
-    const second = await client.messages.create({
+    suite.ollama.reply({ content: ['Cold.'] });
+    const second = await suite.client.messages.create({
       model: 'box/qwen3',
       max_tokens: 300,
       tools,
@@ -96,10 +70,10 @@ describe('the Anthropic SDK served by Gemini and Ollama', () => {
       ],
     });
     assert.equal(second.content[0]?.type === 'text' ? second.content[0].text : '', 'Cold.');
-    const sentFirst = ollama.chatCalls()[0]?.json as { messages: { images?: string[] }[]; think?: unknown };
+    const sentFirst = suite.ollama.chatCalls()[0]?.json as { messages: { images?: string[] }[]; think?: unknown };
     assert.deepEqual(sentFirst.messages[0]?.images, [PIXEL]);
     assert.equal(sentFirst.think, 'low', 'a 1024-token budget is a low think level');
-    const sentSecond = ollama.chatCalls()[1]?.json as { messages: Record<string, unknown>[] };
+    const sentSecond = suite.ollama.chatCalls()[1]?.json as { messages: Record<string, unknown>[] };
     assert.deepEqual(sentSecond.messages.at(-1), { role: 'tool', content: '-5', tool_call_id: call.id, tool_name: 'get_weather' });
   });
 });

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import { Ollama } from 'ollama';
+import { describe, it } from 'node:test';
 import OpenAI from 'openai';
 import { FakeUpstreamServer } from '../test-support/fake-upstream-server.ts';
-import { startTestGateway, type TestGateway } from '../test-support/start-test-gateway.ts';
+import { clearCalls, upstreamClientsPerSuite } from '../test-support/upstream-clients-per-suite.ts';
 
 const HEAD = '{"id":"chatcmpl-lp","object":"chat.completion.chunk","created":1745000000,"model":"m"';
 const LOGPROBS_HI = { content: [{ token: 'Hi', logprob: -0.25, bytes: [72, 105], top_logprobs: [{ token: 'Hello', logprob: -1.5, bytes: [72, 101, 108, 108, 111] }] }] };
@@ -38,43 +37,33 @@ function toolThenTextStream(): string[] {
  * provider with a 400 naming it, and sequential tool-call blocks.
  */
 describe('canonical v2 through real clients and an OpenAI-compatible upstream', () => {
-  let upstream: FakeUpstreamServer;
-  let gateway: TestGateway;
-  let client: OpenAI;
-  let ollama: Ollama;
-
-  before(async () => {
-    upstream = await FakeUpstreamServer.start();
-    upstream.json('GET', '/v1/models', 200, { object: 'list', data: [{ id: 'm', object: 'model', created: 1745000000, owned_by: 'x' }] });
-    gateway = await startTestGateway({ providers: [{ id: 'up', type: 'openai-compatible', base_url: `${upstream.baseUrl}/v1` }] });
-    client = new OpenAI({ baseURL: `${gateway.baseUrl}/v1`, apiKey: 'k', maxRetries: 0 });
-    ollama = new Ollama({ host: gateway.baseUrl });
-  });
-  after(async () => {
-    await gateway.close();
-    await upstream.close();
-  });
-  beforeEach(() => {
-    upstream.calls.length = 0;
-  });
+  const suite = upstreamClientsPerSuite(
+    async () => {
+      const upstream = await FakeUpstreamServer.start();
+      upstream.json('GET', '/v1/models', 200, { object: 'list', data: [{ id: 'm', object: 'model', created: 1745000000, owned_by: 'x' }] });
+      return upstream;
+    },
+    (upstream) => ({ providers: [{ id: 'up', type: 'openai-compatible', base_url: `${upstream.baseUrl}/v1` }] }),
+    clearCalls,
+  );
 
   it('returns token logprobs on the OpenAI chat stream, chunk by chunk', async () => {
-    upstream.chunks('POST', '/v1/chat/completions', logprobStream());
-    const stream = await client.chat.completions.create({ model: 'up/m', messages: [{ role: 'user', content: 'Hi' }], logprobs: true, top_logprobs: 1, stream: true });
+    suite.upstream.chunks('POST', '/v1/chat/completions', logprobStream());
+    const stream = await suite.openai.chat.completions.create({ model: 'up/m', messages: [{ role: 'user', content: 'Hi' }], logprobs: true, top_logprobs: 1, stream: true });
     const tokens: OpenAI.Chat.ChatCompletionTokenLogprob[] = [];
     for await (const chunk of stream) tokens.push(...(chunk.choices[0]?.logprobs?.content ?? []));
     assert.deepEqual(tokens, [
       { token: 'Hi', logprob: -0.25, bytes: [72, 105], top_logprobs: [{ token: 'Hello', logprob: -1.5, bytes: [72, 101, 108, 108, 111] }] },
       { token: '!', logprob: -0.01, bytes: [33], top_logprobs: [] },
     ]);
-    const sent = upstream.lastCall('/v1/chat/completions')?.json as Record<string, unknown>;
+    const sent = suite.upstream.lastCall('/v1/chat/completions')?.json as Record<string, unknown>;
     assert.equal(sent.logprobs, true);
     assert.equal(sent.top_logprobs, 1);
   });
 
   it('returns token logprobs on a whole OpenAI chat answer and a legacy completion', async () => {
-    upstream.chunks('POST', '/v1/chat/completions', logprobStream());
-    const completion = await client.chat.completions.create({ model: 'up/m', messages: [{ role: 'user', content: 'Hi' }], logprobs: true });
+    suite.upstream.chunks('POST', '/v1/chat/completions', logprobStream());
+    const completion = await suite.openai.chat.completions.create({ model: 'up/m', messages: [{ role: 'user', content: 'Hi' }], logprobs: true });
     assert.deepEqual(
       completion.choices[0]?.logprobs?.content?.map((token) => [token.token, token.logprob]),
       [
@@ -82,28 +71,28 @@ describe('canonical v2 through real clients and an OpenAI-compatible upstream', 
         ['!', -0.01],
       ],
     );
-    upstream.chunks('POST', '/v1/chat/completions', logprobStream());
-    const legacy = await client.completions.create({ model: 'up/m', prompt: 'Say hi', logprobs: 1 });
+    suite.upstream.chunks('POST', '/v1/chat/completions', logprobStream());
+    const legacy = await suite.openai.completions.create({ model: 'up/m', prompt: 'Say hi', logprobs: 1 });
     assert.deepEqual(legacy.choices[0]?.logprobs, { tokens: ['Hi', '!'], token_logprobs: [-0.25, -0.01], top_logprobs: [{ Hello: -1.5 }, {}], text_offset: [0, 2] });
   });
 
   it('returns token logprobs to ollama-js, streamed and not', async () => {
-    upstream.chunks('POST', '/v1/chat/completions', logprobStream());
-    const whole = await ollama.chat({ model: 'up/m', messages: [{ role: 'user', content: 'Hi' }], logprobs: true, top_logprobs: 1, stream: false });
+    suite.upstream.chunks('POST', '/v1/chat/completions', logprobStream());
+    const whole = await suite.ollama.chat({ model: 'up/m', messages: [{ role: 'user', content: 'Hi' }], logprobs: true, top_logprobs: 1, stream: false });
     assert.deepEqual(whole.logprobs, [
       { token: 'Hi', logprob: -0.25, bytes: [72, 105], top_logprobs: [{ token: 'Hello', logprob: -1.5, bytes: [72, 101, 108, 108, 111] }] },
       { token: '!', logprob: -0.01, bytes: [33] },
     ]);
-    upstream.chunks('POST', '/v1/chat/completions', logprobStream());
-    const streamed = await ollama.chat({ model: 'up/m', messages: [{ role: 'user', content: 'Hi' }], logprobs: true, stream: true });
+    suite.upstream.chunks('POST', '/v1/chat/completions', logprobStream());
+    const streamed = await suite.ollama.chat({ model: 'up/m', messages: [{ role: 'user', content: 'Hi' }], logprobs: true, stream: true });
     const tokens: string[] = [];
     for await (const part of streamed) for (const entry of part.logprobs ?? []) tokens.push(entry.token);
     assert.deepEqual(tokens, ['Hi', '!']);
   });
 
   it('declares what the provider could not honour in x-llmux-degraded, streamed and not', async () => {
-    upstream.chunks('POST', '/v1/chat/completions', logprobStream());
-    const plain = await fetch(`${gateway.baseUrl}/v1/chat/completions`, {
+    suite.upstream.chunks('POST', '/v1/chat/completions', logprobStream());
+    const plain = await fetch(`${suite.gateway.baseUrl}/v1/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ model: 'up/m', messages: [{ role: 'user', content: 'Hi' }], top_k: 5, guided_json: { type: 'object' } }),
@@ -111,20 +100,20 @@ describe('canonical v2 through real clients and an OpenAI-compatible upstream', 
     assert.equal(plain.status, 200);
     assert.equal(plain.headers.get('x-llmux-degraded'), 'top_k, guided_json');
     await plain.json();
-    const sent = upstream.lastCall('/v1/chat/completions')?.json as Record<string, unknown>;
+    const sent = suite.upstream.lastCall('/v1/chat/completions')?.json as Record<string, unknown>;
     assert.equal('top_k' in sent, false);
     assert.equal('guided_json' in sent, false);
 
-    upstream.chunks('POST', '/v1/chat/completions', logprobStream());
-    const streamed = await fetch(`${gateway.baseUrl}/api/chat`, {
+    suite.upstream.chunks('POST', '/v1/chat/completions', logprobStream());
+    const streamed = await fetch(`${suite.gateway.baseUrl}/api/chat`, {
       method: 'POST',
       body: JSON.stringify({ model: 'up/m', messages: [{ role: 'user', content: 'Hi' }], options: { top_k: 5, num_ctx: 4096 } }),
     });
     assert.equal(streamed.headers.get('x-llmux-degraded'), 'top_k, num_ctx');
     await streamed.text();
 
-    upstream.chunks('POST', '/v1/chat/completions', logprobStream());
-    const clean = await fetch(`${gateway.baseUrl}/v1/chat/completions`, {
+    suite.upstream.chunks('POST', '/v1/chat/completions', logprobStream());
+    const clean = await fetch(`${suite.gateway.baseUrl}/v1/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ model: 'up/m', messages: [{ role: 'user', content: 'Hi' }] }),
@@ -134,19 +123,19 @@ describe('canonical v2 through real clients and an OpenAI-compatible upstream', 
   });
 
   it('refuses fill-in-the-middle and raw prompts on a chat-only provider with a 400 naming it, before any upstream call', async () => {
-    const suffix = await client.completions.create({ model: 'up/m', prompt: 'def f(', suffix: 'return x' }).catch((caught: unknown) => caught);
+    const suffix = await suite.openai.completions.create({ model: 'up/m', prompt: 'def f(', suffix: 'return x' }).catch((caught: unknown) => caught);
     assert.ok(suffix instanceof OpenAI.BadRequestError);
     assert.equal(suffix.param, 'suffix');
     assert.match(suffix.message, /not supported by provider 'up'/);
-    const raw = await ollama.generate({ model: 'up/m', prompt: '<s>[INST] hi [/INST]', raw: true, stream: false }).catch((caught: unknown) => caught);
+    const raw = await suite.ollama.generate({ model: 'up/m', prompt: '<s>[INST] hi [/INST]', raw: true, stream: false }).catch((caught: unknown) => caught);
     assert.ok(raw instanceof Error);
     assert.match(raw.message, /raw prompts are not supported by provider 'up'/);
-    assert.equal(upstream.calls.filter((call) => call.path === '/v1/chat/completions').length, 0);
+    assert.equal(suite.upstream.calls.filter((call) => call.path === '/v1/chat/completions').length, 0);
   });
 
   it('streams two tool calls and the text after them one block after another to the openai SDK', async () => {
-    upstream.chunks('POST', '/v1/chat/completions', toolThenTextStream());
-    const runner = client.chat.completions.stream({ model: 'up/m', messages: [{ role: 'user', content: 'go' }], tools: [{ type: 'function', function: { name: 'one', parameters: {} } }, { type: 'function', function: { name: 'two', parameters: {} } }] });
+    suite.upstream.chunks('POST', '/v1/chat/completions', toolThenTextStream());
+    const runner = suite.openai.chat.completions.stream({ model: 'up/m', messages: [{ role: 'user', content: 'go' }], tools: [{ type: 'function', function: { name: 'one', parameters: {} } }, { type: 'function', function: { name: 'two', parameters: {} } }] });
     const final = await runner.finalChatCompletion();
     assert.deepEqual(
       final.choices[0]?.message.tool_calls?.map((call) => (call.type === 'function' ? [call.id, call.function.name, call.function.arguments] : [])),

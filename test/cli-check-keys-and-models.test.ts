@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { FakeCerebrasUpstream } from '../test-support/fake-cerebras-upstream.ts';
 import { FakePoeServer } from '../test-support/fake-poe-server.ts';
+import { listenOnLoopback } from '../test-support/loopback-server.ts';
 import { makeTemporaryDirectory } from './cli-harness.ts';
 import { runCliCaptured } from './run-cli-captured.ts';
 
@@ -70,8 +71,7 @@ describe('llmux check: a provider that does not answer', () => {
     const { createServer } = await import('node:http');
     const held: { end(): void }[] = [];
     const silent = createServer((_request, response) => held.push(response));
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    const port = (silent.address() as { port: number }).port;
+    const port = await listenOnLoopback(silent);
     try {
       const environment = { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1` };
       const result = await runCliCaptured(['check', '--timeout', '0.3'], { cwd: directory.path, environment });

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
-import { createServer, type AddressInfo, type Server } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { createServer as createHttpServer } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PROVIDER_TYPES } from '../src/config/gateway-config-schema.ts';
 import { PROVIDER_FACTORIES } from '../src/providers/provider-registry.ts';
 import { FakeUpstreamServer } from '../test-support/fake-upstream-server.ts';
+import { listenOnLoopback } from '../test-support/loopback-server.ts';
 import { LlmuxProcess, makeTemporaryDirectory } from './cli-harness.ts';
 import { InProcessLlmux } from './in-process-llmux.ts';
 import { runCliCaptured } from './run-cli-captured.ts';
@@ -18,8 +19,7 @@ let occupiedPort: number;
 before(async () => {
   directory = await makeTemporaryDirectory();
   occupied = createServer();
-  await new Promise<void>((resolve) => occupied.listen(0, '127.0.0.1', resolve));
-  occupiedPort = (occupied.address() as AddressInfo).port;
+  occupiedPort = await listenOnLoopback(occupied);
 });
 after(async () => {
   await new Promise<void>((resolve) => occupied.close(() => resolve()));
@@ -49,8 +49,7 @@ describe('llmux serve', () => {
   it('says it is listening at once, while a provider still has not answered its model list', async () => {
     const held: { end(): void }[] = [];
     const silent = createHttpServer((_request, response) => held.push(response));
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    const silentPort = (silent.address() as AddressInfo).port;
+    const silentPort = await listenOnLoopback(silent);
     let asked: () => void = () => {};
     const modelListAsked = new Promise<void>((resolve) => (asked = resolve));
     silent.on('request', () => asked());
@@ -186,8 +185,7 @@ describe('llmux serve', () => {
 
   it('names in a plain line a provider whose model list could not be fetched, and still serves', async () => {
     const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const closedPort = (closed.address() as AddressInfo).port;
+    const closedPort = await listenOnLoopback(closed);
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     const llmux = new InProcessLlmux(['--port', '0'], {
       cwd: directory.path,

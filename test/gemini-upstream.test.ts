@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import { Ollama } from 'ollama';
+import { describe, it } from 'node:test';
 import OpenAI from 'openai';
 import { FakeGeminiServer } from '../test-support/fake-gemini-server.ts';
-import { startTestGateway, type TestGateway } from '../test-support/start-test-gateway.ts';
+import { readOpenAIChatStream } from '../test-support/read-openai-chat-stream.ts';
+import { clearCalls, upstreamClientsPerSuite } from '../test-support/upstream-clients-per-suite.ts';
 
 const WEATHER_TOOL = {
   type: 'function' as const,
@@ -18,37 +18,25 @@ const PIXEL = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QD
  * refuses, a blocked prompt, 429 with RetryInfo, paginated discovery and embeddings.
  */
 describe('clients served by the Gemini API', () => {
-  let upstream: FakeGeminiServer;
-  let gateway: TestGateway;
-  let openai: OpenAI;
-  let ollama: Ollama;
-
-  before(async () => {
-    upstream = await FakeGeminiServer.start({
-      apiKey: 'g-key',
-      pageSize: 2,
-      models: [
-        { name: 'gemini-3-pro-preview', thinking: true, inputTokenLimit: 1048576, outputTokenLimit: 65536 },
-        { name: 'gemini-2.5-flash', thinking: true },
-        { name: 'gemini-2.0-flash' },
-        { name: 'text-embedding-004', methods: ['embedContent'], inputTokenLimit: 2048 },
-      ],
-    });
-    gateway = await startTestGateway({ providers: [{ id: 'gem', type: 'gemini', api_key: 'g-key', base_url: upstream.baseUrl }] });
-    openai = new OpenAI({ baseURL: `${gateway.baseUrl}/v1`, apiKey: 'unused', maxRetries: 0 });
-    ollama = new Ollama({ host: gateway.baseUrl });
-  });
-  after(async () => {
-    await gateway.close();
-    await upstream.close();
-  });
-  beforeEach(() => {
-    upstream.calls.length = 0;
-  });
+  const suite = upstreamClientsPerSuite(
+    () =>
+      FakeGeminiServer.start({
+        apiKey: 'g-key',
+        pageSize: 2,
+        models: [
+          { name: 'gemini-3-pro-preview', thinking: true, inputTokenLimit: 1048576, outputTokenLimit: 65536 },
+          { name: 'gemini-2.5-flash', thinking: true },
+          { name: 'gemini-2.0-flash' },
+          { name: 'text-embedding-004', methods: ['embedContent'], inputTokenLimit: 2048 },
+        ],
+      }),
+    (upstream) => ({ providers: [{ id: 'gem', type: 'gemini', api_key: 'g-key', base_url: upstream.baseUrl }] }),
+    clearCalls,
+  );
 
   it('streams thoughts and text to an OpenAI client with the key in x-goog-api-key, and usage from usageMetadata', async () => {
-    upstream.reply({ chunks: [[{ text: 'Think', thought: true }], [{ text: 'Hel' }], [{ text: 'lo ☃' }]] });
-    const stream = await openai.chat.completions.create({
+    suite.upstream.reply({ chunks: [[{ text: 'Think', thought: true }], [{ text: 'Hel' }], [{ text: 'lo ☃' }]] });
+    const stream = await suite.openai.chat.completions.create({
       model: 'gem/gemini-2.5-flash',
       messages: [
         { role: 'system', content: 'Be brief.' },
@@ -58,20 +46,12 @@ describe('clients served by the Gemini API', () => {
       stream: true,
       stream_options: { include_usage: true },
     });
-    let content = '';
-    let reasoning = '';
-    let usage: OpenAI.CompletionUsage | null | undefined;
-    for await (const chunk of stream) {
-      const delta = chunk.choices[0]?.delta as { content?: string | null; reasoning_content?: string } | undefined;
-      content += delta?.content ?? '';
-      reasoning += delta?.reasoning_content ?? '';
-      if (chunk.usage != null) usage = chunk.usage;
-    }
+    const { content, reasoning, usage } = await readOpenAIChatStream(stream);
     assert.equal(content, 'Hello ☃');
     assert.equal(reasoning, 'Think');
     assert.equal(usage?.prompt_tokens, 11);
     assert.equal(usage?.completion_tokens, 45);
-    const call = upstream.generateCalls()[0];
+    const call = suite.upstream.generateCalls()[0];
     assert.equal(call?.path, '/v1beta/models/gemini-2.5-flash:streamGenerateContent');
     assert.equal(call?.query.get('alt'), 'sse');
     assert.equal(call?.headers['x-goog-api-key'], 'g-key');
@@ -83,8 +63,8 @@ describe('clients served by the Gemini API', () => {
   });
 
   it("runs a full tool round on Gemini 3 for an OpenAI client: the call's thought signature goes back although the client cannot carry it", async () => {
-    upstream.reply({ chunks: [[{ text: 'Look it up.', thought: true, thoughtSignature: 'dGhvdWdodC1zaWc=' }], [{ functionCall: { name: 'get_weather', args: { city: 'Paris' } } }]] });
-    const { data: first, response: firstResponse } = await openai.chat.completions
+    suite.upstream.reply({ chunks: [[{ text: 'Look it up.', thought: true, thoughtSignature: 'dGhvdWdodC1zaWc=' }], [{ functionCall: { name: 'get_weather', args: { city: 'Paris' } } }]] });
+    const { data: first, response: firstResponse } = await suite.openai.chat.completions
       .create({ model: 'gem/gemini-3-pro-preview', messages: [{ role: 'user', content: 'Weather in Paris?' }], tools: [WEATHER_TOOL] })
       .withResponse();
     const toolCall = first.choices[0]?.message.tool_calls?.[0];
@@ -93,8 +73,8 @@ describe('clients served by the Gemini API', () => {
     assert.deepEqual(JSON.parse(toolCall.function.arguments), { city: 'Paris' });
     assert.equal(firstResponse.headers.get('x-llmux-degraded'), 'tools[get_weather].parameters.properties.city.format');
 
-    upstream.reply({ chunks: [[{ text: 'Sunny.' }]] });
-    const second = await openai.chat.completions.create({
+    suite.upstream.reply({ chunks: [[{ text: 'Sunny.' }]] });
+    const second = await suite.openai.chat.completions.create({
       model: 'gem/gemini-3-pro-preview',
       tools: [WEATHER_TOOL],
       messages: [
@@ -104,11 +84,11 @@ describe('clients served by the Gemini API', () => {
       ],
     });
     assert.equal(second.choices[0]?.message.content, 'Sunny.');
-    assert.equal(upstream.generateCalls().length, 2, 'Gemini took the replayed call: no signature stand-in, no retry');
-    const sent = upstream.generateCalls()[1]?.json as { contents: { role: string; parts: Record<string, unknown>[] }[]; tools: unknown };
+    assert.equal(suite.upstream.generateCalls().length, 2, 'Gemini took the replayed call: no signature stand-in, no retry');
+    const sent = suite.upstream.generateCalls()[1]?.json as { contents: { role: string; parts: Record<string, unknown>[] }[]; tools: unknown };
     assert.deepEqual(sent.contents[1]?.parts[0], { text: 'Look it up.', thought: true, thoughtSignature: 'dGhvdWdodC1zaWc=' }, 'the signed thought came back from the reasoning-state store');
     const replayed = sent.contents[1]?.parts[1];
-    assert.ok(typeof replayed?.thoughtSignature === 'string' && upstream.issuedSignatures.has(replayed.thoughtSignature));
+    assert.ok(typeof replayed?.thoughtSignature === 'string' && suite.upstream.issuedSignatures.has(replayed.thoughtSignature));
     assert.deepEqual(sent.contents[2], { role: 'user', parts: [{ functionResponse: { name: 'get_weather', response: { temp: 18 } } }] });
     assert.deepEqual(sent.tools, [
       {
@@ -120,22 +100,22 @@ describe('clients served by the Gemini API', () => {
   });
 
   it('runs a tool round on Gemini 3 for ollama-js too, and declares the format it moved into a description', async () => {
-    upstream.reply({ chunks: [[{ text: 'Checking.', thought: true }], [{ functionCall: { name: 'get_weather', args: { city: 'Oslo' } } }]] });
-    const first = await ollama.chat({ model: 'gem/gemini-3-pro-preview', messages: [{ role: 'user', content: 'Oslo?' }], tools: [WEATHER_TOOL], think: true });
+    suite.upstream.reply({ chunks: [[{ text: 'Checking.', thought: true }], [{ functionCall: { name: 'get_weather', args: { city: 'Oslo' } } }]] });
+    const first = await suite.ollama.chat({ model: 'gem/gemini-3-pro-preview', messages: [{ role: 'user', content: 'Oslo?' }], tools: [WEATHER_TOOL], think: true });
     assert.equal(first.message.thinking, 'Checking.');
     const call = first.message.tool_calls?.[0];
     assert.deepEqual(call?.function.arguments, { city: 'Oslo' });
-    upstream.reply({ chunks: [[{ text: 'Cold.' }]] });
-    const answer = await ollama.chat({
+    suite.upstream.reply({ chunks: [[{ text: 'Cold.' }]] });
+    const answer = await suite.ollama.chat({
       model: 'gem/gemini-3-pro-preview',
       messages: [{ role: 'user', content: 'Oslo?' }, first.message, { role: 'tool', content: '-5', tool_name: 'get_weather' }],
       tools: [WEATHER_TOOL],
     });
     assert.equal(answer.message.content, 'Cold.');
-    const sent = upstream.generateCalls()[1]?.json as { contents: { parts: Record<string, unknown>[] }[] };
+    const sent = suite.upstream.generateCalls()[1]?.json as { contents: { parts: Record<string, unknown>[] }[] };
     const replayed = sent.contents[1]?.parts.find((part) => part.functionCall !== undefined);
-    assert.ok(typeof replayed?.thoughtSignature === 'string' && upstream.issuedSignatures.has(replayed.thoughtSignature));
-    const raw = await fetch(`${gateway.baseUrl}/v1/chat/completions`, {
+    assert.ok(typeof replayed?.thoughtSignature === 'string' && suite.upstream.issuedSignatures.has(replayed.thoughtSignature));
+    const raw = await fetch(`${suite.gateway.baseUrl}/v1/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ model: 'gem/gemini-2.0-flash', messages: [{ role: 'user', content: 'x' }], tools: [WEATHER_TOOL] }),
@@ -144,59 +124,59 @@ describe('clients served by the Gemini API', () => {
   });
 
   it('sends images inline from both clients', async () => {
-    await openai.chat.completions.create({
+    await suite.openai.chat.completions.create({
       model: 'gem/gemini-2.0-flash',
       messages: [{ role: 'user', content: [{ type: 'text', text: 'What?' }, { type: 'image_url', image_url: { url: `data:image/png;base64,${PIXEL}` } }] }],
     });
-    await ollama.chat({ model: 'gem/gemini-2.0-flash', messages: [{ role: 'user', content: 'And?', images: [PIXEL] }] });
-    for (const call of upstream.generateCalls()) {
+    await suite.ollama.chat({ model: 'gem/gemini-2.0-flash', messages: [{ role: 'user', content: 'And?', images: [PIXEL] }] });
+    for (const call of suite.upstream.generateCalls()) {
       const parts = (call.json as { contents: { parts: Record<string, unknown>[] }[] }).contents[0]?.parts;
       assert.deepEqual((parts?.[1]?.inlineData as { data: string } | undefined)?.data, PIXEL);
     }
   });
 
   it('refuses a tool schema Gemini cannot take with a 400 naming the keyword and the tool, before calling Gemini', async () => {
-    const error = await openai.chat.completions
+    const error = await suite.openai.chat.completions
       .create({ model: 'gem/gemini-2.0-flash', messages: [{ role: 'user', content: 'x' }], tools: [{ type: 'function', function: { name: 'save', parameters: { type: 'object', properties: { blob: { type: 'object', additionalProperties: true } } } } }] })
       .catch((thrown: unknown) => thrown);
     assert.ok(error instanceof OpenAI.APIError);
     assert.equal(error.status, 400);
     assert.match(error.message, /tool 'save': JSON Schema keyword 'additionalProperties' at parameters\.properties\.blob is not supported by Gemini/);
-    assert.equal(upstream.generateCalls().length, 0);
+    assert.equal(suite.upstream.generateCalls().length, 0);
   });
 
   it('reports a blocked prompt as an error naming the reason, in each protocol', async () => {
-    upstream.reply({ blockReason: 'SAFETY' });
-    const viaOpenAI = await openai.chat.completions.create({ model: 'gem/gemini-2.0-flash', messages: [{ role: 'user', content: 'x' }] }).catch((thrown: unknown) => thrown);
+    suite.upstream.reply({ blockReason: 'SAFETY' });
+    const viaOpenAI = await suite.openai.chat.completions.create({ model: 'gem/gemini-2.0-flash', messages: [{ role: 'user', content: 'x' }] }).catch((thrown: unknown) => thrown);
     assert.ok(viaOpenAI instanceof OpenAI.APIError);
     assert.equal(viaOpenAI.status, 400);
     assert.match(viaOpenAI.message, /Gemini blocked the prompt \(blockReason SAFETY\)/);
-    upstream.reply({ blockReason: 'PROHIBITED_CONTENT' });
-    const viaOllama = await ollama.chat({ model: 'gem/gemini-2.0-flash', messages: [{ role: 'user', content: 'x' }] }).catch((thrown: unknown) => thrown);
+    suite.upstream.reply({ blockReason: 'PROHIBITED_CONTENT' });
+    const viaOllama = await suite.ollama.chat({ model: 'gem/gemini-2.0-flash', messages: [{ role: 'user', content: 'x' }] }).catch((thrown: unknown) => thrown);
     assert.ok(viaOllama instanceof Error);
     assert.match(viaOllama.message, /blockReason PROHIBITED_CONTENT/);
   });
 
   it('waits the RetryInfo delay of a 429 RESOURCE_EXHAUSTED and tries again', async () => {
-    upstream.reply({ error: { httpStatus: 429, status: 'RESOURCE_EXHAUSTED', message: 'You exceeded your current quota.', retryDelay: '0.02s' } });
-    upstream.reply({ chunks: [[{ text: 'After the wait.' }]] });
-    const answer = await openai.chat.completions.create({ model: 'gem/gemini-2.0-flash', messages: [{ role: 'user', content: 'x' }] });
+    suite.upstream.reply({ error: { httpStatus: 429, status: 'RESOURCE_EXHAUSTED', message: 'You exceeded your current quota.', retryDelay: '0.02s' } });
+    suite.upstream.reply({ chunks: [[{ text: 'After the wait.' }]] });
+    const answer = await suite.openai.chat.completions.create({ model: 'gem/gemini-2.0-flash', messages: [{ role: 'user', content: 'x' }] });
     assert.equal(answer.choices[0]?.message.content, 'After the wait.');
-    assert.equal(upstream.generateCalls().length, 2);
+    assert.equal(suite.upstream.generateCalls().length, 2);
   });
 
   it('discovers every page of models with context lengths and capabilities, and embeds one text or several', async () => {
-    const models = await openai.models.list();
+    const models = await suite.openai.models.list();
     assert.deepEqual(models.data.map((model) => model.id), ['gemini-3-pro-preview', 'gemini-2.5-flash', 'gemini-2.0-flash', 'text-embedding-004']);
-    const shown = await ollama.show({ model: 'gemini-3-pro-preview' });
+    const shown = await suite.ollama.show({ model: 'gemini-3-pro-preview' });
     assert.ok(shown.capabilities.includes('thinking') && shown.capabilities.includes('tools'));
     assert.equal(Object.entries(shown.model_info).find(([key]) => key.endsWith('.context_length'))?.[1], 1048576);
 
-    const one = await openai.embeddings.create({ model: 'gem/text-embedding-004', input: 'hello' });
+    const one = await suite.openai.embeddings.create({ model: 'gem/text-embedding-004', input: 'hello' });
     assert.deepEqual(one.data[0]?.embedding, [1.25, 1.5, 1.75]);
-    const many = await openai.embeddings.create({ model: 'gem/text-embedding-004', input: ['a', 'bb'], dimensions: 2 });
+    const many = await suite.openai.embeddings.create({ model: 'gem/text-embedding-004', input: ['a', 'bb'], dimensions: 2 });
     assert.deepEqual(many.data.map((entry) => entry.embedding), [[0.25, 0.5], [0.5, 0.75]]);
-    const batch = upstream.calls.find((call) => call.path.endsWith(':batchEmbedContents'));
+    const batch = suite.upstream.calls.find((call) => call.path.endsWith(':batchEmbedContents'));
     assert.deepEqual(batch?.json, {
       requests: [
         { model: 'models/text-embedding-004', content: { parts: [{ text: 'a' }] }, outputDimensionality: 2 },
@@ -206,8 +186,8 @@ describe('clients served by the Gemini API', () => {
   });
 
   it('passes token log probabilities through when the client asks for them', async () => {
-    upstream.reply({ chunks: [[{ text: 'Yes' }], [{ text: '.' }]] });
-    const stream = await openai.chat.completions.create({ model: 'gem/gemini-2.0-flash', messages: [{ role: 'user', content: 'x' }], logprobs: true, top_logprobs: 2, stream: true });
+    suite.upstream.reply({ chunks: [[{ text: 'Yes' }], [{ text: '.' }]] });
+    const stream = await suite.openai.chat.completions.create({ model: 'gem/gemini-2.0-flash', messages: [{ role: 'user', content: 'x' }], logprobs: true, top_logprobs: 2, stream: true });
     const tokens: { token: string; logprob: number; top: string[] }[] = [];
     for await (const chunk of stream) {
       for (const entry of chunk.choices[0]?.logprobs?.content ?? []) tokens.push({ token: entry.token, logprob: entry.logprob, top: entry.top_logprobs.map((top) => top.token) });
@@ -216,6 +196,6 @@ describe('clients served by the Gemini API', () => {
       { token: 'Yes', logprob: -0.25, top: ['Yes', '?'] },
       { token: '.', logprob: -0.25, top: ['.', '?'] },
     ]);
-    assert.deepEqual((upstream.generateCalls()[0]?.json as { generationConfig: unknown }).generationConfig, { responseLogprobs: true, logprobs: 2 });
+    assert.deepEqual((suite.upstream.generateCalls()[0]?.json as { generationConfig: unknown }).generationConfig, { responseLogprobs: true, logprobs: 2 });
   });
 });

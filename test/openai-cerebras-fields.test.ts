@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import OpenAI from 'openai';
 import { FakeCerebrasUpstream } from '../test-support/fake-cerebras-upstream.ts';
+import { readOpenAIChatStream } from '../test-support/read-openai-chat-stream.ts';
 import { startTestGateway, type TestGateway } from '../test-support/start-test-gateway.ts';
 
 type ReasoningMessage = OpenAI.Chat.Completions.ChatCompletionMessage & { reasoning_content?: string };
@@ -117,13 +118,7 @@ describe('OpenAI requests as Cerebras receives them', () => {
     assert.equal(message.content, 'Hello!');
     assert.equal(message.reasoning_content, 'The user greets me.');
 
-    let content = '';
-    let reasoning = '';
-    for await (const chunk of await client.chat.completions.create({ model, messages: [{ role: 'user', content: 'Hi' }], stream: true })) {
-      const delta = chunk.choices[0]?.delta as { content?: string | null; reasoning_content?: string } | undefined;
-      content += delta?.content ?? '';
-      reasoning += delta?.reasoning_content ?? '';
-    }
+    const { content, reasoning } = await readOpenAIChatStream(await client.chat.completions.create({ model, messages: [{ role: 'user', content: 'Hi' }], stream: true }));
     assert.equal(content, 'Hello!');
     assert.equal(reasoning, 'The user greets me.');
   });

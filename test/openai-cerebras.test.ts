@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import OpenAI from 'openai';
-import { FakeCerebrasUpstream } from '../test-support/fake-cerebras-upstream.ts';
-import { startTestGateway, type TestGateway } from '../test-support/start-test-gateway.ts';
+import { readOpenAIChatStream } from '../test-support/read-openai-chat-stream.ts';
+import { cerebrasOpenAIGatewayPerSuite } from '../test-support/start-cerebras-openai-gateway.ts';
 
 const PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
 
@@ -16,35 +16,17 @@ interface UpstreamChatBody {
 
 /** openai SDK → llmux → the real cerebras adapter → a fake Cerebras on loopback. */
 describe('OpenAI clients served by Cerebras', () => {
-  let cerebras: FakeCerebrasUpstream;
-  let gateway: TestGateway;
-  let client: OpenAI;
-
-  before(async () => {
-    cerebras = await FakeCerebrasUpstream.start();
-    gateway = await startTestGateway({ providers: [cerebras.providerConfig()], models: [{ name: 'gpt-oss', target: 'cerebras/gpt-oss-120b' }] });
-    client = new OpenAI({ baseURL: `${gateway.baseUrl}/v1`, apiKey: 'client-key', maxRetries: 0 });
-  });
-  after(async () => {
-    // After an aborted stream, Node's fetch opens a spare connection that never sends a request;
-    // the server's close would wait for it until the headers timeout.
-    gateway.app.server.closeAllConnections();
-    await gateway.close();
-    await cerebras.close();
-  });
-  beforeEach(() => {
-    cerebras.server.calls.length = 0;
-  });
+  const suite = cerebrasOpenAIGatewayPerSuite();
 
   function lastChatBody(): UpstreamChatBody {
-    const body = cerebras.chatRequests().at(-1);
+    const body = suite.cerebras.chatRequests().at(-1);
     assert.ok(typeof body === 'object' && body !== null);
     return body as UpstreamChatBody;
   }
 
   it('answers a chat with reasoning as reasoning_content and the upstream usage', async () => {
-    cerebras.answer({ text: 'Hello there!', reasoning: 'The user greets me.' });
-    const { data: completion, response } = await client.chat.completions
+    suite.cerebras.answer({ text: 'Hello there!', reasoning: 'The user greets me.' });
+    const { data: completion, response } = await suite.client.chat.completions
       .create({ model: 'gpt-oss', messages: [{ role: 'user', content: 'Hi' }], max_completion_tokens: 100, temperature: 0.2, reasoning_effort: 'high' })
       .withResponse();
     const message = completion.choices[0]?.message as OpenAI.Chat.Completions.ChatCompletionMessage & { reasoning_content?: string };
@@ -69,28 +51,18 @@ describe('OpenAI clients served by Cerebras', () => {
     assert.equal(upstream.max_completion_tokens, 100);
     assert.equal(upstream.temperature, 0.2);
     assert.equal(upstream.reasoning_effort, 'high');
-    assert.equal(cerebras.server.lastCall('/v1/chat/completions')?.headers.authorization, 'Bearer csk-test-key');
+    assert.equal(suite.cerebras.server.lastCall('/v1/chat/completions')?.headers.authorization, 'Bearer csk-test-key');
   });
 
   it('streams text and reasoning with a usage chunk', async () => {
-    cerebras.answer({ text: 'One two three', reasoning: 'Count to three.' });
-    const stream = await client.chat.completions.create({
+    suite.cerebras.answer({ text: 'One two three', reasoning: 'Count to three.' });
+    const stream = await suite.client.chat.completions.create({
       model: 'gpt-oss',
       messages: [{ role: 'user', content: 'Count' }],
       stream: true,
       stream_options: { include_usage: true },
     });
-    let content = '';
-    let reasoning = '';
-    let finish: string | null = null;
-    let usage: OpenAI.CompletionUsage | null | undefined;
-    for await (const chunk of stream) {
-      const delta = chunk.choices[0]?.delta as { content?: string | null; reasoning_content?: string } | undefined;
-      content += delta?.content ?? '';
-      reasoning += delta?.reasoning_content ?? '';
-      finish = chunk.choices[0]?.finish_reason ?? finish;
-      if (chunk.usage != null) usage = chunk.usage;
-    }
+    const { content, reasoning, finishReason: finish, usage } = await readOpenAIChatStream(stream);
     assert.equal(content, 'One two three');
     assert.equal(reasoning, 'Count to three.');
     assert.equal(finish, 'stop');
@@ -105,11 +77,11 @@ describe('OpenAI clients served by Cerebras', () => {
   });
 
   it('streams tool calls that the SDK assembles, then sends the tool result back', async () => {
-    cerebras.answer({ toolCalls: [{ id: 'call_paris', name: 'get_weather', arguments: '{"city":"Paris","unit":"celsius"}' }] });
+    suite.cerebras.answer({ toolCalls: [{ id: 'call_paris', name: 'get_weather', arguments: '{"city":"Paris","unit":"celsius"}' }] });
     const tools: OpenAI.Chat.Completions.ChatCompletionTool[] = [
       { type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } },
     ];
-    const completion = await client.chat.completions.stream({ model: 'gpt-oss', messages: [{ role: 'user', content: 'Weather in Paris?' }], tools }).finalChatCompletion();
+    const completion = await suite.client.chat.completions.stream({ model: 'gpt-oss', messages: [{ role: 'user', content: 'Weather in Paris?' }], tools }).finalChatCompletion();
     assert.equal(completion.choices[0]?.finish_reason, 'tool_calls');
     assert.deepEqual(completion.choices[0]?.message.tool_calls, [
       { id: 'call_paris', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris","unit":"celsius"}' } },
@@ -118,8 +90,8 @@ describe('OpenAI clients served by Cerebras', () => {
       { type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } },
     ]);
 
-    cerebras.answer({ text: 'It is 21°C in Paris.' });
-    const answer = await client.chat.completions.create({
+    suite.cerebras.answer({ text: 'It is 21°C in Paris.' });
+    const answer = await suite.client.chat.completions.create({
       model: 'gpt-oss',
       messages: [
         { role: 'user', content: 'Weather in Paris?' },
@@ -136,8 +108,8 @@ describe('OpenAI clients served by Cerebras', () => {
   });
 
   it('sends images to Cerebras as image_url parts', async () => {
-    cerebras.answer({ text: 'A red pixel.' });
-    await client.chat.completions.create({
+    suite.cerebras.answer({ text: 'A red pixel.' });
+    await suite.client.chat.completions.create({
       model: 'gpt-oss',
       messages: [
         {
@@ -157,35 +129,35 @@ describe('OpenAI clients served by Cerebras', () => {
   });
 
   it('maps upstream 404, 429 (keeping retry-after) and 500', async () => {
-    cerebras.fail(404, { message: 'Model does-not-exist does not exist', type: 'not_found_error', code: 'model_not_found' });
-    const notFound = await client.chat.completions.create({ model: 'cerebras/does-not-exist', messages: [{ role: 'user', content: 'Hi' }] }).catch((caught: unknown) => caught);
+    suite.cerebras.fail(404, { message: 'Model does-not-exist does not exist', type: 'not_found_error', code: 'model_not_found' });
+    const notFound = await suite.client.chat.completions.create({ model: 'cerebras/does-not-exist', messages: [{ role: 'user', content: 'Hi' }] }).catch((caught: unknown) => caught);
     assert.ok(notFound instanceof OpenAI.NotFoundError);
     assert.equal(notFound.message, '404 Model does-not-exist does not exist');
     assert.equal(notFound.type, 'invalid_request_error');
 
-    cerebras.fail(429, { message: 'Requests per minute limit exceeded', type: 'too_many_requests_error' }, { 'retry-after': '2' });
+    suite.cerebras.fail(429, { message: 'Requests per minute limit exceeded', type: 'too_many_requests_error' }, { 'retry-after': '2' });
     for (const stream of [false, true]) {
-      const limited = await client.chat.completions.create({ model: 'gpt-oss', messages: [{ role: 'user', content: 'Hi' }], stream }).catch((caught: unknown) => caught);
+      const limited = await suite.client.chat.completions.create({ model: 'gpt-oss', messages: [{ role: 'user', content: 'Hi' }], stream }).catch((caught: unknown) => caught);
       assert.ok(limited instanceof OpenAI.RateLimitError, String(limited));
       assert.equal(limited.message, '429 Requests per minute limit exceeded');
       assert.equal(limited.headers?.get('retry-after'), '2');
     }
 
-    cerebras.fail(500, { message: 'Internal server error', type: 'server_error' });
-    const failed = await client.chat.completions.create({ model: 'gpt-oss', messages: [{ role: 'user', content: 'Hi' }] }).catch((caught: unknown) => caught);
+    suite.cerebras.fail(500, { message: 'Internal server error', type: 'server_error' });
+    const failed = await suite.client.chat.completions.create({ model: 'gpt-oss', messages: [{ role: 'user', content: 'Hi' }] }).catch((caught: unknown) => caught);
     assert.ok(failed instanceof OpenAI.InternalServerError);
     assert.equal(failed.status, 502);
     assert.equal(failed.type, 'api_error');
   });
 
   it('closes the upstream request when the client aborts', { timeout: 10_000 }, async () => {
-    cerebras.answer({ text: 'Once upon a time', holdOpen: true });
+    suite.cerebras.answer({ text: 'Once upon a time', holdOpen: true });
     const controller = new AbortController();
-    const stream = await client.chat.completions.create({ model: 'gpt-oss', messages: [{ role: 'user', content: 'Story' }], stream: true }, { signal: controller.signal });
+    const stream = await suite.client.chat.completions.create({ model: 'gpt-oss', messages: [{ role: 'user', content: 'Story' }], stream: true }, { signal: controller.signal });
     for await (const chunk of stream) {
       if ((chunk.choices[0]?.delta.content ?? '').length > 0) controller.abort();
     }
-    const call = cerebras.server.lastCall('/v1/chat/completions');
+    const call = suite.cerebras.server.lastCall('/v1/chat/completions');
     assert.ok(call !== undefined);
     assert.equal(await call.aborted, true);
   });
@@ -193,15 +165,15 @@ describe('OpenAI clients served by Cerebras', () => {
   it('closes the upstream request when the client aborts a non-streamed request', { timeout: 10_000 }, async () => {
     let arrived!: () => void;
     const reachedUpstream = new Promise<void>((resolve) => (arrived = resolve));
-    cerebras.server.on('POST', '/v1/chat/completions', async (call) => {
+    suite.cerebras.server.on('POST', '/v1/chat/completions', async (call) => {
       arrived();
       await call.aborted;
     });
     const controller = new AbortController();
-    const pending = client.chat.completions.create({ model: 'gpt-oss', messages: [{ role: 'user', content: 'Story' }] }, { signal: controller.signal });
+    const pending = suite.client.chat.completions.create({ model: 'gpt-oss', messages: [{ role: 'user', content: 'Story' }] }, { signal: controller.signal });
     await reachedUpstream;
     controller.abort();
     await assert.rejects(pending, OpenAI.APIUserAbortError);
-    assert.equal(await cerebras.server.lastCall('/v1/chat/completions')?.aborted, true);
+    assert.equal(await suite.cerebras.server.lastCall('/v1/chat/completions')?.aborted, true);
   });
 });

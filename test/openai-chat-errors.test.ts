@@ -1,22 +1,13 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import OpenAI from 'openai';
 import { GatewayError } from '../src/canonical/gateway-error.ts';
 import { ScriptedProvider, textScript } from '../test-support/scripted-provider.ts';
-import { resetScriptedOpenAIProvider, startScriptedOpenAIGateway } from '../test-support/start-scripted-openai-gateway.ts';
+import { scriptedOpenAIGatewayPerSuite } from '../test-support/start-scripted-openai-gateway.ts';
 import { startTestGateway, type TestGateway } from '../test-support/start-test-gateway.ts';
 
 describe('OpenAI chat errors and aborts through the openai SDK', () => {
-  let gateway: TestGateway;
-  let provider: ScriptedProvider;
-  let client: OpenAI;
-
-  before(async () => {
-    ({ gateway, provider, client } = await startScriptedOpenAIGateway());
-  });
-  after(() => gateway.close());
-  beforeEach(() => resetScriptedOpenAIProvider(provider));
-
+  const suite = scriptedOpenAIGatewayPerSuite();
 
   it('maps each upstream error to its status and OpenAI error class', async () => {
     const cases: [GatewayError, number, new (...args: never[]) => InstanceType<typeof OpenAI.APIError>, string][] = [
@@ -31,9 +22,9 @@ describe('OpenAI chat errors and aborts through the openai SDK', () => {
       [new GatewayError('timeout', 'no answer'), 504, OpenAI.InternalServerError, 'timeout'],
     ];
     for (const [error, status, errorClass, type] of cases) {
-      provider.script = error;
+      suite.provider.script = error;
       for (const stream of [false, true]) {
-        const thrown = await client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }], stream }).then(
+        const thrown = await suite.client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }], stream }).then(
           () => assert.fail(`expected ${status}`),
           (caught: unknown) => caught,
         );
@@ -48,13 +39,13 @@ describe('OpenAI chat errors and aborts through the openai SDK', () => {
   });
 
   it('throws an APIError in the SDK for an error in the middle of a stream', async () => {
-    provider.script = [
+    suite.provider.script = [
       { type: 'response-start' },
       { type: 'text-start', id: 't' },
       { type: 'text-delta', id: 't', text: 'partial' },
       { type: 'error', error: new GatewayError('upstream', 'connection to the upstream was lost') },
     ];
-    const stream = await client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }], stream: true });
+    const stream = await suite.client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }], stream: true });
     let content = '';
     await assert.rejects(
       async () => {
@@ -66,7 +57,7 @@ describe('OpenAI chat errors and aborts through the openai SDK', () => {
   });
 
   it('answers an unknown model with 404 listing the known models', async () => {
-    const error = await client.chat.completions.create({ model: 'nope', messages: [{ role: 'user', content: 'Hi' }] }).catch((caught: unknown) => caught);
+    const error = await suite.client.chat.completions.create({ model: 'nope', messages: [{ role: 'user', content: 'Hi' }] }).catch((caught: unknown) => caught);
     assert.ok(error instanceof OpenAI.NotFoundError);
     assert.equal(error.message, "404 model 'nope' not found; known models: gpt-test, model-a");
     assert.equal(error.param, 'model');
@@ -76,7 +67,7 @@ describe('OpenAI chat errors and aborts through the openai SDK', () => {
   it('aborts the provider call when the client aborts the stream', { timeout: 10_000 }, async () => {
     let signalFired!: () => void;
     const fired = new Promise<void>((resolve) => (signalFired = resolve));
-    provider.script = async function* (_request, context) {
+    suite.provider.script = async function* (_request, context) {
       yield { type: 'response-start' };
       yield { type: 'text-start', id: 't' };
       yield { type: 'text-delta', id: 't', text: 'first' };
@@ -85,7 +76,7 @@ describe('OpenAI chat errors and aborts through the openai SDK', () => {
       yield { type: 'finish', finishReason: 'stop' };
     };
     const controller = new AbortController();
-    const stream = await client.chat.completions.create(
+    const stream = await suite.client.chat.completions.create(
       { model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }], stream: true },
       { signal: controller.signal },
     );
@@ -93,7 +84,7 @@ describe('OpenAI chat errors and aborts through the openai SDK', () => {
       if (chunk.choices[0]?.delta.content === 'first') controller.abort();
     }
     await fired;
-    assert.equal(provider.lastSignal?.aborted, true);
+    assert.equal(suite.provider.lastSignal?.aborted, true);
   });
 });
 

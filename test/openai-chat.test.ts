@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import OpenAI from 'openai';
 import type { ChatStreamEvent } from '../src/canonical/chat-stream-event.ts';
-import type { ScriptedProvider } from '../test-support/scripted-provider.ts';
-import { resetScriptedOpenAIProvider, startScriptedOpenAIGateway } from '../test-support/start-scripted-openai-gateway.ts';
-import type { TestGateway } from '../test-support/start-test-gateway.ts';
+import { readOpenAIChatStream } from '../test-support/read-openai-chat-stream.ts';
+import { scriptedOpenAIGatewayPerSuite } from '../test-support/start-scripted-openai-gateway.ts';
 
 const PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
 
@@ -30,18 +29,10 @@ const reasoningScript: ChatStreamEvent[] = [
 ];
 
 describe('OpenAI chat completions through the openai SDK', () => {
-  let gateway: TestGateway;
-  let provider: ScriptedProvider;
-  let client: OpenAI;
-
-  before(async () => {
-    ({ gateway, provider, client } = await startScriptedOpenAIGateway());
-  });
-  after(() => gateway.close());
-  beforeEach(() => resetScriptedOpenAIProvider(provider));
+  const suite = scriptedOpenAIGatewayPerSuite();
 
   it('answers a non-streamed chat and passes every parameter to the provider', async () => {
-    const { data: completion, response } = await client.chat.completions
+    const { data: completion, response } = await suite.client.chat.completions
       .create({
         model: 'gpt-test',
         messages: [
@@ -76,7 +67,7 @@ describe('OpenAI chat completions through the openai SDK', () => {
     assert.equal(response.headers.get('x-llmux-model'), 'model-a');
     assert.match(response.headers.get('x-llmux-overhead-ms') ?? '', /^\d+\.\d{3}$/);
 
-    assert.deepEqual(provider.requests[0], {
+    assert.deepEqual(suite.provider.requests[0], {
       model: 'model-a',
       stream: false,
       messages: [
@@ -99,7 +90,7 @@ describe('OpenAI chat completions through the openai SDK', () => {
   });
 
   it('streams text with the role first, usage last and the llmux headers', async () => {
-    provider.script = [
+    suite.provider.script = [
       { type: 'response-start', id: 'chatcmpl-s' },
       { type: 'text-start', id: 't' },
       { type: 'text-delta', id: 't', text: 'Hel' },
@@ -107,7 +98,7 @@ describe('OpenAI chat completions through the openai SDK', () => {
       { type: 'text-end', id: 't' },
       { type: 'finish', finishReason: 'stop', usage: { input: { total: 7, cacheRead: 4 }, output: { total: 2 }, source: 'upstream' } },
     ];
-    const { data: stream, response } = await client.chat.completions
+    const { data: stream, response } = await suite.client.chat.completions
       .create({ model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }], stream: true, stream_options: { include_usage: true } })
       .withResponse();
     assert.match(response.headers.get('content-type') ?? '', /^text\/event-stream/);
@@ -123,18 +114,18 @@ describe('OpenAI chat completions through the openai SDK', () => {
     assert.equal(chunks.at(-2)?.choices[0]?.finish_reason, 'stop');
     assert.deepEqual(chunks.at(-1)?.choices, []);
     assert.deepEqual(chunks.at(-1)?.usage, { prompt_tokens: 7, completion_tokens: 2, total_tokens: 9, prompt_tokens_details: { cached_tokens: 4 } });
-    assert.equal(provider.requests[0]?.stream, true);
+    assert.equal(suite.provider.requests[0]?.stream, true);
   });
 
   it('streams tool calls that the SDK assembles into finalChatCompletion()', async () => {
-    provider.script = toolCallScript;
+    suite.provider.script = toolCallScript;
     const tools: OpenAI.Chat.Completions.ChatCompletionTool[] = [
       {
         type: 'function',
         function: { name: 'get_weather', description: 'Weather in a city', parameters: { type: 'object', properties: { city: { type: 'string' } } } },
       },
     ];
-    const stream = client.chat.completions.stream({
+    const stream = suite.client.chat.completions.stream({
       model: 'gpt-test',
       messages: [{ role: 'user', content: 'Weather in Paris?' }],
       tools,
@@ -149,15 +140,15 @@ describe('OpenAI chat completions through the openai SDK', () => {
     assert.equal(completion.choices[0]?.finish_reason, 'tool_calls');
     // The first delta carries the empty arguments string, as OpenAI's own streams do.
     assert.deepEqual(argumentDeltas, ['', '{"city":', '"Paris"}']);
-    assert.deepEqual(provider.requests[0]?.tools, [
+    assert.deepEqual(suite.provider.requests[0]?.tools, [
       { name: 'get_weather', description: 'Weather in a city', parameters: { type: 'object', properties: { city: { type: 'string' } } } },
     ]);
-    assert.equal(provider.requests[0]?.toolChoice, 'required');
+    assert.equal(suite.provider.requests[0]?.toolChoice, 'required');
   });
 
   it('returns whole tool calls without streaming', async () => {
-    provider.script = toolCallScript;
-    const completion = await client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'Weather?' }] });
+    suite.provider.script = toolCallScript;
+    const completion = await suite.client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'Weather?' }] });
     assert.equal(completion.choices[0]?.finish_reason, 'tool_calls');
     assert.deepEqual(completion.choices[0]?.message.tool_calls, [
       { id: 'call_weather', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } },
@@ -166,7 +157,7 @@ describe('OpenAI chat completions through the openai SDK', () => {
   });
 
   it('sends a tool-result turn with the tool name resolved from the earlier call', async () => {
-    await client.chat.completions.create({
+    await suite.client.chat.completions.create({
       model: 'gpt-test',
       messages: [
         { role: 'user', content: 'Weather in Paris?' },
@@ -176,7 +167,7 @@ describe('OpenAI chat completions through the openai SDK', () => {
       tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object' } } }],
       tool_choice: { type: 'function', function: { name: 'get_weather' } },
     });
-    const request = provider.requests[0];
+    const request = suite.provider.requests[0];
     assert.deepEqual(request?.messages.slice(1), [
       { role: 'assistant', parts: [{ type: 'tool-call', id: 'call_weather', name: 'get_weather', arguments: '{"city":"Paris"}' }] },
       { role: 'tool', parts: [{ type: 'tool-result', toolCallId: 'call_weather', toolName: 'get_weather', content: '{"temp":21}' }] },
@@ -185,28 +176,22 @@ describe('OpenAI chat completions through the openai SDK', () => {
   });
 
   it('gives reasoning as reasoning_content, streamed and not, with reasoning tokens in usage', async () => {
-    provider.script = reasoningScript;
-    const completion = await client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }], reasoning_effort: 'high' });
+    suite.provider.script = reasoningScript;
+    const completion = await suite.client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }], reasoning_effort: 'high' });
     const message = completion.choices[0]?.message as OpenAI.Chat.Completions.ChatCompletionMessage & { reasoning_content?: string };
     assert.equal(message.reasoning_content, 'The user greets; answer briefly.');
     assert.equal(message.content, 'Hello!');
     assert.deepEqual(completion.usage?.completion_tokens_details, { reasoning_tokens: 6 });
-    assert.deepEqual(provider.requests[0]?.reasoning, { effort: 'high' });
+    assert.deepEqual(suite.provider.requests[0]?.reasoning, { effort: 'high' });
 
-    const stream = await client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }], stream: true });
-    let reasoning = '';
-    let content = '';
-    for await (const chunk of stream) {
-      const delta = chunk.choices[0]?.delta as { content?: string | null; reasoning_content?: string } | undefined;
-      reasoning += delta?.reasoning_content ?? '';
-      content += delta?.content ?? '';
-    }
+    const stream = await suite.client.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'Hi' }], stream: true });
+    const { reasoning, content } = await readOpenAIChatStream(stream);
     assert.equal(reasoning, 'The user greets; answer briefly.');
     assert.equal(content, 'Hello!');
   });
 
   it('passes images to the provider as image parts', async () => {
-    await client.chat.completions.create({
+    await suite.client.chat.completions.create({
       model: 'gpt-test',
       messages: [
         {
@@ -219,7 +204,7 @@ describe('OpenAI chat completions through the openai SDK', () => {
         },
       ],
     });
-    assert.deepEqual(provider.requests[0]?.messages[0]?.parts, [
+    assert.deepEqual(suite.provider.requests[0]?.messages[0]?.parts, [
       { type: 'text', text: 'Compare these' },
       { type: 'image', source: { kind: 'base64', mediaType: 'image/png', data: PNG_BASE64 }, detail: 'low' },
       { type: 'image', source: { kind: 'url', url: 'https://images.example/cat.jpg' } },

@@ -2,20 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import OpenAI from 'openai';
 import { FakeUpstreamServer } from '../test-support/fake-upstream-server.ts';
+import { openAIStyleStream } from '../test-support/openai-style-stream.ts';
+import { readOpenAIChatStream } from '../test-support/read-openai-chat-stream.ts';
 import { startTestGateway, type TestGateway } from '../test-support/start-test-gateway.ts';
-
-/** An OpenAI-style stream as vLLM / OpenAI send it: usage in its own `choices: []` chunk after the finish. */
-function openAIStyleStream(): string[] {
-  const head = '{"id":"chatcmpl-v1","object":"chat.completion.chunk","created":1745000000,"model":"qwen3-32b"';
-  return [
-    `data: ${head},"choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]}\n\n`,
-    `data: ${head},"choices":[{"index":0,"delta":{"reasoning_content":"Think."},"finish_reason":null}]}\n\n`,
-    `data: ${head},"choices":[{"index":0,"delta":{"content":"Hi ☃"},"finish_reason":null}]}\n\n`,
-    `data: ${head},"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\n`,
-    `data: ${head},"choices":[],"usage":{"prompt_tokens":9,"completion_tokens":4,"total_tokens":13,"prompt_tokens_details":{"cached_tokens":8}}}\n\n`,
-    'data: [DONE]\n\n',
-  ];
-}
 
 /**
  * openai SDK → llmux → the `openai-compatible` provider → a fake OpenAI-compatible server (vLLM,
@@ -41,7 +30,7 @@ describe('OpenAI clients served by an openai-compatible upstream', () => {
   });
 
   it('sends the key and the configured headers under the base URL, and streams reasoning, text and the later usage chunk', async () => {
-    upstream.chunks('POST', '/serving/v1/chat/completions', openAIStyleStream());
+    upstream.chunks('POST', '/serving/v1/chat/completions', openAIStyleStream({ prompt_tokens: 9, completion_tokens: 4, total_tokens: 13, prompt_tokens_details: { cached_tokens: 8 } }));
     const stream = await client.chat.completions.create({
       model: 'local/qwen3-32b',
       messages: [
@@ -52,15 +41,7 @@ describe('OpenAI clients served by an openai-compatible upstream', () => {
       stream: true,
       stream_options: { include_usage: true },
     });
-    let content = '';
-    let reasoning = '';
-    let usage: OpenAI.CompletionUsage | null | undefined;
-    for await (const chunk of stream) {
-      const delta = chunk.choices[0]?.delta as { content?: string | null; reasoning_content?: string } | undefined;
-      content += delta?.content ?? '';
-      reasoning += delta?.reasoning_content ?? '';
-      if (chunk.usage != null) usage = chunk.usage;
-    }
+    const { content, reasoning, usage } = await readOpenAIChatStream(stream);
     assert.equal(content, 'Hi ☃');
     assert.equal(reasoning, 'Think.');
     assert.deepEqual(usage, { prompt_tokens: 9, completion_tokens: 4, total_tokens: 13, prompt_tokens_details: { cached_tokens: 8 } });

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import OpenAI from 'openai';
 import { z } from 'zod';
 import { otlpSettingsFromEnvironment } from '../src/observability/tracing/otlp-settings.ts';
+import { listenOnLoopback } from '../test-support/loopback-server.ts';
 import { ScriptedProvider, textScript } from '../test-support/scripted-provider.ts';
 import { startTestGateway, type TestGateway } from '../test-support/start-test-gateway.ts';
 
@@ -58,9 +58,9 @@ describe('OpenTelemetry traces over OTLP/HTTP', () => {
         response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
       });
     });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const receiverPort = await listenOnLoopback(receiver);
     const { settings, problems } = otlpSettingsFromEnvironment({
-      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`,
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${receiverPort}/`,
       OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20otel-token',
       OTEL_SERVICE_NAME: 'gateway-a',
     });

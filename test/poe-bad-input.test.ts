@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import { Ollama } from 'ollama';
+import { describe, it } from 'node:test';
 import OpenAI, { APIError } from 'openai';
 import { FakePoeServer } from '../test-support/fake-poe-server.ts';
-import { startTestGateway, type TestGateway } from '../test-support/start-test-gateway.ts';
+import { upstreamClientsPerSuite } from '../test-support/upstream-clients-per-suite.ts';
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
 type OllamaError = Error & { status_code?: number };
@@ -14,30 +13,22 @@ type OllamaError = Error & { status_code?: number };
  * tried again, and llmux keeps serving afterwards.
  */
 describe('Poe bad input and failures through the openai SDK and ollama-js (bot protocol)', () => {
-  let poe: FakePoeServer;
-  let gateway: TestGateway;
-  let openai: OpenAI;
-  let ollama: Ollama;
-
-  before(async () => {
-    poe = await FakePoeServer.start();
-    poe.models = [];
-    gateway = await startTestGateway({
+  const suite = upstreamClientsPerSuite(
+    async () => {
+      const poe = await FakePoeServer.start();
+      poe.models = [];
+      return poe;
+    },
+    (poe) => ({
       providers: [{ id: 'poe', type: 'poe', protocol: 'bot', api_key: 'poe-test-key', base_url: poe.botBaseUrl, upload_url: poe.uploadUrl }],
-    });
-    openai = new OpenAI({ baseURL: `${gateway.baseUrl}/v1`, apiKey: 'unused', maxRetries: 0 });
-    ollama = new Ollama({ host: gateway.baseUrl });
-  });
-  after(async () => {
-    await gateway.close();
-    await poe.close();
-  });
-  beforeEach(() => {
-    poe.reset();
-    poe.bot('GoodBot', [{ event: 'text', data: { text: 'still serving' } }]);
-  });
+    }),
+    (poe) => {
+      poe.reset();
+      poe.bot('GoodBot', [{ event: 'text', data: { text: 'still serving' } }]);
+    },
+  );
 
-  const callsTo = (bot: string): number => poe.botCalls.filter((call) => call.bot === bot).length;
+  const callsTo = (bot: string): number => suite.upstream.botCalls.filter((call) => call.bot === bot).length;
 
   /** The same request through both clients, streamed and not; each must fail with `status` and `message`, after `calls` bot calls. */
   async function expectFailure(bot: string, status: number, message: RegExp, options: { calls?: number; image?: Buffer; repair?: () => void } = {}): Promise<void> {
@@ -45,13 +36,13 @@ describe('Poe bad input and failures through the openai SDK and ollama-js (bot p
     const content: OpenAI.ChatCompletionContentPart[] = [{ type: 'text', text: 'hello' }];
     if (image !== undefined) content.push({ type: 'image_url', image_url: { url: `data:image/png;base64,${image.toString('base64')}` } });
     const attempts: [string, () => Promise<unknown>][] = [
-      ['openai', () => openai.chat.completions.create({ model: bot, messages: [{ role: 'user', content }] })],
+      ['openai', () => suite.openai.chat.completions.create({ model: bot, messages: [{ role: 'user', content }] })],
       ['openai stream', async () => {
-        for await (const chunk of await openai.chat.completions.create({ model: bot, messages: [{ role: 'user', content }], stream: true })) void chunk;
+        for await (const chunk of await suite.openai.chat.completions.create({ model: bot, messages: [{ role: 'user', content }], stream: true })) void chunk;
       }],
-      ['ollama', () => ollama.chat({ model: bot, messages: [{ role: 'user', content: 'hello', ...(image ? { images: [image.toString('base64')] } : {}) }], stream: false })],
+      ['ollama', () => suite.ollama.chat({ model: bot, messages: [{ role: 'user', content: 'hello', ...(image ? { images: [image.toString('base64')] } : {}) }], stream: false })],
       ['ollama stream', async () => {
-        const parts = await ollama.chat({ model: bot, messages: [{ role: 'user', content: 'hello', ...(image ? { images: [image.toString('base64')] } : {}) }], stream: true });
+        const parts = await suite.ollama.chat({ model: bot, messages: [{ role: 'user', content: 'hello', ...(image ? { images: [image.toString('base64')] } : {}) }], stream: true });
         for await (const part of parts) void part;
       }],
     ];
@@ -65,7 +56,7 @@ describe('Poe bad input and failures through the openai SDK and ollama-js (bot p
       assert.equal(callsTo(bot.replace(/^poe\//, '')) - before, calls, `${client}: bot calls`);
     }
     repair?.();
-    const ok = await openai.chat.completions.create({ model: 'poe/GoodBot', messages: [{ role: 'user', content: 'x' }] });
+    const ok = await suite.openai.chat.completions.create({ model: 'poe/GoodBot', messages: [{ role: 'user', content: 'x' }] });
     assert.equal(ok.choices[0]?.message.content, 'still serving');
   }
 
@@ -74,39 +65,39 @@ describe('Poe bad input and failures through the openai SDK and ollama-js (bot p
   });
 
   it('a revoked key → 401 saying so, not retried', async () => {
-    poe.keys.delete('poe-test-key');
-    poe.bot('LockedBot', [{ event: 'text', data: { text: 'never' } }]);
-    await expectFailure('poe/LockedBot', 401, /Poe rejected the API key/, { repair: () => poe.keys.add('poe-test-key') });
+    suite.upstream.keys.delete('poe-test-key');
+    suite.upstream.bot('LockedBot', [{ event: 'text', data: { text: 'never' } }]);
+    await expectFailure('poe/LockedBot', 401, /Poe rejected the API key/, { repair: () => suite.upstream.keys.add('poe-test-key') });
   });
 
   it('no points left → 402, as an error event (even one that allows a retry) and as an HTTP answer', async () => {
-    poe.bot('PoorBot', [{ event: 'error', data: { allow_retry: true, text: "You don't have enough compute points", error_type: 'insufficient_fund' } }]);
+    suite.upstream.bot('PoorBot', [{ event: 'error', data: { allow_retry: true, text: "You don't have enough compute points", error_type: 'insufficient_fund' } }]);
     await expectFailure('poe/PoorBot', 402, /no points left.*enough compute points/);
-    poe.bot('BrokeBot', { events: [], httpError: { status: 402, body: { error: { code: 402, type: 'insufficient_credits', message: "You've used up your points!" } } } });
+    suite.upstream.bot('BrokeBot', { events: [], httpError: { status: 402, body: { error: { code: 402, type: 'insufficient_credits', message: "You've used up your points!" } } } });
     await expectFailure('poe/BrokeBot', 402, /no points left.*used up your points/);
   });
 
   it('user errors → 400 naming the error type, not retried', async () => {
     for (const errorType of ['user_message_too_long', 'user_caused_error', 'privacy_authorization_error']) {
-      poe.bot('PickyBot', [{ event: 'error', data: { allow_retry: false, text: 'Refused', error_type: errorType } }]);
+      suite.upstream.bot('PickyBot', [{ event: 'error', data: { allow_retry: false, text: 'Refused', error_type: errorType } }]);
       await expectFailure('poe/PickyBot', 400, new RegExp(`${errorType}.*Refused`));
     }
   });
 
   it('an image that cannot be uploaded → the upload status and what Poe said; the bot is never called', async () => {
-    poe.bot('EyeBot', [{ event: 'text', data: { text: 'never' } }]);
-    poe.uploadFailure = { status: 400, body: { error: 'unsupported image format' } };
+    suite.upstream.bot('EyeBot', [{ event: 'text', data: { text: 'never' } }]);
+    suite.upstream.uploadFailure = { status: 400, body: { error: 'unsupported image format' } };
     await expectFailure('poe/EyeBot', 400, /could not upload 'image\.png' to Poe.*unsupported image format/, { calls: 0, image: PNG });
-    assert.equal(poe.uploads.length, 4, 'one upload per request: a refused upload is not retried');
+    assert.equal(suite.upstream.uploads.length, 4, 'one upload per request: a refused upload is not retried');
   });
 
   it('a bot error that allows a retry is retried before any output: the fake sees 2 calls, the client the answer', async () => {
     let calls = 0;
-    poe.bot('FlakyBot', () => (++calls % 2 === 1 ? [{ event: 'error', data: { allow_retry: true, text: 'Internal server error' } }] : [{ event: 'text', data: { text: 'Recovered' } }]));
-    const whole = await openai.chat.completions.create({ model: 'poe/FlakyBot', messages: [{ role: 'user', content: 'x' }] });
+    suite.upstream.bot('FlakyBot', () => (++calls % 2 === 1 ? [{ event: 'error', data: { allow_retry: true, text: 'Internal server error' } }] : [{ event: 'text', data: { text: 'Recovered' } }]));
+    const whole = await suite.openai.chat.completions.create({ model: 'poe/FlakyBot', messages: [{ role: 'user', content: 'x' }] });
     assert.equal(whole.choices[0]?.message.content, 'Recovered');
     assert.equal(callsTo('FlakyBot'), 2);
-    const chat = await ollama.chat({ model: 'poe/FlakyBot', messages: [{ role: 'user', content: 'x' }], stream: true });
+    const chat = await suite.ollama.chat({ model: 'poe/FlakyBot', messages: [{ role: 'user', content: 'x' }], stream: true });
     let text = '';
     for await (const part of chat) text += part.message.content;
     assert.equal(text, 'Recovered');
@@ -114,7 +105,7 @@ describe('Poe bad input and failures through the openai SDK and ollama-js (bot p
   });
 
   it('a bot error that forbids a retry → 502 with its text after exactly one call', async () => {
-    poe.bot('BrokenBot', [{ event: 'error', data: { allow_retry: false, text: 'The bot encountered an unexpected issue.' } }]);
+    suite.upstream.bot('BrokenBot', [{ event: 'error', data: { allow_retry: false, text: 'The bot encountered an unexpected issue.' } }]);
     await expectFailure('poe/BrokenBot', 502, /BrokenBot.*unexpected issue/);
   });
 
@@ -125,18 +116,18 @@ describe('Poe bad input and failures through the openai SDK and ollama-js (bot p
       [429, { 'retry-after': '0' }],
     ];
     for (const [status, headers] of cases) {
-      poe.bot('BusyBot', { events: [{ event: 'text', data: { text: 'after a retry' } }], httpError: (call) => (poe.botCalls.indexOf(call) % 2 === 0 ? { status, body: { detail: 'busy' }, headers } : undefined) });
-      poe.botCalls.length = 0;
-      const chat = await ollama.chat({ model: 'poe/BusyBot', messages: [{ role: 'user', content: 'x' }], stream: false });
+      suite.upstream.bot('BusyBot', { events: [{ event: 'text', data: { text: 'after a retry' } }], httpError: (call) => (suite.upstream.botCalls.indexOf(call) % 2 === 0 ? { status, body: { detail: 'busy' }, headers } : undefined) });
+      suite.upstream.botCalls.length = 0;
+      const chat = await suite.ollama.chat({ model: 'poe/BusyBot', messages: [{ role: 'user', content: 'x' }], stream: false });
       assert.equal(chat.message.content, 'after a retry', String(status));
       assert.equal(callsTo('BusyBot'), 2, String(status));
     }
   });
 
   it('a stream cut before done ends in an error for both clients, after the partial text', async () => {
-    poe.bot('CutBot', { events: [{ event: 'text', data: { text: 'Half of' } }], done: false });
+    suite.upstream.bot('CutBot', { events: [{ event: 'text', data: { text: 'Half of' } }], done: false });
     let text = '';
-    const parts = await ollama.chat({ model: 'poe/CutBot', messages: [{ role: 'user', content: 'x' }], stream: true });
+    const parts = await suite.ollama.chat({ model: 'poe/CutBot', messages: [{ role: 'user', content: 'x' }], stream: true });
     await assert.rejects(
       (async () => {
         for await (const part of parts) text += part.message.content;
@@ -144,6 +135,6 @@ describe('Poe bad input and failures through the openai SDK and ollama-js (bot p
       /without 'done'/,
     );
     assert.equal(text, 'Half of');
-    await assert.rejects(ollama.chat({ model: 'poe/CutBot', messages: [{ role: 'user', content: 'x' }], stream: false }), (error: OllamaError) => error.status_code === 502);
+    await assert.rejects(suite.ollama.chat({ model: 'poe/CutBot', messages: [{ role: 'user', content: 'x' }], stream: false }), (error: OllamaError) => error.status_code === 502);
   });
 });

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import OpenAI from 'openai';
-import { FakeCerebrasUpstream } from '../test-support/fake-cerebras-upstream.ts';
-import { startTestGateway, type TestGateway } from '../test-support/start-test-gateway.ts';
+import { cerebrasOpenAIGatewayPerSuite } from '../test-support/start-cerebras-openai-gateway.ts';
 
 interface UpstreamChatBody {
   model: string;
@@ -15,31 +14,15 @@ interface UpstreamChatBody {
 
 /** openai SDK `client.responses` → llmux → the real cerebras adapter → a fake Cerebras on loopback. */
 describe('the Responses API served by Cerebras, through the openai SDK', () => {
-  let cerebras: FakeCerebrasUpstream;
-  let gateway: TestGateway;
-  let client: OpenAI;
-
-  before(async () => {
-    cerebras = await FakeCerebrasUpstream.start();
-    gateway = await startTestGateway({ providers: [cerebras.providerConfig()], models: [{ name: 'gpt-oss', target: 'cerebras/gpt-oss-120b' }] });
-    client = new OpenAI({ baseURL: `${gateway.baseUrl}/v1`, apiKey: 'client-key', maxRetries: 0 });
-  });
-  after(async () => {
-    gateway.app.server.closeAllConnections();
-    await gateway.close();
-    await cerebras.close();
-  });
-  beforeEach(() => {
-    cerebras.server.calls.length = 0;
-  });
+  const suite = cerebrasOpenAIGatewayPerSuite();
 
   function upstreamBodies(): UpstreamChatBody[] {
-    return cerebras.chatRequests() as UpstreamChatBody[];
+    return suite.cerebras.chatRequests() as UpstreamChatBody[];
   }
 
   it('answers responses.create with reasoning and message items, integer usage, and sends the instructions as a system message', async () => {
-    cerebras.answer({ text: 'Hello there!', reasoning: 'The user greets me.' });
-    const response = await client.responses.create({
+    suite.cerebras.answer({ text: 'Hello there!', reasoning: 'The user greets me.' });
+    const response = await suite.client.responses.create({
       model: 'gpt-oss',
       instructions: 'Be brief.',
       input: 'Hi',
@@ -77,8 +60,8 @@ describe('the Responses API served by Cerebras, through the openai SDK', () => {
   });
 
   it('streams with responses.stream: every event numbered in order, a function call assembled, then response.completed', async () => {
-    cerebras.answer({ toolCalls: [{ id: 'call_1', name: 'get_weather', arguments: '{"city":"Paris"}' }] });
-    const stream = client.responses.stream({
+    suite.cerebras.answer({ toolCalls: [{ id: 'call_1', name: 'get_weather', arguments: '{"city":"Paris"}' }] });
+    const stream = suite.client.responses.stream({
       model: 'gpt-oss',
       input: [{ role: 'user', content: [{ type: 'input_text', text: 'Weather in Paris?' }] }],
       tools: [{ type: 'function', name: 'get_weather', description: 'Current weather', parameters: { type: 'object', properties: { city: { type: 'string' } } }, strict: false }],
@@ -115,8 +98,8 @@ describe('the Responses API served by Cerebras, through the openai SDK', () => {
   });
 
   it('streams text: the message item, its part, deltas and done events, in the order the SDK rebuilds them', async () => {
-    cerebras.answer({ text: 'Bonjour ☃ à tous', reasoning: 'French.' });
-    const stream = client.responses.stream({ model: 'gpt-oss', input: 'Say hi in French', reasoning: { effort: 'low', summary: 'auto' } });
+    suite.cerebras.answer({ text: 'Bonjour ☃ à tous', reasoning: 'French.' });
+    const stream = suite.client.responses.stream({ model: 'gpt-oss', input: 'Say hi in French', reasoning: { effort: 'low', summary: 'auto' } });
     const types: string[] = [];
     let text = '';
     for await (const event of stream) {
@@ -150,15 +133,15 @@ describe('the Responses API served by Cerebras, through the openai SDK', () => {
   });
 
   it('stores a response, retrieves it, continues it with previous_response_id (without its instructions), lists its input items and deletes it', async () => {
-    cerebras.answer({ text: 'Paris.' });
-    const first = await client.responses.create({ model: 'gpt-oss', instructions: 'Answer in one word.', input: 'Capital of France?' });
-    const retrieved = await client.responses.retrieve(first.id);
+    suite.cerebras.answer({ text: 'Paris.' });
+    const first = await suite.client.responses.create({ model: 'gpt-oss', instructions: 'Answer in one word.', input: 'Capital of France?' });
+    const retrieved = await suite.client.responses.retrieve(first.id);
     assert.equal(retrieved.id, first.id);
     assert.equal(retrieved.output_text, 'Paris.');
     assert.equal(retrieved.status, 'completed');
 
-    cerebras.answer({ text: 'About 2.1 million.' });
-    const second = await client.responses.create({ model: 'gpt-oss', previous_response_id: first.id, input: 'Its population?' });
+    suite.cerebras.answer({ text: 'About 2.1 million.' });
+    const second = await suite.client.responses.create({ model: 'gpt-oss', previous_response_id: first.id, input: 'Its population?' });
     assert.equal(second.previous_response_id, first.id);
     assert.deepEqual(upstreamBodies().at(-1)?.messages, [
       { role: 'user', content: 'Capital of France?' },
@@ -166,20 +149,20 @@ describe('the Responses API served by Cerebras, through the openai SDK', () => {
       { role: 'user', content: 'Its population?' },
     ]);
 
-    const items = await client.responses.inputItems.list(second.id);
+    const items = await suite.client.responses.inputItems.list(second.id);
     assert.equal(items.data.length, 1);
     const item = items.data[0];
     assert.ok(item?.type === 'message');
     assert.deepEqual(item.content, [{ type: 'input_text', text: 'Its population?' }]);
 
-    await client.responses.delete(first.id);
-    await assert.rejects(client.responses.retrieve(first.id), (error: unknown) => {
+    await suite.client.responses.delete(first.id);
+    await assert.rejects(suite.client.responses.retrieve(first.id), (error: unknown) => {
       assert.ok(error instanceof OpenAI.NotFoundError);
       assert.match(error.message, new RegExp(`Response with id '${first.id}' not found`));
       return true;
     });
-    await assert.rejects(client.responses.delete(first.id), OpenAI.NotFoundError);
-    await assert.rejects(client.responses.create({ model: 'gpt-oss', previous_response_id: first.id, input: 'And?' }), (error: unknown) => {
+    await assert.rejects(suite.client.responses.delete(first.id), OpenAI.NotFoundError);
+    await assert.rejects(suite.client.responses.create({ model: 'gpt-oss', previous_response_id: first.id, input: 'And?' }), (error: unknown) => {
       assert.ok(error instanceof OpenAI.NotFoundError);
       assert.equal(error.param, 'previous_response_id');
       return true;
@@ -187,34 +170,34 @@ describe('the Responses API served by Cerebras, through the openai SDK', () => {
   });
 
   it('stores a streamed response before its last event leaves', async () => {
-    cerebras.answer({ text: 'Streamed and stored.' });
-    const stream = client.responses.stream({ model: 'gpt-oss', input: 'Hi' });
+    suite.cerebras.answer({ text: 'Streamed and stored.' });
+    const stream = suite.client.responses.stream({ model: 'gpt-oss', input: 'Hi' });
     const final = await stream.finalResponse();
-    const retrieved = await client.responses.retrieve(final.id);
+    const retrieved = await suite.client.responses.retrieve(final.id);
     assert.equal(retrieved.output_text, 'Streamed and stored.');
   });
 
   it('stores nothing with store: false', async () => {
-    cerebras.answer({ text: 'Not kept.' });
-    const response = await client.responses.create({ model: 'gpt-oss', input: 'Hi', store: false });
+    suite.cerebras.answer({ text: 'Not kept.' });
+    const response = await suite.client.responses.create({ model: 'gpt-oss', input: 'Hi', store: false });
     assert.equal((response as unknown as { store: boolean }).store, false);
-    await assert.rejects(client.responses.retrieve(response.id), OpenAI.NotFoundError);
+    await assert.rejects(suite.client.responses.retrieve(response.id), OpenAI.NotFoundError);
   });
 
   it('reports a length stop as incomplete with its reason', async () => {
-    cerebras.answer({ text: 'Once upon a', finishReason: 'length' });
-    const response = await client.responses.create({ model: 'gpt-oss', input: 'Tell a story', max_output_tokens: 3 });
+    suite.cerebras.answer({ text: 'Once upon a', finishReason: 'length' });
+    const response = await suite.client.responses.create({ model: 'gpt-oss', input: 'Tell a story', max_output_tokens: 3 });
     assert.equal(response.status, 'incomplete');
     assert.deepEqual(response.incomplete_details, { reason: 'max_output_tokens' });
-    const stream = client.responses.stream({ model: 'gpt-oss', input: 'Tell a story', max_output_tokens: 3 });
+    const stream = suite.client.responses.stream({ model: 'gpt-oss', input: 'Tell a story', max_output_tokens: 3 });
     const types: string[] = [];
     for await (const event of stream) types.push(event.type);
     assert.equal(types.at(-1), 'response.incomplete');
   });
 
   it('ends a stream whose upstream broke off with response.failed, never a silent stop', async () => {
-    cerebras.answer({ text: 'Once upon', cut: true });
-    const stream = client.responses.stream({ model: 'gpt-oss', input: 'Tell a story' });
+    suite.cerebras.answer({ text: 'Once upon', cut: true });
+    const stream = suite.client.responses.stream({ model: 'gpt-oss', input: 'Tell a story' });
     const events: OpenAI.Responses.ResponseStreamEvent[] = [];
     for await (const event of stream) events.push(event);
     const last = events.at(-1);
@@ -226,17 +209,17 @@ describe('the Responses API served by Cerebras, through the openai SDK', () => {
   });
 
   it('closes the upstream request when the client aborts a stream', { timeout: 10_000 }, async () => {
-    cerebras.answer({ text: 'Once upon a time', holdOpen: true });
+    suite.cerebras.answer({ text: 'Once upon a time', holdOpen: true });
     const controller = new AbortController();
-    const stream = await client.responses.create({ model: 'gpt-oss', input: 'Story', stream: true }, { signal: controller.signal });
+    const stream = await suite.client.responses.create({ model: 'gpt-oss', input: 'Story', stream: true }, { signal: controller.signal });
     for await (const event of stream) if (event.type === 'response.output_text.delta') controller.abort();
-    const call = cerebras.server.lastCall('/v1/chat/completions');
+    const call = suite.cerebras.server.lastCall('/v1/chat/completions');
     assert.ok(call !== undefined);
     assert.equal(await call.aborted, true);
   });
 
   it('counts input tokens with the tokenizer', async () => {
-    const counted = (await client.responses.inputTokens.count({ model: 'gpt-oss', input: 'Hello there, how are you?' })) as { object: string; input_tokens: number };
+    const counted = (await suite.client.responses.inputTokens.count({ model: 'gpt-oss', input: 'Hello there, how are you?' })) as { object: string; input_tokens: number };
     assert.equal(counted.object, 'response.input_tokens');
     assert.ok(Number.isInteger(counted.input_tokens) && counted.input_tokens > 3);
     assert.equal(upstreamBodies().length, 0);
@@ -244,7 +227,7 @@ describe('the Responses API served by Cerebras, through the openai SDK', () => {
 
   it('refuses a WebSocket upgrade on /v1/responses with 426, the status on which Codex falls back to HTTP at once', async () => {
     const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const outgoing = httpRequest(`${gateway.baseUrl}/v1/responses`, {
+      const outgoing = httpRequest(`${suite.gateway.baseUrl}/v1/responses`, {
         headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', 'openai-beta': 'responses_websockets=2026-02-06' },
       });
       outgoing.on('response', (incoming) => {

@@ -2,20 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import OpenAI from 'openai';
 import { FakeUpstreamServer } from '../test-support/fake-upstream-server.ts';
+import { openAIStyleStream } from '../test-support/openai-style-stream.ts';
 import { startTestGateway, type TestGateway } from '../test-support/start-test-gateway.ts';
-
-/** An OpenAI-style stream (vLLM, OpenAI): reasoning, text, then usage with cached tokens in its own chunk. */
-function openAIStyleStream(): string[] {
-  const head = '{"id":"chatcmpl-v1","object":"chat.completion.chunk","created":1745000000,"model":"qwen3-32b"';
-  return [
-    `data: ${head},"choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]}\n\n`,
-    `data: ${head},"choices":[{"index":0,"delta":{"reasoning_content":"Think."},"finish_reason":null}]}\n\n`,
-    `data: ${head},"choices":[{"index":0,"delta":{"content":"Hi ☃"},"finish_reason":null}]}\n\n`,
-    `data: ${head},"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\n`,
-    `data: ${head},"choices":[],"usage":{"prompt_tokens":9,"completion_tokens":4,"total_tokens":13,"prompt_tokens_details":{"cached_tokens":8},"completion_tokens_details":{"reasoning_tokens":2}}}\n\n`,
-    'data: [DONE]\n\n',
-  ];
-}
 
 /** The Responses API served by an `openai-compatible` upstream that only speaks chat completions. */
 describe('the Responses API served by an openai-compatible upstream', () => {
@@ -35,7 +23,7 @@ describe('the Responses API served by an openai-compatible upstream', () => {
   });
 
   it('streams reasoning and text with the upstream usage, cached and reasoning tokens included, and sends JSON-schema output as response_format', async () => {
-    upstream.chunks('POST', '/v1/chat/completions', openAIStyleStream());
+    upstream.chunks('POST', '/v1/chat/completions', openAIStyleStream({ prompt_tokens: 9, completion_tokens: 4, total_tokens: 13, prompt_tokens_details: { cached_tokens: 8 }, completion_tokens_details: { reasoning_tokens: 2 } }));
     const stream = client.responses.stream({
       model: 'qwen3-32b',
       input: 'Hi',

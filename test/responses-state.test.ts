@@ -1,46 +1,36 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import OpenAI from 'openai';
 import type { ChatStreamEvent } from '../src/canonical/chat-stream-event.ts';
 import type { RequestOutcome } from '../src/observability/request-outcome.ts';
-import { resetScriptedOpenAIProvider, startScriptedOpenAIGateway } from '../test-support/start-scripted-openai-gateway.ts';
-import type { ScriptedProvider } from '../test-support/scripted-provider.ts';
 import { textScript } from '../test-support/scripted-provider.ts';
-import type { TestGateway } from '../test-support/start-test-gateway.ts';
+import { scriptedOpenAIGatewayPerSuite } from '../test-support/start-scripted-openai-gateway.ts';
 
 /** Stored responses over several turns, input item pages, and compaction, through the openai SDK. */
 describe('Responses API state through the openai SDK', () => {
-  let gateway: TestGateway;
-  let provider: ScriptedProvider;
-  let client: OpenAI;
-
-  before(async () => {
-    ({ gateway, provider, client } = await startScriptedOpenAIGateway());
-  });
-  after(() => gateway.close());
-  beforeEach(() => resetScriptedOpenAIProvider(provider));
+  const suite = scriptedOpenAIGatewayPerSuite();
 
   it('replays a chain of three responses, with tool calls and their outputs, to the provider', async () => {
-    provider.script = [
+    suite.provider.script = [
       { type: 'response-start' },
       { type: 'tool-call-start', id: 'b0', toolCallId: 'call_1', name: 'lookup' },
       { type: 'tool-call-delta', id: 'b0', argumentsDelta: '{"q":"x"}' },
       { type: 'tool-call-end', id: 'b0' },
       { type: 'finish', finishReason: 'tool-calls' },
     ];
-    const first = await client.responses.create({ model: 'gpt-test', input: 'Look x up', tools: [{ type: 'function', name: 'lookup', parameters: { type: 'object' }, strict: false }] });
+    const first = await suite.client.responses.create({ model: 'gpt-test', input: 'Look x up', tools: [{ type: 'function', name: 'lookup', parameters: { type: 'object' }, strict: false }] });
     const call = first.output[0];
     assert.ok(call?.type === 'function_call');
-    provider.script = textScript('x is 42');
-    const second = await client.responses.create({
+    suite.provider.script = textScript('x is 42');
+    const second = await suite.client.responses.create({
       model: 'gpt-test',
       previous_response_id: first.id,
       input: [{ type: 'function_call_output', call_id: call.call_id, output: '42' }],
       tools: [{ type: 'function', name: 'lookup', parameters: { type: 'object' }, strict: false }],
     });
-    provider.script = textScript('You asked about x.');
-    await client.responses.create({ model: 'gpt-test', previous_response_id: second.id, input: 'What did I ask?' });
-    const messages = provider.requests.at(-1)?.messages ?? [];
+    suite.provider.script = textScript('You asked about x.');
+    await suite.client.responses.create({ model: 'gpt-test', previous_response_id: second.id, input: 'What did I ask?' });
+    const messages = suite.provider.requests.at(-1)?.messages ?? [];
     assert.deepEqual(
       messages.map((message) => [message.role, message.parts.map((part) => part.type).join(',')]),
       [
@@ -55,23 +45,23 @@ describe('Responses API state through the openai SDK', () => {
 
   it('pages input items newest first, or oldest first with order=asc', async () => {
     const input = ['one', 'two', 'three'].map((text) => ({ role: 'user' as const, content: text }));
-    const response = await client.responses.create({ model: 'gpt-test', input });
+    const response = await suite.client.responses.create({ model: 'gpt-test', input });
     const texts = (page: OpenAI.Responses.ResponseItem[]): string[] =>
       page.map((item) => (item.type === 'message' && item.content[0]?.type === 'input_text' ? item.content[0].text : '?'));
-    const newest = await client.responses.inputItems.list(response.id, { limit: 2 });
+    const newest = await suite.client.responses.inputItems.list(response.id, { limit: 2 });
     assert.deepEqual(texts(newest.data), ['three', 'two']);
     assert.equal(newest.has_more, true);
     const rest = await newest.getNextPage();
     assert.deepEqual(texts(rest.data), ['one']);
     assert.equal(rest.has_more, false);
-    const oldest = await client.responses.inputItems.list(response.id, { order: 'asc' });
+    const oldest = await suite.client.responses.inputItems.list(response.id, { order: 'asc' });
     assert.deepEqual(texts(oldest.data), ['one', 'two', 'three']);
     assert.ok(oldest.data.every((item) => typeof item.id === 'string' && item.id.startsWith('msg_')));
   });
 
   it('compacts a conversation into the user messages and a summary written by the model', async () => {
-    provider.script = textScript('The user wants x looked up; it is 42.');
-    const response = await fetch(`${gateway.baseUrl}/v1/responses/compact`, {
+    suite.provider.script = textScript('The user wants x looked up; it is 42.');
+    const response = await fetch(`${suite.gateway.baseUrl}/v1/responses/compact`, {
       method: 'POST',
       body: JSON.stringify({
         model: 'gpt-test',
@@ -94,7 +84,7 @@ describe('Responses API state through the openai SDK', () => {
         ['message', 'user', 'Summary of the earlier conversation (compacted by llmux):\n\nThe user wants x looked up; it is 42.'],
       ],
     );
-    const sent = provider.requests.at(-1);
+    const sent = suite.provider.requests.at(-1);
     assert.equal(sent?.toolChoice, 'none');
     assert.equal(sent?.messages[0]?.role, 'system');
     const last = sent?.messages.at(-1)?.parts[0];
@@ -115,20 +105,20 @@ describe('Responses API state through the openai SDK', () => {
       { type: 'text-end', id: 't' },
       { type: 'finish', finishReason: 'stop' },
     ];
-    provider.script = async function* () {
+    suite.provider.script = async function* () {
       yield* events;
     };
-    const first = await client.responses.create({ model: 'gpt-test', input: 'Think', store: false, include: ['reasoning.encrypted_content'] });
+    const first = await suite.client.responses.create({ model: 'gpt-test', input: 'Think', store: false, include: ['reasoning.encrypted_content'] });
     const [signed, redacted] = first.output;
     assert.ok(signed?.type === 'reasoning' && redacted?.type === 'reasoning');
     assert.match(signed.encrypted_content ?? '', /^llmux1\./);
     assert.deepEqual(redacted.content, undefined);
     assert.deepEqual(redacted.summary, []);
 
-    provider.script = textScript('Next.');
+    suite.provider.script = textScript('Next.');
     const resent = JSON.parse(JSON.stringify(first.output)) as OpenAI.Responses.ResponseInputItem[];
-    await client.responses.create({ model: 'gpt-test', store: false, input: [{ role: 'user', content: 'Think' }, ...resent, { role: 'user', content: 'Go on' }] });
-    const assistant = provider.requests.at(-1)?.messages[1];
+    await suite.client.responses.create({ model: 'gpt-test', store: false, input: [{ role: 'user', content: 'Think' }, ...resent, { role: 'user', content: 'Go on' }] });
+    const assistant = suite.provider.requests.at(-1)?.messages[1];
     assert.deepEqual(assistant?.parts.slice(0, 2), [
       { type: 'reasoning', text: 'Signed thought.', metadata: { provider: 'anthropic', signature: 'sig-123' } },
       { type: 'reasoning', text: '', redacted: true, metadata: { provider: 'anthropic', encrypted: 'opaque-bytes' } },
@@ -136,19 +126,19 @@ describe('Responses API state through the openai SDK', () => {
   });
 
   it("keeps OpenAI's own encrypted reasoning as OpenAI's, for that provider type only", async () => {
-    await client.responses.create({
+    await suite.client.responses.create({
       model: 'gpt-test',
       input: [{ role: 'user', content: 'a' }, { type: 'reasoning', id: 'rs_openai', summary: [], encrypted_content: 'gAAAAB-openai' }, { role: 'user', content: 'b' }],
     });
-    assert.deepEqual(provider.requests.at(-1)?.messages[1]?.parts, [{ type: 'reasoning', text: '', metadata: { provider: 'openai', encrypted: 'gAAAAB-openai', itemId: 'rs_openai' } }]);
+    assert.deepEqual(suite.provider.requests.at(-1)?.messages[1]?.parts, [{ type: 'reasoning', text: '', metadata: { provider: 'openai', encrypted: 'gAAAAB-openai', itemId: 'rs_openai' } }]);
   });
 
   it('gives token log probabilities when asked for with include', async () => {
-    provider.script = [
+    suite.provider.script = [
       { type: 'text-delta', id: 't', text: 'Hi', logprobs: [{ token: 'Hi', logprob: -0.1, top: [{ token: 'Hello', logprob: -2.5 }] }] },
       { type: 'finish', finishReason: 'stop' },
     ];
-    const stream = client.responses.stream({ model: 'gpt-test', input: 'Greet', include: ['message.output_text.logprobs'], top_logprobs: 1 });
+    const stream = suite.client.responses.stream({ model: 'gpt-test', input: 'Greet', include: ['message.output_text.logprobs'], top_logprobs: 1 });
     const deltas: OpenAI.Responses.ResponseTextDeltaEvent[] = [];
     for await (const event of stream) if (event.type === 'response.output_text.delta') deltas.push(event);
     const expected = [{ token: 'Hi', logprob: -0.1, bytes: [72, 105], top_logprobs: [{ token: 'Hello', logprob: -2.5, bytes: [72, 101, 108, 108, 111] }] }];
@@ -156,24 +146,24 @@ describe('Responses API state through the openai SDK', () => {
     const message = (await stream.finalResponse()).output[0];
     assert.ok(message?.type === 'message' && message.content[0]?.type === 'output_text');
     assert.deepEqual(message.content[0].logprobs, expected);
-    assert.equal(provider.requests.at(-1)?.logprobs, true);
-    assert.equal(provider.requests.at(-1)?.topLogprobs, 1);
+    assert.equal(suite.provider.requests.at(-1)?.logprobs, true);
+    assert.equal(suite.provider.requests.at(-1)?.topLogprobs, 1);
   });
 
   it('declares what llmux drops in x-llmux-degraded', async () => {
     const body = { model: 'gpt-test', input: 'hi', truncation: 'auto', max_tool_calls: 3 } as OpenAI.Responses.ResponseCreateParamsNonStreaming;
-    const { response } = await client.responses.create(body).withResponse();
+    const { response } = await suite.client.responses.create(body).withResponse();
     assert.equal(response.headers.get('x-llmux-degraded'), 'truncation, max_tool_calls');
-    const plain = await client.responses.create({ model: 'gpt-test', input: 'hi' }).withResponse();
+    const plain = await suite.client.responses.create({ model: 'gpt-test', input: 'hi' }).withResponse();
     assert.equal(plain.response.headers.get('x-llmux-degraded'), null);
   });
 
   it('records its requests as the responses protocol, with the usage streamed', async () => {
     const outcomes: RequestOutcome[] = [];
-    gateway.gateway.services.outcomes.subscribe((outcome) => outcomes.push(outcome));
-    const stream = client.responses.stream({ model: 'gpt-test', input: 'hi' });
+    suite.gateway.gateway.services.outcomes.subscribe((outcome) => outcomes.push(outcome));
+    const stream = suite.client.responses.stream({ model: 'gpt-test', input: 'hi' });
     const final = await stream.finalResponse();
-    await client.responses.retrieve(final.id);
+    await suite.client.responses.retrieve(final.id);
     await new Promise((resolve) => setImmediate(resolve));
     const created = outcomes.find((outcome) => outcome.route === '/v1/responses');
     assert.equal(created?.protocol, 'responses');

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
 import { createProvider } from '../server/build-gateway.ts';
 import { ModelCatalog } from './model-catalog.ts';
+import { listenOnLoopback } from '../../test-support/loopback-server.ts';
 
 let silent: Server;
 let baseUrl: string;
@@ -13,8 +13,8 @@ const held: IncomingMessage[] = [];
 before(async () => {
   // Accepts the model-list request and never answers it, as an upstream that hangs.
   silent = createServer((request) => held.push(request));
-  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/v1`;
+  const silentPort = await listenOnLoopback(silent);
+  baseUrl = `http://127.0.0.1:${silentPort}/v1`;
 });
 after(async () => {
   silent.closeAllConnections();

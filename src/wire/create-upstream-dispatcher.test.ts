@@ -1,32 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { GatewayError } from '../canonical/gateway-error.ts';
 import { FakeHttpProxy } from '../../test-support/fake-http-proxy.ts';
 import { FakeUpstreamServer } from '../../test-support/fake-upstream-server.ts';
 import { LOOPBACK_CA, LOOPBACK_KEY, startLoopbackHttpsServer, type LoopbackHttpsServer } from './fixtures/start-loopback-https-server.ts';
-import { createUpstreamHttpClient, type UpstreamHttpClient, type UpstreamHttpClientOptions } from '../providers/shared/upstream-http-client.ts';
-
-function assertGatewayError(kind: GatewayError['kind'], message: RegExp): (error: unknown) => true {
-  return (error: unknown) => {
-    assert.ok(error instanceof GatewayError, `expected a GatewayError, got ${String(error)}`);
-    assert.equal(error.kind, kind, error.message);
-    assert.match(error.message, message);
-    return true;
-  };
-}
+import type { UpstreamHttpClient } from '../providers/shared/upstream-http-client.ts';
+import { isGatewayError } from '../../test-support/assert-gateway-error.ts';
+import { withUpstreamClient } from '../../test-support/with-upstream-client.ts';
 
 async function getText(client: UpstreamHttpClient, url: string): Promise<{ status: number; text: string }> {
   const response = await client.request({ url, method: 'GET', signal: new AbortController().signal });
   return { status: response.status, text: await response.body.text() };
-}
-
-async function withClient<T>(options: UpstreamHttpClientOptions, use: (client: UpstreamHttpClient) => Promise<T>): Promise<T> {
-  const client = createUpstreamHttpClient({ environment: {}, ...options });
-  try {
-    return await use(client);
-  } finally {
-    await client.close();
-  }
 }
 
 describe('http:// proxies (undici ProxyAgent)', () => {
@@ -49,7 +32,7 @@ describe('http:// proxies (undici ProxyAgent)', () => {
   it('forwards plain-http requests to the proxy in absolute form', async () => {
     const proxy = await FakeHttpProxy.start();
     try {
-      await withClient({ proxy: proxy.url }, async (client) => {
+      await withUpstreamClient({ proxy: proxy.url }, async (client) => {
         const response = await client.request({
           url: `${upstream.baseUrl}/v1/chat/completions`,
           method: 'POST',
@@ -74,7 +57,7 @@ describe('http:// proxies (undici ProxyAgent)', () => {
   it('tunnels https upstreams with CONNECT and keeps the tunnel alive for the next request', async () => {
     const proxy = await FakeHttpProxy.start();
     try {
-      await withClient({ proxy: proxy.url, ca: LOOPBACK_CA }, async (client) => {
+      await withUpstreamClient({ proxy: proxy.url, ca: LOOPBACK_CA }, async (client) => {
         assert.deepEqual(await getText(client, `https://127.0.0.1:${secureUpstream.port}/first`), { status: 200, text: 'secure hello' });
         // A connection is free again one turn after its response ends.
         await new Promise((resolve) => setImmediate(resolve));
@@ -91,7 +74,7 @@ describe('http:// proxies (undici ProxyAgent)', () => {
     const proxy = await FakeHttpProxy.start({ tls: { key: LOOPBACK_KEY, cert: LOOPBACK_CA }, username: 'user', password: 'secret' });
     try {
       assert.match(proxy.url, /^https:/);
-      await withClient({ proxy: proxy.urlWithCredentials('user', 'secret'), ca: LOOPBACK_CA }, async (client) => {
+      await withUpstreamClient({ proxy: proxy.urlWithCredentials('user', 'secret'), ca: LOOPBACK_CA }, async (client) => {
         assert.deepEqual(await getText(client, `https://127.0.0.1:${secureUpstream.port}/x`), { status: 200, text: 'secure hello' });
         assert.equal((await getText(client, `${upstream.baseUrl}/v1/models`)).status, 200);
       });
@@ -103,8 +86,8 @@ describe('http:// proxies (undici ProxyAgent)', () => {
         ],
       );
       // Without the CA the proxy's own certificate is refused.
-      await withClient({ proxy: proxy.urlWithCredentials('user', 'secret') }, async (client) => {
-        await assert.rejects(getText(client, `${upstream.baseUrl}/v1/models`), assertGatewayError('upstream', /certificate/i));
+      await withUpstreamClient({ proxy: proxy.urlWithCredentials('user', 'secret') }, async (client) => {
+        await assert.rejects(getText(client, `${upstream.baseUrl}/v1/models`), isGatewayError('upstream', /certificate/i));
       });
     } finally {
       await proxy.close();
@@ -114,8 +97,8 @@ describe('http:// proxies (undici ProxyAgent)', () => {
   it('verifies the upstream certificate through the tunnel', async () => {
     const proxy = await FakeHttpProxy.start();
     try {
-      await withClient({ proxy: proxy.url }, async (client) => {
-        await assert.rejects(getText(client, `https://127.0.0.1:${secureUpstream.port}/x`), assertGatewayError('upstream', /certificate/i));
+      await withUpstreamClient({ proxy: proxy.url }, async (client) => {
+        await assert.rejects(getText(client, `https://127.0.0.1:${secureUpstream.port}/x`), isGatewayError('upstream', /certificate/i));
       });
     } finally {
       await proxy.close();
@@ -125,7 +108,7 @@ describe('http:// proxies (undici ProxyAgent)', () => {
   it('sends the URL credentials as Proxy-Authorization, for CONNECT and forwarded requests', async () => {
     const proxy = await FakeHttpProxy.start({ username: 'user', password: 'p@ss:w/rd' });
     try {
-      await withClient({ proxy: proxy.urlWithCredentials('user', 'p@ss:w/rd'), ca: LOOPBACK_CA }, async (client) => {
+      await withUpstreamClient({ proxy: proxy.urlWithCredentials('user', 'p@ss:w/rd'), ca: LOOPBACK_CA }, async (client) => {
         assert.equal((await getText(client, `${upstream.baseUrl}/v1/models`)).status, 200);
         assert.equal((await getText(client, `https://127.0.0.1:${secureUpstream.port}/x`)).text, 'secure hello');
       });
@@ -146,12 +129,12 @@ describe('http:// proxies (undici ProxyAgent)', () => {
   it('fails as upstream, naming the proxy, when the proxy refuses the credentials', async () => {
     const proxy = await FakeHttpProxy.start({ username: 'user', password: 'right' });
     try {
-      await withClient({ proxy: proxy.urlWithCredentials('user', 'wrong'), ca: LOOPBACK_CA }, async (client) => {
+      await withUpstreamClient({ proxy: proxy.urlWithCredentials('user', 'wrong'), ca: LOOPBACK_CA }, async (client) => {
         await assert.rejects(
           getText(client, `https://127.0.0.1:${secureUpstream.port}/x`),
-          assertGatewayError('upstream', new RegExp(`^proxy 127\\.0\\.0\\.1:${proxy.port} refused the request to 127\\.0\\.0\\.1:${secureUpstream.port}: .*407`)),
+          isGatewayError('upstream', new RegExp(`^proxy 127\\.0\\.0\\.1:${proxy.port} refused the request to 127\\.0\\.0\\.1:${secureUpstream.port}: .*407`)),
         );
-        await assert.rejects(getText(client, `${upstream.baseUrl}/v1/models`), assertGatewayError('upstream', /407/));
+        await assert.rejects(getText(client, `${upstream.baseUrl}/v1/models`), isGatewayError('upstream', /407/));
       });
       assert.ok(proxy.requests.every((request) => !request.accepted));
       // The error message never shows the proxy password.
@@ -163,10 +146,10 @@ describe('http:// proxies (undici ProxyAgent)', () => {
   it('times out as connect when the proxy never answers CONNECT', async () => {
     const proxy = await FakeHttpProxy.start({ stallConnect: true });
     try {
-      await withClient({ proxy: proxy.url, ca: LOOPBACK_CA, timeouts: { connectMs: 50 } }, async (client) => {
+      await withUpstreamClient({ proxy: proxy.url, ca: LOOPBACK_CA, timeouts: { connectMs: 50 } }, async (client) => {
         await assert.rejects(
           getText(client, `https://127.0.0.1:${secureUpstream.port}/x`),
-          assertGatewayError(
+          isGatewayError(
             'timeout',
             new RegExp(`^could not connect to 127\\.0\\.0\\.1:${secureUpstream.port} through proxy 127\\.0\\.0\\.1:${proxy.port} within 50 ms \\(connect timeout\\)$`),
           ),
@@ -182,9 +165,9 @@ describe('http:// proxies (undici ProxyAgent)', () => {
     const proxy = await FakeHttpProxy.start();
     const proxyUrl = proxy.urlWithCredentials('user', 'secret-password');
     await proxy.close();
-    await withClient({ proxy: proxyUrl, ca: LOOPBACK_CA }, async (client) => {
+    await withUpstreamClient({ proxy: proxyUrl, ca: LOOPBACK_CA }, async (client) => {
       await assert.rejects(getText(client, `https://127.0.0.1:${secureUpstream.port}/x`), (error: unknown) => {
-        assertGatewayError('upstream', new RegExp(`through proxy 127\\.0\\.0\\.1:${proxy.port}: connection refused`))(error);
+        isGatewayError('upstream', new RegExp(`through proxy 127\\.0\\.0\\.1:${proxy.port}: connection refused`))(error);
         assert.doesNotMatch((error as Error).message, /secret-password/);
         return true;
       });

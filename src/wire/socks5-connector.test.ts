@@ -1,33 +1,16 @@
 import assert from 'node:assert/strict';
 import { lookup } from 'node:dns/promises';
 import { after, before, describe, it } from 'node:test';
-import { GatewayError } from '../canonical/gateway-error.ts';
 import { FakeSocks5Proxy } from '../../test-support/fake-socks5-proxy.ts';
 import { FakeUpstreamServer } from '../../test-support/fake-upstream-server.ts';
 import { LOOPBACK_CA, startLoopbackHttpsServer, type LoopbackHttpsServer } from './fixtures/start-loopback-https-server.ts';
-import { createUpstreamHttpClient, type UpstreamHttpClient, type UpstreamHttpClientOptions } from '../providers/shared/upstream-http-client.ts';
-
-function assertGatewayError(kind: GatewayError['kind'], message: RegExp): (error: unknown) => true {
-  return (error: unknown) => {
-    assert.ok(error instanceof GatewayError, `expected a GatewayError, got ${String(error)}`);
-    assert.equal(error.kind, kind, error.message);
-    assert.match(error.message, message);
-    return true;
-  };
-}
+import type { UpstreamHttpClient } from '../providers/shared/upstream-http-client.ts';
+import { isGatewayError } from '../../test-support/assert-gateway-error.ts';
+import { withUpstreamClient } from '../../test-support/with-upstream-client.ts';
 
 async function getText(client: UpstreamHttpClient, url: string): Promise<string> {
   const response = await client.request({ url, method: 'GET', signal: new AbortController().signal });
   return response.body.text();
-}
-
-async function withClient<T>(options: UpstreamHttpClientOptions, use: (client: UpstreamHttpClient) => Promise<T>): Promise<T> {
-  const client = createUpstreamHttpClient({ environment: {}, ...options });
-  try {
-    return await use(client);
-  } finally {
-    await client.close();
-  }
 }
 
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -55,7 +38,7 @@ describe('socks5:// and socks5h:// proxies', () => {
   it('connects through a proxy without authentication, handing it the IP address', async () => {
     const proxy = await FakeSocks5Proxy.start();
     try {
-      await withClient({ proxy: proxy.url }, async (client) => {
+      await withUpstreamClient({ proxy: proxy.url }, async (client) => {
         assert.equal(await getText(client, `${upstream.baseUrl}/v1/models`), '{"data":["m"]}');
       });
       assert.deepEqual(proxy.connections, [{ host: '127.0.0.1', port: upstreamPort, addressType: 'ipv4', accepted: true }]);
@@ -68,7 +51,7 @@ describe('socks5:// and socks5h:// proxies', () => {
   it('authenticates with the URL credentials (RFC 1929), percent-decoded', async () => {
     const proxy = await FakeSocks5Proxy.start({ username: 'user', password: 'p@ss:w/rd' });
     try {
-      await withClient({ proxy: proxy.urlWithCredentials('user', 'p@ss:w/rd') }, async (client) => {
+      await withUpstreamClient({ proxy: proxy.urlWithCredentials('user', 'p@ss:w/rd') }, async (client) => {
         assert.equal(await getText(client, `${upstream.baseUrl}/v1/models`), '{"data":["m"]}');
       });
       assert.deepEqual(proxy.connections, [
@@ -82,9 +65,9 @@ describe('socks5:// and socks5h:// proxies', () => {
   it('fails as upstream, naming the proxy, when the credentials are refused', async () => {
     const proxy = await FakeSocks5Proxy.start({ username: 'user', password: 'right' });
     try {
-      await withClient({ proxy: proxy.urlWithCredentials('user', 'wrong') }, async (client) => {
+      await withUpstreamClient({ proxy: proxy.urlWithCredentials('user', 'wrong') }, async (client) => {
         await assert.rejects(getText(client, `${upstream.baseUrl}/v1/models`), (error: unknown) => {
-          assertGatewayError('upstream', new RegExp(`through proxy 127\\.0\\.0\\.1:${proxy.port} failed: SOCKS5 handshake failed: .*auth`, 'i'))(error);
+          isGatewayError('upstream', new RegExp(`through proxy 127\\.0\\.0\\.1:${proxy.port} failed: SOCKS5 handshake failed: .*auth`, 'i'))(error);
           assert.doesNotMatch((error as Error).message, /wrong/);
           return true;
         });
@@ -98,8 +81,8 @@ describe('socks5:// and socks5h:// proxies', () => {
   it('fails when the proxy demands credentials the URL does not have', async () => {
     const proxy = await FakeSocks5Proxy.start({ username: 'user', password: 'right' });
     try {
-      await withClient({ proxy: proxy.url }, async (client) => {
-        await assert.rejects(getText(client, `${upstream.baseUrl}/v1/models`), assertGatewayError('upstream', /SOCKS5 handshake failed/));
+      await withUpstreamClient({ proxy: proxy.url }, async (client) => {
+        await assert.rejects(getText(client, `${upstream.baseUrl}/v1/models`), isGatewayError('upstream', /SOCKS5 handshake failed/));
       });
     } finally {
       await proxy.close();
@@ -110,10 +93,10 @@ describe('socks5:// and socks5h:// proxies', () => {
     const proxy = await FakeSocks5Proxy.start();
     const localhost = await lookup('localhost');
     try {
-      await withClient({ proxy: proxy.url, ca: LOOPBACK_CA }, async (client) => {
+      await withUpstreamClient({ proxy: proxy.url, ca: LOOPBACK_CA }, async (client) => {
         assert.equal(await getText(client, `https://localhost:${secureUpstream.port}/local`), 'secure /local');
       });
-      await withClient({ proxy: proxy.url.replace('socks5:', 'socks5h:'), ca: LOOPBACK_CA }, async (client) => {
+      await withUpstreamClient({ proxy: proxy.url.replace('socks5:', 'socks5h:'), ca: LOOPBACK_CA }, async (client) => {
         assert.equal(await getText(client, `https://localhost:${secureUpstream.port}/remote`), 'secure /remote');
       });
       assert.deepEqual(
@@ -131,14 +114,14 @@ describe('socks5:// and socks5h:// proxies', () => {
   it('speaks TLS to https upstreams through the proxy, checks the certificate and keeps the connection', async () => {
     const proxy = await FakeSocks5Proxy.start();
     try {
-      await withClient({ proxy: proxy.url.replace('socks5:', 'socks5h:'), ca: LOOPBACK_CA }, async (client) => {
+      await withUpstreamClient({ proxy: proxy.url.replace('socks5:', 'socks5h:'), ca: LOOPBACK_CA }, async (client) => {
         assert.equal(await getText(client, `https://localhost:${secureUpstream.port}/one`), 'secure /one');
         await turn();
         assert.equal(await getText(client, `https://localhost:${secureUpstream.port}/two`), 'secure /two');
       });
       assert.equal(proxy.connections.length, 1);
-      await withClient({ proxy: proxy.url }, async (client) => {
-        await assert.rejects(getText(client, `https://localhost:${secureUpstream.port}/x`), assertGatewayError('upstream', /certificate/i));
+      await withUpstreamClient({ proxy: proxy.url }, async (client) => {
+        await assert.rejects(getText(client, `https://localhost:${secureUpstream.port}/x`), isGatewayError('upstream', /certificate/i));
       });
     } finally {
       await proxy.close();
@@ -153,14 +136,14 @@ describe('socks5:// and socks5h:// proxies', () => {
       await new Promise<void>((resolve) => response.once('close', resolve));
     });
     try {
-      await withClient({ proxy: proxy.url }, async (client) => {
+      await withUpstreamClient({ proxy: proxy.url }, async (client) => {
         const controller = new AbortController();
         const response = await client.request({ url: `${upstream.baseUrl}/endless`, method: 'POST', body: '{}', signal: controller.signal });
         await assert.rejects(
           (async () => {
             for await (const _chunk of response.body) controller.abort();
           })(),
-          assertGatewayError('canceled', /request canceled/),
+          isGatewayError('canceled', /request canceled/),
         );
         assert.equal(await upstream.lastCall('/endless')?.aborted, true);
       });
@@ -172,10 +155,10 @@ describe('socks5:// and socks5h:// proxies', () => {
   it('times out as connect when the proxy never answers the greeting', async () => {
     const proxy = await FakeSocks5Proxy.start({ stallGreeting: true });
     try {
-      await withClient({ proxy: proxy.url, timeouts: { connectMs: 50 } }, async (client) => {
+      await withUpstreamClient({ proxy: proxy.url, timeouts: { connectMs: 50 } }, async (client) => {
         await assert.rejects(
           getText(client, `${upstream.baseUrl}/v1/models`),
-          assertGatewayError('timeout', new RegExp(`^could not connect to 127\\.0\\.0\\.1:${upstreamPort} through proxy 127\\.0\\.0\\.1:${proxy.port} within 50 ms \\(connect timeout\\)$`)),
+          isGatewayError('timeout', new RegExp(`^could not connect to 127\\.0\\.0\\.1:${upstreamPort} through proxy 127\\.0\\.0\\.1:${proxy.port} within 50 ms \\(connect timeout\\)$`)),
         );
       });
     } finally {
@@ -189,10 +172,10 @@ describe('socks5:// and socks5h:// proxies', () => {
     const closedPort = Number(new URL(closed.baseUrl).port);
     await closed.close();
     try {
-      await withClient({ proxy: proxy.url }, async (client) => {
+      await withUpstreamClient({ proxy: proxy.url }, async (client) => {
         await assert.rejects(
           getText(client, `http://127.0.0.1:${closedPort}/x`),
-          assertGatewayError('upstream', new RegExp(`^connection to 127\\.0\\.0\\.1:${closedPort} through proxy .*refused`, 'i')),
+          isGatewayError('upstream', new RegExp(`^connection to 127\\.0\\.0\\.1:${closedPort} through proxy .*refused`, 'i')),
         );
       });
       assert.deepEqual(proxy.connections.map((connection) => connection.accepted), [false]);
@@ -205,9 +188,9 @@ describe('socks5:// and socks5h:// proxies', () => {
     const proxy = await FakeSocks5Proxy.start();
     const proxyUrl = proxy.urlWithCredentials('user', 'secret-password');
     await proxy.close();
-    await withClient({ proxy: proxyUrl }, async (client) => {
+    await withUpstreamClient({ proxy: proxyUrl }, async (client) => {
       await assert.rejects(getText(client, `${upstream.baseUrl}/v1/models`), (error: unknown) => {
-        assertGatewayError('upstream', new RegExp(`^could not reach 127\\.0\\.0\\.1:${upstreamPort} through proxy 127\\.0\\.0\\.1:${proxy.port}: connection refused`))(error);
+        isGatewayError('upstream', new RegExp(`^could not reach 127\\.0\\.0\\.1:${upstreamPort} through proxy 127\\.0\\.0\\.1:${proxy.port}: connection refused`))(error);
         assert.doesNotMatch((error as Error).message, /secret-password/);
         return true;
       });

@@ -12,6 +12,7 @@ import { collectChatResponse } from '../collect-chat-response.ts';
 import type { CallContext, ProviderAdapter } from '../provider-adapter.ts';
 import { createCerebrasProvider } from './create-cerebras-provider.ts';
 import { responseReasoning, responseText, responseToolCalls } from '../../canonical/chat-response.ts';
+import { gatewayErrorRejection } from '../../../test-support/assert-gateway-error.ts';
 
 const log = createLogger('silent');
 
@@ -26,22 +27,6 @@ const REQUEST: ChatRequest = {
   maxTokens: 500,
   reasoning: { effort: 'minimal' },
 };
-
-async function collect(events: AsyncIterable<ChatStreamEvent>): Promise<ChatStreamEvent[]> {
-  const collected: ChatStreamEvent[] = [];
-  for await (const event of events) collected.push(event);
-  return collected;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<GatewayError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof GatewayError, String(error));
-    return error;
-  }
-  assert.fail('expected a rejection');
-}
 
 describe('cerebras provider against a fake Cerebras', () => {
   let cerebras: FakeCerebrasUpstream;
@@ -61,7 +46,7 @@ describe('cerebras provider against a fake Cerebras', () => {
 
   it('streams reasoning and text with Cerebras usage and time_info, sending Cerebras fields', async () => {
     cerebras.answer({ text: 'Hi there!', reasoning: 'User greets.', timeInfo: { queue_time: 0.001, prompt_time: 0.002, completion_time: 0.004, total_time: 0.0075 } });
-    const events = await collect(await provider.streamChat(REQUEST, callContext()));
+    const events = await Array.fromAsync(await provider.streamChat(REQUEST, callContext()));
     assert.deepEqual(
       events.map((event) => event.type),
       ['response-start', 'reasoning-start', 'reasoning-delta', 'reasoning-delta', 'reasoning-end', 'text-start', 'text-delta', 'text-delta', 'text-end', 'finish'],
@@ -157,7 +142,7 @@ describe('cerebras provider against a fake Cerebras', () => {
     ];
     for (const [status, kind, message, retryable, expected] of cases) {
       cerebras.fail(status, { message, type: 'some_error', param: status === 404 ? 'model' : null, code: status === 404 ? 'model_not_found' : null });
-      const error = await rejection(provider.streamChat(REQUEST, callContext()));
+      const error = await gatewayErrorRejection(provider.streamChat(REQUEST, callContext()));
       assert.equal(error.kind, kind, String(status));
       assert.equal(error.message, expected);
       assert.equal(error.upstreamStatus, status);
@@ -171,7 +156,7 @@ describe('cerebras provider against a fake Cerebras', () => {
 
   it('passes on a 429 with its retry-after', async () => {
     cerebras.fail(429, { message: 'Tokens per minute limit exceeded - too many tokens processed.', type: 'too_many_requests_error', code: 'token_quota_exceeded' }, { 'retry-after': '7' });
-    const error = await rejection(provider.streamChat(REQUEST, callContext()));
+    const error = await gatewayErrorRejection(provider.streamChat(REQUEST, callContext()));
     assert.equal(error.kind, 'rate_limit');
     assert.equal(error.status, 429);
     assert.equal(error.retryAfterSeconds, 7);
@@ -197,7 +182,7 @@ describe('cerebras provider against a fake Cerebras', () => {
 
   it('keeps a refusal of an essential field as the 400 it is', async () => {
     cerebras.fail(400, { message: "body.tools: property 'body.tools' is unsupported", param: 'validation_error', code: 'wrong_api_format' });
-    const error = await rejection(provider.completeChat({ ...REQUEST, stream: false, tools: [{ name: 'f', parameters: { type: 'object' } }] }, callContext()));
+    const error = await gatewayErrorRejection(provider.completeChat({ ...REQUEST, stream: false, tools: [{ name: 'f', parameters: { type: 'object' } }] }, callContext()));
     assert.equal(error.status, 400);
     assert.equal(error.code, 'wrong_api_format');
     assert.equal(cerebras.chatRequests().length, 1);
@@ -205,11 +190,11 @@ describe('cerebras provider against a fake Cerebras', () => {
 
   it('ends a mid-stream error and a cut stream with an error event', async () => {
     cerebras.fixture('mid-stream-error');
-    const failed = await collect(await provider.streamChat(REQUEST, callContext()));
+    const failed = await Array.fromAsync(await provider.streamChat(REQUEST, callContext()));
     assert.equal(failed.at(-1)?.type, 'error');
     assert.equal((failed.at(-1) as { error: GatewayError }).error.upstreamStatus, 500);
     cerebras.answer({ text: 'Once upon a time', cut: true });
-    const cut = await collect(await provider.streamChat(REQUEST, callContext()));
+    const cut = await Array.fromAsync(await provider.streamChat(REQUEST, callContext()));
     assert.equal(cut.at(-1)?.type, 'error');
     assert.match((cut.at(-1) as { error: GatewayError }).error.message, /ended before the response was complete/);
   });

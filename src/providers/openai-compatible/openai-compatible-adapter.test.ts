@@ -13,6 +13,7 @@ import { createOpenAICompatibleProvider } from './create-openai-compatible-provi
 import { OpenAICompatibleAdapter } from './openai-compatible-adapter.ts';
 import { resolveOpenAICompatibleDialect, type OpenAICompatibleDialect } from './openai-compatible-dialect.ts';
 import { responseText } from '../../canonical/chat-response.ts';
+import { gatewayErrorRejection } from '../../../test-support/assert-gateway-error.ts';
 
 interface Captured {
   context: CallContext;
@@ -28,22 +29,6 @@ function callContext(): Captured {
 }
 
 const REQUEST: ChatRequest = { model: 'local-model', messages: [{ role: 'user', parts: [{ type: 'text', text: 'Hi' }] }], stream: false };
-
-async function collect(events: AsyncIterable<ChatStreamEvent>): Promise<ChatStreamEvent[]> {
-  const collected: ChatStreamEvent[] = [];
-  for await (const event of events) collected.push(event);
-  return collected;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<GatewayError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof GatewayError, String(error));
-    return error;
-  }
-  assert.fail('expected a rejection');
-}
 
 describe('OpenAICompatibleAdapter', () => {
   let upstream: FakeUpstreamServer;
@@ -111,7 +96,7 @@ describe('OpenAICompatibleAdapter', () => {
       'data: {"id":"c","model":"local-model","choices":[{"index":0,"delta":{"content":"lo"},"finish_reason":"stop"}]}\n\n',
       'data: {"id":"c","model":"local-model","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":2}}\n\ndata: [DONE]\n\n',
     ]);
-    const events = await collect(await adapter().streamChat(REQUEST, callContext().context));
+    const events = await Array.fromAsync(await adapter().streamChat(REQUEST, callContext().context));
     assert.deepEqual(events, [
       { type: 'response-start', id: 'c', model: 'local-model' },
       { type: 'text-start', id: '0' },
@@ -128,7 +113,7 @@ describe('OpenAICompatibleAdapter', () => {
 
   it('accepts a JSON answer to a stream request and an SSE answer to a non-stream request', async () => {
     upstream.json('POST', '/v1/chat/completions', 200, { id: 'j', choices: [{ index: 0, finish_reason: 'stop', message: { content: 'Whole.' } }] });
-    const events = await collect(await adapter().streamChat(REQUEST, callContext().context));
+    const events = await Array.fromAsync(await adapter().streamChat(REQUEST, callContext().context));
     assert.deepEqual(events, [
       { type: 'response-start', id: 'j' },
       { type: 'text-start', id: '0' },
@@ -168,7 +153,7 @@ describe('OpenAICompatibleAdapter', () => {
 
   it('throws upstream errors before the stream starts, with status, message and retry-after', async () => {
     upstream.json('POST', '/v1/chat/completions', 429, { error: { message: 'Rate limit reached', type: 'requests', code: 'rate_limit_exceeded' } }, { 'retry-after': '3' });
-    const error = await rejection(adapter().streamChat(REQUEST, callContext().context));
+    const error = await gatewayErrorRejection(adapter().streamChat(REQUEST, callContext().context));
     assert.equal(error.kind, 'rate_limit');
     assert.equal(error.message, 'Rate limit reached');
     assert.equal(error.retryAfterSeconds, 3);
@@ -180,13 +165,13 @@ describe('OpenAICompatibleAdapter', () => {
       response.writeHead(200, { 'content-type': 'application/json' });
       response.end('<html>maintenance</html>');
     });
-    const notJson = await rejection(adapter().completeChat(REQUEST, callContext().context));
+    const notJson = await gatewayErrorRejection(adapter().completeChat(REQUEST, callContext().context));
     assert.equal(notJson.kind, 'upstream');
     assert.match(notJson.message, /not JSON: <html>maintenance<\/html>/);
     upstream.json('POST', '/v1/chat/completions', 200, { error: { message: 'model crashed' } });
-    assert.equal((await rejection(adapter().completeChat(REQUEST, callContext().context))).message, 'model crashed');
+    assert.equal((await gatewayErrorRejection(adapter().completeChat(REQUEST, callContext().context))).message, 'model crashed');
     upstream.json('POST', '/v1/chat/completions', 200, { choices: [] });
-    assert.match((await rejection(adapter().completeChat(REQUEST, callContext().context))).message, /no choices/);
+    assert.match((await gatewayErrorRejection(adapter().completeChat(REQUEST, callContext().context))).message, /no choices/);
   });
 
   it('names a redirect as a base_url problem', async () => {
@@ -194,7 +179,7 @@ describe('OpenAICompatibleAdapter', () => {
       response.writeHead(308, { location: 'https://elsewhere.example/v1/chat/completions' });
       response.end();
     });
-    const error = await rejection(adapter().completeChat(REQUEST, callContext().context));
+    const error = await gatewayErrorRejection(adapter().completeChat(REQUEST, callContext().context));
     assert.match(error.message, /redirected .* to https:\/\/elsewhere\.example\/v1\/chat\/completions; check its base_url/);
     assert.equal(error.retryable, false);
   });
@@ -204,7 +189,7 @@ describe('OpenAICompatibleAdapter', () => {
     const whole = await adapter().completeChat({ ...REQUEST, topK: 5 }, callContext().context);
     assert.deepEqual(whole.degraded, [{ field: 'top_k', reason: 'top_k (5) dropped: this upstream does not take it' }]);
     upstream.chunks('POST', '/v1/chat/completions', ['data: {"id":"s","choices":[{"index":0,"delta":{"content":"ok"},"finish_reason":"stop"}]}\n\n', 'data: [DONE]\n\n']);
-    const events = await collect(await adapter().streamChat({ ...REQUEST, topK: 5 }, callContext().context));
+    const events = await Array.fromAsync(await adapter().streamChat({ ...REQUEST, topK: 5 }, callContext().context));
     assert.deepEqual(events[0], { type: 'response-start', id: 's', degraded: [{ field: 'top_k', reason: 'top_k (5) dropped: this upstream does not take it' }] });
   });
 
@@ -222,7 +207,7 @@ describe('OpenAICompatibleAdapter', () => {
     assert.match(String(captured.lines[0]?.msg), /refused 'logit_bias'; sending the request again without it/);
     assert.deepEqual(response.degraded, [{ field: 'logit_bias', reason: "provider 'local' refused it for this model" }]);
     upstream.calls.length = 0;
-    const strict = await rejection(adapter().completeChat({ ...REQUEST, logitBias: { '1': 5 } }, callContext().context));
+    const strict = await gatewayErrorRejection(adapter().completeChat({ ...REQUEST, logitBias: { '1': 5 } }, callContext().context));
     assert.equal(strict.param, 'logit_bias');
     assert.equal(upstream.calls.length, 1);
   });
@@ -242,7 +227,7 @@ describe('OpenAICompatibleAdapter', () => {
     assert.equal(upstream.lastCall('/v1/models')?.method, 'GET');
     assert.equal(upstream.lastCall('/v1/models')?.headers.authorization, 'Bearer sk');
     upstream.json('GET', '/v1/models', 500, { error: { message: 'down' } });
-    assert.equal((await rejection(adapter().listModels(callContext().context))).message, 'down');
+    assert.equal((await gatewayErrorRejection(adapter().listModels(callContext().context))).message, 'down');
   });
 
   it('embeds with POST /embeddings, floats asked, vectors in input order', async () => {

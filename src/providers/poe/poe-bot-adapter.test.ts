@@ -20,12 +20,6 @@ function ask(text: string, extra: Partial<ChatRequest> = {}): ChatRequest {
   return { model: 'TestBot', stream: true, messages: [{ role: 'user', parts: [{ type: 'text', text }] }], ...extra };
 }
 
-async function drain(events: AsyncIterable<ChatStreamEvent>): Promise<ChatStreamEvent[]> {
-  const all: ChatStreamEvent[] = [];
-  for await (const event of events) all.push(event);
-  return all;
-}
-
 describe('Poe bot protocol provider against a fake Poe', () => {
   let poe: FakePoeServer;
   let provider: ProviderAdapter;
@@ -41,7 +35,7 @@ describe('Poe bot protocol provider against a fake Poe', () => {
 
   it('posts the query to <base>/<BOT_NAME> with the bearer key and streams the answer', async () => {
     poe.bot('TestBot', [{ event: 'text', data: { text: 'Hello' } }, { comment: 'ping - 2025-06-01 10:00:00.000000+00:00' }, { event: 'text', data: { text: ' there' } }]);
-    const events = await drain(await provider.streamChat(ask('Hi', { temperature: 0.2 }), context()));
+    const events = await Array.fromAsync(await provider.streamChat(ask('Hi', { temperature: 0.2 }), context()));
     assert.deepEqual(events.map((event) => event.type), ['response-start', 'text-start', 'text-delta', 'text-delta', 'text-end', 'finish']);
     const finish = events.at(-1);
     assert.equal(finish?.type === 'finish' && finish.usage, undefined, 'the bot protocol reports no usage; routing counts it');
@@ -58,7 +52,7 @@ describe('Poe bot protocol provider against a fake Poe', () => {
   it('reuses the keep-alive connection after done, and closes it when the consumer stops early', async () => {
     poe.bot('TestBot', [{ event: 'text', data: { text: 'one' } }]);
     const before = poe.connections;
-    for (const text of ['a', 'b', 'c']) await drain(await provider.streamChat(ask(text), context()));
+    for (const text of ['a', 'b', 'c']) await Array.fromAsync(await provider.streamChat(ask(text), context()));
     assert.ok(poe.connections - before <= 1, `${poe.connections - before} new connections for 3 calls in a row`);
     poe.bot('SlowBot', { events: [{ event: 'text', data: { text: 'first words' } }], holdOpen: true });
     const events = await provider.streamChat(ask('c', { model: 'SlowBot' }), context());
@@ -115,7 +109,7 @@ describe('Poe bot protocol provider against a fake Poe', () => {
     const request = ask('What is it?');
     request.messages[0]?.parts.push({ type: 'image', source: { kind: 'url', url: `data:image/png;base64,${PNG.toString('base64')}` } });
     request.messages[0]?.parts.push({ type: 'image', source: { kind: 'url', url: 'https://example.com/photos/dog.jpg' } });
-    await drain(await provider.streamChat(request, context()));
+    await Array.fromAsync(await provider.streamChat(request, context()));
     assert.equal(poe.uploads.length, 2);
     const [file, link] = poe.uploads;
     assert.equal(file?.authorization, 'poe-test-key', 'the upload endpoint takes the key without "Bearer"');
@@ -129,7 +123,7 @@ describe('Poe bot protocol provider against a fake Poe', () => {
     assert.match(attachments?.[0]?.url ?? '', /^https:\/\/pfst\.cf2\.poecdn\.net\/base\/files\/\d+\/image\.png$/);
     assert.deepEqual({ type: attachments?.[0]?.content_type, name: attachments?.[0]?.name }, { type: 'image/png', name: 'image.png' });
     // The same image again is not uploaded twice.
-    await drain(await provider.streamChat(request, context()));
+    await Array.fromAsync(await provider.streamChat(request, context()));
     assert.equal(poe.uploads.length, 2);
   });
 
@@ -195,10 +189,10 @@ describe('Poe bot protocol with several keys', () => {
     try {
       poe.keys.add('key-two');
       poe.bot('TestBot', [{ event: 'text', data: { text: 'ok' } }]);
-      for (let i = 0; i < 2; i++) await drain(await provider.streamChat(ask('x'), context()));
+      for (let i = 0; i < 2; i++) await Array.fromAsync(await provider.streamChat(ask('x'), context()));
       assert.deepEqual(poe.botCalls.map((call) => call.headers.authorization), ['Bearer poe-test-key', 'Bearer key-two']);
       await assert.rejects(provider.streamChat(ask('x'), context()), (error: GatewayError) => error.status === 401 && error.retryable);
-      for (let i = 0; i < 2; i++) await drain(await provider.streamChat(ask('x'), context()));
+      for (let i = 0; i < 2; i++) await Array.fromAsync(await provider.streamChat(ask('x'), context()));
       assert.deepEqual(poe.botCalls.slice(3).map((call) => call.headers.authorization), ['Bearer poe-test-key', 'Bearer key-two']);
     } finally {
       await provider.close();

@@ -1,10 +1,6 @@
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { pino } from 'pino';
-import type { FastifyBaseLogger } from 'fastify';
 import type { ChatRequest } from '../../canonical/chat-request.ts';
-import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
 import type { GatewayError } from '../../canonical/gateway-error.ts';
 import { createLogger } from '../../observability/create-logger.ts';
 import { createProvider } from '../../server/build-gateway.ts';
@@ -16,12 +12,6 @@ const log = createLogger('silent');
 
 function context(): CallContext {
   return { signal: new AbortController().signal, requestId: 'test', log };
-}
-
-async function drain(events: AsyncIterable<ChatStreamEvent>): Promise<ChatStreamEvent[]> {
-  const all: ChatStreamEvent[] = [];
-  for await (const event of events) all.push(event);
-  return all;
 }
 
 const poeError = (status: number, code: number | string, type: string, message: string) => ({ error: { status, body: { error: { code, type, message } } } });
@@ -55,7 +45,7 @@ describe("Poe's OpenAI-compatible API provider against a fake Poe", () => {
       logitBias: { '1': 2 },
       unmappedFields: { store: true, metadata: { a: 1 }, web_search: true },
     };
-    const events = await drain(await provider.streamChat(request, context()));
+    const events = await Array.fromAsync(await provider.streamChat(request, context()));
     assert.equal(events.map((event) => (event.type === 'text-delta' ? event.text : '')).join(''), 'Bonjour le monde');
     const finish = events.at(-1);
     assert.deepEqual(finish?.type === 'finish' ? finish.usage : undefined, { input: { total: 21 }, output: { total: 4 }, source: 'upstream', raw: { prompt_tokens: 21, completion_tokens: 4, total_tokens: 25 } });
@@ -73,7 +63,7 @@ describe("Poe's OpenAI-compatible API provider against a fake Poe", () => {
   it('splits the thinking progress of reasoning bots from the answer, streamed and not', async () => {
     poe.openai('Claude-Sonnet-4-Reasoning', { text: '*Thinking...*\n\n> The user asks for a colour.\n\nBlue, with a > sign.' });
     const request: ChatRequest = { model: 'Claude-Sonnet-4-Reasoning', stream: true, messages: [{ role: 'user', parts: [{ type: 'text', text: 'Colour?' }] }] };
-    const events = await drain(await provider.streamChat(request, context()));
+    const events = await Array.fromAsync(await provider.streamChat(request, context()));
     assert.equal(events.map((event) => (event.type === 'reasoning-delta' ? event.text : '')).join(''), '*Thinking...*\nThe user asks for a colour.\n');
     assert.equal(events.map((event) => (event.type === 'text-delta' ? event.text : '')).join(''), 'Blue, with a > sign.');
     assert.deepEqual(

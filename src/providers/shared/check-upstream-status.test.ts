@@ -4,6 +4,7 @@ import { GatewayError } from '../../canonical/gateway-error.ts';
 import { checkUpstreamStatus, type UpstreamErrorInput } from './check-upstream-status.ts';
 import type { UpstreamBody } from './upstream-body.ts';
 import type { UpstreamResponse } from './upstream-http-client.ts';
+import { gatewayErrorRejection } from '../../../test-support/assert-gateway-error.ts';
 
 function response(status: number, text: string, headers: Record<string, string> = {}): UpstreamResponse & { drained: () => boolean } {
   let drained = false;
@@ -21,16 +22,6 @@ function response(status: number, text: string, headers: Record<string, string> 
   return { status, headers, body, drained: () => drained };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<GatewayError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof GatewayError, String(error));
-    return error;
-  }
-  assert.fail('expected a rejection');
-}
-
 describe('checkUpstreamStatus', () => {
   const check = { url: 'https://up.example/v1/chat', providerId: 'up', parseError: (input: UpstreamErrorInput) => new GatewayError('rate_limit', `${input.providerId} ${input.status}: ${input.text}`, { upstreamStatus: input.status }) };
 
@@ -40,13 +31,13 @@ describe('checkUpstreamStatus', () => {
   });
 
   it("hands any other status, its headers and its body to the provider's parser", async () => {
-    const error = await rejection(checkUpstreamStatus(response(429, 'slow down'), check));
+    const error = await gatewayErrorRejection(checkUpstreamStatus(response(429, 'slow down'), check));
     assert.deepEqual([error.kind, error.message, error.upstreamStatus], ['rate_limit', 'up 429: slow down', 429]);
   });
 
   it('refuses a redirect, naming where it pointed, without following it', async () => {
     const moved = response(301, '', { location: 'https://elsewhere.example/v1/chat' });
-    const error = await rejection(checkUpstreamStatus(moved, check));
+    const error = await gatewayErrorRejection(checkUpstreamStatus(moved, check));
     assert.equal(error.message, "provider 'up' redirected https://up.example/v1/chat to https://elsewhere.example/v1/chat; check its base_url");
     assert.deepEqual([error.kind, error.retryable, error.upstreamStatus], ['upstream', false, 301]);
     assert.equal(moved.drained(), true);

@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { GatewayError } from '../../canonical/gateway-error.ts';
 import { FakeUpstreamServer } from '../../../test-support/fake-upstream-server.ts';
 import { createUpstreamHttpClient, headerValue, type UpstreamHttpClient } from './upstream-http-client.ts';
+import { isGatewayError } from '../../../test-support/assert-gateway-error.ts';
 
 const NO_ENVIRONMENT = {};
 
@@ -29,15 +30,6 @@ async function startRawServer(onSocket: (socket: Socket) => void): Promise<{ ser
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
-  };
-}
-
-function assertGatewayError(kind: GatewayError['kind'], message: RegExp): (error: unknown) => true {
-  return (error: unknown) => {
-    assert.ok(error instanceof GatewayError, `expected a GatewayError, got ${String(error)}`);
-    assert.equal(error.kind, kind, error.message);
-    assert.match(error.message, message);
-    return true;
   };
 }
 
@@ -86,7 +78,7 @@ describe('upstream HTTP client, direct', () => {
     upstream.on('POST', '/silent', () => new Promise<void>(() => {}));
     await assert.rejects(
       client.request({ url: `${upstream.baseUrl}/silent`, method: 'POST', body: '{}', signal: new AbortController().signal }),
-      assertGatewayError('timeout', /^127\.0\.0\.1:\d+ sent no response within 50 ms \(first-byte timeout\)$/),
+      isGatewayError('timeout', /^127\.0\.0\.1:\d+ sent no response within 50 ms \(first-byte timeout\)$/),
     );
   });
 
@@ -101,7 +93,7 @@ describe('upstream HTTP client, direct', () => {
       (async () => {
         for await (const chunk of response.body) seen.push(Buffer.from(chunk).toString('utf8'));
       })(),
-      assertGatewayError('timeout', /^127\.0\.0\.1:\d+ sent nothing for 50 ms in the middle of the response \(idle timeout\)$/),
+      isGatewayError('timeout', /^127\.0\.0\.1:\d+ sent nothing for 50 ms in the middle of the response \(idle timeout\)$/),
     );
     assert.deepEqual(seen, ['data: first\n\n']);
   });
@@ -112,7 +104,7 @@ describe('upstream HTTP client, direct', () => {
       response.write('partial');
     });
     const response = await client.request({ url: `${upstream.baseUrl}/stalls-text`, method: 'GET', signal: new AbortController().signal });
-    await assert.rejects(response.body.text(), assertGatewayError('timeout', /idle timeout/));
+    await assert.rejects(response.body.text(), isGatewayError('timeout', /idle timeout/));
   });
 
   it('cancels before the response: kind canceled, and the upstream sees the connection close', async () => {
@@ -121,7 +113,7 @@ describe('upstream HTTP client, direct', () => {
     const pending = client.request({ url: `${upstream.baseUrl}/slow`, method: 'POST', body: '{}', signal: controller.signal });
     while (upstream.lastCall('/slow') === undefined) await new Promise((resolve) => setImmediate(resolve));
     controller.abort();
-    await assert.rejects(pending, assertGatewayError('canceled', /request canceled/));
+    await assert.rejects(pending, isGatewayError('canceled', /request canceled/));
     assert.equal(await upstream.lastCall('/slow')?.aborted, true);
   });
 
@@ -142,7 +134,7 @@ describe('upstream HTTP client, direct', () => {
             controller.abort();
           }
         })(),
-        assertGatewayError('canceled', /request canceled/),
+        isGatewayError('canceled', /request canceled/),
       );
       assert.equal(await upstream.lastCall('/endless')?.aborted, true);
     } finally {
@@ -155,7 +147,7 @@ describe('upstream HTTP client, direct', () => {
     controller.abort(new GatewayError('timeout', 'the whole request took too long'));
     await assert.rejects(
       client.request({ url: `${upstream.baseUrl}/anything`, method: 'GET', signal: controller.signal }),
-      assertGatewayError('timeout', /^the whole request took too long$/),
+      isGatewayError('timeout', /^the whole request took too long$/),
     );
   });
 
@@ -227,7 +219,7 @@ describe('upstream HTTP client, failures to connect', () => {
       await assert.rejects(
         client.request({ url: `http://127.0.0.1:${port}/v1/models`, method: 'GET', signal: new AbortController().signal }),
         (error: unknown) => {
-          assertGatewayError('upstream', new RegExp(`^could not reach 127\\.0\\.0\\.1:${port}: connection refused`))(error);
+          isGatewayError('upstream', new RegExp(`^could not reach 127\\.0\\.0\\.1:${port}: connection refused`))(error);
           assert.equal((error as GatewayError).retryable, true);
           assert.equal((error as GatewayError).status, 502);
           return true;
@@ -244,7 +236,7 @@ describe('upstream HTTP client, failures to connect', () => {
     try {
       await assert.rejects(
         client.request({ url: `http://127.0.0.1:${raw.port}/x`, method: 'POST', body: '{}', signal: new AbortController().signal }),
-        assertGatewayError('upstream', new RegExp(`^connection to 127\\.0\\.0\\.1:${raw.port} failed: connection reset`)),
+        isGatewayError('upstream', new RegExp(`^connection to 127\\.0\\.0\\.1:${raw.port} failed: connection reset`)),
       );
     } finally {
       await client.close();
@@ -262,7 +254,7 @@ describe('upstream HTTP client, failures to connect', () => {
     const client = createUpstreamHttpClient({ environment: NO_ENVIRONMENT });
     try {
       const response = await client.request({ url: `http://127.0.0.1:${raw.port}/x`, method: 'GET', signal: new AbortController().signal });
-      await assert.rejects(response.body.text(), assertGatewayError('upstream', new RegExp(`^connection to 127\\.0\\.0\\.1:${raw.port} failed`)));
+      await assert.rejects(response.body.text(), isGatewayError('upstream', new RegExp(`^connection to 127\\.0\\.0\\.1:${raw.port} failed`)));
     } finally {
       await client.close();
       await raw.close();
@@ -275,7 +267,7 @@ describe('upstream HTTP client, failures to connect', () => {
     try {
       await assert.rejects(
         client.request({ url: `https://127.0.0.1:${raw.port}/x`, method: 'GET', signal: new AbortController().signal }),
-        assertGatewayError('timeout', new RegExp(`^could not connect to 127\\.0\\.0\\.1:${raw.port} within 50 ms \\(connect timeout\\)$`)),
+        isGatewayError('timeout', new RegExp(`^could not connect to 127\\.0\\.0\\.1:${raw.port} within 50 ms \\(connect timeout\\)$`)),
       );
     } finally {
       await client.close();
@@ -288,11 +280,11 @@ describe('upstream HTTP client, failures to connect', () => {
     await client.close();
     await assert.rejects(
       client.request({ url: 'http://127.0.0.1:9/x', method: 'GET', signal: new AbortController().signal }),
-      assertGatewayError('internal', /closed/),
+      isGatewayError('internal', /closed/),
     );
   });
 
   it('rejects an unsupported proxy scheme when created', () => {
-    assert.throws(() => createUpstreamHttpClient({ proxy: 'ftp://127.0.0.1:21' }), assertGatewayError('internal', /unsupported proxy scheme 'ftp:'/));
+    assert.throws(() => createUpstreamHttpClient({ proxy: 'ftp://127.0.0.1:21' }), isGatewayError('internal', /unsupported proxy scheme 'ftp:'/));
   });
 });

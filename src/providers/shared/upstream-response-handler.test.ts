@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { after, afterEach, before, describe, it } from 'node:test';
-import { GatewayError } from '../../canonical/gateway-error.ts';
+import { after, before, describe, it } from 'node:test';
 import { createUpstreamHttpClient, type UpstreamHttpClient, type UpstreamResponse } from './upstream-http-client.ts';
+import { isGatewayError } from '../../../test-support/assert-gateway-error.ts';
 
 /** A TCP server answering every request on a connection with `answer(socket)`; counts connections and closes. */
 async function startRawServer(answer: (socket: Socket) => void): Promise<{ url: string; connections: () => number; closes: () => number; close: () => Promise<void> }> {
@@ -39,15 +39,6 @@ function chunked(parts: string[]): string {
 }
 
 const CHUNKED_HEAD = 'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n';
-
-function isGatewayError(kind: GatewayError['kind'], message: RegExp): (error: unknown) => true {
-  return (error: unknown) => {
-    assert.ok(error instanceof GatewayError, `expected a GatewayError, got ${String(error)}`);
-    assert.equal(error.kind, kind, error.message);
-    assert.match(error.message, message);
-    return true;
-  };
-}
 
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

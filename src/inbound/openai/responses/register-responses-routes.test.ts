@@ -1,25 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import OpenAI from 'openai';
-import { resetScriptedOpenAIProvider, startScriptedOpenAIGateway } from '../../../../test-support/start-scripted-openai-gateway.ts';
-import type { ScriptedProvider } from '../../../../test-support/scripted-provider.ts';
-import type { TestGateway } from '../../../../test-support/start-test-gateway.ts';
+import { scriptedOpenAIGatewayPerSuite } from '../../../../test-support/start-scripted-openai-gateway.ts';
 
 /** The create route's two ways in (plain body, schema) and its storing, through the openai SDK. */
 describe('POST /v1/responses', () => {
-  let gateway: TestGateway;
-  let provider: ScriptedProvider;
-  let client: OpenAI;
-
-  before(async () => {
-    ({ gateway, provider, client } = await startScriptedOpenAIGateway());
-  });
-  after(() => gateway.close());
-  beforeEach(() => resetScriptedOpenAIProvider(provider));
+  const suite = scriptedOpenAIGatewayPerSuite();
 
   async function isStored(id: string): Promise<boolean> {
     try {
-      await client.responses.retrieve(id);
+      await suite.client.responses.retrieve(id);
       return true;
     } catch (error) {
       assert.ok(error instanceof OpenAI.NotFoundError, String(error));
@@ -28,15 +18,15 @@ describe('POST /v1/responses', () => {
   }
 
   it('stores a response unless store: false, streamed or not', async () => {
-    const whole = await client.responses.create({ model: 'gpt-test', input: 'Hi', store: false });
+    const whole = await suite.client.responses.create({ model: 'gpt-test', input: 'Hi', store: false });
     assert.equal(whole.output_text, 'Hello there ☃');
     assert.equal(await isStored(whole.id), false);
-    const kept = await client.responses.create({ model: 'gpt-test', input: 'Hi' });
+    const kept = await suite.client.responses.create({ model: 'gpt-test', input: 'Hi' });
     assert.equal(await isStored(kept.id), true);
 
     for (const store of [false, true]) {
       let id = '';
-      for await (const event of await client.responses.create({ model: 'gpt-test', input: 'Hi', store, stream: true })) {
+      for await (const event of await suite.client.responses.create({ model: 'gpt-test', input: 'Hi', store, stream: true })) {
         if (event.type === 'response.completed') id = event.response.id;
       }
       assert.notEqual(id, '');
@@ -50,14 +40,14 @@ describe('POST /v1/responses', () => {
     const viaSchema = { ...plain, user: null };
     const answers = [];
     for (const body of [plain, viaSchema]) {
-      const response = await fetch(`${gateway.baseUrl}/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const response = await fetch(`${suite.gateway.baseUrl}/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       assert.equal(response.status, 200);
       assert.equal(response.headers.get('content-type'), 'application/json; charset=utf-8');
       const json = (await response.json()) as Record<string, unknown> & { output: { id: string }[] };
       answers.push({ ...json, id: 'resp', created_at: 0, output: json.output.map((item) => ({ ...item, id: 'msg' })) });
     }
     assert.deepEqual(answers[0], answers[1]);
-    assert.equal(provider.requests.length, 2);
-    assert.deepEqual(provider.requests[0], provider.requests[1]);
+    assert.equal(suite.provider.requests.length, 2);
+    assert.deepEqual(suite.provider.requests[0], suite.provider.requests[1]);
   });
 });
