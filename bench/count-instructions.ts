@@ -15,7 +15,11 @@ import { BENCH_CLIENT_KEY, startFakeUpstream } from './fake-upstream.ts';
  * `--warmup` requests (JIT and heap settled) counting is switched on for `--requests` requests at one
  * connection, then off. GC and JIT work the requests cause is counted with them.
  *
- *   node bench/count-instructions.ts --root . --root /tmp/baseline [--bare] [--bare-fastify] [--routes openai,ollama] [--stream]
+ *   node bench/count-instructions.ts --root . --root /tmp/baseline [--bare] [--bare-fastify] [--routes openai,ollama] [--stream [--stream-chunks 20]]
+ *
+ * `--stream`: streamed requests; the fake upstream sends each whole answer in one write, so every
+ * target reads it in one network read and the count is of a stream's fixed cost plus its events'
+ * decode and encode in one batch, not of how the chunks happened to be batched.
  *
  * `--root DIR::--flag,--flag::off::NAME=VALUE` as in measure-request-cost (`off`: usage records and metrics off).
  * Slow: about 40× native; 3,000 warm-up requests take about a minute.
@@ -30,6 +34,8 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '3000' },
     requests: { type: 'string', default: '500' },
     stream: { type: 'boolean', default: false },
+    /** With --stream: content chunks per streamed answer, all sent in one write (one read for the proxy). */
+    'stream-chunks': { type: 'string', default: '20' },
   },
 });
 
@@ -40,7 +46,9 @@ interface Counted {
 }
 
 const work = mkdtempSync(join(tmpdir(), 'llmux-instructions-'));
-const fake = await startFakeUpstream({ latencyMs: 0, streamChunks: 20, chunkDelayMs: 0 });
+// A streamed answer arrives in one write: how a flood of separate writes is batched into reads
+// depends on timing, and moved the count by 10–15 % between runs.
+const fake = await startFakeUpstream({ latencyMs: 0, streamChunks: Number(values['stream-chunks']), chunkDelayMs: 0, wholeStreamInOneWrite: true });
 
 async function waitUntilUp(origin: string, port: number, bare: boolean): Promise<void> {
   for (let attempt = 0; attempt < 1200; attempt += 1) {

@@ -9,6 +9,12 @@ export const fakeUpstreamSettingsSchema = z
     streamChunks: z.number().int().positive(),
     /** Wait between two streamed content chunks; 0 writes them back to back. */
     chunkDelayMs: z.number().nonnegative(),
+    /**
+     * The whole streamed answer (headers and every chunk) in one write, so that a reader gets it in
+     * one network read however fast it reads: what a stream costs then does not depend on how the
+     * chunks happened to be batched (count-instructions.ts --stream). `chunkDelayMs` is ignored.
+     */
+    wholeStreamInOneWrite: z.boolean().optional(),
   })
   .strict();
 

@@ -82,6 +82,13 @@ export async function startFakeUpstream(initial: FakeUpstreamSettings, port = 0)
       if (timer !== undefined) clearTimeout(timer);
     });
     response.writeHead(200, SSE_HEADERS);
+    if (settings.wholeStreamInOneWrite === true) {
+      const contents = Array.from({ length: streamChunks - 1 }, () => CONTENT_CHUNK);
+      const whole = Buffer.concat([FIRST_CHUNKS, ...contents, FINAL_CHUNKS]);
+      stats.bytesStreamed += whole.length;
+      response.end(whole);
+      return;
+    }
     response.write(FIRST_CHUNKS);
     stats.bytesStreamed += FIRST_CHUNKS.length;
     if (chunkDelayMs === 0) {
