@@ -11,7 +11,7 @@ const log = createLogger('silent');
 describe('OllamaModelDirectory.resolveNow', () => {
   const cerebras = new ScriptedProvider('cerebras', [{ id: 'gpt-oss-120b', contextLength: 131072 }]);
   const router = new ModelRouter({ models: [{ name: 'fast', target: 'cerebras/gpt-oss-120b' }], default_model: 'fast' }, [cerebras], new ModelCatalog([cerebras], log));
-  const directory = new OllamaModelDirectory(router, 'fast');
+  const directory = new OllamaModelDirectory(router);
 
   it('answers an alias at once, as resolve does, with the routing it found', async () => {
     const now = directory.resolveNow('fast');

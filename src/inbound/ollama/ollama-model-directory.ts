@@ -28,11 +28,9 @@ export interface OllamaModelEntry {
  */
 export class OllamaModelDirectory {
   private readonly router: ModelRouter;
-  private readonly defaultModel: string | undefined;
 
-  constructor(router: ModelRouter, defaultModel: string | undefined) {
+  constructor(router: ModelRouter) {
     this.router = router;
-    this.defaultModel = defaultModel;
   }
 
   async list(): Promise<OllamaModelEntry[]> {

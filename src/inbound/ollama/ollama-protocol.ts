@@ -43,7 +43,7 @@ export const OLLAMA_PROTOCOL: InboundProtocol = {
   register(scope: FastifyInstance, services: GatewayServices): void {
     const context: OllamaRouteContext = {
       services,
-      directory: new OllamaModelDirectory(services.router, services.config.default_model),
+      directory: new OllamaModelDirectory(services.router),
       running: new OllamaRunningModels(),
       startedAt: Date.now(),
     };

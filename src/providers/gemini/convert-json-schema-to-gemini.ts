@@ -94,7 +94,7 @@ class SchemaConverter {
     }
     if (Array.isArray(source.allOf)) source = this.mergeAllOf(source, path);
     const out: GeminiSchema = {};
-    for (const [keyword, value] of Object.entries(source)) {
+    for (const keyword of Object.keys(source)) {
       if (SILENT.has(keyword) || keyword.startsWith('x-')) continue;
       if (REFUSED.has(keyword)) this.refuse(keyword, path, 'Gemini schemas cannot express it');
       const reason = DROPPED[keyword];
