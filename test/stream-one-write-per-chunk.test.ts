@@ -15,8 +15,8 @@ const SECOND = Buffer.concat([Buffer.from(THIRD).subarray(CUT), Buffer.from(even
 
 /**
  * What one upstream network chunk completes leaves llmux as one write, as soon as it is decoded:
- * the writes on llmux's own response are counted (the fake upstream sends its second chunk only
- * once llmux has written the first).
+ * the writes on llmux's own response are counted, the last text that ends it (`end` with a chunk)
+ * among them (the fake upstream sends its second chunk only once llmux has written the first).
  */
 describe('streamed answers: one client write per upstream network chunk', () => {
   let upstream: FakeUpstreamServer;
@@ -24,6 +24,7 @@ describe('streamed answers: one client write per upstream network chunk', () => 
   const writes: string[] = [];
   let firstWritten: () => void = () => undefined;
   const originalWrite = ServerResponse.prototype.write;
+  const originalEnd = ServerResponse.prototype.end;
 
   before(async () => {
     upstream = await FakeUpstreamServer.start();
@@ -36,17 +37,24 @@ describe('streamed answers: one client write per upstream network chunk', () => 
     });
     gateway = await startTestGateway({ providers: [{ id: 'local', type: 'openai-compatible', base_url: `${upstream.baseUrl}/up/v1`, api_key: 'sk-local' }] });
     const port = Number(new URL(gateway.baseUrl).port);
+    // Only this file's gateway: other test files may run in the same process.
+    const counted = (response: ServerResponse): boolean =>
+      response.req.socket?.localPort === port && ['/v1/chat/completions', '/api/chat', '/v1/messages', '/v1/responses'].includes(response.req.url ?? '');
     ServerResponse.prototype.write = function (this: ServerResponse, chunk: unknown, ...rest: unknown[]) {
-      // Only this file's gateway: other test files may run in the same process.
-      if (this.req.socket?.localPort === port && ['/v1/chat/completions', '/api/chat', '/v1/messages', '/v1/responses'].includes(this.req.url ?? '')) {
+      if (counted(this)) {
         writes.push(String(chunk));
         firstWritten();
       }
       return (originalWrite as (this: ServerResponse, ...args: unknown[]) => boolean).call(this, chunk, ...rest);
     } as typeof ServerResponse.prototype.write;
+    ServerResponse.prototype.end = function (this: ServerResponse, chunk?: unknown, ...rest: unknown[]) {
+      if (counted(this) && typeof chunk === 'string' && chunk.length > 0) writes.push(chunk);
+      return (originalEnd as (this: ServerResponse, ...args: unknown[]) => ServerResponse).call(this, chunk, ...rest);
+    } as typeof ServerResponse.prototype.end;
   });
   after(async () => {
     ServerResponse.prototype.write = originalWrite;
+    ServerResponse.prototype.end = originalEnd;
     await gateway.close();
     await upstream.close();
   });

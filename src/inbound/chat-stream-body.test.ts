@@ -88,6 +88,28 @@ describe('chatStreamBody', () => {
     assert.equal(routed.closed, 1);
   });
 
+  it('says the text it gave is the last once the terminal event is encoded, or once the encoder\'s ending is read', async () => {
+    const plain = chatStreamBody(source([[text], [text, finish]]), new TypeEncoder());
+    const seen: [string | undefined, boolean | undefined][] = [];
+    for (let read = 0; read < 3; read++) seen.push([await plain.read(), plain.ended]);
+    assert.deepEqual(seen, [['text-delta', false], ['text-deltafinish', true], [undefined, true]]);
+    const failing = chatStreamBody(source([[text]]), new TypeEncoder());
+    assert.deepEqual([await failing.read(), failing.ended], ['text-delta', false]);
+    assert.deepEqual([await failing.read(), failing.ended], ['error(the upstream stream ended before the response was complete)', true]);
+    const encoder = new TypeEncoder();
+    let endings = 0;
+    const withEnding: ChatStreamEncoder = {
+      encodeBatch: (batch) => encoder.encodeBatch(batch),
+      get isEnded() {
+        return encoder.isEnded;
+      },
+      ending: () => (endings++, Promise.resolve('stored')),
+    };
+    const held = chatStreamBody(source([[finish]]), withEnding);
+    assert.deepEqual([await held.read(), held.ended], ['finish', false]);
+    assert.deepEqual([await held.read(), held.ended, endings], ['stored', true, 1]);
+  });
+
   it('writes what the encoder still has once the terminal batch is out', async () => {
     const encoder = new TypeEncoder();
     const withEnding: ChatStreamEncoder = {

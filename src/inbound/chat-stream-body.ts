@@ -13,7 +13,9 @@ export type ChatBatchSource = Pick<MeasuredChatStream, 'next' | 'close'>;
  * A routed stream encoded for the client, as writeStreamResponse reads it: each read waits for the
  * next upstream batch, then measures and encodes it in one synchronous pass. `stream` may still be
  * on its way (routing has not found an upstream that answered yet): the body then opens at once
- * with the encoder's keep-alive, and a routing failure becomes the stream's error ending.
+ * with the encoder's keep-alive, and a routing failure becomes the stream's error ending. It says
+ * when the text it gave is the last (`ended`: the terminal event, or the encoder's ending after
+ * it), so that the writer ends the response with that text.
  * `keepAliveMs`: how long a silence lasts before the encoder's keep-alive is written.
  */
 export function chatStreamBody(stream: ChatBatchSource | Promise<ChatBatchSource>, encoder: ChatStreamEncoder, keepAliveMs?: number): StreamBody {
@@ -27,6 +29,8 @@ class ChatStreamBody implements StreamBody {
   private routing: Promise<ChatBatchSource> | undefined;
   private opened = false;
   private done = false;
+  /** What the encoder still writes after its terminal batch (see ChatStreamEncoder.ending), for the next read. */
+  private ending: Promise<string> | undefined;
 
   constructor(stream: ChatBatchSource | Promise<ChatBatchSource>, encoder: ChatStreamEncoder, keepAliveMs: number | undefined) {
     this.encoder = encoder;
@@ -39,11 +43,17 @@ class ChatStreamBody implements StreamBody {
     if (keepAlive !== undefined && keepAliveMs !== undefined) this.keepAlive = { intervalMs: keepAliveMs, text: keepAlive };
   }
 
+  /** The text last read was the body's last: its terminal event is encoded, and the encoder had nothing to add after it. */
+  get ended(): boolean {
+    return this.done;
+  }
+
   read(): Promise<string | undefined> {
     if (this.done) return ENDED;
-    if (this.encoder.isEnded) {
+    const ending = this.ending;
+    if (ending !== undefined) {
       this.done = true;
-      return this.encoder.ending?.() ?? ENDED;
+      return ending;
     }
     const stream = this.stream;
     if (stream !== undefined) return stream.next().then(this.encode);
@@ -75,14 +85,28 @@ class ChatStreamBody implements StreamBody {
   /** A batch's text; an encoder that fails on it (a tool call's arguments that are not JSON) ends the stream with the error. */
   private readonly encode = (batch: readonly ChatStreamEvent[] | undefined): string => {
     if (batch === undefined) return this.encodeError(new GatewayError('upstream', 'the upstream stream ended before the response was complete'));
+    let text: string;
     try {
-      return this.encoder.encodeBatch(batch);
+      text = this.encoder.encodeBatch(batch);
     } catch (error) {
       return this.encodeError(toGatewayError(error));
     }
+    return this.settled(text);
   };
 
   private encodeError(error: GatewayError): string {
-    return this.encoder.encodeBatch([{ type: 'error', error }]);
+    return this.settled(this.encoder.encodeBatch([{ type: 'error', error }]));
+  }
+
+  /**
+   * `text`, noting whether it ends the body: once the encoder has encoded the terminal event, its
+   * ending (asked for once) is the last text if it has one, else `text` is.
+   */
+  private settled(text: string): string {
+    if (this.encoder.isEnded) {
+      this.ending = this.encoder.ending?.();
+      if (this.ending === undefined) this.done = true;
+    }
+    return text;
   }
 }

@@ -11,6 +11,13 @@ export interface StreamBody {
    * the upstream is released (cut if unfinished) and what the stream used is reported. Never rejects.
    */
   close(): Promise<void>;
+  /**
+   * True once the text last read is the body's last (nothing more would come of another read): the
+   * writer ends the response with it, so that the last text and the end of the body leave in one
+   * write — one wake-up of the client at the end of a stream, not two. A body without it is ended
+   * by a read that gives undefined.
+   */
+  readonly ended?: boolean;
   /** Text written whenever nothing was for `intervalMs` (Anthropic's `ping`); '' sends nothing. */
   keepAlive?: { intervalMs: number; text(): string };
 }

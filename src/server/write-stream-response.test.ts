@@ -116,6 +116,41 @@ describe('writeStreamResponse', () => {
     assert.deepEqual(heldBack, [0, 0, 0]);
   });
 
+  it('ends the response with the text a body says is its last, in the same socket write, before it closes the body', async () => {
+    const reads = ['data: a\n\n', 'data: "\u2028"\n\n'];
+    let socketWrites = 0;
+    let endedBeforeClose: boolean | undefined;
+    let readsAfterLast = 0;
+    makeBody = (raw) => {
+      // Count what goes to the socket's handle (one writev or write per flush of the corked socket).
+      const socket = raw.socket as (NonNullable<typeof raw.socket> & { _write: (...args: unknown[]) => void; _writev: (...args: unknown[]) => void }) | null;
+      if (socket !== null) {
+        const write = socket._write.bind(socket);
+        const writev = socket._writev.bind(socket);
+        socket._write = (...args) => ((socketWrites += 1), write(...args));
+        socket._writev = (...args) => ((socketWrites += 1), writev(...args));
+      }
+      return {
+        get ended() {
+          return reads.length === 0;
+        },
+        read: async () => {
+          if (reads.length === 0) readsAfterLast += 1;
+          return reads.shift();
+        },
+        close: async () => void (endedBeforeClose = raw.writableEnded),
+      };
+    };
+    const finalised = nextOutcome();
+    const { text } = await post();
+    await finalised;
+    assert.equal(text, 'data: a\n\ndata: "\\u2028"\n\n');
+    // The headers with the first text, then the last text with the end of the body.
+    assert.equal(socketWrites, 2);
+    assert.deepEqual([endedBeforeClose, readsAfterLast, openStreams], [true, 0, 0]);
+    assert.deepEqual([outcomes.at(-1)?.bytesOut, outcomes.at(-1)?.result], [Buffer.byteLength(text), 'success']);
+  });
+
   it('writes the keep-alive while a read waits, and none once the body has ended', async () => {
     let pingsSeen: () => void = () => undefined;
     const twoPings = new Promise<void>((resolve) => (pingsSeen = resolve));

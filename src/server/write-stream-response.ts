@@ -11,7 +11,10 @@ import type { StreamBody } from './stream-body.ts';
  * no buffering, honouring backpressure (while the client reads slower than the upstream sends,
  * nothing more is read from the upstream). This loop is the one place that waits per chunk: the
  * body decodes, measures and encodes a chunk synchronously. Stops reading as soon as the client
- * goes away, and closes the body either way, which ends an unfinished upstream call.
+ * goes away, and closes the body either way, which ends an unfinished upstream call. The body's
+ * last text (see StreamBody.ended) ends the response in the same write, before the body is closed:
+ * the client's last byte does not wait for what closing still does (a stream that ended in an
+ * error counts what it streamed).
  * Every stream llmux writes (NDJSON, SSE) carries JSON, so U+2028/U+2029 are escaped here, once
  * for every encoder: Ollama's server (Go's encoder) never writes them raw, and clients that split
  * lines like Python's `str.splitlines()` break on them.
@@ -54,6 +57,10 @@ async function writeBody(request: FastifyRequest, reply: FastifyReply, contentTy
     for (;;) {
       const text = await body.read();
       if (text === undefined || raw.destroyed) break;
+      if (body.ended === true) {
+        end(raw, outcome, text);
+        break;
+      }
       keepAlive?.refresh();
       if (text.length > 0 && !write(raw, outcome, text)) {
         if (!raw.destroyed) await drainedOrClosed(raw);
@@ -66,7 +73,7 @@ async function writeBody(request: FastifyRequest, reply: FastifyReply, contentTy
     clearInterval(keepAlive);
     streams?.streamClosed();
     await body.close();
-    if (!raw.destroyed) raw.end();
+    if (!raw.destroyed && !raw.writableEnded) raw.end();
   }
 }
 
@@ -85,6 +92,17 @@ function write(raw: ServerResponse, outcome: RequestOutcomeRecorder, text: strin
   socket?.uncork();
   outcome.noteBytesWritten(Buffer.byteLength(escaped));
   return flowing;
+}
+
+/**
+ * Writes the body's last text and ends the response with it: `end` corks the socket itself, so the
+ * chunk and the body's closing zero-length chunk leave in one write, and the client's last read
+ * brings both (written apart, the end waited for a second write and a second wake-up).
+ */
+function end(raw: ServerResponse, outcome: RequestOutcomeRecorder, text: string): void {
+  const escaped = escapeLineSeparators(text);
+  raw.end(escaped);
+  outcome.noteBytesWritten(Buffer.byteLength(escaped));
 }
 
 /** Resolves on `drain` or `close`, whichever comes first, leaving no listener behind. */
