@@ -54,6 +54,38 @@ test('outcomes are all counted by the next scrape, label sets kept apart, and on
   }
 });
 
+test('a cost that differs from the one before it in any one label is counted under its own label set, before and after a scrape', async () => {
+  const metrics = new GatewayMetrics();
+  try {
+    const costs: [string | undefined, string | undefined, string, number][] = [
+      ['alice', 'm', 'p', 0.5],
+      ['bob', 'm', 'p', 0.25],
+      ['alice', 'm', 'p', 0.5],
+      ['alice', 'n', 'p', 2],
+      ['alice', 'm', 'q', 4],
+      [undefined, 'm', 'p', 8],
+      ['alice', undefined, 'p', 16],
+      ['alice', 'm', 'p', 1],
+    ];
+    for (const [key, model, provider, usd] of costs) metrics.addCost(key, model, provider, usd);
+    const first = await metrics.text();
+    assert.equal(sample(first, 'llmux_cost_usd_total{key="alice",model="m",provider="p"}'), 2);
+    assert.equal(sample(first, 'llmux_cost_usd_total{key="bob",model="m",provider="p"}'), 0.25);
+    assert.equal(sample(first, 'llmux_cost_usd_total{key="alice",model="n",provider="p"}'), 2);
+    assert.equal(sample(first, 'llmux_cost_usd_total{key="alice",model="m",provider="q"}'), 4);
+    assert.equal(sample(first, 'llmux_cost_usd_total{key="",model="m",provider="p"}'), 8);
+    assert.equal(sample(first, 'llmux_cost_usd_total{key="alice",model="",provider="p"}'), 16);
+    // The last label set again, after the scrape handed its sum over: added once more, not lost.
+    metrics.addCost('alice', 'm', 'p', 0.5);
+    metrics.addCost('alice', 'm', 'p', 0.25);
+    const second = await metrics.text();
+    assert.equal(sample(second, 'llmux_cost_usd_total{key="alice",model="m",provider="p"}'), 2.75);
+    assert.equal(sample(second, 'llmux_cost_usd_total{key="bob",model="m",provider="p"}'), 0.25);
+  } finally {
+    metrics.close();
+  }
+});
+
 test('an outcome that differs from the one before it in any one label is counted under its own label set', async () => {
   const metrics = new GatewayMetrics();
   try {

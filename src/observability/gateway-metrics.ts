@@ -26,6 +26,20 @@ interface LastLabels {
   readonly cell: OutcomeCell;
 }
 
+/** Spend of one label set (key, model, provider) not yet handed to its counter. */
+interface PendingCost {
+  readonly labels: Readonly<Record<string, string>>;
+  usd: number;
+}
+
+/** A cost's label set, as its pending entry's key is built from it. */
+interface LastCostLabels {
+  readonly key: string;
+  readonly model: string;
+  readonly provider: string;
+  readonly spent: PendingCost;
+}
+
 interface OutcomeCell {
   readonly requestLabels: Readonly<Record<string, string | number>>;
   readonly tokenLabels: readonly Readonly<Record<string, string>>[];
@@ -58,7 +72,9 @@ export class GatewayMetrics {
   /** The label set the last outcome had, and its cell: steady traffic finds it without building a key. */
   private last: LastLabels | undefined;
   /** Spend not yet added to its counter, by label set (kept, so a key's entry is made once). */
-  private readonly pendingCost = new Map<string, { labels: Record<string, string>; usd: number }>();
+  private readonly pendingCost = new Map<string, PendingCost>();
+  /** The label set the last cost had, and its entry: steady traffic finds it without building a key. */
+  private lastCost: LastCostLabels | undefined;
 
   /**
    * `usageQueueDepth`: records waiting to be written; `keyHeadroom`: what each provider key has
@@ -178,10 +194,19 @@ export class GatewayMetrics {
   addCost(keyName: string | undefined, requestedModel: string | undefined, provider: string, usd: number): void {
     const key = keyName ?? '';
     const model = requestedModel ?? '';
+    const last = this.lastCost;
+    if (last !== undefined && last.key === key && last.model === model && last.provider === provider) {
+      last.spent.usd += usd;
+      return;
+    }
     const costKey = `${key}\u0000${model}\u0000${provider}`;
-    const summed = this.pendingCost.get(costKey);
-    if (summed === undefined) this.pendingCost.set(costKey, { labels: { key, model, provider }, usd });
-    else summed.usd += usd;
+    let spent = this.pendingCost.get(costKey);
+    if (spent === undefined) {
+      spent = { labels: { key, model, provider }, usd: 0 };
+      this.pendingCost.set(costKey, spent);
+    }
+    spent.usd += usd;
+    this.lastCost = { key, model, provider, spent };
   }
 
   close(): void {

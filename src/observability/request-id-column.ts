@@ -35,24 +35,26 @@ export class RequestIdColumn {
   }
 
   set(slot: number, requestId: string): void {
-    // Checked and packed in one pass (no regular expression per id): any character out of place
-    // keeps the id as its string, whatever was packed before it.
-    if (requestId.length !== UUID_LENGTH) {
+    // Checked and packed in one pass (no regular expression per id, no branch per digit): any
+    // character out of place keeps the id as its string, whatever was packed before it.
+    if (requestId.length !== UUID_LENGTH || !dashesInPlace(requestId)) {
       this.others[slot] = requestId;
       return;
     }
+    const bytes = this.bytes;
     let byte = slot * UUID_BYTES;
+    // Negative once any digit is not a lowercase hex digit; above 0xff once any character is not Latin-1.
+    let misfit = 0;
     for (let index = 0; index < UUID_LENGTH; index += 2) {
-      if (index === 8 || index === 13 || index === 18 || index === 23) {
-        if (requestId.charCodeAt(index) !== 45 /* - */) break;
-        index += 1;
-      }
-      const high = hexValue(requestId.charCodeAt(index));
-      const low = hexValue(requestId.charCodeAt(index + 1));
-      if (high < 0 || low < 0) break;
-      this.bytes[byte++] = (high << 4) | low;
+      if (index === 8 || index === 13 || index === 18 || index === 23) index += 1;
+      const first = requestId.charCodeAt(index);
+      const second = requestId.charCodeAt(index + 1);
+      const high = HEX_VALUE[first & 0xff] as number;
+      const low = HEX_VALUE[second & 0xff] as number;
+      misfit |= high | low | ((first | second) & 0xff00);
+      bytes[byte++] = (high << 4) | low;
     }
-    this.others[slot] = byte === (slot + 1) * UUID_BYTES ? undefined : requestId;
+    this.others[slot] = misfit < 0 || misfit > 0xff ? requestId : undefined;
   }
 
   get(slot: number): string {
@@ -76,9 +78,10 @@ export class RequestIdColumn {
   }
 }
 
-/** The value of a lowercase hex digit; -1 for any other character. */
-function hexValue(code: number): number {
-  if (code >= 48 && code <= 57) return code - 48;
-  if (code >= 97 && code <= 102) return code - 87;
-  return -1;
+/** The value of each Latin-1 character as a lowercase hex digit; -1 for any other. */
+const HEX_VALUE = new Int8Array(256).fill(-1);
+for (let digit = 0; digit < 16; digit++) HEX_VALUE[HEX.charCodeAt(digit)] = digit;
+
+function dashesInPlace(requestId: string): boolean {
+  return requestId.charCodeAt(8) === 45 && requestId.charCodeAt(13) === 45 && requestId.charCodeAt(18) === 45 && requestId.charCodeAt(23) === 45; /* - */
 }

@@ -43,6 +43,23 @@ const outcomes: Record<string, RequestOutcome> = {
   },
   longClientText: { ...base, requestedModel: 'm'.repeat(5_000), errorMessage: 'e'.repeat(3_000), errorKind: 'invalid_request', degraded: Array.from({ length: 150 }, (_, index) => ({ field: `f${index}${'x'.repeat(index === 3 ? 2_000 : 0)}` })) as RequestOutcome['degraded'] },
   secret: { ...base, requestedModel: 'sk-live-abcdef-secret' },
+  // Every kind of character JSON escapes, a surrogate pair, and numbers JSON writes as null (a lone
+  // surrogate is where pino and JSON.stringify part: see access-log-json.test.ts).
+  unusualText: {
+    ...base,
+    protocol: 'p"\\q',
+    requestedModel: 'pair \ud83d\ude00, \u007f \u2028 é',
+    keyName: 'tab\tnewline\ncr\rnul\u0000bell\u0007',
+    provider: '',
+    upstreamModel: '</script>',
+    usage: { input: { total: 3, cacheRead: 0 }, output: { total: 0, reasoning: 0 }, source: 'counted' } as RequestOutcome['usage'],
+    errorKind: 'upstream',
+    bytesOut: Number.POSITIVE_INFINITY,
+    overheadMs: -0,
+    ttftMs: 1e21,
+  } as RequestOutcome,
+  // Typed as always there, but a count an upstream left out must be left out here too.
+  tokensWithoutTotals: { ...base, usage: { input: {}, output: {}, source: 'upstream' } as unknown as RequestOutcome['usage'] },
   everyStringLong: {
     ...base,
     protocol: 'p'.repeat(1_001),

@@ -40,4 +40,21 @@ describe('BudgetGuard', () => {
     assert.equal(guard.spent('alice', 'month'), 0.5);
     assert.equal(guard.spent(undefined, 'month'), 0.5);
   });
+
+  it('lets a request through without reading the clock when no budget applies to it', () => {
+    let reads = 0;
+    const clock = (): number => {
+      reads++;
+      return Date.UTC(2026, 0, 31, 23, 0);
+    };
+    const guard = new BudgetGuard(undefined, createLogger('silent'), clock);
+    guard.record('alice', 5, undefined);
+    const before = reads;
+    assert.equal(guard.check('alice', undefined), undefined);
+    assert.equal(guard.check(undefined, undefined), undefined);
+    assert.equal(reads, before);
+    // A key's budget still applies, with the clock read for it.
+    assert.equal(guard.check('alice', { usd: 5, period: 'day' })?.status, 429);
+    assert.ok(reads > before);
+  });
 });

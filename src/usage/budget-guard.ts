@@ -70,8 +70,11 @@ export class BudgetGuard {
 
   /** The refusal for a request by this key, or undefined when it may go on. */
   check(keyName: string | undefined, budget: SpendBudget | undefined): GatewayError | undefined {
+    const keyed = keyName !== undefined && budget !== undefined;
+    // No budget applies (most requests, where none is set): no clock read on the request path.
+    if (!keyed && this.global === undefined) return undefined;
     const now = this.now();
-    if (keyName !== undefined && budget !== undefined) {
+    if (keyed) {
       const spent = spentIn(this.spendOf(keyName, now), budget);
       if (spent >= budget.usd) return refusal(`key '${keyName}'`, budget, spent, now);
     }
