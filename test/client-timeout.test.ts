@@ -62,6 +62,16 @@ describe('a client that stalls past client_timeout', { concurrency: true }, () =
     return JSON.parse(parsed.body);
   }
 
+  /** The request's access line, written when its response closes (at about the time the client sees the close). */
+  async function accessLine(url: string): Promise<Record<string, unknown>> {
+    for (let waited = 0; waited < 2_000; waited += 20) {
+      const line = logLines.map((text) => JSON.parse(text) as Record<string, unknown>).find((entry) => entry.msg === 'request' && entry.url === url);
+      if (line !== undefined) return line;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.fail(`no access line for ${url}: ${logLines.join('')}`);
+  }
+
   function loggedTimeout(message: string, url?: string): void {
     const line = logLines.map((text) => JSON.parse(text) as Record<string, unknown>).find((entry) => entry.msg === message && entry.url === url);
     assert.ok(line !== undefined, `no log line "${message}" for ${url}: ${logLines.join('')}`);
@@ -73,6 +83,10 @@ describe('a client that stalls past client_timeout', { concurrency: true }, () =
     const body = assert408(await stallBody('/v1/chat/completions?key=secret'));
     assert.deepEqual(body, { error: { message: BODY_MESSAGE, type: 'invalid_request_error', param: null, code: 'request_timeout' } });
     loggedTimeout(BODY_MESSAGE, '/v1/chat/completions?key=[redacted]');
+    const access = await accessLine('/v1/chat/completions?key=[redacted]');
+    assert.equal(access.status, 408, 'the request is recorded as the 408 it got, not as a client abort');
+    assert.equal(access.result, 'error');
+    assert.deepEqual(access.error, { kind: 'invalid_request', message: BODY_MESSAGE });
   });
 
   it('answers a stalled Anthropic body in Anthropic\'s shape', async () => {

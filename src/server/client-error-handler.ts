@@ -1,9 +1,10 @@
-import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import { STATUS_CODES, ServerResponse, type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { ConnectionError, FastifyBaseLogger } from 'fastify';
 import { GatewayError } from '../canonical/gateway-error.ts';
 import { formatOpenAIError } from '../inbound/openai/openai-error-response.ts';
 import { redactQueryString } from '../observability/redact-query-string.ts';
+import { clientTimeoutAnswers } from './client-timeout-answers.ts';
 import { protocolForPath } from './protocol-for-path.ts';
 import type { InboundProtocol } from './register-protocol-scope.ts';
 
@@ -30,9 +31,10 @@ interface HttpConnectionSlots {
  * `client_timeout`) is answered 408 in the error shape of the protocol its path belongs to, with
  * `connection: close`, and logged. Once the headers have arrived the path is known; while they
  * are still arriving it is not (Node's parser keeps the request line to itself), and the answer
- * takes OpenAI's shape, which most clients read. A request cut off in its body still gets its
- * access line as any request whose connection closed unanswered (499, `client_abort`); the 408 is
- * this handler's own line. Any other client error is answered as Fastify answers it by default.
+ * takes OpenAI's shape, which most clients read. A request cut off in its body is recorded as
+ * this 408 (its access line and usage record, through clientTimeoutAnswers), not as a client that
+ * went away; the handler's own line says which timeout it was. Any other client error is answered
+ * as Fastify answers it by default.
  */
 export function createClientErrorHandler(protocols: readonly InboundProtocol[], log: FastifyBaseLogger, timeouts: ClientTimeouts): (error: ConnectionError, socket: Socket) => void {
   return (error, socket) => {
@@ -66,6 +68,8 @@ function answerTimeout(socket: Socket, error: ConnectionError, protocols: readon
     let head = `HTTP/1.1 ${formatted.status} ${STATUS_CODES[formatted.status] ?? ''}\r\n`;
     for (const [name, value] of Object.entries(headers)) head += `${name}: ${value}\r\n`;
     socket.write(`${head}\r\n${body}`);
+    // The request's own outcome (its access line, its usage record) is this 408, not a client abort.
+    if (slots._httpMessage instanceof ServerResponse) clientTimeoutAnswers.note(slots._httpMessage, timeout);
   }
   socket.destroy(error);
 }

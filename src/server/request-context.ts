@@ -3,9 +3,10 @@ import type { AuthenticatedClient } from '../auth/client-key-authenticator.ts';
 import { degradedHeaderValue } from '../canonical/degraded-field.ts';
 import { redactQueryString } from '../observability/redact-query-string.ts';
 import type { OutcomeHub } from '../observability/outcome-hub.ts';
-import type { RequestOutcomeRecorder } from '../observability/request-outcome-recorder.ts';
+import type { ClosedSocket, RequestOutcomeRecorder } from '../observability/request-outcome-recorder.ts';
 import { writeAccessLogLine } from '../observability/write-access-log-line.ts';
 import type { DispatchContext } from '../routing/chat-dispatcher.ts';
+import { clientTimeoutAnswers } from './client-timeout-answers.ts';
 import { requestArrival } from './request-arrival.ts';
 import { safeHeaderValue } from './safe-header-value.ts';
 
@@ -59,8 +60,17 @@ export function attachRequestContext(request: FastifyRequest, reply: FastifyRepl
   reply.raw.once('close', () => {
     inFlight?.delete(controller);
     const raw = reply.raw;
-    if (!raw.writableFinished) controller.abort();
-    outcome.finish({ finished: raw.writableFinished, headersSent: raw.headersSent, status: raw.statusCode }, (final) => {
+    let socket: ClosedSocket = { finished: raw.writableFinished, headersSent: raw.headersSent, status: raw.statusCode };
+    if (!raw.writableFinished) {
+      controller.abort();
+      // A body that stalled past client_timeout was answered 408 by the client-error handler.
+      const timeout = clientTimeoutAnswers.of(raw);
+      if (timeout !== undefined) {
+        outcome.noteError(timeout);
+        socket = { finished: true, headersSent: true, status: timeout.status };
+      }
+    }
+    outcome.finish(socket, (final) => {
       // Health polls (load balancers, Ollama clients' heartbeat) would drown the requests that matter.
       const quiet = (final.route === '/health' || final.route === '/') && final.status < 400;
       writeAccessLogLine(request.log, quiet ? 'debug' : 'info', String(request.id), final, request.method, redactQueryString(request.url));
