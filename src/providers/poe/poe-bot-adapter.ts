@@ -96,7 +96,8 @@ export class PoeBotAdapter implements ProviderAdapter {
         const fitted = fitPoeParameters(parameters, controls, degraded);
         return { model, stream: false, messages: [{ role: 'user', parts: [{ type: 'text', text: prompt }] }], providerOptions: { poe: { parameters: fitted } } };
       },
-      complete: (chatRequest, callContext) => this.completeChat(chatRequest, callContext),
+      // No token count follows an image answer: the tokenizer is not loaded for it.
+      complete: async (chatRequest, callContext) => collectChatResponse(await this.query(chatRequest, callContext, 'final')),
     });
   }
 
