@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import perfHooks from 'node:perf_hooks';
 import { test } from 'node:test';
-import { GatewayMetrics } from './gateway-metrics.ts';
+import { EVENT_LOOP_SAMPLE_MS, GatewayMetrics } from './gateway-metrics.ts';
 import type { RequestOutcome } from './request-outcome.ts';
 
 function outcome(route: string, status: number): RequestOutcome {
@@ -114,6 +115,18 @@ test('an outcome that differs from the one before it in any one label is counted
     assert.equal(sample(text, 'llmux_requests_total{protocol="openai",route="/v1/chat/completions",model="m",provider="p",status="201"}'), 1);
     assert.equal(sample(text, 'llmux_request_duration_seconds_count{protocol="openai",route="/v1/chat/completions",streamed="true"}'), 1);
     assert.equal(sample(text, 'llmux_tokens_total{key="bob",model="m",provider="p",kind="input"}'), 12);
+  } finally {
+    metrics.close();
+  }
+});
+
+test('the event-loop lag is sampled every 100 ms, not every 10 ms: an idle gateway is not woken a hundred times a second', (t) => {
+  const monitor = t.mock.method(perfHooks, 'monitorEventLoopDelay');
+  const metrics = new GatewayMetrics();
+  try {
+    assert.equal(EVENT_LOOP_SAMPLE_MS, 100);
+    assert.equal(monitor.mock.callCount(), 1);
+    assert.deepEqual(monitor.mock.calls[0]?.arguments, [{ resolution: 100 }]);
   } finally {
     metrics.close();
   }
