@@ -34,3 +34,52 @@ test('counting stops when the request is aborted', async () => {
   const messages: ChatMessage[] = [{ role: 'user', parts: [{ type: 'text', text: 'x '.repeat(100_000) }] }];
   await assert.rejects(count(messages, undefined, controller.signal), { kind: 'canceled' });
 });
+
+/** A prompt written as one text, as the counter's pieces join up. */
+function wholeText(messages: readonly ChatMessage[], tools: readonly unknown[] | undefined): string {
+  let text = '';
+  for (const message of messages) {
+    text += message.role + '\n';
+    for (const part of message.parts) {
+      if (part.type === 'text' || part.type === 'reasoning') text += part.text;
+      else if (part.type === 'tool-call') text += part.name + part.arguments;
+      else if (part.type === 'tool-result') text += part.content;
+      text += '\n';
+    }
+  }
+  return tools === undefined || tools.length === 0 ? text : text + JSON.stringify(tools);
+}
+
+/** Short runs of everything the tokenizer's pre-split tells apart, message edges included: trailing and leading spaces, newlines, punctuation, digits, accents, emoji. */
+const FRAGMENTS = ['Hello', ' world', '  ', '\n', '\n\n', ' \n', '}', '})\n', '123', '4567', "'s", ' é', 'ü', '😀', '\t', '.', ' ,', '"', 'CamelCase', '->', ' // ', '\r\n', 'x'];
+
+function randomText(next: () => number, length: number): string {
+  let text = '';
+  for (let i = 0; i < length; i++) text += FRAGMENTS[Math.floor(next() * FRAGMENTS.length)];
+  return text;
+}
+
+test('counted message by message, a prompt counts exactly what its whole text counts, whatever its messages start and end with', async () => {
+  const count = await loadPromptTokenCounter();
+  let seed = 7;
+  const next = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const roles = ['system', 'developer', 'user', 'assistant', 'tool'] as const;
+  for (let round = 0; round < 200; round++) {
+    const messages: ChatMessage[] = [];
+    const turns = 1 + Math.floor(next() * 6);
+    for (let turn = 0; turn < turns; turn++) {
+      const role = roles[Math.floor(next() * roles.length)] ?? 'user';
+      const kind = next();
+      // Long enough (over 512 characters) that some pieces are remembered and answered from the cache.
+      const text = randomText(next, Math.floor(next() * 300));
+      const parts: ChatMessage['parts'] =
+        kind < 0.6 ? [{ type: 'text', text }] : kind < 0.8 ? [{ type: 'tool-call', id: 'c', name: 'run', arguments: JSON.stringify({ text }) }] : [{ type: 'tool-result', toolCallId: 'c', content: text }, { type: 'text', text: randomText(next, 5) }];
+      messages.push({ role, parts } as ChatMessage);
+    }
+    const tools = next() < 0.5 ? weather : undefined;
+    const text = wholeText(messages, tools);
+    assert.equal(await count(messages, tools), countTokens(text), JSON.stringify(text));
+    // Again, now from the cache where a piece is long enough to be remembered.
+    assert.equal(await count(messages, tools), countTokens(text), JSON.stringify(text));
+  }
+});

@@ -1,8 +1,12 @@
 import type { ChatMessage } from '../canonical/chat-message.ts';
 import type { ToolDefinition } from '../canonical/tool-definition.ts';
-import { loadTextTokenizer } from '../tokens/text-tokenizer.ts';
+import { loadTextTokenizer, type TextTokenizer } from '../tokens/text-tokenizer.ts';
+import { TokenCountCache } from '../tokens/token-count-cache.ts';
 
 export type PromptTokenCounter = (messages: readonly ChatMessage[], tools: readonly ToolDefinition[] | undefined, signal?: AbortSignal) => Promise<number>;
+
+/** Counts of the messages and tool lists of recent prompts, shared by every request. */
+const promptPieces = new TokenCountCache();
 
 /**
  * Counts a prompt's tokens with the o200k tokenizer (exact for OpenAI models, an estimate for
@@ -13,21 +17,38 @@ export type PromptTokenCounter = (messages: readonly ChatMessage[], tools: reado
  */
 export async function loadPromptTokenCounter(): Promise<PromptTokenCounter> {
   const tokenizer = await loadTextTokenizer();
-  return (messages, tools, signal) => tokenizer.count(promptText(messages, tools), signal);
+  return (messages, tools, signal) => countPrompt(tokenizer, messages, tools, signal);
 }
 
-function promptText(messages: readonly ChatMessage[], tools: readonly ToolDefinition[] | undefined): string {
-  let prompt = '';
+/**
+ * The tokens of a prompt written as one text — each message as its role, a newline, and each of
+ * its parts followed by a newline, then the tools as JSON — counted message by message, each
+ * message's count (and the tool list's) remembered, so that a conversation's next turn tokenizes
+ * only its new messages. The sum is the whole text's o200k count: a message's text ends with a
+ * newline and the next piece starts with a letter (a role) or `[` (the tools), and the
+ * tokenizer's pre-split never joins a newline to either, so no token spans two pieces.
+ */
+export async function countPrompt(tokenizer: TextTokenizer, messages: readonly ChatMessage[], tools: readonly ToolDefinition[] | undefined, signal?: AbortSignal): Promise<number> {
+  let total = 0;
   for (const message of messages) {
-    prompt += message.role + '\n';
-    for (const part of message.parts) {
-      if (part.type === 'text' || part.type === 'reasoning') prompt += part.text;
-      else if (part.type === 'tool-call') prompt += part.name + part.arguments;
-      else if (part.type === 'tool-result') prompt += part.content;
-      else if (part.type === 'provider-block') prompt += JSON.stringify(part.block);
-      prompt += '\n';
-    }
+    const counted = promptPieces.count(tokenizer, messageText(message), signal);
+    total += typeof counted === 'number' ? counted : await counted;
   }
-  if (tools !== undefined && tools.length > 0) prompt += JSON.stringify(tools);
-  return prompt;
+  if (tools !== undefined && tools.length > 0) {
+    const counted = promptPieces.count(tokenizer, JSON.stringify(tools), signal);
+    total += typeof counted === 'number' ? counted : await counted;
+  }
+  return total;
+}
+
+function messageText(message: ChatMessage): string {
+  let text = message.role + '\n';
+  for (const part of message.parts) {
+    if (part.type === 'text' || part.type === 'reasoning') text += part.text;
+    else if (part.type === 'tool-call') text += part.name + part.arguments;
+    else if (part.type === 'tool-result') text += part.content;
+    else if (part.type === 'provider-block') text += JSON.stringify(part.block);
+    text += '\n';
+  }
+  return text;
 }
