@@ -3,13 +3,17 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { countTokens } from 'gpt-tokenizer';
+import type { ChatMessage } from '../src/canonical/chat-message.ts';
+import { countPrompt } from '../src/routing/prompt-token-counter.ts';
 import { loadTextTokenizer } from '../src/tokens/text-tokenizer.ts';
 
 /**
  * `npm run bench:tokenizer`: how long token counting holds the event loop on a long run of letters
  * (the whole gpt-tokenizer call, as llmux once did, against llmux's TextTokenizer, which cuts long
  * runs and yields between slices), and how long the first `/api/generate` after start waits for the
- * tokenizer, loaded on first use (as llmux serve does) or in the background at start. Reports only.
+ * tokenizer, loaded on first use (as llmux serve does) or in the background at start, and what
+ * counting an agent conversation's prompt costs per turn (the whole text each time, as llmux once
+ * did, against llmux's count, which remembers each message's). Reports only.
  */
 const { values } = parseArgs({ options: { sizes: { type: 'string', default: '40000,80000,160000' }, runs: { type: 'string', default: '3' } } });
 const sizes = values.sizes.split(',').map(Number);
@@ -55,6 +59,32 @@ for (const size of sizes) {
   const after = await timed(() => tokenizer.count(text));
   console.log(`| ${size.toLocaleString('en')} | ${before.totalMs.toFixed(0)} ms | ${after.totalMs.toFixed(1)} ms | ${after.longestBlockMs.toFixed(1)} ms |`);
 }
+
+// An agent's conversation (Claude Code's shape: a long system prompt, a long tool list, turns
+// added two messages at a time), its prompt counted at every turn as a stream to an upstream
+// that reports usage only at the end needs it for `message_start`.
+const prose = letters(200_000).replace(/(.{5})/g, '$1 ').replace(/(.{80})/g, '$1\n');
+const system = prose.slice(0, 40_000);
+const tools = Array.from({ length: 30 }, (_, index) => ({ name: `tool_${index}`, description: prose.slice(index * 1200, index * 1200 + 1200), parameters: { type: 'object', properties: { path: { type: 'string' } } } }));
+function wholeText(messages: readonly ChatMessage[]): string {
+  let text = '';
+  for (const message of messages) for (const part of message.parts) text += `${message.role}\n${part.type === 'text' ? part.text : ''}\n`;
+  return text + JSON.stringify(tools);
+}
+const conversation: ChatMessage[] = [{ role: 'system', parts: [{ type: 'text', text: system }] }];
+const wholeMs: number[] = [];
+const llmuxMs: number[] = [];
+for (let turn = 0; turn < 30; turn++) {
+  conversation.push({ role: 'user', parts: [{ type: 'text', text: prose.slice(40_000 + turn * 2000, 41_000 + turn * 2000) }] });
+  wholeMs.push((await timed(() => tokenizer.count(wholeText(conversation)))).totalMs);
+  llmuxMs.push((await timed(() => countPrompt(tokenizer, conversation, tools))).totalMs);
+  conversation.push({ role: 'assistant', parts: [{ type: 'text', text: prose.slice(41_000 + turn * 2000, 42_000 + turn * 2000) }] });
+}
+const turnMedian = (list: number[]): string => `${[...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]?.toFixed(2)} ms`;
+console.log('\n| agent conversation, 30 turns (40 KB system prompt, 36 KB of tools) | whole prompt counted each turn (before) | llmux, each message remembered |');
+console.log('|---|---:|---:|');
+console.log(`| first turn | ${wholeMs[0]?.toFixed(1)} ms | ${llmuxMs[0]?.toFixed(1)} ms |`);
+console.log(`| later turns (median of turns 2–30) | ${turnMedian(wholeMs.slice(1))} | ${turnMedian(llmuxMs.slice(1))} |`);
 
 const child = join(benchDirectory, 'first-generate-child.ts');
 function firstGenerate(preload: boolean, delayMs: number): number {
