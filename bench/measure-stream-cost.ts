@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import { openaiChatEndpoint, type BenchEndpoint } from './bench-endpoint.ts';
 import { endpointsOf, startBare, startCheckout, stopTargets, type Target } from './checkout-target.ts';
@@ -14,7 +15,8 @@ import { BENCH_CLIENT_KEY, startFakeUpstream } from './fake-upstream.ts';
  *  - CPU µs per event: CPU per stream of `--events` chunks minus CPU per stream of 2 chunks, divided
  *    by the difference, the upstream writing each chunk on its own, `--pace-ms` apart (`--pace-ms 0`:
  *    back to back, so that several events share a network chunk);
- *  - time to first byte at one connection (p50), and what it adds to the fake upstream's own.
+ *  - time to first byte at one connection (p50), and what it adds to the fake upstream's own;
+ *    `--probe-gap-ms` pauses between one probe's end and the next request (the bench sends it at once).
  * `--bare` adds bench/bare-proxy.ts (OpenAI route only). `--cpu-prof DIR` writes V8 CPU profiles.
  *
  *   node bench/measure-stream-cost.ts --root /work/main --root . --routes openai,ollama --rounds 3
@@ -33,6 +35,8 @@ const { values } = parseArgs({
     'pace-ms': { type: 'string', default: '1' },
     /** Streams per time-to-first-byte measurement (one connection). */
     probes: { type: 'string', default: '200' },
+    /** Pause between one probe's last byte and the next probe's request, in ms (0: at once, as the bench does). */
+    'probe-gap-ms': { type: 'string', default: '0' },
     bare: { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
   },
@@ -86,7 +90,11 @@ async function firstBytePerStream(origin: string, endpoint: BenchEndpoint): Prom
   fake.configure({ latencyMs: 0, streamChunks: 20, chunkDelayMs: 1 });
   const pool = new Pool(origin, { connections: 1, pipelining: 1 });
   const list: number[] = [];
-  for (let index = 0; index < Number(values.probes); index += 1) list.push(await stream(pool, endpoint));
+  const gapMs = Number(values['probe-gap-ms']);
+  for (let index = 0; index < Number(values.probes); index += 1) {
+    if (gapMs > 0 && index > 0) await sleep(gapMs);
+    list.push(await stream(pool, endpoint));
+  }
   await pool.close();
   return median(list);
 }
