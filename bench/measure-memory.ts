@@ -4,6 +4,7 @@ import { openaiChatEndpoint, probeEndpoint } from './bench-endpoint.ts';
 import type { BenchRow } from './bench-report.ts';
 import { atMost, formatBytes, unavailableRow } from './format-figure.ts';
 import { forceGarbageCollection } from './inspector-gc.ts';
+import { BENCH_CLIENT_KEY, FAKE_MODEL } from './fake-upstream.ts';
 import { median } from './percentile.ts';
 import { residentSetBytes } from './resident-set-bytes.ts';
 
@@ -60,7 +61,8 @@ const FLOW_WAIT_MS = 20_000;
  * new streams fit in it and the RSS difference says nothing. What is paid once is paid in the
  * warm-up, before "before" is read: code loaded on first use (a few fast streams), and what an
  * aborted stream loads (its output is counted with the tokenizer, whose tables are large: a few
- * streams aborted). Per stream = RSS difference / streams held, an estimate. After they close, RSS
+ * streams aborted, then a `count_tokens` request, answered only once the tokenizer has loaded, so
+ * that a slow load does not land in the streams' figure). Per stream = RSS difference / streams held, an estimate. After they close, RSS
  * is read once a second for up to 20 s, with nothing forced from outside (llmux's own idle
  * collector may run: src/server/idle-heap-collector.ts); then, as information, once more after a full collection forced through the
  * inspector (which is why `target` is an llmux of its own, started with `--inspect-port`, and
@@ -79,6 +81,13 @@ export async function measureOpenStreamMemory(context: BenchContext, count: numb
   await session.closedLoop(endpoint, 4, 300);
   await session.configureUpstream(SLOW_STREAM);
   await session.holdStreams(endpoint, 8, () => sleep(300));
+  const counted = await fetch(`${llmux.origin}/v1/messages/count_tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': BENCH_CLIENT_KEY },
+    body: JSON.stringify({ model: FAKE_MODEL, messages: [{ role: 'user', content: 'Say hello.' }] }),
+  });
+  await counted.text();
+  if (!counted.ok) return [unavailableRow(SECTION, figure, `count_tokens (to load the tokenizer before "before") answered ${counted.status}`)];
   await sleep(1000);
   const before = await sampleResidentSet(llmux.pid);
   let holding = Number.NaN;
