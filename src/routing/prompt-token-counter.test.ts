@@ -83,3 +83,21 @@ test('counted message by message, a prompt counts exactly what its whole text co
     assert.equal(await count(messages, tools), countTokens(text), JSON.stringify(text));
   }
 });
+
+test('a prompt of many messages, each shorter than a slice, still gives the event loop back and stops when the request is aborted', async () => {
+  const count = await loadPromptTokenCounter();
+  // 40 different messages of 8,000 characters: no one of them fills a 32,768-character slice.
+  const messages: ChatMessage[] = Array.from({ length: 40 }, (_, index) => ({ role: 'user', parts: [{ type: 'text', text: `${index} `.repeat(4000 / String(index).length) }] }));
+  let turns = 0;
+  const ticker = setInterval(() => turns++, 0);
+  try {
+    assert.ok((await count(messages, undefined)) > 0);
+    assert.ok(turns > 0, 'no timer ran while the prompt was counted');
+  } finally {
+    clearInterval(ticker);
+  }
+  const controller = new AbortController();
+  controller.abort();
+  const others: ChatMessage[] = messages.map((message, index) => ({ role: 'assistant', parts: [{ type: 'text', text: `${index}! `.repeat(2000) }] }));
+  await assert.rejects(count(others, undefined, controller.signal), { kind: 'canceled' });
+});

@@ -1,6 +1,6 @@
 import type { ChatMessage } from '../canonical/chat-message.ts';
 import type { ToolDefinition } from '../canonical/tool-definition.ts';
-import { loadTextTokenizer, type TextTokenizer } from '../tokens/text-tokenizer.ts';
+import { giveTurnBack, loadTextTokenizer, SLICE_CHARS, type TextTokenizer } from '../tokens/text-tokenizer.ts';
 import { TokenCountCache } from '../tokens/token-count-cache.ts';
 
 export type PromptTokenCounter = (messages: readonly ChatMessage[], tools: readonly ToolDefinition[] | undefined, signal?: AbortSignal) => Promise<number>;
@@ -26,19 +26,31 @@ export async function loadPromptTokenCounter(): Promise<PromptTokenCounter> {
  * message's count (and the tool list's) remembered, so that a conversation's next turn tokenizes
  * only its new messages. The sum is the whole text's o200k count: a message's text ends with a
  * newline and the next piece starts with a letter (a role) or `[` (the tools), and the
- * tokenizer's pre-split never joins a newline to either, so no token spans two pieces.
+ * tokenizer's pre-split never joins a newline to either, so no token spans two pieces. Pieces
+ * are tokenized in slices across messages as one text is (many short messages give the event loop
+ * back and stop when `signal` fires just as one long one does).
  */
 export async function countPrompt(tokenizer: TextTokenizer, messages: readonly ChatMessage[], tools: readonly ToolDefinition[] | undefined, signal?: AbortSignal): Promise<number> {
-  let total = 0;
-  for (const message of messages) {
-    const counted = promptPieces.count(tokenizer, messageText(message), signal);
-    total += typeof counted === 'number' ? counted : await counted;
+  const counting = { total: 0, sinceYield: 0 };
+  for (const message of messages) await addPiece(counting, tokenizer, messageText(message), signal);
+  if (tools !== undefined && tools.length > 0) await addPiece(counting, tokenizer, JSON.stringify(tools), signal);
+  return counting.total;
+}
+
+/** Adds one piece's count; a remembered one costs no promise step. */
+function addPiece(counting: { total: number; sinceYield: number }, tokenizer: TextTokenizer, text: string, signal: AbortSignal | undefined): Promise<void> | undefined {
+  const counted = promptPieces.count(tokenizer, text, signal);
+  if (typeof counted === 'number') {
+    counting.total += counted;
+    return undefined;
   }
-  if (tools !== undefined && tools.length > 0) {
-    const counted = promptPieces.count(tokenizer, JSON.stringify(tools), signal);
-    total += typeof counted === 'number' ? counted : await counted;
-  }
-  return total;
+  return counted.then((tokens) => {
+    counting.total += tokens;
+    counting.sinceYield += text.length;
+    if (counting.sinceYield < SLICE_CHARS) return undefined;
+    counting.sinceYield = 0;
+    return giveTurnBack(signal);
+  });
 }
 
 function messageText(message: ChatMessage): string {
