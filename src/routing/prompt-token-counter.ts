@@ -27,18 +27,35 @@ export async function loadPromptTokenCounter(): Promise<PromptTokenCounter> {
  * only its new messages. The sum is the whole text's o200k count: a message's text ends with a
  * newline and the next piece starts with a letter (a role) or `[` (the tools), and the
  * tokenizer's pre-split never joins a newline to either, so no token spans two pieces. Pieces
- * are tokenized in slices across messages as one text is (many short messages give the event loop
- * back and stop when `signal` fires just as one long one does).
+ * too short to be remembered are joined and counted in one call (a short prompt costs what it did
+ * counted whole); the others are tokenized in slices across messages as one text is (many
+ * messages give the event loop back and stop when `signal` fires just as one long one does).
  */
 export async function countPrompt(tokenizer: TextTokenizer, messages: readonly ChatMessage[], tools: readonly ToolDefinition[] | undefined, signal?: AbortSignal): Promise<number> {
   const counting = { total: 0, sinceYield: 0 };
-  for (const message of messages) await addPiece(counting, tokenizer, messageText(message), signal);
-  if (tools !== undefined && tools.length > 0) await addPiece(counting, tokenizer, JSON.stringify(tools), signal);
+  let short = '';
+  for (const message of messages) {
+    const text = messageText(message);
+    if (!promptPieces.remembers(text)) short += text;
+    else {
+      const step = addLongPiece(counting, tokenizer, text, signal);
+      if (step !== undefined) await step;
+    }
+  }
+  if (tools !== undefined && tools.length > 0) {
+    const text = JSON.stringify(tools);
+    if (!promptPieces.remembers(text)) short += text;
+    else {
+      const step = addLongPiece(counting, tokenizer, text, signal);
+      if (step !== undefined) await step;
+    }
+  }
+  if (short.length > 0) counting.total += await tokenizer.count(short, signal);
   return counting.total;
 }
 
-/** Adds one piece's count; a remembered one costs no promise step. */
-function addPiece(counting: { total: number; sinceYield: number }, tokenizer: TextTokenizer, text: string, signal: AbortSignal | undefined): Promise<void> | undefined {
+/** Adds a remembered piece's count; one already remembered costs no promise step. */
+function addLongPiece(counting: { total: number; sinceYield: number }, tokenizer: TextTokenizer, text: string, signal: AbortSignal | undefined): Promise<void> | undefined {
   const counted = promptPieces.count(tokenizer, text, signal);
   if (typeof counted === 'number') {
     counting.total += counted;

@@ -35,6 +35,8 @@ test('short texts are counted every time and not remembered', async () => {
   assert.equal(await cache.count(tokenizer, 'short'), 5);
   assert.deepEqual(tokenizer.counted, ['short', 'short']);
   assert.equal(cache.size, 0);
+  assert.equal(cache.remembers('short'), false);
+  assert.equal(cache.remembers(long('a')), true);
 });
 
 test('past its size, the text used longest ago is forgotten first', async () => {

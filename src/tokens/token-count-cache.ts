@@ -26,6 +26,11 @@ export class TokenCountCache {
     return this.counts.size;
   }
 
+  /** Whether `text` is long enough to be remembered (shorter ones are counted every time). */
+  remembers(text: string): boolean {
+    return text.length >= MIN_REMEMBERED_CHARS;
+  }
+
   /**
    * `text`'s token count: at once (a number) when it is remembered, else counted by `tokenizer`
    * (which may be stopped by `signal`) and remembered.
