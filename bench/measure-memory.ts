@@ -51,6 +51,13 @@ const MAX_BYTES_PER_STREAM = 64 * 1024;
 const MAX_RSS_AFTER_CLOSE = 1.1;
 /** How long RSS is given to come back after the streams closed, read once a second. */
 const SETTLE_AFTER_CLOSE_MS = 20_000;
+/**
+ * Rest before "before" is read: llmux's idle collector (a look every 2 s; it collects once two looks
+ * find the heap settled) has had the looks it needs to collect what the warm-up left. Read after 1 s,
+ * "before" fell on either side of that collection, about 133 or 153 MB, and the per-stream figure
+ * moved with it by 20 KB.
+ */
+const SETTLE_BEFORE_MS = 5_000;
 /** How long the streams are given to flow (a busy machine opens a thousand slowly). */
 const FLOW_WAIT_MS = 20_000;
 
@@ -88,7 +95,7 @@ export async function measureOpenStreamMemory(context: BenchContext, count: numb
   });
   await counted.text();
   if (!counted.ok) return [unavailableRow(SECTION, figure, `count_tokens (to load the tokenizer before "before") answered ${counted.status}`)];
-  await sleep(1000);
+  await sleep(SETTLE_BEFORE_MS);
   const before = await sampleResidentSet(llmux.pid);
   let holding = Number.NaN;
   let upstreamOpen = Number.NaN;
