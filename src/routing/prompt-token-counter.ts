@@ -32,42 +32,31 @@ export async function loadPromptTokenCounter(): Promise<PromptTokenCounter> {
  * messages give the event loop back and stop when `signal` fires just as one long one does).
  */
 export async function countPrompt(tokenizer: TextTokenizer, messages: readonly ChatMessage[], tools: readonly ToolDefinition[] | undefined, signal?: AbortSignal): Promise<number> {
-  const counting = { total: 0, sinceYield: 0 };
+  const pieces = messages.map(messageText);
+  if (tools !== undefined && tools.length > 0) pieces.push(JSON.stringify(tools));
+  let total = 0;
   let short = '';
-  for (const message of messages) {
-    const text = messageText(message);
-    if (!promptPieces.remembers(text)) short += text;
-    else {
-      const step = addLongPiece(counting, tokenizer, text, signal);
-      if (step !== undefined) await step;
+  let sinceYield = 0;
+  for (const text of pieces) {
+    if (!promptPieces.remembers(text)) {
+      short += text;
+      continue;
+    }
+    // A remembered piece costs no promise step.
+    const counted = promptPieces.count(tokenizer, text, signal);
+    if (typeof counted === 'number') {
+      total += counted;
+      continue;
+    }
+    total += await counted;
+    sinceYield += text.length;
+    if (sinceYield >= SLICE_CHARS) {
+      sinceYield = 0;
+      await giveTurnBack(signal);
     }
   }
-  if (tools !== undefined && tools.length > 0) {
-    const text = JSON.stringify(tools);
-    if (!promptPieces.remembers(text)) short += text;
-    else {
-      const step = addLongPiece(counting, tokenizer, text, signal);
-      if (step !== undefined) await step;
-    }
-  }
-  if (short.length > 0) counting.total += await tokenizer.count(short, signal);
-  return counting.total;
-}
-
-/** Adds a remembered piece's count; one already remembered costs no promise step. */
-function addLongPiece(counting: { total: number; sinceYield: number }, tokenizer: TextTokenizer, text: string, signal: AbortSignal | undefined): Promise<void> | undefined {
-  const counted = promptPieces.count(tokenizer, text, signal);
-  if (typeof counted === 'number') {
-    counting.total += counted;
-    return undefined;
-  }
-  return counted.then((tokens) => {
-    counting.total += tokens;
-    counting.sinceYield += text.length;
-    if (counting.sinceYield < SLICE_CHARS) return undefined;
-    counting.sinceYield = 0;
-    return giveTurnBack(signal);
-  });
+  if (short.length > 0) total += await tokenizer.count(short, signal);
+  return total;
 }
 
 function messageText(message: ChatMessage): string {

@@ -36,7 +36,7 @@ export class TokenCountCache {
    * (which may be stopped by `signal`) and remembered.
    */
   count(tokenizer: TextTokenizer, text: string, signal?: AbortSignal): number | Promise<number> {
-    if (text.length < MIN_REMEMBERED_CHARS) return tokenizer.count(text, signal);
+    if (!this.remembers(text)) return tokenizer.count(text, signal);
     const key = hash('sha256', text, 'base64');
     const known = this.counts.get(key);
     if (known !== undefined) {
