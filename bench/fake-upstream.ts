@@ -19,6 +19,8 @@ import {
 export const FAKE_MODEL = 'bench-model';
 /** The client key llmux is configured with in the bench; every load request sends it (the direct path and the bare proxy ignore it). */
 export const BENCH_CLIENT_KEY = 'sk-llmux-bench-client';
+/** The admin key of the llmux that measures memory: it reads `/metrics`. */
+export const BENCH_ADMIN_KEY = 'sk-llmux-bench-admin';
 
 // Shapes follow Cerebras' chat completion and chunk objects (reference/poe-and-cerebras.md B1):
 // usage and time_info (seconds) arrive only in the final chunk, then `data: [DONE]`.

@@ -28,6 +28,8 @@ export interface StartLlmuxOptions {
   recording?: boolean;
   /** Node flags before the entry point (`--max-old-space-size=64`), to compare settings. */
   nodeArgs?: readonly string[];
+  /** An admin key (BENCH_ADMIN_KEY), for a bench that reads `/metrics`; none by default, as in the measured path. */
+  adminKey?: string;
 }
 
 /**
@@ -66,6 +68,7 @@ async function startWithProviderType(options: StartLlmuxOptions, entry: string, 
       `    target: bench/${FAKE_MODEL}`,
       `state: { sqlite: ${JSON.stringify(databaseFile)}, usage: ${options.recording !== false} }`,
       `metrics: ${options.recording !== false}`,
+      ...(options.adminKey === undefined ? [] : [`admin_key: ${options.adminKey}`]),
       // A client key, as a deployment beyond loopback has: its check is part of the measured path.
       'keys:',
       '  - name: bench',

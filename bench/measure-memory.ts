@@ -4,7 +4,7 @@ import { openaiChatEndpoint, probeEndpoint } from './bench-endpoint.ts';
 import type { BenchRow } from './bench-report.ts';
 import { atMost, formatBytes, unavailableRow } from './format-figure.ts';
 import { forceGarbageCollection } from './inspector-gc.ts';
-import { BENCH_CLIENT_KEY, FAKE_MODEL } from './fake-upstream.ts';
+import { BENCH_ADMIN_KEY, BENCH_CLIENT_KEY, FAKE_MODEL } from './fake-upstream.ts';
 import { median } from './percentile.ts';
 import { residentSetBytes } from './resident-set-bytes.ts';
 
@@ -20,6 +20,27 @@ async function sampleResidentSet(pid: number): Promise<number> {
     samples.push(residentSetBytes(pid));
   }
   return median(samples);
+}
+
+/** V8's heap in llmux, as its `/metrics` reports it (prom-client's process metrics), in bytes. */
+interface HeapFigures {
+  /** The heap's committed size (heapTotal). */
+  committed: number;
+  /** Of which the young generation ("new" space). */
+  young: number;
+}
+
+/** Reads the heap figures off `/metrics` (with the admin key the memory llmux is started with); undefined if it does not answer. */
+async function readHeapFigures(origin: string): Promise<HeapFigures | undefined> {
+  try {
+    const response = await fetch(`${origin}/metrics`, { headers: { authorization: `Bearer ${BENCH_ADMIN_KEY}` } });
+    const text = await response.text();
+    const value = (pattern: RegExp): number => Number(pattern.exec(text)?.[1] ?? Number.NaN);
+    const figures = { committed: value(/nodejs_heap_size_total_bytes (\d+)/), young: value(/nodejs_heap_space_size_total_bytes\{space="new"\} (\d+)/) };
+    return Number.isFinite(figures.committed) && Number.isFinite(figures.young) ? figures : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** RSS right after start, before any request: call it before every other section. */
@@ -97,12 +118,16 @@ export async function measureOpenStreamMemory(context: BenchContext, count: numb
   if (!counted.ok) return [unavailableRow(SECTION, figure, `count_tokens (to load the tokenizer before "before") answered ${counted.status}`)];
   await sleep(SETTLE_BEFORE_MS);
   const before = await sampleResidentSet(llmux.pid);
+  // Read after each RSS sample, so that the request does not land in it.
+  const heapBefore = await readHeapFigures(llmux.origin);
+  let heapHolding: HeapFigures | undefined;
   let holding = Number.NaN;
   let upstreamOpen = Number.NaN;
   const result = await session.holdStreams(endpoint, count, async (opened) => {
     for (let waited = 0; waited < FLOW_WAIT_MS && (await session.upstreamStats()).openStreams < count; waited += 100) await sleep(100);
     await sleep(1000);
     holding = await sampleResidentSet(llmux.pid);
+    heapHolding = await readHeapFigures(llmux.origin);
     upstreamOpen = (await session.upstreamStats()).openStreams;
     if (opened < count) context.notes.push(`open streams: ${opened} of ${count} delivered a first byte within the generator's 5 s (${upstreamOpen} open at the upstream when RSS was read)`);
   });
@@ -119,6 +144,7 @@ export async function measureOpenStreamMemory(context: BenchContext, count: numb
     after = await sampleResidentSet(llmux.pid);
   }
   const settledS = (performance.now() - closedAt) / 1000;
+  const heapAfter = await readHeapFigures(llmux.origin);
   let collected = Number.NaN;
   let notCollected = 'no inspector port';
   if (llmux.inspectPort !== undefined) {
@@ -141,6 +167,7 @@ export async function measureOpenStreamMemory(context: BenchContext, count: numb
       target: `≤ ${formatBytes(MAX_BYTES_PER_STREAM)}`,
       status: atMost(perStream, MAX_BYTES_PER_STREAM),
     },
+    heapShareRow(before, holding, after, held, heapBefore, heapHolding, heapAfter),
     {
       section: SECTION,
       figure: `RSS after the streams closed: before / while / after (${settledS.toFixed(0)} s after they closed, nothing forced from outside)`,
@@ -190,6 +217,31 @@ export async function measureFinalMemory(context: BenchContext): Promise<BenchRo
     baseline: '—',
     measured: formatBytes(await sampleResidentSet(context.llmux.pid)),
     result: '',
+    target: '—',
+    status: 'info',
+  };
+}
+
+/**
+ * How much of the open streams' RSS is V8's heap, how much of that its young generation (which a
+ * burst grows to its limit whatever the number of streams: a fixed cost, not a per-stream one), and
+ * how much lies outside the heap (sockets, buffers, the C allocator's arenas); and what is left
+ * outside the heap once they closed.
+ */
+function heapShareRow(before: number, holding: number, after: number, held: number, heapBefore: HeapFigures | undefined, heapHolding: HeapFigures | undefined, heapAfter: HeapFigures | undefined): BenchRow {
+  const figure = 'of which V8\'s heap, committed (its young generation): before / while / after; per stream, and outside the heap after close';
+  if (heapBefore === undefined || heapHolding === undefined || heapAfter === undefined || held === 0) return { section: SECTION, figure, baseline: '—', measured: 'n/a: /metrics did not answer', result: '', target: '—', status: 'info' };
+  const show = (heap: HeapFigures): string => `${formatBytes(heap.committed)} (${formatBytes(heap.young)})`;
+  const perStream = (bytes: number): string => `${formatBytes(bytes / held)}/stream`;
+  const heapGrowth = heapHolding.committed - heapBefore.committed;
+  const youngGrowth = heapHolding.young - heapBefore.young;
+  const outsideAfter = after - heapAfter.committed - (before - heapBefore.committed);
+  return {
+    section: SECTION,
+    figure,
+    baseline: show(heapBefore),
+    measured: `${show(heapHolding)} / ${show(heapAfter)}`,
+    result: `heap ${perStream(heapGrowth)} (young generation ${perStream(youngGrowth)}), outside ${perStream(holding - before - heapGrowth)}; outside after close ${outsideAfter >= 0 ? '+' : ''}${formatBytes(outsideAfter)}`,
     target: '—',
     status: 'info',
   };

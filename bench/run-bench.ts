@@ -11,6 +11,7 @@ import { BenchChild } from './bench-child.ts';
 import { BenchSession } from './bench-session.ts';
 import { findFreePort, startLlmux, type LlmuxProcess } from './llmux-process.ts';
 import { measureCeiling } from './measure-ceiling.ts';
+import { BENCH_ADMIN_KEY } from './fake-upstream.ts';
 import { measureFinalMemory, measureIdleMemory, measureOpenStreamMemory, type MemoryTarget } from './measure-memory.ts';
 import { measureLatency } from './measure-latency.ts';
 import { measureStreaming } from './measure-streaming.ts';
@@ -133,7 +134,7 @@ async function main(): Promise<void> {
       if (llmux === undefined) return context.llmuxMissing;
       try {
         const inspectPort = await findFreePort();
-        const started = await startLlmux({ repoRoot, workDirectory, upstreamPort: session.upstreamPort, providerTypes: [llmux.providerType], name: 'memory', nodeArgs: [`--inspect-port=127.0.0.1:${inspectPort}`] });
+        const started = await startLlmux({ repoRoot, workDirectory, upstreamPort: session.upstreamPort, providerTypes: [llmux.providerType], name: 'memory', nodeArgs: [`--inspect-port=127.0.0.1:${inspectPort}`], adminKey: BENCH_ADMIN_KEY });
         others.push(started);
         return { origin: started.origin, pid: started.pid, inspectPort };
       } catch (error) {
