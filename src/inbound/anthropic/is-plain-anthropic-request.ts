@@ -1,39 +1,72 @@
-import type { AnthropicMessagesRequest } from './anthropic-messages-request-schema.ts';
+import { ANTHROPIC_KNOWN_REQUEST_FIELDS, type AnthropicMessagesRequest } from './anthropic-messages-request-schema.ts';
 
-/** The fields a plain body may carry; any other (tools, thinking, a field a newer client adds…) goes to the schema. */
-const PLAIN_FIELDS = new Set(['model', 'messages', 'max_tokens', 'system', 'stream', 'stop_sequences', 'temperature', 'top_p', 'top_k', 'metadata', 'service_tier']);
+type Check = (value: unknown) => boolean;
 
 /**
- * A cheap structural check for the `/v1/messages` bodies most clients send — text turns, a text
- * system prompt, the sampling fields — that `anthropicMessagesRequestSchema` provably accepts
- * unchanged: every field is one of PLAIN_FIELDS with the type and bounds the schema asks for, and
- * every block is a bare text block. What passes is used as the parsed body (the zod pass and its
- * copy are skipped); anything else goes through the schema, which stays the truth for everything
- * unusual and words the errors. `is-plain-anthropic-request.test.ts` checks both give the same
- * canonical request.
+ * The fields a plain body may carry, each with a check as strict as the schema's (null is checked
+ * apart: every one of them is nullish in the schema but `model`, `messages` and `max_tokens`).
+ * A field the schema knows but this does not name (`output_config`, `output_format`) sends the
+ * body to the schema; a field neither knows is allowed, as the schema keeps it as it is.
+ */
+const PLAIN_FIELDS: Record<string, Check> = {
+  model: (value) => isNonEmptyString(value),
+  max_tokens: (value) => Number.isSafeInteger(value) && (value as number) >= 1,
+  messages: (value) => everyItem(value, isPlainMessage),
+  system: (value) => typeof value === 'string' || everyItem(value, isPlainTextBlock),
+  stream: (value) => typeof value === 'boolean',
+  stop_sequences: (value) => everyItem(value, (item) => typeof item === 'string'),
+  temperature: isUnitInterval,
+  top_p: isUnitInterval,
+  top_k: (value) => Number.isSafeInteger(value) && (value as number) >= 0,
+  metadata: (value) => hasOnly(value, METADATA_FIELDS),
+  service_tier: (value) => typeof value === 'string',
+  tools: (value) => everyItem(value, (tool) => hasOnly(tool, TOOL_FIELDS) && (tool as Record<string, unknown>).name !== undefined),
+  tool_choice: isPlainToolChoice,
+  thinking: isPlainThinking,
+};
+const REQUIRED_FIELDS = ['model', 'max_tokens', 'messages'];
+
+/**
+ * A cheap structural check for the `/v1/messages` bodies clients send — text turns, Claude Code's
+ * turns with their tools, tool calls and results, signed thinking and cache breakpoints, the
+ * sampling fields — that `anthropicMessagesRequestSchema` provably accepts unchanged: every field
+ * and every block passes a check as strict as the schema's, and every object holds only the
+ * fields this names (unknown fields are allowed only at the top level, where the converter
+ * declares them). What passes is used as the parsed body (the zod pass and its copy are skipped:
+ * on a 47 KB Claude Code turn that pass cost about as much as JSON.parse); anything else goes
+ * through the schema, which stays the truth for everything unusual (images, documents, server
+ * tools, citations) and words the errors. `is-plain-anthropic-request.test.ts` checks, on
+ * thousands of valid and invalid bodies, that what passes the schema accepts and gives back equal,
+ * and that both convert to the same canonical request.
  */
 export function isPlainAnthropicRequest(body: unknown): body is AnthropicMessagesRequest {
   if (!isRecord(body)) return false;
-  for (const field in body) {
-    if (!PLAIN_FIELDS.has(field)) return false;
+  for (const field of REQUIRED_FIELDS) {
+    if (body[field] === undefined || body[field] === null) return false;
   }
-  if (typeof body.model !== 'string' || body.model.length === 0) return false;
-  if (!Number.isSafeInteger(body.max_tokens) || (body.max_tokens as number) < 1) return false;
-  if (!isAbsent(body.system) && typeof body.system !== 'string') return false;
-  if (!isAbsent(body.stream) && typeof body.stream !== 'boolean') return false;
-  if (!isAbsent(body.service_tier) && typeof body.service_tier !== 'string') return false;
-  if (!isAbsent(body.temperature) && !isUnitInterval(body.temperature)) return false;
-  if (!isAbsent(body.top_p) && !isUnitInterval(body.top_p)) return false;
-  if (!isAbsent(body.top_k) && !(Number.isSafeInteger(body.top_k) && (body.top_k as number) >= 0)) return false;
-  if (!isAbsent(body.stop_sequences) && !isStringArray(body.stop_sequences)) return false;
-  if (!isAbsent(body.metadata) && !isPlainMetadata(body.metadata)) return false;
-  const messages = body.messages;
-  if (!Array.isArray(messages)) return false;
-  for (const message of messages) {
-    if (!isPlainMessage(message)) return false;
+  for (const field in body) {
+    const check = Object.hasOwn(PLAIN_FIELDS, field) ? PLAIN_FIELDS[field] : undefined;
+    if (check === undefined) {
+      if (ANTHROPIC_KNOWN_REQUEST_FIELDS.has(field)) return false;
+      continue;
+    }
+    const value = body[field];
+    if (value !== null && !check(value)) return false;
   }
   return true;
 }
+
+const METADATA_FIELDS: Record<string, Check> = { user_id: (value) => value === null || typeof value === 'string' };
+
+const TOOL_FIELDS: Record<string, Check> = {
+  name: isNonEmptyString,
+  description: (value) => value === null || typeof value === 'string',
+  // Optional but not nullable in the schema; a loose object whose `type`, if any, is a string.
+  input_schema: (value) => isRecord(value) && (value.type === undefined || typeof value.type === 'string'),
+  type: (value) => value === null || typeof value === 'string',
+  cache_control: isPlainCacheControl,
+  strict: (value) => value === null || typeof value === 'boolean',
+};
 
 function isPlainMessage(message: unknown): boolean {
   if (!isRecord(message) || (message.role !== 'user' && message.role !== 'assistant')) return false;
@@ -42,36 +75,125 @@ function isPlainMessage(message: unknown): boolean {
   }
   const content = message.content;
   if (typeof content === 'string') return true;
-  if (!Array.isArray(content) || content.length === 0) return false;
-  for (const block of content) {
-    if (!isBareTextBlock(block)) return false;
+  return Array.isArray(content) && content.length > 0 && everyItem(content, isPlainBlock);
+}
+
+/** The blocks of a Claude Code conversation; images, documents, server tool blocks and citations go to the schema. */
+function isPlainBlock(block: unknown): boolean {
+  if (!isRecord(block)) return false;
+  switch (block.type) {
+    case 'text':
+      return isPlainTextBlock(block);
+    case 'tool_use':
+      return hasOnly(block, TOOL_USE_FIELDS) && block.id !== undefined && block.name !== undefined && block.input !== undefined;
+    case 'tool_result':
+      return hasOnly(block, TOOL_RESULT_FIELDS) && block.tool_use_id !== undefined;
+    case 'thinking':
+      return hasOnly(block, THINKING_BLOCK_FIELDS) && block.thinking !== undefined;
+    case 'redacted_thinking':
+      return hasOnly(block, REDACTED_THINKING_FIELDS) && block.data !== undefined;
+    default:
+      return false;
+  }
+}
+
+const isType = (type: string): Check => (value) => value === type;
+
+const TEXT_BLOCK_FIELDS: Record<string, Check> = { type: isType('text'), text: (value) => typeof value === 'string', cache_control: isPlainCacheControl };
+
+function isPlainTextBlock(block: unknown): boolean {
+  return hasOnly(block, TEXT_BLOCK_FIELDS) && (block as Record<string, unknown>).text !== undefined;
+}
+
+const TOOL_USE_FIELDS: Record<string, Check> = {
+  type: isType('tool_use'),
+  id: isNonEmptyString,
+  name: isNonEmptyString,
+  input: isRecord,
+  cache_control: isPlainCacheControl,
+};
+
+const TOOL_RESULT_FIELDS: Record<string, Check> = {
+  type: isType('tool_result'),
+  tool_use_id: isNonEmptyString,
+  // Optional but not nullable; the blocks inside are loose objects with a string `type` (the converter refuses unknown ones by type).
+  content: (value) => typeof value === 'string' || everyItem(value, (item) => isRecord(item) && typeof item.type === 'string'),
+  is_error: (value) => value === null || typeof value === 'boolean',
+  cache_control: isPlainCacheControl,
+};
+
+const THINKING_BLOCK_FIELDS: Record<string, Check> = {
+  type: isType('thinking'),
+  thinking: (value) => typeof value === 'string',
+  signature: (value) => value === null || typeof value === 'string',
+};
+
+const REDACTED_THINKING_FIELDS: Record<string, Check> = { type: isType('redacted_thinking'), data: (value) => typeof value === 'string' };
+
+/** `cache_control`: null, or `{type, ttl?}` with strings (ttl optional, not nullable). */
+function isPlainCacheControl(value: unknown): boolean {
+  return value === null || (hasOnly(value, CACHE_CONTROL_FIELDS) && typeof (value as Record<string, unknown>).type === 'string');
+}
+const CACHE_CONTROL_FIELDS: Record<string, Check> = { type: (value) => typeof value === 'string', ttl: (value) => typeof value === 'string' };
+
+function isPlainToolChoice(value: unknown): boolean {
+  if (!isRecord(value)) return false;
+  switch (value.type) {
+    case 'auto':
+    case 'any':
+      return hasOnly(value, TOOL_CHOICE_FIELDS) && value.name === undefined;
+    case 'tool':
+      return hasOnly(value, TOOL_CHOICE_FIELDS) && value.name !== undefined;
+    case 'none':
+      return hasOnly(value, { type: isType('none') });
+    default:
+      return false;
+  }
+}
+const TOOL_CHOICE_FIELDS: Record<string, Check> = {
+  type: (value) => typeof value === 'string',
+  name: isNonEmptyString,
+  disable_parallel_tool_use: (value) => value === null || typeof value === 'boolean',
+};
+
+function isPlainThinking(value: unknown): boolean {
+  if (!isRecord(value)) return false;
+  switch (value.type) {
+    case 'enabled':
+      return hasOnly(value, ENABLED_THINKING_FIELDS) && value.budget_tokens !== undefined;
+    case 'disabled':
+      return hasOnly(value, { type: isType('disabled') });
+    default:
+      return false;
+  }
+}
+const ENABLED_THINKING_FIELDS: Record<string, Check> = {
+  type: isType('enabled'),
+  budget_tokens: (value) => Number.isSafeInteger(value) && (value as number) >= 0,
+  display: (value) => value === null || typeof value === 'string',
+};
+
+/** An object holding only fields `checks` names, each passing its check (absent fields are not checked). */
+function hasOnly(value: unknown, checks: Record<string, Check>): boolean {
+  if (!isRecord(value)) return false;
+  for (const field in value) {
+    if (!Object.hasOwn(checks, field)) return false;
+    const check = checks[field];
+    if (check === undefined || !check(value[field])) return false;
   }
   return true;
 }
 
-/** `{"type":"text","text":"…"}` and nothing else (no cache_control, no citations). */
-function isBareTextBlock(block: unknown): boolean {
-  if (!isRecord(block) || block.type !== 'text' || typeof block.text !== 'string') return false;
-  for (const field in block) {
-    if (field !== 'type' && field !== 'text') return false;
-  }
-  return true;
-}
-
-function isPlainMetadata(metadata: unknown): boolean {
-  if (!isRecord(metadata)) return false;
-  for (const field in metadata) {
-    if (field !== 'user_id') return false;
-  }
-  return isAbsent(metadata.user_id) || typeof metadata.user_id === 'string';
-}
-
-function isStringArray(value: unknown): boolean {
+function everyItem(value: unknown, check: Check): boolean {
   if (!Array.isArray(value)) return false;
   for (const item of value) {
-    if (typeof item !== 'string') return false;
+    if (!check(item)) return false;
   }
   return true;
+}
+
+function isNonEmptyString(value: unknown): boolean {
+  return typeof value === 'string' && value.length > 0;
 }
 
 function isUnitInterval(value: unknown): boolean {
@@ -80,8 +202,4 @@ function isUnitInterval(value: unknown): boolean {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isAbsent(value: unknown): value is null | undefined {
-  return value === undefined || value === null;
 }
