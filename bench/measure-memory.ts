@@ -22,6 +22,9 @@ async function sampleResidentSet(pid: number): Promise<number> {
   return median(samples);
 }
 
+/** A young generation this large when "before" is read means the warm-up's was not given back. */
+const YOUNG_GENERATION_GROWN_BYTES = 8 * 1024 * 1024;
+
 /** V8's heap in llmux, as its `/metrics` reports it (prom-client's process metrics), in bytes. */
 interface HeapFigures {
   /** The heap's committed size (heapTotal). */
@@ -120,6 +123,11 @@ export async function measureOpenStreamMemory(context: BenchContext, count: numb
   const before = await sampleResidentSet(llmux.pid);
   // Read after each RSS sample, so that the request does not land in it.
   const heapBefore = await readHeapFigures(llmux.origin);
+  // llmux's idle collector runs only when the warm-up left 16 MB of objects; when it has not, the
+  // young generation the warm-up grew is still committed and the per-stream figure leaves its growth out.
+  if (heapBefore !== undefined && heapBefore.young >= YOUNG_GENERATION_GROWN_BYTES) {
+    context.notes.push(`open streams: "before" was read with the warm-up's young generation still committed (${formatBytes(heapBefore.young)}; llmux's idle collector had not run), so the per-stream figure leaves out its growth; from a collected baseline (1 MB) it reads about ${formatBytes((heapBefore.young - 1024 * 1024) / count)} per stream more (bench/README.md)`);
+  }
   let heapHolding: HeapFigures | undefined;
   let holding = Number.NaN;
   let upstreamOpen = Number.NaN;
