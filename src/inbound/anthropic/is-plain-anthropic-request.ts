@@ -1,30 +1,30 @@
+import { hasPlainFields, inRange, isBoolean, isRecord, isString, orNull, type Check } from '../plain-field-checks.ts';
 import { ANTHROPIC_KNOWN_REQUEST_FIELDS, type AnthropicMessagesRequest } from './anthropic-messages-request-schema.ts';
 
-type Check = (value: unknown) => boolean;
+const isUnitInterval = inRange(0, 1);
 
 /**
- * The fields a plain body may carry, each with a check as strict as the schema's (null is checked
- * apart: every one of them is nullish in the schema but `model`, `messages` and `max_tokens`).
- * A field the schema knows but this does not name (`output_config`, `output_format`) sends the
- * body to the schema; a field neither knows is allowed, as the schema keeps it as it is.
+ * The fields a plain body may carry, each with a check as strict as the schema's (all nullish in
+ * the schema but `model`, `messages` and `max_tokens`). A field the schema knows but this does not
+ * name (`output_config`, `output_format`) sends the body to the schema; a field neither knows is
+ * allowed, as the schema keeps it as it is.
  */
 const PLAIN_FIELDS: Record<string, Check> = {
   model: (value) => isNonEmptyString(value),
   max_tokens: (value) => Number.isSafeInteger(value) && (value as number) >= 1,
   messages: (value) => everyItem(value, isPlainMessage),
-  system: (value) => typeof value === 'string' || everyItem(value, isPlainTextBlock),
-  stream: (value) => typeof value === 'boolean',
-  stop_sequences: (value) => everyItem(value, (item) => typeof item === 'string'),
-  temperature: isUnitInterval,
-  top_p: isUnitInterval,
-  top_k: (value) => Number.isSafeInteger(value) && (value as number) >= 0,
-  metadata: (value) => hasOnly(value, METADATA_FIELDS),
-  service_tier: (value) => typeof value === 'string',
-  tools: (value) => everyItem(value, (tool) => hasOnly(tool, TOOL_FIELDS) && (tool as Record<string, unknown>).name !== undefined),
-  tool_choice: isPlainToolChoice,
-  thinking: isPlainThinking,
+  system: orNull((value) => typeof value === 'string' || everyItem(value, isPlainTextBlock)),
+  stream: orNull(isBoolean),
+  stop_sequences: orNull((value) => everyItem(value, isString)),
+  temperature: orNull(isUnitInterval),
+  top_p: orNull(isUnitInterval),
+  top_k: orNull((value) => Number.isSafeInteger(value) && (value as number) >= 0),
+  metadata: orNull((value) => hasOnly(value, METADATA_FIELDS)),
+  service_tier: orNull(isString),
+  tools: orNull((value) => everyItem(value, (tool) => hasOnly(tool, TOOL_FIELDS) && (tool as Record<string, unknown>).name !== undefined)),
+  tool_choice: orNull(isPlainToolChoice),
+  thinking: orNull(isPlainThinking),
 };
-const REQUIRED_FIELDS = ['model', 'max_tokens', 'messages'];
 
 /**
  * A cheap structural check for the `/v1/messages` bodies clients send — text turns, Claude Code's
@@ -40,32 +40,19 @@ const REQUIRED_FIELDS = ['model', 'max_tokens', 'messages'];
  * and that both convert to the same canonical request.
  */
 export function isPlainAnthropicRequest(body: unknown): body is AnthropicMessagesRequest {
-  if (!isRecord(body)) return false;
-  for (const field of REQUIRED_FIELDS) {
-    if (body[field] === undefined || body[field] === null) return false;
-  }
-  for (const field in body) {
-    const check = Object.hasOwn(PLAIN_FIELDS, field) ? PLAIN_FIELDS[field] : undefined;
-    if (check === undefined) {
-      if (ANTHROPIC_KNOWN_REQUEST_FIELDS.has(field)) return false;
-      continue;
-    }
-    const value = body[field];
-    if (value !== null && !check(value)) return false;
-  }
-  return true;
+  return isRecord(body) && body.model !== undefined && body.max_tokens !== undefined && body.messages !== undefined && hasPlainFields(body, PLAIN_FIELDS, ANTHROPIC_KNOWN_REQUEST_FIELDS);
 }
 
-const METADATA_FIELDS: Record<string, Check> = { user_id: (value) => value === null || typeof value === 'string' };
+const METADATA_FIELDS: Record<string, Check> = { user_id: orNull(isString) };
 
 const TOOL_FIELDS: Record<string, Check> = {
   name: isNonEmptyString,
-  description: (value) => value === null || typeof value === 'string',
+  description: orNull(isString),
   // Optional but not nullable in the schema; a loose object whose `type`, if any, is a string.
   input_schema: (value) => isRecord(value) && (value.type === undefined || typeof value.type === 'string'),
-  type: (value) => value === null || typeof value === 'string',
+  type: orNull(isString),
   cache_control: isPlainCacheControl,
-  strict: (value) => value === null || typeof value === 'boolean',
+  strict: orNull(isBoolean),
 };
 
 function isPlainMessage(message: unknown): boolean {
@@ -99,7 +86,7 @@ function isPlainBlock(block: unknown): boolean {
 
 const isType = (type: string): Check => (value) => value === type;
 
-const TEXT_BLOCK_FIELDS: Record<string, Check> = { type: isType('text'), text: (value) => typeof value === 'string', cache_control: isPlainCacheControl };
+const TEXT_BLOCK_FIELDS: Record<string, Check> = { type: isType('text'), text: isString, cache_control: isPlainCacheControl };
 
 function isPlainTextBlock(block: unknown): boolean {
   return hasOnly(block, TEXT_BLOCK_FIELDS) && (block as Record<string, unknown>).text !== undefined;
@@ -118,23 +105,23 @@ const TOOL_RESULT_FIELDS: Record<string, Check> = {
   tool_use_id: isNonEmptyString,
   // Optional but not nullable; the blocks inside are loose objects with a string `type` (the converter refuses unknown ones by type).
   content: (value) => typeof value === 'string' || everyItem(value, (item) => isRecord(item) && typeof item.type === 'string'),
-  is_error: (value) => value === null || typeof value === 'boolean',
+  is_error: orNull(isBoolean),
   cache_control: isPlainCacheControl,
 };
 
 const THINKING_BLOCK_FIELDS: Record<string, Check> = {
   type: isType('thinking'),
-  thinking: (value) => typeof value === 'string',
-  signature: (value) => value === null || typeof value === 'string',
+  thinking: isString,
+  signature: orNull(isString),
 };
 
-const REDACTED_THINKING_FIELDS: Record<string, Check> = { type: isType('redacted_thinking'), data: (value) => typeof value === 'string' };
+const REDACTED_THINKING_FIELDS: Record<string, Check> = { type: isType('redacted_thinking'), data: isString };
 
 /** `cache_control`: null, or `{type, ttl?}` with strings (ttl optional, not nullable). */
 function isPlainCacheControl(value: unknown): boolean {
-  return value === null || (hasOnly(value, CACHE_CONTROL_FIELDS) && typeof (value as Record<string, unknown>).type === 'string');
+  return value === null || (hasOnly(value, CACHE_CONTROL_FIELDS) && (value as Record<string, unknown>).type !== undefined);
 }
-const CACHE_CONTROL_FIELDS: Record<string, Check> = { type: (value) => typeof value === 'string', ttl: (value) => typeof value === 'string' };
+const CACHE_CONTROL_FIELDS: Record<string, Check> = { type: isString, ttl: isString };
 
 function isPlainToolChoice(value: unknown): boolean {
   if (!isRecord(value)) return false;
@@ -151,9 +138,9 @@ function isPlainToolChoice(value: unknown): boolean {
   }
 }
 const TOOL_CHOICE_FIELDS: Record<string, Check> = {
-  type: (value) => typeof value === 'string',
+  type: isString,
   name: isNonEmptyString,
-  disable_parallel_tool_use: (value) => value === null || typeof value === 'boolean',
+  disable_parallel_tool_use: orNull(isBoolean),
 };
 
 function isPlainThinking(value: unknown): boolean {
@@ -170,7 +157,7 @@ function isPlainThinking(value: unknown): boolean {
 const ENABLED_THINKING_FIELDS: Record<string, Check> = {
   type: isType('enabled'),
   budget_tokens: (value) => Number.isSafeInteger(value) && (value as number) >= 0,
-  display: (value) => value === null || typeof value === 'string',
+  display: orNull(isString),
 };
 
 /** An object holding only fields `checks` names, each passing its check (absent fields are not checked). */
@@ -194,12 +181,4 @@ function everyItem(value: unknown, check: Check): boolean {
 
 function isNonEmptyString(value: unknown): boolean {
   return typeof value === 'string' && value.length > 0;
-}
-
-function isUnitInterval(value: unknown): boolean {
-  return typeof value === 'number' && value >= 0 && value <= 1;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

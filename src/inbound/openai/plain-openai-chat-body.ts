@@ -1,6 +1,6 @@
 import type { OpenAIPlainMessage } from '../../providers/provider-adapter.ts';
 import { KNOWN_OPENAI_CHAT_FIELDS, OPENAI_REASONING_EFFORTS, type OpenAIChatRequest } from './openai-chat-request-schema.ts';
-import { hasPlainFields, inRange, isBoolean, isRecord, isString, type Check } from './plain-field-checks.ts';
+import { hasPlainFields, inRange, isBoolean, isRecord, isString, type Check } from '../plain-field-checks.ts';
 
 /** A `/v1/chat/completions` body of plain text turns and simple scalar fields (see isPlainOpenAIChatBody). */
 export type PlainOpenAIChatBody = OpenAIChatRequest & { messages: OpenAIPlainMessage[] };

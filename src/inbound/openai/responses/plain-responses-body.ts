@@ -1,5 +1,5 @@
 import { OPENAI_REASONING_EFFORTS } from '../openai-chat-request-schema.ts';
-import { hasPlainFields, inRange, isBoolean, isRecord, isString, type Check } from '../plain-field-checks.ts';
+import { hasPlainFields, inRange, isBoolean, isRecord, isString, type Check } from '../../plain-field-checks.ts';
 import { KNOWN_RESPONSES_FIELDS, type ResponsesRequest } from './responses-request-schema.ts';
 
 const isNonEmptyString: Check = (value) => typeof value === 'string' && value.length > 0;

@@ -1,12 +1,17 @@
 /**
- * The checks the OpenAI-shaped plain-body guards share (chat completions, Responses): a body is
- * plain when each field it holds passes a check as strict as the schema's, so the schema would
+ * The checks the plain-body guards share (chat completions, Responses, Anthropic Messages): a body
+ * is plain when each field it holds passes a check as strict as the schema's, so the schema would
  * give it back unchanged and its pass can be skipped.
  */
 export type Check = (value: unknown) => boolean;
 
 export const isBoolean: Check = (value) => typeof value === 'boolean';
 export const isString: Check = (value) => typeof value === 'string';
+/** `check`, or null: a field the schema declares nullish. */
+export const orNull =
+  (check: Check): Check =>
+  (value) =>
+    value === null || check(value);
 export const inRange =
   (min: number, max: number): Check =>
   (value) =>
