@@ -36,6 +36,8 @@ export async function startTestGateway(
     state?: StateStore;
     tracing?: OtlpSettings;
     logLines?: string[];
+    /** Called with the app before it listens (hooks can still be added). */
+    beforeListen?: (app: FastifyInstance) => void;
   } = {},
 ): Promise<TestGateway> {
   const parsed = gatewayConfigSchema.parse(config);
@@ -54,6 +56,7 @@ export async function startTestGateway(
     ...(options.tracing === undefined ? {} : { tracing: options.tracing }),
   });
   const app = createApp({ services: gateway.services, protocols: options.protocols ?? INBOUND_PROTOCOLS, listenHost: '127.0.0.1', logger: log });
+  options.beforeListen?.(app);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const port = (app.server.address() as AddressInfo).port;
   return {

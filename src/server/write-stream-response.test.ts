@@ -35,8 +35,7 @@ describe('writeStreamResponse', () => {
       if (request.headers['x-test-reply-headers'] !== undefined) {
         reply.header('x-custom', 'kept').header('vary', ['Origin', 'Accept']).header('content-type', 'text/plain').header('x-request-id', 'set-on-the-reply');
       }
-      await writeStreamResponse(request, reply, 'text/event-stream', makeBody(reply.raw, request.llmux.controller.signal));
-      return reply;
+      return writeStreamResponse(request, reply, 'text/event-stream', makeBody(reply.raw, request.llmux.controller.signal));
     });
     await app.listen({ port: 0, host: '127.0.0.1' });
     origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

@@ -18,14 +18,23 @@ import type { StreamBody } from './stream-body.ts';
  * Every stream llmux writes (NDJSON, SSE) carries JSON, so U+2028/U+2029 are escaped here, once
  * for every encoder: Ollama's server (Go's encoder) never writes them raw, and clients that split
  * lines like Python's `str.splitlines()` break on them.
+ *
+ * The stream goes on by itself: this returns the (hijacked) reply at once, and the route handler
+ * returns it, so that nothing the handler held while it read the request — the parsed body, its
+ * locals (a suspended async function keeps them all) — stays alive as long as the stream. The
+ * parsed body is let go here too (`request.body`): once a stream is written, what it still needs
+ * of the request is in the canonical request the stream carries (the prompt is counted from it
+ * when the upstream reports no usage). Measured with 200 open streams, after a full collection
+ * (2026-12): a 48 KB Claude Code turn on /v1/messages held 161–165 KB of heap per stream, now
+ * 119–120 KB; a 47 KB /v1/chat/completions body 106–107 KB, now 93–95 KB.
  */
-export function writeStreamResponse(request: FastifyRequest, reply: FastifyReply, contentType: string, body: StreamBody): Promise<void> {
+export function writeStreamResponse(request: FastifyRequest, reply: FastifyReply, contentType: string, body: StreamBody): FastifyReply {
   const outcome = request.llmux.outcome;
   outcome.streamed = true;
+  request.body = undefined;
   // The outcome waits for this to end: an aborted stream reports what it streamed on its way out.
-  const written = writeBody(request, reply, contentType, body);
-  outcome.hold(written);
-  return written;
+  outcome.hold(writeBody(request, reply, contentType, body));
+  return reply;
 }
 
 async function writeBody(request: FastifyRequest, reply: FastifyReply, contentType: string, body: StreamBody): Promise<void> {

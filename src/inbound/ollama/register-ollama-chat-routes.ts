@@ -109,8 +109,7 @@ async function dispatch(request: FastifyRequest, reply: FastifyReply, context: O
   const routed = await context.services.dispatcher.stream(chatRequest, request.llmux.dispatch);
   context.running.touch(entry, keepAliveMs);
   const options = memory === undefined ? { kind, model: name } : { kind, model: name, context: memory };
-  await writeStreamResponse(request, reply, NDJSON_CONTENT_TYPE, chatStreamBody(routed.batches, new OllamaStreamEncoder(options)));
-  return undefined;
+  return writeStreamResponse(request, reply, NDJSON_CONTENT_TYPE, chatStreamBody(routed.batches, new OllamaStreamEncoder(options)));
 }
 
 /**

@@ -67,7 +67,6 @@ export function registerOllamaModelRoutes(scope: FastifyInstance, context: Ollam
     }
     const lines = [encodeNdjsonLine({ status: 'pulling manifest' })];
     lines.push(entry === undefined ? ollamaErrorLine(PULL_NOT_FOUND) : encodeNdjsonLine({ status: 'success' }));
-    await writeStreamResponse(request, reply, NDJSON_CONTENT_TYPE, fixedStreamBody(lines));
-    return undefined;
+    return writeStreamResponse(request, reply, NDJSON_CONTENT_TYPE, fixedStreamBody(lines));
   });
 }

@@ -29,8 +29,7 @@ export function registerOpenAIChatRoutes(scope: FastifyInstance, services: Gatew
     if (chatRequest.stream) {
       const routed = await services.dispatcher.stream(chatRequest, context, hint);
       const includeUsage = body.stream_options?.include_usage === true;
-      await writeStreamResponse(request, reply, SSE_CONTENT_TYPE, chatStreamBody(routed.batches, new OpenAIChatStreamEncoder({ model: answeredModel(routed.model, body.model), includeUsage })));
-      return reply;
+      return writeStreamResponse(request, reply, SSE_CONTENT_TYPE, chatStreamBody(routed.batches, new OpenAIChatStreamEncoder({ model: answeredModel(routed.model, body.model), includeUsage })));
     }
     const { response, model } = await services.dispatcher.complete(chatRequest, context, hint);
     return reply.send(convertChatResponseToOpenAI(response, answeredModel(model, body.model)));

@@ -19,8 +19,7 @@ export function registerOpenAICompletionRoutes(scope: FastifyInstance, services:
     if (chatRequest.stream) {
       const routed = await services.dispatcher.stream(chatRequest, context);
       const includeUsage = body.stream_options?.include_usage === true;
-      await writeStreamResponse(request, reply, SSE_CONTENT_TYPE, chatStreamBody(routed.batches, new OpenAICompletionStreamEncoder({ model: answeredModel(routed.model, body.model), includeUsage })));
-      return reply;
+      return writeStreamResponse(request, reply, SSE_CONTENT_TYPE, chatStreamBody(routed.batches, new OpenAICompletionStreamEncoder({ model: answeredModel(routed.model, body.model), includeUsage })));
     }
     const { response, model } = await services.dispatcher.complete(chatRequest, context);
     return reply.send(convertChatResponseToOpenAICompletion(response, answeredModel(model, body.model)));

@@ -87,8 +87,7 @@ async function createResponse(request: FastifyRequest, reply: FastifyReply, serv
     const beforeEnd = body.store === false ? undefined : () => save(body, encoder.response, services, request);
     const encoder: ResponsesStreamEncoder = new ResponsesStreamEncoder(envelope, beforeEnd === undefined ? options : { ...options, beforeEnd });
     const routed = await services.dispatcher.stream(chatRequest, context, hint);
-    await writeStreamResponse(request, reply, SSE_CONTENT_TYPE, chatStreamBody(routed.batches, encoder));
-    return reply;
+    return writeStreamResponse(request, reply, SSE_CONTENT_TYPE, chatStreamBody(routed.batches, encoder));
   }
   const { response } = await services.dispatcher.complete(chatRequest, context, hint);
   // Built directly: the events a stream would carry are never written for a non-streamed request.
