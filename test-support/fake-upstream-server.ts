@@ -84,9 +84,7 @@ export class FakeUpstreamServer {
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const parts: Buffer[] = [];
-    for await (const part of request) parts.push(part as Buffer);
-    const body = Buffer.concat(parts).toString('utf8');
+    const body = await readText(request);
     let json: unknown;
     try {
       json = body.length > 0 ? JSON.parse(body) : undefined;
@@ -112,4 +110,11 @@ export class FakeUpstreamServer {
       response.end(String(error));
     }
   }
+}
+
+/** The request's body as text; its chunks go with this function's frame, not the handler's (which a held answer keeps suspended). */
+async function readText(request: IncomingMessage): Promise<string> {
+  const parts: Buffer[] = [];
+  for await (const part of request) parts.push(part as Buffer);
+  return Buffer.concat(parts).toString('utf8');
 }

@@ -1,12 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { FakeUpstreamServer } from '../test-support/fake-upstream-server.ts';
 import { startTestGateway, type TestGateway } from '../test-support/start-test-gateway.ts';
-
-setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc') as () => void;
+import { collectGarbage } from '../test-support/collect-garbage.ts';
 
 const CHUNK = (delta: string): string => `data: {"id":"chatcmpl-r","object":"chat.completion.chunk","created":1745000000,"model":"qwen3-32b","choices":[{"index":0,"delta":${delta},"finish_reason":null}]}\n\n`;
 
@@ -68,9 +64,7 @@ describe('open streams: the request body is let go once the answer streams', () 
       assert.ok(new TextDecoder().decode(first.value).startsWith(opening));
       const parsed = bodies.get(path);
       assert.ok(parsed !== undefined, 'the hook saw the parsed body');
-      // A WeakRef's target stays alive until the job that read it ends: collect in a later one.
-      await new Promise((resolve) => setImmediate(resolve));
-      collectGarbage();
+      await collectGarbage();
       assert.equal(parsed.deref(), undefined, 'the parsed body is still reachable from the open stream');
       client.abort();
       await reader.cancel().catch(() => undefined);

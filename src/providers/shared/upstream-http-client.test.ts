@@ -6,6 +6,7 @@ import { GatewayError } from '../../canonical/gateway-error.ts';
 import { FakeUpstreamServer } from '../../../test-support/fake-upstream-server.ts';
 import { createUpstreamHttpClient, headerValue, type UpstreamHttpClient } from './upstream-http-client.ts';
 import { isGatewayError } from '../../../test-support/assert-gateway-error.ts';
+import { collectGarbage } from '../../../test-support/collect-garbage.ts';
 
 const NO_ENVIRONMENT = {};
 
@@ -66,6 +67,41 @@ describe('upstream HTTP client, direct', () => {
     const call = upstream.lastCall('/v1/chat');
     assert.equal(call?.headers.authorization, 'Bearer sk-test');
     assert.deepEqual(call?.json, { hello: 'world' });
+  });
+
+  it('sends a large body whole, with its length in bytes, and keeps no copy of it while the answer streams', async (t) => {
+    // 6 MB of text with multi-byte characters: its length in bytes is not its length in characters.
+    const text = JSON.stringify({ messages: Array.from({ length: 20_000 }, (_, index) => ({ role: 'user', content: `turn ${index}: ☃ ${'x'.repeat(280)}` })) });
+    let received = '';
+    let contentLength: string | undefined;
+    let transferEncoding: string | undefined;
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    upstream.on('POST', '/v1/large', async (call, response) => {
+      received = call.body;
+      contentLength = call.headers['content-length'];
+      transferEncoding = call.headers['transfer-encoding'];
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.write('data: 1\n\n');
+      await released;
+      response.end('data: 2\n\n');
+    });
+    // This suite's client times out after 50 ms of silence; collecting takes about that long.
+    const patient = createUpstreamHttpClient({ environment: NO_ENVIRONMENT });
+    t.after(() => patient.close());
+    await collectGarbage();
+    const before = process.memoryUsage().arrayBuffers;
+    const response = await patient.request({ url: `${upstream.baseUrl}/v1/large`, method: 'POST', headers: { 'content-type': 'application/json' }, body: text, signal: new AbortController().signal });
+    const chunks = response.body[Symbol.asyncIterator]();
+    assert.equal(Buffer.from((await chunks.next()).value as Uint8Array).toString('utf8'), 'data: 1\n\n');
+    await collectGarbage();
+    const held = process.memoryUsage().arrayBuffers - before;
+    release();
+    for (let next = await chunks.next(); next.done !== true; next = await chunks.next());
+    assert.equal(received, text);
+    assert.equal(contentLength, String(Buffer.byteLength(text)));
+    assert.equal(transferEncoding, undefined);
+    assert.ok(held < Buffer.byteLength(text) / 2, `${held} bytes held outside the heap while the answer streams, for a body of ${Buffer.byteLength(text)}`);
   });
 
   it('streams the body chunk by chunk', async () => {

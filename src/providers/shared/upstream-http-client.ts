@@ -3,6 +3,7 @@ import type { Dispatcher } from 'undici';
 import { GatewayError } from '../../canonical/gateway-error.ts';
 import { createUpstreamDispatcher, type UpstreamDispatcherSettings, type UpstreamTimeouts } from '../../wire/create-upstream-dispatcher.ts';
 import { EnvironmentProxySettings } from '../../wire/environment-proxy-settings.ts';
+import { SENT_ONCE_MIN_CHARS, sentOnceBody } from './sent-once-body.ts';
 import type { UpstreamBody } from './upstream-body.ts';
 import { UpstreamResponseHandler } from './upstream-response-handler.ts';
 import { dispatchNotingConnect, type UpstreamWait } from './upstream-wait.ts';
@@ -132,6 +133,11 @@ export function createUpstreamHttpClient(options: UpstreamHttpClientOptions = {}
           headersTimeout: timeouts.firstByteMs,
           bodyTimeout: timeouts.idleMs,
         };
+        if (typeof request.body === 'string' && request.body.length >= SENT_ONCE_MIN_CHARS) {
+          const once = sentOnceBody(request.body);
+          options.body = once.body;
+          options.headers = { ...request.headers, 'content-length': String(once.byteLength) };
+        }
         if (wait === undefined) dispatcher.dispatch(options, handler);
         else dispatchNotingConnect(handler, dispatcher, options, handler);
       } catch (error) {
