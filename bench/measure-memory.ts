@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { QUIET_MS, TICK_MS } from '../src/server/idle-heap-collector.ts';
 import type { BenchContext } from './bench-context.ts';
 import { openaiChatEndpoint, probeEndpoint } from './bench-endpoint.ts';
 import type { BenchRow } from './bench-report.ts';
@@ -73,15 +74,19 @@ export interface MemoryTarget {
 const MAX_BYTES_PER_STREAM = 64 * 1024;
 /** ...and RSS back within 10 % of where it was once the streams have closed. */
 const MAX_RSS_AFTER_CLOSE = 1.1;
-/** How long RSS is given to come back after the streams closed, read once a second. */
-const SETTLE_AFTER_CLOSE_MS = 20_000;
 /**
- * Rest before "before" is read: llmux's idle collector (a look every 2 s; it collects once two looks
- * find the heap settled) has had the looks it needs to collect what the warm-up left. Read after 1 s,
- * "before" fell on either side of that collection, about 133 or 153 MB, and the per-stream figure
- * moved with it by 20 KB.
+ * How long RSS is given to come back after the streams closed, read once a second: llmux's idle
+ * collector waits for QUIET_MS of quiet once the streams' closing work is done (counting what
+ * aborted streams streamed takes a few seconds).
  */
-const SETTLE_BEFORE_MS = 5_000;
+const SETTLE_AFTER_CLOSE_MS = QUIET_MS + 20_000;
+/**
+ * Rest before "before" is read: llmux's idle collector (a look every TICK_MS; it collects once it
+ * has found llmux quiet for QUIET_MS) has had the looks it needs to collect what the warm-up left.
+ * Read before that collection, "before" includes the young generation the warm-up grew (about 30 MB
+ * more) and the per-stream figure leaves its growth out.
+ */
+const SETTLE_BEFORE_MS = QUIET_MS + 3 * TICK_MS;
 /** How long the streams are given to flow (a busy machine opens a thousand slowly). */
 const FLOW_WAIT_MS = 20_000;
 
@@ -94,7 +99,7 @@ const FLOW_WAIT_MS = 20_000;
  * aborted stream loads (its output is counted with the tokenizer, whose tables are large: a few
  * streams aborted, then a `count_tokens` request, answered only once the tokenizer has loaded, so
  * that a slow load does not land in the streams' figure). Per stream = RSS difference / streams held, an estimate. After they close, RSS
- * is read once a second for up to 20 s, with nothing forced from outside (llmux's own idle
+ * is read once a second for up to SETTLE_AFTER_CLOSE_MS, with nothing forced from outside (llmux's own idle
  * collector may run: src/server/idle-heap-collector.ts); then, as information, once more after a full collection forced through the
  * inspector (which is why `target` is an llmux of its own, started with `--inspect-port`, and
  * measured no further).

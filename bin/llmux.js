@@ -27,7 +27,7 @@ if (major < 22 || (major === 22 && minor < 19)) {
 // memory too but doubled CPU per request). The price is CPU: in paired runs (bench/measure-request-cost.ts,
 // 2026-12) a non-streamed request costs about 8–10 % more than with V8's default young generation, and
 // 32 MB, about half of that, already takes the open streams to the 64 KB line (63.7 KB each). `--expose-gc`
-// lets llmux collect once when it falls idle after a burst (src/server/idle-heap-collector.ts), so
+// lets llmux collect once it has been idle for 20 s after a burst (src/server/idle-heap-collector.ts), so
 // its resident memory comes back down instead of staying at the burst's high-water mark. The process
 // replaces itself once with these flags, keeping its pid; flags the user set win.
 // MALLOC_TRIM_THRESHOLD_ (glibc; other C libraries ignore it) fixes the C allocator's trim threshold at

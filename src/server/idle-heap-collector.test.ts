@@ -1,21 +1,22 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { collectStartupGarbage, startIdleHeapCollector } from './idle-heap-collector.ts';
+import { collectStartupGarbage, QUIET_MS, startIdleHeapCollector, TICK_MS } from './idle-heap-collector.ts';
 
 const MB = 1024 * 1024;
 
 function harness(start: number) {
   let used = start;
+  let held = start;
   let busy = false;
   let tick: () => void = () => undefined;
   let stopped = false;
   const collections: number[] = [];
   const stop = startIdleHeapCollector({
     busy: () => busy,
-    heapUsed: () => used,
+    readHeap: () => ({ used, held }),
     collect: () => {
-      collections.push(used);
-      used = start + 2 * MB;
+      collections.push(held);
+      used = held = start + 2 * MB;
     },
     every: (fn) => {
       tick = fn;
@@ -23,7 +24,11 @@ function harness(start: number) {
     },
   });
   return {
-    set used(value: number) { used = value; },
+    /** The heap's objects and the memory it holds (as much as the objects unless given). */
+    heap(objects: number, memory = objects) {
+      used = objects;
+      held = memory;
+    },
     set busy(value: boolean) { busy = value; },
     tick: () => tick(),
     collections,
@@ -32,32 +37,49 @@ function harness(start: number) {
   };
 }
 
-test('collects once when a burst has left garbage and the heap has stopped moving', () => {
+/** Looks that make up the quiet period a collection waits for. */
+const QUIET_LOOKS = QUIET_MS / TICK_MS;
+
+test('collects once when a burst has left garbage and llmux has been quiet for QUIET_MS', () => {
   const h = harness(50 * MB);
-  h.used = 90 * MB;
+  h.heap(90 * MB);
   h.tick(); // still moving since the last look
-  assert.deepEqual(h.collections, []);
-  h.tick(); // settled: 40 MB above the floor
+  for (let look = 1; look < QUIET_LOOKS; look += 1) h.tick();
+  assert.deepEqual(h.collections, [], 'not before the quiet period is over');
+  h.tick(); // quiet for QUIET_MS, 40 MB above the floor
   assert.deepEqual(h.collections, [90 * MB]);
-  h.tick();
-  h.tick();
-  assert.equal(h.collections.length, 1, 'an idle heap is collected once, not on every look');
+  for (let look = 0; look < 3 * QUIET_LOOKS; look += 1) h.tick();
+  assert.equal(h.collections.length, 1, 'an idle heap is collected once, not after every quiet period');
 });
 
-test('never collects while a request runs, nor for small growth', () => {
+test('a running request or a moving heap starts the quiet period over; small growth is left to V8', () => {
   const h = harness(50 * MB);
-  h.used = 60 * MB;
-  h.tick();
-  h.tick();
+  h.heap(60 * MB);
+  for (let look = 0; look < 2 * QUIET_LOOKS; look += 1) h.tick();
   assert.deepEqual(h.collections, [], '10 MB of growth is left to V8');
-  h.used = 90 * MB;
+  h.heap(90 * MB);
+  for (let look = 1; look < QUIET_LOOKS; look += 1) h.tick();
   h.busy = true;
   h.tick();
-  h.tick();
-  assert.deepEqual(h.collections, []);
   h.busy = false;
+  for (let look = 1; look < QUIET_LOOKS; look += 1) h.tick();
+  assert.deepEqual(h.collections, [], 'a request in flight at one look: the quiet period starts over');
+  h.heap(92 * MB);
   h.tick();
-  assert.deepEqual(h.collections, [90 * MB]);
+  h.heap(94 * MB);
+  h.tick(); // moved again
+  for (let look = 1; look < QUIET_LOOKS; look += 1) h.tick();
+  assert.deepEqual(h.collections, [], 'the heap moved by 2 MB between two looks: the quiet period starts over');
+  h.tick();
+  assert.deepEqual(h.collections, [94 * MB]);
+});
+
+test('a young generation a burst grew counts: memory held, not only objects', () => {
+  const h = harness(50 * MB);
+  // 8 MB more objects, 31 MB more memory: the young generation grew from 1 to 32 MB.
+  h.heap(58 * MB, 81 * MB);
+  for (let look = 0; look <= QUIET_LOOKS; look += 1) h.tick();
+  assert.deepEqual(h.collections, [81 * MB]);
 });
 
 test('does nothing, and schedules nothing, without a collection function', () => {
