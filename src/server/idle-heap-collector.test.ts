@@ -54,9 +54,9 @@ test('collects once when a burst has left garbage and llmux has been quiet for Q
 
 test('a running request or a moving heap starts the quiet period over; small growth is left to V8', () => {
   const h = harness(50 * MB);
-  h.heap(60 * MB);
+  h.heap(55 * MB);
   for (let look = 0; look < 2 * QUIET_LOOKS; look += 1) h.tick();
-  assert.deepEqual(h.collections, [], '10 MB of growth is left to V8');
+  assert.deepEqual(h.collections, [], '5 MB of growth is left to V8');
   h.heap(90 * MB);
   for (let look = 1; look < QUIET_LOOKS; look += 1) h.tick();
   h.busy = true;
@@ -76,10 +76,10 @@ test('a running request or a moving heap starts the quiet period over; small gro
 
 test('a young generation a burst grew counts: memory held, not only objects', () => {
   const h = harness(50 * MB);
-  // 8 MB more objects, 31 MB more memory: the young generation grew from 1 to 32 MB.
-  h.heap(58 * MB, 81 * MB);
+  // 1 MB more objects, 16 MB more memory: the young generation grew from 1 to 16 MB.
+  h.heap(51 * MB, 66 * MB);
   for (let look = 0; look <= QUIET_LOOKS; look += 1) h.tick();
-  assert.deepEqual(h.collections, [81 * MB]);
+  assert.deepEqual(h.collections, [66 * MB]);
 });
 
 test('does nothing, and schedules nothing, without a collection function', () => {

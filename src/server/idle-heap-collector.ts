@@ -2,8 +2,12 @@ import { getHeapStatistics } from 'node:v8';
 
 /** How often the collector looks at the heap. */
 export const TICK_MS = 2_000;
-/** Memory this large held by the heap beyond what the last collection left is worth one once llmux is idle. */
-const GROWTH_BYTES = 16 * 1024 * 1024;
+/**
+ * Memory this large held by the heap beyond what the last collection left is worth one once llmux
+ * is idle: a young generation a short burst grew from 1 to 16 MB is (with 16 MB here, the bench's
+ * warm-up left 15 MB more held and it stayed resident).
+ */
+const GROWTH_BYTES = 8 * 1024 * 1024;
 /** Between two looks, an idle process allocates less than this. */
 const IDLE_ALLOCATION_BYTES = 1024 * 1024;
 /** How long llmux must have been quiet (no request running, the heap not moving) before it collects. */
@@ -35,7 +39,7 @@ export interface IdleHeapCollectorOptions {
  * After a burst of requests, V8 keeps the garbage it left until the next allocation pressure — and
  * an idle gateway allocates nothing, so its resident memory stays at the burst's high-water mark
  * (bench: +31–38 % 20 s after 1,000 streams closed). Once llmux has been quiet for QUIET_MS (no
- * request running and the heap not moving at any look) and the heap holds 16 MB more than after
+ * request running and the heap not moving at any look) and the heap holds 8 MB more than after
  * the last collection, this runs one full collection that also gives the freed pages back
  * ("last-resort", what V8 does on a low-memory notification; a plain major collection freed the
  * heap but left RSS up): once per burst, never while a request is in flight. Bench (2026-12): once
@@ -50,8 +54,8 @@ export interface IdleHeapCollectorOptions {
  * seconds of quiet is traffic; 20 s of quiet is an idle gateway.
  *
  * Growth is judged by the memory the heap holds, not by bytes of objects: a few hundred requests
- * grow the young generation from 1 to 32 MB while leaving less than 16 MB of objects, and judged by
- * objects, that burst's 31 MB stayed resident for good (bench: RSS before the open streams 134 or
+ * grow the young generation from 1 to 32 MB while leaving a few MB of objects, and judged by
+ * objects (16 MB of them), that burst's 31 MB stayed resident for good (bench: RSS before the open streams 134 or
  * 166 MB, by whether the warm-up had left 20 or 12 MB of objects). Judged so after 2–4 s of quiet,
  * it also collected between short bursts at one connection (nine collections in the bench's
  * ceiling section against five, in-process overhead 117 → 212 µs): the quiet period is what keeps
