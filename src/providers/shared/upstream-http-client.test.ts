@@ -4,6 +4,8 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { after, before, describe, it } from 'node:test';
 import { GatewayError } from '../../canonical/gateway-error.ts';
 import { FakeUpstreamServer } from '../../../test-support/fake-upstream-server.ts';
+import { FakeHttpProxy } from '../../../test-support/fake-http-proxy.ts';
+import { FakeSocks5Proxy } from '../../../test-support/fake-socks5-proxy.ts';
 import { createUpstreamHttpClient, headerValue, type UpstreamHttpClient } from './upstream-http-client.ts';
 import { isGatewayError } from '../../../test-support/assert-gateway-error.ts';
 import { collectGarbage } from '../../../test-support/collect-garbage.ts';
@@ -102,6 +104,25 @@ describe('upstream HTTP client, direct', () => {
     assert.equal(contentLength, String(Buffer.byteLength(text)));
     assert.equal(transferEncoding, undefined);
     assert.ok(held < Buffer.byteLength(text) / 2, `${held} bytes held outside the heap while the answer streams, for a body of ${Buffer.byteLength(text)}`);
+  });
+
+  it('sends a large body whole through an HTTP proxy and a SOCKS5 proxy', async () => {
+    const text = JSON.stringify({ input: `${'☃ '.repeat(20_000)}end` });
+    upstream.on('POST', '/v1/proxied', (call, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ bytes: Buffer.byteLength(call.body), same: call.body === text }));
+    });
+    for (const proxy of [await FakeHttpProxy.start(), await FakeSocks5Proxy.start()]) {
+      const proxied = createUpstreamHttpClient({ environment: NO_ENVIRONMENT, proxy: proxy.url });
+      try {
+        const response = await proxied.request({ url: `${upstream.baseUrl}/v1/proxied`, method: 'POST', headers: { 'content-type': 'application/json' }, body: text, signal: new AbortController().signal });
+        assert.deepEqual(await response.body.json(), { bytes: Buffer.byteLength(text), same: true }, proxy.url);
+        assert.equal((proxy instanceof FakeHttpProxy ? proxy.requests : proxy.connections).length, 1, `${proxy.url} carried the request`);
+      } finally {
+        await proxied.close();
+        await proxy.close();
+      }
+    }
   });
 
   it('streams the body chunk by chunk', async () => {
