@@ -22,8 +22,8 @@ export interface SentOnceBody {
 export function sentOnceBody(text: string): SentOnceBody {
   let bytes: Buffer | undefined = Buffer.from(text, 'utf8');
   const byteLength = bytes.length;
-  // The bytes, then the end; the stream lets go of them as it hands them on. (A generator would
-  // not: a finished generator still holds its arguments, and Readable.from holds the generator.)
+  // The bytes, then the end; the stream lets go of them as it hands them on. (Readable.from over a
+  // generator did not: the generator object, which the stream keeps, still held its argument.)
   const body = new Readable({
     read() {
       this.push(bytes ?? null);
