@@ -6,6 +6,7 @@ import { dashboardSourcesFromServices } from './dashboard/dashboard-sources-from
 import { registerDashboardRoutes } from './dashboard/register-dashboard-routes.ts';
 import { ADMIN_ROUTE_DOCS } from './admin/admin-route-docs.ts';
 import { registerAdminRoutes } from './admin/register-admin-routes.ts';
+import type { InFlightList } from './observability/in-flight-list.ts';
 import { lazyChildLogger } from './observability/lazy-child-logger.ts';
 import { randomRequestId } from './observability/random-request-id.ts';
 import { registerMetricsRoute } from './observability/register-metrics-route.ts';
@@ -29,7 +30,7 @@ export interface AppOptions {
   listenHost: string;
   logger: FastifyBaseLogger;
   /** Filled with the abort controller of every request in flight (for ending them at the drain deadline). */
-  inFlight?: Set<AbortController>;
+  inFlight?: InFlightList<AbortController>;
 }
 
 /** OpenAI paths clients send without `/v1`, served as with it. */

@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import { InFlightList } from './in-flight-list.ts';
 import type { RequestOutcome } from './request-outcome.ts';
 import { RequestOutcomeRecorder, type OutcomeDelivery, type OutcomeStart } from './request-outcome-recorder.ts';
 
@@ -11,7 +12,7 @@ export type OutcomeListener = (outcome: RequestOutcome) => void;
  */
 export class OutcomeHub implements OutcomeDelivery {
   private readonly listeners = new Set<OutcomeListener>();
-  private readonly inFlight = new Set<RequestOutcomeRecorder>();
+  private readonly inFlight = new InFlightList<RequestOutcomeRecorder>();
   private readonly log: FastifyBaseLogger | undefined;
 
   constructor(log?: FastifyBaseLogger) {
@@ -27,7 +28,7 @@ export class OutcomeHub implements OutcomeDelivery {
   /** A recorder for a request that just arrived. */
   begin(start: OutcomeStart): RequestOutcomeRecorder {
     const recorder = new RequestOutcomeRecorder(start, this);
-    this.inFlight.add(recorder);
+    recorder.inFlight = this.inFlight.add(recorder);
     return recorder;
   }
 
@@ -37,18 +38,21 @@ export class OutcomeHub implements OutcomeDelivery {
   }
 
   /** The recorders of the requests not finalised yet, oldest first. */
-  inFlightRecorders(): Iterable<RequestOutcomeRecorder> {
+  inFlightRecorders(): RequestOutcomeRecorder[] {
     return this.inFlight.values();
   }
 
   /** Marks every request still in flight as cut by a drain (called just before the cut). */
   markDrainCut(): void {
-    for (const recorder of this.inFlight) recorder.markDrainCut();
+    for (const recorder of this.inFlight.values()) recorder.markDrainCut();
   }
 
   /** Called by a recorder, once, with its finalised outcome. */
   deliver(recorder: RequestOutcomeRecorder, outcome: RequestOutcome): void {
-    this.inFlight.delete(recorder);
+    if (recorder.inFlight !== undefined) {
+      this.inFlight.remove(recorder.inFlight);
+      recorder.inFlight = undefined;
+    }
     for (const listener of this.listeners) {
       try {
         listener(outcome);

@@ -2,6 +2,7 @@ import type { GatewayError } from '../canonical/gateway-error.ts';
 import type { Timing } from '../canonical/timing.ts';
 import type { Usage } from '../canonical/usage.ts';
 import type { DegradedField } from '../canonical/degraded-field.ts';
+import type { InFlightEntry } from './in-flight-list.ts';
 import type { OutcomeResult, RequestOutcome, UpstreamAttempt } from './request-outcome.ts';
 
 export interface OutcomeStart {
@@ -83,6 +84,8 @@ export class RequestOutcomeRecorder {
   private upstreamWaitMs: number | undefined;
   private drainCut = false;
   private closed = false;
+  /** Its place in the hub's list of outcomes in flight, while it is there (the hub sets and clears it). */
+  inFlight: InFlightEntry<RequestOutcomeRecorder> | undefined;
 
   /** `delivery`: an object (the hub: no function per request) or a function given the outcome. */
   constructor(start: OutcomeStart, delivery: OutcomeDelivery | ((outcome: RequestOutcome) => void)) {
@@ -95,6 +98,7 @@ export class RequestOutcomeRecorder {
     this.clock = start.clock ?? monotonicNow;
     this.arrivedAt = start.arrivedAt ?? this.clock();
     this.delivery = delivery;
+    this.inFlight = undefined;
   }
 
   /** An upstream call begins. */

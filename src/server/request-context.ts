@@ -2,6 +2,7 @@ import type { FastifyContextConfig, FastifyReply, FastifyRequest } from 'fastify
 import type { AuthenticatedClient } from '../auth/client-key-authenticator.ts';
 import { degradedHeaderValue } from '../canonical/degraded-field.ts';
 import { redactQueryString } from '../observability/redact-query-string.ts';
+import type { InFlightList } from '../observability/in-flight-list.ts';
 import type { OutcomeHub } from '../observability/outcome-hub.ts';
 import type { ClosedSocket, RequestOutcomeRecorder } from '../observability/request-outcome-recorder.ts';
 import { writeAccessLogLine } from '../observability/write-access-log-line.ts';
@@ -40,7 +41,7 @@ export interface RequestContext {
  * and its outcome — finalised once when the socket closes, then written as the access-log line.
  * `inFlight` holds the abort controller of every request until its socket closes (for the drain deadline).
  */
-export function attachRequestContext(request: FastifyRequest, reply: FastifyReply, outcomes: OutcomeHub, inFlight?: Set<AbortController>): void {
+export function attachRequestContext(request: FastifyRequest, reply: FastifyReply, outcomes: OutcomeHub, inFlight?: InFlightList<AbortController>): void {
   const controller = new AbortController();
   const receivedAt = requestArrival.of(request.raw);
   const route = request.routeOptions;
@@ -54,11 +55,11 @@ export function attachRequestContext(request: FastifyRequest, reply: FastifyRepl
     dispatch: { signal: controller.signal, requestId: String(request.id), log: request.log, upstreamMs: 0, degraded: [], outcome },
   };
   request.llmux = context;
-  inFlight?.add(controller);
+  const listed = inFlight?.add(controller);
   // `once`, not `on` (which would save once()'s two wrapper objects): removed when it has run, the
   // listener no longer holds the request's context from a response that may outlive the request.
   reply.raw.once('close', () => {
-    inFlight?.delete(controller);
+    if (listed !== undefined) inFlight?.remove(listed);
     const raw = reply.raw;
     let socket: ClosedSocket = { finished: raw.writableFinished, headersSent: raw.headersSent, status: raw.statusCode };
     if (!raw.writableFinished) {

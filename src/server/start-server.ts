@@ -7,6 +7,7 @@ import { INBOUND_PROTOCOLS } from '../inbound/inbound-protocols.ts';
 import type { ProviderAdapter } from '../providers/provider-adapter.ts';
 import { buildGateway, type BuiltGateway } from './build-gateway.ts';
 import type { OtlpSettings } from '../observability/tracing/otlp-settings.ts';
+import { InFlightList } from '../observability/in-flight-list.ts';
 import type { StateStore } from '../state/state-store.ts';
 import { isLoopbackHost } from './host-guard.ts';
 import { collectStartupGarbage, startIdleHeapCollector } from './idle-heap-collector.ts';
@@ -69,7 +70,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     await gateway.close();
     throw openListenError(host, options.listenFrom);
   }
-  const inFlight = new Set<AbortController>();
+  const inFlight = new InFlightList<AbortController>();
   const app = createApp({ services: gateway.services, protocols: INBOUND_PROTOCOLS, listenHost: host, logger: log, inFlight });
   try {
     await app.listen({ host, port, listenTextResolver: (address) => `listening on ${address}` });
@@ -99,7 +100,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
 /** After the drain deadline ended the requests still running, how long they get to say so before their connections are cut. */
 const CUT_GRACE_MS = 1_000;
 
-async function drainAndClose(app: FastifyInstance, gateway: BuiltGateway, drainTimeoutMs: number, inFlight: Set<AbortController>): Promise<void> {
+async function drainAndClose(app: FastifyInstance, gateway: BuiltGateway, drainTimeoutMs: number, inFlight: InFlightList<AbortController>): Promise<void> {
   // Connections left idle by finished keep-alive requests would hold close() open until their
   // keep-alive timeout; reap them as they come. At the deadline, requests still running are
   // ended with an error their protocol can carry (a stream gets its error chunk, not a cut
@@ -114,7 +115,7 @@ async function drainAndClose(app: FastifyInstance, gateway: BuiltGateway, drainT
     });
     gateway.services.outcomes.markDrainCut();
     if (inFlight.size > 0) app.log.warn({ requests: inFlight.size }, `drain timeout: ending ${inFlight.size} request(s) still running`);
-    for (const controller of inFlight) controller.abort(reason);
+    for (const controller of inFlight.values()) controller.abort(reason);
     cut = setTimeout(() => app.server.closeAllConnections(), CUT_GRACE_MS);
   }, drainTimeoutMs);
   try {
