@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import diagnostics from 'node:diagnostics_channel';
 import { once } from 'node:events';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
@@ -104,6 +105,42 @@ describe('upstream HTTP client, direct', () => {
     assert.equal(contentLength, String(Buffer.byteLength(text)));
     assert.equal(transferEncoding, undefined);
     assert.ok(held < Buffer.byteLength(text) / 2, `${held} bytes held outside the heap while the answer streams, for a body of ${Buffer.byteLength(text)}`);
+  });
+
+  it('keeps none of the raw header bytes while the answer streams (they would hold the network read they came in)', async (t) => {
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    upstream.on('POST', '/v1/held', async (_call, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream', 'x-one': 'a', 'x-two': 'b' });
+      response.write('data: 1\n\n');
+      await released;
+      response.end('data: 2\n\n');
+    });
+    // undici publishes the raw header Buffers it keeps; only weak references are taken here.
+    let rawHeaders: WeakRef<object> | undefined;
+    let readBytes: WeakRef<object> | undefined;
+    const onHeaders = (message: unknown): void => {
+      const headers = (message as { response: { headers: unknown } }).response.headers;
+      if (!Array.isArray(headers) || !Buffer.isBuffer(headers[0])) return;
+      rawHeaders = new WeakRef(headers);
+      readBytes = new WeakRef((headers[0] as Buffer).buffer);
+    };
+    diagnostics.subscribe('undici:request:headers', onHeaders);
+    t.after(() => diagnostics.unsubscribe('undici:request:headers', onHeaders));
+    const patient = createUpstreamHttpClient({ environment: NO_ENVIRONMENT });
+    t.after(() => patient.close());
+    const response = await patient.request({ url: `${upstream.baseUrl}/v1/held`, method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}', signal: new AbortController().signal });
+    assert.equal(headerValue(response.headers, 'x-two'), 'b');
+    const chunks = response.body[Symbol.asyncIterator]();
+    assert.equal(Buffer.from((await chunks.next()).value as Uint8Array).toString('utf8'), 'data: 1\n\n');
+    assert.ok(rawHeaders !== undefined && readBytes !== undefined, 'undici published the raw headers');
+    await collectGarbage();
+    const headersHeld = rawHeaders.deref() !== undefined;
+    const readHeld = readBytes.deref() !== undefined;
+    release();
+    for (let next = await chunks.next(); next.done !== true; next = await chunks.next());
+    assert.equal(headersHeld, false, 'the raw header Buffers are kept while the answer streams');
+    assert.equal(readHeld, false, 'the network read the headers came in is kept while the answer streams');
   });
 
   it('sends a large body whole through an HTTP proxy and a SOCKS5 proxy', async () => {

@@ -85,6 +85,11 @@ export class UpstreamResponseHandler extends UpstreamBodyReader implements Dispa
   }
 
   onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+    // undici keeps the answer's raw headers on the controller for as long as the answer lasts:
+    // Buffers that are views into the network read they came in, which keeps that whole read
+    // (the headers and the first events of a stream) alive with them. The parsed headers are
+    // all llmux reads. Measured with 200 open streams: about 2 KB per stream (2026-12).
+    controller.rawHeaders = null;
     // 1xx answers are interim; the real one follows.
     if (statusCode < 200 || this.phase !== 'waiting') return;
     this.controller = controller;
