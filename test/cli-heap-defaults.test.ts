@@ -25,7 +25,7 @@ async function servingFlags(config: string, env: Record<string, string>): Promis
     // The same pid throughout: the process replaced itself rather than starting a child.
     const args = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0');
     const environment = readFileSync(`/proc/${child.pid}/environ`, 'utf8').split('\0');
-    return [...args.filter((arg) => arg.startsWith('--max-')), ...environment.filter((entry) => entry.startsWith('MALLOC_'))];
+    return [...args.filter((arg) => arg.startsWith('--max-') || arg === '--no-allocation-site-pretenuring'), ...environment.filter((entry) => entry.startsWith('MALLOC_'))];
   } finally {
     child.kill('SIGTERM');
     await exited;
@@ -42,9 +42,10 @@ describe('llmux serve runs Node with smaller heap defaults', { skip: !existsSync
   });
   after(() => directory.remove());
 
-  it("starts with a 1 GB old generation, 16 MB semi-spaces and glibc's trim threshold fixed", async () => {
-    assert.deepEqual(await servingFlags(config, {}), ['--max-old-space-size=1024', '--max-semi-space-size=16', 'MALLOC_TRIM_THRESHOLD_=131072']);
-    assert.deepEqual(await servingFlags(config, { MALLOC_TRIM_THRESHOLD_: '65536' }), ['--max-old-space-size=1024', '--max-semi-space-size=16', 'MALLOC_TRIM_THRESHOLD_=65536'], "the user's own threshold wins");
+  it("starts with a 1 GB old generation, 16 MB semi-spaces, no pretenuring and glibc's trim threshold fixed", async () => {
+    const flags = ['--max-old-space-size=1024', '--max-semi-space-size=16', '--no-allocation-site-pretenuring'];
+    assert.deepEqual(await servingFlags(config, {}), [...flags, 'MALLOC_TRIM_THRESHOLD_=131072']);
+    assert.deepEqual(await servingFlags(config, { MALLOC_TRIM_THRESHOLD_: '65536' }), [...flags, 'MALLOC_TRIM_THRESHOLD_=65536'], "the user's own threshold wins");
   });
 
   it("leaves the heap alone when the user set a heap flag, or LLMUX_NODE_DEFAULTS=off", async () => {
