@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -116,14 +116,23 @@ try {
   }
   const tracing = values.strace ?? values.perf;
   if (tracing !== undefined) {
+    mkdirSync(resolve(tracing), { recursive: true });
     for (const target of targets) {
       for (const endpoint of endpointsOf(target, values.routes, false)) {
         const file = join(resolve(tracing), `${target.label.replace(/\W+/g, '_')}-${endpoint.label}.${values.perf === undefined ? 'txt' : 'data'}`);
         const command = values.perf === undefined ? ['strace', '-c', '-f', '-o', file] : ['perf', 'record', '-e', 'cpu-clock', '-F', '2999', '-g', '-o', file];
-        const tracer = spawn(command[0] ?? '', [...command.slice(1), '-p', String(target.child.pid)], { stdio: 'ignore' });
+        const tracer = spawn(command[0] ?? '', [...command.slice(1), '-p', String(target.child.pid)], { stdio: ['ignore', 'ignore', 'inherit'] });
+        // Listened for from the start: a tracer that cannot start (not installed, no permission to
+        // attach, an output file it cannot open) exits at once, and waiting for it later would hang.
+        let exited = false;
+        const stopped = new Promise((done) => tracer.once('close', () => { exited = true; done(undefined); }));
+        tracer.once('error', (error) => { process.stderr.write(`${command[0]}: ${error.message}\n`); });
         await new Promise((done) => setTimeout(done, 1000));
+        if (exited) {
+          process.stderr.write(`${command[0]} stopped before the load began (see its message above); nothing recorded for ${file}\n`);
+          continue;
+        }
         await load(target, endpoint, requests, connections);
-        const stopped = new Promise((done) => tracer.once('exit', done));
         tracer.kill('SIGINT');
         await stopped;
       }
