@@ -116,10 +116,11 @@ try {
   }
   const tracing = values.strace ?? values.perf;
   if (tracing !== undefined) {
-    mkdirSync(resolve(tracing), { recursive: true });
+    const directory = resolve(tracing);
+    mkdirSync(directory, { recursive: true });
     for (const target of targets) {
       for (const endpoint of endpointsOf(target, values.routes, false)) {
-        const file = join(resolve(tracing), `${target.label.replace(/\W+/g, '_')}-${endpoint.label}.${values.perf === undefined ? 'txt' : 'data'}`);
+        const file = join(directory, `${target.label.replace(/\W+/g, '_')}-${endpoint.label}.${values.perf === undefined ? 'txt' : 'data'}`);
         const command = values.perf === undefined ? ['strace', '-c', '-f', '-o', file] : ['perf', 'record', '-e', 'cpu-clock', '-F', '2999', '-g', '-o', file];
         const tracer = spawn(command[0] ?? '', [...command.slice(1), '-p', String(target.child.pid)], { stdio: ['ignore', 'ignore', 'inherit'] });
         // Listened for from the start: a tracer that cannot start (not installed, no permission to
