@@ -202,7 +202,9 @@ export async function measureCeiling(context: BenchContext): Promise<BenchRow[]>
     openaiChatEndpoint('bare proxy', bare.origin, true),
     openaiChatEndpoint('llmux', llmux.origin, true),
     ...(nginx === undefined ? [] : [openaiChatEndpoint('nginx', nginx.origin, true)]),
+    ...(bareFastify === undefined ? [] : [openaiChatEndpoint('bare proxy in Fastify', bareFastify.origin, true)]),
   ];
+  const fastifyStreamIndex = bareFastify === undefined ? -1 : streamEndpoints.length - 1;
   const probe = (endpoint: BenchEndpoint): Promise<StreamProbeResult> => session.streamProbe(endpoint, 25, 20_000);
   for (const endpoint of streamEndpoints) await probe(endpoint);
   const streams = await interleaveRounds(context.rounds, streamEndpoints, probe);
@@ -229,6 +231,20 @@ export async function measureCeiling(context: BenchContext): Promise<BenchRow[]>
       target: `≤ +${MAX_FIRST_BYTE_OVER_BARE_US} µs`,
       status: atMost(firstByte(2, 1), MAX_FIRST_BYTE_OVER_BARE_US),
     },
+    ...(fastifyStreamIndex < 0
+      ? []
+      : [
+          {
+            section: SECTION,
+            // How much of the first-byte budget the framework alone takes, before any of llmux's own work.
+            figure: 'stream: added time to first byte, the bare proxy inside Fastify (over direct / over the bare proxy)',
+            baseline: '—',
+            measured: formatMicros(firstByte(fastifyStreamIndex, 0), true),
+            result: formatMicros(firstByte(fastifyStreamIndex, 1), true) + ' over bare',
+            target: '—',
+            status: 'info' as const,
+          },
+        ]),
     {
       section: SECTION,
       figure: 'stream: added time to last byte, bare proxy / llmux (over direct)',

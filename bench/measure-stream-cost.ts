@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -7,6 +7,7 @@ import { Pool } from 'undici';
 import { openaiChatEndpoint, type BenchEndpoint } from './bench-endpoint.ts';
 import { endpointsOf, startBare, startCheckout, stopTargets, type Target } from './checkout-target.ts';
 import { BENCH_CLIENT_KEY, startFakeUpstream } from './fake-upstream.ts';
+import { stagesFile, type FirstByteStages } from './first-byte-stages.ts';
 
 /**
  * A targeted look at streamed answers: llmux started from the TypeScript sources of one or more
@@ -17,7 +18,10 @@ import { BENCH_CLIENT_KEY, startFakeUpstream } from './fake-upstream.ts';
  *    back to back, so that several events share a network chunk);
  *  - time to first byte at one connection (p50), and what it adds to the fake upstream's own;
  *    `--probe-gap-ms` pauses between one probe's end and the next request (the bench sends it at once).
- * `--bare` adds bench/bare-proxy.ts (OpenAI route only). `--cpu-prof DIR` writes V8 CPU profiles.
+ * `--bare` adds bench/bare-proxy.ts (OpenAI route only), `--bare-fastify` the same inside Fastify.
+ * `--cpu-prof DIR` writes V8 CPU profiles. `--stages` also says where each target's time to first
+ * byte goes (bench/first-byte-stages.ts, loaded into every target: request start → route handler →
+ * upstream request → its answer → first write), as medians over the probes of each round.
  *
  *   node bench/measure-stream-cost.ts --root /work/main --root . --routes openai,ollama --rounds 3
  */
@@ -38,7 +42,9 @@ const { values } = parseArgs({
     /** Pause between one probe's last byte and the next probe's request, in ms (0: at once, as the bench does). */
     'probe-gap-ms': { type: 'string', default: '0' },
     bare: { type: 'boolean', default: false },
+    'bare-fastify': { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
+    stages: { type: 'boolean', default: false },
   },
 });
 
@@ -85,18 +91,45 @@ async function cpuPerStream(target: Target, endpoint: BenchEndpoint, chunks: num
   return cpu;
 }
 
-/** p50 time to first byte at one connection, 20 chunks 1 ms apart (as the bench probes it). */
-async function firstBytePerStream(origin: string, endpoint: BenchEndpoint): Promise<number> {
+const STAGES_FLAGS = values.stages ? ['--import', join(import.meta.dirname, 'first-byte-stages.ts')] : [];
+
+/** What bench/first-byte-stages.ts saw in `pid` since it was last asked (it starts over then). */
+async function readStages(pid: number): Promise<FirstByteStages> {
+  const file = stagesFile(pid);
+  rmSync(file, { force: true });
+  process.kill(pid, 'SIGUSR2');
+  for (let waited = 0; !existsSync(file); waited += 10) {
+    if (waited > 5000) throw new Error(`process ${pid} wrote no first-byte stages (was it started with --stages?)`);
+    await sleep(10);
+  }
+  const stages = JSON.parse(readFileSync(file, 'utf8')) as FirstByteStages;
+  rmSync(file, { force: true });
+  return stages;
+}
+
+/**
+ * p50 time to first byte at one connection, 20 chunks 1 ms apart (as the bench probes it), and
+ * when each request was sent (wall clock, ms: see FirstByteStages.startedAtMs).
+ */
+async function firstBytePerStream(origin: string, endpoint: BenchEndpoint): Promise<{ p50: number; sentAtMs: number[] }> {
   fake.configure({ latencyMs: 0, streamChunks: 20, chunkDelayMs: 1 });
   const pool = new Pool(origin, { connections: 1, pipelining: 1 });
   const list: number[] = [];
+  const sentAtMs: number[] = [];
   const gapMs = Number(values['probe-gap-ms']);
   for (let index = 0; index < Number(values.probes); index += 1) {
     if (gapMs > 0 && index > 0) await sleep(gapMs);
+    sentAtMs.push(performance.timeOrigin + performance.now());
     list.push(await stream(pool, endpoint));
   }
   await pool.close();
-  return median(list);
+  return { p50: median(list), sentAtMs };
+}
+
+/** Median µs between the prober's sending each request and the server's reading it (NaN unless the server saw exactly those requests). */
+function waitBeforeRead(sentAtMs: number[], startedAtMs: number[]): number {
+  if (sentAtMs.length !== startedAtMs.length) return Number.NaN;
+  return median(startedAtMs.map((started, index) => (started - (sentAtMs[index] ?? Number.NaN)) * 1000));
 }
 
 /**
@@ -123,12 +156,15 @@ function median(list: number[]): number {
 
 const targets: Target[] = [];
 try {
-  for (const [index, root] of values.root.entries()) targets.push(await startCheckout(root, index, { work, upstreamPort: fake.port, recording: true, profileFlags: (name) => (values['cpu-prof'] === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${resolve(values['cpu-prof'])}`, `--cpu-prof-name=${name}.cpuprofile`]) }));
-  if (values.bare) targets.push(await startBare(fake.port));
+  const profileFlags = (name: string): string[] => [...STAGES_FLAGS, ...(values['cpu-prof'] === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${resolve(values['cpu-prof'])}`, `--cpu-prof-name=${name}.cpuprofile`])];
+  for (const [index, root] of values.root.entries()) targets.push(await startCheckout(root, index, { work, upstreamPort: fake.port, recording: true, profileFlags }));
+  if (values.bare) targets.push(await startBare(fake.port, STAGES_FLAGS));
+  if (values['bare-fastify']) targets.push(await startBare(fake.port, STAGES_FLAGS, true));
   const events = Number(values.events);
   const perEvent = new Map<string, number[]>();
   const perStream = new Map<string, number[]>();
   const firstByte = new Map<string, number[]>();
+  const stages = new Map<string, (FirstByteStages & { waitBeforeReadUs: number })[]>();
   const direct: number[] = [];
   const push = (map: Map<string, number[]>, key: string, value: number): void => {
     map.set(key, [...(map.get(key) ?? []), value]);
@@ -138,7 +174,7 @@ try {
   for (const target of targets) for (const endpoint of endpointsOf(target, values.routes, true)) await cpuPerStream(target, endpoint, Math.max(events, 20));
   for (let round = 0; round < Number(values.rounds); round += 1) {
     const order = round % 2 === 0 ? targets : [...targets].reverse();
-    direct.push(await firstBytePerStream(directEndpoint.origin, directEndpoint));
+    direct.push((await firstBytePerStream(directEndpoint.origin, directEndpoint)).p50);
     for (const target of order) {
       for (const endpoint of endpointsOf(target, values.routes, true)) {
         const key = `${target.label}\t${endpoint.label}`;
@@ -148,7 +184,13 @@ try {
           push(perEvent, key, (long - short) / (events - 2));
           push(perStream, key, short);
         }
-        push(firstByte, key, await firstBytePerStream(target.origin, endpoint));
+        if (values.stages) await readStages(target.child.pid ?? -1);
+        const probed = await firstBytePerStream(target.origin, endpoint);
+        push(firstByte, key, probed.p50);
+        if (values.stages) {
+          const seen = await readStages(target.child.pid ?? -1);
+          stages.set(key, [...(stages.get(key) ?? []), { ...seen, waitBeforeReadUs: waitBeforeRead(probed.sentAtMs, seen.startedAtMs) }]);
+        }
       }
     }
   }
@@ -161,6 +203,28 @@ try {
       `${key}\t${median(list).toFixed(2)}\t${median(perStream.get(key) ?? []).toFixed(0)}\t${median(first).toFixed(0)}\t${(median(first) - directFirstByte).toFixed(0)}\t` +
         `${list.map((value) => value.toFixed(2)).join(' ')}\t${first.map((value) => value.toFixed(0)).join(' ')}`,
     );
+  }
+  if (values.stages) {
+    console.log('\nwhere the first byte goes (µs; median over rounds of each round\'s median): the wait before the server read the request (prober\'s send → request start),');
+    console.log('request start → handler → upstream request, the upstream\'s answer, answer → first write, in all; after the last byte: the end() call, and the work left until the loop\'s next check phase');
+    console.log('root\troute\tsend → start\tstart → handler\tstart → upstream request\tupstream (create → headers)\theaders → first write\tstart → first write\tend() call\tend() → check phase\tstreams seen');
+    const of = (list: (FirstByteStages & { waitBeforeReadUs: number })[], pick: (entry: FirstByteStages & { waitBeforeReadUs: number }) => number): string => {
+      const value = median(list.map(pick).filter(Number.isFinite));
+      return Number.isNaN(value) ? '—' : value.toFixed(0);
+    };
+    for (const [key, list] of stages) {
+      const cells = [
+        of(list, (entry) => entry.waitBeforeReadUs),
+        of(list, (entry) => entry.toHandlerUs),
+        of(list, (entry) => entry.toUpstreamUs),
+        of(list, (entry) => entry.upstreamUs),
+        of(list, (entry) => entry.answerToFirstWriteUs),
+        of(list, (entry) => entry.totalUs),
+        of(list, (entry) => entry.endCallUs),
+        of(list, (entry) => entry.afterEndUs),
+      ];
+      console.log(`${key}\t${cells.join('\t')}\t${list.map((entry) => entry.streams).join(' ')}`);
+    }
   }
 } finally {
   await stopTargets(targets);
