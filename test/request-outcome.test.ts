@@ -51,6 +51,16 @@ describe('one outcome per request', () => {
     return outcomes.shift() as RequestOutcome;
   }
 
+  /** The request's access line: written once the loop has turned after its outcome (see deferred-log-lines.ts). */
+  async function accessLine(requestId: string): Promise<Record<string, unknown> | undefined> {
+    for (let waited = 0; waited < 2_000; waited += 5) {
+      const line = lines.find((candidate) => candidate.msg === 'request' && candidate.reqId === requestId);
+      if (line !== undefined) return line;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    return undefined;
+  }
+
   function client(apiKey = 'sk-b'): OpenAI {
     return new OpenAI({ baseURL: `${gateway.baseUrl}/v1`, apiKey, maxRetries: 0 });
   }
@@ -75,7 +85,7 @@ describe('one outcome per request', () => {
     assert.ok(outcome.overheadMs <= outcome.totalMs);
     assert.deepEqual(outcome.degraded, []);
     assert.equal(outcomes.length, 0, 'exactly one outcome');
-    const line = lines.find((candidate) => candidate.msg === 'request');
+    const line = await accessLine(outcome.requestId);
     assert.deepEqual(
       [line?.reqId, line?.status, line?.result, line?.model, line?.key, line?.provider, line?.upstreamModel, line?.streamed, line?.tokens],
       [outcome.requestId, 200, 'success', 'house', 'bob', 'primary', 'm', false, { input: 7, output: 2, source: 'upstream' }],
@@ -165,7 +175,7 @@ describe('one outcome per request', () => {
     assert.deepEqual(outcome.usage, expected, 'the prompt as the upstream reported it early, and what was streamed, counted');
     assert.ok(outcome.ttftMs !== undefined && outcome.bytesOut > 0);
     assert.deepEqual(outcome.attempts.map((attempt) => [attempt.provider, attempt.status]), [['primary', 499]]);
-    const line = lines.find((candidate) => candidate.msg === 'request');
+    const line = await accessLine(outcome.requestId);
     assert.deepEqual([line?.result, line?.status, line?.key], ['client_abort', 499, 'alice'], 'the aborted stream has its access-log line');
 
     // Charged to alice's tpm of 100: an answer of exactly the rest uses it up, which it would not without the charge.

@@ -7,6 +7,7 @@ import { clipText } from '../canonical/quote-client-text.ts';
 import { secretScrubber, secretScrubbingStream, type LineSink } from './secret-scrubbing-stream.ts';
 import { BatchedLineSink } from './batched-line-sink.ts';
 import { attachDirectLogLine } from './direct-log-line.ts';
+import { writeDeferredLogLinesNow } from './deferred-log-lines.ts';
 
 /** The one sink on stdout, shared by every logger of the process (one order of lines, one exit flush). */
 let stdoutSink: BatchedLineSink | undefined;
@@ -70,7 +71,8 @@ function stdoutLineSink(): BatchedLineSink {
   return stdoutSink;
 }
 
-/** Writes out buffered log lines now (on shutdown, before the process exits). */
+/** Writes out buffered log lines now, the access lines still deferred first (on shutdown, before the process exits). */
 export function flushLogs(): void {
+  writeDeferredLogLinesNow();
   stdoutSink?.flushSync();
 }

@@ -1,6 +1,7 @@
 import type { FastifyContextConfig, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticatedClient } from '../auth/client-key-authenticator.ts';
 import { degradedHeaderValue } from '../canonical/degraded-field.ts';
+import { writeLogLineLater } from '../observability/deferred-log-lines.ts';
 import { redactQueryString } from '../observability/redact-query-string.ts';
 import type { InFlightList } from '../observability/in-flight-list.ts';
 import type { OutcomeHub } from '../observability/outcome-hub.ts';
@@ -74,7 +75,8 @@ export function attachRequestContext(request: FastifyRequest, reply: FastifyRepl
     outcome.finish(socket, (final) => {
       // Health polls (load balancers, Ollama clients' heartbeat) would drown the requests that matter.
       const quiet = (final.route === '/health' || final.route === '/') && final.status < 400;
-      writeAccessLogLine(request.log, quiet ? 'debug' : 'info', String(request.id), final, request.method, redactQueryString(request.url));
+      // Once the loop has read a request that came meanwhile (see deferred-log-lines.ts).
+      writeLogLineLater(() => writeAccessLogLine(request.log, quiet ? 'debug' : 'info', String(request.id), final, request.method, redactQueryString(request.url)));
     });
   });
 }
