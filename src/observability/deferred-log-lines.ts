@@ -8,7 +8,11 @@
  * (the upstream call). Measured with `bench/measure-stream-cost.ts --stages` (2026-12, 6 rounds
  * of 300 streams one after another at one connection): the work left after a stream's last byte
  * before the loop turns, 207 → 139 µs; the next request's wait before llmux read it, 401 → 328 µs
- * (the bare proxy's: 224 µs); time to first byte over direct, 985 → 921 µs.
+ * (the bare proxy's: 224 µs); time to first byte over direct, 985 → 921 µs. Non-streamed, at one
+ * connection (`bench/measure-request-cost.ts`, 8 rounds, two runs): p50 468/426 → 407/381 µs.
+ * Deferring the outcome's observers too (metrics, dashboard) was tried and measured worse (p50
+ * +6 to +26 µs): with a fast upstream the deferred work no longer fits in the next request's
+ * upstream wait and holds its answer instead.
  *
  * The request's outcome itself is not deferred: usage, limits and budgets count a request before
  * the loop reads the next one, as before. Only the line waits; it already waits in the log's batch
