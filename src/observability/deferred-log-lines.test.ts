@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
 import { describe, it } from 'node:test';
+import { flushLogs } from './create-logger.ts';
 import { writeDeferredLogLinesNow, writeLogLineLater } from './deferred-log-lines.ts';
 
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -38,6 +39,13 @@ describe('writeLogLineLater', () => {
     await turn();
     await turn();
     assert.deepEqual(written, ['a']);
+  });
+
+  it('is written by the exit flush of the logs (flushLogs), before the process can end', () => {
+    const written: string[] = [];
+    writeLogLineLater(() => written.push('last request'));
+    flushLogs();
+    assert.deepEqual(written, ['last request']);
   });
 
   it('reads data that arrived while a response was finishing before it writes that response’s line', async () => {
