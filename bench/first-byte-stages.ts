@@ -3,6 +3,7 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { median } from './percentile.ts';
 
 /**
  * Loaded into a server with `--import` by `measure-stream-cost.ts --stages`: where the time to a
@@ -98,11 +99,6 @@ ServerResponse.prototype.end = function (this: Timed, ...args: Parameters<Server
   setImmediate(() => afterEnds.push(performance.now() - returnedAt));
   return result;
 } as ServerResponse['end'];
-
-function median(values: number[]): number {
-  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
-  return sorted.length === 0 ? Number.NaN : (sorted[sorted.length >> 1] ?? Number.NaN);
-}
 
 process.on('SIGUSR2', () => {
   const seen = done.filter((entry) => entry.upstream !== undefined && entry.answered !== undefined);

@@ -19,8 +19,10 @@ describe('writeLogLineLater', () => {
     assert.deepEqual(written, ['a', 'b']);
   });
 
-  it('keeps writing the lines after one whose writing throws', async () => {
+  it('keeps writing the lines after one whose writing throws, and says on stderr that a line was lost', async (context) => {
     const written: string[] = [];
+    const reported: string[] = [];
+    context.mock.method(process.stderr, 'write', (text: string) => reported.push(text) > 0);
     writeLogLineLater(() => written.push('a'));
     writeLogLineLater(() => {
       throw new Error('logger closed');
@@ -28,7 +30,9 @@ describe('writeLogLineLater', () => {
     writeLogLineLater(() => written.push('c'));
     await turn();
     await turn();
+    context.mock.restoreAll();
     assert.deepEqual(written, ['a', 'c']);
+    assert.deepEqual(reported, ['llmux: an access log line could not be written: logger closed\n']);
   });
 
   it('writes what waits at once when asked (exit), and nothing twice', async () => {

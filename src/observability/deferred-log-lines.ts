@@ -17,7 +17,7 @@
  * The request's outcome itself is not deferred: usage, limits and budgets count a request before
  * the loop reads the next one, as before. Only the line waits; it already waits in the log's batch
  * (up to 100 ms) before it is written out. Lines keep their order; one whose writing throws does
- * not stop the others. `writeDeferredLogLinesNow` writes what waits at once (on exit, before the
+ * not stop the others, and is reported on stderr. `writeDeferredLogLinesNow` writes what waits at once (on exit, before the
  * log's buffer is flushed).
  */
 
@@ -42,8 +42,10 @@ export function writeDeferredLogLinesNow(): void {
   for (const write of writes) {
     try {
       write();
-    } catch {
-      // A line that cannot be written (a logger closed under it) takes no other line with it.
+    } catch (error) {
+      // A line that cannot be written (a logger closed under it) takes no other line with it, and
+      // is not lost without a word: the logger is what failed, so stderr says so.
+      process.stderr.write(`llmux: an access log line could not be written: ${error instanceof Error ? error.message : String(error)}\n`);
     }
   }
 }
