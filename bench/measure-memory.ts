@@ -4,6 +4,7 @@ import type { BenchContext } from './bench-context.ts';
 import { openaiChatEndpoint, probeEndpoint } from './bench-endpoint.ts';
 import type { BenchRow } from './bench-report.ts';
 import { atMost, formatBytes, unavailableRow } from './format-figure.ts';
+import { trimAllocator } from './allocator-trim.ts';
 import { forceGarbageCollection } from './inspector-gc.ts';
 import { BENCH_ADMIN_KEY, BENCH_CLIENT_KEY, FAKE_MODEL } from './fake-upstream.ts';
 import { median } from './percentile.ts';
@@ -167,6 +168,9 @@ export async function measureOpenStreamMemory(context: BenchContext, count: numb
       collected = await sampleResidentSet(llmux.pid);
     } else notCollected = failed;
   }
+  // Last, as it stops the process for a moment: what is left is free memory glibc kept, or in use.
+  const notTrimmed = await trimAllocator(llmux.pid);
+  const trimmed = notTrimmed === undefined ? await sampleResidentSet(llmux.pid) : Number.NaN;
   await session.configureUpstream({ latencyMs: 0, streamChunks: 20, chunkDelayMs: 0 });
   const held = result.requests - result.errors;
   const perStream = held > 0 ? (holding - before) / held : Number.NaN;
@@ -196,6 +200,15 @@ export async function measureOpenStreamMemory(context: BenchContext, count: numb
       baseline: formatBytes(before),
       measured: Number.isFinite(collected) ? formatBytes(collected) : `n/a: ${notCollected}`,
       result: Number.isFinite(collected) ? `${collected >= before ? '+' : ''}${(((collected - before) / before) * 100).toFixed(1)} % of before` : '',
+      target: '—',
+      status: 'info',
+    },
+    {
+      section: SECTION,
+      figure: "RSS after that and glibc's malloc_trim(0), called through gdb: free memory the C allocator had kept, given back",
+      baseline: formatBytes(before),
+      measured: Number.isFinite(trimmed) ? formatBytes(trimmed) : `n/a: ${notTrimmed ?? ''}`,
+      result: Number.isFinite(trimmed) ? `${trimmed >= before ? '+' : ''}${(((trimmed - before) / before) * 100).toFixed(1)} % of before` : '',
       target: '—',
       status: 'info',
     },
