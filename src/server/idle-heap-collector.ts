@@ -19,7 +19,7 @@ export interface HeapReading {
   used: number;
   /**
    * Bytes of memory the heap holds in RAM (total_physical_size): the objects, and space committed
-   * but empty, such as a young generation a burst grew to its 32 MB limit.
+   * but empty, such as a young generation a burst grew to its 16 MB limit.
    */
   held: number;
 }
@@ -54,7 +54,7 @@ export interface IdleHeapCollectorOptions {
  * seconds of quiet is traffic; 20 s of quiet is an idle gateway.
  *
  * Growth is judged by the memory the heap holds, not by bytes of objects: a few hundred requests
- * grow the young generation from 1 to 32 MB while leaving a few MB of objects, and judged by
+ * grow the young generation from 1 MB to its limit (32 MB when this was measured) while leaving a few MB of objects, and judged by
  * objects (16 MB of them), that burst's 31 MB stayed resident for good (bench: RSS before the open streams 134 or
  * 166 MB, by whether the warm-up had left 20 or 12 MB of objects). Judged so after 2–4 s of quiet,
  * it also collected between short bursts at one connection (nine collections in the bench's
