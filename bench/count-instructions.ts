@@ -123,7 +123,7 @@ try {
     const flags = flagList === '' ? [] : flagList.split(',');
     const environment = Object.fromEntries(environmentList === '' ? [] : environmentList.split(',').map((pair) => pair.split('=') as [string, string]));
     const config = writeBenchConfig(work, `llmux-${index}`, fake.port, recordingSpec !== 'off');
-    const args = (port: number): string[] => ['--max-old-space-size=1024', '--max-semi-space-size=8', ...flags, join(resolve(root), 'src', 'main.ts'), 'serve', '--config', config, '--port', String(port)];
+    const args = (port: number): string[] => ['--max-old-space-size=1024', '--max-semi-space-size=4', ...flags, join(resolve(root), 'src', 'main.ts'), 'serve', '--config', config, '--port', String(port)];
     all.push(...(await count(spec, args, environment, values.routes, false)));
   }
   if (values.bare) {

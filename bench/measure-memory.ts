@@ -25,7 +25,7 @@ async function sampleResidentSet(pid: number): Promise<number> {
 }
 
 /** A young generation this large when "before" is read means the warm-up's was not given back. */
-const YOUNG_GENERATION_GROWN_BYTES = 8 * 1024 * 1024;
+const YOUNG_GENERATION_GROWN_BYTES = 4 * 1024 * 1024;
 
 /** V8's heap in llmux, as its `/metrics` reports it (prom-client's process metrics), in bytes. */
 interface HeapFigures {

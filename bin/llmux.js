@@ -22,15 +22,15 @@ if (major < 22 || (major === 22 && minor < 19)) {
 
 // V8's old-generation limit follows the machine's memory, so a long-running gateway's heap grows
 // to several hundred MB of mostly spare space; a fixed limit keeps RSS nearer what is live
-// (bench/README.md, soak). The young generation is capped at 8 MB semi-spaces: V8's own default on a
+// (bench/README.md, soak). The young generation is capped at 4 MB semi-spaces: V8's own default on a
 // large machine let 1,000 open streams cost 100–114 KB each. A burst grows the young generation to its
 // cap and open streams keep it there, so the cap is paid once, whatever the number of streams: in the
 // bench's memory section (2026-12) 16 MB semi-spaces held 1,000 streams at 69–79 KB each, 8 MB at
-// 63–68 KB (V8's heap 46–48 instead of 59–60 KB per stream), and paired runs measured no CPU price for
-// it (bench/measure-request-cost.ts, 12 rounds each order: 105 against 112 and 160 against 168 µs per
-// non-streamed request; measure-stream-cost: the same µs per streamed event; an earlier request path
-// had measured 8 MB at 8–10 % more CPU per request). 2 MB cut memory further but doubled CPU per
-// request. `--expose-gc` lets llmux collect once it has been idle for 20 s after a burst (src/server/idle-heap-collector.ts), so
+// 63–68 KB, 4 MB at 61 KB (V8's heap 59–60, 46–48 and 45–46 KB per stream), and paired runs measured
+// no CPU price for either step (bench/measure-request-cost.ts, 12 rounds each order, 8 against 16 MB:
+// 105 against 112 and 160 against 168 µs per non-streamed request; 4 against 8 MB: 179 against 179 and
+// 151 against 148 µs; measure-stream-cost: the same µs per streamed event). An earlier request path
+// had measured 8 MB at 8–10 % more CPU per request, and 2 MB at twice as much. `--expose-gc` lets llmux collect once it has been idle for 20 s after a burst (src/server/idle-heap-collector.ts), so
 // its resident memory comes back down instead of staying at the burst's high-water mark. The process
 // replaces itself once with these flags, keeping its pid; flags the user set win.
 // `--no-allocation-site-pretenuring`: V8 allocates the objects of a site straight into the old
@@ -45,7 +45,7 @@ if (major < 22 || (major === 22 && minor < 19)) {
 // its default: left dynamic, glibc raises it after a large block is freed and then keeps what a thread
 // freed, such as the 9.5 MB V8 used on a helper thread to compile undici's HTTP parser (WebAssembly)
 // on the first upstream call (RSS idle 105 → 96 MB; CPU per request unchanged in paired runs).
-const HEAP_FLAGS = ['--max-old-space-size=1024', '--max-semi-space-size=8', '--expose-gc', '--no-allocation-site-pretenuring'];
+const HEAP_FLAGS = ['--max-old-space-size=1024', '--max-semi-space-size=4', '--expose-gc', '--no-allocation-site-pretenuring'];
 const userFlags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
 const tuned = userFlags.some((flag) => flag.startsWith('--max-semi-space-size') || flag.startsWith('--max-old-space-size'));
 if (!tuned && process.env.LLMUX_NODE_DEFAULTS !== 'off' && typeof process.execve === 'function') {

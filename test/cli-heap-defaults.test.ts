@@ -42,8 +42,8 @@ describe('llmux serve runs Node with smaller heap defaults', { skip: !existsSync
   });
   after(() => directory.remove());
 
-  it("starts with a 1 GB old generation, 8 MB semi-spaces, no pretenuring and glibc's trim threshold fixed", async () => {
-    const flags = ['--max-old-space-size=1024', '--max-semi-space-size=8', '--no-allocation-site-pretenuring'];
+  it("starts with a 1 GB old generation, 4 MB semi-spaces, no pretenuring and glibc's trim threshold fixed", async () => {
+    const flags = ['--max-old-space-size=1024', '--max-semi-space-size=4', '--no-allocation-site-pretenuring'];
     assert.deepEqual(await servingFlags(config, {}), [...flags, 'MALLOC_TRIM_THRESHOLD_=131072']);
     assert.deepEqual(await servingFlags(config, { MALLOC_TRIM_THRESHOLD_: '65536' }), [...flags, 'MALLOC_TRIM_THRESHOLD_=65536'], "the user's own threshold wins");
   });

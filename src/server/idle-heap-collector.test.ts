@@ -82,6 +82,14 @@ test('a young generation a burst grew counts: memory held, not only objects', ()
   assert.deepEqual(h.collections, [66 * MB]);
 });
 
+test('a young generation grown to the 8 MB that llmux serve allows is given back too', () => {
+  const h = harness(50 * MB);
+  // Semi-spaces of 4 MB (bin/llmux.js): the young generation grew from 1 to 8 MB.
+  h.heap(50.5 * MB, 57 * MB);
+  for (let look = 0; look <= QUIET_LOOKS; look += 1) h.tick();
+  assert.deepEqual(h.collections, [57 * MB]);
+});
+
 test('does nothing, and schedules nothing, without a collection function', () => {
   let scheduled = false;
   const stop = startIdleHeapCollector({ busy: () => false, collect: undefined, every: () => { scheduled = true; return () => undefined; } });

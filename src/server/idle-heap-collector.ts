@@ -4,10 +4,11 @@ import { getHeapStatistics } from 'node:v8';
 export const TICK_MS = 2_000;
 /**
  * Memory this large held by the heap beyond what the last collection left is worth one once llmux
- * is idle: a young generation a short burst grew from 1 to 16 MB is (with 16 MB here, the bench's
- * warm-up left 15 MB more held and it stayed resident).
+ * is idle: a young generation a short burst grew from 1 MB to its limit is (8 MB with the 4 MB
+ * semi-spaces bin/llmux.js sets, 7 MB of growth; with 16 MB semi-spaces, the bench's warm-up left
+ * 15 MB more held and it stayed resident).
  */
-const GROWTH_BYTES = 8 * 1024 * 1024;
+const GROWTH_BYTES = 6 * 1024 * 1024;
 /** Between two looks, an idle process allocates less than this. */
 const IDLE_ALLOCATION_BYTES = 1024 * 1024;
 /** How long llmux must have been quiet (no request running, the heap not moving) before it collects. */
@@ -19,7 +20,7 @@ export interface HeapReading {
   used: number;
   /**
    * Bytes of memory the heap holds in RAM (total_physical_size): the objects, and space committed
-   * but empty, such as a young generation a burst grew to its 16 MB limit.
+   * but empty, such as a young generation a burst grew to its 8 MB limit.
    */
   held: number;
 }
@@ -39,7 +40,7 @@ export interface IdleHeapCollectorOptions {
  * After a burst of requests, V8 keeps the garbage it left until the next allocation pressure — and
  * an idle gateway allocates nothing, so its resident memory stays at the burst's high-water mark
  * (bench: +31–38 % 20 s after 1,000 streams closed). Once llmux has been quiet for QUIET_MS (no
- * request running and the heap not moving at any look) and the heap holds 8 MB more than after
+ * request running and the heap not moving at any look) and the heap holds 6 MB more than after
  * the last collection, this runs one full collection that also gives the freed pages back
  * ("last-resort", what V8 does on a low-memory notification; a plain major collection freed the
  * heap but left RSS up): once per burst, never while a request is in flight. Bench (2026-12): once
