@@ -21,14 +21,16 @@ import { requestArrival } from '../src/server/request-arrival.ts';
  * of the serialised answer, a hijacked reply for streams): what the framework alone costs on top.
  *
  * Run by `run-bench.ts` as its own process (`--upstream-port`), answering `{type:'ready', port}`
- * over IPC once it listens.
+ * over IPC once it listens, and `{type:'collected'}` to `{type:'collect'}` (see below).
  */
 
 const { values } = parseArgs({ options: { 'upstream-port': { type: 'string' }, port: { type: 'string', default: '0' }, fastify: { type: 'boolean', default: false } } });
 const upstreamPort = Number(values['upstream-port']);
 if (!Number.isInteger(upstreamPort) || upstreamPort <= 0) throw new Error('--upstream-port is required');
 
-const pool = new Pool(`http://127.0.0.1:${upstreamPort}`, { connections: 128, pipelining: 1, keepAliveTimeout: 60_000 });
+// No cap on connections, as llmux's upstream client has none: a held stream keeps its connection, and
+// the memory section holds 1,000 of them through this proxy too.
+const pool = new Pool(`http://127.0.0.1:${upstreamPort}`, { connections: null, pipelining: 1, keepAliveTimeout: 60_000 });
 
 function readBody(request: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -125,6 +127,14 @@ server.listen(Number(values.port), '127.0.0.1', () => {
   const { port } = server.address() as AddressInfo;
   if (process.send !== undefined) process.send({ type: 'ready', port });
   else console.log(`bare proxy on http://127.0.0.1:${port} → upstream :${upstreamPort}`);
+});
+// `{type:'collect'}`: one full collection that gives the freed pages back, as llmux's idle collector
+// runs it (src/server/idle-heap-collector.ts), when started with `--expose-gc`; answered `collected`.
+process.on('message', (message: unknown) => {
+  if (typeof message !== 'object' || message === null || !('type' in message) || message.type !== 'collect') return;
+  const gc: unknown = (globalThis as { gc?: unknown }).gc;
+  if (typeof gc === 'function') (gc as (options: object) => unknown)({ type: 'major', execution: 'sync', flavor: 'last-resort' });
+  process.send?.({ type: 'collected', collected: typeof gc === 'function' });
 });
 process.on('disconnect', () => {
   server.close();

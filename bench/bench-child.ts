@@ -12,9 +12,14 @@ export class BenchChild {
   private wake: (() => void) | undefined;
   private exited = false;
 
-  constructor(name: string, modulePath: string, args: readonly string[] = []) {
+  /** `options`: Node flags added to the orchestrator's own, and environment variables added to its environment. */
+  constructor(name: string, modulePath: string, args: readonly string[] = [], options: { execArgv?: readonly string[]; env?: Record<string, string> } = {}) {
     this.name = name;
-    this.process = fork(modulePath, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.process = fork(modulePath, args, {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      execArgv: [...process.execArgv, ...(options.execArgv ?? [])],
+      env: { ...process.env, ...options.env },
+    });
     this.process.on('message', (message: unknown) => {
       this.inbox.push(message);
       this.wake?.();

@@ -11,6 +11,8 @@ export interface BenchContext {
   bare: { origin: string; pid: number } | undefined;
   /** The same proxy inside one Fastify route (`bare-proxy.ts --fastify`): what the framework alone adds. */
   bareFastify?: { origin: string; pid: number } | undefined;
+  /** The bare proxy again, with the Node settings llmux runs with (bin/llmux.js's heap flags): what those settings cost the ceiling. */
+  bareTuned?: { origin: string; pid: number; flags: string } | undefined;
   /** nginx as a keep-alive `proxy_pass` (bench/nginx-proxy.ts), when it is installed: the floor of any proxy. */
   nginx?: { origin: string; pid: number } | undefined;
   /** Rounds per comparison and the length of one closed-loop round. */

@@ -43,12 +43,14 @@ export async function measureCeiling(context: BenchContext): Promise<BenchRow[]>
   const viaNginx = nginx === undefined ? undefined : openaiChatEndpoint('nginx', nginx.origin, false);
   const bareFastify = context.bareFastify;
   const viaFastify = bareFastify === undefined ? undefined : openaiChatEndpoint('bare proxy in Fastify', bareFastify.origin, false);
+  const bareTuned = context.bareTuned;
+  const viaTuned = bareTuned === undefined ? undefined : openaiChatEndpoint("bare proxy with llmux's heap settings", bareTuned.origin, false);
   for (const endpoint of [viaBare, viaOpenai, viaOllama, viaAnthropic]) {
     const missing = await probeEndpoint(endpoint);
     if (missing !== undefined) return [unavailableRow(SECTION, endpoint.label, missing)];
   }
   const pidOf = (endpoint: BenchEndpoint): number | undefined =>
-    endpoint === viaBare ? bare.pid : endpoint === direct ? undefined : endpoint === viaNginx ? nginx?.pid : endpoint === viaFastify ? bareFastify?.pid : llmux.pid;
+    endpoint === viaBare ? bare.pid : endpoint === direct ? undefined : endpoint === viaNginx ? nginx?.pid : endpoint === viaFastify ? bareFastify?.pid : endpoint === viaTuned ? bareTuned?.pid : llmux.pid;
   const measured = (connections: number) => async (endpoint: BenchEndpoint): Promise<Measured> => {
     const pid = pidOf(endpoint);
     const before = pid === undefined ? Number.NaN : processCpuMicros(pid);
@@ -59,7 +61,7 @@ export async function measureCeiling(context: BenchContext): Promise<BenchRow[]>
 
   const rows: BenchRow[] = [];
   const optional = [...(viaNginx === undefined ? [] : [viaNginx]), ...(viaFastify === undefined ? [] : [viaFastify])];
-  const loaded = [direct, viaBare, viaOpenai, viaOllama, viaAnthropic, ...optional];
+  const loaded = [direct, viaBare, viaOpenai, viaOllama, viaAnthropic, ...optional, ...(viaTuned === undefined ? [] : [viaTuned])];
   const run = measured(CONNECTIONS);
   for (const endpoint of loaded) await run(endpoint);
   const results = await interleaveRounds(context.rounds, loaded, run);
@@ -129,6 +131,21 @@ export async function measureCeiling(context: BenchContext): Promise<BenchRow[]>
       baseline: formatMicros(cpu(viaFastify)),
       measured: formatMicros(cpu(viaOpenai)),
       result: `${formatRatio(median(fastifyCpuRatios))}${spread(fastifyCpuRatios)} / ${formatRatio(median(llmuxCpuRatios))}${spread(llmuxCpuRatios)}`,
+      target: '—',
+      status: 'info',
+    });
+  }
+
+  if (viaTuned !== undefined) {
+    // The same proxy under llmux's own heap settings: the part of the bare-proxy ratio that is those settings, not llmux's code.
+    const tunedCpuRatios = perRound(viaTuned, viaBare, (entry) => entry.cpuPerRequestUs);
+    const llmuxCpuRatios = perRound(viaOpenai, viaTuned, (entry) => entry.cpuPerRequestUs);
+    rows.push({
+      section: SECTION,
+      figure: `CPU per request: the bare proxy with llmux's heap settings (${bareTuned?.flags ?? ''}) ÷ bare proxy / llmux /v1/chat/completions ÷ it (/proc)`,
+      baseline: formatMicros(cpu(viaTuned)),
+      measured: formatMicros(cpu(viaOpenai)),
+      result: `${formatRatio(median(tunedCpuRatios))}${spread(tunedCpuRatios)} / ${formatRatio(median(llmuxCpuRatios))}${spread(llmuxCpuRatios)}`,
       target: '—',
       status: 'info',
     });

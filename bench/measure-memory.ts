@@ -13,9 +13,9 @@ import { residentSetBytes } from './resident-set-bytes.ts';
 const SECTION = 'Memory (llmux process RSS)';
 const MAX_IDLE_RSS_BYTES = 100 * 1024 * 1024;
 /** Slow enough that no held stream finishes while it is measured. */
-const SLOW_STREAM = { latencyMs: 0, streamChunks: 1_000_000, chunkDelayMs: 250 };
+export const SLOW_STREAM = { latencyMs: 0, streamChunks: 1_000_000, chunkDelayMs: 250 };
 
-async function sampleResidentSet(pid: number): Promise<number> {
+export async function sampleResidentSet(pid: number): Promise<number> {
   const samples: number[] = [];
   for (let sample = 0; sample < 3; sample += 1) {
     if (sample > 0) await sleep(100);
@@ -89,7 +89,7 @@ const SETTLE_AFTER_CLOSE_MS = QUIET_MS + 20_000;
  */
 const SETTLE_BEFORE_MS = QUIET_MS + 3 * TICK_MS;
 /** How long the streams are given to flow (a busy machine opens a thousand slowly). */
-const FLOW_WAIT_MS = 20_000;
+export const FLOW_WAIT_MS = 20_000;
 
 /**
  * Holds `count` slow `/v1/chat/completions` streams open through llmux and reads its RSS before,

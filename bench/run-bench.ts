@@ -12,6 +12,7 @@ import { BenchSession } from './bench-session.ts';
 import { findFreePort, startLlmux, type LlmuxProcess } from './llmux-process.ts';
 import { measureCeiling } from './measure-ceiling.ts';
 import { BENCH_ADMIN_KEY } from './fake-upstream.ts';
+import { measureBareStreamMemory, nodeSettingsOf } from './measure-bare-stream-memory.ts';
 import { measureFinalMemory, measureIdleMemory, measureOpenStreamMemory, type MemoryTarget } from './measure-memory.ts';
 import { measureLatency } from './measure-latency.ts';
 import { measureStreaming } from './measure-streaming.ts';
@@ -71,6 +72,7 @@ async function main(): Promise<void> {
   const others: LlmuxProcess[] = [];
   let bare: BenchChild | undefined;
   let bareFastify: BenchChild | undefined;
+  let bareTuned: BenchChild | undefined;
   let nginx: NginxProxy | undefined;
   let logLines = 0;
   const stopAll = async (): Promise<void> => {
@@ -78,6 +80,7 @@ async function main(): Promise<void> {
     for (const other of others) await other.stop();
     await bare?.stop();
     await bareFastify?.stop();
+    await bareTuned?.stop();
     await nginx?.stop();
     if (llmux !== undefined) logLines = readFileSync(llmux.logFile, 'utf8').split('\n').length - 1;
     await session.stop();
@@ -116,6 +119,16 @@ async function main(): Promise<void> {
       } catch (error) {
         context.notes.push(`bare proxy in Fastify not measured: ${error instanceof Error ? error.message : String(error)}`);
       }
+      const settings = llmux === undefined ? undefined : nodeSettingsOf(llmux.pid);
+      if (settings !== undefined) {
+        try {
+          bareTuned = new BenchChild('bare proxy with llmux\'s settings', join(benchDirectory, 'bare-proxy.ts'), ['--upstream-port', String(session.upstreamPort)], { execArgv: settings.flags, env: settings.env });
+          const { port } = await bareTuned.receive(z.object({ type: z.literal('ready'), port: z.number().int() }), 10_000);
+          context.bareTuned = { origin: `http://127.0.0.1:${port}`, pid: bareTuned.pid, flags: settings.flags.filter((flag) => flag !== '--expose-gc').join(' ') };
+        } catch (error) {
+          context.notes.push(`bare proxy with llmux's settings not measured: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
     }
     if (!selfCheck) {
       const binary = findNginx();
@@ -149,7 +162,10 @@ async function main(): Promise<void> {
         log(`memory: ${openStreams} open streams, in an llmux of their own`);
         const memoryTarget = await startMemoryLlmux();
         rows.push(...(await measureOpenStreamMemory(context, openStreams, memoryTarget)));
+        const memorySettings = typeof memoryTarget === 'string' ? undefined : nodeSettingsOf(memoryTarget.pid);
         await others.find((other) => typeof memoryTarget !== 'string' && other.pid === memoryTarget.pid)?.stop();
+        log(`memory: ${openStreams} open streams through the bare proxy, with V8's defaults and with llmux's heap settings`);
+        rows.push(await measureBareStreamMemory(context, openStreams, benchDirectory, memorySettings));
       }
       if (wanted('throughput')) {
         log(`throughput: ${rounds} rounds × ${roundMs} ms per path`);
@@ -206,7 +222,7 @@ async function main(): Promise<void> {
       ['Commit', commitDescription()],
       ['llmux', llmux === undefined ? (selfCheck ? 'not started (self-check)' : 'not available') : `provider type ${llmux.providerType}; default log level, ${logLines} log lines written to a file`],
       ['Rounds', `${rounds} interleaved rounds per comparison, ${roundMs} ms per closed-loop round; medians over rounds`],
-      ['Processes', `orchestrator, fake upstream, load generator, bare proxy (and the same inside Fastify), llmux (another for the open-stream memory, three more for recording): each its own Node process${nginx === undefined ? '' : '; nginx, one worker'}`],
+      ['Processes', `orchestrator, fake upstream, load generator, bare proxy (and the same inside Fastify, and with llmux's heap settings), llmux (another for the open-stream memory, three more for recording): each its own Node process${nginx === undefined ? '' : '; nginx, one worker'}`],
       ['Duration', `${((performance.now() - started) / 1000).toFixed(0)} s`],
     ] as const,
     rows: grouped,

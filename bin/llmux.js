@@ -26,11 +26,13 @@ if (major < 22 || (major === 22 && minor < 19)) {
 // large machine let 1,000 open streams cost 100–114 KB each. A burst grows the young generation to its
 // cap and open streams keep it there, so the cap is paid once, whatever the number of streams: in the
 // bench's memory section (2026-12) 16 MB semi-spaces held 1,000 streams at 69–79 KB each, 8 MB at
-// 63–68 KB, 4 MB at 58–61 KB (V8's heap 59–60, 46–48 and 45–46 KB per stream), and paired runs measured
-// no CPU price for either step (bench/measure-request-cost.ts, 12 rounds each order, 8 against 16 MB:
-// 105 against 112 and 160 against 168 µs per non-streamed request; 4 against 8 MB: 179 against 179 and
-// 151 against 148 µs; measure-stream-cost: the same µs per streamed event). An earlier request path
-// had measured 8 MB at 8–10 % more CPU per request, and 2 MB at twice the CPU. `--expose-gc` lets
+// 63–68 KB, 4 MB at 58–64 KB (V8's heap 59–60, 46–48 and 45–46 KB per stream). It has a CPU price:
+// a young collection pauses 1.0–1.8 ms whatever the cap (it copies what the requests in flight hold),
+// and at 4 MB there are four times as many as at 16 (2026-12-07, 30,000 requests at 50 connections:
+// 10–15 µs of collection per request against 4–5), so paired runs of bench/measure-request-cost.ts
+// read 8–18 % more CPU per non-streamed request than at 16 MB (bench/README.md). The cap stays at
+// 4 MB for the per-stream memory target; the bench's ceiling runs the bare proxy with these same
+// flags to show what they cost it. 2 MB had cost twice the CPU. `--expose-gc` lets
 // llmux collect once it has been idle for 20 s after a burst (src/server/idle-heap-collector.ts), so
 // its resident memory comes back down instead of staying at the burst's high-water mark. The process
 // replaces itself once with these flags, keeping its pid; flags the user set win.
