@@ -13,7 +13,7 @@ import { BENCH_CLIENT_KEY, startFakeUpstream } from './fake-upstream.ts';
  * machine's load, for comparing two checkouts (or flags) when CPU time is too noisy to tell a few
  * percent apart. Each target runs under `valgrind --tool=callgrind --instr-atstart=no`; after
  * `--warmup` requests (JIT and heap settled) counting is switched on for `--requests` requests at one
- * connection, then off. GC and JIT work the requests cause is counted with them.
+ * connection (`--connections N`: N at once), then off. GC and JIT work the requests cause is counted with them.
  *
  *   node bench/count-instructions.ts --root . --root /tmp/baseline [--bare] [--bare-fastify] [--routes openai,ollama] [--stream [--stream-chunks 20]]
  *
@@ -33,6 +33,8 @@ const { values } = parseArgs({
     routes: { type: 'string', default: 'openai' },
     warmup: { type: 'string', default: '3000' },
     requests: { type: 'string', default: '500' },
+    /** Concurrent requests (closed loops). At 50 the count includes what a young collection copies of the requests in flight. */
+    connections: { type: 'string', default: '1' },
     stream: { type: 'boolean', default: false },
     /** With --stream: content chunks per streamed answer, all sent in one write (one read for the proxy). */
     'stream-chunks': { type: 'string', default: '20' },
@@ -68,12 +70,18 @@ async function waitUntilUp(origin: string, port: number, bare: boolean): Promise
 }
 
 async function drive(origin: string, path: string, body: string, count: number): Promise<void> {
-  const pool = new Pool(origin, { connections: 1 });
-  for (let index = 0; index < count; index += 1) {
-    const answer = await pool.request({ path, method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_CLIENT_KEY}` }, body });
-    await answer.body.text();
-    if (answer.statusCode !== 200) throw new Error(`${path}: HTTP ${answer.statusCode}`);
-  }
+  const connections = Number(values.connections);
+  const pool = new Pool(origin, { connections });
+  let sent = 0;
+  const loop = async (): Promise<void> => {
+    while (sent < count) {
+      sent += 1;
+      const answer = await pool.request({ path, method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_CLIENT_KEY}` }, body });
+      await answer.body.text();
+      if (answer.statusCode !== 200) throw new Error(`${path}: HTTP ${answer.statusCode}`);
+    }
+  };
+  await Promise.all(Array.from({ length: connections }, loop));
   await pool.close();
 }
 
