@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
 import { traceUpstreamRequest, upstreamWaitMs } from '../src/providers/shared/upstream-wait.ts';
+import { exposedGc } from '../src/server/idle-heap-collector.ts';
 import { requestArrival } from '../src/server/request-arrival.ts';
 
 /**
@@ -132,9 +133,9 @@ server.listen(Number(values.port), '127.0.0.1', () => {
 // runs it (src/server/idle-heap-collector.ts), when started with `--expose-gc`; answered `collected`.
 process.on('message', (message: unknown) => {
   if (typeof message !== 'object' || message === null || !('type' in message) || message.type !== 'collect') return;
-  const gc: unknown = (globalThis as { gc?: unknown }).gc;
-  if (typeof gc === 'function') (gc as (options: object) => unknown)({ type: 'major', execution: 'sync', flavor: 'last-resort' });
-  process.send?.({ type: 'collected', collected: typeof gc === 'function' });
+  const collect = exposedGc();
+  collect?.();
+  process.send?.({ type: 'collected', collected: collect !== undefined });
 });
 process.on('disconnect', () => {
   server.close();

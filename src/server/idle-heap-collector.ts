@@ -98,7 +98,8 @@ function readV8Heap(): HeapReading {
   return { used: statistics.used_heap_size, held: statistics.total_physical_size };
 }
 
-function exposedGc(): (() => void) | undefined {
+/** One full collection that gives the freed pages back ("last-resort"); undefined when Node was started without `--expose-gc`. */
+export function exposedGc(): (() => void) | undefined {
   const gc: unknown = (globalThis as { gc?: unknown }).gc;
   return typeof gc === 'function' ? () => void (gc as (options: object) => unknown)({ type: 'major', execution: 'sync', flavor: 'last-resort' }) : undefined;
 }
