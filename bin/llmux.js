@@ -35,7 +35,7 @@ if (major < 22 || (major === 22 && minor < 19)) {
 // flags to show what they cost it. 2 MB had cost twice the CPU. `--expose-gc` lets
 // llmux collect once it has been idle for 20 s after a burst (src/server/idle-heap-collector.ts), so
 // its resident memory comes back down instead of staying at the burst's high-water mark. The process
-// replaces itself once with these flags, keeping its pid; flags the user set win.
+// replaces itself once with these flags, keeping its pid.
 // `--no-allocation-site-pretenuring`: V8 allocates the objects of a site straight into the old
 // generation once it has seen many of them survive a young collection. A gateway's objects live as
 // long as a request or a stream chunk, and a slow stream's (a chunk queue that waits for the next
@@ -49,11 +49,16 @@ if (major < 22 || (major === 22 && minor < 19)) {
 // freed, such as the 9.5 MB V8 used on a helper thread to compile undici's HTTP parser (WebAssembly)
 // on the first upstream call (RSS idle 105 → 96 MB; CPU per request unchanged in paired runs).
 const HEAP_FLAGS = ['--max-old-space-size=1024', '--max-semi-space-size=4', '--expose-gc', '--no-allocation-site-pretenuring'];
-const userFlags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
-const tuned = userFlags.some((flag) => flag.startsWith('--max-semi-space-size') || flag.startsWith('--max-old-space-size'));
-if (!tuned && process.env.LLMUX_NODE_DEFAULTS !== 'off' && typeof process.execve === 'function') {
+// A setting the user gave Node (NODE_OPTIONS, or node's own command line) wins over llmux's for that
+// setting alone: `NODE_OPTIONS=--max-semi-space-size=16` trades memory per stream for CPU per request
+// (README, "Memory against CPU") and keeps the other three. Already running with all of them (this
+// process replaced itself, or the user gave them all): nothing to do.
+const settingOf = (flag) => flag.replace(/^--/, '').replace(/=.*$/, '').replaceAll('_', '-').replace(/^no-/, '');
+const userSettings = new Set([...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].filter((flag) => flag.startsWith('--')).map(settingOf));
+const missing = HEAP_FLAGS.filter((flag) => !userSettings.has(settingOf(flag)));
+if (missing.length > 0 && process.env.LLMUX_NODE_DEFAULTS !== 'off' && typeof process.execve === 'function') {
   const environment = { MALLOC_TRIM_THRESHOLD_: '131072', ...process.env };
-  process.execve(process.execPath, [process.execPath, ...HEAP_FLAGS, ...process.execArgv, ...process.argv.slice(1)], environment);
+  process.execve(process.execPath, [process.execPath, ...missing, ...process.execArgv, ...process.argv.slice(1)], environment);
 }
 
 const built = ensureBuilt();
