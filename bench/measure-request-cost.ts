@@ -7,6 +7,7 @@ import { Pool } from 'undici';
 import { openaiChatEndpoint, type BenchEndpoint } from './bench-endpoint.ts';
 import { endpointsOf, startBare, startCheckout, stopTargets, type Target } from './checkout-target.ts';
 import { BENCH_CLIENT_KEY, startFakeUpstream } from './fake-upstream.ts';
+import { interquartileRange, median, pairedMedian } from './percentile.ts';
 import { processCpuMicros } from './process-cpu.ts';
 
 /**
@@ -15,6 +16,10 @@ import { processCpuMicros } from './process-cpu.ts';
  * bench's config (a client key, the default log level, recording on unless `--no-recording`), fed the
  * same closed-loop load in interleaved rounds. Prints CPU µs per request (/proc) per route, p50 at one
  * connection and the median `x-llmux-overhead-ms`. `--cpu-prof DIR` writes V8 CPU profiles.
+ * Each target's CPU is also given as a ratio to the first root's on the same route, paired round by
+ * round (the median of per-round ratios, its interquartile range, and in how many rounds it used
+ * less): this machine's speed drifts by tens of percent between rounds, and a pair measured in the
+ * same round shares the drift, so a few percent that the medians alone cannot show do show here.
  *
  *   node bench/measure-request-cost.ts --root . --root /tmp/baseline --rounds 4 --requests 3000
  */
@@ -80,10 +85,13 @@ async function load(target: Target, endpoint: BenchEndpoint, count: number, conn
   return { cpuUs, p50Us: median(latencies), overheadUs: median(overheads) };
 }
 
-function median(list: number[]): number {
-  if (list.length === 0) return Number.NaN;
-  const sorted = [...list].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+/** `list` ÷ `base`, paired round by round: `0.96× (IQR 0.91–1.02), less in 9 of 14 rounds`. */
+function pairedRatio(list: readonly number[], base: readonly number[]): string {
+  const count = Math.min(list.length, base.length);
+  const ratios = Array.from({ length: count }, (_, index) => (list[index] as number) / (base[index] as number));
+  const { low, high } = interquartileRange(ratios);
+  const less = ratios.filter((ratio) => ratio < 1).length;
+  return `${pairedMedian(list, base, (a, b) => a / b).toFixed(2)}× (IQR ${low.toFixed(2)}–${high.toFixed(2)}), less in ${less} of ${count} rounds`;
 }
 
 const targets: Target[] = [];
@@ -139,10 +147,14 @@ try {
       }
     }
   }
-  console.log('root\troute\tCPU µs/req (median of rounds)\tp50 µs at 1 conn\tx-llmux-overhead-ms µs\trounds CPU');
+  console.log('root\troute\tCPU µs/req (median of rounds)\tp50 µs at 1 conn\tx-llmux-overhead-ms µs\tCPU ÷ the first root, paired by round\trounds CPU');
+  const firstOfRoute = new Map<string, number[]>();
   for (const [key, list] of cpu) {
+    const route = key.slice(key.lastIndexOf('\t') + 1);
+    const base = firstOfRoute.get(route);
+    if (base === undefined) firstOfRoute.set(route, list);
     console.log(
-      `${key}\t${median(list).toFixed(0)}\t${median(p50.get(key) ?? []).toFixed(0)}\t${median(overhead.get(key) ?? []).toFixed(0)}\t${list.map((value) => value.toFixed(0)).join(' ')}`,
+      `${key}\t${median(list).toFixed(0)}\t${median(p50.get(key) ?? []).toFixed(0)}\t${median(overhead.get(key) ?? []).toFixed(0)}\t${base === undefined ? '—' : pairedRatio(list, base)}\t${list.map((value) => value.toFixed(0)).join(' ')}`,
     );
   }
   const direct = await (async () => {
