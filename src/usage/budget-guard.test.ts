@@ -57,4 +57,30 @@ describe('BudgetGuard', () => {
     assert.equal(guard.check('alice', { usd: 5, period: 'day' })?.status, 429);
     assert.ok(reads > before);
   });
+
+  it("starts from the day's and month's spend the usage records hold, keys and the gateway's total", async () => {
+    const now = Date.UTC(2026, 4, 20, 15);
+    const asked: number[][] = [];
+    const guard = new BudgetGuard({ usd: 10, period: 'month' }, createLogger('silent'), () => now);
+    guard.record('alice', 0.25, undefined);
+    const periods = [Date.UTC(2026, 4, 20), Date.UTC(2026, 4, 1)];
+    await guard.load({
+      spend: async (since) => {
+        asked.push([since]);
+        return since === periods[0] ? 1.5 : 9.5;
+      },
+      spendByKey: async (since) => {
+        asked.push([since]);
+        return new Map(since === periods[0] ? [['alice', 0.5]] : [['alice', 3], ['bob', 4.5]]);
+      },
+    });
+    assert.deepEqual(asked.flat().sort(), [...periods, ...periods].sort());
+    assert.deepEqual([guard.spent('alice', 'day'), guard.spent('alice', 'month')], [0.5, 3], 'what the records hold, not added to what was there');
+    assert.deepEqual([guard.spent('bob', 'day'), guard.spent('bob', 'month')], [0, 4.5]);
+    assert.deepEqual([guard.spent(undefined, 'day'), guard.spent(undefined, 'month')], [1.5, 9.5], "the gateway's total, records without a key included");
+    assert.equal(guard.check('bob', { usd: 4, period: 'month' })?.status, 429);
+    assert.equal(guard.check('carol', undefined), undefined);
+    guard.record('carol', 0.5, undefined);
+    assert.match(guard.check('carol', undefined)?.message ?? '', /^budget of \$10\/month for this gateway \(all keys\) is used up \(\$10 spent\)/);
+  });
 });

@@ -37,7 +37,7 @@ export class BudgetGuard {
   }
 
   /** Reads this day's and month's spend from the usage records. */
-  async load(usage: UsageStore): Promise<void> {
+  async load(usage: Pick<UsageStore, 'spend' | 'spendByKey'>): Promise<void> {
     const now = this.now();
     const { dayStart, monthStart } = emptySpend(now);
     this.total.day = await usage.spend(dayStart);
