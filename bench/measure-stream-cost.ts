@@ -45,6 +45,12 @@ const { values } = parseArgs({
     'bare-fastify': { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
     stages: { type: 'boolean', default: false },
+    /**
+     * Every round in fresh processes (stopped, started and warmed up again): one process of a target
+     * can run 10–20 % slower or faster than another of the same code for its whole life, so rounds
+     * in one process each share its luck; fresh ones average it out.
+     */
+    fresh: { type: 'boolean', default: false },
   },
 });
 
@@ -154,13 +160,19 @@ function median(list: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
-const targets: Target[] = [];
+let targets: Target[] = [];
 try {
   const profileFlags = (name: string): string[] => [...STAGES_FLAGS, ...(values['cpu-prof'] === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${resolve(values['cpu-prof'])}`, `--cpu-prof-name=${name}.cpuprofile`])];
-  for (const [index, root] of values.root.entries()) targets.push(await startCheckout(root, index, { work, upstreamPort: fake.port, recording: true, profileFlags }));
-  if (values.bare) targets.push(await startBare(fake.port, STAGES_FLAGS));
-  if (values['bare-fastify']) targets.push(await startBare(fake.port, STAGES_FLAGS, true));
   const events = Number(values.events);
+  const startAll = async (): Promise<void> => {
+    targets = [];
+    for (const [index, root] of values.root.entries()) targets.push(await startCheckout(root, index, { work, upstreamPort: fake.port, recording: true, profileFlags }));
+    if (values.bare) targets.push(await startBare(fake.port, STAGES_FLAGS));
+    if (values['bare-fastify']) targets.push(await startBare(fake.port, STAGES_FLAGS, true));
+    // Warm-up: JIT and keep-alive.
+    for (const target of targets) for (const endpoint of endpointsOf(target, values.routes, true)) await cpuPerStream(target, endpoint, Math.max(events, 20));
+  };
+  await startAll();
   const perEvent = new Map<string, number[]>();
   const perStream = new Map<string, number[]>();
   const firstByte = new Map<string, number[]>();
@@ -170,9 +182,11 @@ try {
     map.set(key, [...(map.get(key) ?? []), value]);
   };
   const directEndpoint = openaiChatEndpoint('direct', `http://127.0.0.1:${fake.port}`, true);
-  // Warm-up: JIT and keep-alive.
-  for (const target of targets) for (const endpoint of endpointsOf(target, values.routes, true)) await cpuPerStream(target, endpoint, Math.max(events, 20));
   for (let round = 0; round < Number(values.rounds); round += 1) {
+    if (values.fresh && round > 0) {
+      await stopTargets(targets);
+      await startAll();
+    }
     const order = round % 2 === 0 ? targets : [...targets].reverse();
     direct.push((await firstBytePerStream(directEndpoint.origin, directEndpoint)).p50);
     for (const target of order) {
