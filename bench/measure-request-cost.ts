@@ -38,6 +38,8 @@ const { values } = parseArgs({
     bare: { type: 'boolean', default: false },
     /** Also measures the bare proxy's work inside one Fastify route (`bare-proxy.ts --fastify`): the framework's own floor. */
     'bare-fastify': { type: 'boolean', default: false },
+    /** Every round in fresh processes (see measure-stream-cost.ts's `--fresh`): --cpu-prof, --perf and --strace then see the last round's. */
+    fresh: { type: 'boolean', default: false },
     /** Counts system calls (strace -c -f) during one extra round per target and route, into this directory. */
     strace: { type: 'string' },
     /** Samples on-CPU stacks (perf record, with V8's perf map) during one extra round per target and route, into this directory. */
@@ -94,11 +96,17 @@ function pairedRatio(list: readonly number[], base: readonly number[]): string {
   return `${pairedMedian(list, base, (a, b) => a / b).toFixed(2)}× (IQR ${low.toFixed(2)}–${high.toFixed(2)}), less in ${less} of ${count} rounds`;
 }
 
-const targets: Target[] = [];
+let targets: Target[] = [];
 try {
-  for (const [index, root] of values.root.entries()) targets.push(await startCheckout(root, index, { work, upstreamPort: fake.port, recording: !values['no-recording'], profileFlags: (name) => (values.perf !== undefined ? ['--perf-basic-prof'] : values['cpu-prof'] === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${resolve(values['cpu-prof'])}`, `--cpu-prof-name=${name}.cpuprofile`]) }));
-  if (values.bare) targets.push(await startBare(fake.port, values.perf === undefined ? [] : ['--perf-basic-prof']));
-  if (values['bare-fastify']) targets.push(await startBare(fake.port, values.perf === undefined ? [] : ['--perf-basic-prof'], true));
+  const startAll = async (): Promise<void> => {
+    targets = [];
+    for (const [index, root] of values.root.entries()) targets.push(await startCheckout(root, index, { work, upstreamPort: fake.port, recording: !values['no-recording'], profileFlags: (name) => (values.perf !== undefined ? ['--perf-basic-prof'] : values['cpu-prof'] === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${resolve(values['cpu-prof'])}`, `--cpu-prof-name=${name}.cpuprofile`]) }));
+    if (values.bare) targets.push(await startBare(fake.port, values.perf === undefined ? [] : ['--perf-basic-prof']));
+    if (values['bare-fastify']) targets.push(await startBare(fake.port, values.perf === undefined ? [] : ['--perf-basic-prof'], true));
+    // Warm-up: JIT and keep-alive.
+    for (const target of targets) for (const endpoint of endpointsOf(target, values.routes, false)) await load(target, endpoint, 1500, Number(values.connections));
+  };
+  await startAll();
   const requests = Number(values.requests);
   const connections = Number(values.connections);
   const latencyRequests = Number(values.latency);
@@ -108,9 +116,11 @@ try {
   const push = (map: Map<string, number[]>, key: string, value: number): void => {
     map.set(key, [...(map.get(key) ?? []), value]);
   };
-  // Warm-up: JIT and keep-alive.
-  for (const target of targets) for (const endpoint of endpointsOf(target, values.routes, false)) await load(target, endpoint, 1500, connections);
   for (let round = 0; round < Number(values.rounds); round += 1) {
+    if (values.fresh && round > 0) {
+      await stopTargets(targets);
+      await startAll();
+    }
     const order = round % 2 === 0 ? targets : [...targets].reverse();
     for (const target of order) {
       for (const endpoint of endpointsOf(target, values.routes, false)) {
