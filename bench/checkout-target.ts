@@ -115,6 +115,32 @@ export function endpointsOf(target: Target, routes: string, stream: boolean): Be
   });
 }
 
+/** What a targeted measurement loads: one llmux per root, then the bare proxy and the bare proxy inside Fastify if asked. */
+export interface TargetSpec extends CheckoutOptions {
+  roots: readonly string[];
+  bare: boolean;
+  bareFastify: boolean;
+  /** Node flags for the bare proxies (profilers, tracing hooks). */
+  bareFlags: readonly string[];
+}
+
+/**
+ * Starts the targets of `spec`, in its order (called again for each round with `--fresh`). A target
+ * that fails to start stops those already started before the error is passed on.
+ */
+export async function startTargets(spec: TargetSpec): Promise<Target[]> {
+  const targets: Target[] = [];
+  try {
+    for (const [index, root] of spec.roots.entries()) targets.push(await startCheckout(root, index, spec));
+    if (spec.bare) targets.push(await startBare(spec.upstreamPort, spec.bareFlags));
+    if (spec.bareFastify) targets.push(await startBare(spec.upstreamPort, spec.bareFlags, true));
+  } catch (error) {
+    await stopTargets(targets);
+    throw error;
+  }
+  return targets;
+}
+
 /** Stops every target and waits for each to exit. */
 export async function stopTargets(targets: readonly Target[]): Promise<void> {
   for (const target of targets) {

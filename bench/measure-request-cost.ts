@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
 import { openaiChatEndpoint, type BenchEndpoint } from './bench-endpoint.ts';
-import { endpointsOf, startBare, startCheckout, stopTargets, type Target } from './checkout-target.ts';
+import { endpointsOf, startTargets, stopTargets, type Target, type TargetSpec } from './checkout-target.ts';
 import { BENCH_CLIENT_KEY, startFakeUpstream } from './fake-upstream.ts';
 import { interquartileRange, median, pairedMedian } from './percentile.ts';
 import { processCpuMicros } from './process-cpu.ts';
@@ -98,11 +98,18 @@ function pairedRatio(list: readonly number[], base: readonly number[]): string {
 
 let targets: Target[] = [];
 try {
+  const spec: TargetSpec = {
+    roots: values.root,
+    work,
+    upstreamPort: fake.port,
+    recording: !values['no-recording'],
+    profileFlags: (name) => (values.perf !== undefined ? ['--perf-basic-prof'] : values['cpu-prof'] === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${resolve(values['cpu-prof'])}`, `--cpu-prof-name=${name}.cpuprofile`]),
+    bare: values.bare,
+    bareFastify: values['bare-fastify'],
+    bareFlags: values.perf === undefined ? [] : ['--perf-basic-prof'],
+  };
   const startAll = async (): Promise<void> => {
-    targets = [];
-    for (const [index, root] of values.root.entries()) targets.push(await startCheckout(root, index, { work, upstreamPort: fake.port, recording: !values['no-recording'], profileFlags: (name) => (values.perf !== undefined ? ['--perf-basic-prof'] : values['cpu-prof'] === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${resolve(values['cpu-prof'])}`, `--cpu-prof-name=${name}.cpuprofile`]) }));
-    if (values.bare) targets.push(await startBare(fake.port, values.perf === undefined ? [] : ['--perf-basic-prof']));
-    if (values['bare-fastify']) targets.push(await startBare(fake.port, values.perf === undefined ? [] : ['--perf-basic-prof'], true));
+    targets = await startTargets(spec);
     // Warm-up: JIT and keep-alive.
     for (const target of targets) for (const endpoint of endpointsOf(target, values.routes, false)) await load(target, endpoint, 1500, Number(values.connections));
   };

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import { openaiChatEndpoint, type BenchEndpoint } from './bench-endpoint.ts';
-import { endpointsOf, startBare, startCheckout, stopTargets, type Target } from './checkout-target.ts';
+import { endpointsOf, startTargets, stopTargets, type Target, type TargetSpec } from './checkout-target.ts';
 import { BENCH_CLIENT_KEY, startFakeUpstream } from './fake-upstream.ts';
 import { stagesFile, type FirstByteStages } from './first-byte-stages.ts';
 
@@ -164,11 +164,9 @@ let targets: Target[] = [];
 try {
   const profileFlags = (name: string): string[] => [...STAGES_FLAGS, ...(values['cpu-prof'] === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${resolve(values['cpu-prof'])}`, `--cpu-prof-name=${name}.cpuprofile`])];
   const events = Number(values.events);
+  const spec: TargetSpec = { roots: values.root, work, upstreamPort: fake.port, recording: true, profileFlags, bare: values.bare, bareFastify: values['bare-fastify'], bareFlags: STAGES_FLAGS };
   const startAll = async (): Promise<void> => {
-    targets = [];
-    for (const [index, root] of values.root.entries()) targets.push(await startCheckout(root, index, { work, upstreamPort: fake.port, recording: true, profileFlags }));
-    if (values.bare) targets.push(await startBare(fake.port, STAGES_FLAGS));
-    if (values['bare-fastify']) targets.push(await startBare(fake.port, STAGES_FLAGS, true));
+    targets = await startTargets(spec);
     // Warm-up: JIT and keep-alive.
     for (const target of targets) for (const endpoint of endpointsOf(target, values.routes, true)) await cpuPerStream(target, endpoint, Math.max(events, 20));
   };
