@@ -1,5 +1,6 @@
 import type { BenchTable } from './bench-report.ts';
 import type { BenchSession } from './bench-session.ts';
+import type { CeilingProcesses } from './ceiling-processes.ts';
 
 /** What every section receives: the helpers, where llmux is (if it runs), and the round plan. */
 export interface BenchContext {
@@ -7,12 +8,12 @@ export interface BenchContext {
   /** Undefined when llmux could not be started; `llmuxMissing` says why. */
   llmux: { origin: string; pid: number } | undefined;
   llmuxMissing: string;
-  /** The bare node:http + undici proxy (bench/bare-proxy.ts): the ceiling llmux is held to. */
-  bare: { origin: string; pid: number } | undefined;
-  /** The same proxy inside one Fastify route (`bare-proxy.ts --fastify`): what the framework alone adds. */
-  bareFastify?: { origin: string; pid: number } | undefined;
-  /** The bare proxy again, with the Node settings llmux runs with (bin/llmux.js's heap flags): what those settings cost the ceiling. */
-  bareTuned?: { origin: string; pid: number; flags: string } | undefined;
+  /**
+   * Starts the ceiling section's servers for one round: a new llmux and new bare proxies (the
+   * ceiling llmux is held to, the same inside Fastify, the same with llmux's heap settings).
+   * Undefined when llmux did not start.
+   */
+  startCeiling?: ((round: number) => Promise<CeilingProcesses>) | undefined;
   /** nginx as a keep-alive `proxy_pass` (bench/nginx-proxy.ts), when it is installed: the floor of any proxy. */
   nginx?: { origin: string; pid: number } | undefined;
   /** Rounds per comparison and the length of one closed-loop round. */

@@ -1,7 +1,6 @@
-import type { BenchEndpoint } from './bench-endpoint.ts';
 import type { BenchRow, BenchTable } from './bench-report.ts';
 import { formatMicros } from './format-figure.ts';
-import type { Measured } from './measure-ceiling.ts';
+import type { Measured, PathLabel } from './ceiling-round.ts';
 import { interquartileRange, median } from './percentile.ts';
 
 /** The ceiling section's summaries: the header against the measured added p50, and issue 11's table. */
@@ -50,29 +49,29 @@ export function overheadRows(section: string, bareAdded: number, bareReported: n
 }
 
 interface IssueTablePaths {
-  direct: BenchEndpoint;
-  viaBare: BenchEndpoint;
-  viaFastify: BenchEndpoint | undefined;
-  viaOpenai: BenchEndpoint;
-  viaOllama: BenchEndpoint;
-  viaAnthropic: BenchEndpoint;
-  viaNginx: BenchEndpoint | undefined;
+  direct: PathLabel;
+  viaBare: PathLabel;
+  viaFastify: PathLabel | undefined;
+  viaOpenai: PathLabel;
+  viaOllama: PathLabel;
+  viaAnthropic: PathLabel;
+  viaNginx: PathLabel | undefined;
 }
 
 interface IssueTableFigures {
-  rps: (a: BenchEndpoint, b: BenchEndpoint, pick: (entry: Measured) => number) => number[];
-  cpu: (endpoint: BenchEndpoint) => number;
-  cpuPerRound: (endpoint: BenchEndpoint) => number[];
-  added: (endpoint: BenchEndpoint) => number;
-  addedPerRound: (endpoint: BenchEndpoint) => number[];
+  rps: (a: PathLabel, b: PathLabel, pick: (entry: Measured) => number) => number[];
+  cpu: (path: PathLabel) => number;
+  cpuPerRound: (path: PathLabel) => number[];
+  added: (path: PathLabel) => number;
+  addedPerRound: (path: PathLabel) => number[];
 }
 
 /** The ceiling as issue 11 tabulates it: per path, req/s ÷ direct, CPU µs per request, added p50 at 1 connection. */
 export function issueTable(section: string, rounds: string, connections: number, paths: IssueTablePaths, figures: IssueTableFigures): BenchTable {
   const { direct, viaBare, viaFastify, viaOpenai, viaOllama, viaAnthropic, viaNginx } = paths;
   const requestsPerSecond = (entry: Measured): number => entry.result.requestsPerSecond;
-  const row = (label: string, endpoint: BenchEndpoint): string[] => {
-    const ratios = figures.rps(endpoint, direct, requestsPerSecond);
+  const row = (label: string, path: PathLabel): string[] => {
+    const ratios = figures.rps(path, direct, requestsPerSecond);
     const range = (values: number[], digits: number, unit: string): string => {
       const { low, high } = interquartileRange(values);
       return Number.isFinite(low) ? ` (IQR ${low.toFixed(digits)}–${high.toFixed(digits)}${unit})` : '';
@@ -80,8 +79,8 @@ export function issueTable(section: string, rounds: string, connections: number,
     return [
       label,
       `${median(ratios).toFixed(2)}${range(ratios, 2, '')}`,
-      `${figures.cpu(endpoint).toFixed(0)}${range(figures.cpuPerRound(endpoint), 0, '')}`,
-      `${formatMicros(figures.added(endpoint), true)}${range(figures.addedPerRound(endpoint), 0, ' µs')}`,
+      `${figures.cpu(path).toFixed(0)}${range(figures.cpuPerRound(path), 0, '')}`,
+      `${formatMicros(figures.added(path), true)}${range(figures.addedPerRound(path), 0, ' µs')}`,
     ];
   };
   const rows = [
@@ -92,10 +91,10 @@ export function issueTable(section: string, rounds: string, connections: number,
     row('llmux `/api/chat` (stream:false) → cerebras', viaOllama),
     row('llmux `/v1/messages` → cerebras', viaAnthropic),
   ];
-  const toBare = (endpoint: BenchEndpoint): string => {
-    const rps = median(figures.rps(endpoint, viaBare, requestsPerSecond));
-    const cpu = median(figures.rps(endpoint, viaBare, (entry) => entry.cpuPerRequestUs));
-    return `${rps.toFixed(2)}× the bare proxy's requests per second at ${cpu.toFixed(2)}× its CPU per request, ${formatMicros(figures.added(endpoint) - figures.added(viaBare), true)} p50`;
+  const toBare = (path: PathLabel): string => {
+    const rps = median(figures.rps(path, viaBare, requestsPerSecond));
+    const cpu = median(figures.rps(path, viaBare, (entry) => entry.cpuPerRequestUs));
+    return `${rps.toFixed(2)}× the bare proxy's requests per second at ${cpu.toFixed(2)}× its CPU per request, ${formatMicros(figures.added(path) - figures.added(viaBare), true)} p50`;
   };
   return {
     section,

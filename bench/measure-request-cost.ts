@@ -9,6 +9,7 @@ import { endpointsOf, startTargets, stopTargets, type Target, type TargetSpec } 
 import { BENCH_CLIENT_KEY, startFakeUpstream } from './fake-upstream.ts';
 import { interquartileRange, median, pairedMedian } from './percentile.ts';
 import { processCpuMicros } from './process-cpu.ts';
+import { WARM_REQUESTS } from './warm-up.ts';
 
 /**
  * A targeted look at the fixed cost of one non-streamed request: llmux started from the TypeScript
@@ -110,8 +111,8 @@ try {
   };
   const startAll = async (): Promise<void> => {
     targets = await startTargets(spec);
-    // Warm-up: JIT and keep-alive.
-    for (const target of targets) for (const endpoint of endpointsOf(target, values.routes, false)) await load(target, endpoint, 1500, Number(values.connections));
+    // Warm-up: JIT, heap growth and keep-alive.
+    for (const target of targets) for (const endpoint of endpointsOf(target, values.routes, false)) await load(target, endpoint, WARM_REQUESTS, Number(values.connections));
   };
   await startAll();
   const requests = Number(values.requests);

@@ -4,10 +4,9 @@ import { cpus, loadavg, release, tmpdir, type } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
 import type { BenchContext } from './bench-context.ts';
 import { renderConsoleReport, renderMarkdownReport, type BenchRow } from './bench-report.ts';
-import { BenchChild } from './bench-child.ts';
+import { startCeilingProcesses } from './ceiling-processes.ts';
 import { BenchSession } from './bench-session.ts';
 import { findFreePort, startLlmux, type LlmuxProcess } from './llmux-process.ts';
 import { measureCeiling } from './measure-ceiling.ts';
@@ -70,17 +69,11 @@ async function main(): Promise<void> {
   const session = await BenchSession.start(benchDirectory);
   let llmux: LlmuxProcess | undefined;
   const others: LlmuxProcess[] = [];
-  let bare: BenchChild | undefined;
-  let bareFastify: BenchChild | undefined;
-  let bareTuned: BenchChild | undefined;
   let nginx: NginxProxy | undefined;
   let logLines = 0;
   const stopAll = async (): Promise<void> => {
     await llmux?.stop();
     for (const other of others) await other.stop();
-    await bare?.stop();
-    await bareFastify?.stop();
-    await bareTuned?.stop();
     await nginx?.stop();
     if (llmux !== undefined) logLines = readFileSync(llmux.logFile, 'utf8').split('\n').length - 1;
     await session.stop();
@@ -88,7 +81,7 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
 
-  const context: BenchContext = { session, llmux: undefined, llmuxMissing: '', bare: undefined, rounds, roundMs, notes: [], tables: [] };
+  const context: BenchContext = { session, llmux: undefined, llmuxMissing: '', rounds, roundMs, notes: [], tables: [] };
   const rows: BenchRow[] = [];
   try {
     if (selfCheck) {
@@ -104,31 +97,9 @@ async function main(): Promise<void> {
         context.notes.push(`llmux not measured: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
-    if (!selfCheck) {
-      try {
-        bare = new BenchChild('bare proxy', join(benchDirectory, 'bare-proxy.ts'), ['--upstream-port', String(session.upstreamPort)]);
-        const { port } = await bare.receive(z.object({ type: z.literal('ready'), port: z.number().int() }), 10_000);
-        context.bare = { origin: `http://127.0.0.1:${port}`, pid: bare.pid };
-      } catch (error) {
-        context.notes.push(`bare proxy not measured: ${error instanceof Error ? error.message : String(error)}`);
-      }
-      try {
-        bareFastify = new BenchChild('bare proxy in Fastify', join(benchDirectory, 'bare-proxy.ts'), ['--upstream-port', String(session.upstreamPort), '--fastify']);
-        const { port } = await bareFastify.receive(z.object({ type: z.literal('ready'), port: z.number().int() }), 10_000);
-        context.bareFastify = { origin: `http://127.0.0.1:${port}`, pid: bareFastify.pid };
-      } catch (error) {
-        context.notes.push(`bare proxy in Fastify not measured: ${error instanceof Error ? error.message : String(error)}`);
-      }
-      const settings = llmux === undefined ? undefined : nodeSettingsOf(llmux.pid);
-      if (settings !== undefined) {
-        try {
-          bareTuned = new BenchChild('bare proxy with llmux\'s settings', join(benchDirectory, 'bare-proxy.ts'), ['--upstream-port', String(session.upstreamPort)], { execArgv: settings.flags, env: settings.env });
-          const { port } = await bareTuned.receive(z.object({ type: z.literal('ready'), port: z.number().int() }), 10_000);
-          context.bareTuned = { origin: `http://127.0.0.1:${port}`, pid: bareTuned.pid, flags: settings.flags.filter((flag) => flag !== '--expose-gc').join(' ') };
-        } catch (error) {
-          context.notes.push(`bare proxy with llmux's settings not measured: ${error instanceof Error ? error.message : String(error)}`);
-        }
-      }
+    if (llmux !== undefined) {
+      const ceilingOptions = { repoRoot, benchDirectory, workDirectory, upstreamPort: session.upstreamPort, providerType: llmux.providerType };
+      context.startCeiling = (round) => startCeilingProcesses(ceilingOptions, round, context.notes);
     }
     if (!selfCheck) {
       const binary = findNginx();
@@ -222,7 +193,7 @@ async function main(): Promise<void> {
       ['Commit', commitDescription()],
       ['llmux', llmux === undefined ? (selfCheck ? 'not started (self-check)' : 'not available') : `provider type ${llmux.providerType}; default log level, ${logLines} log lines written to a file`],
       ['Rounds', `${rounds} interleaved rounds per comparison, ${roundMs} ms per closed-loop round; medians over rounds`],
-      ['Processes', `orchestrator, fake upstream, load generator, bare proxy (and the same inside Fastify, and with llmux's heap settings), llmux (another for the open-stream memory, three more for recording): each its own Node process${nginx === undefined ? '' : '; nginx, one worker'}`],
+      ['Processes', `orchestrator, fake upstream, load generator, llmux (another for the open-stream memory, three more for recording; the ceiling section a new one each round, beside a new bare proxy, the same inside Fastify and the same with llmux's heap settings): each its own Node process${nginx === undefined ? '' : '; nginx, one worker'}`],
       ['Duration', `${((performance.now() - started) / 1000).toFixed(0)} s`],
     ] as const,
     rows: grouped,
