@@ -2,12 +2,12 @@ import { DatabaseSync } from 'node:sqlite';
 import { noteErrors, type BenchContext } from './bench-context.ts';
 import { openaiChatEndpoint, probeEndpoint, type BenchEndpoint } from './bench-endpoint.ts';
 import type { BenchRow } from './bench-report.ts';
-import { interleaveRounds } from './bench-session.ts';
 import { atLeast, atMost, formatMicros, formatRate, formatRatio, unavailableRow } from './format-figure.ts';
 import type { LlmuxProcess } from './llmux-process.ts';
 import type { ClosedLoopResult } from './load-job.ts';
 import { median, pairedMedian } from './percentile.ts';
 import { processCpuMicros } from './process-cpu.ts';
+import { WARM_REQUESTS } from './warm-up.ts';
 
 const CONNECTIONS = 50;
 const SECTION = 'Recording: usage records and metrics';
@@ -20,41 +20,61 @@ interface Round {
   cpuPerRequestUs: number;
 }
 
-export interface RecordingProcesses {
-  /** A fresh llmux with usage records and metrics on. */
+/** One round's pair: recording on and off, otherwise the same config. */
+export interface RecordingPair {
   on: LlmuxProcess;
-  /** The same config with both off. */
   off: LlmuxProcess;
+  stop(): Promise<void>;
+}
+
+export interface RecordingProcesses {
+  /** Starts a new pair for each round (one process is not a sample of its code: bench/README.md). */
+  startPair: (round: number) => Promise<RecordingPair>;
   /** A fresh llmux with recording on, for the exact count. */
   counted: LlmuxProcess;
 }
 
 /**
  * What recording costs the request path: requests/s and CPU per request with usage records and
- * metrics on ÷ off (two fresh llmux processes, same config otherwise), in the same interleaved
- * rounds; then exactly `recordCount` requests to a fresh llmux, stopped with
- * SIGTERM right after the last answer, and the records in its database counted.
+ * metrics on ÷ off (a new pair of llmux processes each round, same config otherwise, each warmed
+ * with WARM_REQUESTS), paired round by round; then exactly `recordCount` requests to a fresh llmux,
+ * stopped with SIGTERM right after the last answer, and the records in its database counted.
  */
 export async function measureRecordingCost(context: BenchContext, processes: RecordingProcesses | string, recordCount: number): Promise<BenchRow[]> {
   if (typeof processes === 'string') return [unavailableRow(SECTION, 'req/s recording on ÷ off', processes)];
   const { session } = context;
-  const on = openaiChatEndpoint('llmux, recording on', processes.on.origin, false);
-  const off = openaiChatEndpoint('llmux, recording off', processes.off.origin, false);
-  for (const endpoint of [on, off]) {
-    const missing = await probeEndpoint(endpoint);
-    if (missing !== undefined) return [unavailableRow(SECTION, 'req/s recording on ÷ off', missing)];
+  const ofOn: Round[] = [];
+  const ofOff: Round[] = [];
+  for (let round = 0; round < context.rounds; round += 1) {
+    let pair: RecordingPair;
+    try {
+      pair = await processes.startPair(round);
+    } catch (error) {
+      return [unavailableRow(SECTION, 'req/s recording on ÷ off', error instanceof Error ? error.message : String(error))];
+    }
+    try {
+      const on = openaiChatEndpoint('llmux, recording on', pair.on.origin, false);
+      const off = openaiChatEndpoint('llmux, recording off', pair.off.origin, false);
+      for (const endpoint of [on, off]) {
+        const missing = await probeEndpoint(endpoint);
+        if (missing !== undefined) return [unavailableRow(SECTION, 'req/s recording on ÷ off', missing)];
+      }
+      const run = async (endpoint: BenchEndpoint, pid: number, count?: number): Promise<Round> => {
+        const before = processCpuMicros(pid);
+        const result = await session.closedLoop(endpoint, CONNECTIONS, count === undefined ? context.roundMs : 60_000, count);
+        return { result, cpuPerRequestUs: (processCpuMicros(pid) - before) / Math.max(1, result.requests) };
+      };
+      const order: Array<[BenchEndpoint, number, Round[]]> = [
+        [off, pair.off.pid, ofOff],
+        [on, pair.on.pid, ofOn],
+      ];
+      if (round % 2 === 1) order.reverse();
+      for (const [endpoint, pid] of order) await run(endpoint, pid, WARM_REQUESTS);
+      for (const [endpoint, pid, results] of order) results.push(await run(endpoint, pid));
+    } finally {
+      await pair.stop();
+    }
   }
-  const endpoints: BenchEndpoint[] = [off, on];
-  const pidOf = (endpoint: BenchEndpoint): number => (endpoint === on ? processes.on.pid : processes.off.pid);
-  const run = async (endpoint: BenchEndpoint): Promise<Round> => {
-    const before = processCpuMicros(pidOf(endpoint));
-    const result = await session.closedLoop(endpoint, CONNECTIONS, context.roundMs);
-    return { result, cpuPerRequestUs: (processCpuMicros(pidOf(endpoint)) - before) / Math.max(1, result.requests) };
-  };
-  for (const endpoint of endpoints) await run(endpoint);
-  const results = await interleaveRounds(context.rounds, endpoints, run);
-  const ofOn = results[1] ?? [];
-  const ofOff = results[0] ?? [];
   const ratio = pairedMedian(ofOn, ofOff, (recording, plain) => recording.result.requestsPerSecond / plain.result.requestsPerSecond);
   const cpuRatio = pairedMedian(ofOn, ofOff, (recording, plain) => recording.cpuPerRequestUs / plain.cpuPerRequestUs);
   noteErrors(context, 'recording on', ofOn.map((round) => round.result));
@@ -64,7 +84,7 @@ export async function measureRecordingCost(context: BenchContext, processes: Rec
   const rows: BenchRow[] = [
     {
       section: SECTION,
-      figure: `req/s at ${CONNECTIONS} connections, on ÷ off`,
+      figure: `req/s at ${CONNECTIONS} connections, on ÷ off (a new pair each round)`,
       baseline: formatRate(rps(ofOff), 'req/s'),
       measured: formatRate(rps(ofOn), 'req/s'),
       result: formatRatio(ratio),

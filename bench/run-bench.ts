@@ -15,7 +15,7 @@ import { measureBareStreamMemory, nodeSettingsOf } from './measure-bare-stream-m
 import { measureFinalMemory, measureIdleMemory, measureOpenStreamMemory, type MemoryTarget } from './measure-memory.ts';
 import { measureLatency } from './measure-latency.ts';
 import { measureStreaming } from './measure-streaming.ts';
-import { measureRecordingCost, type RecordingProcesses } from './measure-recording-cost.ts';
+import { measureRecordingCost, type RecordingPair, type RecordingProcesses } from './measure-recording-cost.ts';
 import { measureResponses } from './measure-responses.ts';
 import { measureThroughput } from './measure-throughput.ts';
 import { findNginx, startNginxProxy, type NginxProxy } from './nginx-proxy.ts';
@@ -169,7 +169,12 @@ async function main(): Promise<void> {
           others.push(started);
           return started;
         };
-        processes = { on: await start('on', true), off: await start('off', false), counted: await start('counted', true) };
+        const startPair = async (round: number): Promise<RecordingPair> => {
+          const on = await start(`on-${round}`, true);
+          const off = await start(`off-${round}`, false);
+          return { on, off, stop: async () => { await on.stop(); await off.stop(); } };
+        };
+        processes = { startPair, counted: await start('counted', true) };
       } catch (error) {
         processes = error instanceof Error ? error.message : String(error);
       }
@@ -193,7 +198,7 @@ async function main(): Promise<void> {
       ['Commit', commitDescription()],
       ['llmux', llmux === undefined ? (selfCheck ? 'not started (self-check)' : 'not available') : `provider type ${llmux.providerType}; default log level, ${logLines} log lines written to a file`],
       ['Rounds', `${rounds} interleaved rounds per comparison, ${roundMs} ms per closed-loop round; medians over rounds`],
-      ['Processes', `orchestrator, fake upstream, load generator, llmux (another for the open-stream memory, three more for recording; the ceiling section a new one each round, beside a new bare proxy, the same inside Fastify and the same with llmux's heap settings): each its own Node process${nginx === undefined ? '' : '; nginx, one worker'}`],
+      ['Processes', `orchestrator, fake upstream, load generator, llmux (another for the open-stream memory, two more each round for recording on and off and one for the record count; the ceiling section a new one each round, beside a new bare proxy, the same inside Fastify and the same with llmux's heap settings): each its own Node process${nginx === undefined ? '' : '; nginx, one worker'}`],
       ['Duration', `${((performance.now() - started) / 1000).toFixed(0)} s`],
     ] as const,
     rows: grouped,
