@@ -3,7 +3,7 @@ import type { BenchSession } from './bench-session.ts';
 import type { CeilingProcesses, CeilingServer } from './ceiling-processes.ts';
 import type { ClosedLoopResult, StreamProbeResult } from './load-job.ts';
 import { processCpuMicros } from './process-cpu.ts';
-import { WARM_REQUESTS } from './warm-up.ts';
+import { warmRequestsPerPath } from './warm-up.ts';
 
 /** The paths the ceiling section compares, by the label its rows use. */
 export const PATH = {
@@ -37,8 +37,8 @@ export interface CeilingRound {
 }
 
 /**
- * One round on a fresh set of servers: each Node server warmed up (WARM_REQUESTS at 50 connections
- * on each of its paths, one stream probe), then every path at 50 connections, at 1, and streamed, in the
+ * One round on a fresh set of servers: each Node server warmed up (WARM_REQUESTS_PER_PROCESS at 50
+ * connections, shared by its paths; one stream probe), then every path at 50 connections, at 1, and streamed, in the
  * round's order (reversed on odd rounds). A string says which route did not answer as it should.
  */
 export async function measureCeilingRound(
@@ -87,8 +87,11 @@ export async function measureCeilingRound(
   };
 
   await session.configureUpstream({ latencyMs: 0, streamChunks: 16, chunkDelayMs: 0 });
-  // Nothing measured comes from a cold process: the direct path and nginx need no warming.
-  for (const label of ordered(labels)) if (label !== PATH.direct && label !== PATH.nginx) await closedLoop(label, CONNECTIONS, 60_000, WARM_REQUESTS);
+  // Nothing measured comes from a young process (the direct path and nginx need no warming).
+  const pathsOf = (server: CeilingServer | undefined): number => servers.filter(([, other]) => other === server).length;
+  for (const [label, server] of ordered(servers)) {
+    if (server !== undefined && server !== nginx) await closedLoop(label, CONNECTIONS, 120_000, warmRequestsPerPath(pathsOf(server)));
+  }
   const loaded = new Map<PathLabel, Measured>();
   for (const label of ordered(labels)) loaded.set(label, await closedLoop(label, CONNECTIONS, roundMs));
   const single = new Map<PathLabel, Measured>();

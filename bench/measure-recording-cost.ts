@@ -7,7 +7,7 @@ import type { LlmuxProcess } from './llmux-process.ts';
 import type { ClosedLoopResult } from './load-job.ts';
 import { median, pairedMedian } from './percentile.ts';
 import { processCpuMicros } from './process-cpu.ts';
-import { WARM_REQUESTS } from './warm-up.ts';
+import { WARM_REQUESTS_PER_PROCESS } from './warm-up.ts';
 
 const CONNECTIONS = 50;
 const SECTION = 'Recording: usage records and metrics';
@@ -37,7 +37,7 @@ export interface RecordingProcesses {
 /**
  * What recording costs the request path: requests/s and CPU per request with usage records and
  * metrics on ÷ off (a new pair of llmux processes each round, same config otherwise, each warmed
- * with WARM_REQUESTS), paired round by round; then exactly `recordCount` requests to a fresh llmux,
+ * with WARM_REQUESTS_PER_PROCESS), paired round by round; then exactly `recordCount` requests to a fresh llmux,
  * stopped with SIGTERM right after the last answer, and the records in its database counted.
  */
 export async function measureRecordingCost(context: BenchContext, processes: RecordingProcesses | string, recordCount: number): Promise<BenchRow[]> {
@@ -69,7 +69,7 @@ export async function measureRecordingCost(context: BenchContext, processes: Rec
         [on, pair.on.pid, ofOn],
       ];
       if (round % 2 === 1) order.reverse();
-      for (const [endpoint, pid] of order) await run(endpoint, pid, WARM_REQUESTS);
+      for (const [endpoint, pid] of order) await run(endpoint, pid, WARM_REQUESTS_PER_PROCESS);
       for (const [endpoint, pid, results] of order) results.push(await run(endpoint, pid));
     } finally {
       await pair.stop();

@@ -9,7 +9,7 @@ import { endpointsOf, startTargets, stopTargets, type Target, type TargetSpec } 
 import { BENCH_CLIENT_KEY, startFakeUpstream } from './fake-upstream.ts';
 import { interquartileRange, median, pairedMedian } from './percentile.ts';
 import { processCpuMicros } from './process-cpu.ts';
-import { WARM_REQUESTS } from './warm-up.ts';
+import { warmRequestsPerPath } from './warm-up.ts';
 
 /**
  * A targeted look at the fixed cost of one non-streamed request: llmux started from the TypeScript
@@ -112,7 +112,10 @@ try {
   const startAll = async (): Promise<void> => {
     targets = await startTargets(spec);
     // Warm-up: JIT, heap growth and keep-alive.
-    for (const target of targets) for (const endpoint of endpointsOf(target, values.routes, false)) await load(target, endpoint, WARM_REQUESTS, Number(values.connections));
+    for (const target of targets) {
+      const endpoints = endpointsOf(target, values.routes, false);
+      for (const endpoint of endpoints) await load(target, endpoint, warmRequestsPerPath(endpoints.length), Number(values.connections));
+    }
   };
   await startAll();
   const requests = Number(values.requests);
