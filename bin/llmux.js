@@ -26,7 +26,7 @@ if (major < 22 || (major === 22 && minor < 19)) {
 // large machine let 1,000 open streams cost 100–114 KB each. A burst grows the young generation to its
 // cap and open streams keep it there, so the cap is paid once, whatever the number of streams: in the
 // bench's memory section (2026-12) 16 MB semi-spaces held 1,000 streams at 69–79 KB each, 8 MB at
-// 63–68 KB, 4 MB at 57–66 KB (V8's heap 59–60, 46–48 and 45–46 KB per stream). It has a CPU price:
+// 63–68 KB, 4 MB at 57–68 KB (V8's heap 59–60, 46–48 and 45–46 KB per stream). It has a CPU price:
 // a young collection pauses 1.0–1.8 ms whatever the cap (it copies what the requests in flight hold),
 // and at 4 MB there are four times as many as at 16 (2026-12-07, 30,000 requests at 50 connections:
 // 10–15 µs of collection per request against 4–5), so paired runs of bench/measure-request-cost.ts
