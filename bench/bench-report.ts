@@ -10,7 +10,11 @@ export interface BenchRow {
   result: string;
   target: string;
   status: 'PASS' | 'MISS' | 'info' | 'n/a';
+  /** The hot path's target (2–6, bench/README.md) this row measures: listed again in the report's summary at the top. */
+  point?: HotPathPoint;
 }
+
+export type HotPathPoint = 2 | 3 | 4 | 5 | 6;
 
 /** A summary table of its own shape, printed under its section's rows (e.g. the issue's ceiling table). */
 export interface BenchTable {
@@ -32,6 +36,27 @@ export interface BenchReport {
 
 const COLUMNS = ['Figure', 'Baseline', 'Through llmux', 'Result', 'Target', 'Status'] as const;
 
+const SUMMARY_TITLE = 'Hot path: where each target stands (the rows below, gathered)';
+const SUMMARY_COLUMNS = ['Point', 'Figure', 'Result', 'Target', 'Status'] as const;
+/** What of the targets this report does not measure. */
+const SUMMARY_LINE = "Point 3's CPU per streamed event (≤ 12 µs) is measured by `bench/measure-stream-cost.ts`, not here; point 1 is this report itself.";
+const POINT_NAMES: Record<HotPathPoint, string> = {
+  2: '2 non-streamed: req/s, CPU, p50 against the bare proxy',
+  3: '3 streamed: first byte against the bare proxy',
+  4: '4 memory: open streams, RSS after close',
+  5: '5 every protocol pays the same',
+  6: '6 x-llmux-overhead-ms is honest',
+};
+
+/** The rows that measure a hot-path target, in the targets' order (a row keeps its place within its target). */
+function summaryCells(report: BenchReport): string[][] {
+  return report.rows
+    .filter((row) => row.point !== undefined)
+    .map((row, index) => ({ row, index }))
+    .sort((a, b) => (a.row.point ?? 0) - (b.row.point ?? 0) || a.index - b.index)
+    .map(({ row }) => [POINT_NAMES[row.point ?? 2], `${row.section.split(/[:(]/)[0]?.trim() ?? row.section} · ${row.figure}`, row.result, row.target, row.status]);
+}
+
 function cells(row: BenchRow): string[] {
   return [row.figure, row.baseline, row.measured, row.result, row.target, row.status];
 }
@@ -43,6 +68,12 @@ export function renderConsoleReport(report: BenchReport): string {
     values.map((value, index) => (index === 0 ? value.padEnd(widths[index] ?? 0) : value.padStart(widths[index] ?? 0))).join('  ');
   const out: string[] = [report.title, ''];
   for (const [key, value] of report.facts) out.push(`${key}: ${value}`);
+  const summary = summaryCells(report);
+  if (summary.length > 0) {
+    const summaryWidths = SUMMARY_COLUMNS.map((column, index) => Math.max(column.length, ...summary.map((row) => (row[index] ?? '').length)));
+    const summaryLine = (values: readonly string[]): string => values.map((value, index) => value.padEnd(summaryWidths[index] ?? 0)).join('  ');
+    out.push('', `[${SUMMARY_TITLE}]`, summaryLine(SUMMARY_COLUMNS), ...summary.map(summaryLine), SUMMARY_LINE);
+  }
   out.push('', line(COLUMNS), widths.map((width) => '-'.repeat(width)).join('  '));
   let section = '';
   for (const row of report.rows) {
@@ -67,6 +98,12 @@ const escapeCell = (value: string): string => value.replaceAll('|', '\\|');
 export function renderMarkdownReport(report: BenchReport): string {
   const out: string[] = [`# ${report.title}`, ''];
   for (const [key, value] of report.facts) out.push(`- **${key}**: ${escapeCell(value)}`);
+  const summary = summaryCells(report);
+  if (summary.length > 0) {
+    out.push('', `## ${SUMMARY_TITLE}`, '', `| ${SUMMARY_COLUMNS.join(' | ')} |`, `|${SUMMARY_COLUMNS.map(() => '---').join('|')}|`);
+    for (const row of summary) out.push(`| ${row.map(escapeCell).join(' | ')} |`);
+    out.push('', SUMMARY_LINE);
+  }
   let section = '';
   const tablesOf = (ended: string): void => {
     for (const table of (report.tables ?? []).filter((candidate) => candidate.section === ended)) {

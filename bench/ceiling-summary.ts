@@ -44,6 +44,7 @@ export function overheadRows(section: string, bareAdded: number, bareReported: n
       result: known ? `${formatMicros(gap, true)} not in the header (${Math.round((gap / llmuxAdded) * 100)} %)` : '—',
       target: '—',
       status: 'info',
+      point: 6,
     },
   ];
 }

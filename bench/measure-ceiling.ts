@@ -86,6 +86,7 @@ export async function measureCeiling(context: BenchContext): Promise<BenchRow[]>
       result: withSpread(ratios),
       target: `≥ ${MIN_RPS_TO_BARE.toFixed(2)}×`,
       status: atLeast(median(ratios), MIN_RPS_TO_BARE),
+      point: 2,
     });
     const cpuRatios = perRound(label, PATH.bare, cpuPerRequest);
     rows.push({
@@ -96,6 +97,7 @@ export async function measureCeiling(context: BenchContext): Promise<BenchRow[]>
       result: withSpread(cpuRatios),
       target: `≤ ${MAX_CPU_TO_BARE.toFixed(2)}×`,
       status: atMost(median(cpuRatios), MAX_CPU_TO_BARE),
+      point: 2,
     });
   }
   if (measuredIn(PATH.fastify)) {
@@ -121,6 +123,7 @@ export async function measureCeiling(context: BenchContext): Promise<BenchRow[]>
       result: withSpread(anthropicRatios),
       target: `≥ ${MIN_RPS_TO_BARE.toFixed(2)}×`,
       status: atLeast(median(anthropicRatios), MIN_RPS_TO_BARE),
+      point: 5,
     },
     {
       section: SECTION,
@@ -130,6 +133,7 @@ export async function measureCeiling(context: BenchContext): Promise<BenchRow[]>
       result: withSpread(anthropicCpuRatios),
       target: `≤ ${(1 / MIN_RPS_TO_BARE).toFixed(2)}×`,
       status: atMost(median(anthropicCpuRatios), 1 / MIN_RPS_TO_BARE),
+      point: 5,
     },
   );
 
@@ -148,6 +152,7 @@ export async function measureCeiling(context: BenchContext): Promise<BenchRow[]>
     result: formatMicros(llmuxAdded - bareAdded, true) + ' over bare',
     target: `≤ +${MAX_P50_OVER_BARE_US} µs`,
     status: atMost(llmuxAdded - bareAdded, MAX_P50_OVER_BARE_US),
+    point: 2,
   });
   rows.push(...overheadRows(SECTION, bareAdded, reported(PATH.bare), llmuxAdded, reported(PATH.openai)));
   const optional = (label: PathLabel): PathLabel | undefined => (measuredIn(label) ? label : undefined);
@@ -168,6 +173,7 @@ export async function measureCeiling(context: BenchContext): Promise<BenchRow[]>
     result: formatMicros(firstByte(PATH.openai, PATH.bare), true) + ' over bare',
     target: `≤ +${MAX_FIRST_BYTE_OVER_BARE_US} µs`,
     status: atMost(firstByte(PATH.openai, PATH.bare), MAX_FIRST_BYTE_OVER_BARE_US),
+    point: 3,
   });
   if (measuredIn(PATH.fastify)) {
     // How much of the first-byte budget the framework alone takes, before any of llmux's own work.

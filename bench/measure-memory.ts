@@ -183,6 +183,7 @@ export async function measureOpenStreamMemory(context: BenchContext, count: numb
       result: held > 0 ? `${formatBytes(perStream)}/stream` : '—',
       target: `≤ ${formatBytes(MAX_BYTES_PER_STREAM)}`,
       status: atMost(perStream, MAX_BYTES_PER_STREAM),
+      point: 4,
     },
     heapShareRow(before, holding, after, held, heapBefore, heapHolding, heapAfter),
     {
@@ -193,6 +194,7 @@ export async function measureOpenStreamMemory(context: BenchContext, count: numb
       result: `${after >= before ? '+' : ''}${(((after - before) / before) * 100).toFixed(1)} % of before`,
       target: `≤ +${Math.round((MAX_RSS_AFTER_CLOSE - 1) * 100)} %`,
       status: atMost(after, before * MAX_RSS_AFTER_CLOSE),
+      point: 4,
     },
     {
       section: SECTION,

@@ -51,5 +51,6 @@ async function compare(context: BenchContext, chat: BenchEndpoint, responses: Be
     result: formatRatio(ratio),
     target: `≥ ${MIN_RATIO.toFixed(2)}×`,
     status: errors > 0 ? 'MISS' : atLeast(ratio, MIN_RATIO),
+    point: 5,
   };
 }

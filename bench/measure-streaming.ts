@@ -134,6 +134,7 @@ async function measureChunkThroughput(context: BenchContext, direct: BenchEndpoi
       result: formatRatio(anthropicRatio),
       target: `≥ ${MIN_ANTHROPIC_RATIO.toFixed(2)}×`,
       status: atLeast(anthropicRatio, MIN_ANTHROPIC_RATIO),
+      point: 5,
     });
   }
   return rows;

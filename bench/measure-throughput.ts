@@ -100,6 +100,7 @@ export async function measureThroughput(context: BenchContext): Promise<BenchRow
       result: formatRatio(ratio),
       target: `≥ ${MIN_OLLAMA_RATIO.toFixed(2)}×`,
       status: errors > 0 ? 'MISS' : atLeast(ratio, MIN_OLLAMA_RATIO),
+      point: 5,
     });
   }
   if (anthropicMissing !== undefined || openaiMissing !== undefined) {
@@ -115,6 +116,7 @@ export async function measureThroughput(context: BenchContext): Promise<BenchRow
       result: formatRatio(ratio),
       target: `≥ ${MIN_ANTHROPIC_RATIO.toFixed(2)}×`,
       status: errors > 0 ? 'MISS' : atLeast(ratio, MIN_ANTHROPIC_RATIO),
+      point: 5,
     });
   }
   return rows;
