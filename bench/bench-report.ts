@@ -51,10 +51,9 @@ const POINT_NAMES: Record<HotPathPoint, string> = {
 /** The rows that measure a hot-path target, in the targets' order (a row keeps its place within its target). */
 function summaryCells(report: BenchReport): string[][] {
   return report.rows
-    .filter((row) => row.point !== undefined)
-    .map((row, index) => ({ row, index }))
-    .sort((a, b) => (a.row.point ?? 0) - (b.row.point ?? 0) || a.index - b.index)
-    .map(({ row }) => [POINT_NAMES[row.point ?? 2], `${row.section.split(/[:(]/)[0]?.trim() ?? row.section} · ${row.figure}`, row.result, row.target, row.status]);
+    .flatMap((row, index) => (row.point === undefined ? [] : [{ row, point: row.point, index }]))
+    .sort((a, b) => a.point - b.point || a.index - b.index)
+    .map(({ row, point }) => [POINT_NAMES[point], `${row.section.split(/[:(]/)[0]?.trim() ?? row.section} · ${row.figure}`, row.result, row.target, row.status]);
 }
 
 function cells(row: BenchRow): string[] {

@@ -38,8 +38,9 @@ export interface CeilingRound {
 
 /**
  * One round on a fresh set of servers: each Node server warmed up (WARM_REQUESTS_PER_PROCESS at 50
- * connections, shared by its paths; one stream probe), then every path at 50 connections, at 1, and streamed, in the
- * round's order (reversed on odd rounds). A string says which route did not answer as it should.
+ * connections, shared by its paths; one stream probe per streamed path), then every path at 50
+ * connections, at 1, and streamed, in the round's order (reversed on odd rounds). A string says
+ * which route did not answer as it should.
  */
 export async function measureCeilingRound(
   session: BenchSession,
@@ -88,9 +89,10 @@ export async function measureCeilingRound(
 
   await session.configureUpstream({ latencyMs: 0, streamChunks: 16, chunkDelayMs: 0 });
   // Nothing measured comes from a young process (the direct path and nginx need no warming).
+  const warmed = (label: PathLabel): boolean => label !== PATH.direct && label !== PATH.nginx;
   const pathsOf = (server: CeilingServer | undefined): number => servers.filter(([, other]) => other === server).length;
   for (const [label, server] of ordered(servers)) {
-    if (server !== undefined && server !== nginx) await closedLoop(label, CONNECTIONS, 120_000, warmRequestsPerPath(pathsOf(server)));
+    if (server !== undefined && warmed(label)) await closedLoop(label, CONNECTIONS, 120_000, warmRequestsPerPath(pathsOf(server)));
   }
   const loaded = new Map<PathLabel, Measured>();
   for (const label of ordered(labels)) loaded.set(label, await closedLoop(label, CONNECTIONS, roundMs));
@@ -100,7 +102,7 @@ export async function measureCeilingRound(
   await session.configureUpstream({ latencyMs: 0, streamChunks: STREAM_CHUNKS, chunkDelayMs: STREAM_CHUNK_DELAY_MS });
   const streamLabels = labels.filter((label) => label !== PATH.ollama && label !== PATH.anthropic && label !== PATH.tuned);
   const probe = (label: PathLabel): Promise<StreamProbeResult> => session.streamProbe(endpointOf(label, true), STREAM_PROBES, 20_000);
-  for (const label of ordered(streamLabels)) await probe(label);
+  for (const label of ordered(streamLabels.filter(warmed))) await probe(label);
   const streams = new Map<PathLabel, StreamProbeResult>();
   for (const label of ordered(streamLabels)) streams.set(label, await probe(label));
   return { loaded, single, streams };
