@@ -48,7 +48,15 @@ if (major < 22 || (major === 22 && minor < 19)) {
 // its default: left dynamic, glibc raises it after a large block is freed and then keeps what a thread
 // freed, such as the 9.5 MB V8 used on a helper thread to compile undici's HTTP parser (WebAssembly)
 // on the first upstream call (RSS idle 105 → 96 MB; CPU per request unchanged in paired runs).
-const HEAP_FLAGS = ['--max-old-space-size=1024', '--max-semi-space-size=4', '--expose-gc', '--no-allocation-site-pretenuring'];
+// `--no-concurrent-recompilation`: V8 optimises hot functions on the main thread instead of on helper
+// threads. A burst of new work (the first 1,000 open streams) has V8 optimise many functions at once;
+// on helper threads their compiler memory comes from the C allocator's per-thread arenas, which keep
+// it once freed (malloc_trim gives it back; nothing else does). Measured (2026-12-07, the bench's
+// memory section, three runs each): memory outside V8's heap while 1,000 streams are open 9–23 →
+// 1.4–1.6 KB per stream, RSS per stream 54–70 → 46–48 KB, RSS after they closed +13.5–22.7 % →
+// +3.4–3.8 % of before. CPU per non-streamed request 1.04× and 1.05× in paired fresh rounds (IQRs
+// 0.97–1.21 and 0.97–1.30); CPU per streamed event and the first byte unchanged.
+const HEAP_FLAGS = ['--max-old-space-size=1024', '--max-semi-space-size=4', '--expose-gc', '--no-allocation-site-pretenuring', '--no-concurrent-recompilation'];
 // A setting the user gave Node (NODE_OPTIONS, or node's own command line) wins over llmux's for that
 // setting alone: `NODE_OPTIONS=--max-semi-space-size=16` trades memory per stream for CPU per request
 // (README, "Memory against CPU") and keeps the other three. Already running with all of them (this

@@ -25,7 +25,7 @@ async function servingFlags(config: string, env: Record<string, string>, nodeFla
     // The same pid throughout: the process replaced itself rather than starting a child.
     const args = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0');
     const environment = readFileSync(`/proc/${child.pid}/environ`, 'utf8').split('\0');
-    return [...args.filter((arg) => arg.startsWith('--max-') || arg === '--expose-gc' || arg === '--no-allocation-site-pretenuring'), ...environment.filter((entry) => entry.startsWith('MALLOC_'))];
+    return [...args.filter((arg) => arg.startsWith('--max-') || arg === '--expose-gc' || /(allocation-site-pretenuring|concurrent[-_]recompilation)$/.test(arg)), ...environment.filter((entry) => entry.startsWith('MALLOC_'))];
   } finally {
     child.kill('SIGTERM');
     await exited;
@@ -42,8 +42,8 @@ describe('llmux serve runs Node with smaller heap defaults', { skip: !existsSync
   });
   after(() => directory.remove());
 
-  it("starts with a 1 GB old generation, 4 MB semi-spaces, gc() for the idle collector, no pretenuring and glibc's trim threshold fixed", async () => {
-    const flags = ['--max-old-space-size=1024', '--max-semi-space-size=4', '--expose-gc', '--no-allocation-site-pretenuring'];
+  it("starts with a 1 GB old generation, 4 MB semi-spaces, gc() for the idle collector, no pretenuring, optimisation on the main thread and glibc's trim threshold fixed", async () => {
+    const flags = ['--max-old-space-size=1024', '--max-semi-space-size=4', '--expose-gc', '--no-allocation-site-pretenuring', '--no-concurrent-recompilation'];
     assert.deepEqual(await servingFlags(config, {}), [...flags, 'MALLOC_TRIM_THRESHOLD_=131072']);
     assert.deepEqual(await servingFlags(config, { MALLOC_TRIM_THRESHOLD_: '65536' }), [...flags, 'MALLOC_TRIM_THRESHOLD_=65536'], "the user's own threshold wins");
   });
@@ -51,13 +51,13 @@ describe('llmux serve runs Node with smaller heap defaults', { skip: !existsSync
   it('lets a setting the user gave Node win over its own for that setting alone', async () => {
     const trim = 'MALLOC_TRIM_THRESHOLD_=131072';
     // Memory per stream traded for CPU per request (README, "Memory against CPU"): the other settings stay.
-    assert.deepEqual(await servingFlags(config, { NODE_OPTIONS: '--max-semi-space-size=16' }), ['--max-old-space-size=1024', '--expose-gc', '--no-allocation-site-pretenuring', trim]);
+    assert.deepEqual(await servingFlags(config, { NODE_OPTIONS: '--max-semi-space-size=16' }), ['--max-old-space-size=1024', '--expose-gc', '--no-allocation-site-pretenuring', '--no-concurrent-recompilation', trim]);
     // Spelt with underscores; turned the other way on node's command line (V8 takes it only there).
-    const flags = await servingFlags(config, { NODE_OPTIONS: '--max_old_space_size=300' }, ['--allocation-site-pretenuring']);
-    assert.deepEqual(flags, ['--max-semi-space-size=4', '--expose-gc', trim]);
+    const flags = await servingFlags(config, { NODE_OPTIONS: '--max_old_space_size=300' }, ['--allocation-site-pretenuring', '--concurrent_recompilation']);
+    assert.deepEqual(flags, ['--max-semi-space-size=4', '--expose-gc', '--allocation-site-pretenuring', '--concurrent_recompilation', trim]);
     // Every setting given: the process does not replace itself at all (no MALLOC_ variable set).
-    const given = await servingFlags(config, { NODE_OPTIONS: '--max-old-space-size=300 --max-semi-space-size=8 --expose-gc' }, ['--no-allocation-site-pretenuring']);
-    assert.deepEqual(given, ['--no-allocation-site-pretenuring']);
+    const given = await servingFlags(config, { NODE_OPTIONS: '--max-old-space-size=300 --max-semi-space-size=8 --expose-gc' }, ['--no-allocation-site-pretenuring', '--no-concurrent-recompilation']);
+    assert.deepEqual(given, ['--no-allocation-site-pretenuring', '--no-concurrent-recompilation']);
   });
 
   it('leaves Node as it is with LLMUX_NODE_DEFAULTS=off', async () => {
