@@ -1,8 +1,8 @@
 import { anthropicMessagesEndpoint, ollamaChatEndpoint, openaiChatEndpoint, probeEndpoint, type BenchEndpoint } from './bench-endpoint.ts';
 import type { BenchSession } from './bench-session.ts';
 import type { CeilingProcesses, CeilingServer } from './ceiling-processes.ts';
-import type { ClosedLoopResult, StreamProbeResult } from './load-job.ts';
-import { processCpuMicros } from './process-cpu.ts';
+import { closedLoopWithCpu, type Measured } from './closed-loop-cpu.ts';
+import type { StreamProbeResult } from './load-job.ts';
 import { warmRequestsPerPath } from './warm-up.ts';
 
 /** The paths the ceiling section compares, by the label its rows use. */
@@ -22,12 +22,6 @@ export const CONNECTIONS = 50;
 export const STREAM_CHUNKS = 20;
 const STREAM_CHUNK_DELAY_MS = 1;
 const STREAM_PROBES = 25;
-
-export interface Measured {
-  result: ClosedLoopResult;
-  /** CPU µs the serving process spent per request in this round (NaN for the direct path). */
-  cpuPerRequestUs: number;
-}
 
 /** What one round measured, by path: closed loops at 50 connections and at 1, and streamed first/last bytes. */
 export interface CeilingRound {
@@ -79,13 +73,8 @@ export async function measureCeilingRound(
       if (missing !== undefined) return `${label}: ${missing}`;
     }
   }
-  const closedLoop = async (label: PathLabel, connections: number, durationMs: number, count?: number): Promise<Measured> => {
-    const pid = pidOf.get(label);
-    const before = pid === undefined ? Number.NaN : processCpuMicros(pid);
-    const result = await session.closedLoop(endpointOf(label, false), connections, durationMs, count);
-    const after = pid === undefined ? Number.NaN : processCpuMicros(pid);
-    return { result, cpuPerRequestUs: (after - before) / Math.max(1, result.requests) };
-  };
+  const closedLoop = (label: PathLabel, connections: number, durationMs: number, count?: number): Promise<Measured> =>
+    closedLoopWithCpu(session, endpointOf(label, false), pidOf.get(label), connections, durationMs, count);
 
   await session.configureUpstream({ latencyMs: 0, streamChunks: 16, chunkDelayMs: 0 });
   // Nothing measured comes from a young process (the direct path and nginx need no warming).

@@ -1,6 +1,7 @@
 import type { BenchRow, BenchTable } from './bench-report.ts';
 import { formatMicros } from './format-figure.ts';
-import type { Measured, PathLabel } from './ceiling-round.ts';
+import type { PathLabel } from './ceiling-round.ts';
+import type { Measured } from './closed-loop-cpu.ts';
 import { interquartileRange, median } from './percentile.ts';
 
 /** The ceiling section's summaries: the header against the measured added p50, and issue 11's table. */

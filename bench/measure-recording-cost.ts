@@ -4,21 +4,14 @@ import { openaiChatEndpoint, probeEndpoint, type BenchEndpoint } from './bench-e
 import type { BenchRow } from './bench-report.ts';
 import { atLeast, atMost, formatMicros, formatRate, formatRatio, unavailableRow } from './format-figure.ts';
 import type { LlmuxProcess } from './llmux-process.ts';
-import type { ClosedLoopResult } from './load-job.ts';
 import { median, pairedMedian } from './percentile.ts';
-import { processCpuMicros } from './process-cpu.ts';
+import { closedLoopWithCpu, type Measured } from './closed-loop-cpu.ts';
 import { WARM_REQUESTS_PER_PROCESS } from './warm-up.ts';
 
 const CONNECTIONS = 50;
 const SECTION = 'Recording: usage records and metrics';
 const MIN_RATIO = 0.95;
 const MAX_CPU_RATIO = 1.05;
-
-interface Round {
-  result: ClosedLoopResult;
-  /** CPU µs llmux spent per request in the round (/proc). */
-  cpuPerRequestUs: number;
-}
 
 /** One round's pair: recording on and off, otherwise the same config. */
 export interface RecordingPair {
@@ -43,8 +36,8 @@ export interface RecordingProcesses {
 export async function measureRecordingCost(context: BenchContext, processes: RecordingProcesses | string, recordCount: number): Promise<BenchRow[]> {
   if (typeof processes === 'string') return [unavailableRow(SECTION, 'req/s recording on ÷ off', processes)];
   const { session } = context;
-  const ofOn: Round[] = [];
-  const ofOff: Round[] = [];
+  const ofOn: Measured[] = [];
+  const ofOff: Measured[] = [];
   for (let round = 0; round < context.rounds; round += 1) {
     let pair: RecordingPair;
     try {
@@ -59,12 +52,9 @@ export async function measureRecordingCost(context: BenchContext, processes: Rec
         const missing = await probeEndpoint(endpoint);
         if (missing !== undefined) return [unavailableRow(SECTION, 'req/s recording on ÷ off', missing)];
       }
-      const run = async (endpoint: BenchEndpoint, pid: number, count?: number): Promise<Round> => {
-        const before = processCpuMicros(pid);
-        const result = await session.closedLoop(endpoint, CONNECTIONS, count === undefined ? context.roundMs : 60_000, count);
-        return { result, cpuPerRequestUs: (processCpuMicros(pid) - before) / Math.max(1, result.requests) };
-      };
-      const order: Array<[BenchEndpoint, number, Round[]]> = [
+      const run = (endpoint: BenchEndpoint, pid: number, count?: number): Promise<Measured> =>
+        closedLoopWithCpu(session, endpoint, pid, CONNECTIONS, count === undefined ? context.roundMs : 60_000, count);
+      const order: Array<[BenchEndpoint, number, Measured[]]> = [
         [off, pair.off.pid, ofOff],
         [on, pair.on.pid, ofOn],
       ];
@@ -79,8 +69,8 @@ export async function measureRecordingCost(context: BenchContext, processes: Rec
   const cpuRatio = pairedMedian(ofOn, ofOff, (recording, plain) => recording.cpuPerRequestUs / plain.cpuPerRequestUs);
   noteErrors(context, 'recording on', ofOn.map((round) => round.result));
   noteErrors(context, 'recording off', ofOff.map((round) => round.result));
-  const rps = (list: readonly Round[]): number => median(list.map((round) => round.result.requestsPerSecond));
-  const cpu = (list: readonly Round[]): number => median(list.map((round) => round.cpuPerRequestUs));
+  const rps = (list: readonly Measured[]): number => median(list.map((round) => round.result.requestsPerSecond));
+  const cpu = (list: readonly Measured[]): number => median(list.map((round) => round.cpuPerRequestUs));
   const rows: BenchRow[] = [
     {
       section: SECTION,

@@ -5,19 +5,13 @@ import { interleaveRounds } from './bench-session.ts';
 import { atLeast, atMost, formatMicros, formatRate, formatRatio, unavailableRow } from './format-figure.ts';
 import type { ClosedLoopResult } from './load-job.ts';
 import { median, pairedMedian } from './percentile.ts';
-import { processCpuMicros } from './process-cpu.ts';
+import { closedLoopWithCpu, type Measured } from './closed-loop-cpu.ts';
 
 const SECTION = 'Responses API /v1/responses';
 const CONNECTIONS = 50;
 const STREAM_CONNECTIONS = 10;
 const STREAM_CHUNKS = 100;
 const MIN_RATIO = 0.9;
-
-/** One closed-loop round and the CPU llmux spent in it per request (/proc). */
-interface Measured {
-  result: ClosedLoopResult;
-  cpuPerRequestUs: number;
-}
 
 /**
  * `/v1/responses` against `/v1/chat/completions`, both through llmux to the same fake upstream,
@@ -48,12 +42,7 @@ export async function measureResponses(context: BenchContext): Promise<BenchRow[
 
 async function compare(context: BenchContext, chat: BenchEndpoint, responses: BenchEndpoint, connections: number, figure: string, kind: string): Promise<BenchRow[]> {
   const pid = context.llmux?.pid;
-  const run = async (endpoint: BenchEndpoint): Promise<Measured> => {
-    const before = pid === undefined ? Number.NaN : processCpuMicros(pid);
-    const result = await context.session.closedLoop(endpoint, connections, context.roundMs);
-    const after = pid === undefined ? Number.NaN : processCpuMicros(pid);
-    return { result, cpuPerRequestUs: (after - before) / Math.max(1, result.requests) };
-  };
+  const run = (endpoint: BenchEndpoint): Promise<Measured> => closedLoopWithCpu(context.session, endpoint, pid, connections, context.roundMs);
   await run(chat);
   await run(responses);
   const [chatRounds = [], responsesRounds = []] = await interleaveRounds(context.rounds, [chat, responses], run);

@@ -60,7 +60,7 @@ if (major < 22 || (major === 22 && minor < 19)) {
 const HEAP_FLAGS = ['--max-old-space-size=1024', '--max-semi-space-size=4', '--expose-gc', '--no-allocation-site-pretenuring', '--no-concurrent-recompilation'];
 // A setting the user gave Node (NODE_OPTIONS, or node's own command line) wins over llmux's for that
 // setting alone: `NODE_OPTIONS=--max-semi-space-size=16` trades memory per stream for CPU per request
-// (README, "Memory against CPU") and keeps the other three. Already running with all of them (this
+// (README, "Memory against CPU") and keeps the others. Already running with all of them (this
 // process replaced itself, or the user gave them all): nothing to do.
 const settingOf = (flag) => flag.replace(/^--/, '').replace(/=.*$/, '').replaceAll('_', '-').replace(/^no-/, '');
 const userSettings = new Set([...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].filter((flag) => flag.startsWith('--')).map(settingOf));
