@@ -7,11 +7,12 @@ import { BenchChild } from './bench-child.ts';
 import { openaiChatEndpoint } from './bench-endpoint.ts';
 import type { BenchRow } from './bench-report.ts';
 import { formatBytes } from './format-figure.ts';
+import { processEnvironment } from './process-environment.ts';
 import { FLOW_WAIT_MS, sampleResidentSet, SLOW_STREAM } from './measure-memory.ts';
 
 const SECTION = 'Memory (llmux process RSS)';
 
-/** The Node settings a running llmux was given (bin/llmux.js's heap flags and glibc's trim threshold), read from /proc. */
+/** The Node settings a running llmux was given (bin/llmux.js's heap flags and glibc's allocator settings), read from /proc. */
 export interface NodeSettings {
   flags: string[];
   env: Record<string, string>;
@@ -19,7 +20,7 @@ export interface NodeSettings {
 
 /**
  * What `pid` runs with: the Node flags before its script (but `--inspect-port`, which only the bench
- * adds), and the MALLOC_ variables of its environment. Undefined where /proc cannot be read.
+ * adds), and the MALLOC_ variables and GLIBC_TUNABLES of its environment. Undefined where /proc cannot be read.
  */
 export function nodeSettingsOf(pid: number): NodeSettings | undefined {
   try {
@@ -27,9 +28,8 @@ export function nodeSettingsOf(pid: number): NodeSettings | undefined {
     const end = args.findIndex((arg) => !arg.startsWith('--'));
     const flags = args.slice(0, end === -1 ? args.length : end).filter((flag) => !flag.startsWith('--inspect'));
     const env = Object.fromEntries(
-      readFileSync(`/proc/${pid}/environ`, 'utf8')
-        .split('\0')
-        .filter((entry) => entry.startsWith('MALLOC_'))
+      processEnvironment(pid)
+        .filter((entry) => entry.startsWith('MALLOC_') || entry.startsWith('GLIBC_TUNABLES='))
         .map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]),
     );
     return { flags, env };

@@ -57,16 +57,30 @@ if (major < 22 || (major === 22 && minor < 19)) {
 // +3.4–3.8 % of before. CPU per non-streamed request 1.04× and 1.05× in paired fresh rounds (IQRs
 // 0.97–1.21 and 0.97–1.30); CPU per streamed event and the first byte unchanged. Its price: start-up's
 // own optimisations now leave their free memory in the main arena, RSS idle 94–96 → 94–102 MB.
+// GLIBC_TUNABLES glibc.malloc.tcache_count=0 (glibc; other C libraries ignore it) turns glibc's
+// per-thread cache of freed small blocks off: a block waiting in that cache next to the top of the
+// heap stops glibc from giving back the free memory below it, which is where start-up's freed
+// compiler memory lay. Measured (2026-12-08): RSS idle 101.5–102.4 → 92.2–94.0 MB. CPU per
+// non-streamed request in paired fresh rounds (bench/measure-request-cost.ts, 12 rounds, both
+// orders): each order read the second-measured process 0.93× of the first, with or without it, so
+// no price that the order of measuring does not explain (bench/README.md). A user's own
+// GLIBC_TUNABLES keeps its settings; tcache_count is added to it unless it names one.
 const HEAP_FLAGS = ['--max-old-space-size=1024', '--max-semi-space-size=4', '--expose-gc', '--no-allocation-site-pretenuring', '--no-concurrent-recompilation'];
 // A setting the user gave Node (NODE_OPTIONS, or node's own command line) wins over llmux's for that
 // setting alone: `NODE_OPTIONS=--max-semi-space-size=16` trades memory per stream for CPU per request
 // (README, "Memory against CPU") and keeps the others. Already running with all of them (this
 // process replaced itself, or the user gave them all): nothing to do.
+const TCACHE_OFF = 'glibc.malloc.tcache_count=0';
+/** A user's GLIBC_TUNABLES (`name=value:name=value`) with the per-thread cache off, unless it sets the cache's size itself. */
+const withTcacheOff = (tunables) => {
+  if (tunables === undefined || tunables === '') return TCACHE_OFF;
+  return tunables.split(':').some((entry) => entry.startsWith('glibc.malloc.tcache_count=')) ? tunables : `${tunables}:${TCACHE_OFF}`;
+};
 const settingOf = (flag) => flag.replace(/^--/, '').replace(/=.*$/, '').replaceAll('_', '-').replace(/^no-/, '');
 const userSettings = new Set([...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].filter((flag) => flag.startsWith('--')).map(settingOf));
 const missing = HEAP_FLAGS.filter((flag) => !userSettings.has(settingOf(flag)));
 if (missing.length > 0 && process.env.LLMUX_NODE_DEFAULTS !== 'off' && typeof process.execve === 'function') {
-  const environment = { MALLOC_TRIM_THRESHOLD_: '131072', ...process.env };
+  const environment = { MALLOC_TRIM_THRESHOLD_: '131072', ...process.env, GLIBC_TUNABLES: withTcacheOff(process.env.GLIBC_TUNABLES) };
   process.execve(process.execPath, [process.execPath, ...missing, ...process.execArgv, ...process.argv.slice(1)], environment);
 }
 

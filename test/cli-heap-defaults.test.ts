@@ -5,11 +5,12 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import { processEnvironment } from '../bench/process-environment.ts';
 import { makeTemporaryDirectory } from './cli-harness.ts';
 
 const BIN = fileURLToPath(new URL('../bin/llmux.js', import.meta.url));
 
-/** `node [nodeFlags] bin/llmux.js serve` until it listens; the Node flags and MALLOC_ variables its process runs with (from /proc). */
+/** `node [nodeFlags] bin/llmux.js serve` until it listens; the Node flags, MALLOC_ variables and GLIBC_TUNABLES its process runs with (from /proc). */
 async function servingFlags(config: string, env: Record<string, string>, nodeFlags: string[] = []): Promise<string[]> {
   const child = spawn(process.execPath, [...nodeFlags, BIN, 'serve', '--config', config, '--port', '0'], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -24,8 +25,8 @@ async function servingFlags(config: string, env: Record<string, string>, nodeFla
     });
     // The same pid throughout: the process replaced itself rather than starting a child.
     const args = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0');
-    const environment = readFileSync(`/proc/${child.pid}/environ`, 'utf8').split('\0');
-    return [...args.filter((arg) => arg.startsWith('--max-') || arg === '--expose-gc' || /(allocation-site-pretenuring|concurrent[-_]recompilation)$/.test(arg)), ...environment.filter((entry) => entry.startsWith('MALLOC_'))];
+    const environment = processEnvironment(child.pid ?? -1);
+    return [...args.filter((arg) => arg.startsWith('--max-') || arg === '--expose-gc' || /(allocation-site-pretenuring|concurrent[-_]recompilation)$/.test(arg)), ...environment.filter((entry) => entry.startsWith('MALLOC_') || entry.startsWith('GLIBC_TUNABLES='))];
   } finally {
     child.kill('SIGTERM');
     await exited;
@@ -42,19 +43,27 @@ describe('llmux serve runs Node with smaller heap defaults', { skip: !existsSync
   });
   after(() => directory.remove());
 
-  it("starts with a 1 GB old generation, 4 MB semi-spaces, gc() for the idle collector, no pretenuring, optimisation on the main thread and glibc's trim threshold fixed", async () => {
+  it("starts with a 1 GB old generation, 4 MB semi-spaces, gc() for the idle collector, no pretenuring, optimisation on the main thread, glibc's trim threshold fixed and its per-thread cache off", async () => {
     const flags = ['--max-old-space-size=1024', '--max-semi-space-size=4', '--expose-gc', '--no-allocation-site-pretenuring', '--no-concurrent-recompilation'];
-    assert.deepEqual(await servingFlags(config, {}), [...flags, 'MALLOC_TRIM_THRESHOLD_=131072']);
-    assert.deepEqual(await servingFlags(config, { MALLOC_TRIM_THRESHOLD_: '65536' }), [...flags, 'MALLOC_TRIM_THRESHOLD_=65536'], "the user's own threshold wins");
+    const tcacheOff = 'GLIBC_TUNABLES=glibc.malloc.tcache_count=0';
+    const serving = await servingFlags(config, {});
+    assert.deepEqual(serving.slice(0, flags.length), flags);
+    assert.deepEqual(new Set(serving.slice(flags.length)), new Set(['MALLOC_TRIM_THRESHOLD_=131072', tcacheOff]));
+    const own = await servingFlags(config, { MALLOC_TRIM_THRESHOLD_: '65536', GLIBC_TUNABLES: 'glibc.malloc.tcache_count=7' });
+    assert.deepEqual(new Set(own.slice(flags.length)), new Set(['MALLOC_TRIM_THRESHOLD_=65536', 'GLIBC_TUNABLES=glibc.malloc.tcache_count=7']), "the user's own threshold and cache size win");
+    // Other tunables of the user's are kept, and the cache is turned off beside them.
+    const other = await servingFlags(config, { GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' });
+    assert.ok(other.includes('GLIBC_TUNABLES=glibc.malloc.arena_max=2:glibc.malloc.tcache_count=0'), other.join(' '));
   });
 
   it('lets a setting the user gave Node win over its own for that setting alone', async () => {
     const trim = 'MALLOC_TRIM_THRESHOLD_=131072';
+    const tcacheOff = 'GLIBC_TUNABLES=glibc.malloc.tcache_count=0';
     // Memory per stream traded for CPU per request (README, "Memory against CPU"): the other settings stay.
-    assert.deepEqual(await servingFlags(config, { NODE_OPTIONS: '--max-semi-space-size=16' }), ['--max-old-space-size=1024', '--expose-gc', '--no-allocation-site-pretenuring', '--no-concurrent-recompilation', trim]);
+    assert.deepEqual(await servingFlags(config, { NODE_OPTIONS: '--max-semi-space-size=16' }), ['--max-old-space-size=1024', '--expose-gc', '--no-allocation-site-pretenuring', '--no-concurrent-recompilation', trim, tcacheOff]);
     // Spelt with underscores; turned the other way on node's command line (V8 takes it only there).
     const flags = await servingFlags(config, { NODE_OPTIONS: '--max_old_space_size=300' }, ['--allocation-site-pretenuring', '--concurrent_recompilation']);
-    assert.deepEqual(flags, ['--max-semi-space-size=4', '--expose-gc', '--allocation-site-pretenuring', '--concurrent_recompilation', trim]);
+    assert.deepEqual(flags, ['--max-semi-space-size=4', '--expose-gc', '--allocation-site-pretenuring', '--concurrent_recompilation', trim, tcacheOff]);
     // Every setting given: the process does not replace itself at all (no MALLOC_ variable set).
     const given = await servingFlags(config, { NODE_OPTIONS: '--max-old-space-size=300 --max-semi-space-size=8 --expose-gc' }, ['--no-allocation-site-pretenuring', '--no-concurrent-recompilation']);
     assert.deepEqual(given, ['--no-allocation-site-pretenuring', '--no-concurrent-recompilation']);
