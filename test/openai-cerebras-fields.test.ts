@@ -123,6 +123,28 @@ describe('OpenAI requests as Cerebras receives them', () => {
     assert.equal(reasoning, 'The user greets me.');
   });
 
+  it("gives Cerebras' system_fingerprint back on chat completions and legacy completions, streamed and not", async () => {
+    cerebras.answer({ text: 'Hi' });
+    const whole = await client.chat.completions.create({ model: 'cerebras/gpt-oss-120b', messages: [{ role: 'user', content: 'Hello' }] });
+    assert.equal(whole.system_fingerprint, 'fp_fake');
+    cerebras.answer({ text: 'Hi' });
+    const chunks = await client.chat.completions.create({ model: 'cerebras/gpt-oss-120b', messages: [{ role: 'user', content: 'Hello' }], stream: true, stream_options: { include_usage: true } });
+    const fingerprints = new Set<string | undefined>();
+    let count = 0;
+    for await (const chunk of chunks) {
+      count += 1;
+      fingerprints.add(chunk.system_fingerprint);
+    }
+    assert.ok(count > 2);
+    assert.deepEqual([...fingerprints], ['fp_fake'], 'every chunk carries it');
+    cerebras.answer({ text: 'Hi' });
+    const legacy = await client.completions.create({ model: 'cerebras/gpt-oss-120b', prompt: 'Hello' });
+    assert.equal(legacy.system_fingerprint, 'fp_fake');
+    cerebras.answer({ text: 'Hi' });
+    const legacyChunks = await client.completions.create({ model: 'cerebras/gpt-oss-120b', prompt: 'Hello', stream: true });
+    for await (const chunk of legacyChunks) assert.equal(chunk.system_fingerprint, 'fp_fake');
+  });
+
   it('refuses embeddings for a Cerebras model with a 400 naming the model, without calling Cerebras', async () => {
     const error = await client.embeddings.create({ model: 'cerebras/gpt-oss-120b', input: 'hello' }).catch((caught: unknown) => caught);
     assert.ok(error instanceof OpenAI.BadRequestError);

@@ -24,6 +24,8 @@ export interface ChatResponse {
   /** The upstream model that answered. */
   model?: string;
   created?: number;
+  /** The upstream's backend configuration, where it names one (OpenAI-compatible `system_fingerprint`). */
+  systemFingerprint?: string;
   parts: ResponsePart[];
   finishReason: FinishReason;
   rawFinishReason?: string;

@@ -7,6 +7,18 @@ import type { ProviderMetadata } from './provider-metadata.ts';
 import type { Timing } from './timing.ts';
 import type { InputUsage, Usage } from './usage.ts';
 
+/** What a stream's `response-start` says of the answer, before any output. */
+export interface ResponseStart {
+  id?: string;
+  /** The upstream model that answered. */
+  model?: string;
+  created?: number;
+  /** The upstream's backend configuration, where it names one (OpenAI-compatible `system_fingerprint`). */
+  systemFingerprint?: string;
+  /** Request fields the provider could not honour and dropped (x-llmux-degraded). */
+  degraded?: DegradedField[];
+}
+
 /**
  * The canonical stream. Output comes in blocks — text, reasoning, one tool call — each with an
  * `id` unique within the stream, and blocks are strictly sequential: a block's `…-end` comes
@@ -17,7 +29,7 @@ import type { InputUsage, Usage } from './usage.ts';
  * exactly one `finish` or `error` event, and nothing after it.
  */
 export type ChatStreamEvent =
-  | { type: 'response-start'; id?: string; model?: string; created?: number; degraded?: DegradedField[] }
+  | ({ type: 'response-start' } & ResponseStart)
   | { type: 'input-usage'; input: InputUsage }
   | { type: 'text-start'; id: string }
   | { type: 'text-delta'; id: string; text: string; logprobs?: TokenLogprob[] }

@@ -1,5 +1,5 @@
 import type { ProviderBlockPart } from '../canonical/chat-message.ts';
-import type { ChatStreamEvent } from '../canonical/chat-stream-event.ts';
+import type { ChatStreamEvent, ResponseStart } from '../canonical/chat-stream-event.ts';
 import type { DegradedField } from '../canonical/degraded-field.ts';
 import type { FinishReason } from '../canonical/finish-reason.ts';
 import type { GatewayError } from '../canonical/gateway-error.ts';
@@ -41,11 +41,12 @@ export class ChatStreamBuilder {
   }
 
   /** The response's first event, with the fields the provider could not honour. */
-  start(details: { id?: string; model?: string; created?: number; degraded?: DegradedField[] } = {}): ChatStreamEvent[] {
+  start(details: ResponseStart = {}): ChatStreamEvent[] {
     const event: ChatStreamEvent = { type: 'response-start' };
     if (details.id !== undefined) event.id = details.id;
     if (details.model !== undefined) event.model = details.model;
     if (details.created !== undefined) event.created = details.created;
+    if (details.systemFingerprint !== undefined) event.systemFingerprint = details.systemFingerprint;
     if (details.degraded !== undefined && details.degraded.length > 0) event.degraded = details.degraded;
     return [event];
   }

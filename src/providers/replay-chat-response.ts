@@ -1,5 +1,5 @@
 import type { ChatResponse } from '../canonical/chat-response.ts';
-import type { ChatStreamEvent } from '../canonical/chat-stream-event.ts';
+import type { ChatStreamEvent, ResponseStart } from '../canonical/chat-stream-event.ts';
 import { ChatStreamBuilder, type FinishDetails } from './chat-stream-builder.ts';
 
 /**
@@ -10,10 +10,11 @@ import { ChatStreamBuilder, type FinishDetails } from './chat-stream-builder.ts'
  */
 export function replayChatResponse(response: ChatResponse): ChatStreamEvent[] {
   const builder = new ChatStreamBuilder();
-  const start: { id?: string; model?: string; created?: number; degraded?: NonNullable<ChatResponse['degraded']> } = {};
+  const start: ResponseStart = {};
   if (response.id !== undefined) start.id = response.id;
   if (response.model !== undefined) start.model = response.model;
   if (response.created !== undefined) start.created = response.created;
+  if (response.systemFingerprint !== undefined) start.systemFingerprint = response.systemFingerprint;
   if (response.degraded !== undefined) start.degraded = response.degraded;
   const events = builder.start(start);
   for (const part of response.parts) {

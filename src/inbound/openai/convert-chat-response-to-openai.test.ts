@@ -44,6 +44,14 @@ describe('convertChatResponseToOpenAI', () => {
     });
   });
 
+  it("gives the upstream's system_fingerprint between the model and the choices, as OpenAI does, and none when it named none", () => {
+    const answer: ChatResponse = { ...base, id: 'c', created: 1, systemFingerprint: 'fp_44709d6fcb', parts: [{ type: 'text', text: 'Hi' }] };
+    assert.deepEqual(Object.keys(convertChatResponseToOpenAI(answer, 'm')), ['id', 'object', 'created', 'model', 'system_fingerprint', 'choices', 'usage']);
+    assert.equal(convertChatResponseToOpenAI(answer, 'm').system_fingerprint, 'fp_44709d6fcb');
+    const { systemFingerprint: _fingerprint, ...unnamed } = answer;
+    assert.equal('system_fingerprint' in convertChatResponseToOpenAI(unnamed, 'm'), false);
+  });
+
   it('gives null content and finish_reason tool_calls for a tool-only turn', () => {
     const completion = convertChatResponseToOpenAI(
       { ...base, parts: [{ type: 'tool-call', id: 'call_1', name: 'f', arguments: '{"a":1}' }], usage: { input: { total: 1 }, output: { total: 2 }, source: 'counted' } },

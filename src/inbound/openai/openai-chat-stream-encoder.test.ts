@@ -36,6 +36,27 @@ describe('OpenAIChatStreamEncoder', () => {
     );
   });
 
+  it("carries the upstream's system_fingerprint on every chunk, after the model, as OpenAI does", async () => {
+    const text = await encode([
+      { ...start, systemFingerprint: 'fp_44709d6fcb' },
+      { type: 'text-start', id: 't' },
+      { type: 'text-delta', id: 't', text: 'Hi' },
+      { type: 'text-end', id: 't' },
+      { type: 'finish', finishReason: 'stop', usage: { input: { total: 5 }, output: { total: 2 }, source: 'upstream' } },
+    ], true);
+    const head = HEAD + ',"system_fingerprint":"fp_44709d6fcb"';
+    const prefix = head + ',"choices":[{"index":0,"delta":';
+    const suffix = ',"logprobs":null,"finish_reason":null}],"usage":null}\n\n';
+    assert.equal(
+      text,
+      prefix + '{"role":"assistant","content":""}' + suffix +
+        prefix + '{"content":"Hi"}' + suffix +
+        prefix + '{},"logprobs":null,"finish_reason":"stop"}],"usage":null}\n\n' +
+        head + ',"choices":[],"usage":{"prompt_tokens":5,"completion_tokens":2,"total_tokens":7}}\n\n' +
+        'data: [DONE]\n\n',
+    );
+  });
+
   it('encodes reasoning as delta.reasoning_content before the answer', async () => {
     const text = await encode([
       start,

@@ -32,7 +32,8 @@ export class OpenAIChatStreamEncoder extends EventByEventEncoder {
   private readonly includeUsage: boolean;
   private id: string | undefined;
   private created: number | undefined;
-  /** `data: {"id":…,"object":…,"created":…,"model":…` */
+  private systemFingerprint: string | undefined;
+  /** `data: {"id":…,"object":…,"created":…,"model":…` (and `"system_fingerprint":…` when the upstream named one) */
   private head = '';
   /** `data: {…,"choices":[{"index":0,"delta":` */
   private prefix = '';
@@ -62,6 +63,7 @@ export class OpenAIChatStreamEncoder extends EventByEventEncoder {
         if (!this.started) {
           if (event.id !== undefined && event.id.length > 0) this.id = event.id;
           if (event.created !== undefined) this.created = event.created;
+          if (event.systemFingerprint !== undefined) this.systemFingerprint = event.systemFingerprint;
         }
         return this.start();
       case 'text-delta': {
@@ -102,6 +104,7 @@ export class OpenAIChatStreamEncoder extends EventByEventEncoder {
     const id = this.id ?? newOpenAIId('chatcmpl-');
     const created = this.created ?? Math.floor(Date.now() / 1000);
     this.head = 'data: {"id":' + JSON.stringify(id) + ',"object":"chat.completion.chunk","created":' + created + ',"model":' + JSON.stringify(this.model);
+    if (this.systemFingerprint !== undefined) this.head += ',"system_fingerprint":' + JSON.stringify(this.systemFingerprint);
     this.prefix = this.head + ',"choices":[{"index":0,"delta":';
     this.suffixTail = ',"finish_reason":null}]' + this.usageNull + '}\n\n';
     this.suffix = ',"logprobs":null' + this.suffixTail;

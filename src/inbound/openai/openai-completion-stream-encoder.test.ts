@@ -37,6 +37,27 @@ describe('OpenAICompletionStreamEncoder', () => {
     );
   });
 
+  it("carries the upstream's system_fingerprint on every chunk, after the model", async () => {
+    const text = await encode(
+      [
+        { type: 'response-start', systemFingerprint: 'fp_1' },
+        { type: 'text-start', id: 't' },
+        { type: 'text-delta', id: 't', text: 'Hi' },
+        { type: 'text-end', id: 't' },
+        { type: 'finish', finishReason: 'stop', usage: { input: { total: 2 }, output: { total: 1 }, source: 'upstream' } },
+      ],
+      true,
+    );
+    const head = HEAD + ',"system_fingerprint":"fp_1"';
+    assert.equal(
+      text,
+      head + ',"choices":[{"text":"Hi","index":0,"logprobs":null,"finish_reason":null}],"usage":null}\n\n' +
+        head + ',"choices":[{"text":"","index":0,"logprobs":null,"finish_reason":"stop"}],"usage":null}\n\n' +
+        head + ',"choices":[],"usage":{"prompt_tokens":2,"completion_tokens":1,"total_tokens":3}}\n\n' +
+        'data: [DONE]\n\n',
+    );
+  });
+
   it('ends with an error chunk on an error event, and on a stream with no terminal event', async () => {
     const text = await encode([{ type: 'text-delta', id: 't', text: 'a' }, { type: 'error', error: new GatewayError('upstream', 'gone') }], false);
     assert.equal(

@@ -16,8 +16,11 @@ import { toOpenAIUsage } from './to-openai-usage.ts';
  */
 export class OpenAICompletionStreamEncoder extends EventByEventEncoder {
   private readonly includeUsage: boolean;
-  private readonly head: string;
-  private readonly prefix: string;
+  /** `data: {"id":…,"object":…,"created":…,"model":…` */
+  private readonly plainHead: string;
+  /** The same, with `"system_fingerprint":…` when the upstream named one. */
+  private head: string;
+  private prefix: string;
   private readonly usageNull: string;
   private readonly suffixTail: string;
   private readonly suffix: string;
@@ -28,7 +31,8 @@ export class OpenAICompletionStreamEncoder extends EventByEventEncoder {
   constructor(options: { model: string; includeUsage: boolean }) {
     super();
     this.includeUsage = options.includeUsage;
-    this.head = 'data: {"id":"' + newOpenAIId('cmpl-') + '","object":"text_completion","created":' + Math.floor(Date.now() / 1000) + ',"model":' + JSON.stringify(options.model);
+    this.plainHead = 'data: {"id":"' + newOpenAIId('cmpl-') + '","object":"text_completion","created":' + Math.floor(Date.now() / 1000) + ',"model":' + JSON.stringify(options.model);
+    this.head = this.plainHead;
     this.prefix = this.head + ',"choices":[{"text":';
     this.usageNull = options.includeUsage ? ',"usage":null' : '';
     this.suffixTail = ',"finish_reason":null}]' + this.usageNull + '}\n\n';
@@ -37,6 +41,15 @@ export class OpenAICompletionStreamEncoder extends EventByEventEncoder {
 
   protected encode(event: ChatStreamEvent): string {
     switch (event.type) {
+      case 'response-start': {
+        // Every chunk names the upstream's fingerprint after the model, as OpenAI's do.
+        const fingerprint = event.systemFingerprint;
+        if (fingerprint !== undefined && !this.wroteText) {
+          this.head = this.plainHead + ',"system_fingerprint":' + JSON.stringify(fingerprint);
+          this.prefix = this.head + ',"choices":[{"text":';
+        }
+        return '';
+      }
       case 'text-delta': {
         this.wroteText = true;
         const logprobs = event.logprobs === undefined ? this.suffix : ',"index":0,"logprobs":' + JSON.stringify(toOpenAICompletionLogprobs(event.logprobs, this.offset)) + this.suffixTail;

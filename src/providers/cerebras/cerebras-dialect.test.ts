@@ -134,7 +134,7 @@ describe('Cerebras dialect: requests', () => {
 describe('Cerebras dialect: recorded-style streams', () => {
   it('decodes gpt-oss reasoning, text, usage and time_info, whatever byte the body is split at', async () => {
     const expected: ChatStreamEvent[] = [
-      { type: 'response-start', id: 'chatcmpl-5f1c2e0a-8d7b-4c39-9a51-0b6a2f4e7d13', model: 'gpt-oss-120b', created: 1754550000 },
+      { type: 'response-start', id: 'chatcmpl-5f1c2e0a-8d7b-4c39-9a51-0b6a2f4e7d13', model: 'gpt-oss-120b', created: 1754550000, systemFingerprint: 'fp_9a3c1d2b7e' },
       { type: 'reasoning-start', id: '0' },
       ...['The user', ' greets in German', ' and Chinese.', ' Answer', ' briefly', ' in both.'].map((text): ChatStreamEvent => ({ type: 'reasoning-delta', id: '0', text })),
       { type: 'reasoning-end', id: '0' },

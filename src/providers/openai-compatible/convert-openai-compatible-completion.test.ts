@@ -42,6 +42,17 @@ describe('convertOpenAICompatibleCompletion', () => {
     });
   });
 
+  it("keeps the upstream's system_fingerprint, and gives it back when the answer is replayed as a stream", () => {
+    const body = { id: 'c', object: 'chat.completion', created: 1, model: 'm', system_fingerprint: 'fp_44709d6fcb', choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: 'Hi' } }] };
+    const response = convertOpenAICompatibleCompletion(body, generic);
+    assert.equal(response.systemFingerprint, 'fp_44709d6fcb');
+    assert.deepEqual(replayChatResponse(response)[0], { type: 'response-start', id: 'c', model: 'm', created: 1, systemFingerprint: 'fp_44709d6fcb' });
+    // Through the schema (a tool call is not a plain answer) it is kept the same way.
+    const withTool = { ...body, choices: [{ index: 0, finish_reason: 'tool_calls', message: { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'f', arguments: '{}' } }] } }] };
+    assert.equal(convertOpenAICompatibleCompletion(withTool, generic).systemFingerprint, 'fp_44709d6fcb');
+    assert.equal(convertOpenAICompatibleCompletion({ ...body, system_fingerprint: 7 }, generic).systemFingerprint, undefined);
+  });
+
   it('names the stop sequence only where the server says which matched (vLLM `stop_reason`)', () => {
     const stopped = (choice: Record<string, unknown>) => convertOpenAICompatibleCompletion({ choices: [{ message: { content: 'One, two' }, ...choice }] }, generic).stopSequence;
     assert.equal(stopped({ finish_reason: 'stop', stop_reason: ', three' }), ', three');

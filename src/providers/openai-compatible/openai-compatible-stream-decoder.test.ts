@@ -69,6 +69,16 @@ describe('decodeOpenAICompatibleStream', () => {
     assert.deepEqual(await decode([body]), expected);
   });
 
+  it("keeps the upstream's system_fingerprint on the response start; an empty one or one that is not a string is no fingerprint", async () => {
+    const fingerprinted = await decode([sse(chunk({ content: 'Hi' }, { system_fingerprint: 'fp_44709d6fcb' }), finishChunk('stop'), '[DONE]')]);
+    assert.deepEqual(fingerprinted[0], { type: 'response-start', id: 'c1', model: 'm1', created: 1700000000, systemFingerprint: 'fp_44709d6fcb' });
+    for (const fingerprint of ['', 42, null]) {
+      const events = await decode([sse(chunk({ content: 'Hi' }, { system_fingerprint: fingerprint }), finishChunk('stop'), '[DONE]')]);
+      assert.deepEqual(events[0], { type: 'response-start', id: 'c1', model: 'm1', created: 1700000000 });
+      assert.equal(events.at(-1)?.type, 'finish');
+    }
+  });
+
   it('gives the same events whatever byte the body is split at, multi-byte characters included', async () => {
     const encoded = new TextEncoder().encode(body);
     for (let cut = 0; cut <= encoded.length; cut++) {

@@ -1,4 +1,4 @@
-import type { ChatStreamEvent } from '../../canonical/chat-stream-event.ts';
+import type { ChatStreamEvent, ResponseStart } from '../../canonical/chat-stream-event.ts';
 import type { DegradedField } from '../../canonical/degraded-field.ts';
 import { GatewayError } from '../../canonical/gateway-error.ts';
 import type { Timing } from '../../canonical/timing.ts';
@@ -206,11 +206,13 @@ function push(out: ChatStreamEvent[], events: readonly ChatStreamEvent[]): void 
   for (let i = 0; i < events.length; i++) out.push(events[i] as ChatStreamEvent);
 }
 
-function responseStart(chunk: OpenAICompatibleChunk, degraded: DegradedField[]): { id?: string; model?: string; created?: number; degraded: DegradedField[] } {
-  const start: { id?: string; model?: string; created?: number; degraded: DegradedField[] } = { degraded };
+function responseStart(chunk: OpenAICompatibleChunk, degraded: DegradedField[]): ResponseStart {
+  const start: ResponseStart = { degraded };
   if (chunk.id) start.id = chunk.id;
   if (chunk.model) start.model = chunk.model;
   if (typeof chunk.created === 'number') start.created = chunk.created;
+  const fingerprint = chunk['system_fingerprint'];
+  if (typeof fingerprint === 'string' && fingerprint.length > 0) start.systemFingerprint = fingerprint;
   return start;
 }
 
