@@ -13,6 +13,8 @@ export interface ResponseStart {
   /** The upstream model that answered. */
   model?: string;
   created?: number;
+  /** The tier that served the request, where the upstream names one (OpenAI-compatible `service_tier`: `default`, `flex`, `priority`…). */
+  serviceTier?: string;
   /** The upstream's backend configuration, where it names one (OpenAI-compatible `system_fingerprint`). */
   systemFingerprint?: string;
   /** Request fields the provider could not honour and dropped (x-llmux-degraded). */

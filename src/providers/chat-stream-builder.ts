@@ -46,6 +46,7 @@ export class ChatStreamBuilder {
     if (details.id !== undefined) event.id = details.id;
     if (details.model !== undefined) event.model = details.model;
     if (details.created !== undefined) event.created = details.created;
+    if (details.serviceTier !== undefined) event.serviceTier = details.serviceTier;
     if (details.systemFingerprint !== undefined) event.systemFingerprint = details.systemFingerprint;
     if (details.degraded !== undefined && details.degraded.length > 0) event.degraded = details.degraded;
     return [event];

@@ -30,6 +30,7 @@ export class ChatResponseCollector {
         if (event.id !== undefined) response.id = event.id;
         if (event.model !== undefined) response.model = event.model;
         if (event.created !== undefined) response.created = event.created;
+        if (event.serviceTier !== undefined) response.serviceTier = event.serviceTier;
         if (event.systemFingerprint !== undefined) response.systemFingerprint = event.systemFingerprint;
         if (event.degraded !== undefined) response.degraded = [...(response.degraded ?? []), ...event.degraded];
         break;

@@ -14,6 +14,7 @@ export function replayChatResponse(response: ChatResponse): ChatStreamEvent[] {
   if (response.id !== undefined) start.id = response.id;
   if (response.model !== undefined) start.model = response.model;
   if (response.created !== undefined) start.created = response.created;
+  if (response.serviceTier !== undefined) start.serviceTier = response.serviceTier;
   if (response.systemFingerprint !== undefined) start.systemFingerprint = response.systemFingerprint;
   if (response.degraded !== undefined) start.degraded = response.degraded;
   const events = builder.start(start);

@@ -10,10 +10,11 @@ export interface OpenAITextCompletion {
   object: 'text_completion';
   created: number;
   model: string;
-  /** The upstream's, where it named one. */
-  system_fingerprint?: string;
   choices: { text: string; index: 0; logprobs: OpenAICompletionLogprobs | null; finish_reason: OpenAIFinishReason }[];
   usage: OpenAIUsage;
+  /** The upstream's, where it named them. */
+  service_tier?: string;
+  system_fingerprint?: string;
 }
 
 /** A whole canonical answer → the legacy `text_completion` object. Reasoning has no place in it. */
@@ -24,14 +25,16 @@ export function convertChatResponseToOpenAICompletion(response: ChatResponse, mo
     else if (part.type === 'generated-file') text += (text.length === 0 ? '' : '\n\n') + fileAsMarkdown(part);
   }
   const logprobs = responseLogprobs(response);
-  const id = newOpenAIId('cmpl-');
-  const created = response.created ?? Math.floor(Date.now() / 1000);
-  const choices: OpenAITextCompletion['choices'] = [
-    { text, index: 0, logprobs: logprobs === undefined ? null : toOpenAICompletionLogprobs(logprobs), finish_reason: toOpenAIFinishReason(response.finishReason, false) },
-  ];
-  const usage = toOpenAIUsage(response.usage);
-  // In OpenAI's order: the fingerprint between the model and the choices.
-  const fingerprint = response.systemFingerprint;
-  if (fingerprint === undefined) return { id, object: 'text_completion', created, model, choices, usage };
-  return { id, object: 'text_completion', created, model, system_fingerprint: fingerprint, choices, usage };
+  const completion: OpenAITextCompletion = {
+    id: newOpenAIId('cmpl-'),
+    object: 'text_completion',
+    created: response.created ?? Math.floor(Date.now() / 1000),
+    model,
+    choices: [{ text, index: 0, logprobs: logprobs === undefined ? null : toOpenAICompletionLogprobs(logprobs), finish_reason: toOpenAIFinishReason(response.finishReason, false) }],
+    usage: toOpenAIUsage(response.usage),
+  };
+  // After the usage, as OpenAI's answers have them.
+  if (response.serviceTier !== undefined) completion.service_tier = response.serviceTier;
+  if (response.systemFingerprint !== undefined) completion.system_fingerprint = response.systemFingerprint;
+  return completion;
 }

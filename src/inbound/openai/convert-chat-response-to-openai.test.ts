@@ -44,12 +44,14 @@ describe('convertChatResponseToOpenAI', () => {
     });
   });
 
-  it("gives the upstream's system_fingerprint between the model and the choices, as OpenAI does, and none when it named none", () => {
-    const answer: ChatResponse = { ...base, id: 'c', created: 1, systemFingerprint: 'fp_44709d6fcb', parts: [{ type: 'text', text: 'Hi' }] };
-    assert.deepEqual(Object.keys(convertChatResponseToOpenAI(answer, 'm')), ['id', 'object', 'created', 'model', 'system_fingerprint', 'choices', 'usage']);
-    assert.equal(convertChatResponseToOpenAI(answer, 'm').system_fingerprint, 'fp_44709d6fcb');
-    const { systemFingerprint: _fingerprint, ...unnamed } = answer;
-    assert.equal('system_fingerprint' in convertChatResponseToOpenAI(unnamed, 'm'), false);
+  it("gives the upstream's service_tier and system_fingerprint after the usage, as OpenAI does, and none it did not name", () => {
+    const answer: ChatResponse = { ...base, id: 'c', created: 1, serviceTier: 'flex', systemFingerprint: 'fp_44709d6fcb', parts: [{ type: 'text', text: 'Hi' }] };
+    const completion = convertChatResponseToOpenAI(answer, 'm');
+    assert.deepEqual(Object.keys(completion), ['id', 'object', 'created', 'model', 'choices', 'usage', 'service_tier', 'system_fingerprint']);
+    assert.equal(completion.service_tier, 'flex');
+    assert.equal(completion.system_fingerprint, 'fp_44709d6fcb');
+    const { systemFingerprint: _fingerprint, serviceTier: _tier, ...unnamed } = answer;
+    assert.deepEqual(Object.keys(convertChatResponseToOpenAI(unnamed, 'm')), ['id', 'object', 'created', 'model', 'choices', 'usage']);
   });
 
   it('gives null content and finish_reason tool_calls for a tool-only turn', () => {

@@ -16,8 +16,6 @@ export interface OpenAIChatCompletion {
   object: 'chat.completion';
   created: number;
   model: string;
-  /** The upstream's, where it named one (OpenAI and most OpenAI-compatible servers do). */
-  system_fingerprint?: string;
   choices: {
     index: 0;
     message: {
@@ -31,6 +29,9 @@ export interface OpenAIChatCompletion {
     finish_reason: OpenAIFinishReason;
   }[];
   usage: OpenAIUsage;
+  /** The upstream's, where it named them (OpenAI and most OpenAI-compatible servers do). */
+  service_tier?: string;
+  system_fingerprint?: string;
 }
 
 /**
@@ -58,14 +59,16 @@ export function convertChatResponseToOpenAI(response: ChatResponse, model: strin
   if (reasoning.length > 0) message.reasoning_content = reasoning;
   if (hasToolCalls) message.tool_calls = toolCalls;
   const logprobs = responseLogprobs(response);
-  const id = response.id ?? newOpenAIId('chatcmpl-');
-  const created = response.created ?? Math.floor(Date.now() / 1000);
-  const choices: OpenAIChatCompletion['choices'] = [
-    { index: 0, message, logprobs: logprobs === undefined ? null : toOpenAIChatLogprobs(logprobs), finish_reason: toOpenAIFinishReason(response.finishReason, hasToolCalls) },
-  ];
-  const usage = toOpenAIUsage(response.usage);
-  // In OpenAI's order: the fingerprint between the model and the choices.
-  const fingerprint = response.systemFingerprint;
-  if (fingerprint === undefined) return { id, object: 'chat.completion', created, model, choices, usage };
-  return { id, object: 'chat.completion', created, model, system_fingerprint: fingerprint, choices, usage };
+  const completion: OpenAIChatCompletion = {
+    id: response.id ?? newOpenAIId('chatcmpl-'),
+    object: 'chat.completion',
+    created: response.created ?? Math.floor(Date.now() / 1000),
+    model,
+    choices: [{ index: 0, message, logprobs: logprobs === undefined ? null : toOpenAIChatLogprobs(logprobs), finish_reason: toOpenAIFinishReason(response.finishReason, hasToolCalls) }],
+    usage: toOpenAIUsage(response.usage),
+  };
+  // After the usage, as OpenAI's answers have them.
+  if (response.serviceTier !== undefined) completion.service_tier = response.serviceTier;
+  if (response.systemFingerprint !== undefined) completion.system_fingerprint = response.systemFingerprint;
+  return completion;
 }

@@ -36,15 +36,15 @@ describe('OpenAIChatStreamEncoder', () => {
     );
   });
 
-  it("carries the upstream's system_fingerprint on every chunk, after the model, as OpenAI does", async () => {
+  it("carries the upstream's service_tier and system_fingerprint on every chunk, after the model, as OpenAI does", async () => {
     const text = await encode([
-      { ...start, systemFingerprint: 'fp_44709d6fcb' },
+      { ...start, serviceTier: 'default', systemFingerprint: 'fp_44709d6fcb' },
       { type: 'text-start', id: 't' },
       { type: 'text-delta', id: 't', text: 'Hi' },
       { type: 'text-end', id: 't' },
       { type: 'finish', finishReason: 'stop', usage: { input: { total: 5 }, output: { total: 2 }, source: 'upstream' } },
     ], true);
-    const head = HEAD + ',"system_fingerprint":"fp_44709d6fcb"';
+    const head = HEAD + ',"service_tier":"default","system_fingerprint":"fp_44709d6fcb"';
     const prefix = head + ',"choices":[{"index":0,"delta":';
     const suffix = ',"logprobs":null,"finish_reason":null}],"usage":null}\n\n';
     assert.equal(

@@ -7,6 +7,7 @@ import { openAIErrorBody } from './openai-error-response.ts';
 import { toOpenAIChatLogprobs } from './to-openai-logprobs.ts';
 import { toOpenAIFinishReason } from './to-openai-finish-reason.ts';
 import { toOpenAIUsage } from './to-openai-usage.ts';
+import { upstreamFields } from './upstream-chunk-fields.ts';
 
 export interface OpenAIChatStreamOptions {
   /** The model name the client asked for; every chunk carries it. */
@@ -32,8 +33,9 @@ export class OpenAIChatStreamEncoder extends EventByEventEncoder {
   private readonly includeUsage: boolean;
   private id: string | undefined;
   private created: number | undefined;
-  private systemFingerprint: string | undefined;
-  /** `data: {"id":…,"object":…,"created":…,"model":…` (and `"system_fingerprint":…` when the upstream named one) */
+  /** `,"service_tier":…,"system_fingerprint":…` as far as the upstream named them: after the model on every chunk, as OpenAI sends them. */
+  private upstreamFields = '';
+  /** `data: {"id":…,"object":…,"created":…,"model":…` and the upstream's fields */
   private head = '';
   /** `data: {…,"choices":[{"index":0,"delta":` */
   private prefix = '';
@@ -63,7 +65,7 @@ export class OpenAIChatStreamEncoder extends EventByEventEncoder {
         if (!this.started) {
           if (event.id !== undefined && event.id.length > 0) this.id = event.id;
           if (event.created !== undefined) this.created = event.created;
-          if (event.systemFingerprint !== undefined) this.systemFingerprint = event.systemFingerprint;
+          this.upstreamFields = upstreamFields(event);
         }
         return this.start();
       case 'text-delta': {
@@ -104,7 +106,7 @@ export class OpenAIChatStreamEncoder extends EventByEventEncoder {
     const id = this.id ?? newOpenAIId('chatcmpl-');
     const created = this.created ?? Math.floor(Date.now() / 1000);
     this.head = 'data: {"id":' + JSON.stringify(id) + ',"object":"chat.completion.chunk","created":' + created + ',"model":' + JSON.stringify(this.model);
-    if (this.systemFingerprint !== undefined) this.head += ',"system_fingerprint":' + JSON.stringify(this.systemFingerprint);
+    this.head += this.upstreamFields;
     this.prefix = this.head + ',"choices":[{"index":0,"delta":';
     this.suffixTail = ',"finish_reason":null}]' + this.usageNull + '}\n\n';
     this.suffix = ',"logprobs":null' + this.suffixTail;

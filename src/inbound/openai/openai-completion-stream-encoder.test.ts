@@ -37,10 +37,10 @@ describe('OpenAICompletionStreamEncoder', () => {
     );
   });
 
-  it("carries the upstream's system_fingerprint on every chunk, after the model", async () => {
+  it("carries the upstream's service_tier and system_fingerprint on every chunk, after the model", async () => {
     const text = await encode(
       [
-        { type: 'response-start', systemFingerprint: 'fp_1' },
+        { type: 'response-start', serviceTier: 'priority', systemFingerprint: 'fp_1' },
         { type: 'text-start', id: 't' },
         { type: 'text-delta', id: 't', text: 'Hi' },
         { type: 'text-end', id: 't' },
@@ -48,7 +48,7 @@ describe('OpenAICompletionStreamEncoder', () => {
       ],
       true,
     );
-    const head = HEAD + ',"system_fingerprint":"fp_1"';
+    const head = HEAD + ',"service_tier":"priority","system_fingerprint":"fp_1"';
     assert.equal(
       text,
       head + ',"choices":[{"text":"Hi","index":0,"logprobs":null,"finish_reason":null}],"usage":null}\n\n' +

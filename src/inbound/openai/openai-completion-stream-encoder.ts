@@ -6,6 +6,7 @@ import { openAIErrorBody } from './openai-error-response.ts';
 import { toOpenAICompletionLogprobs } from './to-openai-logprobs.ts';
 import { toOpenAIFinishReason } from './to-openai-finish-reason.ts';
 import { toOpenAIUsage } from './to-openai-usage.ts';
+import { upstreamFields } from './upstream-chunk-fields.ts';
 
 /**
  * Canonical events → legacy `text_completion` chunks (openai-node src/resources/completions.ts):
@@ -18,7 +19,7 @@ export class OpenAICompletionStreamEncoder extends EventByEventEncoder {
   private readonly includeUsage: boolean;
   /** `data: {"id":…,"object":…,"created":…,"model":…` */
   private readonly plainHead: string;
-  /** The same, with `"system_fingerprint":…` when the upstream named one. */
+  /** The same, with the upstream's `"service_tier"` and `"system_fingerprint"` where it named them. */
   private head: string;
   private prefix: string;
   private readonly usageNull: string;
@@ -42,10 +43,9 @@ export class OpenAICompletionStreamEncoder extends EventByEventEncoder {
   protected encode(event: ChatStreamEvent): string {
     switch (event.type) {
       case 'response-start': {
-        // Every chunk names the upstream's fingerprint after the model, as OpenAI's do.
-        const fingerprint = event.systemFingerprint;
-        if (fingerprint !== undefined && !this.wroteText) {
-          this.head = this.plainHead + ',"system_fingerprint":' + JSON.stringify(fingerprint);
+        // Every chunk names them after the model, as OpenAI's do.
+        if (!this.wroteText) {
+          this.head = this.plainHead + upstreamFields(event);
           this.prefix = this.head + ',"choices":[{"text":';
         }
         return '';

@@ -42,15 +42,18 @@ describe('convertOpenAICompatibleCompletion', () => {
     });
   });
 
-  it("keeps the upstream's system_fingerprint, and gives it back when the answer is replayed as a stream", () => {
-    const body = { id: 'c', object: 'chat.completion', created: 1, model: 'm', system_fingerprint: 'fp_44709d6fcb', choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: 'Hi' } }] };
+  it("keeps the upstream's service_tier and system_fingerprint, and gives them back when the answer is replayed as a stream", () => {
+    const body = { id: 'c', object: 'chat.completion', created: 1, model: 'm', service_tier: 'flex', system_fingerprint: 'fp_44709d6fcb', choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: 'Hi' } }] };
     const response = convertOpenAICompatibleCompletion(body, generic);
     assert.equal(response.systemFingerprint, 'fp_44709d6fcb');
-    assert.deepEqual(replayChatResponse(response)[0], { type: 'response-start', id: 'c', model: 'm', created: 1, systemFingerprint: 'fp_44709d6fcb' });
+    assert.equal(response.serviceTier, 'flex');
+    assert.deepEqual(replayChatResponse(response)[0], { type: 'response-start', id: 'c', model: 'm', created: 1, serviceTier: 'flex', systemFingerprint: 'fp_44709d6fcb' });
     // Through the schema (a tool call is not a plain answer) it is kept the same way.
     const withTool = { ...body, choices: [{ index: 0, finish_reason: 'tool_calls', message: { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'f', arguments: '{}' } }] } }] };
     assert.equal(convertOpenAICompatibleCompletion(withTool, generic).systemFingerprint, 'fp_44709d6fcb');
-    assert.equal(convertOpenAICompatibleCompletion({ ...body, system_fingerprint: 7 }, generic).systemFingerprint, undefined);
+    const unnamed = convertOpenAICompatibleCompletion({ ...body, service_tier: '', system_fingerprint: 7 }, generic);
+    assert.equal(unnamed.systemFingerprint, undefined);
+    assert.equal(unnamed.serviceTier, undefined);
   });
 
   it('names the stop sequence only where the server says which matched (vLLM `stop_reason`)', () => {

@@ -29,6 +29,8 @@ export function convertOpenAICompatibleCompletion(payload: unknown, dialect: Com
   if (completion.id) response.id = completion.id;
   if (completion.model) response.model = completion.model;
   if (typeof completion.created === 'number') response.created = completion.created;
+  const tier = completion['service_tier'];
+  if (typeof tier === 'string' && tier.length > 0) response.serviceTier = tier;
   const fingerprint = completion['system_fingerprint'];
   if (typeof fingerprint === 'string' && fingerprint.length > 0) response.systemFingerprint = fingerprint;
   let reasoning = message?.reasoning ?? message?.reasoning_content ?? '';

@@ -69,11 +69,11 @@ describe('decodeOpenAICompatibleStream', () => {
     assert.deepEqual(await decode([body]), expected);
   });
 
-  it("keeps the upstream's system_fingerprint on the response start; an empty one or one that is not a string is no fingerprint", async () => {
-    const fingerprinted = await decode([sse(chunk({ content: 'Hi' }, { system_fingerprint: 'fp_44709d6fcb' }), finishChunk('stop'), '[DONE]')]);
-    assert.deepEqual(fingerprinted[0], { type: 'response-start', id: 'c1', model: 'm1', created: 1700000000, systemFingerprint: 'fp_44709d6fcb' });
-    for (const fingerprint of ['', 42, null]) {
-      const events = await decode([sse(chunk({ content: 'Hi' }, { system_fingerprint: fingerprint }), finishChunk('stop'), '[DONE]')]);
+  it("keeps the upstream's service_tier and system_fingerprint on the response start; an empty one or one that is not a string is none", async () => {
+    const named = await decode([sse(chunk({ content: 'Hi' }, { service_tier: 'default', system_fingerprint: 'fp_44709d6fcb' }), finishChunk('stop'), '[DONE]')]);
+    assert.deepEqual(named[0], { type: 'response-start', id: 'c1', model: 'm1', created: 1700000000, serviceTier: 'default', systemFingerprint: 'fp_44709d6fcb' });
+    for (const value of ['', 42, null]) {
+      const events = await decode([sse(chunk({ content: 'Hi' }, { service_tier: value, system_fingerprint: value }), finishChunk('stop'), '[DONE]')]);
       assert.deepEqual(events[0], { type: 'response-start', id: 'c1', model: 'm1', created: 1700000000 });
       assert.equal(events.at(-1)?.type, 'finish');
     }

@@ -211,6 +211,8 @@ function responseStart(chunk: OpenAICompatibleChunk, degraded: DegradedField[]):
   if (chunk.id) start.id = chunk.id;
   if (chunk.model) start.model = chunk.model;
   if (typeof chunk.created === 'number') start.created = chunk.created;
+  const tier = chunk['service_tier'];
+  if (typeof tier === 'string' && tier.length > 0) start.serviceTier = tier;
   const fingerprint = chunk['system_fingerprint'];
   if (typeof fingerprint === 'string' && fingerprint.length > 0) start.systemFingerprint = fingerprint;
   return start;
