@@ -94,6 +94,7 @@ const answers: Record<string, ChatResponse> = {
     finishReason: 'stop',
   },
   'a content filter stop': { parts: [{ type: 'tool-call', id: 'c', name: 'f', arguments: '{}' }], finishReason: 'content-filter' },
+  'a tier the upstream named': { parts: [{ type: 'text', text: 'Hi' }], finishReason: 'stop', serviceTier: 'flex', systemFingerprint: 'fp_1' },
 };
 
 describe('convertChatResponseToResponses', () => {
@@ -105,6 +106,15 @@ describe('convertChatResponseToResponses', () => {
       });
     }
   }
+
+  it("says the tier the upstream named, where the envelope says 'default' until it is known", () => {
+    const answer = answers['a tier the upstream named'] as ChatResponse;
+    assert.equal(convertChatResponseToResponses(answer, envelope, { reasoningAsSummary: false, newId: counter() })['service_tier'], 'flex');
+    assert.equal(convertChatResponseToResponses({ ...answer, parts: [] }, envelope, { reasoningAsSummary: false, newId: counter() })['service_tier'], 'flex');
+    const { serviceTier: _tier, ...unnamed } = answer;
+    assert.equal(convertChatResponseToResponses(unnamed, envelope, { reasoningAsSummary: false, newId: counter() })['service_tier'], 'default');
+    assert.equal(JSON.parse(viaStream(answer, false)).service_tier, 'flex');
+  });
 
   it('answers a plain text in the shape api.openai.com does', () => {
     const response = convertChatResponseToResponses(answers['plain text'] as ChatResponse, envelope, { reasoningAsSummary: false, newId: counter() });

@@ -114,6 +114,7 @@ export function convertChatResponseToResponses(response: ChatResponse, envelope:
   closeItem(incomplete ? 'incomplete' : 'completed');
   const final: JsonObject = { ...envelope, status: incomplete ? 'incomplete' : 'completed', output };
   final['usage'] = toResponsesUsage(response.usage);
+  if (response.serviceTier !== undefined) final['service_tier'] = response.serviceTier;
   if (incomplete) final['incomplete_details'] = { reason: response.finishReason === 'length' ? 'max_output_tokens' : 'content_filter' };
   return final;
 }

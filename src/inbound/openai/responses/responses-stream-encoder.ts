@@ -59,6 +59,8 @@ export class ResponsesStreamEncoder extends EventByEventEncoder {
   private open: OpenItem | undefined;
   private started = false;
   private final: JsonObject;
+  /** The tier the upstream says served the request: the final Response's `service_tier` (the envelope's until then). */
+  private serviceTier: string | undefined;
   private readonly beforeEnd: (() => Promise<void>) | undefined;
   private tail: Promise<string> | undefined;
 
@@ -81,6 +83,7 @@ export class ResponsesStreamEncoder extends EventByEventEncoder {
     if (this.ended) return '';
     switch (event.type) {
       case 'response-start':
+        if (event.serviceTier !== undefined) this.serviceTier = event.serviceTier;
         return this.start();
       case 'text-start':
         return this.start() + this.openMessage();
@@ -278,7 +281,9 @@ export class ResponsesStreamEncoder extends EventByEventEncoder {
   }
 
   private snapshot(status: ResponsesStatus): JsonObject {
-    return { ...this.envelope, status, output: [...this.output] };
+    const snapshot: JsonObject = { ...this.envelope, status, output: [...this.output] };
+    if (this.serviceTier !== undefined) snapshot['service_tier'] = this.serviceTier;
+    return snapshot;
   }
 
   private itemFields(item: OpenItem): string {
