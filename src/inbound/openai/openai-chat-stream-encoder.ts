@@ -105,8 +105,7 @@ export class OpenAIChatStreamEncoder extends EventByEventEncoder {
     this.started = true;
     const id = this.id ?? newOpenAIId('chatcmpl-');
     const created = this.created ?? Math.floor(Date.now() / 1000);
-    this.head = 'data: {"id":' + JSON.stringify(id) + ',"object":"chat.completion.chunk","created":' + created + ',"model":' + JSON.stringify(this.model);
-    this.head += this.upstreamFields;
+    this.head = 'data: {"id":' + JSON.stringify(id) + ',"object":"chat.completion.chunk","created":' + created + ',"model":' + JSON.stringify(this.model) + this.upstreamFields;
     this.prefix = this.head + ',"choices":[{"index":0,"delta":';
     this.suffixTail = ',"finish_reason":null}]' + this.usageNull + '}\n\n';
     this.suffix = ',"logprobs":null' + this.suffixTail;

@@ -10,6 +10,7 @@ import { isPlainCompletion } from './is-plain-completion.ts';
 import { openAICompatibleCompletionSchema, type OpenAICompatibleCompletion } from './openai-compatible-response-schemas.ts';
 import { generateToolCallId } from './openai-compatible-tool-call-assembler.ts';
 import { opensWithThinkTag, ThinkTagSplitter } from './think-tag-splitter.ts';
+import { readUpstreamIdentity } from './read-upstream-identity.ts';
 
 export type CompletionDialect = Pick<OpenAICompatibleDialect, 'splitThinkTags' | 'decodeExtra'>;
 
@@ -29,10 +30,7 @@ export function convertOpenAICompatibleCompletion(payload: unknown, dialect: Com
   if (completion.id) response.id = completion.id;
   if (completion.model) response.model = completion.model;
   if (typeof completion.created === 'number') response.created = completion.created;
-  const tier = completion['service_tier'];
-  if (typeof tier === 'string' && tier.length > 0) response.serviceTier = tier;
-  const fingerprint = completion['system_fingerprint'];
-  if (typeof fingerprint === 'string' && fingerprint.length > 0) response.systemFingerprint = fingerprint;
+  readUpstreamIdentity(completion, response);
   let reasoning = message?.reasoning ?? message?.reasoning_content ?? '';
   let content = contentText(message?.content);
   if (dialect.splitThinkTags && opensWithThinkTag(content)) {

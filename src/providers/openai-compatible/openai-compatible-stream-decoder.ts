@@ -19,6 +19,7 @@ import { openAICompatibleChunkSchema, type OpenAICompatibleChunk } from './opena
 import { isPlainDeltaChunk } from './is-plain-delta-chunk.ts';
 import { OpenAICompatibleToolCallAssembler } from './openai-compatible-tool-call-assembler.ts';
 import { ThinkTagSplitter } from './think-tag-splitter.ts';
+import { readUpstreamIdentity } from './read-upstream-identity.ts';
 
 export type StreamDecoderDialect = Pick<OpenAICompatibleDialect, 'splitThinkTags' | 'decodeExtra'>;
 
@@ -211,10 +212,7 @@ function responseStart(chunk: OpenAICompatibleChunk, degraded: DegradedField[]):
   if (chunk.id) start.id = chunk.id;
   if (chunk.model) start.model = chunk.model;
   if (typeof chunk.created === 'number') start.created = chunk.created;
-  const tier = chunk['service_tier'];
-  if (typeof tier === 'string' && tier.length > 0) start.serviceTier = tier;
-  const fingerprint = chunk['system_fingerprint'];
-  if (typeof fingerprint === 'string' && fingerprint.length > 0) start.systemFingerprint = fingerprint;
+  readUpstreamIdentity(chunk, start);
   return start;
 }
 
