@@ -70,12 +70,16 @@ describe('the Responses API served by Cerebras, through the openai SDK', () => {
     });
     const types: string[] = [];
     const sequence: number[] = [];
+    const tiers: unknown[] = [];
     for await (const event of stream) {
       types.push(event.type);
       sequence.push(event.sequence_number);
+      if (event.type === 'response.created' || event.type === 'response.in_progress' || event.type === 'response.completed') tiers.push(event.response.service_tier);
     }
     const final = await stream.finalResponse();
     assert.deepEqual(sequence, sequence.map((_, index) => index));
+    // In progress the tier asked for (none: auto); finished the tier that served it (Cerebras names none: default).
+    assert.deepEqual(tiers, ['auto', 'auto', 'default']);
     assert.deepEqual(types, [
       'response.created',
       'response.in_progress',

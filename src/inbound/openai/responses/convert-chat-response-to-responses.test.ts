@@ -107,12 +107,17 @@ describe('convertChatResponseToResponses', () => {
     }
   }
 
-  it("says the tier the upstream named, where the envelope says 'default' until it is known", () => {
+  it("says the tier the upstream named, else 'default', whatever tier the request asked for", () => {
     const answer = answers['a tier the upstream named'] as ChatResponse;
     assert.equal(convertChatResponseToResponses(answer, envelope, { reasoningAsSummary: false, newId: counter() })['service_tier'], 'flex');
     assert.equal(convertChatResponseToResponses({ ...answer, parts: [] }, envelope, { reasoningAsSummary: false, newId: counter() })['service_tier'], 'flex');
     const { serviceTier: _tier, ...unnamed } = answer;
     assert.equal(convertChatResponseToResponses(unnamed, envelope, { reasoningAsSummary: false, newId: counter() })['service_tier'], 'default');
+    const askedFlex = responsesEnvelope({ model: 'gpt-test', input: 'hi', service_tier: 'flex' }, 'resp_1', 1_700_000_000);
+    assert.equal(askedFlex['service_tier'], 'flex');
+    assert.equal(envelope['service_tier'], 'auto');
+    assert.equal(convertChatResponseToResponses(unnamed, askedFlex, { reasoningAsSummary: false, newId: counter() })['service_tier'], 'default');
+    assert.equal(convertChatResponseToResponses(answer, askedFlex, { reasoningAsSummary: false, newId: counter() })['service_tier'], 'flex');
     assert.equal(JSON.parse(viaStream(answer, false)).service_tier, 'flex');
   });
 

@@ -4,7 +4,7 @@ import type { JsonObject } from '../../../state/response-store.ts';
 import { fileAsMarkdown } from '../file-as-markdown.ts';
 import { newOpenAIId } from '../new-openai-id.ts';
 import { encodeEncryptedContent } from './responses-encrypted-content.ts';
-import { toResponsesUsage } from './responses-envelope.ts';
+import { finishedServiceTier, toResponsesUsage } from './responses-envelope.ts';
 import type { ResponsesStreamOptions } from './responses-stream-encoder.ts';
 import { toResponsesLogprobs, type ResponsesLogprob } from './to-responses-logprobs.ts';
 
@@ -114,7 +114,7 @@ export function convertChatResponseToResponses(response: ChatResponse, envelope:
   closeItem(incomplete ? 'incomplete' : 'completed');
   const final: JsonObject = { ...envelope, status: incomplete ? 'incomplete' : 'completed', output };
   final['usage'] = toResponsesUsage(response.usage);
-  if (response.serviceTier !== undefined) final['service_tier'] = response.serviceTier;
+  final['service_tier'] = finishedServiceTier(response.serviceTier);
   if (incomplete) final['incomplete_details'] = { reason: response.finishReason === 'length' ? 'max_output_tokens' : 'content_filter' };
   return final;
 }

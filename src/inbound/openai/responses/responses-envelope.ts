@@ -8,7 +8,9 @@ export type ResponsesStatus = 'in_progress' | 'completed' | 'incomplete' | 'fail
 /**
  * The fields of a Response object that echo the request (openai-node Response): every one
  * present, `null` where the client set nothing, as api.openai.com answers. Built once per
- * request; the encoder adds status, output, usage and error.
+ * request; the encoder adds status, output, usage and error. `service_tier` is the tier asked
+ * for (`auto` when none was) while the response is in progress, as api.openai.com's
+ * `response.created` says; a finished Response says the tier that served it (finishedServiceTier).
  */
 export function responsesEnvelope(body: ResponsesRequest, id: string = newOpenAIId('resp_'), createdAt: number = Math.floor(Date.now() / 1000)): JsonObject {
   return {
@@ -29,7 +31,7 @@ export function responsesEnvelope(body: ResponsesRequest, id: string = newOpenAI
     prompt_cache_key: body.prompt_cache_key ?? null,
     reasoning: { effort: body.reasoning?.effort ?? null, summary: body.reasoning?.summary ?? body.reasoning?.generate_summary ?? null },
     safety_identifier: body.safety_identifier ?? null,
-    service_tier: 'default',
+    service_tier: body.service_tier ?? 'auto',
     store: body.store ?? true,
     temperature: body.temperature ?? 1,
     text: { format: body.text?.format ?? { type: 'text' }, verbosity: body.text?.verbosity ?? 'medium' },
@@ -42,6 +44,14 @@ export function responsesEnvelope(body: ResponsesRequest, id: string = newOpenAI
     user: body.user ?? null,
     metadata: body.metadata ?? {},
   };
+}
+
+/**
+ * A finished Response's `service_tier`: the tier the upstream says served it, else `default` (what
+ * api.openai.com's finished Responses say when the request asked for `auto` or nothing).
+ */
+export function finishedServiceTier(upstreamTier: string | undefined): string {
+  return upstreamTier ?? 'default';
 }
 
 export interface ResponsesUsage {

@@ -32,6 +32,23 @@ function frames(text: string): { event: string; data: Record<string, unknown> }[
 }
 
 describe('ResponsesStreamEncoder', () => {
+  it("says the tier asked for while in progress (auto when none was) and the tier that served it once finished, as api.openai.com does", async () => {
+    const tierOf = (frame: { data: Record<string, unknown> } | undefined): unknown => (frame?.data['response'] as Record<string, unknown>)['service_tier'];
+    const run = async (asked: string | undefined, named: string | undefined, end: ChatStreamEvent): Promise<unknown[]> => {
+      const envelope = responsesEnvelope(asked === undefined ? { model: 'gpt-test', input: 'hi' } : { model: 'gpt-test', input: 'hi', service_tier: asked }, 'resp_1', 1_700_000_000);
+      const target = new ResponsesStreamEncoder(envelope, { reasoningAsSummary: false, newId: (prefix) => `${prefix}1` });
+      const start: ChatStreamEvent = named === undefined ? { type: 'response-start' } : { type: 'response-start', serviceTier: named };
+      const all = frames(await encodeAll(target, [start, { type: 'text-start', id: 't' }, { type: 'text-delta', id: 't', text: 'hi' }, { type: 'text-end', id: 't' }, end]));
+      return [tierOf(all[0]), tierOf(all[1]), tierOf(all.at(-1)), target.response['service_tier']];
+    };
+    const stop: ChatStreamEvent = { type: 'finish', finishReason: 'stop' };
+    assert.deepEqual(await run(undefined, undefined, stop), ['auto', 'auto', 'default', 'default']);
+    assert.deepEqual(await run('flex', undefined, stop), ['flex', 'flex', 'default', 'default']);
+    assert.deepEqual(await run('auto', 'priority', stop), ['auto', 'auto', 'priority', 'priority']);
+    assert.deepEqual(await run(undefined, 'flex', { type: 'finish', finishReason: 'length' }), ['auto', 'auto', 'flex', 'flex']);
+    assert.deepEqual(await run('priority', undefined, { type: 'error', error: new GatewayError('upstream', 'boom') }), ['priority', 'priority', 'default', 'default']);
+  });
+
   it('encodes text byte for byte as api.openai.com streams it', async () => {
     const text = await encodeAll(encoder(), [
       { type: 'response-start' },

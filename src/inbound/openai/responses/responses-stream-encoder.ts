@@ -9,7 +9,7 @@ import { EventByEventEncoder } from '../../chat-stream-encoder.ts';
 import { fileAsMarkdown } from '../file-as-markdown.ts';
 import { newOpenAIId } from '../new-openai-id.ts';
 import { encodeEncryptedContent } from './responses-encrypted-content.ts';
-import { toResponsesUsage, type ResponsesStatus } from './responses-envelope.ts';
+import { finishedServiceTier, toResponsesUsage, type ResponsesStatus } from './responses-envelope.ts';
 import { toResponsesLogprobs, type ResponsesLogprob } from './to-responses-logprobs.ts';
 
 export interface ResponsesStreamOptions {
@@ -59,7 +59,7 @@ export class ResponsesStreamEncoder extends EventByEventEncoder {
   private open: OpenItem | undefined;
   private started = false;
   private final: JsonObject;
-  /** The tier the upstream says served the request: the final Response's `service_tier` (the envelope's until then). */
+  /** The tier the upstream says served the request: the finished Response's `service_tier` (in progress, the envelope's: the tier asked for). */
   private serviceTier: string | undefined;
   private readonly beforeEnd: (() => Promise<void>) | undefined;
   private tail: Promise<string> | undefined;
@@ -282,7 +282,7 @@ export class ResponsesStreamEncoder extends EventByEventEncoder {
 
   private snapshot(status: ResponsesStatus): JsonObject {
     const snapshot: JsonObject = { ...this.envelope, status, output: [...this.output] };
-    if (this.serviceTier !== undefined) snapshot['service_tier'] = this.serviceTier;
+    if (status !== 'in_progress') snapshot['service_tier'] = finishedServiceTier(this.serviceTier);
     return snapshot;
   }
 
