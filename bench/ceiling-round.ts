@@ -3,7 +3,7 @@ import type { BenchSession } from './bench-session.ts';
 import type { CeilingProcesses, CeilingServer } from './ceiling-processes.ts';
 import { closedLoopWithCpu, type Measured } from './closed-loop-cpu.ts';
 import type { StreamProbeResult } from './load-job.ts';
-import { warmRequestsPerPath } from './warm-up.ts';
+import { WARM_STREAMS_PER_PATH, WARM_STREAM_CONNECTIONS, warmRequestsPerPath } from './warm-up.ts';
 
 /** The paths the ceiling section compares, by the label its rows use. */
 export const PATH = {
@@ -32,7 +32,8 @@ export interface CeilingRound {
 
 /**
  * One round on a fresh set of servers: each Node server warmed up (WARM_REQUESTS_PER_PROCESS at 50
- * connections, shared by its paths; one stream probe per streamed path), then every path at 50
+ * connections, shared by its paths; then WARM_STREAMS_PER_PATH streams on each streamed path, and
+ * one stream probe per streamed path), then every path at 50
  * connections, at 1, and streamed, in the round's order (reversed on odd rounds). A string says
  * which route did not answer as it should.
  */
@@ -83,13 +84,18 @@ export async function measureCeilingRound(
   for (const [label, server] of ordered(servers)) {
     if (server !== undefined && warmed(label)) await closedLoop(label, CONNECTIONS, 120_000, warmRequestsPerPath(pathsOf(server)));
   }
+  const streamLabels = labels.filter((label) => label !== PATH.ollama && label !== PATH.anthropic && label !== PATH.tuned);
+  // The streamed path's own code (stream decoders, encoders, the writer) is warmed too, as a
+  // gateway serving streaming clients has it: the plain warm-up does not run it.
+  for (const label of ordered(streamLabels.filter(warmed))) {
+    await session.closedLoop(endpointOf(label, true), WARM_STREAM_CONNECTIONS, 120_000, WARM_STREAMS_PER_PATH);
+  }
   const loaded = new Map<PathLabel, Measured>();
   for (const label of ordered(labels)) loaded.set(label, await closedLoop(label, CONNECTIONS, roundMs));
   const single = new Map<PathLabel, Measured>();
   for (const label of ordered(labels.filter((label) => label !== PATH.tuned))) single.set(label, await closedLoop(label, 1, roundMs));
 
   await session.configureUpstream({ latencyMs: 0, streamChunks: STREAM_CHUNKS, chunkDelayMs: STREAM_CHUNK_DELAY_MS });
-  const streamLabels = labels.filter((label) => label !== PATH.ollama && label !== PATH.anthropic && label !== PATH.tuned);
   const probe = (label: PathLabel): Promise<StreamProbeResult> => session.streamProbe(endpointOf(label, true), STREAM_PROBES, 20_000);
   for (const label of ordered(streamLabels.filter(warmed))) await probe(label);
   const streams = new Map<PathLabel, StreamProbeResult>();

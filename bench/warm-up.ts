@@ -13,3 +13,13 @@ export const WARM_REQUESTS_PER_PROCESS = 30_000;
 export function warmRequestsPerPath(paths: number): number {
   return Math.ceil(WARM_REQUESTS_PER_PROCESS / Math.max(1, paths));
 }
+
+/**
+ * Streams each streamed path of a new server gets after its requests (the ceiling section of
+ * `npm run bench`), 16 events back to back each, at WARM_STREAM_CONNECTIONS: the streamed path's
+ * own code runs nowhere in the plain warm-up. Time to first byte at one connection over the bare
+ * proxy, `measure-stream-cost.ts --events 0 --fresh`, 4 rounds each (2026-12-08): 200 streams in,
+ * +698 µs; 2,000, +469; 8,000, +366; the bare proxy's own first byte moved 1,067 → 895 → 853 µs.
+ */
+export const WARM_STREAMS_PER_PATH = 5_000;
+export const WARM_STREAM_CONNECTIONS = 10;
