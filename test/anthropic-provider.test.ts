@@ -55,6 +55,8 @@ describe('the openai SDK to Claude', () => {
     assert.equal(completion.choices[0]?.finish_reason, 'tool_calls');
     assert.equal(completion.usage?.prompt_tokens, 100);
     assert.equal(completion.usage?.prompt_tokens_details?.cached_tokens, 90);
+    // Claude's usage.service_tier 'standard', in OpenAI's word.
+    assert.equal(completion.service_tier, 'default');
     const call = lastMessageRequest();
     assert.equal(call?.headers['x-api-key'], FAKE_ANTHROPIC_KEY);
     assert.equal(call?.headers['anthropic-version'], '2023-06-01');
@@ -72,7 +74,9 @@ describe('the openai SDK to Claude', () => {
     let reasoning = '';
     let args = '';
     let usage: OpenAI.CompletionUsage | null | undefined;
+    const tiers = new Set<unknown>();
     for await (const chunk of stream) {
+      tiers.add(chunk.service_tier);
       const delta = chunk.choices[0]?.delta as { reasoning_content?: string; tool_calls?: { function?: { arguments?: string } }[] } | undefined;
       reasoning += delta?.reasoning_content ?? '';
       args += delta?.tool_calls?.[0]?.function?.arguments ?? '';
@@ -81,6 +85,7 @@ describe('the openai SDK to Claude', () => {
     assert.equal(reasoning, 'Weather tool.');
     assert.deepEqual(JSON.parse(args), { city: 'Zürich' });
     assert.ok((usage?.completion_tokens ?? 0) > 0 && (usage?.prompt_tokens ?? 0) > 0);
+    assert.deepEqual([...tiers], ['default']);
   });
 
   it('a 529 is retried; one that stays is a 502 for OpenAI clients and a 529 overloaded_error for Anthropic ones', async () => {
@@ -175,6 +180,8 @@ describe('the Anthropic SDK to Claude through llmux', () => {
     const anthropicTools = [{ name: 'get_weather', input_schema: { type: 'object' as const }, cache_control: { type: 'ephemeral' as const } }];
     const first = await client.messages.stream({ model: 'claude-sonnet-4-6', max_tokens: 3000, thinking: { type: 'enabled', budget_tokens: 1024 }, tools: anthropicTools, messages: [{ role: 'user', content: 'Rome?' }] }).finalMessage();
     assert.deepEqual(first.content[0], { type: 'thinking', thinking: 'Call it.', signature: fakeThinkingSignature('Call it.') });
+    // Claude's usage.service_tier comes back, streamed (in message_start) and whole.
+    assert.equal(first.usage.service_tier, 'standard');
     const second = await client.messages.create({
       model: 'claude-sonnet-4-6',
       max_tokens: 3000,
@@ -187,6 +194,7 @@ describe('the Anthropic SDK to Claude through llmux', () => {
       ],
     });
     assert.equal(second.content[0]?.type === 'text' ? second.content[0].text : '', 'Sunny in Rome.');
+    assert.equal(second.usage.service_tier, 'standard');
     const call = lastMessageRequest();
     assert.equal(call?.headers['anthropic-beta'], 'context-1m-2025-08-07,interleaved-thinking-2025-05-14');
     assert.deepEqual((call?.json as { tools: unknown }).tools, anthropicTools);

@@ -24,7 +24,7 @@ export interface ChatResponse {
   /** The upstream model that answered. */
   model?: string;
   created?: number;
-  /** The tier that served the request, where the upstream names one (OpenAI-compatible `service_tier`). */
+  /** The tier that served the request, where the upstream names one, in its own word (see ResponseStart.serviceTier). */
   serviceTier?: string;
   /** The upstream's backend configuration, where it names one (OpenAI-compatible `system_fingerprint`). */
   systemFingerprint?: string;

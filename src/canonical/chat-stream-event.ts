@@ -13,7 +13,11 @@ export interface ResponseStart {
   /** The upstream model that answered. */
   model?: string;
   created?: number;
-  /** The tier that served the request, where the upstream names one (OpenAI-compatible `service_tier`: `default`, `flex`, `priority`…). */
+  /**
+   * The tier that served the request, where the upstream names one, in its own word (OpenAI-compatible
+   * `service_tier`: `default`, `flex`, `priority`…; Anthropic `usage.service_tier`: `standard`,
+   * `priority`, `batch`): each inbound protocol says it in its own words.
+   */
   serviceTier?: string;
   /** The upstream's backend configuration, where it names one (OpenAI-compatible `system_fingerprint`). */
   systemFingerprint?: string;

@@ -15,6 +15,26 @@ function encodeAll(events: ChatStreamEvent[]): string {
 }
 
 describe('AnthropicStreamEncoder', () => {
+  it("says the tier the upstream named in message_start's usage, in Anthropic's words, where Anthropic says it", () => {
+    const start = (serviceTier?: string): string => {
+      const text = encodeAll([
+        serviceTier === undefined ? { type: 'response-start', id: 'msg_01tier' } : { type: 'response-start', id: 'msg_01tier', serviceTier },
+        { type: 'input-usage', input: { total: 5 } },
+        { type: 'text-delta', id: 't', text: 'Hi' },
+        { type: 'finish', finishReason: 'stop', usage: { input: { total: 5 }, output: { total: 1 }, source: 'upstream' } },
+      ]);
+      return text.slice(0, text.indexOf('\n\n') + 2);
+    };
+    const messageStart = (usage: Record<string, unknown>): string =>
+      sse('message_start', { type: 'message_start', message: { id: 'msg_01tier', type: 'message', role: 'assistant', model: 'claude-sonnet-4-6', content: [], stop_reason: null, stop_sequence: null, usage } });
+    const counts = { input_tokens: 5, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 0 };
+    assert.equal(start('standard'), messageStart({ ...counts, service_tier: 'standard' }));
+    assert.equal(start('priority'), messageStart({ ...counts, service_tier: 'priority' }));
+    assert.equal(start('default'), messageStart({ ...counts, service_tier: 'standard' }));
+    assert.equal(start('flex'), messageStart(counts));
+    assert.equal(start(), messageStart(counts));
+  });
+
   it('replays a text\'s citations that were not streamed as they came, and names the stop sequence that matched', () => {
     const citation = { type: 'char_location', cited_text: 'Paris', document_index: 0, start_char_index: 0, end_char_index: 5 };
     const text = encodeAll([

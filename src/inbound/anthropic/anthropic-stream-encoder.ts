@@ -38,6 +38,8 @@ export class AnthropicStreamEncoder extends EventByEventEncoder {
   private readonly options: AnthropicStreamOptions;
   private id: string | undefined;
   private input: InputUsage | undefined;
+  /** The tier the upstream named at the start, for `message_start`'s usage (where Anthropic says it). */
+  private serviceTier: string | undefined;
   private started = false;
   private open: OpenBlock | undefined;
   private nextIndex = 0;
@@ -58,6 +60,7 @@ export class AnthropicStreamEncoder extends EventByEventEncoder {
     switch (event.type) {
       case 'response-start':
         if (!this.started && event.id !== undefined && event.id.length > 0) this.id = event.id;
+        if (!this.started && event.serviceTier !== undefined) this.serviceTier = event.serviceTier;
         return '';
       case 'input-usage':
         if (!this.started) this.input = event.input;
@@ -135,7 +138,7 @@ export class AnthropicStreamEncoder extends EventByEventEncoder {
   private start(): string {
     if (this.started) return '';
     this.started = true;
-    const usage = toAnthropicUsage(this.input ?? this.options.countInput?.(), 0);
+    const usage = toAnthropicUsage(this.input ?? this.options.countInput?.(), 0, undefined, this.serviceTier);
     const message = {
       id: anthropicMessageId(this.id),
       type: 'message',

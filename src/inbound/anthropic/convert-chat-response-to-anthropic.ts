@@ -65,7 +65,7 @@ export function convertChatResponseToAnthropic(response: ChatResponse, model: st
     content,
     stop_reason: toAnthropicStopReason(response.finishReason, response.rawFinishReason, calledTools, response.stopSequence),
     stop_sequence: response.stopSequence ?? null,
-    usage: toAnthropicUsage(response.usage?.input ?? countedInput, response.usage?.output.total ?? 0, response.usage?.serverToolRequests),
+    usage: toAnthropicUsage(response.usage?.input ?? countedInput, response.usage?.output.total ?? 0, response.usage?.serverToolRequests, response.serviceTier),
   };
 }
 

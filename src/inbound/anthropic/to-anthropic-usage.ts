@@ -1,4 +1,5 @@
 import type { InputUsage, Usage } from '../../canonical/usage.ts';
+import { anthropicServiceTier } from './anthropic-service-tier.ts';
 
 export interface AnthropicUsageBody {
   input_tokens: number;
@@ -7,13 +8,15 @@ export interface AnthropicUsageBody {
   output_tokens: number;
   /** Server tool calls an Anthropic upstream counted (`web_search_requests`…). */
   server_tool_use?: Record<string, number>;
+  /** The tier that served the request, where the upstream named one Anthropic has a word for (anthropicServiceTier). */
+  service_tier?: string;
 }
 
 /**
  * Canonical usage → Anthropic's: its `input_tokens` leave out cache reads and writes, which have
  * their own fields (canonical `input.total` includes them).
  */
-export function toAnthropicUsage(input: InputUsage | undefined, outputTokens: number, serverToolRequests?: Record<string, number>): AnthropicUsageBody {
+export function toAnthropicUsage(input: InputUsage | undefined, outputTokens: number, serverToolRequests?: Record<string, number>, serviceTier?: string): AnthropicUsageBody {
   const total = input?.total ?? 0;
   const cacheRead = input?.cacheRead ?? 0;
   const cacheWrite = input?.cacheWrite ?? 0;
@@ -24,6 +27,8 @@ export function toAnthropicUsage(input: InputUsage | undefined, outputTokens: nu
     output_tokens: outputTokens,
   };
   if (serverToolRequests !== undefined) usage.server_tool_use = serverToolRequests;
+  const tier = anthropicServiceTier(serviceTier);
+  if (tier !== undefined) usage.service_tier = tier;
   return usage;
 }
 

@@ -4,6 +4,7 @@ import { newOpenAIId } from './new-openai-id.ts';
 import { toOpenAIChatLogprobs, type OpenAIChatLogprobs } from './to-openai-logprobs.ts';
 import { toOpenAIFinishReason, type OpenAIFinishReason } from './to-openai-finish-reason.ts';
 import { toOpenAIUsage, type OpenAIUsage } from './to-openai-usage.ts';
+import { openAIServiceTier } from './openai-service-tier.ts';
 
 export interface OpenAIToolCall {
   id: string;
@@ -68,7 +69,8 @@ export function convertChatResponseToOpenAI(response: ChatResponse, model: strin
     usage: toOpenAIUsage(response.usage),
   };
   // After the usage, as OpenAI's answers have them.
-  if (response.serviceTier !== undefined) completion.service_tier = response.serviceTier;
+  const tier = openAIServiceTier(response.serviceTier);
+  if (tier !== undefined) completion.service_tier = tier;
   if (response.systemFingerprint !== undefined) completion.system_fingerprint = response.systemFingerprint;
   return completion;
 }

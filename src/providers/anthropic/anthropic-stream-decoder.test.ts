@@ -56,7 +56,7 @@ describe('AnthropicStreamDecoder', () => {
 
   it('turns the API\'s events into canonical blocks with signatures, redacted data, tool arguments and usage', async () => {
     const events = await decode([body]);
-    assert.deepEqual(events[0], { type: 'response-start', id: 'msg_01FakeAnthropicMessage0001', model: 'claude-sonnet-4-6' });
+    assert.deepEqual(events[0], { type: 'response-start', id: 'msg_01FakeAnthropicMessage0001', model: 'claude-sonnet-4-6', serviceTier: 'standard' });
     assert.deepEqual(events[1], { type: 'input-usage', input: { total: 117, cacheRead: 100, cacheWrite: 5 } });
     const ends = events.filter((event) => event.type === 'reasoning-end');
     assert.deepEqual(ends, [
@@ -115,7 +115,7 @@ describe('AnthropicStreamDecoder', () => {
   it('puts what the request lost on the way on the response start', () => {
     const degraded = [{ field: 'logprobs', reason: 'Anthropic has no log probabilities' }];
     const events = decodeChunks(new AnthropicStreamDecoder(degraded), [body]);
-    assert.deepEqual(events[0], { type: 'response-start', id: 'msg_01FakeAnthropicMessage0001', model: 'claude-sonnet-4-6', degraded });
+    assert.deepEqual(events[0], { type: 'response-start', id: 'msg_01FakeAnthropicMessage0001', model: 'claude-sonnet-4-6', serviceTier: 'standard', degraded });
   });
 
   it('ends with an error: an error event, a stream cut before message_stop, a body that is not SSE JSON', async () => {

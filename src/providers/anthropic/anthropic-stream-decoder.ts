@@ -8,7 +8,7 @@ import { anthropicStreamEventSchema, type AnthropicUsage } from './anthropic-res
 import { mapAnthropicStreamError } from './map-anthropic-error.ts';
 import { citationsOf } from './convert-anthropic-message.ts';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason.ts';
-import { mapAnthropicInputUsage, mapAnthropicUsage } from './map-anthropic-usage.ts';
+import { anthropicServiceTierOf, mapAnthropicInputUsage, mapAnthropicUsage } from './map-anthropic-usage.ts';
 
 const PROVIDER = 'anthropic';
 const KNOWN_EVENTS = new Set(['message_start', 'content_block_start', 'content_block_delta', 'content_block_stop', 'message_delta', 'message_stop', 'error']);
@@ -81,6 +81,8 @@ export class AnthropicStreamDecoder extends FramedChatStreamDecoder<SseEvent> {
         const start: ChatStreamEvent = { type: 'response-start', id: event.message.id };
         if (event.message.model !== undefined) start.model = event.message.model;
         if (this.degraded.length > 0) start.degraded = this.degraded;
+        const tier = anthropicServiceTierOf(event.message.usage);
+        if (tier !== undefined) start.serviceTier = tier;
         out.push(start);
         if (event.message.usage !== undefined && event.message.usage !== null) {
           this.startUsage = event.message.usage;

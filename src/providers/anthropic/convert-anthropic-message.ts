@@ -1,7 +1,7 @@
 import type { ChatResponse, ResponsePart } from '../../canonical/chat-response.ts';
 import type { AnthropicMessageResponse } from './anthropic-response-schemas.ts';
 import { mapAnthropicStopReason } from './map-anthropic-stop-reason.ts';
-import { mapAnthropicUsage } from './map-anthropic-usage.ts';
+import { anthropicServiceTierOf, mapAnthropicUsage } from './map-anthropic-usage.ts';
 
 const PROVIDER = 'anthropic';
 
@@ -31,6 +31,8 @@ export function convertAnthropicMessage(message: AnthropicMessageResponse): Chat
   }
   const response: ChatResponse = { id: message.id, parts, finishReason: mapAnthropicStopReason(message.stop_reason), usage: mapAnthropicUsage(message.usage ?? undefined, undefined) };
   if (message.model !== undefined) response.model = message.model;
+  const tier = anthropicServiceTierOf(message.usage);
+  if (tier !== undefined) response.serviceTier = tier;
   if (message.stop_reason !== undefined && message.stop_reason !== null) response.rawFinishReason = message.stop_reason;
   if (typeof message.stop_sequence === 'string') response.stopSequence = message.stop_sequence;
   return response;

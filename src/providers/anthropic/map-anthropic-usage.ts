@@ -25,6 +25,12 @@ export function mapAnthropicUsage(start: AnthropicUsage | undefined, end: Anthro
   return usage;
 }
 
+/** `usage.service_tier` (`standard`, `priority`, `batch`): the tier that served the request, when the upstream named one. */
+export function anthropicServiceTierOf(usage: AnthropicUsage | null | undefined): string | undefined {
+  const tier = usage?.['service_tier'];
+  return typeof tier === 'string' && tier.length > 0 ? tier : undefined;
+}
+
 /** `server_tool_use: {web_search_requests: 2}`: the counts of server tool calls, when there are any. */
 function serverToolRequests(value: unknown): Record<string, number> | undefined {
   if (typeof value !== 'object' || value === null) return undefined;

@@ -1,6 +1,7 @@
 import type { Usage } from '../../../canonical/usage.ts';
 import type { JsonObject } from '../../../state/response-store.ts';
 import { newOpenAIId } from '../new-openai-id.ts';
+import { openAIServiceTier } from '../openai-service-tier.ts';
 import type { ResponsesRequest } from './responses-request-schema.ts';
 
 export type ResponsesStatus = 'in_progress' | 'completed' | 'incomplete' | 'failed';
@@ -47,11 +48,11 @@ export function responsesEnvelope(body: ResponsesRequest, id: string = newOpenAI
 }
 
 /**
- * A finished Response's `service_tier`: the tier the upstream says served it, else `default` (what
+ * A finished Response's `service_tier`: the tier the upstream says served it (in OpenAI's words), else `default` (what
  * api.openai.com's finished Responses say when the request asked for `auto` or nothing).
  */
 export function finishedServiceTier(upstreamTier: string | undefined): string {
-  return upstreamTier ?? 'default';
+  return openAIServiceTier(upstreamTier) ?? 'default';
 }
 
 export interface ResponsesUsage {
