@@ -24,6 +24,8 @@ export interface FakeAnthropicUsage {
   output_tokens: number;
   cache_creation_input_tokens: number;
   cache_read_input_tokens: number;
+  /** The cache write by how long it is kept, as the API reports it beside its total. */
+  cache_creation?: { ephemeral_5m_input_tokens: number; ephemeral_1h_input_tokens: number };
   /** Server tool calls the answer made (`web_search_requests`…), billed apart. */
   server_tool_use?: Record<string, number>;
 }
@@ -167,7 +169,13 @@ export function anthropicStreamBlocks(answer: FakeAnthropicAnswer): string[] {
 
 export function anthropicStreamEnd(answer: FakeAnthropicAnswer, usage: FakeAnthropicUsage): string[] {
   return [
-    sseEvent({ type: 'message_delta', delta: { stop_reason: stopReasonOf(answer), stop_sequence: answer.stopSequence ?? null }, usage }),
+    // message_delta's usage has no cache_creation breakdown (anthropic-sdk-typescript MessageDeltaUsage).
+    sseEvent({ type: 'message_delta', delta: { stop_reason: stopReasonOf(answer), stop_sequence: answer.stopSequence ?? null }, usage: deltaUsage(usage) }),
     sseEvent({ type: 'message_stop' }),
   ];
+}
+
+function deltaUsage(usage: FakeAnthropicUsage): Omit<FakeAnthropicUsage, 'cache_creation'> {
+  const { cache_creation: _breakdown, ...rest } = usage;
+  return rest;
 }

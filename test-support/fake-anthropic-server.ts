@@ -16,7 +16,8 @@
  *
  * Usage is worked out as the API reports it: prompt tokens ≈ characters / 4; a prefix up to a
  * `cache_control` breakpoint is written to the cache the first time (`cache_creation_input_tokens`)
- * and read from it later (`cache_read_input_tokens`), and `input_tokens` is what remains.
+ * and read from it later (`cache_read_input_tokens`), and `input_tokens` is what remains; the write
+ * is also given by its breakpoint's ttl (`cache_creation`: `ephemeral_5m_input_tokens`, `ephemeral_1h_input_tokens`).
  */
 import type { ServerResponse } from 'node:http';
 import type { ProviderConfig } from '../src/config/gateway-config-schema.ts';
@@ -227,17 +228,25 @@ export class FakeAnthropicServer {
     const { total, breakpoints } = promptPrefixes(body);
     let cached = 0;
     let created = 0;
-    for (const prefix of breakpoints) {
+    // The write is the longest new prefix, kept for its breakpoint's ttl (`5m` unless `1h`).
+    let ttl = '5m';
+    for (const { prefix, ttl: breakpointTtl } of breakpoints) {
       const tokens = estimateTokens(prefix);
       if (this.cachedPrefixes.has(prefix)) cached = Math.max(cached, tokens);
       else {
+        if (tokens > created) ttl = breakpointTtl;
         created = Math.max(created, tokens);
         if (record) this.cachedPrefixes.add(prefix);
       }
     }
     const fromCache = Math.max(cached, 0);
     const written = Math.max(0, created - fromCache);
-    return { input_tokens: Math.max(1, estimateTokens(total) - fromCache - written), cache_creation_input_tokens: written, cache_read_input_tokens: fromCache };
+    return {
+      input_tokens: Math.max(1, estimateTokens(total) - fromCache - written),
+      cache_creation_input_tokens: written,
+      cache_read_input_tokens: fromCache,
+      cache_creation: { ephemeral_5m_input_tokens: ttl === '5m' ? written : 0, ephemeral_1h_input_tokens: ttl === '1h' ? written : 0 },
+    };
   }
 }
 
@@ -251,7 +260,7 @@ function estimateTokens(text: string): number {
 }
 
 /** The prompt as one text in the API's order (tools, system, messages) and its prefix at each `cache_control`. */
-function promptPrefixes(body: unknown): { total: string; breakpoints: string[] } {
+function promptPrefixes(body: unknown): { total: string; breakpoints: { prefix: string; ttl: string }[] } {
   const request = (body ?? {}) as { tools?: unknown[]; system?: unknown; messages?: unknown[] };
   const pieces: unknown[] = [...(request.tools ?? [])];
   if (typeof request.system === 'string') pieces.push(request.system);
@@ -262,11 +271,11 @@ function promptPrefixes(body: unknown): { total: string; breakpoints: string[] }
     else pieces.push(content);
   }
   let total = '';
-  const breakpoints: string[] = [];
+  const breakpoints: { prefix: string; ttl: string }[] = [];
   for (const piece of pieces) {
     const { cache_control: cacheControl, ...rest } = typeof piece === 'object' && piece !== null ? (piece as Record<string, unknown>) : { text: piece };
     total += JSON.stringify(rest);
-    if (cacheControl !== undefined && cacheControl !== null) breakpoints.push(total);
+    if (cacheControl !== undefined && cacheControl !== null) breakpoints.push({ prefix: total, ttl: (cacheControl as { ttl?: unknown }).ttl === '1h' ? '1h' : '5m' });
   }
   return { total, breakpoints };
 }

@@ -177,11 +177,14 @@ describe('the Anthropic SDK to Claude through llmux', () => {
   it('keeps thinking signatures across turns and passes cache_control and betas on', async () => {
     const client = new Anthropic({ apiKey: 'unused', baseURL: gateway.baseUrl, maxRetries: 0, defaultHeaders: { 'anthropic-beta': 'interleaved-thinking-2025-05-14' } });
     anthropic.queue({ blocks: [{ type: 'thinking', thinking: 'Call it.' }, { type: 'tool_use', id: 'toolu_01T', name: 'get_weather', input: { city: 'Rome' } }] }, { blocks: [{ type: 'text', text: 'Sunny in Rome.' }] });
-    const anthropicTools = [{ name: 'get_weather', input_schema: { type: 'object' as const }, cache_control: { type: 'ephemeral' as const } }];
+    const anthropicTools = [{ name: 'get_weather', input_schema: { type: 'object' as const }, cache_control: { type: 'ephemeral' as const, ttl: '1h' as const } }];
     const first = await client.messages.stream({ model: 'claude-sonnet-4-6', max_tokens: 3000, thinking: { type: 'enabled', budget_tokens: 1024 }, tools: anthropicTools, messages: [{ role: 'user', content: 'Rome?' }] }).finalMessage();
     assert.deepEqual(first.content[0], { type: 'thinking', thinking: 'Call it.', signature: fakeThinkingSignature('Call it.') });
     // Claude's usage.service_tier comes back, streamed (in message_start) and whole.
     assert.equal(first.usage.service_tier, 'standard');
+    // The cache write by ttl, as Claude reported it: the tools were written for an hour.
+    assert.ok(first.usage.cache_creation_input_tokens !== null && first.usage.cache_creation_input_tokens > 0);
+    assert.deepEqual(first.usage.cache_creation, { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: first.usage.cache_creation_input_tokens });
     const second = await client.messages.create({
       model: 'claude-sonnet-4-6',
       max_tokens: 3000,
@@ -195,6 +198,8 @@ describe('the Anthropic SDK to Claude through llmux', () => {
     });
     assert.equal(second.content[0]?.type === 'text' ? second.content[0].text : '', 'Sunny in Rome.');
     assert.equal(second.usage.service_tier, 'standard');
+    assert.ok(second.usage.cache_read_input_tokens !== null && second.usage.cache_read_input_tokens > 0);
+    assert.deepEqual(second.usage.cache_creation, { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 0 });
     const call = lastMessageRequest();
     assert.equal(call?.headers['anthropic-beta'], 'context-1m-2025-08-07,interleaved-thinking-2025-05-14');
     assert.deepEqual((call?.json as { tools: unknown }).tools, anthropicTools);

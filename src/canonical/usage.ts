@@ -30,6 +30,11 @@ export interface InputUsage {
   total: number;
   cacheRead?: number;
   cacheWrite?: number;
+  /**
+   * The cache writes by how long the cache keeps them, where the upstream says (Anthropic's
+   * `cache_creation`: `5m`, `1h`, priced apart): parts of `cacheWrite`, in the upstream's order.
+   */
+  cacheWriteByTtl?: Readonly<Record<string, number>>;
 }
 
 export interface OutputUsage {

@@ -7,7 +7,7 @@ import { encodeAnthropicSignature } from './anthropic-signature.ts';
 import { anthropicMessageId } from './anthropic-message-id.ts';
 import { fileAsAnthropicText } from './file-as-anthropic-text.ts';
 import { toAnthropicStopReason } from './to-anthropic-stop-reason.ts';
-import { toAnthropicUsage } from './to-anthropic-usage.ts';
+import { toAnthropicDeltaUsage, toAnthropicUsage } from './to-anthropic-usage.ts';
 
 export interface AnthropicStreamOptions {
   /** The model name the client asked for. */
@@ -105,7 +105,7 @@ export class AnthropicStreamEncoder extends EventByEventEncoder {
         const head = this.start() + this.closeOpen();
         this.ended = true;
         const stopReason = toAnthropicStopReason(event.finishReason, event.rawFinishReason, this.calledTools, event.stopSequence);
-        const usage = toAnthropicUsage(event.usage?.input ?? this.input, event.usage?.output.total ?? 0, event.usage?.serverToolRequests);
+        const usage = toAnthropicDeltaUsage(event.usage?.input ?? this.input, event.usage?.output.total ?? 0, event.usage?.serverToolRequests);
         return (
           head +
           'event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"' +

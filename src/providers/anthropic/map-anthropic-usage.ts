@@ -8,7 +8,22 @@ export function mapAnthropicInputUsage(usage: AnthropicUsage): InputUsage {
   const input: InputUsage = { total: (usage.input_tokens ?? 0) + cacheRead + cacheWrite };
   if (usage.cache_read_input_tokens !== undefined && usage.cache_read_input_tokens !== null) input.cacheRead = cacheRead;
   if (usage.cache_creation_input_tokens !== undefined && usage.cache_creation_input_tokens !== null) input.cacheWrite = cacheWrite;
+  const byTtl = cacheWriteByTtl(usage['cache_creation']);
+  if (byTtl !== undefined) input.cacheWriteByTtl = byTtl;
   return input;
+}
+
+const TTL_FIELD = /^ephemeral_(.+)_input_tokens$/;
+
+/** `cache_creation: {ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 900}` → `{5m: 0, 1h: 900}`, in its order. */
+function cacheWriteByTtl(value: unknown): Record<string, number> | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  let byTtl: Record<string, number> | undefined;
+  for (const [field, tokens] of Object.entries(value)) {
+    const ttl = TTL_FIELD.exec(field)?.[1];
+    if (ttl !== undefined && typeof tokens === 'number') (byTtl ??= {})[ttl] = tokens;
+  }
+  return byTtl;
 }
 
 /**
