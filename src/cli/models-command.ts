@@ -77,6 +77,7 @@ function pricePerMillion(price: ModelPrice): Record<string, number> {
   const shown: Record<string, number> = { input: price.input, output: price.output };
   if (price.cachedInput !== undefined) shown.cached_input = price.cachedInput;
   if (price.cacheWrite !== undefined) shown.cache_write = price.cacheWrite;
+  if (price.cacheWrite1h !== undefined) shown.cache_write_1h = price.cacheWrite1h;
   if (price.reasoning !== undefined) shown.reasoning = price.reasoning;
   return shown;
 }

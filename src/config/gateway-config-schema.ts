@@ -108,6 +108,7 @@ export const modelPriceSchema = z
     input: z.number().nonnegative(),
     cached_input: z.number().nonnegative().optional(),
     cache_write: z.number().nonnegative().optional(),
+    cache_write_1h: z.number().nonnegative().optional(),
     output: z.number().nonnegative(),
     reasoning: z.number().nonnegative().optional(),
   })

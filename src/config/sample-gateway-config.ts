@@ -186,7 +186,7 @@ budget:                                    # e.g. 100/month
 # what a provider publishes in its model list and llmux's built-in table of known models.
 prices: {}
 #  cerebras/gpt-oss-120b: { input: 0.35, output: 0.75 }
-#  my-model: { input: 3, cached_input: 0.3, cache_write: 3.75, output: 15, reasoning: 15 }
+#  my-model: { input: 3, cached_input: 0.3, cache_write: 3.75, cache_write_1h: 6, output: 15, reasoning: 15 }
 
 # Where llmux keeps stored keys, usage records and stored responses (SQLite, created on first start).
 state:

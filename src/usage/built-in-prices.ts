@@ -29,14 +29,14 @@ export const BUILT_IN_PRICES: Readonly<Record<string, ModelPrice>> = {
   'o4-mini': { input: 1.1, cachedInput: 0.275, output: 4.4 },
   'text-embedding-3-small': { input: 0.02, output: 0 },
   'text-embedding-3-large': { input: 0.13, output: 0 },
-  // Anthropic (anthropic.com/pricing): cache reads 0.1×, 5-minute cache writes 1.25× input
-  'claude-opus-4': { input: 15, cachedInput: 1.5, cacheWrite: 18.75, output: 75 },
-  'claude-opus-4-1': { input: 15, cachedInput: 1.5, cacheWrite: 18.75, output: 75 },
-  'claude-sonnet-4': { input: 3, cachedInput: 0.3, cacheWrite: 3.75, output: 15 },
-  'claude-sonnet-4-5': { input: 3, cachedInput: 0.3, cacheWrite: 3.75, output: 15 },
-  'claude-3-7-sonnet': { input: 3, cachedInput: 0.3, cacheWrite: 3.75, output: 15 },
-  'claude-3-5-haiku': { input: 0.8, cachedInput: 0.08, cacheWrite: 1, output: 4 },
-  'claude-haiku-4-5': { input: 1, cachedInput: 0.1, cacheWrite: 1.25, output: 5 },
+  // Anthropic (anthropic.com/pricing): cache reads 0.1×, 5-minute cache writes 1.25× input, 1-hour writes 2×
+  'claude-opus-4': { input: 15, cachedInput: 1.5, cacheWrite: 18.75, cacheWrite1h: 30, output: 75 },
+  'claude-opus-4-1': { input: 15, cachedInput: 1.5, cacheWrite: 18.75, cacheWrite1h: 30, output: 75 },
+  'claude-sonnet-4': { input: 3, cachedInput: 0.3, cacheWrite: 3.75, cacheWrite1h: 6, output: 15 },
+  'claude-sonnet-4-5': { input: 3, cachedInput: 0.3, cacheWrite: 3.75, cacheWrite1h: 6, output: 15 },
+  'claude-3-7-sonnet': { input: 3, cachedInput: 0.3, cacheWrite: 3.75, cacheWrite1h: 6, output: 15 },
+  'claude-3-5-haiku': { input: 0.8, cachedInput: 0.08, cacheWrite: 1, cacheWrite1h: 1.6, output: 4 },
+  'claude-haiku-4-5': { input: 1, cachedInput: 0.1, cacheWrite: 1.25, cacheWrite1h: 2, output: 5 },
   // Google (ai.google.dev/pricing), prompts up to 200k tokens
   'gemini-2.5-pro': { input: 1.25, cachedInput: 0.31, output: 10 },
   'gemini-2.5-flash': { input: 0.3, cachedInput: 0.075, output: 2.5 },

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { computeCost } from './compute-cost.ts';
 import { PriceTable } from './price-table.ts';
+import { gatewayConfigSchema } from '../config/gateway-config-schema.ts';
 import { publishedModelPrice } from '../providers/published-model-price.ts';
 
 describe('computeCost', () => {
@@ -11,6 +12,18 @@ describe('computeCost', () => {
     const price = { input: 3, cachedInput: 0.3, cacheWrite: 3.75, output: 15, reasoning: 20 };
     // 100 × 3 + 600 × 0.3 + 300 × 3.75 + 300 × 15 + 200 × 20, per million
     assert.equal(computeCost(usage, price), (300 + 180 + 1125 + 4500 + 4000) / 1_000_000);
+  });
+
+  it('prices the writes the upstream says are kept for an hour at the one-hour price, the rest of the writes at the write price', () => {
+    // 300 written: 200 for an hour, 100 for five minutes (Anthropic's cache_creation).
+    const usage = { input: { total: 1000, cacheRead: 600, cacheWrite: 300, cacheWriteByTtl: { '5m': 100, '1h': 200 } }, output: { total: 10 }, source: 'upstream' as const };
+    const price = { input: 3, cachedInput: 0.3, cacheWrite: 3.75, cacheWrite1h: 6, output: 15 };
+    // 100 × 3 + 600 × 0.3 + 100 × 3.75 + 200 × 6 + 10 × 15, per million
+    assert.equal(computeCost(usage, price), (300 + 180 + 375 + 1200 + 150) / 1_000_000);
+    // No one-hour price: every write at the write price, as before; no breakdown: likewise.
+    const { cacheWrite1h: _hour, ...fiveMinuteOnly } = price;
+    assert.equal(computeCost(usage, fiveMinuteOnly), (300 + 180 + 1125 + 150) / 1_000_000);
+    assert.equal(computeCost({ ...usage, input: { total: 1000, cacheRead: 600, cacheWrite: 300 } }, price), (300 + 180 + 1125 + 150) / 1_000_000);
   });
 
   it('charges the input price for cached tokens and the output price for reasoning when no other is given', () => {
@@ -31,8 +44,15 @@ describe('PriceTable', () => {
     assert.deepEqual(table.priceOf('openai', 'gpt-4o-2024-08-06'), { price: { input: 2.5, cachedInput: 1.25, output: 10 }, source: 'built-in' });
     assert.equal(table.priceOf('openai', 'gpt-4o-mini')?.price.input, 0.15, 'a longer known name is not its prefix');
     assert.equal(table.priceOf('anthropic', 'claude-sonnet-4-5-20250929')?.price.cacheWrite, 3.75);
+    assert.equal(table.priceOf('anthropic', 'claude-sonnet-4-5-20250929')?.price.cacheWrite1h, 6);
     assert.equal(table.priceOf('x', 'gpt-4o-turbo-custom'), undefined);
     assert.equal(table.priceOf('x', 'unknown'), undefined);
+  });
+
+  it("takes a config price's one-hour cache write (cache_write_1h), as written under prices:", () => {
+    const prices = gatewayConfigSchema.parse({ prices: { 'claude-x': { input: 3, cache_write: 3.75, cache_write_1h: 6, output: 15 } } }).prices;
+    assert.deepEqual(new PriceTable(prices).priceOf('anthropic', 'claude-x')?.price, { input: 3, cacheWrite: 3.75, cacheWrite1h: 6, output: 15 });
+    assert.equal(gatewayConfigSchema.safeParse({ prices: { m: { input: 1, output: 1, cache_write_1h: -1 } } }).success, false);
   });
 
   it('reads OpenRouter-style published prices (dollars per token as strings)', () => {

@@ -51,6 +51,7 @@ function fromConfig(price: ModelPriceConfig): ModelPrice {
   const result: ModelPrice = { input: price.input, output: price.output };
   if (price.cached_input !== undefined) result.cachedInput = price.cached_input;
   if (price.cache_write !== undefined) result.cacheWrite = price.cache_write;
+  if (price.cache_write_1h !== undefined) result.cacheWrite1h = price.cache_write_1h;
   if (price.reasoning !== undefined) result.reasoning = price.reasoning;
   return result;
 }
