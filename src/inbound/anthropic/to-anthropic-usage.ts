@@ -20,27 +20,33 @@ export interface AnthropicUsageBody {
  * where the upstream gave it, between the cache reads and the output as the API has it.
  */
 export function toAnthropicUsage(input: InputUsage | undefined, outputTokens: number, serverToolRequests?: Record<string, number>, serviceTier?: string): AnthropicUsageBody {
+  return usageBody(input, outputTokens, serverToolRequests, serviceTier, true);
+}
+
+/** `message_delta`'s usage: the same counts, without the write's breakdown and the tier (anthropic-sdk-typescript MessageDeltaUsage). */
+export function toAnthropicDeltaUsage(input: InputUsage | undefined, outputTokens: number, serverToolRequests?: Record<string, number>): AnthropicUsageBody {
+  return usageBody(input, outputTokens, serverToolRequests, undefined, false);
+}
+
+function usageBody(input: InputUsage | undefined, outputTokens: number, serverToolRequests: Record<string, number> | undefined, serviceTier: string | undefined, breakdown: boolean): AnthropicUsageBody {
   const total = input?.total ?? 0;
   const cacheRead = input?.cacheRead ?? 0;
   const cacheWrite = input?.cacheWrite ?? 0;
-  const inputTokens = Math.max(0, total - cacheRead - cacheWrite);
-  const byTtl = input?.cacheWriteByTtl;
-  const usage: AnthropicUsageBody =
-    byTtl === undefined
-      ? { input_tokens: inputTokens, cache_creation_input_tokens: cacheWrite, cache_read_input_tokens: cacheRead, output_tokens: outputTokens }
-      : { input_tokens: inputTokens, cache_creation_input_tokens: cacheWrite, cache_read_input_tokens: cacheRead, cache_creation: cacheCreation(byTtl), output_tokens: outputTokens };
+  const byTtl = breakdown ? input?.cacheWriteByTtl : undefined;
+  const usage: AnthropicUsageBody = {
+    input_tokens: Math.max(0, total - cacheRead - cacheWrite),
+    cache_creation_input_tokens: cacheWrite,
+    cache_read_input_tokens: cacheRead,
+    ...(byTtl === undefined ? NO_FIELDS : { cache_creation: cacheCreation(byTtl) }),
+    output_tokens: outputTokens,
+  };
   if (serverToolRequests !== undefined) usage.server_tool_use = serverToolRequests;
   const tier = anthropicServiceTier(serviceTier);
   if (tier !== undefined) usage.service_tier = tier;
   return usage;
 }
 
-/** `message_delta`'s usage: the same counts, without the write's breakdown and the tier (anthropic-sdk-typescript MessageDeltaUsage). */
-export function toAnthropicDeltaUsage(input: InputUsage | undefined, outputTokens: number, serverToolRequests?: Record<string, number>): AnthropicUsageBody {
-  if (input?.cacheWriteByTtl === undefined) return toAnthropicUsage(input, outputTokens, serverToolRequests);
-  const { cacheWriteByTtl: _byTtl, ...counts } = input;
-  return toAnthropicUsage(counts, outputTokens, serverToolRequests);
-}
+const NO_FIELDS = {};
 
 function cacheCreation(byTtl: Readonly<Record<string, number>>): Record<string, number> {
   const fields: Record<string, number> = {};
